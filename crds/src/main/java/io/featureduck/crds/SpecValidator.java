@@ -1,0 +1,179 @@
+package io.featureduck.crds;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks FeatureStore and FeatureView definitions for what a schema alone cannot express. The data plane runs it on
+ * every file it loads, and the operator on every resource it reconciles, so both reject the same definitions.
+ */
+public final class SpecValidator {
+    /** A Kubernetes object name (RFC 1123 label), as FeatureView names are also used in URLs and feature refs. */
+    public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+    /** Feature and entity names: plain identifiers, so {@code view:feature} and {@code view__feature} stay unambiguous. */
+    public static final String IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+    public static final int MAX_NAME_LENGTH = 63;
+
+    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+    private static final Pattern IDENTIFIER = Pattern.compile(IDENTIFIER_PATTERN);
+
+    private SpecValidator() {
+    }
+
+    public static List<Violation> validate(FeatureStore store) {
+        List<Violation> violations = new ArrayList<>();
+        checkName(store.name(), violations);
+        FeatureStoreSpec spec = store.spec();
+        if (spec == null) {
+            violations.add(new Violation("spec", "is required"));
+            return violations;
+        }
+        if (spec.lakehouse() == null) {
+            violations.add(new Violation("spec.lakehouse", "is required"));
+        } else {
+            if (spec.lakehouse().format() == null) {
+                violations.add(new Violation("spec.lakehouse.format", "is required"));
+            }
+            if (blank(spec.lakehouse().root())) {
+                violations.add(new Violation("spec.lakehouse.root", "is required"));
+            }
+        }
+        DataPlaneSpec dataPlane = spec.effectiveDataPlane();
+        if (dataPlane.replicas() != null && dataPlane.replicas() < 0) {
+            violations.add(new Violation("spec.dataPlane.replicas", "must be 0 or more"));
+        }
+        if (dataPlane.maxBatchEntities() != null && dataPlane.maxBatchEntities() < 1) {
+            violations.add(new Violation("spec.dataPlane.maxBatchEntities", "must be at least 1"));
+        }
+        if (dataPlane.maxBodyBytes() != null && dataPlane.maxBodyBytes() < 1024) {
+            violations.add(new Violation("spec.dataPlane.maxBodyBytes", "must be at least 1024"));
+        }
+        return violations;
+    }
+
+    public static List<Violation> validate(FeatureView view) {
+        List<Violation> violations = new ArrayList<>();
+        checkName(view.name(), violations);
+        FeatureViewSpec spec = view.spec();
+        if (spec == null) {
+            violations.add(new Violation("spec", "is required"));
+            return violations;
+        }
+        if (blank(spec.store())) {
+            violations.add(new Violation("spec.store", "is required: name the FeatureStore that serves this view"));
+        }
+        checkSource(spec.source(), violations);
+        checkEntities(spec, violations);
+        checkFeatures(spec, violations);
+        checkDuration("spec.ttl", spec.ttl(), violations);
+        checkDuration("spec.refreshInterval", spec.refreshInterval(), violations);
+        return violations;
+    }
+
+    private static void checkName(String name, List<Violation> violations) {
+        if (blank(name)) {
+            violations.add(new Violation("metadata.name", "is required"));
+        } else if (name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
+            violations.add(new Violation("metadata.name", "'" + name + "' is not a valid name: use at most "
+                    + MAX_NAME_LENGTH + " lower-case letters, digits and '-', starting and ending with a letter or digit"));
+        }
+    }
+
+    private static void checkSource(SourceSpec source, List<Violation> violations) {
+        if (source == null) {
+            violations.add(new Violation("spec.source", "is required"));
+            return;
+        }
+        if (blank(source.path())) {
+            violations.add(new Violation("spec.source.path", "is required"));
+        }
+        if (source.timestampColumn() != null && source.timestampColumn().isBlank()) {
+            violations.add(new Violation("spec.source.timestampColumn", "must not be empty; omit it for a snapshot view"));
+        }
+        if (source.createdTimestampColumn() != null && source.isSnapshot()) {
+            violations.add(new Violation("spec.source.createdTimestampColumn",
+                    "only breaks ties between event timestamps, so it needs spec.source.timestampColumn"));
+        }
+    }
+
+    private static void checkEntities(FeatureViewSpec spec, List<Violation> violations) {
+        if (spec.entities().isEmpty()) {
+            violations.add(new Violation("spec.entities", "needs at least one join key"));
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < spec.entities().size(); i++) {
+            EntitySpec entity = spec.entities().get(i);
+            String field = "spec.entities[" + i + "]";
+            if (entity == null) {
+                violations.add(new Violation(field, "must not be empty"));
+                continue;
+            }
+            checkIdentifier(field + ".name", entity.name(), violations);
+            if (entity.name() != null && !seen.add(entity.name())) {
+                violations.add(new Violation(field + ".name", "'" + entity.name() + "' is listed twice"));
+            }
+            if (entity.type() == null) {
+                violations.add(new Violation(field + ".type", "is required"));
+            } else if (!isKeyType(entity.type())) {
+                violations.add(new Violation(field + ".type", "'" + entity.type().wireName()
+                        + "' cannot be a join key; use string, int32, int64, bool, date, timestamp or bytes"));
+            }
+        }
+    }
+
+    private static void checkFeatures(FeatureViewSpec spec, List<Violation> violations) {
+        if (spec.features().isEmpty()) {
+            violations.add(new Violation("spec.features", "needs at least one feature"));
+        }
+        Set<String> entityNames = new HashSet<>();
+        spec.entities().stream().filter(e -> e != null && e.name() != null).forEach(e -> entityNames.add(e.name()));
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < spec.features().size(); i++) {
+            FeatureSpec feature = spec.features().get(i);
+            String field = "spec.features[" + i + "]";
+            if (feature == null) {
+                violations.add(new Violation(field, "must not be empty"));
+                continue;
+            }
+            checkIdentifier(field + ".name", feature.name(), violations);
+            if (feature.name() != null && !seen.add(feature.name())) {
+                violations.add(new Violation(field + ".name", "'" + feature.name() + "' is listed twice"));
+            }
+            if (feature.name() != null && entityNames.contains(feature.name())) {
+                violations.add(new Violation(field + ".name", "'" + feature.name() + "' is also a join key"));
+            }
+            if (feature.type() == null) {
+                violations.add(new Violation(field + ".type", "is required"));
+            }
+            if (feature.expression() != null && feature.expression().isBlank()) {
+                violations.add(new Violation(field + ".expression", "must not be empty; omit it to serve the column '"
+                        + feature.name() + "'"));
+            }
+        }
+    }
+
+    private static void checkIdentifier(String field, String value, List<Violation> violations) {
+        if (blank(value)) {
+            violations.add(new Violation(field, "is required"));
+        } else if (!IDENTIFIER.matcher(value).matches()) {
+            violations.add(new Violation(field, "'" + value + "' must be an identifier (letters, digits, '_')"));
+        }
+    }
+
+    private static void checkDuration(String field, String value, List<Violation> violations) {
+        if (value != null && !KubeDuration.isValid(value)) {
+            violations.add(new Violation(field, "'" + value + "' is not a duration; write e.g. 30s, 15m, 48h, 7d or 1h30m"));
+        }
+    }
+
+    private static boolean isKeyType(ValueType type) {
+        return !type.isList() && type != ValueType.FLOAT32 && type != ValueType.FLOAT64;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,12 @@
+package io.featureduck.dataplane.config;
+
+/** A serving configuration that cannot be served as written; the message names the file, resource and field. */
+public class DefinitionException extends RuntimeException {
+    public DefinitionException(String message) {
+        super(message);
+    }
+
+    public DefinitionException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,156 @@
+package io.featureduck.dataplane.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.featureduck.crds.ApiVersions;
+import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.FeatureView;
+import io.featureduck.crds.FeatureViewSpec;
+import io.featureduck.crds.KubeDuration;
+import io.featureduck.crds.SpecValidator;
+import io.featureduck.crds.TableFormat;
+import io.featureduck.crds.Violation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a serving configuration: a multi-document YAML file holding one FeatureStore and its FeatureViews, in the
+ * same shape as the custom resources. Every problem is reported at once, each naming file, resource and field.
+ */
+public final class ServingConfigLoader {
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    public ServingConfig load(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        List<JsonNode> documents = readDocuments(absolute);
+        List<String> problems = new ArrayList<>();
+        List<FeatureStore> stores = new ArrayList<>();
+        List<FeatureView> views = new ArrayList<>();
+        for (int i = 0; i < documents.size(); i++) {
+            JsonNode document = documents.get(i);
+            if (document == null || document.isNull() || document.isMissingNode() || document.isEmpty()) {
+                continue;
+            }
+            String kind = document.path("kind").asText("");
+            String where = "document " + (i + 1) + " (" + (kind.isEmpty() ? "no kind" : kind) + " '"
+                    + document.path("metadata").path("name").asText("?") + "')";
+            String apiVersion = document.path("apiVersion").asText("");
+            if (!ApiVersions.V1ALPHA1.equals(apiVersion)) {
+                problems.add(where + ": apiVersion: '" + apiVersion + "' is not " + ApiVersions.V1ALPHA1);
+                continue;
+            }
+            switch (kind) {
+                case FeatureStore.KIND -> convert(document, FeatureStore.class, where, problems).ifPresent(stores::add);
+                case FeatureView.KIND -> convert(document, FeatureView.class, where, problems).ifPresent(views::add);
+                default -> problems.add(where + ": kind: expected FeatureStore or FeatureView");
+            }
+        }
+        if (stores.size() != 1) {
+            problems.add("expected exactly one FeatureStore, found " + stores.size());
+        }
+        for (FeatureStore store : stores) {
+            SpecValidator.validate(store).forEach(v -> problems.add(describe(FeatureStore.KIND, store.name(), v)));
+        }
+        Set<String> viewNames = new HashSet<>();
+        for (FeatureView view : views) {
+            SpecValidator.validate(view).forEach(v -> problems.add(describe(FeatureView.KIND, view.name(), v)));
+            if (view.name() != null && !viewNames.add(view.name())) {
+                problems.add(describe(FeatureView.KIND, view.name(), new Violation("metadata.name", "is defined twice")));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw failure(absolute, problems);
+        }
+        FeatureStore store = stores.get(0);
+        List<ViewDefinition> definitions = new ArrayList<>();
+        TableLocation root = resolveRoot(store, absolute, problems);
+        for (FeatureView view : views) {
+            resolveView(view, store, root, problems).ifPresent(definitions::add);
+        }
+        if (!problems.isEmpty()) {
+            throw failure(absolute, problems);
+        }
+        return new ServingConfig(absolute, store, definitions);
+    }
+
+    private List<JsonNode> readDocuments(Path file) {
+        try (MappingIterator<JsonNode> iterator = yaml.readerFor(JsonNode.class).readValues(Files.newBufferedReader(file))) {
+            return iterator.readAll();
+        } catch (IOException e) {
+            throw new DefinitionException(file + ": cannot read serving configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> Optional<T> convert(JsonNode document, Class<T> type, String where, List<String> problems) {
+        try {
+            return Optional.of(yaml.treeToValue(document, type));
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
+            problems.add(where + ": " + field + ": " + message);
+            return Optional.empty();
+        } catch (IOException e) {
+            problems.add(where + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private TableLocation resolveRoot(FeatureStore store, Path file, List<String> problems) {
+        try {
+            return TableLocation.resolve(store.spec().lakehouse().root(), file.getParent());
+        } catch (IllegalArgumentException e) {
+            problems.add(describe(FeatureStore.KIND, store.name(), new Violation("spec.lakehouse.root", e.getMessage())));
+            return null;
+        }
+    }
+
+    private Optional<ViewDefinition> resolveView(FeatureView view, FeatureStore store, TableLocation root,
+                                                 List<String> problems) {
+        FeatureViewSpec spec = view.spec();
+        List<String> before = new ArrayList<>(problems);
+        if (!spec.store().equals(store.name())) {
+            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.store",
+                    "'" + spec.store() + "' is not the store in this file ('" + store.name() + "')")));
+        }
+        TableFormat format = spec.source().format() != null ? spec.source().format() : store.spec().lakehouse().format();
+        TableLocation location = null;
+        if (root != null) {
+            try {
+                location = TableLocation.resolve(spec.source().path(), root.path());
+            } catch (IllegalArgumentException e) {
+                problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.path", e.getMessage())));
+            }
+        }
+        if (problems.size() != before.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ViewDefinition(view.name(), format, location,
+                spec.source().isSnapshot() ? null : spec.source().timestampColumn(),
+                spec.source().createdTimestampColumn(), spec.entities(), spec.features(),
+                Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.isOnline(),
+                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse)));
+    }
+
+    private static String describe(String kind, String name, Violation violation) {
+        return kind + " '" + (name == null ? "?" : name) + "': " + violation;
+    }
+
+    private static DefinitionException failure(Path file, List<String> problems) {
+        return new DefinitionException(file + ": invalid serving configuration:\n  - " + String.join("\n  - ", problems));
+    }
+}

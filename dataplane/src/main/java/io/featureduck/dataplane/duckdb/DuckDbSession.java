@@ -1,0 +1,89 @@
+package io.featureduck.dataplane.duckdb;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A private in-memory DuckDB database for one piece of work (loading a view, answering one historical query).
+ *
+ * <p>User expressions run here, so the database is treated like code execution: before any of them runs, file
+ * access is limited to the table's own directories, extension loading is off and the configuration is locked.
+ * A database per piece of work makes those limits exact, and in-memory databases cost little to open.
+ */
+public final class DuckDbSession implements AutoCloseable {
+    private static final Pattern MEMORY_LIMIT = Pattern.compile("^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$");
+
+    private final Connection connection;
+
+    private DuckDbSession(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Opens a database that may read files only under {@code readableDirectories}. */
+    public static DuckDbSession open(DuckDbSettings settings, Collection<Path> readableDirectories) {
+        try {
+            Files.createDirectories(settings.tempDirectory());
+            Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+            DuckDbSession session = new DuckDbSession(connection);
+            try {
+                session.execute("SET TimeZone = 'UTC'");
+                session.execute("SET threads = " + Math.max(1, settings.threads()));
+                if (settings.memoryLimit().isPresent()) {
+                    String limit = settings.memoryLimit().get();
+                    if (!MEMORY_LIMIT.matcher(limit).matches()) {
+                        throw new IllegalArgumentException("DuckDB memory limit '" + limit + "' is not a size like 2GB");
+                    }
+                    session.execute("SET memory_limit = '" + limit + "'");
+                }
+                session.execute("SET temp_directory = " + literal(settings.tempDirectory().toString()));
+                session.execute("SET autoinstall_known_extensions = false");
+                session.execute("SET autoload_known_extensions = false");
+                String allowed = readableDirectories.stream()
+                        .map(p -> literal(p.toAbsolutePath().normalize() + "/"))
+                        .collect(Collectors.joining(", ", "[", "]"));
+                session.execute("SET allowed_directories = " + allowed);
+                session.execute("SET enable_external_access = false");
+                session.execute("SET lock_configuration = true");
+                return session;
+            } catch (SQLException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open DuckDB: " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create DuckDB temp directory " + settings.tempDirectory() + ": " + e, e);
+        }
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public void execute(String sql) throws SQLException {
+        // A DuckDB statement is closed by a failed query, so each statement is used once.
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing an in-memory database only frees memory; nothing to report.
+        }
+    }
+}

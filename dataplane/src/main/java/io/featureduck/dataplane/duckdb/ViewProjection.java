@@ -1,0 +1,151 @@
+package io.featureduck.dataplane.duckdb;
+
+import io.featureduck.crds.EntitySpec;
+import io.featureduck.crds.FeatureSpec;
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.source.ColumnType;
+import io.featureduck.dataplane.source.SourceColumn;
+import io.featureduck.dataplane.source.TableSnapshot;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
+
+/**
+ * How a view's definition reads from a table version: which columns are keys, event time and created time, and the
+ * expression of every feature. Online loading and historical retrieval both build their SQL from this one class, so
+ * both compute every feature the same way.
+ */
+public final class ViewProjection {
+    private static final Set<String> TIME_TYPES = Set.of("TIMESTAMPTZ", "TIMESTAMP", "DATE");
+
+    private final ViewDefinition view;
+
+    private ViewProjection(ViewDefinition view) {
+        this.view = view;
+    }
+
+    /**
+     * Checks the view against the table version registered in {@code session} as {@code relation}: every named
+     * column exists with a usable type and every feature expression is a valid scalar expression.
+     *
+     * @throws ViewDefinitionMismatch naming the view, the field and the table
+     */
+    public static ViewProjection check(ViewDefinition view, TableSnapshot snapshot, DuckDbSession session,
+                                       String relation) {
+        String table = snapshot.location() + " (version " + snapshot.version() + ")";
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < view.entities().size(); i++) {
+            EntitySpec entity = view.entities().get(i);
+            requireColumn(snapshot, entity.name(), "spec.entities[" + i + "].name", problems);
+        }
+        if (!view.isSnapshot()) {
+            requireTimeColumn(snapshot, view.timestampColumn(), "spec.source.timestampColumn", problems);
+        }
+        if (view.createdTimestampColumn() != null) {
+            requireTimeColumn(snapshot, view.createdTimestampColumn(), "spec.source.createdTimestampColumn", problems);
+        }
+        for (int i = 0; i < view.features().size(); i++) {
+            FeatureSpec feature = view.features().get(i);
+            String field = "spec.features[" + i + "]";
+            if (feature.hasExpression()) {
+                Optional<String> problem = ExpressionValidator.problem(session, feature.expression());
+                if (problem.isPresent()) {
+                    problems.add(field + ".expression: '" + feature.expression() + "' " + problem.get());
+                    continue;
+                }
+            } else if (!requireColumn(snapshot, feature.name(), field + ".name", problems)) {
+                continue;
+            }
+            ViewProjection projection = new ViewProjection(view);
+            try {
+                session.execute("SELECT " + projection.servedFeature(feature) + " FROM " + quote(relation) + " LIMIT 0");
+            } catch (SQLException e) {
+                problems.add(field + (feature.hasExpression() ? ".expression" : ".type") + ": cannot produce a "
+                        + feature.type().wireName() + " from the table: " + firstLine(e.getMessage()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ViewDefinitionMismatch("FeatureView '" + view.name() + "' does not match table " + table + ":\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        return new ViewProjection(view);
+    }
+
+    public ViewDefinition view() {
+        return view;
+    }
+
+    /** Key columns in their canonical form, aliased {@code k0, k1, ...}. */
+    public List<String> keyProjections() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < view.entities().size(); i++) {
+            EntitySpec entity = view.entities().get(i);
+            keys.add(io.featureduck.dataplane.online.EntityKeys.servingExpression(quote(entity.name()), entity.type())
+                    + " AS k" + i);
+        }
+        return keys;
+    }
+
+    public List<String> keyColumns() {
+        return view.entities().stream().map(e -> quote(e.name())).toList();
+    }
+
+    /** Event time as a TIMESTAMPTZ expression; timestamps without zone are taken as UTC. */
+    public String eventTime() {
+        return "CAST(" + quote(view.timestampColumn()) + " AS TIMESTAMPTZ)";
+    }
+
+    public Optional<String> createdTime() {
+        return Optional.ofNullable(view.createdTimestampColumn()).map(c -> "CAST(" + quote(c) + " AS TIMESTAMPTZ)");
+    }
+
+    /** Feature values in the form the online index stores, aliased {@code f0, f1, ...}. */
+    public List<String> featureProjections() {
+        List<String> features = new ArrayList<>();
+        for (int i = 0; i < view.features().size(); i++) {
+            features.add(servedFeature(view.features().get(i)) + " AS f" + i);
+        }
+        return features;
+    }
+
+    private String servedFeature(FeatureSpec feature) {
+        String source = feature.hasExpression() ? feature.expression() : quote(feature.name());
+        return io.featureduck.dataplane.online.FeatureColumn.servingExpression(source, feature.type());
+    }
+
+    private static boolean requireColumn(TableSnapshot snapshot, String column, String field, List<String> problems) {
+        if (snapshot.column(column).isPresent()) {
+            return true;
+        }
+        problems.add(field + ": column '" + column + "' is not in the table; it has "
+                + snapshot.columns().stream().map(SourceColumn::name).toList());
+        return false;
+    }
+
+    private static void requireTimeColumn(TableSnapshot snapshot, String column, String field, List<String> problems) {
+        if (!requireColumn(snapshot, column, field, problems)) {
+            return;
+        }
+        ColumnType type = snapshot.column(column).orElseThrow().type();
+        if (!TIME_TYPES.contains(type.duckDbType())) {
+            problems.add(field + ": column '" + column + "' is " + type.duckDbType()
+                    + "; a time column must be a timestamp (with or without time zone) or a date");
+        }
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** A view that names columns or expressions its table cannot satisfy. */
+    public static final class ViewDefinitionMismatch extends RuntimeException {
+        public ViewDefinitionMismatch(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.featureduck.dataplane.online;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.featureduck.crds.ValueType;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The values of one feature for every entity of an index, stored column-wise in primitive arrays so that a lookup
+ * is an array read and the heap holds little more than the raw values.
+ *
+ * <p>A column is filled once, row by row, while its index is built, and only read after the index is published.
+ */
+public interface FeatureColumn {
+
+    /** Reads row {@code row}'s value from result-set column {@code column}; called only while building. */
+    void read(ResultSet rs, int column, int row) throws SQLException;
+
+    boolean isNull(int row);
+
+    /** The value as a plain Java object ({@code null} when absent), for comparisons and non-HTTP callers. */
+    Object value(int row);
+
+    /** Writes the value as JSON; {@code null} when absent. */
+    void writeJson(int row, JsonGenerator json) throws IOException;
+
+    /** Bytes of the values themselves, the baseline the index's memory is judged against. */
+    long valueBytes();
+
+    /**
+     * The SQL that turns an expression of the source into what {@link #read} expects: the declared type, with
+     * dates, timestamps and lists in a form that is cheap to store.
+     */
+    static String servingExpression(String expression, ValueType type) {
+        String e = "(" + expression + ")";
+        return switch (type) {
+            case STRING -> "CAST(" + e + " AS VARCHAR)";
+            case INT32 -> "CAST(" + e + " AS INTEGER)";
+            case INT64 -> "CAST(" + e + " AS BIGINT)";
+            case FLOAT32 -> "CAST(" + e + " AS FLOAT)";
+            case FLOAT64 -> "CAST(" + e + " AS DOUBLE)";
+            case BOOL -> "CAST(" + e + " AS BOOLEAN)";
+            case BYTES -> "CAST(" + e + " AS BLOB)";
+            case TIMESTAMP -> "epoch_us(CAST(" + e + " AS TIMESTAMPTZ))";
+            case DATE -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + e + " AS DATE)) AS INTEGER)";
+            case TIMESTAMP_LIST -> "to_json(list_transform(CAST(" + e + " AS TIMESTAMPTZ[]), "
+                    + "lambda t: strftime(t, '%Y-%m-%dT%H:%M:%S.%fZ')))::VARCHAR";
+            case BYTES_LIST -> "to_json(list_transform(CAST(" + e + " AS BLOB[]), lambda b: to_base64(b)))::VARCHAR";
+            case DATE_LIST -> "to_json(list_transform(CAST(" + e + " AS DATE[]), lambda d: strftime(d, '%Y-%m-%d')))::VARCHAR";
+            case STRING_LIST -> "to_json(CAST(" + e + " AS VARCHAR[]))::VARCHAR";
+            case INT32_LIST -> "to_json(CAST(" + e + " AS INTEGER[]))::VARCHAR";
+            case INT64_LIST -> "to_json(CAST(" + e + " AS BIGINT[]))::VARCHAR";
+            case FLOAT32_LIST -> "to_json(CAST(" + e + " AS FLOAT[]))::VARCHAR";
+            case FLOAT64_LIST -> "to_json(CAST(" + e + " AS DOUBLE[]))::VARCHAR";
+            case BOOL_LIST -> "to_json(CAST(" + e + " AS BOOLEAN[]))::VARCHAR";
+        };
+    }
+
+    /** An empty column of {@code rows} rows for values of {@code type}. */
+    static FeatureColumn create(ValueType type, int rows) {
+        return switch (type) {
+            case STRING -> new StringColumn(rows);
+            case INT32 -> new IntColumn(rows);
+            case INT64 -> new LongColumn(rows);
+            case FLOAT32 -> new FloatColumn(rows);
+            case FLOAT64 -> new DoubleColumn(rows);
+            case BOOL -> new BooleanColumn(rows);
+            case BYTES -> new BytesColumn(rows);
+            case TIMESTAMP -> new TimestampColumn(rows);
+            case DATE -> new DateColumn(rows);
+            default -> new JsonColumn(rows);
+        };
+    }
+}

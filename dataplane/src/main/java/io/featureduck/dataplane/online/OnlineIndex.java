@@ -1,0 +1,99 @@
+package io.featureduck.dataplane.online;
+
+import io.featureduck.dataplane.config.ViewDefinition;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The latest value of every feature for every entity of one view, as of one table version, held in memory for point
+ * lookups. Immutable once built: a refresh builds a new index and swaps it in whole, so a response never mixes two
+ * versions.
+ */
+public final class OnlineIndex {
+    private final ViewDefinition view;
+    private final long tableVersion;
+    private final Instant tableCommitTime;
+    private final Instant loadedAt;
+    private final EntityKeyIndex keys;
+    private final long[] eventMicros;
+    private final FeatureColumn[] columns;
+    private final Map<String, Integer> featurePositions;
+    private final long ttlMicros;
+
+    OnlineIndex(ViewDefinition view, long tableVersion, Instant tableCommitTime, Instant loadedAt, EntityKeyIndex keys,
+                long[] eventMicros, FeatureColumn[] columns) {
+        this.view = view;
+        this.tableVersion = tableVersion;
+        this.tableCommitTime = tableCommitTime;
+        this.loadedAt = loadedAt;
+        this.keys = keys;
+        this.eventMicros = eventMicros;
+        this.columns = columns;
+        this.featurePositions = new HashMap<>();
+        for (int i = 0; i < view.features().size(); i++) {
+            featurePositions.put(view.features().get(i).name(), i);
+        }
+        this.ttlMicros = view.ttl().map(ttl -> ttl.toNanos() / 1000).orElse(Long.MAX_VALUE);
+    }
+
+    public ViewDefinition view() {
+        return view;
+    }
+
+    public long tableVersion() {
+        return tableVersion;
+    }
+
+    public Instant tableCommitTime() {
+        return tableCommitTime;
+    }
+
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    /** Number of entities held. */
+    public int size() {
+        return eventMicros.length;
+    }
+
+    /** Row of an entity key in canonical form ({@link EntityKeys}), or {@link EntityKeyIndex#ABSENT}. */
+    public int rowOf(Object key) {
+        return keys.rowOf(key);
+    }
+
+    /** Position of a feature in the view, or -1. */
+    public int featurePosition(String feature) {
+        Integer position = featurePositions.get(feature);
+        return position == null ? -1 : position;
+    }
+
+    public FeatureColumn column(int featurePosition) {
+        return columns[featurePosition];
+    }
+
+    public long eventMicros(int row) {
+        return eventMicros[row];
+    }
+
+    /**
+     * Whether a found row may be served at {@code nowMicros}: a value whose event time is older than now minus the
+     * TTL is {@link LookupStatus#OUTSIDE_MAX_AGE}, as in Feast.
+     */
+    public LookupStatus freshness(int row, long nowMicros) {
+        if (ttlMicros != Long.MAX_VALUE && eventMicros[row] < nowMicros - ttlMicros) {
+            return LookupStatus.OUTSIDE_MAX_AGE;
+        }
+        return LookupStatus.PRESENT;
+    }
+
+    /** Bytes of the raw values (features, event times and keys as 8-byte values), the baseline for memory use. */
+    public long rawValueBytes() {
+        long total = 8L * eventMicros.length * (1 + view.entities().size());
+        for (FeatureColumn column : columns) {
+            total += column.valueBytes();
+        }
+        return total;
+    }
+}

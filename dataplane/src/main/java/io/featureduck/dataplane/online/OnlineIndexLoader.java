@@ -1,0 +1,152 @@
+package io.featureduck.dataplane.online;
+
+import io.featureduck.crds.EntitySpec;
+import io.featureduck.crds.ValueType;
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.duckdb.DuckDbSession;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.duckdb.SnapshotRelation;
+import io.featureduck.dataplane.duckdb.ViewProjection;
+import io.featureduck.dataplane.source.TableSnapshot;
+import io.featureduck.dataplane.source.TableSource;
+import io.featureduck.dataplane.source.TableSourceException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Builds an {@link OnlineIndex}: the table format names the files of the latest version, DuckDB picks the latest
+ * row per entity and computes the features, and the result is copied once into columnar arrays.
+ */
+public final class OnlineIndexLoader {
+    private static final String SOURCE = "source";
+    private static final String LATEST = "latest";
+
+    private final DuckDbSettings settings;
+    private final Clock clock;
+
+    public OnlineIndexLoader(DuckDbSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public OnlineIndex load(ViewDefinition view, TableSource source) {
+        TableSnapshot snapshot;
+        try {
+            snapshot = source.latestSnapshot();
+        } catch (TableSourceException e) {
+            throw new ViewLoadException("FeatureView '" + view.name() + "': " + e.getMessage(), e);
+        }
+        return load(view, snapshot);
+    }
+
+    public OnlineIndex load(ViewDefinition view, TableSnapshot snapshot) {
+        try (DuckDbSession session = DuckDbSession.open(settings, List.of(view.location().path()))) {
+            new SnapshotRelation(snapshot).register(session, SOURCE);
+            ViewProjection projection = ViewProjection.check(view, snapshot, session, SOURCE);
+            if (view.isSnapshot()) {
+                rejectDuplicateKeys(session, projection, snapshot);
+            }
+            session.execute("CREATE TEMP TABLE " + LATEST + " AS " + latestRowsSql(projection, snapshot));
+            return read(session, view, snapshot);
+        } catch (SQLException e) {
+            throw new ViewLoadException("FeatureView '" + view.name() + "': loading table " + snapshot.location()
+                    + " version " + snapshot.version() + " failed: " + e.getMessage(), e);
+        } catch (TableSourceException | ViewProjection.ViewDefinitionMismatch e) {
+            throw new ViewLoadException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The latest row per entity: greatest event time, ties broken by the greatest created time. Rows without a key or
+     * an event time cannot be looked up or ordered and are skipped.
+     */
+    static String latestRowsSql(ViewProjection projection, TableSnapshot snapshot) {
+        ViewDefinition view = projection.view();
+        List<String> select = new ArrayList<>(projection.keyProjections());
+        String notNull = projection.keyColumns().stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
+        if (view.isSnapshot()) {
+            select.add(EventTime.toMicros(snapshot.commitTime()) + "::BIGINT AS event_us");
+            select.addAll(projection.featureProjections());
+            return "SELECT " + String.join(", ", select) + " FROM " + SOURCE + " WHERE " + notNull;
+        }
+        select.add("epoch_us(" + projection.eventTime() + ") AS event_us");
+        select.addAll(projection.featureProjections());
+        String order = projection.eventTime() + " DESC"
+                + projection.createdTime().map(c -> ", " + c + " DESC NULLS LAST").orElse("");
+        return "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM " + SOURCE + " WHERE " + notNull
+                + " AND " + projection.eventTime() + " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY "
+                + String.join(", ", projection.keyColumns()) + " ORDER BY " + order + ") = 1)";
+    }
+
+    private void rejectDuplicateKeys(DuckDbSession session, ViewProjection projection, TableSnapshot snapshot)
+            throws SQLException {
+        String keys = String.join(", ", projection.keyColumns());
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT " + keys + ", count(*) FROM " + SOURCE + " GROUP BY " + keys
+                     + " HAVING count(*) > 1 LIMIT 1")) {
+            if (rs.next()) {
+                List<String> key = new ArrayList<>();
+                for (int i = 0; i < projection.view().entities().size(); i++) {
+                    key.add(projection.view().entities().get(i).name() + "=" + rs.getString(i + 1));
+                }
+                throw new ViewLoadException("FeatureView '" + projection.view().name() + "' is a snapshot view (no "
+                        + "spec.source.timestampColumn), so its table must hold one row per key, but table "
+                        + snapshot.location() + " version " + snapshot.version() + " has "
+                        + rs.getLong(projection.view().entities().size() + 1) + " rows for " + String.join(", ", key)
+                        + "; set spec.source.timestampColumn if the table keeps history");
+            }
+        }
+    }
+
+    private OnlineIndex read(DuckDbSession session, ViewDefinition view, TableSnapshot snapshot) throws SQLException {
+        int rows;
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + LATEST)) {
+            rs.next();
+            rows = Math.toIntExact(rs.getLong(1));
+        }
+        List<EntitySpec> entities = view.entities();
+        boolean singleIntegerKey = entities.size() == 1 && isIntegerLike(entities.get(0).type());
+        EntityKeyIndex keys = EntityKeyIndex.create(singleIntegerKey, rows);
+        long[] eventMicros = new long[rows];
+        FeatureColumn[] columns = new FeatureColumn[view.features().size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = FeatureColumn.create(view.features().get(i).type(), rows);
+        }
+        int keyCount = entities.size();
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT * FROM " + LATEST)) {
+            int row = 0;
+            while (rs.next()) {
+                Object key = readKey(rs, entities);
+                keys.put(key, row);
+                eventMicros[row] = rs.getLong(keyCount + 1);
+                for (int f = 0; f < columns.length; f++) {
+                    columns[f].read(rs, keyCount + 2 + f, row);
+                }
+                row++;
+            }
+        }
+        return new OnlineIndex(view, snapshot.version(), snapshot.commitTime(), clock.instant(), keys, eventMicros, columns);
+    }
+
+    private static Object readKey(ResultSet rs, List<EntitySpec> entities) throws SQLException {
+        if (entities.size() == 1) {
+            return EntityKeys.read(rs, 1, entities.get(0).type());
+        }
+        List<Object> parts = new ArrayList<>(entities.size());
+        for (int i = 0; i < entities.size(); i++) {
+            parts.add(EntityKeys.read(rs, i + 1, entities.get(i).type()));
+        }
+        return List.copyOf(parts);
+    }
+
+    private static boolean isIntegerLike(ValueType type) {
+        return type == ValueType.INT32 || type == ValueType.INT64 || type == ValueType.DATE || type == ValueType.TIMESTAMP;
+    }
+}

@@ -1,0 +1,28 @@
+package io.featureduck.dataplane.source;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One Parquet file of a table version.
+ *
+ * @param path            absolute local path
+ * @param sizeBytes       file size
+ * @param partitionValues partition column name to value ({@code null} for a null partition); values are
+ *                        {@code Boolean}, {@code Byte}, {@code Short}, {@code Integer}, {@code Long}, {@code Float},
+ *                        {@code Double}, {@code String}, {@code byte[]}, {@code BigDecimal}, {@code LocalDate},
+ *                        {@code Instant} (timestamp) or {@code LocalDateTime} (timestamp without zone)
+ * @param deletedRows     row positions in the file that the table has deleted, ascending; empty when none
+ */
+public record DataFile(String path, long sizeBytes, Map<String, Object> partitionValues, long[] deletedRows) {
+    public DataFile {
+        // Map.copyOf rejects null values, and a null partition value is meaningful.
+        partitionValues = Collections.unmodifiableMap(new HashMap<>(partitionValues));
+        deletedRows = deletedRows.clone();
+    }
+
+    public boolean hasDeletedRows() {
+        return deletedRows.length > 0;
+    }
+}

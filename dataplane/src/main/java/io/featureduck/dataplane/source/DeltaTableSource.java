@@ -1,0 +1,213 @@
+package io.featureduck.dataplane.source;
+
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.KernelException;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
+import io.delta.kernel.internal.deletionvectors.DeletionVectorUtils;
+import io.delta.kernel.internal.util.ColumnMapping;
+import io.delta.kernel.internal.util.PartitionUtils;
+import io.delta.kernel.types.ArrayType;
+import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.ByteType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.MapType;
+import io.delta.kernel.types.ShortType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampNTZType;
+import io.delta.kernel.types.TimestampType;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A Delta Lake table read through Delta Kernel: Kernel replays the log (JSON commits, classic and v2 checkpoints)
+ * and names the active files, their partition values and deletion vectors; DuckDB later reads exactly those files.
+ */
+public final class DeltaTableSource implements TableSource {
+    /**
+     * Reader features whose effect this reader reproduces when DuckDB reads the files. Any other reader feature fails
+     * the load: serving rows the table does not hold would be worse than serving nothing.
+     */
+    private static final Set<String> HANDLED_READER_FEATURES = Set.of(
+            "columnMapping", "deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck",
+            "typeWidening", "typeWidening-preview", "checkpointProtection");
+
+    private final Engine engine;
+    private final Path tablePath;
+    private final String tableUri;
+
+    public DeltaTableSource(Engine engine, Path tablePath) {
+        this.engine = engine;
+        this.tablePath = tablePath;
+        this.tableUri = tablePath.toUri().toString();
+    }
+
+    @Override
+    public String formatName() {
+        return "delta";
+    }
+
+    @Override
+    public TableSnapshot latestSnapshot() {
+        try {
+            return describe(TableManager.loadSnapshot(tableUri).build(engine));
+        } catch (TableNotFoundException e) {
+            throw new TableSourceException("Delta table " + tablePath + " not found: no _delta_log with a commit there", e);
+        } catch (KernelException | IllegalArgumentException | IllegalStateException e) {
+            throw new TableSourceException("Delta table " + tablePath + " cannot be read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new TableSourceException("Delta table " + tablePath + " cannot be read: " + e, e);
+        }
+    }
+
+    private TableSnapshot describe(Snapshot snapshot) {
+        checkReaderFeatures(snapshot);
+        StructType schema = snapshot.getSchema();
+        List<String> partitionColumns = snapshot.getPartitionColumnNames();
+        List<SourceColumn> columns = new ArrayList<>();
+        Map<String, StructField> partitionFieldsByPhysicalName = new HashMap<>();
+        for (StructField field : schema.fields()) {
+            boolean partition = partitionColumns.stream().anyMatch(p -> p.equalsIgnoreCase(field.getName()));
+            columns.add(new SourceColumn(field.getName(), physicalName(field), toColumnType(field.getDataType(), field.getName()),
+                    partition));
+            if (partition) {
+                partitionFieldsByPhysicalName.put(physicalName(field), field);
+            }
+        }
+        List<DataFile> files = new ArrayList<>();
+        Scan scan = snapshot.getScanBuilder().build();
+        try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine)) {
+            while (batches.hasNext()) {
+                try (CloseableIterator<Row> rows = batches.next().getRows()) {
+                    while (rows.hasNext()) {
+                        files.add(dataFile(rows.next(), partitionFieldsByPhysicalName));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new TableSourceException("Delta table " + tablePath + ": cannot list data files of version "
+                    + snapshot.getVersion() + ": " + e.getMessage(), e);
+        }
+        return new TableSnapshot(tablePath.toString(), snapshot.getVersion(),
+                Instant.ofEpochMilli(snapshot.getTimestamp(engine)), columns, files);
+    }
+
+    private void checkReaderFeatures(Snapshot snapshot) {
+        for (String feature : snapshot.getProtocol().getReaderFeatures()) {
+            if (!HANDLED_READER_FEATURES.contains(feature)) {
+                throw new TableSourceException("Delta table " + tablePath + " uses reader feature '" + feature
+                        + "', which FeatureDuck cannot read yet; refusing to serve possibly wrong rows");
+            }
+        }
+    }
+
+    private DataFile dataFile(Row scanFile, Map<String, StructField> partitionFields) {
+        FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
+        // Kernel hands out decoded Hadoop path strings ("file:/a/b c%3A"), not URIs: let Hadoop take them apart.
+        String path = new org.apache.hadoop.fs.Path(status.getPath()).toUri().getPath();
+        Map<String, Object> partitionValues = new HashMap<>();
+        InternalScanFileUtils.getPartitionValues(scanFile).forEach((physical, serialized) -> {
+            StructField field = partitionFields.get(physical);
+            if (field == null) {
+                // Partition values are keyed by physical name; tolerate writers that used the logical name.
+                field = partitionFields.values().stream().filter(f -> f.getName().equalsIgnoreCase(physical)).findFirst()
+                        .orElseThrow(() -> new TableSourceException("Delta table " + tablePath + ": file " + path
+                                + " has a value for unknown partition column '" + physical + "'"));
+            }
+            Literal literal = PartitionUtils.literalForPartitionValue(field.getDataType(), serialized);
+            partitionValues.put(field.getName(), toJavaValue(literal));
+        });
+        DeletionVectorDescriptor deletionVector = InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile);
+        long[] deleted = deletionVector == null
+                ? new long[0]
+                : DeletionVectorUtils.loadNewDvAndBitmap(engine, tableUri, deletionVector)._2.toArray();
+        return new DataFile(path, status.getSize(), partitionValues, deleted);
+    }
+
+    private static String physicalName(StructField field) {
+        return field.getMetadata().contains(ColumnMapping.COLUMN_MAPPING_PHYSICAL_NAME_KEY)
+                ? ColumnMapping.getPhysicalName(field)
+                : field.getName();
+    }
+
+    private ColumnType toColumnType(DataType type, String column) {
+        if (type instanceof BooleanType) return new ColumnType.Primitive("BOOLEAN");
+        if (type instanceof ByteType) return new ColumnType.Primitive("TINYINT");
+        if (type instanceof ShortType) return new ColumnType.Primitive("SMALLINT");
+        if (type instanceof IntegerType) return new ColumnType.Primitive("INTEGER");
+        if (type instanceof LongType) return new ColumnType.Primitive("BIGINT");
+        if (type instanceof FloatType) return new ColumnType.Primitive("FLOAT");
+        if (type instanceof DoubleType) return new ColumnType.Primitive("DOUBLE");
+        if (type instanceof StringType) return new ColumnType.Primitive("VARCHAR");
+        if (type instanceof BinaryType) return new ColumnType.Primitive("BLOB");
+        if (type instanceof DateType) return new ColumnType.Primitive("DATE");
+        if (type instanceof TimestampType) return new ColumnType.Primitive("TIMESTAMPTZ");
+        if (type instanceof TimestampNTZType) return new ColumnType.Primitive("TIMESTAMP");
+        if (type instanceof DecimalType decimal) {
+            return new ColumnType.Primitive("DECIMAL(" + decimal.getPrecision() + "," + decimal.getScale() + ")");
+        }
+        if (type instanceof ArrayType array) return new ColumnType.ListOf(toColumnType(array.getElementType(), column));
+        if (type instanceof MapType map) {
+            return new ColumnType.MapOf(toColumnType(map.getKeyType(), column), toColumnType(map.getValueType(), column));
+        }
+        if (type instanceof StructType struct) {
+            List<SourceColumn> fields = new ArrayList<>();
+            for (StructField field : struct.fields()) {
+                fields.add(new SourceColumn(field.getName(), physicalName(field),
+                        toColumnType(field.getDataType(), column + "." + field.getName()), false));
+            }
+            return new ColumnType.StructOf(fields);
+        }
+        throw new TableSourceException("Delta table " + tablePath + ": column '" + column + "' has type " + type
+                + ", which FeatureDuck cannot read yet");
+    }
+
+    /** Kernel's literal values into the plain Java values {@link DataFile} documents. */
+    private static Object toJavaValue(Literal literal) {
+        Object value = literal.getValue();
+        if (value == null) {
+            return null;
+        }
+        DataType type = literal.getDataType();
+        if (type instanceof DateType) {
+            return LocalDate.ofEpochDay((Integer) value);
+        }
+        if (type instanceof TimestampType) {
+            long micros = (Long) value;
+            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+        }
+        if (type instanceof TimestampNTZType) {
+            long micros = (Long) value;
+            return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+        }
+        return value;
+    }
+}

@@ -20,9 +20,10 @@ public final class OnlineIndex {
     private final FeatureColumn[] columns;
     private final Map<String, Integer> featurePositions;
     private final long ttlMicros;
+    private final long sourceRows;
 
     OnlineIndex(ViewDefinition view, long tableVersion, Instant tableCommitTime, Instant loadedAt, EntityKeyIndex keys,
-                long[] eventMicros, FeatureColumn[] columns) {
+                long[] eventMicros, FeatureColumn[] columns, long sourceRows) {
         this.view = view;
         this.tableVersion = tableVersion;
         this.tableCommitTime = tableCommitTime;
@@ -30,6 +31,7 @@ public final class OnlineIndex {
         this.keys = keys;
         this.eventMicros = eventMicros;
         this.columns = columns;
+        this.sourceRows = sourceRows;
         this.featurePositions = new HashMap<>();
         for (int i = 0; i < view.features().size(); i++) {
             featurePositions.put(view.features().get(i).name(), i);
@@ -51,6 +53,11 @@ public final class OnlineIndex {
 
     public Instant loadedAt() {
         return loadedAt;
+    }
+
+    /** Rows in the table version the index was built from. */
+    public long sourceRows() {
+        return sourceRows;
     }
 
     /** Number of entities held. */

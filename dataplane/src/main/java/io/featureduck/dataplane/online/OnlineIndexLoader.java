@@ -52,7 +52,7 @@ public final class OnlineIndexLoader {
                 rejectDuplicateKeys(session, projection, snapshot);
             }
             session.execute("CREATE TEMP TABLE " + LATEST + " AS " + latestRowsSql(projection, snapshot));
-            return read(session, view, snapshot);
+            return read(session, view, snapshot, count(session, SOURCE));
         } catch (SQLException e) {
             throw new ViewLoadException("FeatureView '" + view.name() + "': loading table " + snapshot.location()
                     + " version " + snapshot.version() + " failed: " + e.getMessage(), e);
@@ -103,13 +103,17 @@ public final class OnlineIndexLoader {
         }
     }
 
-    private OnlineIndex read(DuckDbSession session, ViewDefinition view, TableSnapshot snapshot) throws SQLException {
-        int rows;
+    private static long count(DuckDbSession session, String relation) throws SQLException {
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + LATEST)) {
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + relation)) {
             rs.next();
-            rows = Math.toIntExact(rs.getLong(1));
+            return rs.getLong(1);
         }
+    }
+
+    private OnlineIndex read(DuckDbSession session, ViewDefinition view, TableSnapshot snapshot, long sourceRows)
+            throws SQLException {
+        int rows = Math.toIntExact(count(session, LATEST));
         List<EntitySpec> entities = view.entities();
         boolean singleIntegerKey = entities.size() == 1 && isIntegerLike(entities.get(0).type());
         EntityKeyIndex keys = EntityKeyIndex.create(singleIntegerKey, rows);
@@ -132,7 +136,8 @@ public final class OnlineIndexLoader {
                 row++;
             }
         }
-        return new OnlineIndex(view, snapshot.version(), snapshot.commitTime(), clock.instant(), keys, eventMicros, columns);
+        return new OnlineIndex(view, snapshot.version(), snapshot.commitTime(), clock.instant(), keys, eventMicros, columns,
+                sourceRows);
     }
 
     private static Object readKey(ResultSet rs, List<EntitySpec> entities) throws SQLException {

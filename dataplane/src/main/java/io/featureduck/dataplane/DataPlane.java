@@ -1,0 +1,104 @@
+package io.featureduck.dataplane;
+
+import io.featureduck.crds.DataPlaneSpec;
+import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.http.DataPlaneOptions;
+import io.featureduck.dataplane.http.DataPlaneServer;
+import io.featureduck.dataplane.metrics.DataPlaneMetrics;
+import io.featureduck.dataplane.online.OnlineIndexLoader;
+import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.serving.ViewRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One running data plane: the views of a serving configuration, their loader and the HTTP server. The HTTP server
+ * starts at once and reports not-ready until every online view is loaded, as a Kubernetes probe expects.
+ */
+public final class DataPlane implements AutoCloseable {
+    private final Vertx vertx;
+    private final ExecutorService loadExecutor;
+    private final ViewRegistry registry;
+    private final DataPlaneServer server;
+    private final CompletableFuture<Void> initialLoad;
+
+    private DataPlane(Vertx vertx, ExecutorService loadExecutor, ViewRegistry registry, DataPlaneServer server,
+                      CompletableFuture<Void> initialLoad) {
+        this.vertx = vertx;
+        this.loadExecutor = loadExecutor;
+        this.registry = registry;
+        this.server = server;
+        this.initialLoad = initialLoad;
+    }
+
+    /** Options for {@code config} with the given address; request limits come from the store's dataPlane spec. */
+    public static DataPlaneOptions options(ServingConfig config, String host, int port) {
+        DataPlaneSpec spec = config.dataPlane();
+        return new DataPlaneOptions(host, port, spec.effectiveMaxBatchEntities(), spec.effectiveMaxBodyBytes());
+    }
+
+    public static DuckDbSettings duckDbSettings(ServingConfig config) {
+        DuckDbSettings defaults = DuckDbSettings.defaults();
+        return new DuckDbSettings(defaults.threads(), Optional.ofNullable(config.dataPlane().duckdbMemoryLimit()),
+                defaults.tempDirectory());
+    }
+
+    /** Starts serving {@code config}; blocks until the HTTP port is bound, not until views are loaded. */
+    public static DataPlane start(ServingConfig config, DataPlaneOptions options) {
+        Clock clock = Clock.systemUTC();
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService loadExecutor = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(config.views().size(), Runtime.getRuntime().availableProcessors())), r -> {
+                    Thread thread = new Thread(r, "view-loader-" + threadNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        ViewRegistry registry = new ViewRegistry(config.views(), new TableSourceFactory(),
+                new OnlineIndexLoader(duckDbSettings(config), clock), loadExecutor, clock);
+        DataPlaneMetrics metrics = new DataPlaneMetrics();
+        metrics.watch(registry);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        DataPlaneServer server = new DataPlaneServer(vertx, registry, metrics, options, clock);
+        try {
+            server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            loadExecutor.shutdownNow();
+            throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        return new DataPlane(vertx, loadExecutor, registry, server, registry.loadAll());
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public ViewRegistry registry() {
+        return registry;
+    }
+
+    /** Completes when the first load of every online view has succeeded or failed. */
+    public CompletableFuture<Void> initialLoad() {
+        return initialLoad;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // Shutting down anyway.
+        }
+        vertx.close();
+        loadExecutor.shutdownNow();
+    }
+}

@@ -1,0 +1,50 @@
+package io.featureduck.dataplane.cli;
+
+import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.config.DefinitionException;
+import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ServingConfigLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code featureduck serve -f <yaml>}: what a data-plane pod runs, and what a developer runs locally. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the feature views of a FeatureStore YAML file over HTTP.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = {"-f", "--file"}, required = true, description = "YAML file with one FeatureStore and its FeatureViews")
+    Path file;
+
+    @Option(names = "--port", defaultValue = "8000", description = "HTTP port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to bind (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServingConfig config;
+        try {
+            config = new ServingConfigLoader().load(file);
+        } catch (DefinitionException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, host, port));
+        System.out.println("FeatureDuck serving " + config.views().size() + " feature views of store '"
+                + config.store().name() + "' on http://" + host + ":" + dataPlane.port());
+        awaitShutdown(dataPlane);
+        return 0;
+    }
+
+    static void awaitShutdown(DataPlane dataPlane) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dataPlane.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+}

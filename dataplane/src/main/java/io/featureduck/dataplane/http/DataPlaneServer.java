@@ -1,0 +1,102 @@
+package io.featureduck.dataplane.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.dataplane.metrics.DataPlaneMetrics;
+import io.featureduck.dataplane.serving.ViewRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+
+/**
+ * The data plane's HTTP API on Vert.x Web. Online lookups run on the event loop because they are pure memory reads;
+ * loading tables happens elsewhere ({@link ViewRegistry}) and never blocks it.
+ */
+public final class DataPlaneServer {
+    private final Vertx vertx;
+    private final ViewRegistry registry;
+    private final DataPlaneMetrics metrics;
+    private final DataPlaneOptions options;
+    private final Clock clock;
+    private HttpServer server;
+
+    public DataPlaneServer(Vertx vertx, ViewRegistry registry, DataPlaneMetrics metrics, DataPlaneOptions options,
+                           Clock clock) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    public Router router() {
+        ObjectMapper mapper = new ObjectMapper();
+        JsonFactory json = mapper.getFactory();
+        JsonRequests requests = new JsonRequests(mapper);
+        OnlineViews views = new OnlineViews(registry);
+        ViewsHandler viewsHandler = new ViewsHandler(registry, json);
+
+        Router router = Router.router(vertx);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
+        timed(router.post("/v1/features/online").handler(body), "/v1/features/online")
+                .handler(new OnlineFeaturesHandler(requests, views, json, options.maxBatchEntities(), clock, metrics));
+        timed(router.post("/get-online-features").handler(body), "/get-online-features")
+                .handler(new FeastOnlineFeaturesHandler(requests, views, json, options.maxBatchEntities(), clock, metrics));
+        timed(router.get("/v1/views"), "/v1/views").handler(viewsHandler::list);
+        timed(router.get("/v1/views/:name"), "/v1/views/{name}").handler(viewsHandler::one);
+        router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+                .end("{\"status\":\"UP\"}"));
+        router.get("/ready").handler(this::ready);
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+
+        router.route().failureHandler(ErrorResponses::handleFailure);
+        router.errorHandler(404, ErrorResponses::handleFailure);
+        router.errorHandler(405, ErrorResponses::handleFailure);
+        router.errorHandler(500, ErrorResponses::handleFailure);
+        return router;
+    }
+
+    /**
+     * Times every request of a route, whatever its outcome, under the route's template name. Vert.x runs body
+     * handlers first, so the time starts once the body has arrived.
+     */
+    private Route timed(Route route, String name) {
+        return route.handler(ctx -> {
+            long start = System.nanoTime();
+            ctx.addEndHandler(done -> {
+                Timer timer = metrics.requestTimer(name, ctx.response().getStatusCode());
+                timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            });
+            ctx.next();
+        });
+    }
+
+    private void ready(RoutingContext ctx) {
+        boolean ready = registry.isReady();
+        ctx.response().setStatusCode(ready ? 200 : 503).putHeader("content-type", "application/json")
+                .end(ready ? "{\"status\":\"READY\"}" : "{\"status\":\"LOADING\"}");
+    }
+
+    public Future<HttpServer> start() {
+        HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
+                .setTcpNoDelay(true).setCompressionSupported(false);
+        return vertx.createHttpServer(serverOptions).requestHandler(router()).listen()
+                .onSuccess(s -> server = s);
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    public Future<Void> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

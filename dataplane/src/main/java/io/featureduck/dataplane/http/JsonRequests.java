@@ -1,0 +1,56 @@
+package io.featureduck.dataplane.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+
+/** Reads a request body as a JSON object, turning every malformation into a 400 that says what was wrong. */
+final class JsonRequests {
+    private final ObjectMapper mapper;
+
+    JsonRequests(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    JsonNode object(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+            throw ApiException.badRequest("INVALID_JSON", "request body is empty; send a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(ctx.body().buffer().getBytes());
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("INVALID_JSON", "request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("INVALID_JSON", "request body cannot be read: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("INVALID_JSON", "request body must be a JSON object");
+        }
+        return node;
+    }
+
+    static JsonNode requiredArray(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest("MISSING_FIELD", "field '" + field + "' is required");
+        }
+        if (!value.isArray()) {
+            throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "' must be an array");
+        }
+        return value;
+    }
+
+    static boolean optionalBoolean(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+}

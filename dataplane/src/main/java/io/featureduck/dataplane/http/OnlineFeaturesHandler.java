@@ -1,0 +1,157 @@
+package io.featureduck.dataplane.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.featureduck.crds.EntitySpec;
+import io.featureduck.dataplane.online.EntityKeyIndex;
+import io.featureduck.dataplane.online.EventTime;
+import io.featureduck.dataplane.online.LookupStatus;
+import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.metrics.DataPlaneMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /v1/features/online}: features of one view for a batch of entities.
+ *
+ * <pre>{"feature_view": "driver-stats", "entities": [{"driver_id": 1001}], "features": ["conv_rate"]}</pre>
+ *
+ * Answers one result per entity, in request order, with its status, event time and features, plus the table version
+ * the values came from. Runs on the event loop: a lookup is a hash probe and array reads, no I/O.
+ */
+final class OnlineFeaturesHandler implements Handler<RoutingContext> {
+    private final JsonRequests requests;
+    private final OnlineViews views;
+    private final JsonFactory json;
+    private final int maxEntities;
+    private final Clock clock;
+    private final DataPlaneMetrics metrics;
+
+    OnlineFeaturesHandler(JsonRequests requests, OnlineViews views, JsonFactory json, int maxEntities, Clock clock,
+                          DataPlaneMetrics metrics) {
+        this.requests = requests;
+        this.views = views;
+        this.json = json;
+        this.maxEntities = maxEntities;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        JsonNode body = requests.object(ctx);
+        JsonNode viewName = body.get("feature_view");
+        if (viewName == null || !viewName.isTextual()) {
+            throw ApiException.badRequest("MISSING_FIELD", "field 'feature_view' is required and must be a string");
+        }
+        OnlineIndex index = views.index(viewName.textValue());
+        int[] features = features(body, index);
+        JsonNode entities = JsonRequests.requiredArray(body, "entities");
+        if (entities.size() > maxEntities) {
+            throw ApiException.badRequest("BATCH_TOO_LARGE", "request asks for " + entities.size()
+                    + " entities; this data plane allows at most " + maxEntities + " per request");
+        }
+        int[] rows = rows(index, entities);
+        ctx.response().putHeader("content-type", "application/json")
+                .end(Buffer.buffer(render(index, features, entities, rows)));
+    }
+
+    private static int[] features(JsonNode body, OnlineIndex index) {
+        JsonNode requested = body.get("features");
+        if (requested == null || requested.isNull()) {
+            int[] all = new int[index.view().features().size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        if (!requested.isArray()) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'features' must be an array of feature names");
+        }
+        int[] positions = new int[requested.size()];
+        for (int i = 0; i < positions.length; i++) {
+            JsonNode name = requested.get(i);
+            if (!name.isTextual()) {
+                throw ApiException.badRequest("INVALID_FIELD", "features[" + i + "] must be a feature name string");
+            }
+            positions[i] = OnlineViews.featurePosition(index, name.textValue());
+        }
+        return positions;
+    }
+
+    private static int[] rows(OnlineIndex index, JsonNode entities) {
+        List<EntitySpec> keys = index.view().entities();
+        int[] rows = new int[entities.size()];
+        List<JsonNode> values = new ArrayList<>(keys.size());
+        for (int e = 0; e < rows.length; e++) {
+            JsonNode entity = entities.get(e);
+            if (!entity.isObject()) {
+                throw ApiException.badRequest("INVALID_FIELD", "entities[" + e + "] must be an object of join keys");
+            }
+            values.clear();
+            for (EntitySpec key : keys) {
+                JsonNode value = entity.get(key.name());
+                if (value == null || value.isNull()) {
+                    throw ApiException.badRequest("MISSING_JOIN_KEY", "entities[" + e + "] lacks join key '"
+                            + key.name() + "' of feature view '" + index.view().name() + "'");
+                }
+                values.add(value);
+            }
+            rows[e] = index.rowOf(OnlineViews.key(index, values));
+        }
+        return rows;
+    }
+
+    private byte[] render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
+        long now = EventTime.toMicros(clock.instant());
+        ByteArrayBuilder bytes = new ByteArrayBuilder(256 + rows.length * (64 + features.length * 24));
+        try (JsonGenerator out = json.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeStringField("feature_view", index.view().name());
+            out.writeNumberField("table_version", index.tableVersion());
+            out.writeArrayFieldStart("features");
+            for (int feature : features) {
+                out.writeString(index.view().features().get(feature).name());
+            }
+            out.writeEndArray();
+            out.writeArrayFieldStart("results");
+            for (int e = 0; e < rows.length; e++) {
+                int row = rows[e];
+                LookupStatus status = row == EntityKeyIndex.ABSENT ? LookupStatus.NOT_FOUND : index.freshness(row, now);
+                metrics.record(index.view().name(), status);
+                out.writeStartObject();
+                out.writeFieldName("entity");
+                out.writeTree(entities.get(e));
+                out.writeStringField("status", status.name());
+                if (row == EntityKeyIndex.ABSENT) {
+                    out.writeNullField("event_timestamp");
+                } else {
+                    out.writeStringField("event_timestamp", EventTime.format(index.eventMicros(row)));
+                }
+                out.writeObjectFieldStart("features");
+                for (int feature : features) {
+                    out.writeFieldName(index.view().features().get(feature).name());
+                    if (status == LookupStatus.PRESENT) {
+                        index.column(feature).writeJson(row, out);
+                    } else {
+                        out.writeNull();
+                    }
+                }
+                out.writeEndObject();
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write response", e);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,59 @@
+package io.featureduck.dataplane.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.featureduck.crds.EntitySpec;
+import io.featureduck.dataplane.online.EntityKeys;
+import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.serving.ServedView;
+import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.serving.ViewState;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Resolves the views, features and keys a request names, with the errors clients see when they do not exist. */
+final class OnlineViews {
+    private final ViewRegistry registry;
+
+    OnlineViews(ViewRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The index currently served for {@code name}. */
+    OnlineIndex index(String name) {
+        ServedView view = registry.view(name).orElseThrow(() -> ApiException.badRequest("UNKNOWN_FEATURE_VIEW",
+                "feature view '" + name + "' is not served here; GET /v1/views lists the views"));
+        if (view.state() == ViewState.OFFLINE) {
+            throw ApiException.badRequest("VIEW_NOT_ONLINE", "feature view '" + name
+                    + "' is not served online (spec.online is false); use historical retrieval");
+        }
+        return view.index().orElseThrow(() -> new ApiException(503, "VIEW_NOT_READY", "feature view '" + name
+                + "' is " + view.state().name().toLowerCase() + view.lastError().map(e -> ": " + e).orElse("")
+                + "; retry later"));
+    }
+
+    static int featurePosition(OnlineIndex index, String feature) {
+        int position = index.featurePosition(feature);
+        if (position < 0) {
+            throw ApiException.badRequest("UNKNOWN_FEATURE", "feature view '" + index.view().name()
+                    + "' has no feature '" + feature + "'; it has " + index.view().featureNames());
+        }
+        return position;
+    }
+
+    /** The canonical key of one entity, from the join-key values in {@code values} (one per entity of the view). */
+    static Object key(OnlineIndex index, List<JsonNode> values) {
+        List<EntitySpec> entities = index.view().entities();
+        try {
+            if (entities.size() == 1) {
+                return EntityKeys.fromJson(values.get(0), entities.get(0));
+            }
+            List<Object> parts = new ArrayList<>(entities.size());
+            for (int i = 0; i < entities.size(); i++) {
+                parts.add(EntityKeys.fromJson(values.get(i), entities.get(i)));
+            }
+            return List.copyOf(parts);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("WRONG_KEY_TYPE", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.featureduck.dataplane.metrics;
+
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.online.LookupStatus;
+import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.serving.ServedView;
+import io.featureduck.dataplane.serving.ViewRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Everything the data plane reports to Prometheus: request latency per route, lookups per view and status, and per
+ * view the index size, table version and load durations. Meters are created once and cached, so recording on the
+ * request path is a map probe and an atomic add.
+ */
+public final class DataPlaneMetrics implements ViewRegistry.LoadListener {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter[]> lookupCounters = new ConcurrentHashMap<>();
+
+    public DataPlaneMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Gauges read the registry's current state, so they follow reloads without re-registration. */
+    public void watch(ViewRegistry views) {
+        views.addListener(this);
+        for (ServedView view : views.views()) {
+            String name = view.name();
+            gauge(views, name, "featureduck_view_entities", "Entities held in the online index",
+                    index -> index.size());
+            gauge(views, name, "featureduck_view_table_version", "Table version the online index was built from",
+                    OnlineIndex::tableVersion);
+            gauge(views, name, "featureduck_view_index_value_bytes", "Raw bytes of the values held in the online index",
+                    OnlineIndex::rawValueBytes);
+            Gauge.builder("featureduck_view_ready", views, r -> r.view(name).flatMap(ServedView::index).isPresent() ? 1 : 0)
+                    .description("1 when the view has an index to serve").tag("view", name).register(registry);
+        }
+    }
+
+    private void gauge(ViewRegistry views, String view, String metric, String description,
+                       ToDoubleFunction<OnlineIndex> value) {
+        Gauge.builder(metric, views, r -> r.view(view).flatMap(ServedView::index).map(value::applyAsDouble)
+                        .orElse(Double.NaN))
+                .description(description).tag("view", view).register(registry);
+    }
+
+    public Timer requestTimer(String route, int status) {
+        String key = route + '\u0000' + status;
+        Timer timer = requestTimers.get(key);
+        if (timer == null) {
+            timer = requestTimers.computeIfAbsent(key, k -> Timer.builder("featureduck_http_server_requests")
+                    .description("HTTP request latency")
+                    .tag("route", route).tag("status", Integer.toString(status))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry));
+        }
+        return timer;
+    }
+
+    public void record(String view, LookupStatus status) {
+        Counter[] counters = lookupCounters.get(view);
+        if (counters == null) {
+            counters = lookupCounters.computeIfAbsent(view, v -> {
+                Counter[] created = new Counter[LookupStatus.values().length];
+                for (LookupStatus s : LookupStatus.values()) {
+                    created[s.ordinal()] = Counter.builder("featureduck_online_lookups")
+                            .description("Entity lookups by view and status")
+                            .tag("view", v).tag("status", s.name()).register(registry);
+                }
+                return created;
+            });
+        }
+        counters[status.ordinal()].increment();
+    }
+
+    @Override
+    public void loaded(OnlineIndex index, Duration took) {
+        Timer.builder("featureduck_view_load").description("Time to build a view's online index")
+                .tag("view", index.view().name()).tag("outcome", "success").register(registry).record(took);
+    }
+
+    @Override
+    public void failed(ViewDefinition view, String error) {
+        Counter.builder("featureduck_view_load_failures").description("Failed loads of a view's online index")
+                .tag("view", view.name()).register(registry).increment();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

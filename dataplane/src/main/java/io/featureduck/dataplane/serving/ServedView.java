@@ -1,0 +1,44 @@
+package io.featureduck.dataplane.serving;
+
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.online.OnlineIndex;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A view as this data plane currently serves it: an immutable snapshot swapped whole on every state change, so a
+ * reader always sees an index together with the state and error that belong to it.
+ *
+ * @param index        the index being served; empty until the first load succeeds
+ * @param lastError    why the most recent load failed, if it did
+ * @param lastLoadTime how long the most recent successful load took
+ */
+public record ServedView(ViewDefinition definition, ViewState state, Optional<OnlineIndex> index,
+                         Optional<String> lastError, Optional<Instant> lastErrorAt, Optional<Duration> lastLoadTime) {
+
+    public static ServedView pending(ViewDefinition definition) {
+        return new ServedView(definition, definition.online() ? ViewState.PENDING : ViewState.OFFLINE, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public ServedView loading() {
+        return new ServedView(definition, index.isPresent() ? state : ViewState.LOADING, index, lastError, lastErrorAt,
+                lastLoadTime);
+    }
+
+    public ServedView loaded(OnlineIndex newIndex, Duration took) {
+        return new ServedView(definition, ViewState.READY, Optional.of(newIndex), Optional.empty(), Optional.empty(),
+                Optional.of(took));
+    }
+
+    /** A failed load keeps the last good index serving. */
+    public ServedView failed(String error, Instant at) {
+        return new ServedView(definition, index.isPresent() ? ViewState.READY : ViewState.FAILED, index,
+                Optional.of(error), Optional.of(at), lastLoadTime);
+    }
+
+    public String name() {
+        return definition.name();
+    }
+}

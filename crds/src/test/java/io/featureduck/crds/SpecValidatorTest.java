@@ -1,0 +1,48 @@
+package io.featureduck.crds;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SpecValidatorTest {
+
+    private static FeatureViewSpec spec(List<EntitySpec> entities, List<FeatureSpec> features, String ttl) {
+        return new FeatureViewSpec("store", new SourceSpec(null, "t", "ts", null), entities, features, ttl, null,
+                null, null);
+    }
+
+    @Test
+    void acceptsAWellFormedView() {
+        FeatureView view = FeatureView.of("driver-stats", spec(List.of(new EntitySpec("driver_id", ValueType.INT64)),
+                List.of(new FeatureSpec("conv_rate", ValueType.FLOAT32)), "48h"));
+        assertThat(SpecValidator.validate(view)).isEmpty();
+    }
+
+    @Test
+    void namesEveryOffendingField() {
+        FeatureView view = FeatureView.of("Driver_Stats", spec(
+                List.of(new EntitySpec("id", ValueType.FLOAT64), new EntitySpec("id", ValueType.INT64)),
+                List.of(new FeatureSpec("x", ValueType.INT64), new FeatureSpec("x", null), new FeatureSpec("id", ValueType.BOOL)),
+                "two days"));
+        assertThat(SpecValidator.validate(view)).extracting(Violation::field).containsExactlyInAnyOrder(
+                "metadata.name", "spec.entities[0].type", "spec.entities[1].name", "spec.features[1].name",
+                "spec.features[1].type", "spec.features[2].name", "spec.ttl");
+    }
+
+    @Test
+    void createdTimestampNeedsAnEventTimestamp() {
+        FeatureView view = FeatureView.of("v", new FeatureViewSpec("s", new SourceSpec(null, "t", null, "created"),
+                List.of(new EntitySpec("k", ValueType.STRING)), List.of(new FeatureSpec("f", ValueType.STRING)),
+                null, null, null, null));
+        assertThat(SpecValidator.validate(view)).extracting(Violation::field)
+                .containsExactly("spec.source.createdTimestampColumn");
+    }
+
+    @Test
+    void storeNeedsLakehouseFormatAndRoot() {
+        FeatureStore store = FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(null, " "), null));
+        assertThat(SpecValidator.validate(store)).extracting(Violation::field)
+                .containsExactly("spec.lakehouse.format", "spec.lakehouse.root");
+    }
+}

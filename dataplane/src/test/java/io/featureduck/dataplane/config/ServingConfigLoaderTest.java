@@ -1,0 +1,148 @@
+package io.featureduck.dataplane.config;
+
+import io.featureduck.crds.TableFormat;
+import io.featureduck.crds.ValueType;
+import io.featureduck.dataplane.SharedTestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServingConfigLoaderTest {
+    private static final String STORE = """
+            apiVersion: featureduck.io/v1alpha1
+            kind: FeatureStore
+            metadata: {name: demo}
+            spec:
+              lakehouse: {format: delta, root: %s}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("store.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void loadsTheExampleConfiguration() {
+        ServingConfig config = new ServingConfigLoader().load(SharedTestData.projectRoot()
+                .resolve("examples/local/feature-store.yaml"));
+        assertThat(config.store().name()).isEqualTo("demo");
+        assertThat(config.views()).extracting(ViewDefinition::name).containsExactly("driver-stats", "driver-profile");
+        ViewDefinition stats = config.view("driver-stats").orElseThrow();
+        assertThat(stats.format()).isEqualTo(TableFormat.DELTA);
+        assertThat(stats.location().path()).isEqualTo(SharedTestData.projectRoot()
+                .resolve("examples/local/lakehouse/driver_hourly_stats"));
+        assertThat(stats.ttl()).contains(Duration.ofHours(48));
+        assertThat(stats.feature("trips_per_hour").orElseThrow().expression()).isEqualTo("avg_daily_trips / 24.0");
+        assertThat(config.view("driver-profile").orElseThrow().isSnapshot()).isTrue();
+        assertThat(config.view("driver-profile").orElseThrow().feature("languages").orElseThrow().type())
+                .isEqualTo(ValueType.STRING_LIST);
+    }
+
+    @Test
+    void resolvesAbsoluteAndFileUriLocations() throws IOException {
+        Path file = write(STORE.formatted(dir.toUri()) + """
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: a}
+                spec:
+                  store: demo
+                  source: {path: /data/tables/a, timestampColumn: ts}
+                  entities: [{name: id, type: int64}]
+                  features: [{name: f, type: float64}]
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: b}
+                spec:
+                  store: demo
+                  source: {path: nested/b}
+                  entities: [{name: id, type: string}]
+                  features: [{name: f, type: list<int32>}]
+                """);
+        ServingConfig config = new ServingConfigLoader().load(file);
+        assertThat(config.view("a").orElseThrow().location().path()).isEqualTo(Path.of("/data/tables/a"));
+        assertThat(config.view("b").orElseThrow().location().path()).isEqualTo(dir.resolve("nested/b"));
+        assertThat(config.view("b").orElseThrow().isSnapshot()).isTrue();
+    }
+
+    @Test
+    void rejectsInvalidDefinitionsNamingFileViewAndField() throws IOException {
+        Path file = write(STORE.formatted("lake") + """
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: driver-stats}
+                spec:
+                  store: demo
+                  source: {path: t, timestampColumn: ts}
+                  entities: [{name: driver_id, type: int64}]
+                  features: [{name: conv_rate, type: double}]
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: other}
+                spec:
+                  store: elsewhere
+                  source: {path: t, timestampColumn: ts}
+                  entities: [{name: k, type: int64}]
+                  features: [{name: f, type: int64}]
+                  ttl: forever
+                """);
+        assertThatThrownBy(() -> new ServingConfigLoader().load(file))
+                .isInstanceOf(DefinitionException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("FeatureView 'driver-stats'")
+                .hasMessageContaining("spec.features[0].type")
+                .hasMessageContaining("unknown value type 'double'")
+                .hasMessageContaining("FeatureView 'other': spec.ttl")
+                ;
+    }
+
+    @Test
+    void rejectsAViewOfAnotherStoreAndObjectStoreLocations() throws IOException {
+        Path file = write(STORE.formatted("lake") + """
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: other}
+                spec:
+                  store: elsewhere
+                  source: {path: "s3://bucket/t", timestampColumn: ts}
+                  entities: [{name: k, type: int64}]
+                  features: [{name: f, type: int64}]
+                """);
+        assertThatThrownBy(() -> new ServingConfigLoader().load(file))
+                .hasMessageContaining("FeatureView 'other': spec.store: 'elsewhere' is not the store in this file ('demo')")
+                .hasMessageContaining("FeatureView 'other': spec.source.path: 's3://bucket/t': s3:// locations are not supported yet");
+    }
+
+    @Test
+    void rejectsFilesWithoutExactlyOneStoreOrWithForeignDocuments() throws IOException {
+        Path file = write("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: x}
+                """);
+        assertThatThrownBy(() -> new ServingConfigLoader().load(file))
+                .hasMessageContaining("apiVersion: 'v1' is not featureduck.io/v1alpha1")
+                .hasMessageContaining("expected exactly one FeatureStore, found 0");
+    }
+
+    @Test
+    void reportsAMissingFile() {
+        Path missing = dir.resolve("missing.yaml");
+        assertThatThrownBy(() -> new ServingConfigLoader().load(missing))
+                .isInstanceOf(DefinitionException.class).hasMessageContaining(missing.toString());
+    }
+}

@@ -8,6 +8,7 @@ import io.featureduck.dataplane.demo.DemoRequests;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--exit-when-ready", description = "Load, print the examples and exit instead of serving")
     boolean exitWhenReady;
+
+    /** Counted down to stop serving; the shutdown hook does the same on Ctrl-C. */
+    final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
             dataPlane.close();
             return 0;
         }
-        ServeCommand.awaitShutdown(dataPlane);
+        ServeCommand.awaitShutdown(dataPlane, stop);
         return 0;
     }
 }

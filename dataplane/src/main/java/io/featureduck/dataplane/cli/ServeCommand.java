@@ -35,16 +35,18 @@ final class ServeCommand implements Callable<Integer> {
         DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, host, port));
         System.out.println("FeatureDuck serving " + config.views().size() + " feature views of store '"
                 + config.store().name() + "' on http://" + host + ":" + dataPlane.port());
-        awaitShutdown(dataPlane);
+        awaitShutdown(dataPlane, new CountDownLatch(1));
         return 0;
     }
 
-    static void awaitShutdown(DataPlane dataPlane) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM from the kubelet) or {@code stop} is counted down. */
+    static void awaitShutdown(DataPlane dataPlane, CountDownLatch stop) throws InterruptedException {
+        Thread hook = new Thread(() -> {
             dataPlane.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+            stop.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+        dataPlane.close();
     }
 }

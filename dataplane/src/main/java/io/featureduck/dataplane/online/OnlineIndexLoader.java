@@ -56,7 +56,9 @@ public final class OnlineIndexLoader {
         } catch (SQLException e) {
             throw new ViewLoadException("FeatureView '" + view.name() + "': loading table " + snapshot.location()
                     + " version " + snapshot.version() + " failed: " + e.getMessage(), e);
-        } catch (TableSourceException | ViewProjection.ViewDefinitionMismatch e) {
+        } catch (TableSourceException e) {
+            throw new ViewLoadException("FeatureView '" + view.name() + "': " + e.getMessage(), e);
+        } catch (ViewProjection.ViewDefinitionMismatch e) {
             throw new ViewLoadException(e.getMessage(), e);
         }
     }

@@ -1,0 +1,58 @@
+package io.featureduck.dataplane.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.demo.DemoLakehouse;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/** A real data-plane process serving a freshly written demo lakehouse, and a client for it. */
+final class DemoServer implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path directory;
+    final Instant writtenAt;
+    final ServingConfig config;
+    final DataPlane dataPlane;
+    private final HttpProbe http;
+
+    DemoServer(Path directory, int drivers) {
+        this.directory = directory;
+        this.writtenAt = Instant.now();
+        Path file = new DemoLakehouse(drivers, 4).write(directory, writtenAt);
+        this.config = new ServingConfigLoader().load(file);
+        this.dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", 0));
+        dataPlane.initialLoad().join();
+        this.http = new HttpProbe(dataPlane.port());
+    }
+
+    String base() {
+        return http.base();
+    }
+
+    /** A reply: status, the body as JSON when it is JSON, and as text. */
+    record Reply(int status, JsonNode json, String text, HttpResponse<String> raw) {
+    }
+
+    Reply post(String path, String body) {
+        return http.post(path, body);
+    }
+
+    Reply get(String path) {
+        return http.get(path);
+    }
+
+    Reply send(HttpRequest request) {
+        return http.send(request);
+    }
+
+    @Override
+    public void close() {
+        dataPlane.close();
+    }
+}

@@ -1,6 +1,8 @@
 package io.featureduck.dataplane.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.serving.ViewRegistry;
@@ -37,7 +39,10 @@ public final class DataPlaneServer {
     }
 
     public Router router() {
-        ObjectMapper mapper = new ObjectMapper();
+        // Schubfach double formatting and fast parsing: a batch response writes thousands of doubles.
+        ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                .build());
         JsonFactory json = mapper.getFactory();
         JsonRequests requests = new JsonRequests(mapper);
         OnlineViews views = new OnlineViews(registry);

@@ -2,7 +2,7 @@ package io.featureduck.dataplane.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
@@ -34,7 +34,11 @@ import java.util.Set;
  * {@code metadata.table_versions} adds which table version each view answered from.
  */
 final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
-    private static final String EPOCH = "1970-01-01T00:00:00Z";
+    private static final SerializedString EPOCH = new SerializedString("1970-01-01T00:00:00Z");
+    private static final SerializedString PRESENT = new SerializedString(LookupStatus.PRESENT.name());
+    private static final SerializedString VALUES = new SerializedString("values");
+    private static final SerializedString STATUSES = new SerializedString("statuses");
+    private static final SerializedString EVENT_TIMESTAMPS = new SerializedString("event_timestamps");
 
     private final JsonRequests requests;
     private final OnlineViews views;
@@ -80,7 +84,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             }
         }
         ctx.response().putHeader("content-type", "application/json")
-                .end(Buffer.buffer(render(entityColumns, entityCount, features, indexes, rowsByView, now)));
+                .end(render(entityColumns, entityCount, features, indexes, rowsByView, now));
     }
 
     private Map<String, JsonNode> entityColumns(JsonNode body) {
@@ -160,9 +164,9 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         return rows;
     }
 
-    private byte[] render(Map<String, JsonNode> entityColumns, int entityCount, List<FeatureColumnRef> features,
+    private Buffer render(Map<String, JsonNode> entityColumns, int entityCount, List<FeatureColumnRef> features,
                           Map<String, OnlineIndex> indexes, Map<String, int[]> rowsByView, long now) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(256 + entityCount * (entityColumns.size() + features.size()) * 40);
+        BufferOutputStream bytes = new BufferOutputStream(256 + entityCount * (entityColumns.size() + features.size()) * 80);
         try (JsonGenerator out = json.createGenerator(bytes)) {
             out.writeStartObject();
             out.writeObjectFieldStart("metadata");
@@ -183,14 +187,16 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             out.writeArrayFieldStart("results");
             for (JsonNode column : entityColumns.values()) {
                 out.writeStartObject();
-                out.writeFieldName("values");
+                out.writeFieldName(VALUES);
                 out.writeTree(column);
-                out.writeArrayFieldStart("statuses");
+                out.writeFieldName(STATUSES);
+        out.writeStartArray();
                 for (int e = 0; e < entityCount; e++) {
-                    out.writeString(LookupStatus.PRESENT.name());
+                    out.writeString(PRESENT);
                 }
                 out.writeEndArray();
-                out.writeArrayFieldStart("event_timestamps");
+                out.writeFieldName(EVENT_TIMESTAMPS);
+        out.writeStartArray();
                 for (int e = 0; e < entityCount; e++) {
                     out.writeString(EPOCH);
                 }
@@ -205,7 +211,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write response", e);
         }
-        return bytes.toByteArray();
+        return bytes.buffer();
     }
 
     private static void writeFeature(JsonGenerator out, FeatureColumnRef feature, int[] rows, long now) throws IOException {
@@ -220,7 +226,8 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             statuses[e] = status;
         }
         out.writeStartObject();
-        out.writeArrayFieldStart("values");
+        out.writeFieldName(VALUES);
+        out.writeStartArray();
         for (int e = 0; e < rows.length; e++) {
             if (statuses[e] == LookupStatus.PRESENT) {
                 index.column(feature.position()).writeJson(rows[e], out);
@@ -229,14 +236,16 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             }
         }
         out.writeEndArray();
-        out.writeArrayFieldStart("statuses");
+        out.writeFieldName(STATUSES);
+        out.writeStartArray();
         for (LookupStatus status : statuses) {
-            out.writeString(status.name());
+            out.writeString(status.json());
         }
         out.writeEndArray();
-        out.writeArrayFieldStart("event_timestamps");
+        out.writeFieldName(EVENT_TIMESTAMPS);
+        out.writeStartArray();
         for (int e = 0; e < rows.length; e++) {
-            out.writeString(rows[e] == EntityKeyIndex.ABSENT ? EPOCH : EventTime.format(index.eventMicros(rows[e])));
+            out.writeString(rows[e] == EntityKeyIndex.ABSENT ? EPOCH : EventTime.json(index.eventMicros(rows[e])));
         }
         out.writeEndArray();
         out.writeEndObject();

@@ -2,7 +2,6 @@ package io.featureduck.dataplane.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.dataplane.online.EntityKeyIndex;
@@ -60,7 +59,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         }
         int[] rows = rows(index, entities);
         ctx.response().putHeader("content-type", "application/json")
-                .end(Buffer.buffer(render(index, features, entities, rows)));
+                .end(render(index, features, entities, rows));
     }
 
     private static int[] features(JsonNode body, OnlineIndex index) {
@@ -109,9 +108,9 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         return rows;
     }
 
-    private byte[] render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
+    private Buffer render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
         long now = EventTime.toMicros(clock.instant());
-        ByteArrayBuilder bytes = new ByteArrayBuilder(256 + rows.length * (64 + features.length * 24));
+        BufferOutputStream bytes = new BufferOutputStream(256 + rows.length * (96 + features.length * 32));
         try (JsonGenerator out = json.createGenerator(bytes)) {
             out.writeStartObject();
             out.writeStringField("feature_view", index.view().name());
@@ -129,11 +128,13 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
                 out.writeStartObject();
                 out.writeFieldName("entity");
                 out.writeTree(entities.get(e));
-                out.writeStringField("status", status.name());
+                out.writeFieldName("status");
+                out.writeString(status.json());
                 if (row == EntityKeyIndex.ABSENT) {
                     out.writeNullField("event_timestamp");
                 } else {
-                    out.writeStringField("event_timestamp", EventTime.format(index.eventMicros(row)));
+                    out.writeFieldName("event_timestamp");
+                    out.writeString(EventTime.json(index.eventMicros(row)));
                 }
                 out.writeObjectFieldStart("features");
                 for (int feature : features) {
@@ -152,6 +153,6 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write response", e);
         }
-        return bytes.toByteArray();
+        return bytes.buffer();
     }
 }

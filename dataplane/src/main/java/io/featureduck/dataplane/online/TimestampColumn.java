@@ -39,7 +39,7 @@ final class TimestampColumn implements FeatureColumn {
         if (isNull(row)) {
             json.writeNull();
         } else {
-            json.writeString(EventTime.format(micros[row]));
+            json.writeString(EventTime.json(micros[row]));
         }
     }
 

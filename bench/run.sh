@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Online-serving benchmark, one command: bench/run.sh
+#
+# Builds FeatureDuck, writes the benchmark lakehouse (Feast's benchmark shape: 1M entities, 5 views x 10 features,
+# 5 table versions per view), then measures with wrk on loopback, in the same run:
+#   featureduck  POST /get-online-features on `featureduck serve`
+#   floor        a bare Vert.x route returning a fixed response of the same size (the HTTP floor)
+#   redis        the same Feast request served by a Vert.x route reading a local Redis (one hash per entity)
+# Writes bench/results/report.md. Environment: ENTITIES (default 1000000), DURATION (seconds per run, default 10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+ENTITIES=${ENTITIES:-1000000}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+DATA=bench/data/e${ENTITIES}
+RESULTS=bench/results
+FD_PORT=18080
+BASE_PORT=18081
+REDIS_PORT=16379
+mkdir -p "$RESULTS" "$DATA"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need redis-server || ! need redis-cli || ! need curl || ! need jcmd; then
+  apt-get update -qq
+  apt-get install -y -qq wrk redis-server redis-tools curl >/dev/null
+fi
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+echo "== build"
+mvn -B -q -Dstyle.color=never package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
+CP="bench/target/classes:$(cat bench/target/classpath.txt)"
+JAR=dataplane/target/featureduck.jar
+
+if [ ! -f "$DATA/bench.yaml" ]; then
+  echo "== write benchmark lakehouse ($ENTITIES entities)"
+  java -Xmx4g -cp "$CP" io.featureduck.bench.BenchData "$DATA" "$ENTITIES" 5 10 5
+fi
+
+wait_ready() { for _ in $(seq 1 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "not ready: $1"; exit 1; }
+heap_used() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed -nE 's/.*used ([0-9]+)K.*/\1/p' | head -1; }
+
+echo "== idle data plane heap (no views)"
+printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata: {name: bench}\nspec:\n  lakehouse: {format: delta, root: tables}\n' > "$DATA/empty.yaml"
+java -Xmx6g -jar $JAR serve -f "$DATA/empty.yaml" --port $FD_PORT --host 127.0.0.1 > "$RESULTS/empty.log" 2>&1 &
+EMPTY_PID=$!
+wait_ready "http://127.0.0.1:$FD_PORT/ready"
+HEAP_BASELINE=$(( $(heap_used $EMPTY_PID) * 1024 ))
+kill $EMPTY_PID; wait $EMPTY_PID 2>/dev/null || true
+
+echo "== start featureduck"
+START=$(date +%s.%N)
+java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --host 127.0.0.1 > "$RESULTS/featureduck.log" 2>&1 &
+FD_PID=$!; PIDS+=($FD_PID)
+wait_ready "http://127.0.0.1:$FD_PORT/ready"
+READY=$(echo "$(date +%s.%N) - $START" | bc)
+VIEWS_JSON=$(curl -s http://127.0.0.1:$FD_PORT/v1/views)
+LOAD_SUM=$(echo "$VIEWS_JSON" | grep -oE '"load_millis":[0-9]+' | cut -d: -f2 | paste -sd+ | bc)
+RAW=$(echo "$VIEWS_JSON" | grep -oE '"index_value_bytes":[0-9]+' | cut -d: -f2 | paste -sd+ | bc)
+HEAP=$(( $(heap_used $FD_PID) * 1024 ))
+RSS=$(( $(awk '/VmRSS/ {print $2}' /proc/$FD_PID/status) * 1024 ))
+
+FEATURES=$(for v in 0 1 2 3 4; do for f in 0 1 2 3 4 5 6 7 8 9; do printf 'view-%s:f%s,' $v $f; done; done | sed 's/,$//')
+body() { # body <batch>: a Feast request for the first <batch> entities
+  local ids; ids=$(seq 0 $(( $1 - 1 )) | paste -sd,)
+  printf '{"features": [%s], "entities": {"entity_id": [%s]}}' "$(echo "$FEATURES" | sed 's/[^,]*/"&"/g')" "$ids"
+}
+for b in 1 100 500; do
+  curl -s -X POST "http://127.0.0.1:$FD_PORT/get-online-features" -d "$(body $b)" > "$RESULTS/floor-$b.json"
+done
+
+echo "== start redis and load the same values"
+redis-server --port $REDIS_PORT --save '' --appendonly no --daemonize no > "$RESULTS/redis.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do redis-cli -p $REDIS_PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p $REDIS_PORT flushall >/dev/null
+java -Xmx6g -cp "$CP" io.featureduck.bench.RedisLoader "$DATA/bench.yaml" "$ENTITIES" 2> "$RESULTS/redis-loader.log" \
+  | redis-cli -p $REDIS_PORT --pipe > "$RESULTS/redis-pipe.log"
+REDIS_MEM=$(redis-cli -p $REDIS_PORT info memory | sed -nE 's/^used_memory:([0-9]+).*/\1/p')
+
+java -Xmx2g -cp "$CP" io.featureduck.bench.BaselineServer $BASE_PORT $REDIS_PORT "$RESULTS" > "$RESULTS/baseline.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do grep -q listening "$RESULTS/baseline.log" && break; sleep 0.1; done
+
+echo "== check: the Redis route answers the same values as FeatureDuck"
+fd_values=$(curl -s -X POST "http://127.0.0.1:$FD_PORT/get-online-features" -d "$(body 3)" | grep -oE '"values":\[[^]]*\]')
+redis_values=$(curl -s -X POST "http://127.0.0.1:$BASE_PORT/get-online-features" -d "$(body 3)" | grep -oE '"values":\[[^]]*\]')
+if [ "$fd_values" != "$redis_values" ]; then echo "baseline answers differ from FeatureDuck"; exit 1; fi
+
+: > "$RESULTS/results.jsonl"
+run() { # run <label> <port> <path> <batch> <connections>
+  local threads=$(( $5 < 2 ? 1 : 2 ))
+  FD_PATH=$3 FD_BATCH=$4 FD_FEATURES=$FEATURES FD_ENTITIES=$ENTITIES FD_LABEL=warmup \
+    wrk -t$threads -c$5 -d${WARMUP}s -s bench/wrk/feast.lua "http://127.0.0.1:$2" > /dev/null
+  FD_PATH=$3 FD_BATCH=$4 FD_FEATURES=$FEATURES FD_ENTITIES=$ENTITIES FD_LABEL=$1 \
+    wrk -t$threads -c$5 -d${DURATION}s -s bench/wrk/feast.lua "http://127.0.0.1:$2" | sed -n 's/^RESULT //p' \
+    | tee -a "$RESULTS/results.jsonl"
+}
+echo "== measure"
+for c in 1 8 32; do
+  run featureduck-b1-c$c $FD_PORT /get-online-features 1 $c
+  run floor-b1-c$c $BASE_PORT /floor/1 1 $c
+  run redis-b1-c$c $BASE_PORT /get-online-features 1 $c
+done
+for b in 100 500; do
+  run featureduck-b$b-c1 $FD_PORT /get-online-features $b 1
+  run floor-b$b-c1 $BASE_PORT /floor/$b $b 1
+  run redis-b$b-c1 $BASE_PORT /get-online-features $b 1
+done
+
+cat > "$RESULTS/load.properties" <<PROPS
+machine=$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1), Java $(java -version 2>&1 | head -1 | cut -d'"' -f2); wrk shares the cores
+shape=$ENTITIES entities, 5 views x 10 float64 features, 5 table versions per view ($(( ENTITIES * 5 )) rows per table), ${DURATION}s per run after ${WARMUP}s warm-up
+ready_seconds=$READY
+load_millis_sum=$LOAD_SUM
+raw_bytes=$RAW
+heap_after_gc_bytes=$HEAP
+heap_baseline_bytes=$HEAP_BASELINE
+rss_bytes=$RSS
+redis_used_memory=$REDIS_MEM
+PROPS
+java -cp "$CP" io.featureduck.bench.BenchReport "$RESULTS/results.jsonl" "$RESULTS/load.properties" "$RESULTS/report.md"

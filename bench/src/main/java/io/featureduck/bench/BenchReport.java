@@ -1,0 +1,113 @@
+package io.featureduck.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Renders one benchmark run (wrk result lines and the load measurements) as a Markdown report with each scenario
+ * next to its baselines from the same run.
+ *
+ * <p>Usage: {@code BenchReport <results.jsonl> <load.properties> <out.md>}
+ */
+public final class BenchReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws IOException {
+        Map<String, JsonNode> runs = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            if (!line.isBlank()) {
+                JsonNode run = JSON.readTree(line);
+                runs.put(run.get("label").asText(), run);
+            }
+        }
+        Properties load = new Properties();
+        try (var in = Files.newBufferedReader(Path.of(args[1]))) {
+            load.load(in);
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("Machine: ").append(load.getProperty("machine")).append("  \n");
+        md.append("Data: ").append(load.getProperty("shape")).append("\n\n");
+        md.append("### Load and memory\n\n| measure | value |\n|---|---|\n");
+        row(md, "time until /ready (5 views loaded)", load.getProperty("ready_seconds") + " s");
+        row(md, "sum of per-view load times", load.getProperty("load_millis_sum") + " ms");
+        row(md, "raw value bytes (keys, event times, features)", mib(load.getProperty("raw_bytes")));
+        row(md, "heap used after full GC, indexes loaded", mib(load.getProperty("heap_after_gc_bytes")));
+        row(md, "heap used after full GC, same process before loading (JVM + server)",
+                mib(load.getProperty("heap_baseline_bytes")));
+        long indexHeap = Long.parseLong(load.getProperty("heap_after_gc_bytes"))
+                - Long.parseLong(load.getProperty("heap_baseline_bytes"));
+        row(md, "index heap / raw value bytes", String.format("%.2fx", indexHeap
+                / Double.parseDouble(load.getProperty("raw_bytes"))));
+        row(md, "process RSS, indexes loaded", mib(load.getProperty("rss_bytes")));
+        row(md, "Redis used_memory for the same values", mib(load.getProperty("redis_used_memory")));
+
+        md.append("\n### Online serving: 1 entity x 50 features\n\n");
+        md.append("| connections | server | p50 ms | p99 ms | p99.9 ms | req/s | errors | p99 vs floor | req/s vs floor |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (int c : new int[]{1, 8, 32}) {
+            JsonNode floor = runs.get("floor-b1-c" + c);
+            for (String server : List.of("featureduck", "floor", "redis")) {
+                JsonNode run = runs.get(server + "-b1-c" + c);
+                if (run != null) {
+                    line(md, Integer.toString(c), server, run, floor);
+                }
+            }
+        }
+        md.append("\n### Online serving: batches, 1 connection\n\n");
+        md.append("| entities | server | p50 ms | p99 ms | p99.9 ms | req/s | errors | p99 vs floor | req/s vs floor |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (int b : new int[]{100, 500}) {
+            JsonNode floor = runs.get("floor-b" + b + "-c1");
+            for (String server : List.of("featureduck", "floor", "redis")) {
+                JsonNode run = runs.get(server + "-b" + b + "-c1");
+                if (run != null) {
+                    line(md, Integer.toString(b), server, run, floor);
+                }
+            }
+        }
+        md.append("\nRatios against Redis (FeatureDuck / Redis-backed route, same run):\n\n");
+        md.append("| scenario | p99 ratio | throughput ratio |\n|---|---|---|\n");
+        for (String scenario : List.of("b1-c1", "b1-c8", "b1-c32", "b100-c1", "b500-c1")) {
+            JsonNode fd = runs.get("featureduck-" + scenario);
+            JsonNode redis = runs.get("redis-" + scenario);
+            if (fd != null && redis != null) {
+                md.append("| ").append(scenario).append(" | ")
+                        .append(String.format("%.2f", fd.get("p99_us").asDouble() / redis.get("p99_us").asDouble()))
+                        .append(" | ")
+                        .append(String.format("%.2f", rate(fd) / rate(redis))).append(" |\n");
+            }
+        }
+        Files.writeString(Path.of(args[2]), md.toString());
+        System.out.println(md);
+    }
+
+    private static void row(StringBuilder md, String name, String value) {
+        md.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+    private static String mib(String bytes) {
+        return bytes == null ? "n/a" : String.format("%.1f MiB", Long.parseLong(bytes) / 1048576.0);
+    }
+
+    private static double rate(JsonNode run) {
+        return run.get("requests").asDouble() / (run.get("duration_us").asDouble() / 1e6);
+    }
+
+    private static void line(StringBuilder md, String first, String server, JsonNode run, JsonNode floor) {
+        md.append(String.format("| %s | %s | %.3f | %.3f | %.3f | %.0f | %d | %s | %s |%n", first, server,
+                run.get("p50_us").asDouble() / 1000, run.get("p99_us").asDouble() / 1000,
+                run.get("p999_us").asDouble() / 1000, rate(run), run.get("errors").asLong(),
+                floor == null ? "n/a" : String.format("%.2fx", run.get("p99_us").asDouble() / floor.get("p99_us").asDouble()),
+                floor == null ? "n/a" : String.format("%.2fx", rate(run) / rate(floor))));
+    }
+
+    private BenchReport() {
+    }
+}

@@ -2,7 +2,6 @@ package io.featureduck.dataplane.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.serving.ViewRegistry;
@@ -39,21 +38,22 @@ public final class DataPlaneServer {
     }
 
     public Router router() {
-        // Schubfach double formatting and fast parsing: a batch response writes thousands of doubles.
+        // Fast double parsing for request bodies. Jackson's fast double writer measured no faster here
+        // (it allocates per value), so doubles are written the default way.
         ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .build());
         JsonFactory json = mapper.getFactory();
         JsonRequests requests = new JsonRequests(mapper);
-        OnlineViews views = new OnlineViews(registry);
+        OnlineViews views = new OnlineViews(registry, options.maxBatchEntities(), clock, metrics);
         ViewsHandler viewsHandler = new ViewsHandler(registry, json);
 
         Router router = Router.router(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
         timed(router.post("/v1/features/online").handler(body), "/v1/features/online")
-                .handler(new OnlineFeaturesHandler(requests, views, json, options.maxBatchEntities(), clock, metrics));
+                .handler(new OnlineFeaturesHandler(requests, views, json));
         timed(router.post("/get-online-features").handler(body), "/get-online-features")
-                .handler(new FeastOnlineFeaturesHandler(requests, views, json, options.maxBatchEntities(), clock, metrics));
+                .handler(new FeastOnlineFeaturesHandler(requests, views, json));
         timed(router.get("/v1/views"), "/v1/views").handler(viewsHandler::list);
         timed(router.get("/v1/views/:name"), "/v1/views/{name}").handler(viewsHandler::one);
         router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")

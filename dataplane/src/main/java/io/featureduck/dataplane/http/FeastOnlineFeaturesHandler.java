@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
-import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
@@ -14,7 +13,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -43,18 +41,11 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     private final JsonRequests requests;
     private final OnlineViews views;
     private final JsonFactory json;
-    private final int maxEntities;
-    private final Clock clock;
-    private final DataPlaneMetrics metrics;
 
-    FeastOnlineFeaturesHandler(JsonRequests requests, OnlineViews views, JsonFactory json, int maxEntities, Clock clock,
-                               DataPlaneMetrics metrics) {
+    FeastOnlineFeaturesHandler(JsonRequests requests, OnlineViews views, JsonFactory json) {
         this.requests = requests;
         this.views = views;
         this.json = json;
-        this.maxEntities = maxEntities;
-        this.clock = clock;
-        this.metrics = metrics;
     }
 
     /** One requested feature: its view's index and its position in the view. */
@@ -74,13 +65,12 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         Map<String, OnlineIndex> indexes = new LinkedHashMap<>();
         List<FeatureColumnRef> features = features(body, fullNames, indexes);
         Map<String, int[]> rowsByView = new LinkedHashMap<>();
-        long now = EventTime.toMicros(clock.instant());
+        long now = views.nowMicros();
         for (OnlineIndex index : indexes.values()) {
             int[] rows = rows(index, entityColumns, entityCount);
             rowsByView.put(index.view().name(), rows);
             for (int row : rows) {
-                metrics.record(index.view().name(),
-                        row == EntityKeyIndex.ABSENT ? LookupStatus.NOT_FOUND : index.freshness(row, now));
+                views.status(index, row, now);
             }
         }
         ctx.response().putHeader("content-type", "application/json")
@@ -107,10 +97,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             size = column.getValue().size();
             columns.put(column.getKey(), column.getValue());
         }
-        if (size > maxEntities) {
-            throw ApiException.badRequest("BATCH_TOO_LARGE", "request asks for " + size
-                    + " entities; this data plane allows at most " + maxEntities + " per request");
-        }
+        views.checkBatch(size);
         return columns;
     }
 

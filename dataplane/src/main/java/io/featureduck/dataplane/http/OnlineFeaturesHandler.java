@@ -8,12 +8,10 @@ import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
-import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,18 +27,11 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
     private final JsonRequests requests;
     private final OnlineViews views;
     private final JsonFactory json;
-    private final int maxEntities;
-    private final Clock clock;
-    private final DataPlaneMetrics metrics;
 
-    OnlineFeaturesHandler(JsonRequests requests, OnlineViews views, JsonFactory json, int maxEntities, Clock clock,
-                          DataPlaneMetrics metrics) {
+    OnlineFeaturesHandler(JsonRequests requests, OnlineViews views, JsonFactory json) {
         this.requests = requests;
         this.views = views;
         this.json = json;
-        this.maxEntities = maxEntities;
-        this.clock = clock;
-        this.metrics = metrics;
     }
 
     @Override
@@ -53,10 +44,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         OnlineIndex index = views.index(viewName.textValue());
         int[] features = features(body, index);
         JsonNode entities = JsonRequests.requiredArray(body, "entities");
-        if (entities.size() > maxEntities) {
-            throw ApiException.badRequest("BATCH_TOO_LARGE", "request asks for " + entities.size()
-                    + " entities; this data plane allows at most " + maxEntities + " per request");
-        }
+        views.checkBatch(entities.size());
         int[] rows = rows(index, entities);
         ctx.response().putHeader("content-type", "application/json")
                 .end(render(index, features, entities, rows));
@@ -109,7 +97,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
     }
 
     private Buffer render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
-        long now = EventTime.toMicros(clock.instant());
+        long now = views.nowMicros();
         BufferOutputStream bytes = new BufferOutputStream(256 + rows.length * (96 + features.length * 32));
         try (JsonGenerator out = json.createGenerator(bytes)) {
             out.writeStartObject();
@@ -123,8 +111,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
             out.writeArrayFieldStart("results");
             for (int e = 0; e < rows.length; e++) {
                 int row = rows[e];
-                LookupStatus status = row == EntityKeyIndex.ABSENT ? LookupStatus.NOT_FOUND : index.freshness(row, now);
-                metrics.record(index.view().name(), status);
+                LookupStatus status = views.status(index, row, now);
                 out.writeStartObject();
                 out.writeFieldName("entity");
                 out.writeTree(entities.get(e));

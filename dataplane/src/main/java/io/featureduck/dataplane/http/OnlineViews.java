@@ -2,20 +2,52 @@ package io.featureduck.dataplane.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
+import io.featureduck.dataplane.metrics.DataPlaneMetrics;
+import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EntityKeys;
+import io.featureduck.dataplane.online.EventTime;
+import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.featureduck.dataplane.serving.ViewState;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Resolves the views, features and keys a request names, with the errors clients see when they do not exist. */
+/**
+ * What both online APIs share: resolving the views, features and keys a request names (with the errors clients see
+ * when they do not exist), the batch limit, and the status of every lookup, counted in the metrics.
+ */
 final class OnlineViews {
     private final ViewRegistry registry;
+    private final int maxEntities;
+    private final Clock clock;
+    private final DataPlaneMetrics metrics;
 
-    OnlineViews(ViewRegistry registry) {
+    OnlineViews(ViewRegistry registry, int maxEntities, Clock clock, DataPlaneMetrics metrics) {
         this.registry = registry;
+        this.maxEntities = maxEntities;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    void checkBatch(int entities) {
+        if (entities > maxEntities) {
+            throw ApiException.badRequest("BATCH_TOO_LARGE", "request asks for " + entities
+                    + " entities; this data plane allows at most " + maxEntities + " per request");
+        }
+    }
+
+    long nowMicros() {
+        return EventTime.toMicros(clock.instant());
+    }
+
+    /** The status of one looked-up row ({@link EntityKeyIndex#ABSENT} when the key is unknown), counted. */
+    LookupStatus status(OnlineIndex index, int row, long nowMicros) {
+        LookupStatus status = row == EntityKeyIndex.ABSENT ? LookupStatus.NOT_FOUND : index.freshness(row, nowMicros);
+        metrics.record(index.view().name(), status);
+        return status;
     }
 
     /** The index currently served for {@code name}. */

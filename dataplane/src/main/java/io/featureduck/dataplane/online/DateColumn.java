@@ -5,46 +5,28 @@ import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.BitSet;
 
 /** Dates as days since 1970-01-01, served as {@code yyyy-MM-dd}. */
-final class DateColumn implements FeatureColumn {
-    private final int[] days;
-    private final BitSet nulls = new BitSet();
+final class DateColumn extends PrimitiveColumn {
+    private final int[] values;
 
     DateColumn(int rows) {
-        days = new int[rows];
+        super(rows, 4);
+        values = new int[rows];
     }
 
     @Override
-    public void read(ResultSet rs, int column, int row) throws SQLException {
-        days[row] = rs.getInt(column);
-        if (rs.wasNull()) {
-            nulls.set(row);
-        }
+    void store(ResultSet rs, int column, int row) throws SQLException {
+        values[row] = rs.getInt(column);
     }
 
     @Override
-    public boolean isNull(int row) {
-        return nulls.get(row);
+    Object boxed(int row) {
+        return LocalDate.ofEpochDay(values[row]);
     }
 
     @Override
-    public Object value(int row) {
-        return isNull(row) ? null : LocalDate.ofEpochDay(days[row]);
-    }
-
-    @Override
-    public void writeJson(int row, JsonGenerator json) throws IOException {
-        if (isNull(row)) {
-            json.writeNull();
-        } else {
-            json.writeString(LocalDate.ofEpochDay(days[row]).toString());
-        }
-    }
-
-    @Override
-    public long valueBytes() {
-        return 4L * days.length;
+    void writeValue(int row, JsonGenerator json) throws IOException {
+        json.writeString(LocalDate.ofEpochDay(values[row]).toString());
     }
 }

@@ -4,45 +4,28 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.BitSet;
 
-final class FloatColumn implements FeatureColumn {
+/** float32 values. */
+final class FloatColumn extends PrimitiveColumn {
     private final float[] values;
-    private final BitSet nulls = new BitSet();
 
     FloatColumn(int rows) {
+        super(rows, 4);
         values = new float[rows];
     }
 
     @Override
-    public void read(ResultSet rs, int column, int row) throws SQLException {
+    void store(ResultSet rs, int column, int row) throws SQLException {
         values[row] = rs.getFloat(column);
-        if (rs.wasNull()) {
-            nulls.set(row);
-        }
     }
 
     @Override
-    public boolean isNull(int row) {
-        return nulls.get(row);
+    Object boxed(int row) {
+        return values[row];
     }
 
     @Override
-    public Object value(int row) {
-        return isNull(row) ? null : values[row];
-    }
-
-    @Override
-    public void writeJson(int row, JsonGenerator json) throws IOException {
-        if (isNull(row)) {
-            json.writeNull();
-        } else {
-            json.writeNumber(values[row]);
-        }
-    }
-
-    @Override
-    public long valueBytes() {
-        return 4L * values.length;
+    void writeValue(int row, JsonGenerator json) throws IOException {
+        json.writeNumber(values[row]);
     }
 }

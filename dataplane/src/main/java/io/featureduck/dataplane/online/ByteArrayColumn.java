@@ -1,0 +1,38 @@
+package io.featureduck.dataplane.online;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+
+/** A column of variable-length values kept as byte arrays; a null array is a null value. */
+abstract class ByteArrayColumn implements FeatureColumn {
+    final byte[][] values;
+
+    ByteArrayColumn(int rows) {
+        values = new byte[rows][];
+    }
+
+    abstract void writeValue(byte[] value, JsonGenerator json) throws IOException;
+
+    @Override
+    public final boolean isNull(int row) {
+        return values[row] == null;
+    }
+
+    @Override
+    public final void writeJson(int row, JsonGenerator json) throws IOException {
+        if (values[row] == null) {
+            json.writeNull();
+        } else {
+            writeValue(values[row], json);
+        }
+    }
+
+    @Override
+    public final long valueBytes() {
+        long total = 0;
+        for (byte[] value : values) {
+            total += value == null ? 0 : value.length;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,56 @@
+package io.featureduck.dataplane.online;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.BitSet;
+
+/** A column kept in a primitive array; nulls live in a bitmap because primitives have no null. */
+abstract class PrimitiveColumn implements FeatureColumn {
+    private final BitSet nulls = new BitSet();
+    private final long valueBytes;
+
+    PrimitiveColumn(int rows, int bytesPerValue) {
+        this.valueBytes = (long) rows * bytesPerValue;
+    }
+
+    /** Stores the current result-set value; the base class notes whether it was null. */
+    abstract void store(ResultSet rs, int column, int row) throws SQLException;
+
+    abstract Object boxed(int row);
+
+    abstract void writeValue(int row, JsonGenerator json) throws IOException;
+
+    @Override
+    public final void read(ResultSet rs, int column, int row) throws SQLException {
+        store(rs, column, row);
+        if (rs.wasNull()) {
+            nulls.set(row);
+        }
+    }
+
+    @Override
+    public final boolean isNull(int row) {
+        return nulls.get(row);
+    }
+
+    @Override
+    public final Object value(int row) {
+        return isNull(row) ? null : boxed(row);
+    }
+
+    @Override
+    public final void writeJson(int row, JsonGenerator json) throws IOException {
+        if (isNull(row)) {
+            json.writeNull();
+        } else {
+            writeValue(row, json);
+        }
+    }
+
+    @Override
+    public final long valueBytes() {
+        return valueBytes;
+    }
+}

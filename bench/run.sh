@@ -6,13 +6,17 @@
 #   featureduck  POST /get-online-features on `featureduck serve`
 #   floor        a bare Vert.x route returning a fixed response of the same size (the HTTP floor)
 #   redis        the same Feast request served by a Vert.x route reading a local Redis (one hash per entity)
-# Writes bench/results/report.md. Environment: ENTITIES (default 1000000), DURATION (seconds per run, default 10).
+# Every scenario runs ROUNDS times, interleaved with its baselines, and the report takes the median of each figure:
+# on a 2-core machine shared with the load generator, single runs vary by tens of percent.
+# Writes bench/results/report.md. Environment: ENTITIES (default 1000000), DURATION (seconds per run, default 10),
+# ROUNDS (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 ENTITIES=${ENTITIES:-1000000}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
+ROUNDS=${ROUNDS:-3}
 DATA=bench/data/e${ENTITIES}
 RESULTS=bench/results
 FD_PORT=18080
@@ -99,21 +103,23 @@ run() { # run <label> <port> <path> <batch> <connections>
     wrk -t$threads -c$5 -d${DURATION}s -s bench/wrk/feast.lua "http://127.0.0.1:$2" | sed -n 's/^RESULT //p' \
     | tee -a "$RESULTS/results.jsonl"
 }
-echo "== measure"
-for c in 1 8 32; do
-  run featureduck-b1-c$c $FD_PORT /get-online-features 1 $c
-  run floor-b1-c$c $BASE_PORT /floor/1 1 $c
-  run redis-b1-c$c $BASE_PORT /get-online-features 1 $c
-done
-for b in 100 500; do
-  run featureduck-b$b-c1 $FD_PORT /get-online-features $b 1
-  run floor-b$b-c1 $BASE_PORT /floor/$b $b 1
-  run redis-b$b-c1 $BASE_PORT /get-online-features $b 1
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== measure, round $round of $ROUNDS"
+  for c in 1 8 32; do
+    run featureduck-b1-c$c $FD_PORT /get-online-features 1 $c
+    run floor-b1-c$c $BASE_PORT /floor/1 1 $c
+    run redis-b1-c$c $BASE_PORT /get-online-features 1 $c
+  done
+  for b in 100 500; do
+    run featureduck-b$b-c1 $FD_PORT /get-online-features $b 1
+    run floor-b$b-c1 $BASE_PORT /floor/$b $b 1
+    run redis-b$b-c1 $BASE_PORT /get-online-features $b 1
+  done
 done
 
 cat > "$RESULTS/load.properties" <<PROPS
 machine=$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1), Java $(java -version 2>&1 | head -1 | cut -d'"' -f2); wrk shares the cores
-shape=$ENTITIES entities, 5 views x 10 float64 features, 5 table versions per view ($(( ENTITIES * 5 )) rows per table), ${DURATION}s per run after ${WARMUP}s warm-up
+shape=$ENTITIES entities, 5 views x 10 float64 features, 5 table versions per view ($(( ENTITIES * 5 )) rows per table); each figure is the median of $ROUNDS interleaved ${DURATION}s runs, each after ${WARMUP}s warm-up
 ready_seconds=$READY
 load_millis_sum=$LOAD_SUM
 raw_bytes=$RAW

@@ -2,9 +2,11 @@ package io.featureduck.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +22,15 @@ public final class BenchReport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws IOException {
-        Map<String, JsonNode> runs = new LinkedHashMap<>();
+        Map<String, List<JsonNode>> rounds = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             if (!line.isBlank()) {
                 JsonNode run = JSON.readTree(line);
-                runs.put(run.get("label").asText(), run);
+                rounds.computeIfAbsent(run.get("label").asText(), l -> new ArrayList<>()).add(run);
             }
         }
+        Map<String, JsonNode> runs = new LinkedHashMap<>();
+        rounds.forEach((label, all) -> runs.put(label, median(all)));
         Properties load = new Properties();
         try (var in = Files.newBufferedReader(Path.of(args[1]))) {
             load.load(in);
@@ -86,6 +90,25 @@ public final class BenchReport {
         }
         Files.writeString(Path.of(args[2]), md.toString());
         System.out.println(md);
+    }
+
+    /** Each figure's median over the rounds of one scenario (throughput as requests over a fixed duration). */
+    private static JsonNode median(List<JsonNode> runs) {
+        ObjectNode median = JSON.createObjectNode();
+        median.put("label", runs.get(0).get("label").asText());
+        median.put("rounds", runs.size());
+        for (String field : List.of("p50_us", "p99_us", "p999_us")) {
+            median.put(field, middle(runs.stream().mapToDouble(r -> r.get(field).asDouble()).sorted().toArray()));
+        }
+        median.put("errors", runs.stream().mapToLong(r -> r.get("errors").asLong()).sum());
+        median.put("duration_us", 1_000_000);
+        median.put("requests", middle(runs.stream().mapToDouble(BenchReport::rate).sorted().toArray()));
+        return median;
+    }
+
+    private static double middle(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static void row(StringBuilder md, String name, String value) {

@@ -45,11 +45,17 @@ public final class DemoLakehouse {
         this.days = days;
     }
 
-    /** Writes tables and configuration into {@code directory}; returns the configuration file. */
+    /**
+     * Writes tables and configuration into {@code directory}, replacing the demo tables of an earlier run (appending
+     * to them would give the profile table two rows per driver); returns the configuration file.
+     */
     public Path write(Path directory, Instant now) {
         Path root = directory.toAbsolutePath().normalize();
         Path lakehouse = root.resolve("lakehouse");
         try {
+            for (String table : List.of("driver_hourly_stats", "driver_profile")) {
+                deleteRecursively(lakehouse.resolve(table));
+            }
             Files.createDirectories(lakehouse);
             try (InputStream config = DemoLakehouse.class.getResourceAsStream(CONFIG_RESOURCE)) {
                 if (config == null) {
@@ -110,6 +116,17 @@ public final class DemoLakehouse {
                 + " CASE WHEN range % 3 = 0 THEN ['en', 'es'] ELSE ['en'] END AS languages"
                 + " FROM range(" + FIRST_DRIVER + ", " + (FIRST_DRIVER + drivers) + ")";
         writer.append(session, select, schema);
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var paths = Files.walk(path)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static long micros(Instant instant) {

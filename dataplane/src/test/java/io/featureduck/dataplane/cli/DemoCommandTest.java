@@ -2,16 +2,26 @@ package io.featureduck.dataplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.demo.DemoLakehouse;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.online.OnlineIndexLoader;
+import io.featureduck.dataplane.serving.TableSourceFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +31,20 @@ class DemoCommandTest {
 
     @TempDir
     Path directory;
+
+    @Test
+    void runningTheDemoAgainReplacesItsTables() {
+        new DemoLakehouse(20, 4).write(directory, Instant.now());
+        Path config = new DemoLakehouse(20, 4)
+                .write(directory, Instant.now());
+        ServingConfig loaded = new ServingConfigLoader().load(config);
+        ViewDefinition view = loaded.view("driver-profile").orElseThrow();
+        OnlineIndex index = new OnlineIndexLoader(
+                DuckDbSettings.defaults(), Clock.systemUTC())
+                .load(view, new TableSourceFactory().forView(view));
+        assertThat(index.tableVersion()).isZero();
+        assertThat(index.size()).isEqualTo(20);
+    }
 
     @Test
     void printedCurlCommandsAnswerCorrectly() throws Exception {

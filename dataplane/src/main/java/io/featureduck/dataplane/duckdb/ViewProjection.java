@@ -2,7 +2,10 @@ package io.featureduck.dataplane.duckdb;
 
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
+import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.online.EntityKeys;
+import io.featureduck.dataplane.online.FeatureColumn;
 import io.featureduck.dataplane.source.ColumnType;
 import io.featureduck.dataplane.source.SourceColumn;
 import io.featureduck.dataplane.source.TableSnapshot;
@@ -84,7 +87,7 @@ public final class ViewProjection {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < view.entities().size(); i++) {
             EntitySpec entity = view.entities().get(i);
-            keys.add(io.featureduck.dataplane.online.EntityKeys.servingExpression(quote(entity.name()), entity.type())
+            keys.add(EntityKeys.servingExpression(quote(entity.name()), entity.type())
                     + " AS k" + i);
         }
         return keys;
@@ -112,9 +115,37 @@ public final class ViewProjection {
         return features;
     }
 
+    /**
+     * A feature's value with its declared type, as historical retrieval returns it. The online index stores the same
+     * expression, transformed only into a cheaper storage form.
+     */
+    public String typedFeature(FeatureSpec feature) {
+        return "CAST((" + sourceExpression(feature) + ") AS " + duckDbType(feature.type()) + ")";
+    }
+
     private String servedFeature(FeatureSpec feature) {
-        String source = feature.hasExpression() ? feature.expression() : quote(feature.name());
-        return io.featureduck.dataplane.online.FeatureColumn.servingExpression(source, feature.type());
+        return FeatureColumn.servingExpression(sourceExpression(feature), feature.type());
+    }
+
+    private static String sourceExpression(FeatureSpec feature) {
+        return feature.hasExpression() ? feature.expression() : quote(feature.name());
+    }
+
+    /** DuckDB's type for a declared value type. */
+    public static String duckDbType(ValueType type) {
+        String element = switch (type.elementType()) {
+            case STRING -> "VARCHAR";
+            case INT32 -> "INTEGER";
+            case INT64 -> "BIGINT";
+            case FLOAT32 -> "FLOAT";
+            case FLOAT64 -> "DOUBLE";
+            case BOOL -> "BOOLEAN";
+            case TIMESTAMP -> "TIMESTAMPTZ";
+            case DATE -> "DATE";
+            case BYTES -> "BLOB";
+            default -> throw new IllegalStateException(type.toString());
+        };
+        return type.isList() ? element + "[]" : element;
     }
 
     private static boolean requireColumn(TableSnapshot snapshot, String column, String field, List<String> problems) {

@@ -1,0 +1,196 @@
+package io.featureduck.dataplane.historical;
+
+import io.featureduck.crds.EntitySpec;
+import io.featureduck.crds.FeatureSpec;
+import io.featureduck.dataplane.config.FeatureRef;
+import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.duckdb.DuckDbSession;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.duckdb.SnapshotRelation;
+import io.featureduck.dataplane.duckdb.ViewProjection;
+import io.featureduck.dataplane.online.EntityKeys;
+import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSnapshot;
+import io.featureduck.dataplane.source.TableSourceException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
+
+/**
+ * Point-in-time correct training data: for every entity row, each requested feature as of the row's
+ * {@code event_timestamp}, taken from the latest source row at or before that time (ties: latest created time) and
+ * absent when that row is older than the view's TTL. DuckDB does the work with one ASOF join per view, over the same
+ * {@link ViewProjection} the online index is built from, so online and historical values cannot be computed
+ * differently. Entity rows keep their order, duplicates and extra columns.
+ */
+public final class HistoricalRetrieval {
+    private static final String ENTITY_ROWS = "entity_rows";
+    private static final String ROW = "__fd_row";
+    private static final String TIME = "__fd_ts";
+
+    private final ServingConfig config;
+    private final TableSourceFactory sources;
+    private final DuckDbSettings settings;
+
+    public HistoricalRetrieval(ServingConfig config, TableSourceFactory sources, DuckDbSettings settings) {
+        this.config = config;
+        this.sources = sources;
+        this.settings = settings;
+    }
+
+    /** Receives the result while it streams out of DuckDB. */
+    public interface ResultConsumer {
+        void accept(ResultSet rows) throws Exception;
+    }
+
+    /**
+     * Runs the join and hands the open result to {@code consumer}, rows in entity-row order.
+     *
+     * @throws HistoricalRequestException for requests that name unknown views or features, or lack columns
+     */
+    public void retrieve(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, ResultConsumer consumer) {
+        Map<ViewDefinition, List<FeatureSpec>> features = resolve(refs, fullNames);
+        List<java.nio.file.Path> readable = new ArrayList<>();
+        readable.add(entityRows.file().getParent());
+        features.keySet().forEach(v -> readable.add(v.location().path()));
+        try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
+            loadEntityRows(session, entityRows, features.keySet());
+            StringBuilder select = new StringBuilder("SELECT e.* EXCLUDE (" + ROW + ", " + TIME + ")");
+            StringBuilder joins = new StringBuilder();
+            int i = 0;
+            for (Map.Entry<ViewDefinition, List<FeatureSpec>> entry : features.entrySet()) {
+                ViewDefinition view = entry.getKey();
+                String alias = "h" + i;
+                String history = prepareHistory(session, view, entry.getValue(), alias);
+                for (int f = 0; f < entry.getValue().size(); f++) {
+                    FeatureSpec feature = entry.getValue().get(f);
+                    String value = alias + ".f" + f;
+                    String withinTtl = view.ttl().map(ttl -> alias + ".__ts >= e." + TIME + " - to_microseconds("
+                            + ttl.toNanos() / 1000 + "::BIGINT)").orElse(alias + ".__ts IS NOT NULL");
+                    select.append(", CASE WHEN ").append(withinTtl).append(" THEN ").append(value).append(" END AS ")
+                            .append(quote(new FeatureRef(view.name(), feature.name()).outputName(fullNames)));
+                }
+                joins.append(" ASOF LEFT JOIN ").append(history).append(" AS ").append(alias).append(" ON ");
+                for (int k = 0; k < view.entities().size(); k++) {
+                    EntitySpec entity = view.entities().get(k);
+                    joins.append(EntityKeys.servingExpression("e." + quote(entity.name()), entity.type()))
+                            .append(" = ").append(alias).append(".k").append(k).append(" AND ");
+                }
+                joins.append("e.").append(TIME).append(" >= ").append(alias).append(".__ts");
+                i++;
+            }
+            String sql = select + " FROM " + ENTITY_ROWS + " AS e" + joins + " ORDER BY e." + ROW;
+            try (Statement statement = session.connection().createStatement();
+                 ResultSet rs = statement.executeQuery(sql)) {
+                consumer.accept(rs);
+            }
+        } catch (HistoricalRequestException e) {
+            throw e;
+        } catch (TableSourceException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<ViewDefinition, List<FeatureSpec>> resolve(List<FeatureRef> refs, boolean fullNames) {
+        if (refs.isEmpty()) {
+            throw new HistoricalRequestException("name at least one feature as view:feature");
+        }
+        Map<ViewDefinition, List<FeatureSpec>> features = new LinkedHashMap<>();
+        Set<String> outputs = new HashSet<>();
+        for (FeatureRef ref : refs) {
+            ViewDefinition view = config.view(ref.view()).orElseThrow(() -> new HistoricalRequestException(
+                    "feature view '" + ref.view() + "' is not defined here"));
+            if (view.isSnapshot()) {
+                throw new HistoricalRequestException("feature view '" + view.name() + "' is a snapshot view; "
+                        + "historical retrieval over table versions is not supported yet");
+            }
+            FeatureSpec feature = view.feature(ref.feature()).orElseThrow(() -> new HistoricalRequestException(
+                    "feature view '" + view.name() + "' has no feature '" + ref.feature() + "'; it has "
+                            + view.featureNames()));
+            if (!outputs.add(ref.outputName(fullNames))) {
+                throw new HistoricalRequestException("two features would both be named '" + ref.outputName(fullNames)
+                        + "'; request full feature names");
+            }
+            features.computeIfAbsent(view, v -> new ArrayList<>()).add(feature);
+        }
+        return features;
+    }
+
+    private void loadEntityRows(DuckDbSession session, EntityRows rows, Set<ViewDefinition> views) throws SQLException {
+        try {
+            session.execute("CREATE TEMP TABLE " + ENTITY_ROWS + " AS SELECT row_number() OVER () AS " + ROW
+                    + ", *, CAST(" + quote(EntityRows.TIMESTAMP_COLUMN) + " AS TIMESTAMPTZ) AS " + TIME + " FROM "
+                    + rows.readSql());
+        } catch (SQLException e) {
+            throw new HistoricalRequestException("entity rows cannot be read (they need join keys and an '"
+                    + EntityRows.TIMESTAMP_COLUMN + "' column): " + firstLine(e.getMessage()));
+        }
+        Set<String> columns = new HashSet<>();
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("DESCRIBE " + ENTITY_ROWS)) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        for (ViewDefinition view : views) {
+            for (EntitySpec entity : view.entities()) {
+                if (!columns.contains(entity.name())) {
+                    throw new HistoricalRequestException("entity rows lack join key '" + entity.name()
+                            + "' of feature view '" + view.name() + "'");
+                }
+            }
+        }
+    }
+
+    /**
+     * The view's history as a temp table: keys, event time and the requested features, one row per key and event
+     * time (the latest created time wins a tie), ready for the ASOF join.
+     */
+    private String prepareHistory(DuckDbSession session, ViewDefinition view, List<FeatureSpec> features, String alias)
+            throws SQLException {
+        TableSnapshot snapshot = sources.forView(view).latestSnapshot();
+        String relation = "source_" + alias;
+        new SnapshotRelation(snapshot).register(session, relation);
+        ViewProjection projection;
+        try {
+            projection = ViewProjection.check(view, snapshot, session, relation);
+        } catch (ViewProjection.ViewDefinitionMismatch e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        List<String> select = new ArrayList<>(projection.keyProjections());
+        select.add(projection.eventTime() + " AS __ts");
+        for (int f = 0; f < features.size(); f++) {
+            select.add(projection.typedFeature(features.get(f)) + " AS f" + f);
+        }
+        String notNull = String.join(" AND ", projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
+        List<String> partition = new ArrayList<>(projection.keyColumns());
+        partition.add(projection.eventTime());
+        String order = projection.createdTime().map(c -> c + " DESC NULLS LAST").orElse(projection.eventTime());
+        String table = "history_" + alias;
+        session.execute("CREATE TEMP TABLE " + table + " AS SELECT " + String.join(", ", select) + " FROM "
+                + relation + " WHERE " + notNull + " AND " + projection.eventTime() + " IS NOT NULL"
+                + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", partition) + " ORDER BY " + order
+                + ") = 1");
+        return table;
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

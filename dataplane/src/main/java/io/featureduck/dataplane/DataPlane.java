@@ -3,6 +3,7 @@ package io.featureduck.dataplane;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.http.DataPlaneOptions;
 import io.featureduck.dataplane.http.DataPlaneServer;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
@@ -42,7 +43,8 @@ public final class DataPlane implements AutoCloseable {
     /** Options for {@code config} with the given address; request limits come from the store's dataPlane spec. */
     public static DataPlaneOptions options(ServingConfig config, String host, int port) {
         DataPlaneSpec spec = config.dataPlane();
-        return new DataPlaneOptions(host, port, spec.effectiveMaxBatchEntities(), spec.effectiveMaxBodyBytes());
+        return new DataPlaneOptions(host, port, spec.effectiveMaxBatchEntities(), spec.effectiveMaxBodyBytes(),
+                DataPlaneOptions.DEFAULT_MAX_HISTORICAL_BODY_BYTES);
     }
 
     public static DuckDbSettings duckDbSettings(ServingConfig config) {
@@ -61,12 +63,14 @@ public final class DataPlane implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-        ViewRegistry registry = new ViewRegistry(config.views(), new TableSourceFactory(),
+        TableSourceFactory sources = new TableSourceFactory();
+        ViewRegistry registry = new ViewRegistry(config.views(), sources,
                 new OnlineIndexLoader(duckDbSettings(config), clock), loadExecutor, clock);
+        HistoricalRetrieval historical = new HistoricalRetrieval(config, sources, duckDbSettings(config));
         DataPlaneMetrics metrics = new DataPlaneMetrics();
         metrics.watch(registry);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        DataPlaneServer server = new DataPlaneServer(vertx, registry, metrics, options, clock);
+        DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, options, clock);
         try {
             server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -13,6 +13,8 @@ import io.featureduck.dataplane.online.EntityKeys;
 import io.featureduck.dataplane.serving.TableSourceFactory;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSourceException;
+import io.featureduck.dataplane.source.SqlIdentifiers;
+import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
 
@@ -58,41 +61,42 @@ public final class HistoricalRetrieval {
      * @throws HistoricalRequestException for requests that name unknown views or features, or lack columns
      */
     public void retrieve(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, ResultConsumer consumer) {
-        Map<ViewDefinition, List<FeatureSpec>> features = resolve(refs, fullNames);
-        List<java.nio.file.Path> readable = new ArrayList<>();
-        readable.add(entityRows.file().getParent());
-        features.keySet().forEach(v -> readable.add(v.location().path()));
-        try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
-            loadEntityRows(session, entityRows, features.keySet());
-            StringBuilder select = new StringBuilder("SELECT e.* EXCLUDE (" + ROW + ", " + TIME + ")");
-            StringBuilder joins = new StringBuilder();
-            int i = 0;
-            for (Map.Entry<ViewDefinition, List<FeatureSpec>> entry : features.entrySet()) {
-                ViewDefinition view = entry.getKey();
-                String alias = "h" + i;
-                String history = prepareHistory(session, view, entry.getValue(), alias);
-                for (int f = 0; f < entry.getValue().size(); f++) {
-                    FeatureSpec feature = entry.getValue().get(f);
-                    String value = alias + ".f" + f;
-                    String withinTtl = view.ttl().map(ttl -> alias + ".__ts >= e." + TIME + " - to_microseconds("
-                            + ttl.toNanos() / 1000 + "::BIGINT)").orElse(alias + ".__ts IS NOT NULL");
-                    select.append(", CASE WHEN ").append(withinTtl).append(" THEN ").append(value).append(" END AS ")
-                            .append(quote(new FeatureRef(view.name(), feature.name()).outputName(fullNames)));
-                }
-                joins.append(" ASOF LEFT JOIN ").append(history).append(" AS ").append(alias).append(" ON ");
-                for (int k = 0; k < view.entities().size(); k++) {
-                    EntitySpec entity = view.entities().get(k);
-                    joins.append(EntityKeys.servingExpression("e." + quote(entity.name()), entity.type()))
-                            .append(" = ").append(alias).append(".k").append(k).append(" AND ");
-                }
-                joins.append("e.").append(TIME).append(" >= ").append(alias).append(".__ts");
-                i++;
-            }
-            String sql = select + " FROM " + ENTITY_ROWS + " AS e" + joins + " ORDER BY e." + ROW;
+        run(entityRows, refs, fullNames, (session, sql) -> {
             try (Statement statement = session.connection().createStatement();
                  ResultSet rs = statement.executeQuery(sql)) {
                 consumer.accept(rs);
             }
+        });
+    }
+
+    /**
+     * Writes the result to {@code out} in {@code format} without holding it in memory: DuckDB streams it to disk.
+     * {@code running} receives the statement so that a caller can cancel it, as when an HTTP client goes away.
+     */
+    public void export(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, OutputFormat format, Path out,
+                       Consumer<Statement> running) {
+        run(entityRows, refs, fullNames, (session, sql) -> {
+            String query = format == OutputFormat.PARQUET || format == OutputFormat.CSV ? sql : isoTimes(session, sql);
+            try (Statement statement = session.connection().createStatement()) {
+                running.accept(statement);
+                statement.execute("COPY (" + query + ") TO " + SqlIdentifiers.stringLiteral(out.toString()) + " ("
+                        + format.copyOptions() + ")");
+            }
+        });
+    }
+
+    private interface Execution {
+        void run(DuckDbSession session, String sql) throws Exception;
+    }
+
+    private void run(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, Execution execution) {
+        Map<ViewDefinition, List<FeatureSpec>> features = resolve(refs, fullNames);
+        List<Path> readable = new ArrayList<>();
+        readable.add(entityRows.file().getParent());
+        features.keySet().forEach(v -> readable.add(v.location().path()));
+        try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
+            loadEntityRows(session, entityRows, features.keySet());
+            execution.run(session, querySql(session, features, fullNames));
         } catch (HistoricalRequestException e) {
             throw e;
         } catch (TableSourceException e) {
@@ -104,6 +108,50 @@ public final class HistoricalRetrieval {
         } catch (Exception e) {
             throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
         }
+    }
+
+    private String querySql(DuckDbSession session, Map<ViewDefinition, List<FeatureSpec>> features, boolean fullNames)
+            throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT e.* EXCLUDE (" + ROW + ", " + TIME + ")");
+        StringBuilder joins = new StringBuilder();
+        int i = 0;
+        for (Map.Entry<ViewDefinition, List<FeatureSpec>> entry : features.entrySet()) {
+            ViewDefinition view = entry.getKey();
+            String alias = "h" + i;
+            String history = prepareHistory(session, view, entry.getValue(), alias);
+            for (int f = 0; f < entry.getValue().size(); f++) {
+                FeatureSpec feature = entry.getValue().get(f);
+                String value = alias + ".f" + f;
+                String withinTtl = view.ttl().map(ttl -> alias + ".__ts >= e." + TIME + " - to_microseconds("
+                        + ttl.toNanos() / 1000 + "::BIGINT)").orElse(alias + ".__ts IS NOT NULL");
+                select.append(", CASE WHEN ").append(withinTtl).append(" THEN ").append(value).append(" END AS ")
+                        .append(quote(new FeatureRef(view.name(), feature.name()).outputName(fullNames)));
+            }
+            joins.append(" ASOF LEFT JOIN ").append(history).append(" AS ").append(alias).append(" ON ");
+            for (int k = 0; k < view.entities().size(); k++) {
+                EntitySpec entity = view.entities().get(k);
+                joins.append(EntityKeys.servingExpression("e." + quote(entity.name()), entity.type()))
+                        .append(" = ").append(alias).append(".k").append(k).append(" AND ");
+            }
+            joins.append("e.").append(TIME).append(" >= ").append(alias).append(".__ts");
+            i++;
+        }
+        return select + " FROM " + ENTITY_ROWS + " AS e" + joins + " ORDER BY e." + ROW;
+    }
+
+    /** JSON output writes instants as ISO-8601 in UTC, as the online API does, instead of DuckDB's text form. */
+    private static String isoTimes(DuckDbSession session, String sql) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("DESCRIBE " + sql)) {
+            while (rs.next()) {
+                String name = quote(rs.getString(1));
+                String type = rs.getString(2);
+                columns.add(type.startsWith("TIMESTAMP")
+                        ? "strftime(CAST(" + name + " AS TIMESTAMPTZ), '%Y-%m-%dT%H:%M:%S.%fZ') AS " + name : name);
+            }
+        }
+        return "SELECT " + String.join(", ", columns) + " FROM (" + sql + ")";
     }
 
     private Map<ViewDefinition, List<FeatureSpec>> resolve(List<FeatureRef> refs, boolean fullNames) {

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
@@ -24,15 +26,17 @@ import java.time.Clock;
 public final class DataPlaneServer {
     private final Vertx vertx;
     private final ViewRegistry registry;
+    private final HistoricalRetrieval historical;
     private final DataPlaneMetrics metrics;
     private final DataPlaneOptions options;
     private final Clock clock;
     private HttpServer server;
 
-    public DataPlaneServer(Vertx vertx, ViewRegistry registry, DataPlaneMetrics metrics, DataPlaneOptions options,
-                           Clock clock) {
+    public DataPlaneServer(Vertx vertx, ViewRegistry registry, HistoricalRetrieval historical, DataPlaneMetrics metrics,
+                           DataPlaneOptions options, Clock clock) {
         this.vertx = vertx;
         this.registry = registry;
+        this.historical = historical;
         this.metrics = metrics;
         this.options = options;
         this.clock = clock;
@@ -56,6 +60,11 @@ public final class DataPlaneServer {
                 .handler(new OnlineFeaturesHandler(requests, views, json));
         timed(router.post("/get-online-features").handler(body), "/get-online-features")
                 .handler(new FeastOnlineFeaturesHandler(requests, views, json));
+        // Historical queries are heavy: a small dedicated pool, so they never starve the event loop or each other.
+        WorkerExecutor historicalWorkers = vertx.createSharedWorkerExecutor("featureduck-historical",
+                Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        timed(router.post("/v1/features/historical"), "/v1/features/historical").handler(new HistoricalFeaturesHandler(
+                vertx, historical, historicalWorkers, mapper, options.maxHistoricalBodyBytes()));
         timed(router.get("/v1/views"), "/v1/views").handler(viewsHandler::list);
         timed(router.get("/v1/views/:name"), "/v1/views/{name}").handler(viewsHandler::one);
         router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")

@@ -1,0 +1,230 @@
+package io.featureduck.dataplane.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.dataplane.config.FeatureRef;
+import io.featureduck.dataplane.historical.EntityRows;
+import io.featureduck.dataplane.historical.HistoricalRequestException;
+import io.featureduck.dataplane.historical.HistoricalRetrieval;
+import io.featureduck.dataplane.historical.OutputFormat;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code POST /v1/features/historical}: point-in-time correct features for a set of entity rows.
+ *
+ * <p>JSON in: {@code {"features": ["view:feature"], "entity_rows": [{...,"event_timestamp": ...}],
+ * "full_feature_names": false}}; or the entity rows as a CSV ({@code text/csv}) or Parquet
+ * ({@code application/vnd.apache.parquet}) body with {@code ?features=a:x,b:y}. Out, by {@code Accept}:
+ * {@code {"rows": [...]}} (default), NDJSON, CSV or Parquet.
+ *
+ * <p>Memory stays bounded whatever the size: the request body streams to a file, DuckDB reads it from there and
+ * writes the result to a file, which streams to the client. A client that goes away cancels the query.
+ */
+final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
+    private final Vertx vertx;
+    private final HistoricalRetrieval retrieval;
+    private final WorkerExecutor workers;
+    private final ObjectMapper mapper;
+    private final long maxBodyBytes;
+
+    HistoricalFeaturesHandler(Vertx vertx, HistoricalRetrieval retrieval, WorkerExecutor workers, ObjectMapper mapper,
+                              long maxBodyBytes) {
+        this.vertx = vertx;
+        this.retrieval = retrieval;
+        this.workers = workers;
+        this.mapper = mapper;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** What a request asks for, once its body is on disk. */
+    private record Request(EntityRows rows, List<FeatureRef> features, boolean fullNames) {
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        // Hold the body until the file it streams into is open.
+        ctx.request().pause();
+        Path work;
+        try {
+            work = Files.createTempDirectory("featureduck-historical");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ctx.addEndHandler(done -> deleteQuietly(work));
+        String contentType = ctx.request().getHeader("content-type");
+        String type = contentType == null ? "application/json" : contentType.toLowerCase(Locale.ROOT);
+        Path body = work.resolve(type.contains("csv") ? "entities.csv" : type.contains("parquet")
+                || type.contains("octet-stream") ? "entities.parquet" : "request.json");
+        long declared = ctx.request().headers().contains("content-length")
+                ? Long.parseLong(ctx.request().getHeader("content-length")) : -1;
+        if (declared > maxBodyBytes) {
+            ctx.fail(new ApiException(413, "BODY_TOO_LARGE", "historical request body of " + declared
+                    + " bytes exceeds the limit of " + maxBodyBytes));
+            return;
+        }
+        vertx.fileSystem().open(body.toString(), new OpenOptions().setWrite(true).setCreate(true))
+                .compose(file -> ctx.request().pipeTo(file).map(body))
+                .onFailure(ctx::fail)
+                .onSuccess(saved -> run(ctx, work, saved));
+    }
+
+    private void run(RoutingContext ctx, Path work, Path body) {
+        OutputFormat format = OutputFormat.forAccept(ctx.request().getHeader("accept"));
+        Path out = work.resolve("result");
+        AtomicReference<Statement> running = new AtomicReference<>();
+        HttpServerResponse response = ctx.response();
+        response.closeHandler(closed -> cancel(running.get()));
+        workers.executeBlocking(() -> {
+            Request request = body.getFileName().toString().equals("request.json")
+                    ? fromJson(body, work) : fromFile(ctx, body);
+            retrieval.export(request.rows(), request.features(), request.fullNames(), format, out, running::set);
+            return out;
+        }, false).onFailure(failure -> ctx.fail(translate(failure))).onSuccess(result -> send(ctx, format, result));
+    }
+
+    private Request fromFile(RoutingContext ctx, Path body) {
+        List<String> features = ctx.queryParam("features");
+        if (features.isEmpty()) {
+            throw ApiException.badRequest("MISSING_FIELD", "with a CSV or Parquet body, name the features in the "
+                    + "query: ?features=view:feature,view:other");
+        }
+        List<FeatureRef> refs = new ArrayList<>();
+        for (String list : features) {
+            for (String ref : list.split(",")) {
+                refs.add(parseRef(ref.trim()));
+            }
+        }
+        boolean fullNames = ctx.queryParam("full_feature_names").stream().anyMatch("true"::equalsIgnoreCase);
+        return new Request(EntityRows.of(body), refs, fullNames);
+    }
+
+    /**
+     * Reads the JSON request with a streaming parser, copying {@code entity_rows} to a newline-delimited file one row
+     * at a time, so a request of millions of rows never sits in memory.
+     */
+    private Request fromJson(Path body, Path work) throws IOException {
+        Path rows = work.resolve("entities.ndjson");
+        List<FeatureRef> refs = new ArrayList<>();
+        boolean fullNames = false;
+        boolean sawRows = false;
+        JsonFactory factory = mapper.getFactory();
+        try (InputStream in = Files.newInputStream(body); JsonParser parser = factory.createParser(in);
+             OutputStream out = Files.newOutputStream(rows); JsonGenerator writer = factory.createGenerator(out)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw ApiException.badRequest("INVALID_JSON", "request body must be a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "features" -> {
+                        JsonNode list = parser.readValueAsTree();
+                        if (!list.isArray()) {
+                            throw ApiException.badRequest("INVALID_FIELD", "field 'features' must be an array");
+                        }
+                        list.forEach(ref -> refs.add(parseRef(ref.asText())));
+                    }
+                    case "entity_rows" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            throw ApiException.badRequest("INVALID_FIELD", "field 'entity_rows' must be an array");
+                        }
+                        sawRows = true;
+                        writer.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+                        int index = 0;
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            JsonNode row = parser.readValueAsTree();
+                            if (!row.isObject() || !row.hasNonNull(EntityRows.TIMESTAMP_COLUMN)) {
+                                throw ApiException.badRequest("INVALID_FIELD", "entity_rows[" + index
+                                        + "] must be an object with an '" + EntityRows.TIMESTAMP_COLUMN + "'");
+                            }
+                            writer.writeTree(row);
+                            index++;
+                        }
+                        if (index == 0) {
+                            throw ApiException.badRequest("INVALID_FIELD", "field 'entity_rows' is empty");
+                        }
+                    }
+                    case "full_feature_names" -> fullNames = parser.getValueAsBoolean();
+                    default -> parser.skipChildren();
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("INVALID_JSON", "request body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (refs.isEmpty()) {
+            throw ApiException.badRequest("MISSING_FIELD", "field 'features' is required: a list of view:feature");
+        }
+        if (!sawRows) {
+            throw ApiException.badRequest("MISSING_FIELD", "field 'entity_rows' is required");
+        }
+        return new Request(EntityRows.of(rows), refs, fullNames);
+    }
+
+    private static FeatureRef parseRef(String text) {
+        try {
+            return FeatureRef.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_FEATURE_REF", e.getMessage());
+        }
+    }
+
+    private void send(RoutingContext ctx, OutputFormat format, Path result) {
+        HttpServerResponse response = ctx.response().putHeader("content-type", format.mediaType());
+        if (format != OutputFormat.JSON) {
+            response.sendFile(result.toString());
+            return;
+        }
+        response.setChunked(true).write("{\"rows\": ");
+        vertx.fileSystem().open(result.toString(), new OpenOptions().setRead(true))
+                .compose(file -> file.pipe().endOnSuccess(false).to(response))
+                .onSuccess(done -> response.end("}"))
+                .onFailure(e -> response.reset());
+    }
+
+    private static Throwable translate(Throwable failure) {
+        if (failure instanceof HistoricalRequestException e) {
+            return ApiException.badRequest("INVALID_REQUEST", e.getMessage());
+        }
+        return failure;
+    }
+
+    private static void cancel(Statement statement) {
+        if (statement != null) {
+            try {
+                statement.cancel();
+            } catch (SQLException ignored) {
+                // The query has finished or the statement is closed: nothing left to stop.
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A leftover temp directory is harmless; the OS temp cleaner removes it.
+        }
+    }
+}

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code featureduck} command. */
 @Command(name = "featureduck", mixinStandardHelpOptions = true, version = "featureduck 0.1.0",
         description = "Feature store served straight from the lakehouse.",
-        subcommands = {ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, HistoricalCommand.class, ParityCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FeatureDuckCli {
 
     public static void main(String[] args) {

@@ -43,6 +43,9 @@ public final class DuckDbSession implements AutoCloseable {
                     session.execute("SET memory_limit = '" + limit + "'");
                 }
                 session.execute("SET temp_directory = " + literal(settings.tempDirectory().toString()));
+                // Progress is tracked so long historical queries can report it; nothing is printed by DuckDB itself.
+                session.execute("SET enable_progress_bar = true");
+                session.execute("SET enable_progress_bar_print = false");
                 session.execute("SET autoinstall_known_extensions = false");
                 session.execute("SET autoload_known_extensions = false");
                 String allowed = readableDirectories.stream()

@@ -2,6 +2,8 @@ package io.featureduck.dataplane.online;
 
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Maps an entity key (in the canonical form of {@link EntityKeys}) to its row in an index. A single integer key,
@@ -17,6 +19,9 @@ public interface EntityKeyIndex {
     boolean put(Object key, int row);
 
     int size();
+
+    /** Every key, in canonical form. */
+    List<Object> keys();
 
     static EntityKeyIndex create(boolean singleIntegerKey, int expectedKeys) {
         return singleIntegerKey ? new LongKeys(expectedKeys) : new ObjectKeys(expectedKeys);
@@ -44,6 +49,13 @@ public interface EntityKeyIndex {
         public int size() {
             return rows.size();
         }
+
+        @Override
+        public List<Object> keys() {
+            List<Object> keys = new ArrayList<>(rows.size());
+            rows.keySet().forEach(k -> keys.add(k));
+            return keys;
+        }
     }
 
     final class ObjectKeys implements EntityKeyIndex {
@@ -67,6 +79,11 @@ public interface EntityKeyIndex {
         @Override
         public int size() {
             return rows.size();
+        }
+
+        @Override
+        public List<Object> keys() {
+            return new ArrayList<>(rows.keySet());
         }
     }
 }

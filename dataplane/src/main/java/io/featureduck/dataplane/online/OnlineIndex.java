@@ -3,6 +3,7 @@ package io.featureduck.dataplane.online;
 import io.featureduck.dataplane.config.ViewDefinition;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +64,11 @@ public final class OnlineIndex {
     /** Number of entities held. */
     public int size() {
         return eventMicros.length;
+    }
+
+    /** Every key held, in canonical form ({@link EntityKeys}); for checks and tools, not the request path. */
+    public List<Object> keys() {
+        return keys.keys();
     }
 
     /** Row of an entity key in canonical form ({@link EntityKeys}), or {@link EntityKeyIndex#ABSENT}. */

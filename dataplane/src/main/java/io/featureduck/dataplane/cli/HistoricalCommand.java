@@ -1,0 +1,77 @@
+package io.featureduck.dataplane.cli;
+
+import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.config.FeatureRef;
+import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.historical.EntityRows;
+import io.featureduck.dataplane.historical.HistoricalRetrieval;
+import io.featureduck.dataplane.historical.OutputFormat;
+import io.featureduck.dataplane.serving.TableSourceFactory;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.duckdb.DuckDBPreparedStatement;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code featureduck historical}: the HTTP API's point-in-time join, run locally on files. */
+@Command(name = "historical", mixinStandardHelpOptions = true,
+        description = "Build a point-in-time correct training set from entity rows (CSV, Parquet or NDJSON).")
+final class HistoricalCommand implements Callable<Integer> {
+    @Option(names = {"-f", "--file"}, required = true, description = "YAML file with one FeatureStore and its FeatureViews")
+    Path file;
+
+    @Option(names = "--entities", required = true,
+            description = "Entity rows: join keys and event_timestamp (.parquet, .csv, or newline-delimited JSON)")
+    Path entities;
+
+    @Option(names = "--features", required = true, split = ",", description = "Features as view:feature, comma-separated")
+    List<String> features;
+
+    @Option(names = "--out", required = true, description = "Result file: .parquet, .csv, .ndjson or .json")
+    Path out;
+
+    @Option(names = "--full-feature-names", description = "Name columns view__feature instead of feature")
+    boolean fullFeatureNames;
+
+    @Override
+    public Integer call() throws Exception {
+        ServingConfig config = new ServingConfigLoader().load(file);
+        List<FeatureRef> refs = features.stream().map(FeatureRef::parse).toList();
+        HistoricalRetrieval retrieval = new HistoricalRetrieval(config, new TableSourceFactory(),
+                DataPlane.duckDbSettings(config));
+        AtomicReference<Statement> running = new AtomicReference<>();
+        Thread progress = new Thread(() -> showProgress(running), "progress");
+        progress.setDaemon(true);
+        long start = System.nanoTime();
+        progress.start();
+        retrieval.export(EntityRows.of(entities), refs, fullFeatureNames, OutputFormat.forFile(out.toString()),
+                out.toAbsolutePath(), running::set);
+        progress.interrupt();
+        System.err.printf("\rwrote %s in %.1f s%n", out, (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+
+    /** After a second, shows DuckDB's own progress estimate on the terminal, refreshed in place. */
+    private static void showProgress(AtomicReference<Statement> running) {
+        try {
+            Thread.sleep(1000);
+            while (!Thread.currentThread().isInterrupted()) {
+                Statement statement = running.get();
+                if (statement instanceof DuckDBPreparedStatement duck) {
+                    double percent = duck.getQueryProgress().getPercentage();
+                    if (percent >= 0) {
+                        System.err.printf("\rjoining: %5.1f%%", percent);
+                    }
+                }
+                Thread.sleep(500);
+            }
+        } catch (InterruptedException | SQLException done) {
+            // The query finished (or the statement closed): stop reporting.
+        }
+    }
+}

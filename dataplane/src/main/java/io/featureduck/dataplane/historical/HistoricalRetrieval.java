@@ -11,11 +11,14 @@ import io.featureduck.dataplane.duckdb.SnapshotRelation;
 import io.featureduck.dataplane.duckdb.ViewProjection;
 import io.featureduck.dataplane.online.EntityKeys;
 import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.source.TableSnapshot;
+import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
 import io.featureduck.dataplane.source.SqlIdentifiers;
 import java.nio.file.Path;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -118,22 +122,33 @@ public final class HistoricalRetrieval {
         for (Map.Entry<ViewDefinition, List<FeatureSpec>> entry : features.entrySet()) {
             ViewDefinition view = entry.getKey();
             String alias = "h" + i;
-            String history = prepareHistory(session, view, entry.getValue(), alias);
+            // Event-time views join their history by event time; snapshot views first find the table version
+            // current at each entity row's time, then the key within that version.
+            String eventTime = view.isSnapshot() ? alias + "v.commit_ts" : alias + ".__ts";
             for (int f = 0; f < entry.getValue().size(); f++) {
                 FeatureSpec feature = entry.getValue().get(f);
                 String value = alias + ".f" + f;
-                String withinTtl = view.ttl().map(ttl -> alias + ".__ts >= e." + TIME + " - to_microseconds("
-                        + ttl.toNanos() / 1000 + "::BIGINT)").orElse(alias + ".__ts IS NOT NULL");
+                String withinTtl = view.ttl().map(ttl -> eventTime + " >= e." + TIME + " - to_microseconds("
+                        + ttl.toNanos() / 1000 + "::BIGINT)").orElse(eventTime + " IS NOT NULL");
                 select.append(", CASE WHEN ").append(withinTtl).append(" THEN ").append(value).append(" END AS ")
                         .append(quote(new FeatureRef(view.name(), feature.name()).outputName(fullNames)));
             }
-            joins.append(" ASOF LEFT JOIN ").append(history).append(" AS ").append(alias).append(" ON ");
+            if (view.isSnapshot()) {
+                prepareVersionedHistory(session, view, entry.getValue(), alias);
+                joins.append(" ASOF LEFT JOIN versions_").append(alias).append(" AS ").append(alias).append("v ON e.")
+                        .append(TIME).append(" >= ").append(alias).append("v.commit_ts");
+                joins.append(" LEFT JOIN history_").append(alias).append(" AS ").append(alias).append(" ON ")
+                        .append(alias).append(".__version = ").append(alias).append("v.version");
+            } else {
+                joins.append(" ASOF LEFT JOIN ").append(prepareHistory(session, view, entry.getValue(), alias))
+                        .append(" AS ").append(alias).append(" ON e.").append(TIME).append(" >= ").append(alias)
+                        .append(".__ts");
+            }
             for (int k = 0; k < view.entities().size(); k++) {
                 EntitySpec entity = view.entities().get(k);
-                joins.append(EntityKeys.servingExpression("e." + quote(entity.name()), entity.type()))
-                        .append(" = ").append(alias).append(".k").append(k).append(" AND ");
+                joins.append(" AND ").append(EntityKeys.servingExpression("e." + quote(entity.name()), entity.type()))
+                        .append(" = ").append(alias).append(".k").append(k);
             }
-            joins.append("e.").append(TIME).append(" >= ").append(alias).append(".__ts");
             i++;
         }
         return select + " FROM " + ENTITY_ROWS + " AS e" + joins + " ORDER BY e." + ROW;
@@ -163,10 +178,6 @@ public final class HistoricalRetrieval {
         for (FeatureRef ref : refs) {
             ViewDefinition view = config.view(ref.view()).orElseThrow(() -> new HistoricalRequestException(
                     "feature view '" + ref.view() + "' is not defined here"));
-            if (view.isSnapshot()) {
-                throw new HistoricalRequestException("feature view '" + view.name() + "' is a snapshot view; "
-                        + "historical retrieval over table versions is not supported yet");
-            }
             FeatureSpec feature = view.feature(ref.feature()).orElseThrow(() -> new HistoricalRequestException(
                     "feature view '" + view.name() + "' has no feature '" + ref.feature() + "'; it has "
                             + view.featureNames()));
@@ -235,6 +246,81 @@ public final class HistoricalRetrieval {
                 + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", partition) + " ORDER BY " + order
                 + ") = 1");
         return table;
+    }
+
+    /**
+     * A snapshot view's history: every table version current at some entity row's time, each with its commit time
+     * ({@code versions_<alias>}) and its rows ({@code history_<alias>}), read through the format's time travel.
+     */
+    private void prepareVersionedHistory(DuckDbSession session, ViewDefinition view, List<FeatureSpec> features,
+                                         String alias) throws SQLException {
+        TableSource source = sources.forView(view);
+        Instant first;
+        Instant last;
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT epoch_us(min(" + TIME + ")), epoch_us(max(" + TIME
+                     + ")) FROM " + ENTITY_ROWS)) {
+            rs.next();
+            first = EventTime.toInstant(rs.getLong(1));
+            last = EventTime.toInstant(rs.getLong(2));
+        }
+        session.execute("CREATE TEMP TABLE versions_" + alias + " (version BIGINT, commit_ts TIMESTAMPTZ)");
+        String history = "history_" + alias;
+        OptionalLong to = source.versionAsOf(last);
+        if (to.isEmpty()) {
+            session.execute("CREATE TEMP TABLE " + history + " AS SELECT NULL::BIGINT AS __version, "
+                    + String.join(", ", nullColumns(view, features)) + " WHERE false");
+            return;
+        }
+        long from = source.versionAsOf(first).orElse(0);
+        for (long version = from; version <= to.getAsLong(); version++) {
+            TableSnapshot snapshot = source.snapshotAt(version);
+            String relation = "source_" + alias + "_" + version;
+            new SnapshotRelation(snapshot).register(session, relation);
+            ViewProjection projection;
+            try {
+                projection = ViewProjection.check(view, snapshot, session, relation);
+            } catch (ViewProjection.ViewDefinitionMismatch e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            rejectDuplicateKeys(session, projection, relation, snapshot);
+            List<String> select = new ArrayList<>();
+            select.add(version + "::BIGINT AS __version");
+            select.addAll(projection.keyProjections());
+            for (int f = 0; f < features.size(); f++) {
+                select.add(projection.typedFeature(features.get(f)) + " AS f" + f);
+            }
+            String rows = "SELECT " + String.join(", ", select) + " FROM " + relation;
+            session.execute(version == from ? "CREATE TEMP TABLE " + history + " AS " + rows
+                    : "INSERT INTO " + history + " " + rows);
+            session.execute("INSERT INTO versions_" + alias + " VALUES (" + version + ", make_timestamp("
+                    + EventTime.toMicros(snapshot.commitTime()) + "::BIGINT)::TIMESTAMPTZ)");
+        }
+    }
+
+    private static List<String> nullColumns(ViewDefinition view, List<FeatureSpec> features) {
+        List<String> columns = new ArrayList<>();
+        for (int k = 0; k < view.entities().size(); k++) {
+            columns.add("NULL AS k" + k);
+        }
+        for (int f = 0; f < features.size(); f++) {
+            columns.add("CAST(NULL AS " + ViewProjection.duckDbType(features.get(f).type()) + ") AS f" + f);
+        }
+        return columns;
+    }
+
+    private static void rejectDuplicateKeys(DuckDbSession session, ViewProjection projection, String relation,
+                                            TableSnapshot snapshot) throws SQLException {
+        String keys = String.join(", ", projection.keyColumns());
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT " + keys + " FROM " + relation + " GROUP BY " + keys
+                     + " HAVING count(*) > 1 LIMIT 1")) {
+            if (rs.next()) {
+                throw new IllegalStateException("FeatureView '" + projection.view().name() + "' is a snapshot view, "
+                        + "but table " + snapshot.location() + " version " + snapshot.version() + " has several rows for "
+                        + keys + " = " + rs.getString(1));
+            }
+        }
     }
 
     private static String firstLine(String message) {

@@ -67,6 +67,9 @@ public final class ParityCheck {
     public Report check(OnlineIndex index, int sample, Path workDirectory) throws IOException {
         ViewDefinition view = index.view();
         List<Object> keys = keys(index, sample);
+        if (keys.isEmpty()) {
+            return new Report(view.name(), 0, List.of());
+        }
         Path rows = workDirectory.resolve("parity-" + view.name() + ".ndjson");
         long asOf = EventTime.toMicros(index.loadedAt());
         writeEntityRows(rows, view, keys, index.loadedAt());

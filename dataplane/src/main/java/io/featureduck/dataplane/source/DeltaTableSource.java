@@ -44,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -76,8 +77,36 @@ public final class DeltaTableSource implements TableSource {
 
     @Override
     public TableSnapshot latestSnapshot() {
+        return read(() -> describe(TableManager.loadSnapshot(tableUri).build(engine)));
+    }
+
+    @Override
+    public TableSnapshot snapshotAt(long version) {
+        return read(() -> describe(TableManager.loadSnapshot(tableUri).atVersion(version).build(engine)));
+    }
+
+    @Override
+    public OptionalLong versionAsOf(Instant time) {
+        return read(() -> {
+            Snapshot latest = TableManager.loadSnapshot(tableUri).build(engine);
+            if (time.toEpochMilli() >= latest.getTimestamp(engine)) {
+                return OptionalLong.of(latest.getVersion());
+            }
+            try {
+                return OptionalLong.of(TableManager.loadSnapshot(tableUri).atTimestamp(time.toEpochMilli(), latest)
+                        .build(engine).getVersion());
+            } catch (KernelException e) {
+                // Kernel refuses times before the first commit: the table did not exist yet.
+                return OptionalLong.empty();
+            }
+        });
+    }
+
+    private <T> T read(java.util.function.Supplier<T> action) {
         try {
-            return describe(TableManager.loadSnapshot(tableUri).build(engine));
+            return action.get();
+        } catch (TableSourceException e) {
+            throw e;
         } catch (TableNotFoundException e) {
             throw new TableSourceException("Delta table " + tablePath + " not found: no _delta_log with a commit there", e);
         } catch (KernelException | IllegalArgumentException | IllegalStateException e) {

@@ -9,6 +9,12 @@ public interface TableSource {
     /** The newest committed version. */
     TableSnapshot latestSnapshot();
 
+    /** A given version, through the format's own time travel. */
+    TableSnapshot snapshotAt(long version);
+
+    /** The version that was current at {@code time}; empty when the table did not exist yet. */
+    java.util.OptionalLong versionAsOf(java.time.Instant time);
+
     /** The format's name, for messages and metrics. */
     String formatName();
 }

@@ -8,13 +8,19 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
+import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.FeatureStoreSpec;
+import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
+import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.demo.DeltaTableWriter;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.historical.HistoricalRetrieval;
+import io.featureduck.dataplane.parity.ParityCheck;
 import io.featureduck.dataplane.serving.TableSourceFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -103,6 +109,13 @@ class OnlineIndexPropertyTest {
                     ? LookupStatus.OUTSIDE_MAX_AGE : LookupStatus.PRESENT;
             assertThat(index.freshness(row, nowMicros)).as("status of key %d", key).isEqualTo(status);
         }
+
+        // And historical retrieval as of the load time agrees with every online answer.
+        ServingConfig config = new ServingConfig(table.resolve("store.yaml"), FeatureStore.of("s",
+                new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, table.toString()), null)), List.of(view));
+        ParityCheck.Report parity = new ParityCheck(new HistoricalRetrieval(config, new TableSourceFactory(),
+                DuckDbSettings.defaults())).check(index, 0, Files.createTempDirectory(table, "parity"));
+        assertThat(parity.differences()).isEmpty();
     }
 
     /** The naive reference: scan every row, keep the greatest (event time, created time) per key. */

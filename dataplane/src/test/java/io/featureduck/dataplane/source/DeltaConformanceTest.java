@@ -4,21 +4,28 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
+import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.FeatureStoreSpec;
+import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.ComparableValues;
 import io.featureduck.dataplane.KernelReferenceReader;
 import io.featureduck.dataplane.SharedTestData;
+import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.SnapshotRelation;
+import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.online.ViewLoadException;
+import io.featureduck.dataplane.parity.ParityCheck;
+import io.featureduck.dataplane.serving.TableSourceFactory;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -32,6 +39,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,6 +109,30 @@ class DeltaConformanceTest {
                 assertThat(served).as("%s of %s=%s", feature.name(), key, keyValue).isEqualTo(row.get(feature.name()));
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tablesWithUniqueKey")
+    void onlineAndHistoricalAgreeAsSnapshotViews(String table, String key, int rows, long version,
+                                                 @TempDir Path work) throws Exception {
+        Path path = SharedTestData.delta(table);
+        TableSnapshot snapshot = new DeltaTableSource(ENGINE, path).latestSnapshot();
+        ViewDefinition columns = snapshotView(table, path, snapshot, key);
+        // A table of only its key still gets a feature, computed from the key.
+        ViewDefinition view = columns.features().isEmpty()
+                ? new ViewDefinition(columns.name(), columns.format(), columns.location(), null, null, columns.entities(),
+                List.of(new FeatureSpec("key_text", ValueType.STRING, "CAST(" + key + " AS VARCHAR)", null)),
+                Optional.empty(), true, Optional.empty())
+                : columns;
+        OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()).load(view, snapshot);
+        ServingConfig config = new ServingConfig(work.resolve("store.yaml"), FeatureStore.of("s",
+                new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, path.toString()), null)), List.of(view));
+
+        ParityCheck.Report report = new ParityCheck(new HistoricalRetrieval(config, new TableSourceFactory(),
+                DuckDbSettings.defaults())).check(index, 0, work);
+
+        assertThat(report.entitiesChecked()).isEqualTo(index.size());
+        assertThat(report.differences()).isEmpty();
     }
 
     @Test

@@ -192,7 +192,7 @@ public final class HistoricalRetrieval {
 
     private void loadEntityRows(DuckDbSession session, EntityRows rows, Set<ViewDefinition> views) throws SQLException {
         try {
-            session.execute("CREATE TEMP TABLE " + ENTITY_ROWS + " AS SELECT row_number() OVER () AS " + ROW
+            session.execute("CREATE TEMP VIEW " + ENTITY_ROWS + " AS SELECT row_number() OVER () AS " + ROW
                     + ", *, CAST(" + quote(EntityRows.TIMESTAMP_COLUMN) + " AS TIMESTAMPTZ) AS " + TIME + " FROM "
                     + rows.readSql());
         } catch (SQLException e) {
@@ -217,7 +217,7 @@ public final class HistoricalRetrieval {
     }
 
     /**
-     * The view's history as a temp table: keys, event time and the requested features, one row per key and event
+     * The view's history as a temp view: keys, event time and the requested features, one row per key and event
      * time (the latest created time wins a tie), ready for the ASOF join.
      */
     private String prepareHistory(DuckDbSession session, ViewDefinition view, List<FeatureSpec> features, String alias)
@@ -240,8 +240,10 @@ public final class HistoricalRetrieval {
         List<String> partition = new ArrayList<>(projection.keyColumns());
         partition.add(projection.eventTime());
         String order = projection.createdTime().map(c -> c + " DESC NULLS LAST").orElse(projection.eventTime());
+        // A view, not a table: DuckDB plans the dedup and the ASOF join as one pipeline instead of materialising
+        // the whole history first.
         String table = "history_" + alias;
-        session.execute("CREATE TEMP TABLE " + table + " AS SELECT " + String.join(", ", select) + " FROM "
+        session.execute("CREATE TEMP VIEW " + table + " AS SELECT " + String.join(", ", select) + " FROM "
                 + relation + " WHERE " + notNull + " AND " + projection.eventTime() + " IS NOT NULL"
                 + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", partition) + " ORDER BY " + order
                 + ") = 1");

@@ -22,12 +22,17 @@ import java.time.Instant;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
@@ -43,6 +48,11 @@ public final class HistoricalRetrieval {
     private static final String ENTITY_ROWS = "entity_rows";
     private static final String ROW = "__fd_row";
     private static final String TIME = "__fd_ts";
+    private static final ExecutorService METADATA = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "table-metadata");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final ServingConfig config;
     private final TableSourceFactory sources;
@@ -95,16 +105,21 @@ public final class HistoricalRetrieval {
 
     private void run(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, Execution execution) {
         Map<ViewDefinition, List<FeatureSpec>> features = resolve(refs, fullNames);
+        // Table metadata is read while DuckDB starts and reads the entity rows: both take about a second when cold.
+        Map<ViewDefinition, CompletableFuture<TableSnapshot>> latest = new HashMap<>();
+        for (ViewDefinition view : features.keySet()) {
+            if (!view.isSnapshot()) {
+                latest.put(view, CompletableFuture.supplyAsync(() -> sources.forView(view).latestSnapshot(), METADATA));
+            }
+        }
         List<Path> readable = new ArrayList<>();
         readable.add(entityRows.file().getParent());
         features.keySet().forEach(v -> readable.add(v.location().path()));
         try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
             loadEntityRows(session, entityRows, features.keySet());
-            execution.run(session, querySql(session, features, fullNames));
-        } catch (HistoricalRequestException e) {
+            execution.run(session, querySql(session, features, latest, fullNames));
+        } catch (HistoricalRequestException | TableSourceException e) {
             throw e;
-        } catch (TableSourceException e) {
-            throw new IllegalStateException(e.getMessage(), e);
         } catch (SQLException e) {
             throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -114,7 +129,8 @@ public final class HistoricalRetrieval {
         }
     }
 
-    private String querySql(DuckDbSession session, Map<ViewDefinition, List<FeatureSpec>> features, boolean fullNames)
+    private String querySql(DuckDbSession session, Map<ViewDefinition, List<FeatureSpec>> features,
+                            Map<ViewDefinition, CompletableFuture<TableSnapshot>> latest, boolean fullNames)
             throws SQLException {
         StringBuilder select = new StringBuilder("SELECT e.* EXCLUDE (" + ROW + ", " + TIME + ")");
         StringBuilder joins = new StringBuilder();
@@ -140,7 +156,13 @@ public final class HistoricalRetrieval {
                 joins.append(" LEFT JOIN history_").append(alias).append(" AS ").append(alias).append(" ON ")
                         .append(alias).append(".__version = ").append(alias).append("v.version");
             } else {
-                joins.append(" ASOF LEFT JOIN ").append(prepareHistory(session, view, entry.getValue(), alias))
+                TableSnapshot snapshot;
+                try {
+                    snapshot = latest.get(view).join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+                joins.append(" ASOF LEFT JOIN ").append(prepareHistory(session, view, snapshot, entry.getValue(), alias))
                         .append(" AS ").append(alias).append(" ON e.").append(TIME).append(" >= ").append(alias)
                         .append(".__ts");
             }
@@ -220,9 +242,8 @@ public final class HistoricalRetrieval {
      * The view's history as a temp view: keys, event time and the requested features, one row per key and event
      * time (the latest created time wins a tie), ready for the ASOF join.
      */
-    private String prepareHistory(DuckDbSession session, ViewDefinition view, List<FeatureSpec> features, String alias)
-            throws SQLException {
-        TableSnapshot snapshot = sources.forView(view).latestSnapshot();
+    private String prepareHistory(DuckDbSession session, ViewDefinition view, TableSnapshot snapshot,
+                                  List<FeatureSpec> features, String alias) throws SQLException {
         String relation = "source_" + alias;
         new SnapshotRelation(snapshot).register(session, relation);
         ViewProjection projection;

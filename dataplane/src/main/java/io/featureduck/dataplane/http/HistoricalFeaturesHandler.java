@@ -11,6 +11,7 @@ import io.featureduck.dataplane.historical.EntityRows;
 import io.featureduck.dataplane.historical.HistoricalRequestException;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.historical.OutputFormat;
+import io.featureduck.dataplane.source.TableSourceException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -206,6 +207,9 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
     private static Throwable translate(Throwable failure) {
         if (failure instanceof HistoricalRequestException e) {
             return ApiException.badRequest("INVALID_REQUEST", e.getMessage());
+        }
+        if (failure instanceof TableSourceException e) {
+            return new ApiException(503, "TABLE_UNAVAILABLE", e.getMessage());
         }
         return failure;
     }

@@ -53,9 +53,12 @@ public final class SnapshotRelation {
         }
         boolean anyDeleted = snapshot.dataFiles().stream().anyMatch(DataFile::hasDeletedRows);
         List<SourceColumn> partitionColumns = columns.stream().filter(SourceColumn::partition).toList();
+        // The file name is only needed to join partition values and deleted rows; it costs a string per row.
+        boolean needsFile = anyDeleted || !partitionColumns.isEmpty();
         String scan = "read_parquet(" + snapshot.dataFiles().stream().map(f -> stringLiteral(f.path()))
                 .collect(Collectors.joining(", ", "[", "]"))
-                + ", union_by_name = true, hive_partitioning = false, filename = '" + FILE_COLUMN + "'"
+                + ", union_by_name = true, hive_partitioning = false"
+                + (needsFile ? ", filename = '" + FILE_COLUMN + "'" : "")
                 + (anyDeleted ? ", file_row_number = true" : "") + ")";
         Set<String> physicalInFiles = physicalColumnsInFiles(session, scan);
 

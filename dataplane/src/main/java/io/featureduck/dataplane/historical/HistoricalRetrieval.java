@@ -260,14 +260,13 @@ public final class HistoricalRetrieval {
         String notNull = String.join(" AND ", projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
         List<String> partition = new ArrayList<>(projection.keyColumns());
         partition.add(projection.eventTime());
-        String order = projection.createdTime().map(c -> c + " DESC NULLS LAST").orElse(projection.eventTime());
+        String order = projection.createdTime().map(c -> " ORDER BY " + c + " DESC NULLS LAST").orElse("");
         // A view, not a table: DuckDB plans the dedup and the ASOF join as one pipeline instead of materialising
         // the whole history first.
         String table = "history_" + alias;
         session.execute("CREATE TEMP VIEW " + table + " AS SELECT " + String.join(", ", select) + " FROM "
                 + relation + " WHERE " + notNull + " AND " + projection.eventTime() + " IS NOT NULL"
-                + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", partition) + " ORDER BY " + order
-                + ") = 1");
+                + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", partition) + order + ") = 1");
         return table;
     }
 

@@ -11,6 +11,14 @@ import picocli.CommandLine.Command;
 public final class FeatureDuckCli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FeatureDuckCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: a failure prints its message, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new FeatureDuckCli()).setExecutionExceptionHandler((failure, command, parsed) -> {
+            command.getErr().println("featureduck " + command.getCommandName() + ": " + failure.getMessage());
+            return 1;
+        });
     }
 }

@@ -35,6 +35,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
 
 /**
@@ -45,6 +48,7 @@ import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
  * differently. Entity rows keep their order, duplicates and extra columns.
  */
 public final class HistoricalRetrieval {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoricalRetrieval.class);
     private static final String ENTITY_ROWS = "entity_rows";
     private static final String ROW = "__fd_row";
     private static final String TIME = "__fd_ts";
@@ -75,7 +79,7 @@ public final class HistoricalRetrieval {
      * @throws HistoricalRequestException for requests that name unknown views or features, or lack columns
      */
     public void retrieve(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, ResultConsumer consumer) {
-        run(entityRows, refs, fullNames, (session, sql) -> {
+        run(entityRows, refs, fullNames, List.of(), (session, sql) -> {
             try (Statement statement = session.connection().createStatement();
                  ResultSet rs = statement.executeQuery(sql)) {
                 consumer.accept(rs);
@@ -89,7 +93,7 @@ public final class HistoricalRetrieval {
      */
     public void export(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, OutputFormat format, Path out,
                        Consumer<Statement> running) {
-        run(entityRows, refs, fullNames, (session, sql) -> {
+        run(entityRows, refs, fullNames, List.of(out.toAbsolutePath().getParent()), (session, sql) -> {
             String query = format == OutputFormat.PARQUET || format == OutputFormat.CSV ? sql : isoTimes(session, sql);
             try (Statement statement = session.connection().createStatement()) {
                 running.accept(statement);
@@ -103,7 +107,8 @@ public final class HistoricalRetrieval {
         void run(DuckDbSession session, String sql) throws Exception;
     }
 
-    private void run(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, Execution execution) {
+    private void run(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, List<Path> writable,
+                     Execution execution) {
         Map<ViewDefinition, List<FeatureSpec>> features = resolve(refs, fullNames);
         // Table metadata is read while DuckDB starts and reads the entity rows: both take about a second when cold.
         Map<ViewDefinition, CompletableFuture<TableSnapshot>> latest = new HashMap<>();
@@ -114,10 +119,19 @@ public final class HistoricalRetrieval {
         }
         List<Path> readable = new ArrayList<>();
         readable.add(entityRows.file().getParent());
+        readable.addAll(writable);
         features.keySet().forEach(v -> readable.add(v.location().path()));
+        long start = System.nanoTime();
         try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
             loadEntityRows(session, entityRows, features.keySet());
-            execution.run(session, querySql(session, features, latest, fullNames));
+            long planned = System.nanoTime();
+            String sql = querySql(session, features, latest, fullNames);
+            long prepared = System.nanoTime();
+            LOG.debug("historical query: {}", sql);
+            execution.run(session, sql);
+            LOG.debug("historical retrieval: {} ms to open DuckDB and read entity rows, {} ms to prepare views, "
+                            + "{} ms to run", (planned - start) / 1_000_000, (prepared - planned) / 1_000_000,
+                    (System.nanoTime() - prepared) / 1_000_000);
         } catch (HistoricalRequestException | TableSourceException e) {
             throw e;
         } catch (SQLException e) {
@@ -144,9 +158,11 @@ public final class HistoricalRetrieval {
             for (int f = 0; f < entry.getValue().size(); f++) {
                 FeatureSpec feature = entry.getValue().get(f);
                 String value = alias + ".f" + f;
-                String withinTtl = view.ttl().map(ttl -> eventTime + " >= e." + TIME + " - to_microseconds("
-                        + ttl.toNanos() / 1000 + "::BIGINT)").orElse(eventTime + " IS NOT NULL");
-                select.append(", CASE WHEN ").append(withinTtl).append(" THEN ").append(value).append(" END AS ")
+                // Without a TTL the outer join's null already means "no value"; with one, old values are dropped.
+                String served = view.ttl().map(ttl -> "CASE WHEN " + eventTime + " >= e." + TIME
+                        + " - to_microseconds(" + ttl.toNanos() / 1000 + "::BIGINT) THEN " + value + " END")
+                        .orElse(value);
+                select.append(", ").append(served).append(" AS ")
                         .append(quote(new FeatureRef(view.name(), feature.name()).outputName(fullNames)));
             }
             if (view.isSnapshot()) {

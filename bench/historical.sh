@@ -20,22 +20,10 @@ RESULTS=bench/results/historical
 PORT=18180
 mkdir -p "$RESULTS"
 
-if [ ! -x /usr/bin/time ] || ! command -v curl >/dev/null 2>&1; then
-  apt-get update -qq
-  apt-get install -y -qq time curl >/dev/null
-fi
-
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-echo "== build"
-mvn -B -q -Dstyle.color=never package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
-CP="bench/target/classes:$(cat bench/target/classpath.txt)"
-JAR=dataplane/target/featureduck.jar
-if [ ! -f "$DATA/bench.yaml" ]; then
-  java -Xmx4g -cp "$CP" io.featureduck.bench.BenchData "$DATA" "$ENTITIES" 5 10 5
-fi
+source bench/common.sh
+ensure_commands /usr/bin/time time curl curl
+build
+ensure_lakehouse
 
 CONFIG="$DATA/historical.yaml"
 {

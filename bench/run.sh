@@ -24,25 +24,10 @@ BASE_PORT=18081
 REDIS_PORT=16379
 mkdir -p "$RESULTS" "$DATA"
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need redis-server || ! need redis-cli || ! need curl || ! need jcmd; then
-  apt-get update -qq
-  apt-get install -y -qq wrk redis-server redis-tools curl >/dev/null
-fi
-
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-echo "== build"
-mvn -B -q -Dstyle.color=never package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
-CP="bench/target/classes:$(cat bench/target/classpath.txt)"
-JAR=dataplane/target/featureduck.jar
-
-if [ ! -f "$DATA/bench.yaml" ]; then
-  echo "== write benchmark lakehouse ($ENTITIES entities)"
-  java -Xmx4g -cp "$CP" io.featureduck.bench.BenchData "$DATA" "$ENTITIES" 5 10 5
-fi
+source bench/common.sh
+ensure_commands wrk wrk redis-server redis-server redis-cli redis-tools curl curl
+build
+ensure_lakehouse
 
 wait_ready() { for _ in $(seq 1 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "not ready: $1"; exit 1; }
 heap_used() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed -nE 's/.*used ([0-9]+)K.*/\1/p' | head -1; }

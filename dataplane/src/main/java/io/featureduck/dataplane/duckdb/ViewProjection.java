@@ -9,7 +9,9 @@ import io.featureduck.dataplane.online.FeatureColumn;
 import io.featureduck.dataplane.source.ColumnType;
 import io.featureduck.dataplane.source.SourceColumn;
 import io.featureduck.dataplane.source.TableSnapshot;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,6 +82,31 @@ public final class ViewProjection {
 
     public ViewDefinition view() {
         return view;
+    }
+
+    /**
+     * A snapshot view's table must hold one row per key (it is kept current by MERGE/UPDATE); a repeated key fails
+     * the load rather than serving an arbitrary one of its rows.
+     *
+     * @throws ViewDefinitionMismatch naming the view, the table version and one repeated key
+     */
+    public void requireUniqueKeys(DuckDbSession session, String relation, TableSnapshot snapshot) throws SQLException {
+        String keys = String.join(", ", keyColumns());
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT " + keys + ", count(*) FROM " + quote(relation)
+                     + " GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1")) {
+            if (rs.next()) {
+                List<String> key = new ArrayList<>();
+                for (int i = 0; i < view.entities().size(); i++) {
+                    key.add(view.entities().get(i).name() + "=" + rs.getString(i + 1));
+                }
+                throw new ViewDefinitionMismatch("FeatureView '" + view.name() + "' is a snapshot view (no "
+                        + "spec.source.timestampColumn), so its table must hold one row per key, but table "
+                        + snapshot.location() + " version " + snapshot.version() + " has "
+                        + rs.getLong(view.entities().size() + 1) + " rows for " + String.join(", ", key)
+                        + "; set spec.source.timestampColumn if the table keeps history");
+            }
+        }
     }
 
     /** Key columns in their canonical form, aliased {@code k0, k1, ...}. */

@@ -132,7 +132,7 @@ public final class HistoricalRetrieval {
             LOG.debug("historical retrieval: {} ms to open DuckDB and read entity rows, {} ms to prepare views, "
                             + "{} ms to run", (planned - start) / 1_000_000, (prepared - planned) / 1_000_000,
                     (System.nanoTime() - prepared) / 1_000_000);
-        } catch (HistoricalRequestException | TableSourceException e) {
+        } catch (HistoricalRequestException | TableSourceException | ViewProjection.ViewDefinitionMismatch e) {
             throw e;
         } catch (SQLException e) {
             throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
@@ -261,13 +261,7 @@ public final class HistoricalRetrieval {
     private String prepareHistory(DuckDbSession session, ViewDefinition view, TableSnapshot snapshot,
                                   List<FeatureSpec> features, String alias) throws SQLException {
         String relation = "source_" + alias;
-        new SnapshotRelation(snapshot).register(session, relation);
-        ViewProjection projection;
-        try {
-            projection = ViewProjection.check(view, snapshot, session, relation);
-        } catch (ViewProjection.ViewDefinitionMismatch e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        ViewProjection projection = register(session, view, snapshot, relation);
         List<String> select = new ArrayList<>(projection.keyProjections());
         select.add(projection.eventTime() + " AS __ts");
         for (int f = 0; f < features.size(); f++) {
@@ -314,14 +308,8 @@ public final class HistoricalRetrieval {
         for (long version = from; version <= to.getAsLong(); version++) {
             TableSnapshot snapshot = source.snapshotAt(version);
             String relation = "source_" + alias + "_" + version;
-            new SnapshotRelation(snapshot).register(session, relation);
-            ViewProjection projection;
-            try {
-                projection = ViewProjection.check(view, snapshot, session, relation);
-            } catch (ViewProjection.ViewDefinitionMismatch e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-            rejectDuplicateKeys(session, projection, relation, snapshot);
+            ViewProjection projection = register(session, view, snapshot, relation);
+            projection.requireUniqueKeys(session, relation, snapshot);
             List<String> select = new ArrayList<>();
             select.add(version + "::BIGINT AS __version");
             select.addAll(projection.keyProjections());
@@ -347,18 +335,11 @@ public final class HistoricalRetrieval {
         return columns;
     }
 
-    private static void rejectDuplicateKeys(DuckDbSession session, ViewProjection projection, String relation,
-                                            TableSnapshot snapshot) throws SQLException {
-        String keys = String.join(", ", projection.keyColumns());
-        try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT " + keys + " FROM " + relation + " GROUP BY " + keys
-                     + " HAVING count(*) > 1 LIMIT 1")) {
-            if (rs.next()) {
-                throw new IllegalStateException("FeatureView '" + projection.view().name() + "' is a snapshot view, "
-                        + "but table " + snapshot.location() + " version " + snapshot.version() + " has several rows for "
-                        + keys + " = " + rs.getString(1));
-            }
-        }
+    /** Registers a table version as {@code relation} and checks the view against it. */
+    private static ViewProjection register(DuckDbSession session, ViewDefinition view, TableSnapshot snapshot,
+                                           String relation) {
+        new SnapshotRelation(snapshot).register(session, relation);
+        return ViewProjection.check(view, snapshot, session, relation);
     }
 
     private static String firstLine(String message) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.config.FeatureRef;
+import io.featureduck.dataplane.duckdb.ViewProjection;
 import io.featureduck.dataplane.historical.EntityRows;
 import io.featureduck.dataplane.historical.HistoricalRequestException;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
@@ -208,8 +209,8 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         if (failure instanceof HistoricalRequestException e) {
             return ApiException.badRequest("INVALID_REQUEST", e.getMessage());
         }
-        if (failure instanceof TableSourceException e) {
-            return new ApiException(503, "TABLE_UNAVAILABLE", e.getMessage());
+        if (failure instanceof TableSourceException || failure instanceof ViewProjection.ViewDefinitionMismatch) {
+            return new ApiException(503, "TABLE_UNAVAILABLE", failure.getMessage());
         }
         return failure;
     }

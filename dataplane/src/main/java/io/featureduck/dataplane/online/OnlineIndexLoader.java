@@ -49,7 +49,7 @@ public final class OnlineIndexLoader {
             new SnapshotRelation(snapshot).register(session, SOURCE);
             ViewProjection projection = ViewProjection.check(view, snapshot, session, SOURCE);
             if (view.isSnapshot()) {
-                rejectDuplicateKeys(session, projection, snapshot);
+                projection.requireUniqueKeys(session, SOURCE, snapshot);
             }
             session.execute("CREATE TEMP TABLE " + LATEST + " AS " + latestRowsSql(projection, snapshot));
             return read(session, view, snapshot, count(session, SOURCE));
@@ -83,26 +83,6 @@ public final class OnlineIndexLoader {
         return "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM " + SOURCE + " WHERE " + notNull
                 + " AND " + projection.eventTime() + " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY "
                 + String.join(", ", projection.keyColumns()) + " ORDER BY " + order + ") = 1)";
-    }
-
-    private void rejectDuplicateKeys(DuckDbSession session, ViewProjection projection, TableSnapshot snapshot)
-            throws SQLException {
-        String keys = String.join(", ", projection.keyColumns());
-        try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT " + keys + ", count(*) FROM " + SOURCE + " GROUP BY " + keys
-                     + " HAVING count(*) > 1 LIMIT 1")) {
-            if (rs.next()) {
-                List<String> key = new ArrayList<>();
-                for (int i = 0; i < projection.view().entities().size(); i++) {
-                    key.add(projection.view().entities().get(i).name() + "=" + rs.getString(i + 1));
-                }
-                throw new ViewLoadException("FeatureView '" + projection.view().name() + "' is a snapshot view (no "
-                        + "spec.source.timestampColumn), so its table must hold one row per key, but table "
-                        + snapshot.location() + " version " + snapshot.version() + " has "
-                        + rs.getLong(projection.view().entities().size() + 1) + " rows for " + String.join(", ", key)
-                        + "; set spec.source.timestampColumn if the table keeps history");
-            }
-        }
     }
 
     private static long count(DuckDbSession session, String relation) throws SQLException {

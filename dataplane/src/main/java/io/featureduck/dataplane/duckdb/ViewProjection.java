@@ -53,6 +53,7 @@ public final class ViewProjection {
         if (view.createdTimestampColumn() != null) {
             requireTimeColumn(snapshot, view.createdTimestampColumn(), "spec.source.createdTimestampColumn", problems);
         }
+        ViewProjection projection = new ViewProjection(view);
         for (int i = 0; i < view.features().size(); i++) {
             FeatureSpec feature = view.features().get(i);
             String field = "spec.features[" + i + "]";
@@ -65,7 +66,6 @@ public final class ViewProjection {
             } else if (!requireColumn(snapshot, feature.name(), field + ".name", problems)) {
                 continue;
             }
-            ViewProjection projection = new ViewProjection(view);
             try {
                 session.execute("SELECT " + projection.servedFeature(feature) + " FROM " + quote(relation) + " LIMIT 0");
             } catch (SQLException e) {
@@ -77,7 +77,7 @@ public final class ViewProjection {
             throw new ViewDefinitionMismatch("FeatureView '" + view.name() + "' does not match table " + table + ":\n  - "
                     + String.join("\n  - ", problems));
         }
-        return new ViewProjection(view);
+        return projection;
     }
 
     public ViewDefinition view() {

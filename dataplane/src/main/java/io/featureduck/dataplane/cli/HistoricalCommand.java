@@ -4,6 +4,7 @@ import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.historical.EntityRows;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.historical.OutputFormat;
@@ -40,6 +41,7 @@ final class HistoricalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        DuckDbSession.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
         List<FeatureRef> refs = features.stream().map(FeatureRef::parse).toList();
         HistoricalRetrieval retrieval = new HistoricalRetrieval(config, new TableSourceFactory(),

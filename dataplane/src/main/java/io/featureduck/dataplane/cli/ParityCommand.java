@@ -3,6 +3,7 @@ package io.featureduck.dataplane.cli;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.online.OnlineIndex;
@@ -35,6 +36,7 @@ final class ParityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        DuckDbSession.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
         TableSourceFactory sources = new TableSourceFactory();
         OnlineIndexLoader loader = new OnlineIndexLoader(DataPlane.duckDbSettings(config), Clock.systemUTC());

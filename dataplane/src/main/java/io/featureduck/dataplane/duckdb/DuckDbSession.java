@@ -66,6 +66,22 @@ public final class DuckDbSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads DuckDB's native library (its first connection costs about a second) on a background thread, so that a
+     * short-lived command can overlap it with reading its configuration and table metadata.
+     */
+    public static void preloadInBackground() {
+        Thread loader = new Thread(() -> {
+            try (Connection ignored = DriverManager.getConnection("jdbc:duckdb:")) {
+                // Opening is the point: the library stays loaded for the sessions that follow.
+            } catch (SQLException e) {
+                // The real session will report the problem with its context.
+            }
+        }, "duckdb-preload");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
     public Connection connection() {
         return connection;
     }

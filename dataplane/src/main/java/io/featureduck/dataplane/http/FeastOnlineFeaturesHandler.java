@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
+import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
@@ -109,21 +110,14 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         List<FeatureColumnRef> features = new ArrayList<>(refs.size());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < refs.size(); i++) {
-            JsonNode ref = refs.get(i);
-            String text = ref.isTextual() ? ref.textValue() : "";
-            int colon = text.indexOf(':');
-            if (colon <= 0 || colon == text.length() - 1) {
-                throw ApiException.badRequest("INVALID_FEATURE_REF", "features[" + i + "] must be 'view:feature', got "
-                        + ref);
+            JsonNode node = refs.get(i);
+            FeatureRef ref = JsonRequests.featureRef(node.isTextual() ? node.textValue() : node.toString());
+            if (!seen.add(ref.toString())) {
+                throw ApiException.badRequest("INVALID_FEATURE_REF", "feature '" + ref + "' is requested twice");
             }
-            if (!seen.add(text)) {
-                throw ApiException.badRequest("INVALID_FEATURE_REF", "feature '" + text + "' is requested twice");
-            }
-            String viewName = text.substring(0, colon);
-            String featureName = text.substring(colon + 1);
-            OnlineIndex index = indexes.computeIfAbsent(viewName, views::index);
-            int position = OnlineViews.featurePosition(index, featureName);
-            features.add(new FeatureColumnRef(index, position, fullNames ? viewName + "__" + featureName : featureName));
+            OnlineIndex index = indexes.computeIfAbsent(ref.view(), views::index);
+            int position = OnlineViews.featurePosition(index, ref.feature());
+            features.add(new FeatureColumnRef(index, position, ref.outputName(fullNames)));
         }
         return features;
     }

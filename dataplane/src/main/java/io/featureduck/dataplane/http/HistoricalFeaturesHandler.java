@@ -79,8 +79,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         String type = contentType == null ? "application/json" : contentType.toLowerCase(Locale.ROOT);
         Path body = work.resolve(type.contains("csv") ? "entities.csv" : type.contains("parquet")
                 || type.contains("octet-stream") ? "entities.parquet" : "request.json");
-        long declared = ctx.request().headers().contains("content-length")
-                ? Long.parseLong(ctx.request().getHeader("content-length")) : -1;
+        long declared = declaredLength(ctx);
         if (declared > maxBodyBytes) {
             ctx.fail(new ApiException(413, "BODY_TOO_LARGE", "historical request body of " + declared
                     + " bytes exceeds the limit of " + maxBodyBytes));
@@ -90,6 +89,16 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                 .compose(file -> ctx.request().pipeTo(file).map(body))
                 .onFailure(ctx::fail)
                 .onSuccess(saved -> run(ctx, work, saved));
+    }
+
+    /** The declared body length; a missing or malformed header counts as unknown, as Netty's codec treats it. */
+    private static long declaredLength(RoutingContext ctx) {
+        String header = ctx.request().getHeader("content-length");
+        try {
+            return header == null ? -1 : Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private void run(RoutingContext ctx, Path work, Path body) {
@@ -115,7 +124,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         List<FeatureRef> refs = new ArrayList<>();
         for (String list : features) {
             for (String ref : list.split(",")) {
-                refs.add(parseRef(ref.trim()));
+                refs.add(JsonRequests.featureRef(ref.trim()));
             }
         }
         boolean fullNames = ctx.queryParam("full_feature_names").stream().anyMatch("true"::equalsIgnoreCase);
@@ -146,7 +155,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                         if (!list.isArray()) {
                             throw ApiException.badRequest("INVALID_FIELD", "field 'features' must be an array");
                         }
-                        list.forEach(ref -> refs.add(parseRef(ref.asText())));
+                        list.forEach(ref -> refs.add(JsonRequests.featureRef(ref.asText())));
                     }
                     case "entity_rows" -> {
                         if (value != JsonToken.START_ARRAY) {
@@ -182,14 +191,6 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
             throw ApiException.badRequest("MISSING_FIELD", "field 'entity_rows' is required");
         }
         return new Request(EntityRows.of(rows), refs, fullNames);
-    }
-
-    private static FeatureRef parseRef(String text) {
-        try {
-            return FeatureRef.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_FEATURE_REF", e.getMessage());
-        }
     }
 
     private void send(RoutingContext ctx, OutputFormat format, Path result) {

@@ -3,6 +3,7 @@ package io.featureduck.dataplane.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.dataplane.config.FeatureRef;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 
@@ -41,6 +42,15 @@ final class JsonRequests {
             throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "' must be an array");
         }
         return value;
+    }
+
+    /** A {@code view:feature} reference, or a 400 naming the expected form. */
+    static FeatureRef featureRef(String text) {
+        try {
+            return FeatureRef.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_FEATURE_REF", e.getMessage());
+        }
     }
 
     static boolean optionalBoolean(JsonNode body, String field) {

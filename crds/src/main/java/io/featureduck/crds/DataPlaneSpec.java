@@ -2,6 +2,12 @@ package io.featureduck.crds;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * How a store's data plane runs. The operator turns it into a Deployment; a local {@code featureduck serve} reads
@@ -17,8 +23,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DataPlaneSpec(Integer replicas, String image, ResourcesSpec resources, Integer maxBatchEntities,
-                            Long maxBodyBytes, String duckdbMemoryLimit, AuthSpec auth) {
+public record DataPlaneSpec(
+        @Min(0) @Max(100) @JsonPropertyDescription("Number of data-plane pods (default 1)") Integer replicas,
+        @Size(max = 512) @JsonPropertyDescription("Container image of the data plane (default: the operator's)")
+        String image,
+        @JsonPropertyDescription("CPU and memory requests and limits of each pod") ResourcesSpec resources,
+        @Min(1) @Max(100000)
+        @JsonPropertyDescription("Largest number of entities one online request may ask for (default 1000)")
+        Integer maxBatchEntities,
+        @Min(1024) @JsonPropertyDescription("Largest request body accepted, in bytes (default 1 MiB)")
+        Long maxBodyBytes,
+        @Pattern(MEMORY_PATTERN) @JsonPropertyDescription("DuckDB memory limit per pod, e.g. 2GB")
+        String duckdbMemoryLimit,
+        @JsonPropertyDescription("How clients authenticate to the data plane") AuthSpec auth) {
+    /** DuckDB's memory-limit notation. */
+    public static final String MEMORY_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$";
+    /** A Kubernetes resource quantity, e.g. {@code 500m}, {@code 2}, {@code 4Gi}. */
+    public static final String QUANTITY_PATTERN = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$";
+
 
     public static final int DEFAULT_MAX_BATCH_ENTITIES = 1000;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -42,7 +64,11 @@ public record DataPlaneSpec(Integer replicas, String image, ResourcesSpec resour
     /** CPU and memory of one data-plane pod, in Kubernetes quantity notation. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ResourcesSpec(String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit) {
+    public record ResourcesSpec(
+            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("CPU request, e.g. 500m") String cpuRequest,
+            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("CPU limit, e.g. 2") String cpuLimit,
+            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("Memory request, e.g. 2Gi") String memoryRequest,
+            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("Memory limit, e.g. 4Gi") String memoryLimit) {
     }
 
     /**
@@ -53,6 +79,12 @@ public record DataPlaneSpec(Integer replicas, String image, ResourcesSpec resour
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AuthSpec(String type, String tokenSecretName) {
+    @ValidationRule(value = "!has(self.type) || self.type != 'bearer' || has(self.tokenSecretName)",
+            message = "bearer authentication needs tokenSecretName")
+    public record AuthSpec(
+            @Pattern("^(none|bearer)$") @JsonPropertyDescription("none (default) or bearer") String type,
+            @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+            @JsonPropertyDescription("Secret holding the accepted bearer token under key 'token'")
+            String tokenSecretName) {
     }
 }

@@ -2,6 +2,8 @@ package io.featureduck.crds;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 
 /**
  * A lakehouse and the data plane that serves the views assigned to it.
@@ -11,7 +13,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FeatureStoreSpec(LakehouseSpec lakehouse, DataPlaneSpec dataPlane) {
+public record FeatureStoreSpec(
+        @Required @JsonPropertyDescription("Where the tables are and their default format") LakehouseSpec lakehouse,
+        @JsonPropertyDescription("How the serving pods run") DataPlaneSpec dataPlane) {
     public DataPlaneSpec effectiveDataPlane() {
         return dataPlane == null ? DataPlaneSpec.defaults() : dataPlane;
     }

@@ -1,7 +1,13 @@
 package io.featureduck.crds;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
@@ -18,13 +24,40 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FeatureViewSpec(String store, SourceSpec source, List<EntitySpec> entities, List<FeatureSpec> features,
-                              String ttl, Boolean online, String refreshInterval, String description) {
+@ValidationRule(value = "self.features.all(f, self.features.exists_one(g, g.name == f.name))",
+        message = "feature names must be unique within a view")
+@ValidationRule(value = "self.entities.all(e, self.entities.exists_one(g, g.name == e.name))",
+        message = "entity names must be unique within a view")
+@ValidationRule(value = "self.features.all(f, !self.entities.exists(e, e.name == f.name))",
+        message = "a feature cannot have the name of a join key")
+@ValidationRule(value = "!has(self.source.timestampColumn) || "
+        + "!self.entities.exists(e, e.name == self.source.timestampColumn)",
+        message = "the timestamp column cannot also be a join key")
+@ValidationRule(value = "self.entities == oldSelf.entities",
+        message = "entities (join keys) cannot change: clients and trained models key on them; create a new FeatureView")
+public record FeatureViewSpec(
+        @Required @Pattern(SpecValidator.NAME_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @JsonPropertyDescription("Name of the FeatureStore (in this namespace) that serves this view")
+        String store,
+        @Required @JsonPropertyDescription("The table and its time columns") SourceSpec source,
+        @Required @Size(min = 1, max = SpecValidator.MAX_ENTITIES)
+        @JsonPropertyDescription("Join keys, in the order clients name them; immutable")
+        List<EntitySpec> entities,
+        @Required @Size(min = 1, max = SpecValidator.MAX_FEATURES) @JsonPropertyDescription("Served features")
+        List<FeatureSpec> features,
+        @Pattern(KubeDuration.PATTERN) @Size(max = 32)
+        @JsonPropertyDescription("How old a value may be and still be served, e.g. 48h; absent means no expiry")
+        String ttl,
+        @JsonPropertyDescription("Whether the view is loaded for online serving (default true)") Boolean online,
+        @Pattern(KubeDuration.PATTERN) @Size(max = 32)
+        @JsonPropertyDescription("How often the table is checked for a new version, e.g. 1m") String refreshInterval,
+        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description) {
     public FeatureViewSpec {
         entities = entities == null ? List.of() : List.copyOf(entities);
         features = features == null ? List.of() : List.copyOf(features);
     }
 
+    @JsonIgnore
     public boolean isOnline() {
         return online == null || online;
     }

@@ -1,7 +1,13 @@
 package io.featureduck.crds;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * The table a view reads.
@@ -14,7 +20,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SourceSpec(TableFormat format, String path, String timestampColumn, String createdTimestampColumn) {
+@ValidationRule(value = "!has(self.createdTimestampColumn) || has(self.timestampColumn)",
+        message = "createdTimestampColumn only breaks ties between event timestamps, so it needs timestampColumn")
+@ValidationRule(value = "!has(self.createdTimestampColumn) || !has(self.timestampColumn) "
+        + "|| self.createdTimestampColumn != self.timestampColumn",
+        message = "createdTimestampColumn must differ from timestampColumn")
+public record SourceSpec(
+        @JsonPropertyDescription("Table format; the store's format when absent") TableFormat format,
+        @Required @Size(min = 1, max = 2048)
+        @JsonPropertyDescription("Table location: absolute, a file: URI, or relative to the store's root")
+        String path,
+        @Pattern(SpecValidator.IDENTIFIER_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @JsonPropertyDescription("Event-time column; absent makes this a snapshot view, whose event time is the "
+                + "commit time of the table version")
+        String timestampColumn,
+        @Pattern(SpecValidator.IDENTIFIER_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @JsonPropertyDescription("Breaks ties between rows with the same event time: the later one wins")
+        String createdTimestampColumn) {
+    @JsonIgnore
     public boolean isSnapshot() {
         return timestampColumn == null || timestampColumn.isBlank();
     }

@@ -16,6 +16,9 @@ public final class SpecValidator {
     /** Feature and entity names: plain identifiers, so {@code view:feature} and {@code view__feature} stay unambiguous. */
     public static final String IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
     public static final int MAX_NAME_LENGTH = 63;
+    /** Bounds that keep the CRD's CEL rules (pairwise uniqueness checks) within the API server's cost budget. */
+    public static final int MAX_ENTITIES = 16;
+    public static final int MAX_FEATURES = 500;
 
     private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
     private static final Pattern IDENTIFIER = Pattern.compile(IDENTIFIER_PATTERN);

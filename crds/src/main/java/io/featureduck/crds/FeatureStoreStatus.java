@@ -1,0 +1,34 @@
+package io.featureduck.crds;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * What the operator last saw of a FeatureStore: its data plane's rollout and the views assigned to it.
+ *
+ * @param observedGeneration the spec generation this status describes
+ * @param conditions         {@code Ready}, {@code Progressing} and {@code Degraded}
+ * @param replicas           data-plane pods wanted
+ * @param readyReplicas      data-plane pods ready to serve
+ * @param viewCount          number of FeatureViews assigned
+ * @param views              names of the FeatureViews assigned, sorted
+ * @param endpoint           base URL of the data plane inside the cluster
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FeatureStoreStatus(
+        @JsonPropertyDescription("The spec generation this status describes") Long observedGeneration,
+        @JsonPropertyDescription("Ready, Progressing and Degraded") List<Condition> conditions,
+        @JsonPropertyDescription("Data-plane pods wanted") Integer replicas,
+        @JsonPropertyDescription("Data-plane pods ready to serve") Integer readyReplicas,
+        @JsonPropertyDescription("Number of FeatureViews assigned") Integer viewCount,
+        @JsonPropertyDescription("FeatureViews assigned, sorted by name") List<String> views,
+        @JsonPropertyDescription("Base URL of the data plane inside the cluster") String endpoint) {
+    public FeatureStoreStatus {
+        conditions = conditions == null ? List.of() : List.copyOf(conditions);
+        views = views == null ? List.of() : List.copyOf(views);
+    }
+}

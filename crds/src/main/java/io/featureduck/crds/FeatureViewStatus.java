@@ -1,0 +1,33 @@
+package io.featureduck.crds;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * What the operator last saw of a FeatureView: whether its store accepted it and what the data plane serves.
+ *
+ * @param observedGeneration the spec generation this status describes
+ * @param conditions         {@code Accepted} and {@code Ready}
+ * @param format             the table format in effect (the view's own or its store's)
+ * @param tableVersion       table version the data plane serves
+ * @param rows               entities in the online index
+ * @param lastRefresh        when the data plane last loaded the table (RFC 3339)
+ * @param lastError          the data plane's last load error, if the last load failed
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FeatureViewStatus(
+        @JsonPropertyDescription("The spec generation this status describes") Long observedGeneration,
+        @JsonPropertyDescription("Accepted and Ready") List<Condition> conditions,
+        @JsonPropertyDescription("Table format in effect: the view's own or its store's") String format,
+        @JsonPropertyDescription("Table version the data plane serves") Long tableVersion,
+        @JsonPropertyDescription("Entities in the online index") Long rows,
+        @JsonPropertyDescription("When the data plane last loaded the table (RFC 3339)") String lastRefresh,
+        @JsonPropertyDescription("The data plane's last load error, if its last load failed") String lastError) {
+    public FeatureViewStatus {
+        conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    }
+}

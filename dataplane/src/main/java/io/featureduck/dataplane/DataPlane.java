@@ -2,42 +2,58 @@ package io.featureduck.dataplane;
 
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.http.DataPlaneOptions;
 import io.featureduck.dataplane.http.DataPlaneServer;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
+import io.featureduck.dataplane.serving.ConfigReloader;
 import io.featureduck.dataplane.serving.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running data plane: the views of a serving configuration, their loader and the HTTP server. The HTTP server
  * starts at once and reports not-ready until every online view is loaded, as a Kubernetes probe expects.
  */
 public final class DataPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
+
     private final Vertx vertx;
     private final ExecutorService loadExecutor;
     private final ViewRegistry registry;
     private final DataPlaneServer server;
     private final CompletableFuture<Void> initialLoad;
+    private final AtomicReference<ServingConfig> config;
+    private final DataPlaneMetrics metrics;
+    private volatile ConfigReloader reloader;
 
     private DataPlane(Vertx vertx, ExecutorService loadExecutor, ViewRegistry registry, DataPlaneServer server,
-                      CompletableFuture<Void> initialLoad) {
+                      CompletableFuture<Void> initialLoad, AtomicReference<ServingConfig> config,
+                      DataPlaneMetrics metrics) {
         this.vertx = vertx;
         this.loadExecutor = loadExecutor;
         this.registry = registry;
         this.server = server;
         this.initialLoad = initialLoad;
+        this.config = config;
+        this.metrics = metrics;
     }
 
     /** Options for {@code config} with the given address; request limits come from the store's dataPlane spec. */
@@ -66,7 +82,8 @@ public final class DataPlane implements AutoCloseable {
         TableSourceFactory sources = new TableSourceFactory();
         ViewRegistry registry = new ViewRegistry(config.views(), sources,
                 new OnlineIndexLoader(duckDbSettings(config), clock), loadExecutor, clock);
-        HistoricalRetrieval historical = new HistoricalRetrieval(config, sources, duckDbSettings(config));
+        AtomicReference<ServingConfig> current = new AtomicReference<>(config);
+        HistoricalRetrieval historical = new HistoricalRetrieval(current::get, sources, duckDbSettings(config));
         DataPlaneMetrics metrics = new DataPlaneMetrics();
         metrics.watch(registry);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
@@ -79,7 +96,32 @@ public final class DataPlane implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
-        return new DataPlane(vertx, loadExecutor, registry, server, registry.loadAll());
+        return new DataPlane(vertx, loadExecutor, registry, server, registry.loadAll(), current, metrics);
+    }
+
+    /**
+     * Serves the views of {@code next} from now on without a restart (see {@link ViewRegistry#apply}). The store's
+     * own settings (port, limits, DuckDB memory) are fixed at start; the operator rolls the pods when they change.
+     */
+    public CompletableFuture<Void> reconfigure(ServingConfig next) {
+        ServingConfig previous = config.getAndSet(next);
+        if (!Objects.equals(previous.dataPlane(), next.dataPlane())
+                || !Objects.equals(previous.store().spec().lakehouse(), next.store().spec().lakehouse())) {
+            LOG.warn("the FeatureStore's own settings changed; they take effect when the data plane restarts");
+        }
+        CompletableFuture<Void> loads = registry.apply(next.views());
+        metrics.track(registry);
+        return loads;
+    }
+
+    /** Applies every change of the configuration file, checked each {@code interval}. */
+    public void watch(Path file, ServingConfigLoader loader, Duration interval) {
+        reloader = ConfigReloader.start(file, loader, interval, this::reconfigure);
+    }
+
+    /** The configuration being served. */
+    public ServingConfig config() {
+        return config.get();
     }
 
     public int port() {
@@ -97,6 +139,9 @@ public final class DataPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reloader != null) {
+            reloader.close();
+        }
         try {
             server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception ignored) {

@@ -31,6 +31,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit-when-ready", description = "Load, print the examples and exit instead of serving")
     boolean exitWhenReady;
 
+    @Option(names = "--write-only", description = "Write the lakehouse and its serving configuration, then exit "
+            + "(to fill a volume that a data plane serves)")
+    boolean writeOnly;
+
     /** Counted down to stop serving; the shutdown hook does the same on Ctrl-C. */
     final CountDownLatch stop = new CountDownLatch(1);
 
@@ -43,6 +47,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("Writing the demo lakehouse (" + drivers + " drivers, " + days + " days of hourly stats) to "
                 + directory.toAbsolutePath().normalize() + " ...");
         Path configFile = new DemoLakehouse(drivers, days).write(directory, Instant.now());
+        if (writeOnly) {
+            System.out.println("Wrote " + configFile + " and the tables it names.");
+            return 0;
+        }
         ServingConfig config = new ServingConfigLoader().load(configFile);
         DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", port));
         dataPlane.initialLoad().join();

@@ -4,7 +4,9 @@ import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.DefinitionException;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.crds.KubeDuration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -23,20 +25,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to bind (default: ${DEFAULT-VALUE})")
     String host;
 
+    @Option(names = "--reload-interval", defaultValue = "2s",
+            description = "How often the file is checked for changed views, e.g. 2s; 0 turns reloading off (default: ${DEFAULT-VALUE})")
+    String reloadInterval;
+
+    @Option(names = "--lakehouse-root",
+            description = "Read the store's tables from this directory instead of spec.lakehouse.root, e.g. to serve "
+                    + "a pod's configuration outside the cluster from a copy of its lakehouse volume")
+    Path lakehouseRoot;
+
     @Override
     public Integer call() throws InterruptedException {
         ServingConfig config;
         try {
-            config = new ServingConfigLoader().load(file);
+            config = loader().load(file);
         } catch (DefinitionException e) {
             System.err.println(e.getMessage());
             return 2;
         }
+        Duration interval = KubeDuration.parse(reloadInterval.equals("0") ? "0s" : reloadInterval);
         DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, host, port));
+        if (!interval.isZero()) {
+            dataPlane.watch(file, loader(), interval);
+        }
         System.out.println("FeatureDuck serving " + config.views().size() + " feature views of store '"
                 + config.store().name() + "' on http://" + host + ":" + dataPlane.port());
         awaitShutdown(dataPlane, new CountDownLatch(1));
         return 0;
+    }
+
+    private ServingConfigLoader loader() {
+        return lakehouseRoot == null ? new ServingConfigLoader() : new ServingConfigLoader().withLakehouseRoot(lakehouseRoot);
     }
 
     /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM from the kubelet) or {@code stop} is counted down. */

@@ -32,6 +32,24 @@ public final class ServingConfigLoader {
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+    private final Path lakehouseRoot;
+
+    public ServingConfigLoader() {
+        this(null);
+    }
+
+    private ServingConfigLoader(Path lakehouseRoot) {
+        this.lakehouseRoot = lakehouseRoot;
+    }
+
+    /**
+     * A loader that reads the store's tables from {@code root} instead of {@code spec.lakehouse.root}: what a pod
+     * sees at its volume's mount path, a developer has somewhere else.
+     */
+    public ServingConfigLoader withLakehouseRoot(Path root) {
+        return new ServingConfigLoader(root.toAbsolutePath().normalize());
+    }
+
     public ServingConfig load(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         List<JsonNode> documents = readDocuments(absolute);
@@ -112,7 +130,8 @@ public final class ServingConfigLoader {
 
     private TableLocation resolveRoot(FeatureStore store, Path file, List<String> problems) {
         try {
-            return TableLocation.resolve(store.spec().lakehouse().root(), file.getParent());
+            String root = lakehouseRoot != null ? lakehouseRoot.toString() : store.spec().lakehouse().root();
+            return TableLocation.resolve(root, file.getParent());
         } catch (IllegalArgumentException e) {
             problems.add(describe(FeatureStore.KIND, store.name(), new Violation("spec.lakehouse.root", e.getMessage())));
             return null;

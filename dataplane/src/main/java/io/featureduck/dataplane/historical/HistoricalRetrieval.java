@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -58,11 +59,16 @@ public final class HistoricalRetrieval {
         return thread;
     });
 
-    private final ServingConfig config;
+    private final Supplier<ServingConfig> config;
     private final TableSourceFactory sources;
     private final DuckDbSettings settings;
 
     public HistoricalRetrieval(ServingConfig config, TableSourceFactory sources, DuckDbSettings settings) {
+        this(() -> config, sources, settings);
+    }
+
+    /** Answers from whatever configuration {@code config} holds at each request, so reloaded views are used. */
+    public HistoricalRetrieval(Supplier<ServingConfig> config, TableSourceFactory sources, DuckDbSettings settings) {
         this.config = config;
         this.sources = sources;
         this.settings = settings;
@@ -211,10 +217,11 @@ public final class HistoricalRetrieval {
         if (refs.isEmpty()) {
             throw new HistoricalRequestException("name at least one feature as view:feature");
         }
+        ServingConfig current = config.get();
         Map<ViewDefinition, List<FeatureSpec>> features = new LinkedHashMap<>();
         Set<String> outputs = new HashSet<>();
         for (FeatureRef ref : refs) {
-            ViewDefinition view = config.view(ref.view()).orElseThrow(() -> new HistoricalRequestException(
+            ViewDefinition view = current.view(ref.view()).orElseThrow(() -> new HistoricalRequestException(
                     "feature view '" + ref.view() + "' is not defined here"));
             FeatureSpec feature = view.feature(ref.feature()).orElseThrow(() -> new HistoricalRequestException(
                     "feature view '" + view.name() + "' has no feature '" + ref.feature() + "'; it has "

@@ -7,12 +7,15 @@ import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
@@ -37,8 +40,23 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener {
     /** Gauges read the registry's current state, so they follow reloads without re-registration. */
     public void watch(ViewRegistry views) {
         views.addListener(this);
-        for (ServedView view : views.views()) {
-            String name = view.name();
+        track(views);
+    }
+
+    /**
+     * Registers the per-view gauges of views added since the last call and removes those of views no longer served.
+     * Called again whenever the serving configuration changes.
+     */
+    public synchronized void track(ViewRegistry views) {
+        Set<String> served = new HashSet<>();
+        views.views().forEach(v -> served.add(v.name()));
+        for (Meter meter : registry.getMeters()) {
+            String view = meter.getId().getTag("view");
+            if (view != null && !served.contains(view) && meter instanceof Gauge) {
+                registry.remove(meter);
+            }
+        }
+        for (String name : served) {
             gauge(views, name, "featureduck_view_entities", "Entities held in the online index",
                     index -> index.size());
             gauge(views, name, "featureduck_view_table_version", "Table version the online index was built from",

@@ -38,6 +38,18 @@ public record ServedView(ViewDefinition definition, ViewState state, Optional<On
                 Optional.of(error), Optional.of(at), lastLoadTime);
     }
 
+    /**
+     * The view's definition changed: the index built from the old definition keeps serving (it carries its own
+     * definition) until one built from the new definition replaces it.
+     */
+    public ServedView redefined(ViewDefinition newDefinition) {
+        if (!newDefinition.online()) {
+            return pending(newDefinition);
+        }
+        return new ServedView(newDefinition, index.isPresent() ? ViewState.READY : ViewState.PENDING, index,
+                Optional.empty(), Optional.empty(), lastLoadTime);
+    }
+
     public String name() {
         return definition.name();
     }

@@ -9,11 +9,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,8 @@ public final class ViewRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ViewRegistry.class);
 
     private final Map<String, ServedView> views = new ConcurrentHashMap<>();
-    private final List<String> order = new ArrayList<>();
+    private final List<String> order = new CopyOnWriteArrayList<>();
+    private final Set<String> startupViews;
     private final TableSourceFactory sources;
     private final OnlineIndexLoader loader;
     private final ExecutorService loadExecutor;
@@ -50,6 +54,7 @@ public final class ViewRegistry {
             views.put(definition.name(), ServedView.pending(definition));
             order.add(definition.name());
         }
+        this.startupViews = Set.copyOf(order);
     }
 
     public void addListener(LoadListener listener) {
@@ -64,14 +69,22 @@ public final class ViewRegistry {
     public List<ServedView> views() {
         List<ServedView> all = new ArrayList<>();
         for (String name : order) {
-            all.add(views.get(name));
+            ServedView view = views.get(name);
+            if (view != null) {
+                all.add(view);
+            }
         }
         return all;
     }
 
-    /** Ready when every online view has an index to serve. */
+    /**
+     * Ready when every online view of the configuration the data plane started with has an index to serve, so a new
+     * pod takes traffic only once it can answer. Views added later by a reload do not count: one that cannot load
+     * is reported in {@code /v1/views}, but must not take a serving pod out of its Service.
+     */
     public boolean isReady() {
-        return views.values().stream().allMatch(v -> v.state() == ViewState.OFFLINE || v.index().isPresent());
+        return startupViews.stream().map(views::get)
+                .allMatch(v -> v == null || v.state() == ViewState.OFFLINE || v.index().isPresent());
     }
 
     /** Loads every online view in parallel; the future completes when all have succeeded or failed. */
@@ -80,6 +93,41 @@ public final class ViewRegistry {
         for (String name : order) {
             if (views.get(name).definition().online()) {
                 loads.add(load(name));
+            }
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Serves {@code definitions} from now on, without a restart: new views start loading, removed views stop being
+     * served at once, and changed views reload in the background while their last index keeps serving. Views whose
+     * definition did not change are left alone. The future completes when the loads this started have finished.
+     */
+    public synchronized CompletableFuture<Void> apply(Collection<ViewDefinition> definitions) {
+        Map<String, ViewDefinition> wanted = new LinkedHashMap<>();
+        definitions.forEach(d -> wanted.put(d.name(), d));
+        List<CompletableFuture<Void>> loads = new ArrayList<>();
+        for (String name : order) {
+            if (!wanted.containsKey(name)) {
+                views.remove(name);
+                order.remove(name);
+                LOG.info("FeatureView '{}' removed: no longer served", name);
+            }
+        }
+        for (ViewDefinition definition : wanted.values()) {
+            ServedView current = views.get(definition.name());
+            if (current == null) {
+                views.put(definition.name(), ServedView.pending(definition));
+                order.add(definition.name());
+                LOG.info("FeatureView '{}' added", definition.name());
+            } else if (!current.definition().equals(definition)) {
+                views.put(definition.name(), current.redefined(definition));
+                LOG.info("FeatureView '{}' changed: reloading while the current index keeps serving", definition.name());
+            } else {
+                continue;
+            }
+            if (definition.online()) {
+                loads.add(load(definition.name()));
             }
         }
         return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new));
@@ -99,7 +147,13 @@ public final class ViewRegistry {
         try {
             OnlineIndex index = loader.load(definition, sources.forView(definition));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            views.computeIfPresent(name, (n, v) -> v.loaded(index, took));
+            // A load for a definition that has since changed or been removed must not replace the newer state.
+            ServedView installed = views.computeIfPresent(name,
+                    (n, v) -> v.definition().equals(definition) ? v.loaded(index, took) : v);
+            if (installed == null || installed.index().orElse(null) != index) {
+                LOG.info("FeatureView '{}' changed while loading; the load for the old definition is dropped", name);
+                return;
+            }
             LOG.info("FeatureView '{}' loaded: table version {}, {} entities in {} ms", name, index.tableVersion(),
                     index.size(), took.toMillis());
             listeners.forEach(l -> l.loaded(index, took));
@@ -112,7 +166,7 @@ public final class ViewRegistry {
     }
 
     private void fail(String name, ViewDefinition definition, String error) {
-        views.computeIfPresent(name, (n, v) -> v.failed(error, clock.instant()));
+        views.computeIfPresent(name, (n, v) -> v.definition().equals(definition) ? v.failed(error, clock.instant()) : v);
         LOG.error("{}", error);
         listeners.forEach(l -> l.failed(definition, error));
     }

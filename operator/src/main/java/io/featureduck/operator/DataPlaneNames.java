@@ -1,0 +1,42 @@
+package io.featureduck.operator;
+
+import io.featureduck.crds.FeatureStore;
+import java.util.Map;
+
+/**
+ * Names and labels of everything the operator creates for a FeatureStore, derived here and only here so that the
+ * reconcilers, the dependents and the tests agree.
+ */
+public final class DataPlaneNames {
+    public static final String CONFIG_FILE = "feature-store.yaml";
+    public static final String CONFIG_MOUNT = "/etc/featureduck";
+    public static final int HTTP_PORT = 8000;
+    public static final String MANAGED_BY = "featureduck-operator";
+    /** Selects what the operator manages, so its informers never cache anyone else's ConfigMaps or Deployments. */
+    public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
+
+    private DataPlaneNames() {
+    }
+
+    public static String dataPlane(FeatureStore store) {
+        return store.getMetadata().getName() + "-dataplane";
+    }
+
+    public static String servingConfig(FeatureStore store) {
+        return store.getMetadata().getName() + "-serving-config";
+    }
+
+    /** Labels that select the store's pods; stable for the life of the store, as a Deployment selector must be. */
+    public static Map<String, String> selector(FeatureStore store) {
+        return Map.of("app.kubernetes.io/name", "featureduck-dataplane",
+                "app.kubernetes.io/instance", store.getMetadata().getName());
+    }
+
+    public static Map<String, String> labels(FeatureStore store) {
+        return Map.of("app.kubernetes.io/name", "featureduck-dataplane",
+                "app.kubernetes.io/instance", store.getMetadata().getName(),
+                "app.kubernetes.io/component", "data-plane",
+                "app.kubernetes.io/part-of", "featureduck",
+                "app.kubernetes.io/managed-by", MANAGED_BY);
+    }
+}

@@ -1,0 +1,80 @@
+package io.featureduck.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.featureduck.operator.store.FeatureStoreReconciler;
+import io.featureduck.operator.view.DataPlaneClient;
+import io.featureduck.operator.view.FeatureViewReconciler;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FeatureDuck operator: reconciles FeatureStores into data planes and reports FeatureViews' serving state. Runs
+ * in a cluster from the Helm chart, or outside one for development with the current kubeconfig:
+ * {@code java -jar operator/target/featureduck-operator.jar}.
+ */
+public final class FeatureDuckOperator {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureDuckOperator.class);
+
+    private FeatureDuckOperator() {
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println("featureduck-operator: reconciles FeatureStore and FeatureView resources.\n"
+                    + "Configured by environment variables:\n" + OperatorSettings.DOCUMENTATION);
+            return;
+        }
+        OperatorSettings settings;
+        try {
+            settings = OperatorSettings.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            System.err.println("featureduck-operator: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        Operator operator = create(client, settings, true);
+        operator.installShutdownHook(Duration.ofSeconds(10));
+        operator.start();
+        LOG.info("FeatureDuck operator started against {} (namespaces: {}, server-side apply: {}, leader election: {})",
+                client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
+                settings.serverSideApply(), settings.leaderElection());
+    }
+
+    /** An operator with both reconcilers registered, not yet started. */
+    public static Operator create(KubernetesClient client, OperatorSettings settings, boolean closeClientOnStop) {
+        Clock clock = Clock.systemUTC();
+        Operator operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withCloseClientOnStop(closeClientOnStop)
+                    .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
+                    .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply());
+            if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(settings.leaseNamespace().isEmpty()
+                        ? new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
+                        : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
+            }
+        });
+        KubernetesEvents events = new KubernetesEvents(client, clock);
+        operator.register(new FeatureStoreReconciler(settings, events, clock), c -> namespaces(c, settings));
+        operator.register(new FeatureViewReconciler(settings, new DataPlaneClient(), events, clock),
+                c -> namespaces(c, settings));
+        return operator;
+    }
+
+    private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
+            io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> config,
+            OperatorSettings settings) {
+        if (settings.namespaces().isEmpty()) {
+            config.watchingAllNamespaces();
+        } else {
+            config.settingNamespaces(settings.namespaces());
+        }
+    }
+}

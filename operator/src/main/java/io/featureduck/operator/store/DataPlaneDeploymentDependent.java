@@ -1,0 +1,148 @@
+package io.featureduck.operator.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.featureduck.crds.DataPlaneSpec;
+import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.LakehouseSpec;
+import io.featureduck.operator.DataPlaneNames;
+import io.featureduck.operator.OperatorSettings;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data-plane Deployment of a store: pods running {@code featureduck serve -f} on the mounted serving
+ * configuration, exactly as a developer runs it locally.
+ *
+ * <p>View changes reach the pods through the ConfigMap, which they reload in place; only a change of the store's own
+ * spec (lakehouse, image, resources, limits) changes the pod template, through the {@value #SETTINGS_HASH}
+ * annotation, and rolls the pods one at a time with no loss of serving capacity.
+ */
+public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, FeatureStore> {
+    public static final String SETTINGS_HASH = "featureduck.io/store-settings-hash";
+    static final String CONTAINER = "dataplane";
+    private static final long USER = 10001;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OperatorSettings settings;
+
+    public DataPlaneDeploymentDependent(OperatorSettings settings) {
+        super(Deployment.class);
+        this.settings = settings;
+    }
+
+    @Override
+    protected Deployment desired(FeatureStore store, Context<FeatureStore> context) {
+        DataPlaneSpec dataPlane = store.getSpec().effectiveDataPlane();
+        LakehouseSpec lakehouse = store.getSpec().lakehouse();
+        String configFile = DataPlaneNames.CONFIG_MOUNT + "/" + DataPlaneNames.CONFIG_FILE;
+
+        List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>();
+        List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName("serving-config").withNewConfigMap()
+                .withName(DataPlaneNames.servingConfig(store)).endConfigMap().build());
+        mounts.add(new VolumeMountBuilder().withName("serving-config").withMountPath(DataPlaneNames.CONFIG_MOUNT)
+                .withReadOnly(true).build());
+        // The root filesystem is read-only: DuckDB spills and the JVM writes its temporary files here.
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+        mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        if (lakehouse.persistentVolumeClaim() != null) {
+            volumes.add(new VolumeBuilder().withName("lakehouse").withNewPersistentVolumeClaim()
+                    .withClaimName(lakehouse.persistentVolumeClaim()).withReadOnly(true).endPersistentVolumeClaim()
+                    .build());
+            mounts.add(new VolumeMountBuilder().withName("lakehouse").withMountPath(lakehouse.root())
+                    .withReadOnly(true).build());
+        }
+
+        Map<String, String> podAnnotations = new LinkedHashMap<>();
+        podAnnotations.put(SETTINGS_HASH, settingsHash(store));
+
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(DataPlaneNames.dataPlane(store))
+                .withNamespace(store.getMetadata().getNamespace())
+                .withLabels(DataPlaneNames.labels(store))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(dataPlane.effectiveReplicas())
+                .withNewSelector().withMatchLabels(DataPlaneNames.selector(store)).endSelector()
+                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().endStrategy()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(DataPlaneNames.labels(store)).withAnnotations(podAnnotations).endMetadata()
+                .withNewSpec()
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(USER).withRunAsGroup(USER)
+                .withFsGroup(USER).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(new ContainerBuilder()
+                        .withName(CONTAINER)
+                        .withImage(dataPlane.image() != null ? dataPlane.image() : settings.dataPlaneImage())
+                        .withArgs("serve", "-f", configFile, "--port", Integer.toString(DataPlaneNames.HTTP_PORT))
+                        .addNewEnv().withName("JAVA_TOOL_OPTIONS")
+                        .withValue("-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError").endEnv()
+                        .addNewPort().withName("http").withContainerPort(DataPlaneNames.HTTP_PORT).withProtocol("TCP")
+                        .endPort()
+                        // Loading a large view takes a while: the startup probe gives it time before liveness counts.
+                        .withNewStartupProbe().withNewHttpGet().withPath("/health").withPort(new IntOrString("http"))
+                        .endHttpGet().withPeriodSeconds(2).withFailureThreshold(60).endStartupProbe()
+                        .withNewLivenessProbe().withNewHttpGet().withPath("/health").withPort(new IntOrString("http"))
+                        .endHttpGet().withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
+                        .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString("http"))
+                        .endHttpGet().withPeriodSeconds(5).withFailureThreshold(2).endReadinessProbe()
+                        .withResources(resources(dataPlane.resources()))
+                        .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
+                        .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                        .withVolumeMounts(mounts)
+                        .build())
+                .withVolumes(volumes)
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ResourceRequirements resources(DataPlaneSpec.ResourcesSpec spec) {
+        ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder();
+        if (spec == null) {
+            return builder.build();
+        }
+        if (spec.cpuRequest() != null) {
+            builder.addToRequests("cpu", new Quantity(spec.cpuRequest()));
+        }
+        if (spec.memoryRequest() != null) {
+            builder.addToRequests("memory", new Quantity(spec.memoryRequest()));
+        }
+        if (spec.cpuLimit() != null) {
+            builder.addToLimits("cpu", new Quantity(spec.cpuLimit()));
+        }
+        if (spec.memoryLimit() != null) {
+            builder.addToLimits("memory", new Quantity(spec.memoryLimit()));
+        }
+        return builder.build();
+    }
+
+    /** A digest of the store's own spec: it changes, and the pods roll, only when the pods must restart. */
+    static String settingsHash(FeatureStore store) {
+        try {
+            byte[] spec = JSON.writeValueAsBytes(store.getSpec());
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spec)).substring(0, 16);
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash the spec of FeatureStore " + store.getMetadata().getName(), e);
+        }
+    }
+}

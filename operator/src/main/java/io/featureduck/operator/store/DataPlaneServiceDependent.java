@@ -1,0 +1,33 @@
+package io.featureduck.operator.store;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.featureduck.crds.FeatureStore;
+import io.featureduck.operator.DataPlaneNames;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+
+/** The ClusterIP Service in front of a store's data-plane pods: the address clients and the operator use. */
+public final class DataPlaneServiceDependent extends CRUDKubernetesDependentResource<Service, FeatureStore> {
+    public DataPlaneServiceDependent() {
+        super(Service.class);
+    }
+
+    @Override
+    protected Service desired(FeatureStore store, Context<FeatureStore> context) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(DataPlaneNames.dataPlane(store))
+                .withNamespace(store.getMetadata().getNamespace())
+                .withLabels(DataPlaneNames.labels(store))
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(DataPlaneNames.selector(store))
+                .addNewPort().withName("http").withProtocol("TCP").withPort(DataPlaneNames.HTTP_PORT)
+                .withTargetPort(new IntOrString("http")).endPort()
+                .endSpec()
+                .build();
+    }
+}

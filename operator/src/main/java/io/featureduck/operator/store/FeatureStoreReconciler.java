@@ -1,0 +1,227 @@
+package io.featureduck.operator.store;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.FeatureStoreStatus;
+import io.featureduck.crds.FeatureView;
+import io.featureduck.crds.SpecValidator;
+import io.featureduck.operator.DataPlaneNames;
+import io.featureduck.operator.KubernetesEvents;
+import io.featureduck.operator.OperatorSettings;
+import io.featureduck.operator.StatusConditions;
+import io.featureduck.operator.ViewAssignment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a FeatureStore into its data plane: the serving ConfigMap (the store plus its views), the Deployment, the
+ * Service and, with several replicas, a PodDisruptionBudget, all owned by the store so that deleting it deletes them.
+ * Reconciled again whenever the store, one of those objects or one of its FeatureViews changes.
+ *
+ * <p>Status follows the Deployment: {@code Ready} when every wanted pod of the current template is ready,
+ * {@code Progressing} during a rollout, {@code Degraded} when the rollout is stuck or pods fail to start.
+ */
+@ControllerConfiguration(name = FeatureStoreReconciler.NAME)
+public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
+    public static final String NAME = "featurestore";
+    public static final String READY = "Ready";
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
+
+    private final OperatorSettings settings;
+    private final KubernetesEvents events;
+    private final Clock clock;
+    private final Workflow<FeatureStore> workflow;
+
+    public FeatureStoreReconciler(OperatorSettings settings, KubernetesEvents events, Clock clock) {
+        this.settings = settings;
+        this.events = events;
+        this.clock = clock;
+        List<KubernetesDependentResource<?, FeatureStore>> dependents = List.of(new ServingConfigMapDependent(),
+                new DataPlaneDeploymentDependent(settings), new DataPlaneServiceDependent(),
+                new DataPlaneDisruptionBudgetDependent());
+        dependents.forEach(FeatureStoreReconciler::onlyOwnObjects);
+        WorkflowBuilder<FeatureStore> builder = new WorkflowBuilder<>();
+        builder.addDependentResource(dependents.get(0));
+        builder.addDependentResourceAndConfigure(dependents.get(1)).dependsOn(Set.of(dependents.get(0)));
+        builder.addDependentResource(dependents.get(2));
+        builder.addDependentResourceAndConfigure(dependents.get(3))
+                .withReconcilePrecondition(new DataPlaneDisruptionBudgetDependent.MultipleReplicas());
+        this.workflow = builder.build();
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void onlyOwnObjects(KubernetesDependentResource<?, FeatureStore> dependent) {
+        ((KubernetesDependentResource) dependent).configureWith(new KubernetesDependentResourceConfigBuilder()
+                .withKubernetesDependentInformerConfig(InformerConfiguration.builder(dependent.resourceType())
+                        .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR).build())
+                .build());
+    }
+
+    @Override
+    public List<EventSource<?, FeatureStore>> prepareEventSources(EventSourceContext<FeatureStore> context) {
+        List<EventSource<?, FeatureStore>> sources = new ArrayList<>(
+                EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
+        // Views point at their store by name; the framework indexes that mapping to find a store's views again.
+        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(FeatureView.class, FeatureStore.class)
+                .withSecondaryToPrimaryMapper((FeatureView view) -> view.getSpec() == null || view.getSpec().store() == null
+                        ? Set.of() : Set.of(new ResourceID(view.getSpec().store(), view.getMetadata().getNamespace())))
+                .withNamespacesInheritedFromController()
+                .build(), context));
+        return sources;
+    }
+
+    @Override
+    public UpdateControl<FeatureStore> reconcile(FeatureStore store, Context<FeatureStore> context) {
+        FeatureStoreStatus before = store.getStatus();
+        List<Condition> previous = before == null ? List.of() : before.conditions();
+        String problems = SpecValidator.validate(store).stream().map(v -> v.field() + ": " + v.message())
+                .collect(Collectors.joining("; "));
+        FeatureStoreStatus after;
+        if (!problems.isEmpty()) {
+            // The API server's schema normally rejects these; without it, nothing is deployed from a broken spec.
+            after = new FeatureStoreStatus(generation(store), new StatusConditions(previous, generation(store), clock)
+                    .set(READY, false, "InvalidSpec", problems)
+                    .set(PROGRESSING, false, "InvalidSpec", problems)
+                    .set(DEGRADED, true, "InvalidSpec", problems).build(),
+                    null, null, 0, List.of(), null);
+        } else {
+            workflow.reconcile(store, context);
+            after = status(store, context, previous);
+        }
+        announce(store, before, after);
+        if (Objects.equals(before, after)) {
+            return UpdateControl.noUpdate();
+        }
+        return UpdateControl.patchStatus(withStatus(store, after));
+    }
+
+    private FeatureStoreStatus status(FeatureStore store, Context<FeatureStore> context, List<Condition> previous) {
+        int wanted = store.getSpec().effectiveDataPlane().effectiveReplicas();
+        List<String> views = ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class)).stream()
+                .map(v -> v.getMetadata().getName()).toList();
+        Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+        DeploymentStatus rollout = deployment.map(Deployment::getStatus).orElse(null);
+        int ready = rollout == null || rollout.getReadyReplicas() == null ? 0 : rollout.getReadyReplicas();
+        int updated = rollout == null || rollout.getUpdatedReplicas() == null ? 0 : rollout.getUpdatedReplicas();
+        boolean observed = deployment.isPresent() && rollout != null && rollout.getObservedGeneration() != null
+                && rollout.getObservedGeneration() >= deployment.get().getMetadata().getGeneration();
+        Optional<DeploymentCondition> stuck = rollout == null || rollout.getConditions() == null ? Optional.empty()
+                : rollout.getConditions().stream().filter(c ->
+                        ("Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason()))
+                                || ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())))
+                        .findFirst();
+        boolean rolledOut = observed && updated >= wanted && ready >= wanted;
+        String serving = ready + " of " + wanted + " data-plane pods ready, serving " + views.size()
+                + (views.size() == 1 ? " view" : " views");
+
+        StatusConditions conditions = new StatusConditions(previous, generation(store), clock);
+        if (wanted == 0) {
+            conditions.set(READY, false, "ScaledToZero", "spec.dataPlane.replicas is 0: nothing serves this store");
+        } else if (rolledOut) {
+            conditions.set(READY, true, "Serving", serving);
+        } else {
+            conditions.set(READY, false, "PodsNotReady", serving);
+        }
+        conditions.set(PROGRESSING, !rolledOut && wanted > 0, rolledOut ? "RolloutComplete" : "RollingOut",
+                rolledOut ? "the data plane runs the current configuration" : serving);
+        if (stuck.isPresent()) {
+            conditions.set(DEGRADED, true, stuck.get().getReason(), "data-plane Deployment "
+                    + DataPlaneNames.dataPlane(store) + ": " + stuck.get().getMessage());
+        } else {
+            conditions.set(DEGRADED, false, "AsExpected", "no failures reported by the data-plane Deployment");
+        }
+        return new FeatureStoreStatus(generation(store), conditions.build(), wanted, ready, views.size(), views,
+                settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), store.getMetadata().getNamespace(),
+                        DataPlaneNames.HTTP_PORT));
+    }
+
+    /** Events for what a user wants to see in {@code kubectl describe}: transitions, not every reconcile. */
+    private void announce(FeatureStore store, FeatureStoreStatus before, FeatureStoreStatus after) {
+        List<Condition> old = before == null ? List.of() : before.conditions();
+        List<String> oldViews = before == null ? List.of() : before.views();
+        if (!oldViews.equals(after.views())) {
+            events.record(store, KubernetesEvents.NORMAL, "ServingConfigUpdated",
+                    "serving configuration now holds " + after.views().size() + " views: " + after.views());
+        }
+        if (StatusConditions.changed(old, after.conditions(), READY)) {
+            Condition ready = StatusConditions.find(after.conditions(), READY).orElseThrow();
+            events.record(store, StatusConditions.TRUE.equals(ready.getStatus()) ? KubernetesEvents.NORMAL
+                    : KubernetesEvents.WARNING, ready.getReason(), ready.getMessage());
+        }
+        if (StatusConditions.changed(old, after.conditions(), DEGRADED)) {
+            Condition degraded = StatusConditions.find(after.conditions(), DEGRADED).orElseThrow();
+            if (StatusConditions.TRUE.equals(degraded.getStatus())) {
+                events.record(store, KubernetesEvents.WARNING, degraded.getReason(), degraded.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<FeatureStore> updateErrorStatus(FeatureStore store, Context<FeatureStore> context,
+                                                                    Exception e) {
+        // Reported on the resource and retried with the framework's backoff.
+        FeatureStoreStatus before = store.getStatus();
+        List<Condition> previous = before == null ? List.of() : before.conditions();
+        String message = "reconciling the data plane failed (retrying): " + rootMessage(e);
+        FeatureStoreStatus after = new FeatureStoreStatus(generation(store), new StatusConditions(previous,
+                generation(store), clock)
+                .set(READY, before != null && StatusConditions.find(previous, READY)
+                        .map(c -> StatusConditions.TRUE.equals(c.getStatus())).orElse(false), "ReconcileError", message)
+                .set(PROGRESSING, true, "ReconcileError", message)
+                .set(DEGRADED, true, "ReconcileError", message).build(),
+                before == null ? null : before.replicas(), before == null ? null : before.readyReplicas(),
+                before == null ? null : before.viewCount(), before == null ? List.of() : before.views(),
+                before == null ? null : before.endpoint());
+        if (StatusConditions.changed(previous, after.conditions(), DEGRADED)) {
+            events.record(store, KubernetesEvents.WARNING, "ReconcileError", message);
+        }
+        return ErrorStatusUpdateControl.patchStatus(withStatus(store, after));
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return Objects.toString(cause.getMessage(), cause.toString());
+    }
+
+    private static Long generation(FeatureStore store) {
+        return store.getMetadata().getGeneration();
+    }
+
+    /** Status is patched from a fresh object holding only identity and status, never a stale spec. */
+    private static FeatureStore withStatus(FeatureStore store, FeatureStoreStatus status) {
+        FeatureStore patch = new FeatureStore();
+        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(store.getMetadata().getName()).withNamespace(store.getMetadata().getNamespace())
+                .withResourceVersion(store.getMetadata().getResourceVersion()).build());
+        patch.setStatus(status);
+        return patch;
+    }
+}

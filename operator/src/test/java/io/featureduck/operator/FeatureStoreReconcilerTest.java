@@ -1,0 +1,258 @@
+package io.featureduck.operator;
+
+import static io.featureduck.operator.OperatorHarness.NAMESPACE;
+import static io.featureduck.operator.OperatorHarness.store;
+import static io.featureduck.operator.OperatorHarness.view;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.featureduck.crds.DataPlaneSpec;
+import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.FeatureStoreSpec;
+import io.featureduck.crds.FeatureView;
+import io.featureduck.crds.FeatureViewSpec;
+import io.featureduck.operator.store.DataPlaneDeploymentDependent;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The FeatureStore reconciler against a real HTTP API server (Fabric8's mock server, CRUD mode). */
+@EnableKubernetesMockClient(crud = true)
+class FeatureStoreReconcilerTest {
+    KubernetesClient client;
+    KubernetesMockServer server;
+    OperatorHarness operator;
+
+    @BeforeEach
+    void startOperator() {
+        operator = new OperatorHarness(client, "http://127.0.0.1:1");
+    }
+
+    @AfterEach
+    void stopOperator() {
+        operator.close();
+    }
+
+    @Test
+    void aStoreGetsItsServingConfigDeploymentAndServiceOwnedByIt() {
+        FeatureStore store = client.resource(store("drivers", 1)).create();
+        client.resource(view("driver-stats", "drivers", "conv_rate", "acc_rate")).create();
+
+        ConfigMap config = await().atMost(OperatorHarness.patience()).until(() -> configMap("drivers"),
+                c -> c != null && c.getData().get("feature-store.yaml").contains("name: driver-stats"));
+        String yaml = config.getData().get("feature-store.yaml");
+        assertThat(yaml).contains("kind: FeatureStore", "name: drivers", "root: /var/lib/featureduck/lakehouse",
+                "kind: FeatureView", "name: conv_rate", "name: acc_rate").doesNotContain("status", "uid");
+
+        Deployment deployment = await().atMost(OperatorHarness.patience()).until(() -> deployment("drivers"),
+                d -> d != null);
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("serve", "-f", "/etc/featureduck/feature-store.yaml",
+                "--port", "8000");
+        assertThat(container.getImage()).isEqualTo(OperatorSettings.DEFAULT_IMAGE);
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
+        assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+        assertThat(container.getResources().getRequests().get("memory").toString()).isEqualTo("1Gi");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/var/lib/featureduck/lakehouse");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getConfigMap().getName()).isEqualTo("drivers-serving-config"));
+
+        Service service = await().atMost(OperatorHarness.patience())
+                .until(() -> client.services().inNamespace(NAMESPACE).withName("drivers-dataplane").get(), s -> s != null);
+        assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("drivers-dataplane")
+                .get()).as("no budget for a single replica").isNull();
+
+        // No garbage collector runs here: what deletion relies on is that each object names the store as controller.
+        for (HasMetadata owned : List.of(config, deployment, service)) {
+            assertThat(owned.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+                assertThat(owner.getKind()).isEqualTo("FeatureStore");
+                assertThat(owner.getUid()).isEqualTo(store.getMetadata().getUid());
+                assertThat(owner.getApiVersion()).isEqualTo("featureduck.io/v1alpha1");
+            });
+            assertThat(owned.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by",
+                    "featureduck-operator");
+        }
+    }
+
+    @Test
+    void statusFollowsTheRolloutAndReportsTheAssignedViews() {
+        client.resource(store("drivers", 2)).create();
+        client.resource(view("driver-stats", "drivers", "conv_rate")).create();
+        client.resource(view("driver-profile", "drivers", "rating")).create();
+
+        FeatureStore progressing = await().atMost(OperatorHarness.patience()).until(() -> stored("drivers"),
+                s -> s.getStatus() != null && s.getStatus().viewCount() == 2);
+        assertThat(condition(progressing, "Ready")).isEqualTo("False");
+        assertThat(condition(progressing, "Progressing")).isEqualTo("True");
+        assertThat(condition(progressing, "Degraded")).isEqualTo("False");
+        assertThat(progressing.getStatus().views()).containsExactly("driver-profile", "driver-stats");
+        assertThat(progressing.getStatus().endpoint()).isEqualTo("http://127.0.0.1:1");
+        assertThat(progressing.getStatus().observedGeneration()).isEqualTo(progressing.getMetadata().getGeneration());
+
+        // What the Deployment controller and the kubelet would report once both pods pass their readiness probes.
+        Deployment deployment = deployment("drivers");
+        deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(2)
+                .withAvailableReplicas(2).withObservedGeneration(deployment.getMetadata().getGeneration()).build());
+        client.resource(deployment).updateStatus();
+
+        FeatureStore ready = await().atMost(OperatorHarness.patience()).until(() -> stored("drivers"),
+                s -> "True".equals(condition(s, "Ready")));
+        assertThat(ready.getStatus().readyReplicas()).isEqualTo(2);
+        assertThat(condition(ready, "Progressing")).isEqualTo("False");
+        assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Serving"));
+    }
+
+    @Test
+    void viewChangesRewriteOnlyTheConfigMapWhileStoreChangesRollThePods() {
+        client.resource(store("drivers", 1)).create();
+        client.resource(view("driver-stats", "drivers", "conv_rate")).create();
+        await().atMost(OperatorHarness.patience()).until(() -> deployment("drivers"), d -> d != null);
+        String hash = podHash(deployment("drivers"));
+
+        FeatureView changed = client.resources(FeatureView.class).inNamespace(NAMESPACE).withName("driver-stats").get();
+        changed.setSpec(withFeatures(changed.getSpec(), "conv_rate", "acc_rate"));
+        client.resource(changed).update();
+        await().atMost(OperatorHarness.patience()).until(() -> configMap("drivers").getData().get("feature-store.yaml")
+                .contains("name: acc_rate"));
+        assertThat(podHash(deployment("drivers"))).as("a view change must not restart the pods").isEqualTo(hash);
+
+        FeatureStore bigger = stored("drivers");
+        bigger.setSpec(withReplicas(bigger.getSpec(), 3));
+        client.resource(bigger).update();
+        Deployment scaled = await().atMost(OperatorHarness.patience()).until(() -> deployment("drivers"),
+                d -> d.getSpec().getReplicas() == 3);
+        assertThat(podHash(scaled)).isNotEqualTo(hash);
+        PodDisruptionBudget budget = await().atMost(OperatorHarness.patience()).until(() -> client.policy().v1()
+                .podDisruptionBudget().inNamespace(NAMESPACE).withName("drivers-dataplane").get(), b -> b != null);
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+
+        FeatureStore smaller = stored("drivers");
+        smaller.setSpec(withReplicas(smaller.getSpec(), 1));
+        client.resource(smaller).update();
+        await().atMost(OperatorHarness.patience()).until(() -> client.policy().v1().podDisruptionBudget()
+                .inNamespace(NAMESPACE).withName("drivers-dataplane").get() == null);
+
+        client.resources(FeatureView.class).inNamespace(NAMESPACE).withName("driver-stats").delete();
+        await().atMost(OperatorHarness.patience()).until(() -> !configMap("drivers").getData()
+                .get("feature-store.yaml").contains("driver-stats"));
+        await().atMost(OperatorHarness.patience()).until(() -> stored("drivers").getStatus().viewCount() == 0);
+    }
+
+    @Test
+    void aSecondReconcileChangesNothing() {
+        client.resource(store("drivers", 2)).create();
+        client.resource(view("driver-stats", "drivers", "conv_rate")).create();
+        await().atMost(OperatorHarness.patience()).until(() -> client.policy().v1().podDisruptionBudget()
+                .inNamespace(NAMESPACE).withName("drivers-dataplane").get() != null
+                && stored("drivers").getStatus() != null && stored("drivers").getStatus().viewCount() == 1);
+        await().pollDelay(java.time.Duration.ofSeconds(2)).until(() -> true);
+        Map<String, String> before = resourceVersions();
+
+        // A restarted operator reconciles everything again from scratch: it must find nothing to change.
+        operator.restart("http://127.0.0.1:1");
+        await().pollDelay(java.time.Duration.ofSeconds(4)).until(() -> true);
+        assertThat(resourceVersions()).isEqualTo(before);
+    }
+
+    @Test
+    void apiErrorsAreRetriedWithBackoffAndReported() {
+        // The client itself retries server errors; a refusal comes back to the operator, whose reconcile fails and
+        // is retried with backoff. Here the first two attempts to create the ConfigMap are refused.
+        server.expect().post().withPath("/api/v1/namespaces/" + NAMESPACE + "/configmaps")
+                .andReturn(403, "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,"
+                        + "\"message\":\"configmaps is forbidden: the operator's role lacks create\"}").times(2);
+        client.resource(store("drivers", 1)).create();
+
+        await().atMost(OperatorHarness.patience()).until(() -> client.v1().events().inNamespace(NAMESPACE).list()
+                .getItems().stream().anyMatch(e -> "ReconcileError".equals(e.getReason())));
+        await().atMost(OperatorHarness.patience()).until(() -> configMap("drivers") != null);
+        FeatureStore recovered = await().atMost(OperatorHarness.patience()).until(() -> stored("drivers"),
+                s -> s.getStatus() != null && "False".equals(condition(s, "Degraded")));
+        assertThat(condition(recovered, "Progressing")).isEqualTo("True");
+    }
+
+    @Test
+    void anInvalidStoreDeploysNothingAndSaysWhy() {
+        FeatureStore broken = store("broken", 1);
+        broken.setSpec(new FeatureStoreSpec(null, null));
+        client.resource(broken).create();
+        FeatureStore reported = await().atMost(OperatorHarness.patience()).until(() -> stored("broken"),
+                s -> s.getStatus() != null);
+        assertThat(condition(reported, "Degraded")).isEqualTo("True");
+        assertThat(reported.getStatus().conditions()).anySatisfy(c ->
+                assertThat(c.getMessage()).contains("spec.lakehouse: is required"));
+        assertThat(deployment("broken")).isNull();
+    }
+
+    private Map<String, String> resourceVersions() {
+        Map<String, String> versions = new java.util.TreeMap<>();
+        for (HasMetadata resource : List.<HasMetadata>of(configMap("drivers"), deployment("drivers"), stored("drivers"),
+                client.services().inNamespace(NAMESPACE).withName("drivers-dataplane").get(),
+                client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("drivers-dataplane").get(),
+                client.resources(FeatureView.class).inNamespace(NAMESPACE).withName("driver-stats").get())) {
+            versions.put(resource.getKind() + "/" + resource.getMetadata().getName(),
+                    resource.getMetadata().getResourceVersion());
+        }
+        return versions;
+    }
+
+    static String podHash(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(DataPlaneDeploymentDependent.SETTINGS_HASH);
+    }
+
+    static FeatureViewSpec withFeatures(FeatureViewSpec spec, String... features) {
+        return new FeatureViewSpec(spec.store(), spec.source(), spec.entities(), List.of(features).stream()
+                .map(f -> new io.featureduck.crds.FeatureSpec(f, io.featureduck.crds.ValueType.FLOAT64)).toList(),
+                spec.ttl(), spec.online(), spec.refreshInterval(), spec.description());
+    }
+
+    static FeatureStoreSpec withReplicas(FeatureStoreSpec spec, int replicas) {
+        DataPlaneSpec d = spec.effectiveDataPlane();
+        return new FeatureStoreSpec(spec.lakehouse(), new DataPlaneSpec(replicas, d.image(), d.resources(),
+                d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(), d.auth()));
+    }
+
+    private FeatureStore stored(String name) {
+        return client.resources(FeatureStore.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    private ConfigMap configMap(String store) {
+        return client.configMaps().inNamespace(NAMESPACE).withName(store + "-serving-config").get();
+    }
+
+    private Deployment deployment(String store) {
+        return client.apps().deployments().inNamespace(NAMESPACE).withName(store + "-dataplane").get();
+    }
+
+    static String condition(HasMetadata resource, String type) {
+        List<io.fabric8.kubernetes.api.model.Condition> conditions = resource instanceof FeatureStore s
+                ? s.getStatus() == null ? List.of() : s.getStatus().conditions()
+                : ((FeatureView) resource).getStatus() == null ? List.of()
+                : ((FeatureView) resource).getStatus().conditions();
+        return StatusConditions.find(conditions, type).map(io.fabric8.kubernetes.api.model.Condition::getStatus)
+                .orElse(null);
+    }
+}

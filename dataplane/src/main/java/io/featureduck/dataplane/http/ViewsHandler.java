@@ -62,7 +62,8 @@ final class ViewsHandler {
     }
 
     private static void write(JsonGenerator out, ServedView served) throws IOException {
-        ViewDefinition view = served.definition();
+        // The definition of the index being served: after a change, the new definition shows once its index serves.
+        ViewDefinition view = served.index().map(OnlineIndex::view).orElse(served.definition());
         out.writeStartObject();
         out.writeStringField("name", view.name());
         out.writeStringField("state", served.state().name());

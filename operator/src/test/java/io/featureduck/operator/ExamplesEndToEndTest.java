@@ -1,0 +1,266 @@
+package io.featureduck.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.featureduck.crds.FeatureSpec;
+import io.featureduck.crds.FeatureView;
+import io.featureduck.crds.FeatureViewSpec;
+import io.featureduck.crds.ValueType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path without a cluster: every manifest in {@code examples/} is applied to a Kubernetes API server (Fabric8's
+ * mock, CRUD mode), the operator reconciles them, and what the kubelet would do is done by hand: the Job's command
+ * writes the lakehouse into a directory standing for the volume, the generated ConfigMap is written where the
+ * Deployment mounts it, and the Deployment's own container arguments start a real data-plane process (the jar the
+ * dataplane module built). Its HTTP answers are checked against the table read directly with DuckDB; then a
+ * FeatureView is changed and the change travels through the ConfigMap into the running process.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ExamplesEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path EXAMPLES = Path.of("..", "examples");
+    private static final String NAMESPACE = "kubernetes";
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    KubernetesClient client;
+    @TempDir
+    Path work;
+    private OperatorHarness operator;
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroy);
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @Test
+    void examplesServeTheirTableAndAFeatureViewChangeReachesTheRunningDataPlane() throws Exception {
+        Path jar = dataPlaneJar();
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        List<Path> manifests = applyExamples();
+        assertThat(manifests).extracting(p -> p.getParent().getFileName().toString()).contains("kubernetes", "local");
+        operator = new OperatorHarness(client, base);
+
+        // What the operator generated for the "drivers" store.
+        Deployment deployment = await().atMost(PATIENCE).until(() -> client.apps().deployments()
+                .inNamespace(NAMESPACE).withName("drivers-dataplane").get(), d -> d != null);
+        ConfigMap config = await().atMost(PATIENCE).until(() -> configMap(), c -> c != null
+                && c.getData().get("feature-store.yaml").contains("name: driver-profile"));
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        // The volumes, as the kubelet would provide them: the ConfigMap's file at its mount path, and the claim
+        // filled by the example Job (its own arguments, run here) at the claim's mount path.
+        Path configMount = work.resolve("etc-featureduck");
+        mount(config, configMount);
+        Job job = client.batch().v1().jobs().inNamespace(NAMESPACE).withName("write-demo-lakehouse").get();
+        Path demo = work.resolve("demo");
+        List<String> jobArgs = job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().stream()
+                .map(a -> a.equals("/demo") ? demo.toString() : a).toList();
+        run(jar, jobArgs).waitFor(120, TimeUnit.SECONDS);
+        Path claim = demo.resolve("lakehouse");
+        assertThat(claim.resolve("driver_hourly_stats/_delta_log")).isDirectory();
+
+        String configPath = "/etc/featureduck";
+        VolumeMount lakehouseMount = container.getVolumeMounts().stream().filter(m -> m.getName().equals("lakehouse"))
+                .findFirst().orElseThrow();
+        Volume lakehouseVolume = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("lakehouse")).findFirst().orElseThrow();
+        assertThat(lakehouseVolume.getPersistentVolumeClaim().getClaimName()).isEqualTo("lakehouse");
+        List<String> args = new ArrayList<>();
+        for (String arg : container.getArgs()) {
+            args.add(arg.startsWith(configPath) ? configMount + arg.substring(configPath.length())
+                    : arg.equals(Integer.toString(DataPlaneNames.HTTP_PORT)) ? Integer.toString(port) : arg);
+        }
+        // Outside a pod: the claim is not at its mount path, and the process binds loopback only.
+        args.addAll(List.of("--lakehouse-root", claim.toString(), "--host", "127.0.0.1", "--reload-interval", "200ms"));
+        assertThat(lakehouseMount.getMountPath()).isEqualTo("/var/lib/featureduck/lakehouse");
+        run(jar, args);
+        await().atMost(PATIENCE).until(() -> status(base + "/ready") == 200);
+
+        // Online answers equal the latest row per driver, read straight from the table's Parquet files.
+        JsonNode answer = post(base + "/get-online-features", "{\"features\": [\"driver-stats:conv_rate\", "
+                + "\"driver-stats:avg_daily_trips\", \"driver-profile:vehicle_type\"], \"entities\": {\"driver_id\": "
+                + "[1010, 1011]}}");
+        for (int i = 0; i < 2; i++) {
+            long driver = 1010 + i;
+            assertThat(answer.at("/results/1/values/" + i).floatValue())
+                    .isEqualTo(latest(claim, driver, "conv_rate").floatValue());
+            assertThat(answer.at("/results/2/values/" + i).asLong())
+                    .isEqualTo(latest(claim, driver, "avg_daily_trips").longValue());
+            assertThat(answer.at("/results/3/values/" + i).asText()).isEqualTo(profile(claim, driver));
+        }
+
+        // The operator reads the serving state back into the FeatureView's status.
+        FeatureView served = await().atMost(PATIENCE).until(() -> view("driver-stats"),
+                v -> v.getStatus() != null && v.getStatus().tableVersion() != null);
+        assertThat(FeatureStoreReconcilerTest.condition(served, "Ready")).isEqualTo("True");
+        assertThat(served.getStatus().tableVersion()).isEqualTo(3);
+        assertThat(served.getStatus().rows()).isEqualTo(5000);
+
+        // A change to the view: the operator rewrites the ConfigMap, the kubelet swaps the file, the pod reloads.
+        FeatureView changed = view("driver-stats");
+        FeatureViewSpec spec = changed.getSpec();
+        List<FeatureSpec> features = new ArrayList<>(spec.features());
+        features.add(new FeatureSpec("trips_per_week", ValueType.INT64, "avg_daily_trips * 7", null));
+        changed.setSpec(new FeatureViewSpec(spec.store(), spec.source(), spec.entities(), features, spec.ttl(),
+                spec.online(), spec.refreshInterval(), spec.description()));
+        client.resource(changed).update();
+        ConfigMap updated = await().atMost(PATIENCE).until(() -> configMap(), c -> c.getData()
+                .get("feature-store.yaml").contains("trips_per_week"));
+        assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("drivers-dataplane").get().getSpec()
+                .getTemplate()).as("the pods are not restarted").isEqualTo(deployment.getSpec().getTemplate());
+        mount(updated, configMount);
+        await().atMost(PATIENCE).until(() -> status(base + "/v1/views/driver-stats") == 200
+                && get(base + "/v1/views/driver-stats").toString().contains("trips_per_week")
+                && get(base + "/v1/views/driver-stats").path("state").asText().equals("READY"));
+        JsonNode weekly = post(base + "/get-online-features", "{\"features\": [\"driver-stats:trips_per_week\"], "
+                + "\"entities\": {\"driver_id\": [1010]}}");
+        assertThat(weekly.at("/results/1/values/0").asLong())
+                .isEqualTo(latest(claim, 1010, "avg_daily_trips").longValue() * 7);
+    }
+
+    private List<Path> applyExamples() throws IOException {
+        // Read FeatureStores and FeatureViews as their Java model, as the operator sees them.
+        client.getKubernetesSerialization().registerKubernetesResource(io.featureduck.crds.FeatureStore.class);
+        client.getKubernetesSerialization().registerKubernetesResource(FeatureView.class);
+        List<Path> manifests;
+        try (Stream<Path> files = Files.walk(EXAMPLES)) {
+            manifests = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        for (Path manifest : manifests) {
+            // Each example directory goes into its own namespace, as a user would apply it.
+            String namespace = manifest.getParent().getFileName().toString();
+            try (InputStream in = Files.newInputStream(manifest)) {
+                for (HasMetadata item : client.load(in).items()) {
+                    item.getMetadata().setNamespace(namespace);
+                    client.resource(item).inNamespace(namespace).create();
+                }
+            }
+        }
+        return manifests;
+    }
+
+    /** Writes the ConfigMap's files as the kubelet does: new content appears in one atomic step. */
+    private static void mount(ConfigMap config, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        for (var entry : config.getData().entrySet()) {
+            Path next = directory.resolve(".." + entry.getKey() + ".next");
+            Files.writeString(next, entry.getValue());
+            Files.move(next, directory.resolve(entry.getKey()), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private Process run(Path jar, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx1g", "-jar", jar.toString()));
+        command.addAll(args);
+        Path log = work.resolve("process-" + processes.size() + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static Path dataPlaneJar() {
+        Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
+        assertThat(jar).as("the data-plane jar; build it first with mvn -pl dataplane -am package").isRegularFile();
+        return jar;
+    }
+
+    /** The source table's latest value for a driver, by event time then creation time, read without FeatureDuck. */
+    private static Number latest(Path lakehouse, long driver, String column) throws Exception {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duck.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT " + column + " FROM read_parquet('"
+                     + lakehouse.resolve("driver_hourly_stats") + "/*.parquet') WHERE driver_id = " + driver
+                     + " ORDER BY event_timestamp DESC, created DESC LIMIT 1")) {
+            assertThat(rs.next()).isTrue();
+            return (Number) rs.getObject(1);
+        }
+    }
+
+    private static String profile(Path lakehouse, long driver) throws Exception {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duck.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT vehicle_type FROM read_parquet('"
+                     + lakehouse.resolve("driver_profile") + "/*.parquet') WHERE driver_id = " + driver)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private ConfigMap configMap() {
+        return client.configMaps().inNamespace(NAMESPACE).withName("drivers-serving-config").get();
+    }
+
+    private FeatureView view(String name) {
+        return client.resources(FeatureView.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    private int status(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private JsonNode get(String url) throws Exception {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private JsonNode post(String url, String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.featureduck.crds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every FeatureStore and FeatureView in {@code examples/} passes the generated CRDs' schemas and CEL rules, and
+ * broken variants of them fail with the messages a user would see from {@code kubectl apply}.
+ */
+class ExampleManifestsTest {
+    static Map<String, CrdSchema> schemas;
+
+    @BeforeAll
+    static void loadCrds() throws IOException {
+        schemas = Map.of(
+                "FeatureStore", CrdSchema.load(CustomResourceDefinitionsTest.GENERATED
+                        .resolve("featurestores.featureduck.io-v1.yml")),
+                "FeatureView", CrdSchema.load(CustomResourceDefinitionsTest.GENERATED
+                        .resolve("featureviews.featureduck.io-v1.yml")));
+    }
+
+    static List<JsonNode> exampleResources() throws IOException {
+        List<JsonNode> resources = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(Path.of("..", "examples"))) {
+            files = walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        for (Path file : files) {
+            try (MappingIterator<JsonNode> documents = CrdSchema.YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+                for (JsonNode document : documents.readAll()) {
+                    if (document.path("apiVersion").asText().startsWith(ApiVersions.GROUP + "/")) {
+                        resources.add(document);
+                    }
+                }
+            }
+        }
+        return resources;
+    }
+
+    @Test
+    void everyExampleValidatesAgainstItsCrd() throws IOException {
+        List<JsonNode> resources = exampleResources();
+        assertThat(resources).extracting(r -> r.path("kind").asText()).contains("FeatureStore", "FeatureView");
+        assertThat(resources.size()).isGreaterThanOrEqualTo(6);
+        for (JsonNode resource : resources) {
+            assertThat(schemas.get(resource.path("kind").asText()).validate(resource, null))
+                    .as(resource.path("kind").asText() + " " + resource.at("/metadata/name").asText()).isEmpty();
+        }
+    }
+
+    @Test
+    void brokenViewsAreRejectedWithAReason() throws IOException {
+        JsonNode view = exampleResources().stream().filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
+                .findFirst().orElseThrow();
+        CrdSchema crd = schemas.get("FeatureView");
+
+        ObjectNode duplicate = view.deepCopy();
+        ((ArrayNode) duplicate.at("/spec/features")).add(view.at("/spec/features/0").deepCopy());
+        assertThat(crd.validate(duplicate, null)).containsExactly(".spec: feature names must be unique within a view");
+
+        ObjectNode shadowing = view.deepCopy();
+        ((ObjectNode) shadowing.at("/spec/features/0")).put("name", "driver_id");
+        assertThat(crd.validate(shadowing, null)).containsExactly(".spec: a feature cannot have the name of a join key");
+
+        ObjectNode floatKey = view.deepCopy();
+        ((ObjectNode) floatKey.at("/spec/entities/0")).put("type", "float64");
+        assertThat(crd.validate(floatKey, null)).containsExactly(
+                ".spec.entities[0]: a join key must be string, int32, int64, bool, date, timestamp or bytes");
+
+        ObjectNode noEventTime = view.deepCopy();
+        ((ObjectNode) noEventTime.at("/spec/source")).remove("timestampColumn");
+        assertThat(crd.validate(noEventTime, null)).containsExactly(".spec.source: createdTimestampColumn only breaks "
+                + "ties between event timestamps, so it needs timestampColumn");
+
+        ObjectNode badName = view.deepCopy();
+        ((ObjectNode) badName.at("/metadata")).put("name", "Driver.Stats");
+        assertThat(crd.validate(badName, null)).singleElement().asString().startsWith("<root>: the name must be a DNS label");
+
+        ObjectNode badTtl = view.deepCopy();
+        ((ObjectNode) badTtl.at("/spec")).put("ttl", "2 days");
+        assertThat(crd.validate(badTtl, null)).singleElement().asString().contains("ttl");
+
+        ObjectNode unknownType = view.deepCopy();
+        ((ObjectNode) unknownType.at("/spec/features/0")).put("type", "decimal");
+        assertThat(crd.validate(unknownType, null)).singleElement().asString().contains("type");
+
+        ObjectNode noStore = view.deepCopy();
+        ((ObjectNode) noStore.at("/spec")).remove("store");
+        assertThat(crd.validate(noStore, null)).singleElement().asString().contains("store");
+    }
+
+    @Test
+    void joinKeysCannotChangeOnUpdate() throws IOException {
+        JsonNode view = exampleResources().stream().filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
+                .findFirst().orElseThrow();
+        CrdSchema crd = schemas.get("FeatureView");
+        ObjectNode rekeyed = view.deepCopy();
+        ((ObjectNode) rekeyed.at("/spec/entities/0")).put("type", "string");
+        assertThat(crd.validate(rekeyed, null)).as("a new view may use any key").isEmpty();
+        assertThat(crd.validate(rekeyed, view)).containsExactly(".spec: entities (join keys) cannot change: clients "
+                + "and trained models key on them; create a new FeatureView");
+
+        ObjectNode moreFeatures = view.deepCopy();
+        ((ArrayNode) moreFeatures.at("/spec/features")).addObject().put("name", "extra").put("type", "float64");
+        assertThat(crd.validate(moreFeatures, view)).as("features may change").isEmpty();
+    }
+
+    @Test
+    void brokenStoresAreRejectedWithAReason() throws IOException {
+        JsonNode store = exampleResources().stream().filter(r -> r.path("kind").asText().equals("FeatureStore")
+                && r.at("/spec/lakehouse/persistentVolumeClaim").isTextual()).findFirst().orElseThrow();
+        CrdSchema crd = schemas.get("FeatureStore");
+
+        ObjectNode relativeRoot = store.deepCopy();
+        ((ObjectNode) relativeRoot.at("/spec/lakehouse")).put("root", "lakehouse");
+        assertThat(crd.validate(relativeRoot, null)).containsExactly(".spec.lakehouse: with a persistentVolumeClaim, "
+                + "root must be the absolute path where the claim is mounted");
+
+        ObjectNode bearerWithoutSecret = store.deepCopy();
+        ((ObjectNode) bearerWithoutSecret.at("/spec/dataPlane")).putObject("auth").put("type", "bearer");
+        assertThat(crd.validate(bearerWithoutSecret, null))
+                .containsExactly(".spec.dataPlane.auth: bearer authentication needs tokenSecretName");
+
+        ObjectNode negative = store.deepCopy();
+        ((ObjectNode) negative.at("/spec/dataPlane")).put("replicas", -1);
+        assertThat(crd.validate(negative, null)).singleElement().asString().contains("replicas");
+
+        ObjectNode unknownFormat = store.deepCopy();
+        ((ObjectNode) unknownFormat.at("/spec/lakehouse")).put("format", "csv");
+        assertThat(crd.validate(unknownFormat, null)).singleElement().asString().contains("format");
+    }
+}

@@ -47,18 +47,24 @@ public final class FeatureDuckOperator {
                 settings.serverSideApply(), settings.leaderElection());
     }
 
-    /** An operator with both reconcilers registered, not yet started. */
-    public static Operator create(KubernetesClient client, OperatorSettings settings, boolean closeClientOnStop) {
+    /**
+     * An operator with both reconcilers registered, not yet started. A {@code standalone} operator owns its process:
+     * it closes the client when it stops and exits when it loses leadership, so that a replica that may have missed
+     * events never reconciles again; an embedded one (tests) only stops.
+     */
+    public static Operator create(KubernetesClient client, OperatorSettings settings, boolean standalone) {
         Clock clock = Clock.systemUTC();
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
-                    .withCloseClientOnStop(closeClientOnStop)
+                    .withCloseClientOnStop(standalone)
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply());
             if (settings.leaderElection()) {
-                o.withLeaderElectionConfiguration(settings.leaseNamespace().isEmpty()
-                        ? new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
-                        : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
+                        settings.leaseNamespace().isEmpty() ? null : settings.leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, standalone));
             }
         });
         KubernetesEvents events = new KubernetesEvents(client, clock);

@@ -171,7 +171,7 @@ class FeatureStoreReconcilerTest {
         Map<String, String> before = resourceVersions();
 
         // A restarted operator reconciles everything again from scratch: it must find nothing to change.
-        operator.restart("http://127.0.0.1:1");
+        operator.restart();
         await().pollDelay(java.time.Duration.ofSeconds(4)).until(() -> true);
         assertThat(resourceVersions()).isEqualTo(before);
     }
@@ -204,6 +204,25 @@ class FeatureStoreReconcilerTest {
         assertThat(reported.getStatus().conditions()).anySatisfy(c ->
                 assertThat(c.getMessage()).contains("spec.lakehouse: is required"));
         assertThat(deployment("broken")).isNull();
+    }
+
+    @Test
+    void withLeaderElectionTheLeaseHolderReconciles() {
+        operator.close();
+        // Before campaigning, the operator checks that its role may manage Leases. The mock server has no RBAC, so
+        // it answers as a real API server would for the role the operator is installed with.
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews").andReturn(201,
+                "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+                        + "\"spec\":{\"namespace\":\"" + NAMESPACE + "\"},\"status\":{\"incomplete\":false,"
+                        + "\"resourceRules\":[{\"apiGroups\":[\"coordination.k8s.io\"],\"resources\":[\"leases\"],"
+                        + "\"verbs\":[\"get\",\"create\",\"update\"]}],\"nonResourceRules\":[]}}").always();
+        operator = new OperatorHarness(client, Map.of("FEATUREDUCK_DATAPLANE_URL", "http://127.0.0.1:1",
+                "FEATUREDUCK_LEADER_ELECTION", "true", "FEATUREDUCK_LEASE_NAMESPACE", NAMESPACE));
+        client.resource(store("drivers", 1)).create();
+        await().atMost(OperatorHarness.patience()).until(() -> configMap("drivers") != null);
+        var lease = client.leases().inNamespace(NAMESPACE).withName(OperatorSettings.LEASE_NAME).get();
+        assertThat(lease).isNotNull();
+        assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
     }
 
     private Map<String, String> resourceVersions() {

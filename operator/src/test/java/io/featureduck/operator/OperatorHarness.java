@@ -28,26 +28,35 @@ final class OperatorHarness implements AutoCloseable {
     final KubernetesClient client;
     private Operator operator;
 
+    private final Map<String, String> environment;
+
     OperatorHarness(KubernetesClient client, String dataPlaneUrl) {
+        this(client, Map.of("FEATUREDUCK_DATAPLANE_URL", dataPlaneUrl));
+    }
+
+    /** An operator configured by {@code environment} on top of the test defaults. */
+    OperatorHarness(KubernetesClient client, Map<String, String> environment) {
         this.client = client;
-        start(dataPlaneUrl);
+        this.environment = environment;
+        start();
     }
 
-    static OperatorSettings settings(String dataPlaneUrl) {
-        return OperatorSettings.from(Map.of(
+    private OperatorSettings settings() {
+        Map<String, String> all = new java.util.HashMap<>(Map.of(
                 "FEATUREDUCK_SERVER_SIDE_APPLY", "false",
-                "FEATUREDUCK_DATAPLANE_URL", dataPlaneUrl,
                 "FEATUREDUCK_STATUS_INTERVAL", "1s"));
+        all.putAll(environment);
+        return OperatorSettings.from(all);
     }
 
-    void start(String dataPlaneUrl) {
-        operator = FeatureDuckOperator.create(client, settings(dataPlaneUrl), false);
+    private void start() {
+        operator = FeatureDuckOperator.create(client, settings(), false);
         operator.start();
     }
 
-    void restart(String dataPlaneUrl) {
+    void restart() {
         operator.stop();
-        start(dataPlaneUrl);
+        start();
     }
 
     @Override

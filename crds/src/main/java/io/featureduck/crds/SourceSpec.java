@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /**
  * The table a view reads.
@@ -17,6 +18,7 @@ import io.fabric8.generator.annotation.ValidationRule;
  * @param timestampColumn        event-time column; absent makes this a snapshot view (one row per key, kept current
  *                               by MERGE/UPDATE), whose event time is the commit time of the table version
  * @param createdTimestampColumn breaks ties between rows with the same event time: the later one wins
+ * @param pathRewrite            prefix rewrites for every path the table metadata names
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,7 +38,19 @@ public record SourceSpec(
         String timestampColumn,
         @Pattern(SpecValidator.IDENTIFIER_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
         @JsonPropertyDescription("Breaks ties between rows with the same event time: the later one wins")
-        String createdTimestampColumn) {
+        String createdTimestampColumn,
+        @Size(max = 16) @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @JsonPropertyDescription("Prefix rewrites applied, first match wins, to every path the table metadata names "
+                + "(for tables copied from where they were written)")
+        List<PathRewrite> pathRewrite) {
+    public SourceSpec {
+        pathRewrite = pathRewrite == null ? List.of() : List.copyOf(pathRewrite);
+    }
+
+    public SourceSpec(TableFormat format, String path, String timestampColumn, String createdTimestampColumn) {
+        this(format, path, timestampColumn, createdTimestampColumn, List.of());
+    }
+
     @JsonIgnore
     public boolean isSnapshot() {
         return timestampColumn == null || timestampColumn.isBlank();

@@ -13,6 +13,14 @@ public final class SharedTestData {
         return Files.exists(module.resolve("crds")) ? module : module.getParent();
     }
 
+    public static Path iceberg(String table) {
+        Path path = projectRoot().resolve("../shared/testdata/iceberg").resolve(table).normalize();
+        if (!Files.isDirectory(path)) {
+            throw new IllegalStateException("shared test table missing: " + path);
+        }
+        return path;
+    }
+
     public static Path delta(String table) {
         Path path = projectRoot().resolve("../shared/testdata/delta").resolve(table).normalize();
         if (!Files.isDirectory(path)) {

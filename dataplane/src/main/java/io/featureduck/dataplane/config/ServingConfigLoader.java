@@ -150,7 +150,8 @@ public final class ServingConfigLoader {
         TableLocation location = null;
         if (root != null) {
             try {
-                location = TableLocation.resolve(spec.source().path(), root.path());
+                location = TableLocation.resolve(spec.source().path(), root.path())
+                        .withRewrites(spec.source().pathRewrite());
             } catch (IllegalArgumentException e) {
                 problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.path", e.getMessage())));
             }

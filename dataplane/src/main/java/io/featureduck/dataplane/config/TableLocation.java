@@ -1,13 +1,39 @@
 package io.featureduck.dataplane.config;
 
+import io.featureduck.crds.PathRewrite;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Where a table lives. Only local paths for now; object-store URIs are recognised so that they are refused with a
- * clear message instead of being mistaken for relative paths.
+ * Where a table lives, and how to map the paths its metadata names onto where the files are now. Only local paths
+ * for now; object-store URIs are recognised so that they are refused with a clear message instead of being mistaken
+ * for relative paths.
+ *
+ * @param rewrites prefix rewrites for paths named in the table's metadata, first match wins
  */
-public record TableLocation(Path path) {
+public record TableLocation(Path path, List<PathRewrite> rewrites) {
+    public TableLocation {
+        rewrites = List.copyOf(rewrites);
+    }
+
+    public TableLocation(Path path) {
+        this(path, List.of());
+    }
+
+    public TableLocation withRewrites(List<PathRewrite> pathRewrites) {
+        return new TableLocation(path, pathRewrites);
+    }
+
+    /** {@code metadataPath} with the first matching rewrite applied, or as it is when none matches. */
+    public String rewrite(String metadataPath) {
+        for (PathRewrite rewrite : rewrites) {
+            if (metadataPath.startsWith(rewrite.from())) {
+                return rewrite.to() + metadataPath.substring(rewrite.from().length());
+            }
+        }
+        return metadataPath;
+    }
 
     /**
      * Resolves {@code text} (an absolute path, a {@code file:} URI, or a relative path) against {@code base}.

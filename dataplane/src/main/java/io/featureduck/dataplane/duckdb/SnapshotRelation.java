@@ -2,7 +2,9 @@ package io.featureduck.dataplane.duckdb;
 
 import io.featureduck.dataplane.source.ColumnType;
 import io.featureduck.dataplane.source.DataFile;
+import io.featureduck.dataplane.source.DeleteFile;
 import io.featureduck.dataplane.source.SourceColumn;
+import io.featureduck.dataplane.source.SqlIdentifiers;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSourceException;
 import java.sql.ResultSet;
@@ -22,11 +24,14 @@ import static io.featureduck.dataplane.source.SqlIdentifiers.stringLiteral;
 /**
  * Exposes one table version to DuckDB as a view of its logical columns, built from exactly the files the table
  * format named: physical (column-mapped) names become logical ones, partition values come from the table metadata
- * rather than directory names, and rows deleted by deletion vectors are filtered out by position.
+ * rather than directory names, rows deleted by deletion vectors or position delete files are filtered out by
+ * position, and rows matching an equality delete file that applies to their data file are filtered out by value.
  */
 public final class SnapshotRelation {
     private static final String FILE_COLUMN = "__fd_file";
     private static final String DELETED_TABLE = "__fd_deleted_rows";
+    private static final String EQUALITY_DELETES = "__fd_equality_deletes_";
+    private static final String EQUALITY_APPLIES = "__fd_equality_applies";
 
     private final TableSnapshot snapshot;
 
@@ -51,10 +56,13 @@ public final class SnapshotRelation {
                     .map(c -> "CAST(NULL AS " + c.type().duckDbType() + ") AS " + quote(c.name()))
                     .collect(Collectors.joining(", ", "SELECT ", " WHERE false"));
         }
-        boolean anyDeleted = snapshot.dataFiles().stream().anyMatch(DataFile::hasDeletedRows);
+        boolean anyDeleted = snapshot.dataFiles().stream().anyMatch(f -> f.hasDeletedRows()
+                || f.deletes().stream().anyMatch(d -> !d.isEquality()));
+        List<DeleteFile> equalityDeletes = snapshot.dataFiles().stream().flatMap(f -> f.deletes().stream())
+                .filter(DeleteFile::isEquality).distinct().toList();
         List<SourceColumn> partitionColumns = columns.stream().filter(SourceColumn::partition).toList();
         // The file name is only needed to join partition values and deleted rows; it costs a string per row.
-        boolean needsFile = anyDeleted || !partitionColumns.isEmpty();
+        boolean needsFile = anyDeleted || !partitionColumns.isEmpty() || !equalityDeletes.isEmpty();
         String scan = "read_parquet(" + snapshot.dataFiles().stream().map(f -> stringLiteral(f.path()))
                 .collect(Collectors.joining(", ", "[", "]"))
                 + ", union_by_name = true, hive_partitioning = false"
@@ -65,7 +73,12 @@ public final class SnapshotRelation {
         List<String> projections = new ArrayList<>();
         for (SourceColumn column : columns) {
             String expression;
-            if (column.partition()) {
+            if (column.partition() && physicalInFiles.contains(column.physicalName())) {
+                // Iceberg: identity partitions of the file's own spec come from the manifest (a writer may leave
+                // them out of the file); under an earlier spec the column is ordinary data.
+                expression = "COALESCE(p." + quote(column.name()) + ", "
+                        + logicalValue("d." + quote(column.physicalName()), column.type(), 0) + ")";
+            } else if (column.partition()) {
                 expression = "p." + quote(column.name());
             } else if (physicalInFiles.contains(column.physicalName())) {
                 expression = logicalValue("d." + quote(column.physicalName()), column.type(), 0);
@@ -90,7 +103,44 @@ public final class SnapshotRelation {
             sql.append(" ANTI JOIN ").append(DELETED_TABLE).append(" AS dv ON d.").append(quote(FILE_COLUMN))
                     .append(" = dv.file AND d.file_row_number = dv.pos");
         }
-        return sql.toString();
+        if (equalityDeletes.isEmpty()) {
+            return sql.toString();
+        }
+        return withoutEqualityDeletes(session, sql.toString(), columns, equalityDeletes);
+    }
+
+    /**
+     * Filters out rows equal, on a delete file's columns, to a row of an equality delete file that applies to their
+     * data file. Equality is on logical values (so a partition value filled from metadata counts) and nulls match
+     * nulls, as the Iceberg spec says.
+     */
+    private String withoutEqualityDeletes(DuckDbSession session, String projected, List<SourceColumn> columns,
+                                          List<DeleteFile> deletes) throws SQLException {
+        session.execute("CREATE OR REPLACE TEMP TABLE " + EQUALITY_APPLIES + " (file VARCHAR, delete_id INTEGER)");
+        StringBuilder filters = new StringBuilder();
+        for (int i = 0; i < deletes.size(); i++) {
+            DeleteFile delete = deletes.get(i);
+            String table = EQUALITY_DELETES + i;
+            session.execute("CREATE OR REPLACE TEMP TABLE " + table + " AS SELECT DISTINCT "
+                    + delete.equalityColumns().stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "))
+                    + " FROM read_parquet(" + stringLiteral(delete.path()) + ")");
+            for (DataFile file : snapshot.dataFiles()) {
+                if (file.deletes().contains(delete)) {
+                    session.execute("INSERT INTO " + EQUALITY_APPLIES + " VALUES (" + stringLiteral(file.path()) + ", "
+                            + i + ")");
+                }
+            }
+            filters.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" AS e JOIN ")
+                    .append(EQUALITY_APPLIES).append(" AS a ON a.delete_id = ").append(i)
+                    .append(" WHERE a.file = r.").append(quote(FILE_COLUMN));
+            for (String column : delete.equalityColumns()) {
+                filters.append(" AND e.").append(quote(column)).append(" IS NOT DISTINCT FROM r.").append(quote(column));
+            }
+            filters.append(")");
+        }
+        String logical = columns.stream().map(c -> "r." + quote(c.name())).collect(Collectors.joining(", "));
+        String withFile = projected.replaceFirst("^SELECT ", "SELECT d." + quote(FILE_COLUMN) + ", ");
+        return "SELECT " + logical + " FROM (" + withFile + ") AS r WHERE true" + filters;
     }
 
     private Set<String> physicalColumnsInFiles(DuckDbSession session, String scan) throws SQLException {
@@ -123,6 +173,16 @@ public final class SnapshotRelation {
                     appender.append(file.path());
                     appender.append(position);
                     appender.endRow();
+                }
+            }
+        }
+        // Iceberg position delete files name the data file by its path in the table metadata.
+        for (DataFile file : snapshot.dataFiles()) {
+            for (DeleteFile delete : file.deletes()) {
+                if (!delete.isEquality()) {
+                    session.execute("INSERT INTO " + DELETED_TABLE + " SELECT " + stringLiteral(file.path())
+                            + ", pos FROM read_parquet(" + stringLiteral(delete.path()) + ") WHERE file_path = "
+                            + stringLiteral(delete.dataFileName()));
                 }
             }
         }

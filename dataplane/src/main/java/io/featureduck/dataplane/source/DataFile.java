@@ -2,6 +2,7 @@ package io.featureduck.dataplane.source;
 
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,13 +14,21 @@ import java.util.Map;
  *                        {@code Boolean}, {@code Byte}, {@code Short}, {@code Integer}, {@code Long}, {@code Float},
  *                        {@code Double}, {@code String}, {@code byte[]}, {@code BigDecimal}, {@code LocalDate},
  *                        {@code Instant} (timestamp) or {@code LocalDateTime} (timestamp without zone)
+ *                        (Iceberg: only the identity partitions of the file's own partition spec)
  * @param deletedRows     row positions in the file that the table has deleted, ascending; empty when none
+ * @param deletes         delete files that apply to this file (Iceberg position and equality deletes)
  */
-public record DataFile(String path, long sizeBytes, Map<String, Object> partitionValues, long[] deletedRows) {
+public record DataFile(String path, long sizeBytes, Map<String, Object> partitionValues, long[] deletedRows,
+                       List<DeleteFile> deletes) {
     public DataFile {
         // Map.copyOf rejects null values, and a null partition value is meaningful.
         partitionValues = Collections.unmodifiableMap(new HashMap<>(partitionValues));
         deletedRows = deletedRows.clone();
+        deletes = List.copyOf(deletes);
+    }
+
+    public DataFile(String path, long sizeBytes, Map<String, Object> partitionValues, long[] deletedRows) {
+        this(path, sizeBytes, partitionValues, deletedRows, List.of());
     }
 
     public boolean hasDeletedRows() {

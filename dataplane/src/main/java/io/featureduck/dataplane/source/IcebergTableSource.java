@@ -1,0 +1,321 @@
+package io.featureduck.dataplane.source;
+
+import io.featureduck.dataplane.config.TableLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.BaseTable;
+import org.apache.iceberg.FileContent;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StaticTableOperations;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.hadoop.HadoopFileIO;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * An Iceberg table read through Iceberg Java: the table's metadata file names the current snapshot, scan planning
+ * names its data files with the delete files that apply to each (by partition and sequence number), and DuckDB later
+ * reads exactly those files. Identity-partition values come from the manifests, since a file need not contain them.
+ *
+ * <p>A table is found by its directory (the metadata named by {@code metadata/version-hint.text}, or else the
+ * highest-numbered metadata file) or by a metadata JSON file. Versions are snapshot sequence numbers (format v2 and
+ * later), or positions in the snapshot log for v1 tables, whose snapshots have none.
+ */
+public final class IcebergTableSource implements TableSource {
+    private static final Pattern HADOOP_METADATA = Pattern.compile("v(\\d+)\\.metadata\\.json");
+    private static final Pattern CATALOG_METADATA = Pattern.compile("(\\d+)-.*\\.metadata\\.json");
+
+    private final TableLocation location;
+    private final Configuration hadoop;
+
+    public IcebergTableSource(TableLocation location, Configuration hadoop) {
+        this.location = location;
+        this.hadoop = hadoop;
+    }
+
+    @Override
+    public String formatName() {
+        return "iceberg";
+    }
+
+    @Override
+    public TableSnapshot latestSnapshot() {
+        return read(() -> {
+            Table table = open();
+            Snapshot current = table.currentSnapshot();
+            return current == null ? empty(table) : describe(table, current);
+        });
+    }
+
+    @Override
+    public TableSnapshot snapshotAt(long version) {
+        return read(() -> {
+            Table table = open();
+            return table.snapshots() == null ? empty(table) : describe(table, snapshotOfVersion(table, version));
+        });
+    }
+
+    @Override
+    public OptionalLong versionAsOf(Instant time) {
+        return read(() -> {
+            Table table = open();
+            Snapshot asOf = null;
+            for (Snapshot snapshot : snapshotsInOrder(table)) {
+                if (snapshot.timestampMillis() <= time.toEpochMilli()) {
+                    asOf = snapshot;
+                }
+            }
+            return asOf == null ? OptionalLong.empty() : OptionalLong.of(version(table, asOf));
+        });
+    }
+
+    private <T> T read(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (TableSourceException e) {
+            throw e;
+        } catch (NotFoundException e) {
+            throw new TableSourceException("Iceberg table " + location + ": a file its metadata names is missing ("
+                    + e.getMessage() + "); if the table was copied from elsewhere, map its paths with "
+                    + "spec.source.pathRewrite", e);
+        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            throw new TableSourceException("Iceberg table " + location + " cannot be read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new TableSourceException("Iceberg table " + location + " cannot be read: " + e, e);
+        }
+    }
+
+    private Table open() {
+        String metadata = metadataFile(location.path()).toString();
+        return new BaseTable(new StaticTableOperations(metadata, new RewritingFileIO(new HadoopFileIO(hadoop), location)),
+                location.path().getFileName().toString());
+    }
+
+    /** The table's current metadata file: named directly, by the version hint, or the highest-numbered one. */
+    static Path metadataFile(Path tablePath) {
+        if (Files.isRegularFile(tablePath) && tablePath.getFileName().toString().endsWith(".metadata.json")) {
+            return tablePath;
+        }
+        Path metadata = tablePath.resolve("metadata");
+        if (!Files.isDirectory(metadata)) {
+            throw new TableSourceException("Iceberg table " + tablePath + " not found: no metadata directory there");
+        }
+        Path hint = metadata.resolve("version-hint.text");
+        if (Files.isRegularFile(hint)) {
+            try {
+                String version = Files.readString(hint).trim();
+                Path hinted = metadata.resolve("v" + version + ".metadata.json");
+                if (Files.isRegularFile(hinted)) {
+                    return hinted;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + hint, e);
+            }
+        }
+        try (Stream<Path> files = Files.list(metadata)) {
+            return files.filter(p -> metadataNumber(p) >= 0)
+                    .max(Comparator.comparingLong(IcebergTableSource::metadataNumber))
+                    .orElseThrow(() -> new TableSourceException("Iceberg table " + tablePath
+                            + " not found: no metadata JSON file in " + metadata));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + metadata, e);
+        }
+    }
+
+    private static long metadataNumber(Path file) {
+        String name = file.getFileName().toString();
+        Matcher hadoopStyle = HADOOP_METADATA.matcher(name);
+        if (hadoopStyle.matches()) {
+            return Long.parseLong(hadoopStyle.group(1));
+        }
+        Matcher catalogStyle = CATALOG_METADATA.matcher(name);
+        return catalogStyle.matches() ? Long.parseLong(catalogStyle.group(1)) : -1;
+    }
+
+    private static int formatVersion(Table table) {
+        return ((HasTableOperations) table).operations().current().formatVersion();
+    }
+
+    private static List<Snapshot> snapshotsInOrder(Table table) {
+        List<Snapshot> snapshots = new ArrayList<>();
+        table.snapshots().forEach(snapshots::add);
+        snapshots.sort(Comparator.comparingLong(Snapshot::sequenceNumber).thenComparingLong(Snapshot::timestampMillis));
+        return snapshots;
+    }
+
+    private static long version(Table table, Snapshot snapshot) {
+        if (formatVersion(table) >= 2) {
+            return snapshot.sequenceNumber();
+        }
+        List<Snapshot> snapshots = snapshotsInOrder(table);
+        for (int i = 0; i < snapshots.size(); i++) {
+            if (snapshots.get(i).snapshotId() == snapshot.snapshotId()) {
+                return i + 1;
+            }
+        }
+        throw new IllegalStateException("snapshot " + snapshot.snapshotId() + " is not in the table's snapshot list");
+    }
+
+    private Snapshot snapshotOfVersion(Table table, long version) {
+        return snapshotsInOrder(table).stream().filter(s -> version(table, s) == version).findFirst()
+                .orElseThrow(() -> new TableSourceException("Iceberg table " + location + " has no version " + version
+                        + " (it may have been expired)"));
+    }
+
+    private TableSnapshot empty(Table table) {
+        long updated = ((HasTableOperations) table).operations().current().lastUpdatedMillis();
+        return new TableSnapshot(location.toString(), 0, Instant.ofEpochMilli(updated), columns(table, table.schema()),
+                List.of());
+    }
+
+    private TableSnapshot describe(Table table, Snapshot snapshot) {
+        Schema schema = snapshot.schemaId() != null && table.schemas().containsKey(snapshot.schemaId())
+                ? table.schemas().get(snapshot.schemaId()) : table.schema();
+        List<DataFile> files = new ArrayList<>();
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
+            for (FileScanTask task : tasks) {
+                files.add(dataFile(table, schema, task));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot plan the files of snapshot " + snapshot.snapshotId(), e);
+        }
+        return new TableSnapshot(location.toString(), version(table, snapshot), Instant.ofEpochMilli(
+                snapshot.timestampMillis()), columns(table, schema), files);
+    }
+
+    private static List<SourceColumn> columns(Table table, Schema schema) {
+        Set<Integer> identitySources = new HashSet<>();
+        for (PartitionSpec spec : table.specs().values()) {
+            for (PartitionField field : spec.fields()) {
+                if (field.transform().isIdentity()) {
+                    identitySources.add(field.sourceId());
+                }
+            }
+        }
+        List<SourceColumn> columns = new ArrayList<>();
+        for (Types.NestedField field : schema.columns()) {
+            columns.add(new SourceColumn(field.name(), field.name(), columnType(field.type()),
+                    identitySources.contains(field.fieldId())));
+        }
+        return columns;
+    }
+
+    private DataFile dataFile(Table table, Schema schema, FileScanTask task) {
+        org.apache.iceberg.DataFile file = task.file();
+        PartitionSpec spec = table.specs().get(file.specId());
+        Map<String, Object> partitionValues = new HashMap<>();
+        StructLike partition = file.partition();
+        for (int i = 0; i < spec.fields().size(); i++) {
+            PartitionField field = spec.fields().get(i);
+            Types.NestedField source = schema.findField(field.sourceId());
+            if (field.transform().isIdentity() && source != null) {
+                partitionValues.put(source.name(), javaValue(partition.get(i, Object.class), source.type()));
+            }
+        }
+        List<DeleteFile> deletes = new ArrayList<>();
+        for (org.apache.iceberg.DeleteFile delete : task.deletes()) {
+            String path = localPath(delete.location());
+            if (delete.content() == FileContent.POSITION_DELETES) {
+                deletes.add(DeleteFile.positions(path, file.location()));
+            } else if (delete.content() == FileContent.EQUALITY_DELETES) {
+                List<String> columns = new ArrayList<>();
+                for (int id : delete.equalityFieldIds()) {
+                    Types.NestedField column = table.schema().findField(id);
+                    if (column == null) {
+                        throw new TableSourceException("Iceberg table " + location + ": equality delete " + path
+                                + " names field id " + id + ", which the schema does not have");
+                    }
+                    columns.add(column.name());
+                }
+                deletes.add(DeleteFile.equality(path, columns));
+            } else {
+                throw new TableSourceException("Iceberg table " + location + ": delete file " + path + " holds "
+                        + delete.content() + ", which FeatureDuck cannot apply yet; refusing to serve possibly "
+                        + "deleted rows");
+            }
+        }
+        return new DataFile(localPath(file.location()), file.fileSizeInBytes(), partitionValues, new long[0], deletes);
+    }
+
+    /** Where a file the metadata names is on this machine: path rewrites applied, {@code file:} URIs unwrapped. */
+    private String localPath(String metadataPath) {
+        String rewritten = location.rewrite(metadataPath);
+        return rewritten.startsWith("file:") ? new org.apache.hadoop.fs.Path(rewritten).toUri().getPath() : rewritten;
+    }
+
+    /** Manifests hold partition values in Iceberg's internal representation; the rest of FeatureDuck wants Java's. */
+    private static Object javaValue(Object value, Type type) {
+        if (value == null) {
+            return null;
+        }
+        return switch (type.typeId()) {
+            case DATE -> LocalDate.ofEpochDay((Integer) value);
+            case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC()
+                    ? Instant.EPOCH.plus((Long) value, ChronoUnit.MICROS)
+                    : LocalDateTime.ofEpochSecond(0, 0, ZoneOffset.UTC).plus((Long) value, ChronoUnit.MICROS);
+            case STRING -> value.toString();
+            case BINARY, FIXED -> {
+                ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                yield bytes;
+            }
+            case DECIMAL -> (BigDecimal) value;
+            default -> value;
+        };
+    }
+
+    static ColumnType columnType(Type type) {
+        return switch (type.typeId()) {
+            case BOOLEAN -> new ColumnType.Primitive("BOOLEAN");
+            case INTEGER -> new ColumnType.Primitive("INTEGER");
+            case LONG -> new ColumnType.Primitive("BIGINT");
+            case FLOAT -> new ColumnType.Primitive("FLOAT");
+            case DOUBLE -> new ColumnType.Primitive("DOUBLE");
+            case DATE -> new ColumnType.Primitive("DATE");
+            case TIME -> new ColumnType.Primitive("TIME");
+            case TIMESTAMP -> new ColumnType.Primitive(((Types.TimestampType) type).shouldAdjustToUTC()
+                    ? "TIMESTAMPTZ" : "TIMESTAMP");
+            case STRING -> new ColumnType.Primitive("VARCHAR");
+            case UUID -> new ColumnType.Primitive("UUID");
+            case FIXED, BINARY -> new ColumnType.Primitive("BLOB");
+            case DECIMAL -> new ColumnType.Primitive("DECIMAL(" + ((Types.DecimalType) type).precision() + ","
+                    + ((Types.DecimalType) type).scale() + ")");
+            case LIST -> new ColumnType.ListOf(columnType(((Types.ListType) type).elementType()));
+            case MAP -> new ColumnType.MapOf(columnType(((Types.MapType) type).keyType()),
+                    columnType(((Types.MapType) type).valueType()));
+            case STRUCT -> new ColumnType.StructOf(((Types.StructType) type).fields().stream()
+                    .map(f -> new SourceColumn(f.name(), f.name(), columnType(f.type()), false)).toList());
+            default -> throw new TableSourceException("Iceberg type " + type + " is not supported yet");
+        };
+    }
+}

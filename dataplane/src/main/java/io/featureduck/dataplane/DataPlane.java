@@ -11,6 +11,7 @@ import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.serving.ConfigReloader;
 import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.serving.ViewRefresher;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -43,10 +44,12 @@ public final class DataPlane implements AutoCloseable {
     private final AtomicReference<ServingConfig> config;
     private final DataPlaneMetrics metrics;
     private volatile ConfigReloader reloader;
+    private final ViewRefresher refresher;
 
     private DataPlane(Vertx vertx, ExecutorService loadExecutor, ViewRegistry registry, DataPlaneServer server,
                       CompletableFuture<Void> initialLoad, AtomicReference<ServingConfig> config,
-                      DataPlaneMetrics metrics) {
+                      DataPlaneMetrics metrics, ViewRefresher refresher) {
+        this.refresher = refresher;
         this.vertx = vertx;
         this.loadExecutor = loadExecutor;
         this.registry = registry;
@@ -96,7 +99,10 @@ public final class DataPlane implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
-        return new DataPlane(vertx, loadExecutor, registry, server, registry.loadAll(), current, metrics);
+        CompletableFuture<Void> initialLoad = registry.loadAll();
+        // Tables are polled for new versions at each view's refresh interval from here on.
+        ViewRefresher refresher = ViewRefresher.start(registry, clock, Duration.ofSeconds(1));
+        return new DataPlane(vertx, loadExecutor, registry, server, initialLoad, current, metrics, refresher);
     }
 
     /**
@@ -142,6 +148,7 @@ public final class DataPlane implements AutoCloseable {
         if (reloader != null) {
             reloader.close();
         }
+        refresher.close();
         try {
             server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception ignored) {

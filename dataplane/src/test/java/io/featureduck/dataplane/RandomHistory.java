@@ -47,12 +47,19 @@ public final class RandomHistory {
 
     /** Commits of random rows; few keys and hours make ties frequent. */
     public static Arbitrary<List<List<Row>>> commits(long maxKey, Arbitrary<Integer> hours, int maxRowsPerCommit) {
+        return commits(maxKey, hours, maxRowsPerCommit, 1, 3);
+    }
+
+    /** As above, with between {@code minCommits} and {@code maxCommits} commits of at least one row each. */
+    public static Arbitrary<List<List<Row>>> commits(long maxKey, Arbitrary<Integer> hours, int maxRowsPerCommit,
+                                                    int minCommits, int maxCommits) {
         Arbitrary<Row> row = Combinators.combine(
                 Arbitraries.longs().between(0, maxKey),
                 hours,
                 Arbitraries.integers().between(0, 3).injectNull(0.2),
                 Arbitraries.doubles().between(-1000, 1000).injectNull(0.1)).as(Row::new);
-        return row.list().ofMaxSize(maxRowsPerCommit).list().ofMinSize(1).ofMaxSize(3);
+        return row.list().ofMinSize(minCommits > 1 ? 1 : 0).ofMaxSize(maxRowsPerCommit).list()
+                .ofMinSize(minCommits).ofMaxSize(maxCommits);
     }
 
     /** Two rows equal in key, event time and created time have no defined winner, so histories never hold them. */
@@ -63,6 +70,11 @@ public final class RandomHistory {
             unique.add(commit.stream().filter(r -> seen.add(r.key() + "/" + r.hour() + "/" + r.createdMinute())).toList());
         }
         return unique;
+    }
+
+    /** Appends each commit as one more version of the Delta table at {@code table} (created by the first). */
+    public static void appendToDeltaTable(Path table, List<Row> commit) {
+        writeDeltaTable(table, List.of(commit));
     }
 
     /** Writes each commit as one Delta table version. */

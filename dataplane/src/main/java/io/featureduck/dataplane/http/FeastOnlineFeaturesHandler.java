@@ -164,6 +164,13 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
                 out.writeNumberField(index.view().name(), index.tableVersion());
             }
             out.writeEndObject();
+            // How old each view's data is: seconds since its served table version was committed.
+            out.writeObjectFieldStart("data_age_seconds");
+            long nowMillis = System.currentTimeMillis();
+            for (OnlineIndex index : indexes.values()) {
+                out.writeNumberField(index.view().name(), index.dataAgeSeconds(nowMillis));
+            }
+            out.writeEndObject();
             out.writeEndObject();
             out.writeArrayFieldStart("results");
             for (JsonNode column : entityColumns.values()) {

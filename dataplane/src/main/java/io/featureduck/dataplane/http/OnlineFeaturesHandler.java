@@ -103,6 +103,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
             out.writeStartObject();
             out.writeStringField("feature_view", index.view().name());
             out.writeNumberField("table_version", index.tableVersion());
+            out.writeNumberField("data_age_seconds", index.dataAgeSeconds(now / 1000));
             out.writeArrayFieldStart("features");
             for (int feature : features) {
                 out.writeString(index.view().features().get(feature).name());

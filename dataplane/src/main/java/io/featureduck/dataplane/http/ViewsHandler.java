@@ -8,6 +8,7 @@ import io.featureduck.crds.FeatureSpec;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
+import io.featureduck.dataplane.serving.ViewRefresher;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -101,6 +102,7 @@ final class ViewsHandler {
         if (served.index().isPresent()) {
             OnlineIndex index = served.index().get();
             out.writeNumberField("table_version", index.tableVersion());
+            out.writeNumberField("data_age_seconds", index.dataAgeSeconds(System.currentTimeMillis()));
             out.writeStringField("table_committed_at", index.tableCommitTime().toString());
             out.writeNumberField("rows", index.sourceRows());
             out.writeNumberField("entities_loaded", index.size());
@@ -115,6 +117,9 @@ final class ViewsHandler {
         if (served.lastLoadTime().isPresent()) {
             out.writeNumberField("load_millis", served.lastLoadTime().get().toMillis());
         }
+        out.writeNumberField("refresh_interval_seconds", served.definition().refreshInterval()
+                .orElse(ViewRefresher.DEFAULT_INTERVAL).toSeconds());
+        out.writeStringField("last_checked_at", served.lastCheckedAt().map(Object::toString).orElse(null));
         out.writeStringField("last_error", served.lastError().orElse(null));
         out.writeEndObject();
     }

@@ -63,6 +63,8 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener {
                     OnlineIndex::tableVersion);
             gauge(views, name, "featureduck_view_index_value_bytes", "Raw bytes of the values held in the online index",
                     OnlineIndex::rawValueBytes);
+            gauge(views, name, "featureduck_view_data_age_seconds", "Seconds since the served table version was committed",
+                    index -> (System.currentTimeMillis() - index.tableCommitTime().toEpochMilli()) / 1000.0);
             Gauge.builder("featureduck_view_ready", views, r -> r.view(name).flatMap(ServedView::index).isPresent() ? 1 : 0)
                     .description("1 when the view has an index to serve").tag("view", name).register(registry);
         }
@@ -106,9 +108,10 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener {
     }
 
     @Override
-    public void loaded(OnlineIndex index, Duration took) {
-        Timer.builder("featureduck_view_load").description("Time to build a view's online index")
-                .tag("view", index.view().name()).tag("outcome", "success").register(registry).record(took);
+    public void loaded(OnlineIndex index, Duration took, boolean incremental) {
+        Timer.builder("featureduck_view_load").description("Time to build or refresh a view's online index")
+                .tag("view", index.view().name()).tag("outcome", "success")
+                .tag("kind", incremental ? "incremental" : "full").register(registry).record(took);
     }
 
     @Override

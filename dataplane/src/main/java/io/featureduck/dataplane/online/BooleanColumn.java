@@ -28,4 +28,9 @@ final class BooleanColumn extends PrimitiveColumn {
     void writeValue(int row, JsonGenerator json) throws IOException {
         json.writeBoolean(values[row]);
     }
+
+    @Override
+    Object array() {
+        return values;
+    }
 }

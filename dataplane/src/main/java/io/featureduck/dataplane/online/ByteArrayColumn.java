@@ -28,6 +28,12 @@ abstract class ByteArrayColumn implements FeatureColumn {
     }
 
     @Override
+    public final void copyFrom(FeatureColumn source, int rows) {
+        // Values are never modified once stored, so the arrays themselves can be shared between indexes.
+        System.arraycopy(((ByteArrayColumn) source).values, 0, values, 0, rows);
+    }
+
+    @Override
     public final long valueBytes() {
         long total = 0;
         for (byte[] value : values) {

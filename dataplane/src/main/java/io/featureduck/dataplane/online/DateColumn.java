@@ -29,4 +29,9 @@ final class DateColumn extends PrimitiveColumn {
     void writeValue(int row, JsonGenerator json) throws IOException {
         json.writeString(LocalDate.ofEpochDay(values[row]).toString());
     }
+
+    @Override
+    Object array() {
+        return values;
+    }
 }

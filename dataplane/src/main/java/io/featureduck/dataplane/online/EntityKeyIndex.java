@@ -23,6 +23,9 @@ public interface EntityKeyIndex {
     /** Every key, in canonical form. */
     List<Object> keys();
 
+    /** An independent copy with room for {@code expectedKeys}, for an index's incrementally refreshed successor. */
+    EntityKeyIndex copy(int expectedKeys);
+
     static EntityKeyIndex create(boolean singleIntegerKey, int expectedKeys) {
         return singleIntegerKey ? new LongKeys(expectedKeys) : new ObjectKeys(expectedKeys);
     }
@@ -33,6 +36,13 @@ public interface EntityKeyIndex {
         LongKeys(int expected) {
             rows = new Long2IntOpenHashMap(Math.max(expected, 16));
             rows.defaultReturnValue(ABSENT);
+        }
+
+        @Override
+        public EntityKeyIndex copy(int expectedKeys) {
+            LongKeys copy = new LongKeys(expectedKeys);
+            copy.rows.putAll(rows);
+            return copy;
         }
 
         @Override
@@ -64,6 +74,13 @@ public interface EntityKeyIndex {
         ObjectKeys(int expected) {
             rows = new Object2IntOpenHashMap<>(Math.max(expected, 16));
             rows.defaultReturnValue(ABSENT);
+        }
+
+        @Override
+        public EntityKeyIndex copy(int expectedKeys) {
+            ObjectKeys copy = new ObjectKeys(expectedKeys);
+            copy.rows.putAll(rows);
+            return copy;
         }
 
         @Override

@@ -19,6 +19,12 @@ public interface FeatureColumn {
 
     boolean isNull(int row);
 
+    /**
+     * Copies rows {@code 0..rows-1} of {@code source}, a column of the same type, into this one; called only while
+     * building, to carry an index's rows into its incrementally refreshed successor.
+     */
+    void copyFrom(FeatureColumn source, int rows);
+
     /** The value as a plain Java object ({@code null} when absent), for comparisons and non-HTTP callers. */
     Object value(int row);
 

@@ -28,4 +28,9 @@ final class LongColumn extends PrimitiveColumn {
     void writeValue(int row, JsonGenerator json) throws IOException {
         json.writeNumber(values[row]);
     }
+
+    @Override
+    Object array() {
+        return values;
+    }
 }

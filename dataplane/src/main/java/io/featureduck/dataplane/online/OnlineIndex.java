@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.online;
 
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.source.TableSnapshot;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -18,19 +19,24 @@ public final class OnlineIndex {
     private final Instant loadedAt;
     private final EntityKeyIndex keys;
     private final long[] eventMicros;
+    /** Created times, kept only when the view breaks ties by them, for merging appended rows; else null. */
+    private final long[] createdMicros;
     private final FeatureColumn[] columns;
     private final Map<String, Integer> featurePositions;
     private final long ttlMicros;
     private final long sourceRows;
+    private final TableSnapshot snapshot;
 
-    OnlineIndex(ViewDefinition view, long tableVersion, Instant tableCommitTime, Instant loadedAt, EntityKeyIndex keys,
-                long[] eventMicros, FeatureColumn[] columns, long sourceRows) {
+    OnlineIndex(ViewDefinition view, TableSnapshot snapshot, Instant loadedAt, EntityKeyIndex keys,
+                long[] eventMicros, long[] createdMicros, FeatureColumn[] columns, long sourceRows) {
         this.view = view;
-        this.tableVersion = tableVersion;
-        this.tableCommitTime = tableCommitTime;
+        this.snapshot = snapshot;
+        this.tableVersion = snapshot.version();
+        this.tableCommitTime = snapshot.commitTime();
         this.loadedAt = loadedAt;
         this.keys = keys;
         this.eventMicros = eventMicros;
+        this.createdMicros = createdMicros;
         this.columns = columns;
         this.sourceRows = sourceRows;
         this.featurePositions = new HashMap<>();
@@ -54,6 +60,11 @@ public final class OnlineIndex {
 
     public Instant loadedAt() {
         return loadedAt;
+    }
+
+    /** Seconds between the commit of the served table version and {@code nowMillis}: how stale the data may be. */
+    public long dataAgeSeconds(long nowMillis) {
+        return Math.max(0, (nowMillis - tableCommitTime.toEpochMilli()) / 1000);
     }
 
     /** Rows in the table version the index was built from. */
@@ -88,6 +99,23 @@ public final class OnlineIndex {
 
     public long eventMicros(int row) {
         return eventMicros[row];
+    }
+
+    /** The table version the index was built from, with its files: what a refresh compares the table against. */
+    public TableSnapshot snapshot() {
+        return snapshot;
+    }
+
+    long[] eventMicros() {
+        return eventMicros;
+    }
+
+    long[] createdMicros() {
+        return createdMicros;
+    }
+
+    EntityKeyIndex keyIndex() {
+        return keys;
     }
 
     /**

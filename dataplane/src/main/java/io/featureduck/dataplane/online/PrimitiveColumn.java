@@ -22,12 +22,14 @@ abstract class PrimitiveColumn implements FeatureColumn {
 
     abstract void writeValue(int row, JsonGenerator json) throws IOException;
 
+    /** The primitive array holding the values, for bulk copies between columns of the same kind. */
+    abstract Object array();
+
     @Override
     public final void read(ResultSet rs, int column, int row) throws SQLException {
         store(rs, column, row);
-        if (rs.wasNull()) {
-            nulls.set(row);
-        }
+        // Set or cleared: an incremental refresh overwrites rows that already hold a value.
+        nulls.set(row, rs.wasNull());
     }
 
     @Override
@@ -47,6 +49,13 @@ abstract class PrimitiveColumn implements FeatureColumn {
         } else {
             writeValue(row, json);
         }
+    }
+
+    @Override
+    public final void copyFrom(FeatureColumn source, int rows) {
+        PrimitiveColumn from = (PrimitiveColumn) source;
+        System.arraycopy(from.array(), 0, array(), 0, rows);
+        nulls.or(from.nulls.get(0, rows));
     }
 
     @Override

@@ -28,4 +28,9 @@ final class TimestampColumn extends PrimitiveColumn {
     void writeValue(int row, JsonGenerator json) throws IOException {
         json.writeString(EventTime.json(values[row]));
     }
+
+    @Override
+    Object array() {
+        return values;
+    }
 }

@@ -10,32 +10,39 @@ import java.util.Optional;
  * A view as this data plane currently serves it: an immutable snapshot swapped whole on every state change, so a
  * reader always sees an index together with the state and error that belong to it.
  *
- * @param index        the index being served; empty until the first load succeeds
- * @param lastError    why the most recent load failed, if it did
- * @param lastLoadTime how long the most recent successful load took
+ * @param index         the index being served; empty until the first load succeeds
+ * @param lastError     why the most recent load or refresh failed, if it did
+ * @param lastLoadTime  how long the most recent successful load or refresh took
+ * @param lastCheckedAt when the table was last checked for a newer version
  */
 public record ServedView(ViewDefinition definition, ViewState state, Optional<OnlineIndex> index,
-                         Optional<String> lastError, Optional<Instant> lastErrorAt, Optional<Duration> lastLoadTime) {
+                         Optional<String> lastError, Optional<Instant> lastErrorAt, Optional<Duration> lastLoadTime,
+                         Optional<Instant> lastCheckedAt) {
 
     public static ServedView pending(ViewDefinition definition) {
         return new ServedView(definition, definition.online() ? ViewState.PENDING : ViewState.OFFLINE, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public ServedView loading() {
         return new ServedView(definition, index.isPresent() ? state : ViewState.LOADING, index, lastError, lastErrorAt,
-                lastLoadTime);
+                lastLoadTime, lastCheckedAt);
     }
 
     public ServedView loaded(OnlineIndex newIndex, Duration took) {
         return new ServedView(definition, ViewState.READY, Optional.of(newIndex), Optional.empty(), Optional.empty(),
-                Optional.of(took));
+                Optional.of(took), Optional.of(newIndex.loadedAt()));
     }
 
     /** A failed load keeps the last good index serving. */
     public ServedView failed(String error, Instant at) {
         return new ServedView(definition, index.isPresent() ? ViewState.READY : ViewState.FAILED, index,
-                Optional.of(error), Optional.of(at), lastLoadTime);
+                Optional.of(error), Optional.of(at), lastLoadTime, lastCheckedAt);
+    }
+
+    /** The table was checked at {@code at}; a check that finds the served version changes nothing else. */
+    public ServedView checked(Instant at) {
+        return new ServedView(definition, state, index, lastError, lastErrorAt, lastLoadTime, Optional.of(at));
     }
 
     /**
@@ -47,7 +54,7 @@ public record ServedView(ViewDefinition definition, ViewState state, Optional<On
             return pending(newDefinition);
         }
         return new ServedView(newDefinition, index.isPresent() ? ViewState.READY : ViewState.PENDING, index,
-                Optional.empty(), Optional.empty(), lastLoadTime);
+                Optional.empty(), Optional.empty(), lastLoadTime, lastCheckedAt);
     }
 
     public String name() {

@@ -3,6 +3,8 @@ package io.featureduck.dataplane.serving;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
+import io.featureduck.dataplane.source.SnapshotChanges;
+import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSourceException;
 import io.featureduck.dataplane.online.ViewLoadException;
 import java.time.Clock;
@@ -31,6 +33,8 @@ public final class ViewRegistry {
     private final Map<String, ServedView> views = new ConcurrentHashMap<>();
     private final List<String> order = new CopyOnWriteArrayList<>();
     private final Set<String> startupViews;
+    /** Views with a load or refresh running: one at a time per view. */
+    private final Set<List<Object>> busy = ConcurrentHashMap.newKeySet();
     private final TableSourceFactory sources;
     private final OnlineIndexLoader loader;
     private final ExecutorService loadExecutor;
@@ -39,7 +43,7 @@ public final class ViewRegistry {
 
     /** Told of every load, for metrics. */
     public interface LoadListener {
-        void loaded(OnlineIndex index, Duration took);
+        void loaded(OnlineIndex index, Duration took, boolean incremental);
 
         void failed(ViewDefinition view, String error);
     }
@@ -137,32 +141,100 @@ public final class ViewRegistry {
         return CompletableFuture.runAsync(() -> loadNow(name), loadExecutor);
     }
 
+    /**
+     * Checks the view's table for a newer version and serves it: a version that only appended files is merged into
+     * the current index by reading just those files; anything else (deletes, overwrites, schema changes, snapshot
+     * views) is rebuilt. Either way the new index replaces the old one whole, and a failure keeps the old one serving.
+     * A view without an index yet gets a full load.
+     */
+    public CompletableFuture<Void> refresh(String name) {
+        return CompletableFuture.runAsync(() -> refreshNow(name), loadExecutor);
+    }
+
     private void loadNow(String name) {
         ServedView current = views.computeIfPresent(name, (n, v) -> v.loading());
         if (current == null) {
             return;
         }
         ViewDefinition definition = current.definition();
-        long start = System.nanoTime();
+        List<Object> work = List.of(name, definition);
+        if (!busy.add(work)) {
+            return; // this definition is being loaded already, from the newest version when that load started
+        }
         try {
-            OnlineIndex index = loader.load(definition, sources.forView(definition));
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            // A load for a definition that has since changed or been removed must not replace the newer state.
-            ServedView installed = views.computeIfPresent(name,
-                    (n, v) -> v.definition().equals(definition) ? v.loaded(index, took) : v);
-            if (installed == null || installed.index().orElse(null) != index) {
-                LOG.info("FeatureView '{}' changed while loading; the load for the old definition is dropped", name);
-                return;
-            }
-            LOG.info("FeatureView '{}' loaded: table version {}, {} entities in {} ms", name, index.tableVersion(),
-                    index.size(), took.toMillis());
-            listeners.forEach(l -> l.loaded(index, took));
+            long start = System.nanoTime();
+            install(name, definition, loader.load(definition, latestSnapshot(definition)), start, false);
         } catch (ViewLoadException | TableSourceException e) {
             fail(name, definition, e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
             fail(name, definition, "FeatureView '" + name + "': unexpected failure while loading: " + e);
             LOG.error("unexpected failure loading FeatureView '{}'", name, e);
+        } finally {
+            busy.remove(work);
         }
+    }
+
+    private void refreshNow(String name) {
+        ServedView current = views.get(name);
+        if (current == null || !current.definition().online()) {
+            return;
+        }
+        Optional<OnlineIndex> served = current.index().filter(i -> i.view().equals(current.definition()));
+        if (served.isEmpty()) {
+            loadNow(name);
+            return;
+        }
+        ViewDefinition definition = current.definition();
+        List<Object> work = List.of(name, definition);
+        if (!busy.add(work)) {
+            return;
+        }
+        try {
+            OnlineIndex index = served.get();
+            TableSnapshot latest = latestSnapshot(definition);
+            views.computeIfPresent(name, (n, v) -> v.checked(clock.instant()));
+            if (latest.version() == index.tableVersion()) {
+                return;
+            }
+            SnapshotChanges changes = SnapshotChanges.between(index.snapshot(), latest);
+            boolean incremental = !definition.isSnapshot() && changes.isAppendOnly();
+            long start = System.nanoTime();
+            OnlineIndex next = incremental ? loader.extend(index, latest, changes.added())
+                    : loader.load(definition, latest);
+            install(name, definition, next, start, incremental);
+        } catch (ViewLoadException | TableSourceException e) {
+            fail(name, definition, e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            fail(name, definition, "FeatureView '" + name + "': unexpected failure while refreshing: " + e);
+            LOG.error("unexpected failure refreshing FeatureView '{}'", name, e);
+        } finally {
+            busy.remove(work);
+        }
+    }
+
+    private TableSnapshot latestSnapshot(ViewDefinition definition) {
+        try {
+            return sources.forView(definition).latestSnapshot();
+        } catch (TableSourceException e) {
+            throw new ViewLoadException("FeatureView '" + definition.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private void install(String name, ViewDefinition definition, OnlineIndex index, long startNanos,
+                         boolean incremental) {
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        // Neither a load for a definition that has since changed or been removed, nor an older table version than
+        // the one served, may replace what is served now.
+        ServedView installed = views.computeIfPresent(name, (n, v) -> v.definition().equals(definition)
+                && v.index().map(i -> i.tableVersion() <= index.tableVersion()).orElse(true)
+                ? v.loaded(index, took) : v);
+        if (installed == null || installed.index().orElse(null) != index) {
+            LOG.info("FeatureView '{}' changed while loading; this load is dropped", name);
+            return;
+        }
+        LOG.info("FeatureView '{}' {}: table version {}, {} entities in {} ms", name,
+                incremental ? "refreshed incrementally" : "loaded", index.tableVersion(), index.size(), took.toMillis());
+        listeners.forEach(l -> l.loaded(index, took, incremental));
     }
 
     private void fail(String name, ViewDefinition definition, String error) {

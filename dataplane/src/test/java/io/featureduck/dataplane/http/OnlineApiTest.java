@@ -180,7 +180,7 @@ class OnlineApiTest {
         assertThat(metrics).contains("featureduck_http_server_requests_seconds_bucket{route=\"/v1/features/online\",status=\"200\"");
         assertThat(metrics).contains("featureduck_online_lookups_total{status=\"PRESENT\",view=\"driver-stats\"}");
         assertThat(metrics).contains("featureduck_view_entities{view=\"driver-stats\"} " + DRIVERS + ".0");
-        assertThat(metrics).contains("featureduck_view_load_seconds_count{outcome=\"success\",view=\"driver-stats\"} 1");
+        assertThat(metrics).contains("featureduck_view_load_seconds_count{kind=\"full\",outcome=\"success\",view=\"driver-stats\"} 1");
     }
 
     // ---- bad input: always a JSON error naming the problem, never a 500 ----

@@ -1,0 +1,57 @@
+package io.featureduck.dataplane.serving;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Polls every online view's table at the view's {@code spec.refreshInterval} (one minute when unset) and asks the
+ * registry to refresh it. A view whose first load failed is retried at the same pace. One tick a second looks at
+ * every view, so views added or changed by a configuration reload are followed without rescheduling anything.
+ */
+public final class ViewRefresher implements AutoCloseable {
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+
+    private final ViewRegistry registry;
+    private final Clock clock;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "view-refresher");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private ViewRefresher(ViewRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    public static ViewRefresher start(ViewRegistry registry, Clock clock, Duration tick) {
+        ViewRefresher refresher = new ViewRefresher(registry, clock);
+        refresher.ticker.scheduleWithFixedDelay(refresher::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+        return refresher;
+    }
+
+    void tick() {
+        Instant now = clock.instant();
+        for (ServedView view : registry.views()) {
+            if (!view.definition().online() || view.state() == ViewState.LOADING || view.state() == ViewState.PENDING) {
+                continue;
+            }
+            Duration interval = view.definition().refreshInterval().orElse(DEFAULT_INTERVAL);
+            Instant last = view.index().isPresent()
+                    ? view.lastCheckedAt().orElse(Instant.EPOCH)
+                    : view.lastErrorAt().orElse(Instant.EPOCH);
+            if (!now.isBefore(last.plus(interval))) {
+                registry.refresh(view.name());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+    }
+}

@@ -101,7 +101,7 @@ public final class DataPlane implements AutoCloseable {
         }
         CompletableFuture<Void> initialLoad = registry.loadAll();
         // Tables are polled for new versions at each view's refresh interval from here on.
-        ViewRefresher refresher = ViewRefresher.start(registry, clock, Duration.ofSeconds(1));
+        ViewRefresher refresher = ViewRefresher.start(registry, clock, Duration.ofMillis(100));
         return new DataPlane(vertx, loadExecutor, registry, server, initialLoad, current, metrics, refresher);
     }
 

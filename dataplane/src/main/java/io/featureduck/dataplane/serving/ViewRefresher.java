@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Polls every online view's table at the view's {@code spec.refreshInterval} (one minute when unset) and asks the
- * registry to refresh it. A view whose first load failed is retried at the same pace. One tick a second looks at
+ * registry to refresh it. A view whose first load failed is retried at the same pace. Each tick looks at
  * every view, so views added or changed by a configuration reload are followed without rescheduling anything.
  */
 public final class ViewRefresher implements AutoCloseable {

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.featureduck.dataplane.IcebergTestTables;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.online.EntityKeyIndex;
@@ -9,14 +10,12 @@ import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.serving.TableSourceFactory;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -24,14 +23,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
-import org.apache.iceberg.deletes.EqualityDeleteWriter;
-import org.apache.iceberg.deletes.PositionDelete;
-import org.apache.iceberg.deletes.PositionDeleteWriter;
-import org.apache.iceberg.hadoop.HadoopTables;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,34 +46,20 @@ class IcebergWrittenTableTest {
     @Test
     void positionAndEqualityDeletesWrittenByIcebergAreHonoured() throws Exception {
         Path tablePath = directory.resolve("lakehouse/scores");
-        Table table = new HadoopTables(TableSourceFactory.hadoopConfiguration())
-                .create(SCHEMA, SPEC, Map.of("format-version", "2"), tablePath.toString());
-        org.apache.iceberg.DataFile east = writeData(table, "east", 1, 100);
-        org.apache.iceberg.DataFile west = writeData(table, "west", 101, 200);
+        Table table = IcebergTestTables.create(tablePath, SCHEMA, SPEC);
+        org.apache.iceberg.DataFile east = IcebergTestTables.writeData(table, partition("east"), rows("east", 1, 100));
+        org.apache.iceberg.DataFile west = IcebergTestTables.writeData(table, partition("west"), rows("west", 101, 200));
         table.newAppend().appendFile(east).appendFile(west).commit();
 
         // Rows at positions 0..9 of the east file (ids 1..10), and every row whose id is 150.
-        PositionDeleteWriter<Record> positions = Parquet.writeDeletes(table.io().newOutputFile(
-                        table.locationProvider().newDataLocation("pos-deletes.parquet")))
-                .withSpec(SPEC).withPartition(partition("east")).overwrite()
-                .buildPositionWriter();
-        try (positions) {
-            for (long pos = 0; pos < 10; pos++) {
-                positions.write(PositionDelete.<Record>create().set(east.location(), pos));
-            }
-        }
+        org.apache.iceberg.DeleteFile positions = IcebergTestTables.writePositionDeletes(table, partition("east"), east,
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         Schema idOnly = SCHEMA.select("id");
-        EqualityDeleteWriter<Record> equality = Parquet.writeDeletes(table.io().newOutputFile(
-                        table.locationProvider().newDataLocation("eq-deletes.parquet")))
-                .forTable(table).withSpec(SPEC).withPartition(partition("west")).rowSchema(idOnly)
-                .createWriterFunc(GenericParquetWriter::create).equalityFieldIds(1).overwrite()
-                .buildEqualityWriter();
-        try (equality) {
-            GenericRecord deleted = GenericRecord.create(idOnly);
-            deleted.setField("id", 150L);
-            equality.write(deleted);
-        }
-        table.newRowDelta().addDeletes(positions.toDeleteFile()).addDeletes(equality.toDeleteFile()).commit();
+        GenericRecord deleted = GenericRecord.create(idOnly);
+        deleted.setField("id", 150L);
+        org.apache.iceberg.DeleteFile equality = IcebergTestTables.writeEqualityDeletes(table, partition("west"), idOnly,
+                List.of(deleted));
+        table.newRowDelta().addDeletes(positions).addDeletes(equality).commit();
 
         Set<Long> expected = new HashSet<>();
         try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
@@ -128,12 +106,7 @@ class IcebergWrittenTableTest {
         return key;
     }
 
-    private static org.apache.iceberg.DataFile writeData(Table table, String region, long from, long to)
-            throws IOException {
-        DataWriter<Record> writer = Parquet.writeData(table.io().newOutputFile(
-                        table.locationProvider().newDataLocation(SPEC, partition(region), region + ".parquet")))
-                .schema(SCHEMA).withSpec(SPEC).withPartition(partition(region))
-                .createWriterFunc(GenericParquetWriter::create).overwrite().build();
+    private static List<Record> rows(String region, long from, long to) {
         List<Record> rows = new ArrayList<>();
         for (long id = from; id <= to; id++) {
             GenericRecord record = GenericRecord.create(SCHEMA);
@@ -142,9 +115,6 @@ class IcebergWrittenTableTest {
             record.setField("score", id * 1.5);
             rows.add(record);
         }
-        try (writer) {
-            rows.forEach(writer::write);
-        }
-        return writer.toDataFile();
+        return rows;
     }
 }

@@ -30,7 +30,10 @@ public final class TableSourceFactory {
         return switch (view.format()) {
             case DELTA -> new DeltaTableSource(deltaEngine, view.location().path());
             case ICEBERG -> new IcebergTableSource(view.location(), hadoop);
-            case PARQUET, DUCKDB, HUDI -> throw new TableSourceException("FeatureView '" + view.name()
+            case HUDI -> throw new TableSourceException("FeatureView '" + view.name() + "': Hudi tables cannot be "
+                    + "served: FeatureDuck has no Hudi reader (no maintained Java library for the timeline without "
+                    + "Spark could be used); see docs/TABLE_FORMATS.md");
+            case PARQUET, DUCKDB -> throw new TableSourceException("FeatureView '" + view.name()
                     + "': format '" + view.format().wireName() + "' is not served yet; this data plane reads delta "
                     + "and iceberg");
         };

@@ -25,6 +25,32 @@ public record TableLocation(Path path, List<PathRewrite> rewrites) {
         return new TableLocation(path, pathRewrites);
     }
 
+    /**
+     * The directories DuckDB may read for this table: the location without any glob part (for a single file, its
+     * directory; for an Iceberg metadata file, the table directory above {@code metadata/}), and every local
+     * rewrite target, where relocated files now live.
+     */
+    public List<Path> readableRoots() {
+        List<Path> roots = new java.util.ArrayList<>();
+        Path base = path;
+        while (base.getParent() != null && base.toString().matches(".*[*?\\[{].*")) {
+            base = base.getParent();
+        }
+        if (base.getFileName() != null && base.getFileName().toString().endsWith(".metadata.json")
+                && base.getParent() != null && base.getParent().getParent() != null) {
+            base = base.getParent().getParent();
+        } else if (java.nio.file.Files.isRegularFile(base)) {
+            base = base.getParent();
+        }
+        roots.add(base);
+        for (PathRewrite rewrite : rewrites) {
+            if (rewrite.to().startsWith("/")) {
+                roots.add(Path.of(rewrite.to()));
+            }
+        }
+        return roots;
+    }
+
     /** {@code metadataPath} with the first matching rewrite applied, or as it is when none matches. */
     public String rewrite(String metadataPath) {
         for (PathRewrite rewrite : rewrites) {

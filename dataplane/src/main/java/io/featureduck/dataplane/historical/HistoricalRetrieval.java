@@ -126,7 +126,7 @@ public final class HistoricalRetrieval {
         List<Path> readable = new ArrayList<>();
         readable.add(entityRows.file().getParent());
         readable.addAll(writable);
-        features.keySet().forEach(v -> readable.add(v.location().path()));
+        features.keySet().forEach(v -> readable.addAll(v.location().readableRoots()));
         long start = System.nanoTime();
         try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
             loadEntityRows(session, entityRows, features.keySet());

@@ -46,7 +46,7 @@ public final class OnlineIndexLoader {
     }
 
     public OnlineIndex load(ViewDefinition view, TableSnapshot snapshot) {
-        try (DuckDbSession session = DuckDbSession.open(settings, List.of(view.location().path()))) {
+        try (DuckDbSession session = DuckDbSession.open(settings, view.location().readableRoots())) {
             new SnapshotRelation(snapshot).register(session, SOURCE);
             ViewProjection projection = ViewProjection.check(view, snapshot, session, SOURCE);
             if (view.isSnapshot()) {
@@ -132,7 +132,7 @@ public final class OnlineIndexLoader {
         }
         TableSnapshot appended = new TableSnapshot(latest.location(), latest.version(), latest.commitTime(),
                 latest.columns(), added);
-        try (DuckDbSession session = DuckDbSession.open(settings, List.of(view.location().path()))) {
+        try (DuckDbSession session = DuckDbSession.open(settings, view.location().readableRoots())) {
             new SnapshotRelation(appended).register(session, SOURCE);
             ViewProjection projection = ViewProjection.check(view, appended, session, SOURCE);
             session.execute("CREATE TEMP TABLE " + LATEST + " AS " + latestRowsSql(projection, appended));

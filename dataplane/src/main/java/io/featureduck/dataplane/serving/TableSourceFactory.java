@@ -5,6 +5,7 @@ import io.delta.kernel.engine.Engine;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.source.DeltaTableSource;
 import io.featureduck.dataplane.source.IcebergTableSource;
+import io.featureduck.dataplane.source.ParquetTableSource;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
 import org.apache.hadoop.conf.Configuration;
@@ -33,7 +34,8 @@ public final class TableSourceFactory {
             case HUDI -> throw new TableSourceException("FeatureView '" + view.name() + "': Hudi tables cannot be "
                     + "served: FeatureDuck has no Hudi reader (no maintained Java library for the timeline without "
                     + "Spark could be used); see docs/TABLE_FORMATS.md");
-            case PARQUET, DUCKDB -> throw new TableSourceException("FeatureView '" + view.name()
+            case PARQUET -> new ParquetTableSource(view.location(), hadoop);
+            case DUCKDB -> throw new TableSourceException("FeatureView '" + view.name()
                     + "': format '" + view.format().wireName() + "' is not served yet; this data plane reads delta "
                     + "and iceberg");
         };

@@ -1,0 +1,261 @@
+package io.featureduck.dataplane.source;
+
+import io.featureduck.dataplane.config.TableLocation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Plain Parquet files: a directory (every {@code .parquet} file below it) or a glob such as {@code events/*.parquet},
+ * with Hive-style {@code key=value} directories as partition columns. The schema comes from the files' footers
+ * (parquet-java), partition values from the paths.
+ *
+ * <p>Plain files keep no history: the only version is the current one, numbered by the latest modification time (in
+ * milliseconds) of the files and directories, which grows when files are added, replaced or removed. Historical
+ * retrieval of a snapshot view over plain Parquet therefore sees the current files at every time.
+ */
+public final class ParquetTableSource implements TableSource {
+    private static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
+    private final TableLocation location;
+    private final Configuration hadoop;
+
+    public ParquetTableSource(TableLocation location, Configuration hadoop) {
+        this.location = location;
+        this.hadoop = hadoop;
+    }
+
+    @Override
+    public String formatName() {
+        return "parquet";
+    }
+
+    @Override
+    public TableSnapshot latestSnapshot() {
+        try {
+            return describe();
+        } catch (IOException | UncheckedIOException e) {
+            throw new TableSourceException("Parquet files " + location + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TableSnapshot snapshotAt(long version) {
+        TableSnapshot latest = latestSnapshot();
+        if (latest.version() != version) {
+            throw new TableSourceException("Parquet files " + location + " keep no history: only the current version "
+                    + latest.version() + " can be read, not " + version);
+        }
+        return latest;
+    }
+
+    @Override
+    public OptionalLong versionAsOf(Instant time) {
+        return OptionalLong.of(latestSnapshot().version());
+    }
+
+    private TableSnapshot describe() throws IOException {
+        Path pattern = location.path();
+        Path base = pattern;
+        while (base != null && hasGlob(base.toString())) {
+            base = base.getParent();
+        }
+        if (base == null || !Files.isDirectory(base) && !Files.isRegularFile(base)) {
+            throw new TableSourceException("Parquet files " + location + " not found: " + base + " does not exist");
+        }
+        PathMatcher matcher = base.equals(pattern) ? null : FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        List<Path> files = new ArrayList<>();
+        long newest = Files.getLastModifiedTime(base).toMillis();
+        try (Stream<Path> walk = Files.walk(base)) {
+            for (Path path : walk.sorted().toList()) {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                if (hidden(base, path)) {
+                    continue;
+                }
+                newest = Math.max(newest, attributes.lastModifiedTime().toMillis());
+                if (attributes.isRegularFile() && (matcher != null ? matcher.matches(path)
+                        : path.getFileName().toString().endsWith(".parquet"))) {
+                    files.add(path);
+                }
+            }
+        }
+        Map<String, SourceColumn> columns = new LinkedHashMap<>();
+        List<Map<String, String>> partitions = new ArrayList<>();
+        for (Path file : files) {
+            MessageType schema;
+            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(file.toUri()), hadoop))) {
+                schema = reader.getFileMetaData().getSchema();
+            }
+            for (Type field : schema.getFields()) {
+                columns.putIfAbsent(field.getName(), new SourceColumn(field.getName(), field.getName(),
+                        columnType(field), false));
+            }
+            partitions.add(hivePartitions(Files.isDirectory(base) ? base.relativize(file.getParent()) : null));
+        }
+        Map<String, String> partitionTypes = partitionTypes(partitions);
+        partitionTypes.forEach((name, type) -> columns.put(name, new SourceColumn(name, name,
+                new ColumnType.Primitive(type), true)));
+        List<DataFile> dataFiles = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Map<String, Object> values = new HashMap<>();
+            Map<String, String> raw = partitions.get(i);
+            for (Map.Entry<String, String> type : partitionTypes.entrySet()) {
+                values.put(type.getKey(), typed(raw.get(type.getKey()), type.getValue()));
+            }
+            dataFiles.add(new DataFile(files.get(i).toString(), Files.size(files.get(i)), values, new long[0]));
+        }
+        return new TableSnapshot(location.toString(), newest, Instant.ofEpochMilli(newest),
+                new ArrayList<>(columns.values()), dataFiles);
+    }
+
+    private static boolean hasGlob(String path) {
+        return path.contains("*") || path.contains("?") || path.contains("[") || path.contains("{");
+    }
+
+    /** Files and directories whose name starts with {@code .} or {@code _} are writers' bookkeeping, not data. */
+    private static boolean hidden(Path base, Path path) {
+        if (path.equals(base)) {
+            return false;
+        }
+        for (Path part : base.relativize(path)) {
+            String name = part.toString();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, String> hivePartitions(Path relativeDirectory) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (relativeDirectory == null) {
+            return values;
+        }
+        for (Path part : relativeDirectory) {
+            String segment = part.toString();
+            int equals = segment.indexOf('=');
+            if (equals > 0) {
+                values.put(URLDecoder.decode(segment.substring(0, equals), StandardCharsets.UTF_8),
+                        URLDecoder.decode(segment.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+
+    /** Partition columns typed from their values: whole numbers, then dates, then strings. */
+    private static Map<String, String> partitionTypes(List<Map<String, String>> partitions) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (Map<String, String> values : partitions) {
+            for (Map.Entry<String, String> value : values.entrySet()) {
+                String type = valueType(value.getValue());
+                types.merge(value.getKey(), type, ParquetTableSource::wider);
+            }
+        }
+        return types;
+    }
+
+    private static String valueType(String value) {
+        if (value == null || value.equals(NULL_PARTITION)) {
+            return "NULL";
+        }
+        try {
+            Long.parseLong(value);
+            return "BIGINT";
+        } catch (NumberFormatException notANumber) {
+            try {
+                LocalDate.parse(value);
+                return "DATE";
+            } catch (DateTimeParseException notADate) {
+                return "VARCHAR";
+            }
+        }
+    }
+
+    private static String wider(String a, String b) {
+        if (a.equals(b) || b.equals("NULL")) {
+            return a;
+        }
+        return a.equals("NULL") ? b : "VARCHAR";
+    }
+
+    private static Object typed(String value, String type) {
+        if (value == null || value.equals(NULL_PARTITION)) {
+            return null;
+        }
+        return switch (type) {
+            case "BIGINT" -> Long.parseLong(value);
+            case "DATE" -> LocalDate.parse(value);
+            default -> value;
+        };
+    }
+
+    static ColumnType columnType(Type field) {
+        if (field.isPrimitive()) {
+            return primitive(field.asPrimitiveType());
+        }
+        GroupType group = field.asGroupType();
+        LogicalTypeAnnotation annotation = group.getLogicalTypeAnnotation();
+        if (annotation instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation) {
+            Type repeated = group.getType(0);
+            Type element = repeated.isPrimitive() || repeated.asGroupType().getFieldCount() != 1
+                    ? repeated : repeated.asGroupType().getType(0);
+            return new ColumnType.ListOf(columnType(element));
+        }
+        if (annotation instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation) {
+            GroupType entry = group.getType(0).asGroupType();
+            return new ColumnType.MapOf(columnType(entry.getType(0)), columnType(entry.getType(1)));
+        }
+        return new ColumnType.StructOf(group.getFields().stream()
+                .map(f -> new SourceColumn(f.getName(), f.getName(), columnType(f), false)).toList());
+    }
+
+    private static ColumnType primitive(PrimitiveType type) {
+        LogicalTypeAnnotation annotation = type.getLogicalTypeAnnotation();
+        if (annotation instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
+            return new ColumnType.Primitive("DECIMAL(" + decimal.getPrecision() + "," + decimal.getScale() + ")");
+        }
+        String duckDb = switch (type.getPrimitiveTypeName()) {
+            case BOOLEAN -> "BOOLEAN";
+            case INT32 -> annotation instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? "DATE"
+                    : annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.getBitWidth() == 8
+                    ? "TINYINT"
+                    : annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.getBitWidth() == 16
+                    ? "SMALLINT" : "INTEGER";
+            case INT64 -> annotation instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation t
+                    ? (t.isAdjustedToUTC() ? "TIMESTAMPTZ" : "TIMESTAMP") : "BIGINT";
+            case INT96 -> "TIMESTAMP";
+            case FLOAT -> "FLOAT";
+            case DOUBLE -> "DOUBLE";
+            case BINARY, FIXED_LEN_BYTE_ARRAY -> annotation instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                    || annotation instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+                    || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation ? "VARCHAR"
+                    : annotation instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation ? "UUID" : "BLOB";
+        };
+        return new ColumnType.Primitive(duckDb);
+    }
+}

@@ -19,6 +19,7 @@ import java.util.List;
  *                               by MERGE/UPDATE), whose event time is the commit time of the table version
  * @param createdTimestampColumn breaks ties between rows with the same event time: the later one wins
  * @param pathRewrite            prefix rewrites for every path the table metadata names
+ * @param table                  for a DuckDB database file, the table or view inside it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -42,13 +43,16 @@ public record SourceSpec(
         @Size(max = 16) @JsonInclude(JsonInclude.Include.NON_EMPTY)
         @JsonPropertyDescription("Prefix rewrites applied, first match wins, to every path the table metadata names "
                 + "(for tables copied from where they were written)")
-        List<PathRewrite> pathRewrite) {
+        List<PathRewrite> pathRewrite,
+        @Pattern("^([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*$") @Size(max = 127)
+        @JsonPropertyDescription("For a DuckDB database file: the table or view to read, as name or schema.name")
+        String table) {
     public SourceSpec {
         pathRewrite = pathRewrite == null ? List.of() : List.copyOf(pathRewrite);
     }
 
     public SourceSpec(TableFormat format, String path, String timestampColumn, String createdTimestampColumn) {
-        this(format, path, timestampColumn, createdTimestampColumn, List.of());
+        this(format, path, timestampColumn, createdTimestampColumn, List.of(), null);
     }
 
     @JsonIgnore

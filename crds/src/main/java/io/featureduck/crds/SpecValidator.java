@@ -93,6 +93,10 @@ public final class SpecValidator {
         if (blank(source.path())) {
             violations.add(new Violation("spec.source.path", "is required"));
         }
+        if (source.format() == TableFormat.DUCKDB && blank(source.table())) {
+            violations.add(new Violation("spec.source.table",
+                    "is required for a DuckDB database file: name the table or view to read"));
+        }
         if (source.timestampColumn() != null && source.timestampColumn().isBlank()) {
             violations.add(new Violation("spec.source.timestampColumn", "must not be empty; omit it for a snapshot view"));
         }

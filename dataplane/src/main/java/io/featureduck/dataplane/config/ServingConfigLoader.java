@@ -151,10 +151,14 @@ public final class ServingConfigLoader {
         if (root != null) {
             try {
                 location = TableLocation.resolve(spec.source().path(), root.path())
-                        .withRewrites(spec.source().pathRewrite());
+                        .withRewrites(spec.source().pathRewrite()).withTable(spec.source().table());
             } catch (IllegalArgumentException e) {
                 problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.path", e.getMessage())));
             }
+        }
+        if (format == TableFormat.DUCKDB && (spec.source().table() == null || spec.source().table().isBlank())) {
+            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.table",
+                    "is required for a DuckDB database file: name the table or view to read")));
         }
         if (problems.size() != before.size()) {
             return Optional.empty();

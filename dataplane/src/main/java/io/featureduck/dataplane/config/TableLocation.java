@@ -11,10 +11,15 @@ import java.util.List;
  * for relative paths.
  *
  * @param rewrites prefix rewrites for paths named in the table's metadata, first match wins
+ * @param table    for a DuckDB database file, the table inside it; else null
  */
-public record TableLocation(Path path, List<PathRewrite> rewrites) {
+public record TableLocation(Path path, List<PathRewrite> rewrites, String table) {
     public TableLocation {
         rewrites = List.copyOf(rewrites);
+    }
+
+    public TableLocation(Path path, List<PathRewrite> rewrites) {
+        this(path, rewrites, null);
     }
 
     public TableLocation(Path path) {
@@ -22,7 +27,11 @@ public record TableLocation(Path path, List<PathRewrite> rewrites) {
     }
 
     public TableLocation withRewrites(List<PathRewrite> pathRewrites) {
-        return new TableLocation(path, pathRewrites);
+        return new TableLocation(path, pathRewrites, table);
+    }
+
+    public TableLocation withTable(String databaseTable) {
+        return new TableLocation(path, rewrites, databaseTable);
     }
 
     /**

@@ -30,6 +30,7 @@ import static io.featureduck.dataplane.source.SqlIdentifiers.stringLiteral;
 public final class SnapshotRelation {
     private static final String FILE_COLUMN = "__fd_file";
     private static final String DELETED_TABLE = "__fd_deleted_rows";
+    private static final String SOURCE_DATABASE = "__fd_source_db";
     private static final String EQUALITY_DELETES = "__fd_equality_deletes_";
     private static final String EQUALITY_APPLIES = "__fd_equality_applies";
 
@@ -51,6 +52,13 @@ public final class SnapshotRelation {
 
     private String selectSql(DuckDbSession session) throws SQLException {
         List<SourceColumn> columns = snapshot.columns();
+        if (snapshot.databaseTable() != null) {
+            // A DuckDB database file is read by DuckDB itself, attached read-only under a fixed name.
+            session.execute("ATTACH IF NOT EXISTS " + stringLiteral(snapshot.databaseTable().file())
+                    + " AS " + SOURCE_DATABASE + " (READ_ONLY)");
+            return columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ", "SELECT ",
+                    " FROM " + SOURCE_DATABASE + "." + qualified(snapshot.databaseTable().table())));
+        }
         if (snapshot.dataFiles().isEmpty()) {
             return columns.stream()
                     .map(c -> "CAST(NULL AS " + c.type().duckDbType() + ") AS " + quote(c.name()))
@@ -141,6 +149,10 @@ public final class SnapshotRelation {
         String logical = columns.stream().map(c -> "r." + quote(c.name())).collect(Collectors.joining(", "));
         String withFile = projected.replaceFirst("^SELECT ", "SELECT d." + quote(FILE_COLUMN) + ", ");
         return "SELECT " + logical + " FROM (" + withFile + ") AS r WHERE true" + filters;
+    }
+
+    private static String qualified(String table) {
+        return java.util.Arrays.stream(table.split("\\.")).map(SqlIdentifiers::quote).collect(Collectors.joining("."));
     }
 
     private Set<String> physicalColumnsInFiles(DuckDbSession session, String scan) throws SQLException {

@@ -4,6 +4,7 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.source.DeltaTableSource;
+import io.featureduck.dataplane.source.DuckDbTableSource;
 import io.featureduck.dataplane.source.IcebergTableSource;
 import io.featureduck.dataplane.source.ParquetTableSource;
 import io.featureduck.dataplane.source.TableSource;
@@ -35,9 +36,7 @@ public final class TableSourceFactory {
                     + "served: FeatureDuck has no Hudi reader (no maintained Java library for the timeline without "
                     + "Spark could be used); see docs/TABLE_FORMATS.md");
             case PARQUET -> new ParquetTableSource(view.location(), hadoop);
-            case DUCKDB -> throw new TableSourceException("FeatureView '" + view.name()
-                    + "': format '" + view.format().wireName() + "' is not served yet; this data plane reads delta "
-                    + "and iceberg");
+            case DUCKDB -> new DuckDbTableSource(view.location());
         };
     }
 }

@@ -22,6 +22,10 @@ public record SnapshotChanges(List<DataFile> added, List<DataFile> removed, bool
     }
 
     public static SnapshotChanges between(TableSnapshot older, TableSnapshot newer) {
+        if (older.databaseTable() != null || newer.databaseTable() != null) {
+            // A database file names no data files: every new version is a rewrite.
+            return new SnapshotChanges(List.of(), List.of(), true);
+        }
         Map<String, DataFile> before = new HashMap<>();
         older.dataFiles().forEach(f -> before.put(f.path(), f));
         Map<String, DataFile> after = new HashMap<>();

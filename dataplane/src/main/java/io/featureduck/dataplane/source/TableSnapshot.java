@@ -12,7 +12,21 @@ import java.util.Optional;
  * @param commitTime when that version was committed
  */
 public record TableSnapshot(String location, long version, Instant commitTime, List<SourceColumn> columns,
-                           List<DataFile> dataFiles) {
+                           List<DataFile> dataFiles, DatabaseTable databaseTable) {
+    /**
+     * A table inside a DuckDB database file, which DuckDB reads itself rather than through data files.
+     *
+     * @param file  the database file
+     * @param table the table or view, as {@code name} or {@code schema.name}
+     */
+    public record DatabaseTable(String file, String table) {
+    }
+
+    public TableSnapshot(String location, long version, Instant commitTime, List<SourceColumn> columns,
+                         List<DataFile> dataFiles) {
+        this(location, version, commitTime, columns, dataFiles, null);
+    }
+
     public TableSnapshot {
         columns = List.copyOf(columns);
         dataFiles = List.copyOf(dataFiles);

@@ -90,8 +90,21 @@ public final class SpecValidator {
             violations.add(new Violation("spec.source", "is required"));
             return;
         }
-        if (blank(source.path())) {
-            violations.add(new Violation("spec.source.path", "is required"));
+        if (blank(source.path()) && source.catalog() == null) {
+            violations.add(new Violation("spec.source.path", "is required (or name the table through spec.source.catalog)"));
+        }
+        if (source.catalog() != null) {
+            if (blank(source.table())) {
+                violations.add(new Violation("spec.source.table", "is required with a catalog: name the table as "
+                        + "namespace.name"));
+            }
+            if (!"hadoop".equals(source.catalog().type()) && !"rest".equals(source.catalog().type())) {
+                violations.add(new Violation("spec.source.catalog.type", "must be hadoop or rest"));
+            } else if ("hadoop".equals(source.catalog().type()) && blank(source.catalog().warehouse())) {
+                violations.add(new Violation("spec.source.catalog.warehouse", "is required for a hadoop catalog"));
+            } else if ("rest".equals(source.catalog().type()) && blank(source.catalog().uri())) {
+                violations.add(new Violation("spec.source.catalog.uri", "is required for a rest catalog"));
+            }
         }
         if (source.format() == TableFormat.DUCKDB && blank(source.table())) {
             violations.add(new Violation("spec.source.table",

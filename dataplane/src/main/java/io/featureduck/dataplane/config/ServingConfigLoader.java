@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.featureduck.crds.ApiVersions;
+import io.featureduck.crds.CatalogSpec;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
@@ -148,13 +149,22 @@ public final class ServingConfigLoader {
         }
         TableFormat format = spec.source().format() != null ? spec.source().format() : store.spec().lakehouse().format();
         TableLocation location = null;
+        CatalogSpec catalog = spec.source().catalog();
         if (root != null) {
+            // With a Hadoop catalog the warehouse directory is the table's location; a REST catalog has none here.
+            String where = catalog == null ? spec.source().path()
+                    : "hadoop".equals(catalog.type()) ? catalog.warehouse() : root.path().toString();
             try {
-                location = TableLocation.resolve(spec.source().path(), root.path())
-                        .withRewrites(spec.source().pathRewrite()).withTable(spec.source().table());
+                location = TableLocation.resolve(where, root.path()).withRewrites(spec.source().pathRewrite())
+                        .withTable(spec.source().table()).withCatalog(catalog);
             } catch (IllegalArgumentException e) {
-                problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.path", e.getMessage())));
+                problems.add(describe(FeatureView.KIND, view.name(), new Violation(catalog == null ? "spec.source.path"
+                        : "spec.source.catalog.warehouse", e.getMessage())));
             }
+        }
+        if (catalog != null && format != TableFormat.ICEBERG) {
+            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.catalog",
+                    "catalogs name Iceberg tables; the view's format is " + format.wireName())));
         }
         if (format == TableFormat.DUCKDB && (spec.source().table() == null || spec.source().table().isBlank())) {
             problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.table",

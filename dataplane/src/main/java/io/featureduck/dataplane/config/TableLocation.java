@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.config;
 
+import io.featureduck.crds.CatalogSpec;
 import io.featureduck.crds.PathRewrite;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,15 +12,16 @@ import java.util.List;
  * for relative paths.
  *
  * @param rewrites prefix rewrites for paths named in the table's metadata, first match wins
- * @param table    for a DuckDB database file, the table inside it; else null
+ * @param table    for a DuckDB database file, the table inside it; with a catalog, the table it names; else null
+ * @param catalog  the Iceberg catalog naming the table, or null when the path is the table
  */
-public record TableLocation(Path path, List<PathRewrite> rewrites, String table) {
+public record TableLocation(Path path, List<PathRewrite> rewrites, String table, CatalogSpec catalog) {
     public TableLocation {
         rewrites = List.copyOf(rewrites);
     }
 
     public TableLocation(Path path, List<PathRewrite> rewrites) {
-        this(path, rewrites, null);
+        this(path, rewrites, null, null);
     }
 
     public TableLocation(Path path) {
@@ -27,11 +29,15 @@ public record TableLocation(Path path, List<PathRewrite> rewrites, String table)
     }
 
     public TableLocation withRewrites(List<PathRewrite> pathRewrites) {
-        return new TableLocation(path, pathRewrites, table);
+        return new TableLocation(path, pathRewrites, table, catalog);
     }
 
     public TableLocation withTable(String databaseTable) {
-        return new TableLocation(path, rewrites, databaseTable);
+        return new TableLocation(path, rewrites, databaseTable, catalog);
+    }
+
+    public TableLocation withCatalog(CatalogSpec tableCatalog) {
+        return new TableLocation(path, rewrites, table, tableCatalog);
     }
 
     /**
@@ -89,6 +95,7 @@ public record TableLocation(Path path, List<PathRewrite> rewrites, String table)
 
     @Override
     public String toString() {
-        return path.toString();
+        return catalog == null ? path.toString() : catalog.type() + " catalog " + (catalog.uri() != null ? catalog.uri()
+                : path.toString()) + ", table " + table;
     }
 }

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.BaseTable;
+import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.HasTableOperations;
@@ -35,9 +36,14 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StaticTableOperations;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
@@ -103,6 +109,9 @@ public final class IcebergTableSource implements TableSource {
             return action.get();
         } catch (TableSourceException e) {
             throw e;
+        } catch (NoSuchTableException e) {
+            throw new TableSourceException("Iceberg table " + location + " not found in the catalog: " + e.getMessage(),
+                    e);
         } catch (NotFoundException e) {
             throw new TableSourceException("Iceberg table " + location + ": a file its metadata names is missing ("
                     + e.getMessage() + "); if the table was copied from elsewhere, map its paths with "
@@ -115,9 +124,35 @@ public final class IcebergTableSource implements TableSource {
     }
 
     private Table open() {
+        if (location.catalog() != null) {
+            return catalog().loadTable(TableIdentifier.parse(location.table()));
+        }
         String metadata = metadataFile(location.path()).toString();
         return new BaseTable(new StaticTableOperations(metadata, new RewritingFileIO(new HadoopFileIO(hadoop), location)),
                 location.path().getFileName().toString());
+    }
+
+    /**
+     * The catalog naming the table. A Hadoop catalog is a warehouse directory read through the same rewriting file
+     * access as a table by path; a REST catalog brings its own file access, configured by its properties.
+     */
+    private Catalog catalog() {
+        Map<String, String> properties = new HashMap<>(location.catalog().properties());
+        if ("hadoop".equals(location.catalog().type())) {
+            HadoopCatalog catalog = new HadoopCatalog();
+            catalog.setConf(hadoop);
+            properties.put(CatalogProperties.WAREHOUSE_LOCATION, location.path().toString());
+            catalog.initialize("featureduck", properties);
+            return catalog;
+        }
+        RESTCatalog catalog = new RESTCatalog();
+        catalog.setConf(hadoop);
+        properties.put(CatalogProperties.URI, location.catalog().uri());
+        if (location.catalog().warehouse() != null) {
+            properties.put(CatalogProperties.WAREHOUSE_LOCATION, location.catalog().warehouse());
+        }
+        catalog.initialize("featureduck", properties);
+        return catalog;
     }
 
     /** The table's current metadata file: named directly, by the version hint, or the highest-numbered one. */

@@ -98,6 +98,60 @@ class IcebergWrittenTableTest {
         assertThat(index.column(index.featurePosition("region")).value(row)).isEqualTo("east");
     }
 
+    @Test
+    void aTableNamedThroughAHadoopCatalogIsServed() throws Exception {
+        Table table = IcebergTestTables.create(directory.resolve("lakehouse/warehouse/ml/scores"), SCHEMA, SPEC);
+        table.newAppend().appendFile(IcebergTestTables.writeData(table, partition("east"), rows("east", 1, 50)))
+                .commit();
+        Path file = directory.resolve("store.yaml");
+        Files.writeString(file, """
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureStore
+                metadata: {name: lake}
+                spec:
+                  lakehouse: {format: iceberg, root: lakehouse}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: scores}
+                spec:
+                  store: lake
+                  source: {catalog: {type: hadoop, warehouse: warehouse}, table: ml.scores}
+                  entities: [{name: id, type: int64}]
+                  features: [{name: score, type: float64}]
+                """);
+        var view = new ServingConfigLoader().load(file).views().get(0);
+        OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC())
+                .load(view, new TableSourceFactory().forView(view));
+        assertThat(index.size()).isEqualTo(50);
+        assertThat(index.column(0).value(index.rowOf(7L))).isEqualTo(7 * 1.5);
+    }
+
+    @Test
+    void anUnreachableRestCatalogFailsTheLoadWithTheReason() throws Exception {
+        Path file = directory.resolve("store.yaml");
+        Files.writeString(file, """
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureStore
+                metadata: {name: lake}
+                spec:
+                  lakehouse: {format: iceberg, root: lakehouse}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: scores}
+                spec:
+                  store: lake
+                  source: {catalog: {type: rest, uri: "http://127.0.0.1:1/catalog"}, table: ml.scores}
+                  entities: [{name: id, type: int64}]
+                  features: [{name: score, type: float64}]
+                """);
+        var view = new ServingConfigLoader().load(file).views().get(0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TableSourceFactory().forView(view).latestSnapshot())
+                .isInstanceOf(TableSourceException.class).hasMessageContaining("rest catalog http://127.0.0.1:1/catalog")
+                .hasMessageContaining("ml.scores");
+    }
+
     private static org.apache.iceberg.PartitionKey partition(String region) {
         org.apache.iceberg.PartitionKey key = new org.apache.iceberg.PartitionKey(SPEC, SCHEMA);
         GenericRecord row = GenericRecord.create(SCHEMA);

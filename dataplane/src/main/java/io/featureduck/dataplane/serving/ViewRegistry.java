@@ -5,6 +5,7 @@ import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.source.SnapshotChanges;
 import io.featureduck.dataplane.source.TableSnapshot;
+import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
 import io.featureduck.dataplane.online.ViewLoadException;
 import java.time.Clock;
@@ -163,7 +164,8 @@ public final class ViewRegistry {
         }
         try {
             long start = System.nanoTime();
-            install(name, definition, loader.load(definition, latestSnapshot(definition)), start, false);
+            install(name, definition, loader.load(definition, latestSnapshot(definition, sources.forView(definition))),
+                    start, false);
         } catch (ViewLoadException | TableSourceException e) {
             fail(name, definition, e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -191,12 +193,13 @@ public final class ViewRegistry {
         }
         try {
             OnlineIndex index = served.get();
-            TableSnapshot latest = latestSnapshot(definition);
+            TableSource source = sources.forView(definition);
+            TableSnapshot latest = latestSnapshot(definition, source);
             views.computeIfPresent(name, (n, v) -> v.checked(clock.instant()));
             if (latest.version() == index.tableVersion()) {
                 return;
             }
-            SnapshotChanges changes = SnapshotChanges.between(index.snapshot(), latest);
+            SnapshotChanges changes = source.changes(index.snapshot(), latest);
             boolean incremental = !definition.isSnapshot() && changes.isAppendOnly();
             long start = System.nanoTime();
             OnlineIndex next = incremental ? loader.extend(index, latest, changes.added())
@@ -212,9 +215,9 @@ public final class ViewRegistry {
         }
     }
 
-    private TableSnapshot latestSnapshot(ViewDefinition definition) {
+    private static TableSnapshot latestSnapshot(ViewDefinition definition, TableSource source) {
         try {
-            return sources.forView(definition).latestSnapshot();
+            return source.latestSnapshot();
         } catch (TableSourceException e) {
             throw new ViewLoadException("FeatureView '" + definition.name() + "': " + e.getMessage(), e);
         }

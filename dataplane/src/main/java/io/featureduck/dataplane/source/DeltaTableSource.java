@@ -1,14 +1,19 @@
 package io.featureduck.dataplane.source;
 
+import io.delta.kernel.CommitRange;
+import io.delta.kernel.CommitRangeBuilder;
 import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.TableManager;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.KernelException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.internal.DeltaLogActionUtils;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
 import io.delta.kernel.internal.deletionvectors.DeletionVectorUtils;
@@ -35,13 +40,16 @@ import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -100,6 +108,66 @@ public final class DeltaTableSource implements TableSource {
                 return OptionalLong.empty();
             }
         });
+    }
+
+    /**
+     * The change feed of the log between two versions: the files the commits after {@code older} up to
+     * {@code newer} added and removed, and whether any of them changed the table's metadata or protocol (a schema
+     * change, a new reader feature; reported as a schema change), read with Kernel's commit range instead of
+     * comparing file lists.
+     */
+    @Override
+    public SnapshotChanges changes(TableSnapshot older, TableSnapshot newer) {
+        if (newer.version() <= older.version()) {
+            return SnapshotChanges.between(older, newer);
+        }
+        return read(() -> {
+            Set<String> added = new HashSet<>();
+            Set<String> removed = new HashSet<>();
+            boolean metadataChanged = false;
+            CommitRange range = TableManager.loadCommitRange(tableUri,
+                            CommitRangeBuilder.CommitBoundary.atVersion(older.version() + 1))
+                    .withEndBoundary(CommitRangeBuilder.CommitBoundary.atVersion(newer.version())).build(engine);
+            Set<DeltaLogActionUtils.DeltaAction> actions = EnumSet.of(DeltaLogActionUtils.DeltaAction.ADD,
+                    DeltaLogActionUtils.DeltaAction.REMOVE, DeltaLogActionUtils.DeltaAction.METADATA,
+                    DeltaLogActionUtils.DeltaAction.PROTOCOL);
+            try (CloseableIterator<ColumnarBatch> batches = range.getActions(engine, actions)) {
+                while (batches.hasNext()) {
+                    ColumnarBatch batch = batches.next();
+                    StructType schema = batch.getSchema();
+                    ColumnVector add = batch.getColumnVector(schema.indexOf("add"));
+                    ColumnVector remove = batch.getColumnVector(schema.indexOf("remove"));
+                    ColumnVector metadata = batch.getColumnVector(schema.indexOf("metaData"));
+                    ColumnVector protocol = batch.getColumnVector(schema.indexOf("protocol"));
+                    int addPath = ((StructType) schema.at(schema.indexOf("add")).getDataType()).indexOf("path");
+                    int removePath = ((StructType) schema.at(schema.indexOf("remove")).getDataType()).indexOf("path");
+                    for (int row = 0; row < batch.getSize(); row++) {
+                        if (!add.isNullAt(row)) {
+                            added.add(localPath(add.getChild(addPath).getString(row)));
+                        }
+                        if (!remove.isNullAt(row)) {
+                            removed.add(localPath(remove.getChild(removePath).getString(row)));
+                        }
+                        metadataChanged |= !metadata.isNullAt(row) || !protocol.isNullAt(row);
+                    }
+                }
+            } catch (IOException e) {
+                throw new TableSourceException("Delta table " + tablePath + ": cannot read the log from version "
+                        + older.version() + " to " + newer.version() + ": " + e.getMessage(), e);
+            }
+            // A file re-added in the range (a deletion vector changed) is a rewrite of that file: it counts as removed.
+            List<DataFile> addedFiles = newer.dataFiles().stream().filter(f -> added.contains(f.path())).toList();
+            List<DataFile> removedFiles = older.dataFiles().stream()
+                    .filter(f -> removed.contains(f.path()) || added.contains(f.path())).toList();
+            // A metadata or protocol action may change how rows read: rebuild rather than merge.
+            return new SnapshotChanges(addedFiles, removedFiles, metadataChanged);
+        });
+    }
+
+    /** A path as the log names it (URI-encoded, relative to the table, or absolute) as a local path. */
+    private String localPath(String logPath) {
+        URI uri = URI.create(logPath);
+        return uri.isAbsolute() ? Path.of(uri).toString() : tablePath.resolve(uri.getPath()).normalize().toString();
     }
 
     private <T> T read(java.util.function.Supplier<T> action) {

@@ -15,6 +15,14 @@ public interface TableSource {
     /** The version that was current at {@code time}; empty when the table did not exist yet. */
     java.util.OptionalLong versionAsOf(java.time.Instant time);
 
+    /**
+     * What changed from {@code older} to {@code newer}, two versions this source returned. By default the versions'
+     * file lists are compared; a format with a change log can say it from the log instead.
+     */
+    default SnapshotChanges changes(TableSnapshot older, TableSnapshot newer) {
+        return SnapshotChanges.between(older, newer);
+    }
+
     /** The format's name, for messages and metrics. */
     String formatName();
 }

@@ -121,6 +121,8 @@ final class ViewsHandler {
                 .orElse(ViewRefresher.DEFAULT_INTERVAL).toSeconds());
         out.writeStringField("last_checked_at", served.lastCheckedAt().map(Object::toString).orElse(null));
         out.writeStringField("last_error", served.lastError().orElse(null));
+        // Serving, but from an older version than the table has: its latest load or refresh failed.
+        out.writeBooleanField("degraded", served.index().isPresent() && served.lastError().isPresent());
         out.writeEndObject();
     }
 }

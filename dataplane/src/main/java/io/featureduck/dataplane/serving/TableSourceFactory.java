@@ -30,7 +30,7 @@ public final class TableSourceFactory {
 
     public TableSource forView(ViewDefinition view) {
         return switch (view.format()) {
-            case DELTA -> new DeltaTableSource(deltaEngine, view.location().path());
+            case DELTA -> new DeltaTableSource(deltaEngine, view.location());
             case ICEBERG -> new IcebergTableSource(view.location(), hadoop);
             case HUDI -> throw new TableSourceException("FeatureView '" + view.name() + "': Hudi tables cannot be "
                     + "served: FeatureDuck has no Hudi reader (no maintained Java library for the timeline without "

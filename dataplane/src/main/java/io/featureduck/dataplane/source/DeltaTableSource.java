@@ -39,6 +39,7 @@ import io.delta.kernel.types.TimestampNTZType;
 import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
+import io.featureduck.dataplane.config.TableLocation;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -71,10 +72,17 @@ public final class DeltaTableSource implements TableSource {
     private final Engine engine;
     private final Path tablePath;
     private final String tableUri;
+    private final TableLocation location;
 
     public DeltaTableSource(Engine engine, Path tablePath) {
+        this(engine, new TableLocation(tablePath));
+    }
+
+    /** A table whose log may name files by absolute paths that {@code location}'s rewrites map elsewhere. */
+    public DeltaTableSource(Engine engine, TableLocation location) {
         this.engine = engine;
-        this.tablePath = tablePath;
+        this.location = location;
+        this.tablePath = location.path();
         this.tableUri = tablePath.toUri().toString();
     }
 
@@ -167,7 +175,8 @@ public final class DeltaTableSource implements TableSource {
     /** A path as the log names it (URI-encoded, relative to the table, or absolute) as a local path. */
     private String localPath(String logPath) {
         URI uri = URI.create(logPath);
-        return uri.isAbsolute() ? Path.of(uri).toString() : tablePath.resolve(uri.getPath()).normalize().toString();
+        return location.rewrite(uri.isAbsolute() ? Path.of(uri).toString()
+                : tablePath.resolve(uri.getPath()).normalize().toString());
     }
 
     private <T> T read(java.util.function.Supplier<T> action) {
@@ -228,7 +237,7 @@ public final class DeltaTableSource implements TableSource {
     private DataFile dataFile(Row scanFile, Map<String, StructField> partitionFields) {
         FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
         // Kernel hands out decoded Hadoop path strings ("file:/a/b c%3A"), not URIs: let Hadoop take them apart.
-        String path = new org.apache.hadoop.fs.Path(status.getPath()).toUri().getPath();
+        String path = location.rewrite(new org.apache.hadoop.fs.Path(status.getPath()).toUri().getPath());
         Map<String, Object> partitionValues = new HashMap<>();
         InternalScanFileUtils.getPartitionValues(scanFile).forEach((physical, serialized) -> {
             StructField field = partitionFields.get(physical);

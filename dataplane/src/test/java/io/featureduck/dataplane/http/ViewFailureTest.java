@@ -112,6 +112,7 @@ class ViewFailureTest {
             assertThat(reply.json().get("table_version").asLong()).isEqualTo(version);
             assertThat(http.get("/ready").status()).isEqualTo(200);
             assertThat(http.get("/v1/views/driver-stats").json().get("last_error").asText()).contains("driver-stats");
+            assertThat(http.get("/v1/views/driver-stats").json().get("degraded").asBoolean()).isTrue();
         }
     }
 }

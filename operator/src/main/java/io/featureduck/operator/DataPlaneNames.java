@@ -1,5 +1,7 @@
 package io.featureduck.operator;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.featureduck.crds.FeatureStore;
 import java.util.Map;
 
@@ -30,6 +32,12 @@ public final class DataPlaneNames {
     public static Map<String, String> selector(FeatureStore store) {
         return Map.of("app.kubernetes.io/name", "featureduck-dataplane",
                 "app.kubernetes.io/instance", store.getMetadata().getName());
+    }
+
+    /** Metadata of an object the operator creates for {@code store}: its name, the store's namespace, our labels. */
+    public static ObjectMeta metadata(FeatureStore store, String name) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(store.getMetadata().getNamespace())
+                .withLabels(labels(store)).build();
     }
 
     public static Map<String, String> labels(FeatureStore store) {

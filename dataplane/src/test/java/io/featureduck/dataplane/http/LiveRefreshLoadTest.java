@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.IcebergTestTables;
+import io.featureduck.dataplane.ServingYaml;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,23 +64,11 @@ class LiveRefreshLoadTest {
         table.newAppend().appendFile(IcebergTestTables.writeData(table, null, first)).commit();
         versions.put(table.currentSnapshot().sequenceNumber(), Map.copyOf(state));
 
-        Path file = directory.resolve("store.yaml");
-        Files.writeString(file, """
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureStore
-                metadata: {name: lake}
-                spec:
-                  lakehouse: {format: iceberg, root: lakehouse}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: scores}
-                spec:
-                  store: lake
-                  source: {path: scores, timestampColumn: ts}
-                  entities: [{name: id, type: int64}]
-                  features: [{name: value, type: float64}]
-                  refreshInterval: 100ms
+        Path file = ServingYaml.write(directory, "iceberg", """
+                source: {path: scores, timestampColumn: ts}
+                entities: [{name: id, type: int64}]
+                features: [{name: value, type: float64}]
+                refreshInterval: 100ms
                 """);
         ServingConfig config = new ServingConfigLoader().load(file);
         AtomicLong lookups = new AtomicLong();

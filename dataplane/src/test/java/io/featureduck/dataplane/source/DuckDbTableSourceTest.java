@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.featureduck.dataplane.config.DefinitionException;
+import io.featureduck.dataplane.ServingYaml;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.config.ViewDefinition;
@@ -37,22 +38,10 @@ class DuckDbTableSourceTest {
                 + "TIMESTAMPTZ '2026-01-01 00:00:00+00' + INTERVAL (range % 5) HOUR AS ts, range / 8.0 AS score "
                 + "FROM range(0, 500)", "INSERT INTO ml.scores SELECT range, TIMESTAMPTZ '2025-12-31 00:00:00+00', "
                 + "-1.0 FROM range(0, 500)");
-        Path file = directory.resolve("store.yaml");
-        Files.writeString(file, """
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureStore
-                metadata: {name: lake}
-                spec:
-                  lakehouse: {format: duckdb, root: lakehouse}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: scores}
-                spec:
-                  store: lake
-                  source: {path: warehouse.duckdb, table: ml.scores, timestampColumn: ts}
-                  entities: [{name: id, type: int64}]
-                  features: [{name: score, type: float64}]
+        Path file = ServingYaml.write(directory, "duckdb", """
+                source: {path: warehouse.duckdb, table: ml.scores, timestampColumn: ts}
+                entities: [{name: id, type: int64}]
+                features: [{name: score, type: float64}]
                 """);
         ServingConfig config = new ServingConfigLoader().load(file);
         ViewDefinition view = config.views().get(0);
@@ -88,22 +77,10 @@ class DuckDbTableSourceTest {
 
     @Test
     void aDatabaseViewWithoutATableIsRejected() throws Exception {
-        Path file = directory.resolve("store.yaml");
-        Files.writeString(file, """
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureStore
-                metadata: {name: lake}
-                spec:
-                  lakehouse: {format: duckdb, root: lakehouse}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: scores}
-                spec:
-                  store: lake
-                  source: {path: warehouse.duckdb, timestampColumn: ts}
-                  entities: [{name: id, type: int64}]
-                  features: [{name: score, type: float64}]
+        Path file = ServingYaml.write(directory, "duckdb", """
+                source: {path: warehouse.duckdb, timestampColumn: ts}
+                entities: [{name: id, type: int64}]
+                features: [{name: score, type: float64}]
                 """);
         assertThatThrownBy(() -> new ServingConfigLoader().load(file)).isInstanceOf(DefinitionException.class)
                 .hasMessageContaining("spec.source.table: is required for a DuckDB database file");

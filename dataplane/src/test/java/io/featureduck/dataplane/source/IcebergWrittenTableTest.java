@@ -3,6 +3,7 @@ package io.featureduck.dataplane.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.featureduck.dataplane.IcebergTestTables;
+import io.featureduck.dataplane.ServingYaml;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.online.EntityKeyIndex;
@@ -10,7 +11,6 @@ import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.serving.TableSourceFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -67,22 +67,10 @@ class IcebergWrittenTableTest {
         }
         assertThat(expected).hasSize(189).doesNotContain(1L, 10L, 150L).contains(11L, 149L, 151L);
 
-        Path file = directory.resolve("store.yaml");
-        Files.writeString(file, """
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureStore
-                metadata: {name: lake}
-                spec:
-                  lakehouse: {format: iceberg, root: lakehouse}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: scores}
-                spec:
-                  store: lake
-                  source: {path: scores}
-                  entities: [{name: id, type: int64}]
-                  features: [{name: score, type: float64}, {name: region, type: string}]
+        Path file = ServingYaml.write(directory, "iceberg", """
+                source: {path: scores}
+                entities: [{name: id, type: int64}]
+                features: [{name: score, type: float64}, {name: region, type: string}]
                 """);
         ServingConfig config = new ServingConfigLoader().load(file);
         var view = config.views().get(0);
@@ -103,22 +91,10 @@ class IcebergWrittenTableTest {
         Table table = IcebergTestTables.create(directory.resolve("lakehouse/warehouse/ml/scores"), SCHEMA, SPEC);
         table.newAppend().appendFile(IcebergTestTables.writeData(table, partition("east"), rows("east", 1, 50)))
                 .commit();
-        Path file = directory.resolve("store.yaml");
-        Files.writeString(file, """
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureStore
-                metadata: {name: lake}
-                spec:
-                  lakehouse: {format: iceberg, root: lakehouse}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: scores}
-                spec:
-                  store: lake
-                  source: {catalog: {type: hadoop, warehouse: warehouse}, table: ml.scores}
-                  entities: [{name: id, type: int64}]
-                  features: [{name: score, type: float64}]
+        Path file = ServingYaml.write(directory, "iceberg", """
+                source: {catalog: {type: hadoop, warehouse: warehouse}, table: ml.scores}
+                entities: [{name: id, type: int64}]
+                features: [{name: score, type: float64}]
                 """);
         var view = new ServingConfigLoader().load(file).views().get(0);
         OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC())
@@ -129,22 +105,10 @@ class IcebergWrittenTableTest {
 
     @Test
     void anUnreachableRestCatalogFailsTheLoadWithTheReason() throws Exception {
-        Path file = directory.resolve("store.yaml");
-        Files.writeString(file, """
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureStore
-                metadata: {name: lake}
-                spec:
-                  lakehouse: {format: iceberg, root: lakehouse}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: scores}
-                spec:
-                  store: lake
-                  source: {catalog: {type: rest, uri: "http://127.0.0.1:1/catalog"}, table: ml.scores}
-                  entities: [{name: id, type: int64}]
-                  features: [{name: score, type: float64}]
+        Path file = ServingYaml.write(directory, "iceberg", """
+                source: {catalog: {type: rest, uri: "http://127.0.0.1:1/catalog"}, table: ml.scores}
+                entities: [{name: id, type: int64}]
+                features: [{name: score, type: float64}]
                 """);
         var view = new ServingConfigLoader().load(file).views().get(0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TableSourceFactory().forView(view).latestSnapshot())

@@ -73,11 +73,7 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
         podAnnotations.put(SETTINGS_HASH, settingsHash(store));
 
         return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(DataPlaneNames.dataPlane(store))
-                .withNamespace(store.getMetadata().getNamespace())
-                .withLabels(DataPlaneNames.labels(store))
-                .endMetadata()
+                .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.dataPlane(store)))
                 .withNewSpec()
                 .withReplicas(dataPlane.effectiveReplicas())
                 .withNewSelector().withMatchLabels(DataPlaneNames.selector(store)).endSelector()

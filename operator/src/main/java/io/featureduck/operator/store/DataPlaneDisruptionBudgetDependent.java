@@ -23,11 +23,7 @@ public final class DataPlaneDisruptionBudgetDependent
     @Override
     protected PodDisruptionBudget desired(FeatureStore store, Context<FeatureStore> context) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(DataPlaneNames.dataPlane(store))
-                .withNamespace(store.getMetadata().getNamespace())
-                .withLabels(DataPlaneNames.labels(store))
-                .endMetadata()
+                .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.dataPlane(store)))
                 .withNewSpec()
                 .withMaxUnavailable(new IntOrString(1))
                 .withNewSelector().withMatchLabels(DataPlaneNames.selector(store)).endSelector()

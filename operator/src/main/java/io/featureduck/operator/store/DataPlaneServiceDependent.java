@@ -17,11 +17,7 @@ public final class DataPlaneServiceDependent extends CRUDKubernetesDependentReso
     @Override
     protected Service desired(FeatureStore store, Context<FeatureStore> context) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(DataPlaneNames.dataPlane(store))
-                .withNamespace(store.getMetadata().getNamespace())
-                .withLabels(DataPlaneNames.labels(store))
-                .endMetadata()
+                .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.dataPlane(store)))
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(DataPlaneNames.selector(store))

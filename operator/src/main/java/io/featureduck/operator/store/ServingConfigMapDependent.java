@@ -25,11 +25,7 @@ public final class ServingConfigMapDependent extends CRUDKubernetesDependentReso
     protected ConfigMap desired(FeatureStore store, Context<FeatureStore> context) {
         var views = ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class));
         return new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(DataPlaneNames.servingConfig(store))
-                .withNamespace(store.getMetadata().getNamespace())
-                .withLabels(DataPlaneNames.labels(store))
-                .endMetadata()
+                .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.servingConfig(store)))
                 .withData(Map.of(DataPlaneNames.CONFIG_FILE, renderer.render(store, views)))
                 .build();
     }

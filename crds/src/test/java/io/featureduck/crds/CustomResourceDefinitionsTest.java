@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CRDs under {@code crds/generated/} are what the Java model generates (run the build with
- * {@code -Dcrds.update=true} to refresh them after changing the model), and they are CRDs an API server accepts.
+ * {@code -Dcrds.update=true} to refresh them, and the Helm chart's copies, after changing the model), and they are
+ * CRDs an API server accepts.
  */
 class CustomResourceDefinitionsTest {
     static final Path GENERATED = Path.of("target", "classes", "META-INF", "fabric8");
@@ -34,6 +35,9 @@ class CustomResourceDefinitionsTest {
             Path checkedIn = CHECKED_IN.resolve(file.getFileName());
             if (Boolean.getBoolean("crds.update")) {
                 Files.copy(file, checkedIn, StandardCopyOption.REPLACE_EXISTING);
+                // The Helm chart installs the same files; HelmChartTest checks the copies.
+                Files.copy(file, Path.of("..", "helm", "featureduck", "crds").resolve(file.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
             assertThat(checkedIn).as("crds/generated/%s is out of date with the Java model; rebuild with "
                     + "mvn -pl crds test -Dcrds.update=true and commit it", file.getFileName()).exists();

@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * writes the lakehouse into a directory standing for the volume, the generated ConfigMap is written where the
  * Deployment mounts it, and the Deployment's own container arguments start a real data-plane process (the jar the
  * dataplane module built). Its HTTP answers are checked against the table read directly with DuckDB; then a
- * FeatureView is changed and the change travels through the ConfigMap into the running process.
+ * FeatureView is changed and the change travels through the ConfigMap into the running process; last, a commit the
+ * data plane cannot read leaves it serving the last good version and the operator reports the view Degraded.
  */
 @EnableKubernetesMockClient(crud = true)
 class ExamplesEndToEndTest {
@@ -141,8 +142,9 @@ class ExamplesEndToEndTest {
         FeatureViewSpec spec = changed.getSpec();
         List<FeatureSpec> features = new ArrayList<>(spec.features());
         features.add(new FeatureSpec("trips_per_week", ValueType.INT64, "avg_daily_trips * 7", null));
+        // Polled every second from now on, so the broken commit below is noticed quickly.
         changed.setSpec(new FeatureViewSpec(spec.store(), spec.source(), spec.entities(), features, spec.ttl(),
-                spec.online(), spec.refreshInterval(), spec.description()));
+                spec.online(), "1s", spec.description()));
         client.resource(changed).update();
         ConfigMap updated = await().atMost(PATIENCE).until(() -> configMap(), c -> c.getData()
                 .get("feature-store.yaml").contains("trips_per_week"));
@@ -156,6 +158,22 @@ class ExamplesEndToEndTest {
                 + "\"entities\": {\"driver_id\": [1010]}}");
         assertThat(weekly.at("/results/1/values/0").asLong())
                 .isEqualTo(latest(claim, 1010, "avg_daily_trips").longValue() * 7);
+
+        // A commit the data plane cannot read: it keeps serving the last good version, and the operator reports
+        // the view as Degraded with the data plane's error, while Ready stays True.
+        long lastGood = get(base + "/v1/views/driver-stats").path("table_version").asLong();
+        Files.writeString(claim.resolve("driver_hourly_stats/_delta_log").resolve(String.format("%020d.json",
+                lastGood + 1)), "{\"add\":{\"path\":\"part-gone.parquet\",\"partitionValues\":{},\"size\":10,"
+                + "\"modificationTime\":1,\"dataChange\":true}}\n");
+        FeatureView degraded = await().atMost(PATIENCE).until(() -> view("driver-stats"),
+                v -> "True".equals(FeatureStoreReconcilerTest.condition(v, "Degraded")));
+        assertThat(FeatureStoreReconcilerTest.condition(degraded, "Ready")).isEqualTo("True");
+        assertThat(degraded.getStatus().tableVersion()).isEqualTo(lastGood);
+        assertThat(degraded.getStatus().lastError()).contains("driver-stats");
+        assertThat(StatusConditions.find(degraded.getStatus().conditions(), "Degraded").orElseThrow().getReason())
+                .isEqualTo("RefreshFailed");
+        assertThat(post(base + "/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
+                + "\"entities\": {\"driver_id\": [1010]}}").at("/results/1/statuses/0").asText()).isEqualTo("PRESENT");
     }
 
     private List<Path> applyExamples() throws IOException {

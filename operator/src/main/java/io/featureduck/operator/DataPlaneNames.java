@@ -24,6 +24,11 @@ public final class DataPlaneNames {
         return store.getMetadata().getName() + "-dataplane";
     }
 
+    /** The in-cluster address clients use: the store's Service. */
+    public static String serviceUrl(FeatureStore store) {
+        return "http://" + dataPlane(store) + "." + store.getMetadata().getNamespace() + ".svc:" + HTTP_PORT;
+    }
+
     public static String servingConfig(FeatureStore store) {
         return store.getMetadata().getName() + "-serving-config";
     }

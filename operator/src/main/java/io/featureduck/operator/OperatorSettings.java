@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
  *                          without it, such as Fabric8's mock server in tests)
  * @param namespaces        namespaces to watch; empty means all
  * @param dataPlaneImage    image of data-plane pods when a FeatureStore names none
- * @param dataPlaneUrl      how the operator reaches a store's data plane for view status; {@code {service}},
- *                          {@code {namespace}} and {@code {port}} are filled in
+ * @param dataPlaneUrl      how the operator reaches a store's data plane for view status: with {@code {podIP}}, every
+ *                          ready pod is asked; otherwise the one URL ({@code {service}}, {@code {namespace}} and
+ *                          {@code {port}} are filled in), e.g. a port-forward when the operator runs outside the
+ *                          cluster
  * @param statusInterval    how often FeatureView status is refreshed from the data plane
  * @param leaderElection    whether replicas elect a leader (run two for availability)
  * @param leaseNamespace    namespace of the leader-election Lease; empty means the operator's own
@@ -25,7 +27,7 @@ public record OperatorSettings(boolean serverSideApply, Set<String> namespaces, 
                                String dataPlaneUrl, Duration statusInterval, boolean leaderElection,
                                String leaseNamespace) {
     public static final String DEFAULT_IMAGE = "ghcr.io/featureduck/featureduck:0.1.0";
-    public static final String DEFAULT_DATA_PLANE_URL = "http://{service}.{namespace}.svc:{port}";
+    public static final String DEFAULT_DATA_PLANE_URL = "http://{podIP}:{port}";
     public static final String LEASE_NAME = "featureduck-operator";
 
     public static final String DOCUMENTATION = """
@@ -33,7 +35,8 @@ public record OperatorSettings(boolean serverSideApply, Set<String> namespaces, 
                                             create/update/patch, for API servers without server-side apply
             FEATUREDUCK_NAMESPACES          comma-separated namespaces to watch (default: all)
             FEATUREDUCK_DATAPLANE_IMAGE     data-plane image when a FeatureStore names none (default %s)
-            FEATUREDUCK_DATAPLANE_URL       how to reach a store's data plane (default %s)
+            FEATUREDUCK_DATAPLANE_URL       how to reach a store's data plane for view status (default %s: every
+                                            ready pod; without {podIP}, one URL, e.g. http://localhost:8000)
             FEATUREDUCK_STATUS_INTERVAL     how often FeatureView status is read from the data plane (default 30s)
             FEATUREDUCK_LEADER_ELECTION     true | false (default false): elect a leader among operator replicas
             FEATUREDUCK_LEASE_NAMESPACE     namespace of the leader-election Lease (default: the operator's own)
@@ -65,7 +68,18 @@ public record OperatorSettings(boolean serverSideApply, Set<String> namespaces, 
                 get.apply("FEATUREDUCK_LEASE_NAMESPACE"));
     }
 
-    /** The URL of a store's data plane, by its Service. */
+    /** Whether view status is read from every ready data-plane pod rather than from one URL. */
+    public boolean addressesPods() {
+        return dataPlaneUrl.contains("{podIP}");
+    }
+
+    /** The URL of one data-plane pod. */
+    public String podUrl(String podIp, int port) {
+        String host = podIp.contains(":") ? "[" + podIp + "]" : podIp;
+        return dataPlaneUrl.replace("{podIP}", host).replace("{port}", Integer.toString(port));
+    }
+
+    /** The one URL of a store's data plane, when pods are not addressed one by one. */
     public String dataPlaneUrl(String service, String namespace, int port) {
         return dataPlaneUrl.replace("{service}", service).replace("{namespace}", namespace)
                 .replace("{port}", Integer.toString(port));

@@ -79,7 +79,8 @@ class ExamplesEndToEndTest {
         String base = "http://127.0.0.1:" + port;
         List<Path> manifests = applyExamples();
         assertThat(manifests).extracting(p -> p.getParent().getFileName().toString()).contains("kubernetes", "local");
-        operator = new OperatorHarness(client, base);
+        // Status is read from every ready data-plane pod, as in a cluster; here both "pods" are the one process.
+        operator = new OperatorHarness(client, "http://{podIP}:" + port);
 
         // What the operator generated for the "drivers" store.
         Deployment deployment = await().atMost(PATIENCE).until(() -> client.apps().deployments()
@@ -87,6 +88,9 @@ class ExamplesEndToEndTest {
         ConfigMap config = await().atMost(PATIENCE).until(() -> configMap(), c -> c != null
                 && c.getData().get("feature-store.yaml").contains("name: driver-profile"));
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (int replica = 0; replica < deployment.getSpec().getReplicas(); replica++) {
+            startedPod(deployment, replica);
+        }
 
         // The volumes, as the kubelet would provide them: the ConfigMap's file at its mount path, and the claim
         // filled by the example Job (its own arguments, run here) at the claim's mount path.
@@ -136,6 +140,8 @@ class ExamplesEndToEndTest {
         assertThat(FeatureStoreReconcilerTest.condition(served, "Ready")).isEqualTo("True");
         assertThat(served.getStatus().tableVersion()).isEqualTo(3);
         assertThat(served.getStatus().rows()).isEqualTo(5000);
+        assertThat(StatusConditions.find(served.getStatus().conditions(), "Ready").orElseThrow().getMessage())
+                .isEqualTo("2 data-plane pods serve table version 3, 5000 entities");
 
         // A change to the view: the operator rewrites the ConfigMap, the kubelet swaps the file, the pod reloads.
         FeatureView changed = view("driver-stats");
@@ -174,6 +180,19 @@ class ExamplesEndToEndTest {
                 .isEqualTo("RefreshFailed");
         assertThat(post(base + "/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
                 + "\"entities\": {\"driver_id\": [1010]}}").at("/results/1/statuses/0").asText()).isEqualTo("PRESENT");
+    }
+
+    /** A pod of the Deployment as the kubelet reports it once it passes its readiness probe: here, on loopback. */
+    private void startedPod(Deployment deployment, int replica) {
+        io.fabric8.kubernetes.api.model.Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName(deployment.getMetadata().getName() + "-" + replica).withNamespace(NAMESPACE)
+                .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+                .withSpec(deployment.getSpec().getTemplate().getSpec())
+                .withNewStatus().withPodIP("127.0.0.1").withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                .build();
+        client.resource(pod).create();
+        client.resource(pod).updateStatus();
     }
 
     private List<Path> applyExamples() throws IOException {

@@ -107,7 +107,7 @@ class FeatureStoreReconcilerTest {
         assertThat(condition(progressing, "Progressing")).isEqualTo("True");
         assertThat(condition(progressing, "Degraded")).isEqualTo("False");
         assertThat(progressing.getStatus().views()).containsExactly("driver-profile", "driver-stats");
-        assertThat(progressing.getStatus().endpoint()).isEqualTo("http://127.0.0.1:1");
+        assertThat(progressing.getStatus().endpoint()).isEqualTo("http://drivers-dataplane.features.svc:8000");
         assertThat(progressing.getStatus().observedGeneration()).isEqualTo(progressing.getMetadata().getGeneration());
 
         // What the Deployment controller and the kubelet would report once both pods pass their readiness probes.

@@ -16,8 +16,9 @@ class OperatorSettingsTest {
         assertThat(settings.leaderElection()).isFalse();
         assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.dataPlaneImage()).isEqualTo(OperatorSettings.DEFAULT_IMAGE);
-        assertThat(settings.dataPlaneUrl("drivers-dataplane", "features", 8000))
-                .isEqualTo("http://drivers-dataplane.features.svc:8000");
+        assertThat(settings.addressesPods()).isTrue();
+        assertThat(settings.podUrl("10.1.2.3", 8000)).isEqualTo("http://10.1.2.3:8000");
+        assertThat(settings.podUrl("fd00::7", 8000)).isEqualTo("http://[fd00::7]:8000");
     }
 
     @Test
@@ -33,6 +34,7 @@ class OperatorSettingsTest {
         assertThat(settings.serverSideApply()).isFalse();
         assertThat(settings.namespaces()).containsExactlyInAnyOrder("features", "staging");
         assertThat(settings.dataPlaneImage()).isEqualTo("registry.local/featureduck:dev");
+        assertThat(settings.addressesPods()).isFalse();
         assertThat(settings.dataPlaneUrl("s", "n", 8000)).isEqualTo("http://localhost:8000");
         assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.leaderElection()).isTrue();

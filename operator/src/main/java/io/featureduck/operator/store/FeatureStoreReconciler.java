@@ -156,8 +156,7 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
             conditions.set(DEGRADED, false, "AsExpected", "no failures reported by the data-plane Deployment");
         }
         return new FeatureStoreStatus(generation(store), conditions.build(), wanted, ready, views.size(), views,
-                settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), store.getMetadata().getNamespace(),
-                        DataPlaneNames.HTTP_PORT));
+                DataPlaneNames.serviceUrl(store));
     }
 
     /** Events for what a user wants to see in {@code kubectl describe}: transitions, not every reconcile. */

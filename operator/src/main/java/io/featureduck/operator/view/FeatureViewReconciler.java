@@ -2,6 +2,7 @@ package io.featureduck.operator.view;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewStatus;
@@ -89,7 +90,7 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
             after = new FeatureViewStatus(generation, conditions.build(), format(view, null), null, null, null, null);
         } else {
             conditions.set(ACCEPTED, true, "AssignedToStore", "served by FeatureStore '" + storeName + "'");
-            after = servingState(view, store.get(), conditions, generation);
+            after = servingState(view, store.get(), conditions, generation, context);
         }
         announce(view, before, after);
         UpdateControl<FeatureView> control = Objects.equals(before, after) ? UpdateControl.noUpdate()
@@ -97,41 +98,88 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
         return control.rescheduleAfter(settings.statusInterval());
     }
 
+    /**
+     * What the store's data plane serves of the view, asked of every ready pod (or of the one configured URL). The
+     * status reports the oldest table version any pod serves, and is Ready only when every pod serves the view.
+     */
     private FeatureViewStatus servingState(FeatureView view, FeatureStore store, StatusConditions conditions,
-                                           Long generation) {
-        String url = settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), store.getMetadata().getNamespace(),
-                DataPlaneNames.HTTP_PORT);
-        DataPlaneClient.ViewReport report = dataPlane.view(url, view.getMetadata().getName());
+                                           Long generation, Context<FeatureView> context) {
         String format = format(view, store);
-        if (report instanceof DataPlaneClient.Served served) {
-            boolean hasIndex = served.tableVersion().isPresent();
-            switch (served.state()) {
-                case "READY" -> conditions.set(READY, true, "Serving", "table version "
-                        + served.tableVersion().map(String::valueOf).orElse("?") + ", "
-                        + served.entities().map(String::valueOf).orElse("?") + " entities");
-                case "OFFLINE" -> conditions.set(READY, true, "OfflineOnly",
-                        "spec.online is false: served by historical retrieval only");
-                case "FAILED" -> conditions.set(READY, false, "LoadFailed", served.lastError().orElse("load failed"));
-                default -> conditions.set(READY, false, "Loading", "the data plane is loading the table");
+        List<String> urls;
+        if (settings.addressesPods()) {
+            urls = context.getClient().pods().inNamespace(store.getMetadata().getNamespace())
+                    .withLabels(DataPlaneNames.selector(store)).list().getItems().stream()
+                    .filter(FeatureViewReconciler::ready)
+                    .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.HTTP_PORT)).sorted().toList();
+            if (urls.isEmpty()) {
+                conditions.set(READY, false, "NoReadyPods", "no data-plane pod of FeatureStore '"
+                        + store.getMetadata().getName() + "' is ready yet");
+                conditions.set(DEGRADED, false, "AsExpected", "no load failures reported");
+                return new FeatureViewStatus(generation, conditions.build(), format, null, null, null, null);
             }
-            if (hasIndex && served.lastError().isPresent()) {
-                conditions.set(DEGRADED, true, "RefreshFailed", "serving table version " + served.tableVersion().get()
-                        + " while the latest load failed: " + served.lastError().get());
-            } else {
-                conditions.set(DEGRADED, false, "AsExpected", "no load failures");
-            }
-            return new FeatureViewStatus(generation, conditions.build(), format, served.tableVersion().orElse(null),
-                    served.entities().orElse(null), served.loadedAt().orElse(null), served.lastError().orElse(null));
-        }
-        if (report instanceof DataPlaneClient.NotServed) {
-            conditions.set(READY, false, "WaitingForDataPlane", "the data plane at " + url + " does not serve this "
-                    + "view yet; pods pick up the store's ConfigMap within about a minute");
         } else {
-            conditions.set(READY, StatusConditions.UNKNOWN, "DataPlaneUnreachable",
-                    ((DataPlaneClient.Unreachable) report).reason());
+            urls = List.of(settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), store.getMetadata().getNamespace(),
+                    DataPlaneNames.HTTP_PORT));
         }
-        conditions.set(DEGRADED, false, "AsExpected", "no load failures reported");
-        return new FeatureViewStatus(generation, conditions.build(), format, null, null, null, null);
+        List<DataPlaneClient.ViewReport> reports = urls.stream()
+                .map(url -> dataPlane.view(url, view.getMetadata().getName())).toList();
+        String pods = urls.size() == 1 ? "the data plane" : urls.size() + " data-plane pods";
+
+        Optional<DataPlaneClient.Unreachable> unreachable = reports.stream()
+                .filter(DataPlaneClient.Unreachable.class::isInstance).map(DataPlaneClient.Unreachable.class::cast)
+                .findFirst();
+        long notServing = reports.stream().filter(DataPlaneClient.NotServed.class::isInstance).count();
+        List<DataPlaneClient.Served> served = reports.stream().filter(DataPlaneClient.Served.class::isInstance)
+                .map(DataPlaneClient.Served.class::cast).toList();
+        if (unreachable.isPresent()) {
+            conditions.set(READY, StatusConditions.UNKNOWN, "DataPlaneUnreachable", unreachable.get().reason());
+        } else if (notServing > 0) {
+            conditions.set(READY, false, "WaitingForDataPlane", notServing + " of " + urls.size() + " data-plane "
+                    + "pods do not serve this view yet; pods pick up the store's ConfigMap within about a minute");
+        } else if (served.stream().anyMatch(r -> r.state().equals("FAILED"))) {
+            conditions.set(READY, false, "LoadFailed", served.stream().filter(r -> r.state().equals("FAILED"))
+                    .findFirst().flatMap(DataPlaneClient.Served::lastError).orElse("load failed"));
+        } else if (served.stream().allMatch(r -> r.state().equals("OFFLINE"))) {
+            conditions.set(READY, true, "OfflineOnly", "spec.online is false: served by historical retrieval only");
+        } else if (served.stream().allMatch(r -> r.state().equals("READY"))) {
+            DataPlaneClient.Served oldest = oldest(served);
+            conditions.set(READY, true, "Serving", pods + " serve table version "
+                    + oldest.tableVersion().map(String::valueOf).orElse("?") + (served.stream()
+                    .map(DataPlaneClient.Served::tableVersion).distinct().count() > 1 ? " or newer" : "") + ", "
+                    + oldest.entities().map(String::valueOf).orElse("?") + " entities");
+        } else {
+            conditions.set(READY, false, "Loading", pods + " are loading the table");
+        }
+        Optional<DataPlaneClient.Served> failedRefresh = served.stream()
+                .filter(r -> r.tableVersion().isPresent() && r.lastError().isPresent()).findFirst();
+        if (failedRefresh.isPresent()) {
+            conditions.set(DEGRADED, true, "RefreshFailed", "serving table version "
+                    + failedRefresh.get().tableVersion().get() + " while the latest load failed: "
+                    + failedRefresh.get().lastError().get());
+        } else {
+            conditions.set(DEGRADED, false, "AsExpected", "no load failures");
+        }
+        if (served.isEmpty()) {
+            return new FeatureViewStatus(generation, conditions.build(), format, null, null, null, null);
+        }
+        DataPlaneClient.Served oldest = oldest(served);
+        String lastError = served.stream().map(DataPlaneClient.Served::lastError).flatMap(Optional::stream)
+                .findFirst().orElse(null);
+        return new FeatureViewStatus(generation, conditions.build(), format, oldest.tableVersion().orElse(null),
+                oldest.entities().orElse(null), oldest.loadedAt().orElse(null), lastError);
+    }
+
+    /** The report of the pod serving the oldest table version (a pod without an index counts as oldest). */
+    private static DataPlaneClient.Served oldest(List<DataPlaneClient.Served> served) {
+        return served.stream().min(java.util.Comparator.comparingLong(r -> r.tableVersion().orElse(Long.MIN_VALUE)))
+                .orElseThrow();
+    }
+
+    private static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+                && pod.getMetadata().getDeletionTimestamp() == null;
     }
 
     private static String format(FeatureView view, FeatureStore store) {

@@ -86,7 +86,7 @@ public final class IcebergTableSource implements TableSource {
     public TableSnapshot snapshotAt(long version) {
         return read(() -> {
             Table table = open();
-            return table.snapshots() == null ? empty(table) : describe(table, snapshotOfVersion(table, version));
+            return describe(table, snapshotOfVersion(table, version));
         });
     }
 

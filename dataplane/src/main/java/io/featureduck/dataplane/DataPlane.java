@@ -122,7 +122,7 @@ public final class DataPlane implements AutoCloseable {
 
     /** Applies every change of the configuration file, checked each {@code interval}. */
     public void watch(Path file, ServingConfigLoader loader, Duration interval) {
-        reloader = ConfigReloader.start(file, loader, interval, this::reconfigure);
+        reloader = ConfigReloader.start(file, loader, interval, this::reconfigure, registry::configurationRejected);
     }
 
     /** The configuration being served. */

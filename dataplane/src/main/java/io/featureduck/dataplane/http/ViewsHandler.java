@@ -32,6 +32,8 @@ final class ViewsHandler {
         List<ServedView> views = registry.views();
         send(ctx, out -> {
             out.writeStartObject();
+            // A serving file that changed but cannot be used: the previous configuration is still what is served.
+            out.writeStringField("configuration_error", registry.configurationError().orElse(null));
             out.writeArrayFieldStart("views");
             for (ServedView view : views) {
                 write(out, view);

@@ -30,14 +30,16 @@ public final class ConfigReloader implements AutoCloseable {
     private final Path file;
     private final ServingConfigLoader loader;
     private final Consumer<ServingConfig> apply;
+    private final Consumer<Optional<String>> report;
     private final ScheduledExecutorService scheduler;
     private byte[] lastContent;
-    private volatile Optional<String> lastError = Optional.empty();
 
-    private ConfigReloader(Path file, ServingConfigLoader loader, Consumer<ServingConfig> apply, byte[] loadedContent) {
+    private ConfigReloader(Path file, ServingConfigLoader loader, Consumer<ServingConfig> apply,
+                           Consumer<Optional<String>> report, byte[] loadedContent) {
         this.file = file;
         this.loader = loader;
         this.apply = apply;
+        this.report = report;
         this.lastContent = loadedContent;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "config-reloader");
@@ -48,19 +50,15 @@ public final class ConfigReloader implements AutoCloseable {
 
     /**
      * Checks {@code file} every {@code interval}, starting from the content it has now (which the caller has just
-     * loaded), and calls {@code apply} with each new valid configuration.
+     * loaded), calls {@code apply} with each new valid configuration, and {@code report} with why a new version
+     * cannot be used (or empty once one is applied).
      */
     public static ConfigReloader start(Path file, ServingConfigLoader loader, Duration interval,
-                                       Consumer<ServingConfig> apply) {
-        ConfigReloader reloader = new ConfigReloader(file, loader, apply, read(file));
+                                       Consumer<ServingConfig> apply, Consumer<Optional<String>> report) {
+        ConfigReloader reloader = new ConfigReloader(file, loader, apply, report, read(file));
         long millis = Math.max(1, interval.toMillis());
         reloader.scheduler.scheduleWithFixedDelay(reloader::check, millis, millis, TimeUnit.MILLISECONDS);
         return reloader;
-    }
-
-    /** Why the newest version of the file is not being served, if it is not. */
-    public Optional<String> lastError() {
-        return lastError;
     }
 
     void check() {
@@ -73,13 +71,13 @@ public final class ConfigReloader implements AutoCloseable {
             ServingConfig config = loader.load(file);
             LOG.info("serving configuration {} changed: {} feature views", file, config.views().size());
             apply.accept(config);
-            lastError = Optional.empty();
+            report.accept(Optional.empty());
         } catch (DefinitionException e) {
-            lastError = Optional.of(e.getMessage());
+            report.accept(Optional.of(e.getMessage()));
             LOG.error("serving configuration {} changed but cannot be used; still serving the previous one: {}", file,
                     e.getMessage());
         } catch (RuntimeException e) {
-            lastError = Optional.of(Objects.toString(e.getMessage(), e.toString()));
+            report.accept(Optional.of(Objects.toString(e.getMessage(), e.toString())));
             LOG.error("applying the changed serving configuration {} failed; still serving the previous one", file, e);
         }
     }

@@ -34,6 +34,7 @@ public final class ViewRegistry {
     private final Map<String, ServedView> views = new ConcurrentHashMap<>();
     private final List<String> order = new CopyOnWriteArrayList<>();
     private final Set<String> startupViews;
+    private volatile Optional<String> configurationError = Optional.empty();
     /** Views with a load or refresh running: one at a time per view. */
     private final Set<List<Object>> busy = ConcurrentHashMap.newKeySet();
     private final TableSourceFactory sources;
@@ -60,6 +61,18 @@ public final class ViewRegistry {
             order.add(definition.name());
         }
         this.startupViews = Set.copyOf(order);
+    }
+
+    /**
+     * Why the newest serving configuration is not being served (it failed to parse or validate), so that
+     * {@code /v1/views} can say so while the previous one keeps serving; empty once a configuration is applied.
+     */
+    public void configurationRejected(Optional<String> error) {
+        configurationError = error;
+    }
+
+    public Optional<String> configurationError() {
+        return configurationError;
     }
 
     public void addListener(LoadListener listener) {

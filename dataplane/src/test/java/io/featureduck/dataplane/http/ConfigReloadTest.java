@@ -67,10 +67,16 @@ class ConfigReloadTest {
     @Test
     @Order(2)
     void aBrokenFileIsReportedAndTheLastGoodConfigurationKeepsServing() throws Exception {
-        replace(Files.readString(file).replace("ttl: 48h", "ttl: forever"));
-        Thread.sleep(500);
+        String good = Files.readString(file);
+        replace(good.replace("ttl: 48h", "ttl: forever"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !server.get("/v1/views").json()
+                .path("configuration_error").isNull());
+        assertThat(server.get("/v1/views").json().path("configuration_error").asText()).contains("spec.ttl");
         assertThat(lookup("driver-stats:trips_per_day").status()).isEqualTo(200);
         assertThat(server.get("/ready").status()).isEqualTo(200);
+        replace(good);
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/v1/views").json()
+                .path("configuration_error").isNull());
     }
 
     @Test

@@ -57,7 +57,7 @@ public final class SnapshotRelation {
             session.execute("ATTACH IF NOT EXISTS " + stringLiteral(snapshot.databaseTable().file())
                     + " AS " + SOURCE_DATABASE + " (READ_ONLY)");
             return columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ", "SELECT ",
-                    " FROM " + SOURCE_DATABASE + "." + qualified(snapshot.databaseTable().table())));
+                    " FROM " + SOURCE_DATABASE + "." + SqlIdentifiers.qualified(snapshot.databaseTable().table())));
         }
         if (snapshot.dataFiles().isEmpty()) {
             return columns.stream()
@@ -149,10 +149,6 @@ public final class SnapshotRelation {
         String logical = columns.stream().map(c -> "r." + quote(c.name())).collect(Collectors.joining(", "));
         String withFile = projected.replaceFirst("^SELECT ", "SELECT d." + quote(FILE_COLUMN) + ", ");
         return "SELECT " + logical + " FROM (" + withFile + ") AS r WHERE true" + filters;
-    }
-
-    private static String qualified(String table) {
-        return java.util.Arrays.stream(table.split("\\.")).map(SqlIdentifiers::quote).collect(Collectors.joining("."));
     }
 
     private Set<String> physicalColumnsInFiles(DuckDbSession session, String scan) throws SQLException {

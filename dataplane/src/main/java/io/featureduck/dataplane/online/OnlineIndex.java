@@ -14,8 +14,6 @@ import java.util.Map;
  */
 public final class OnlineIndex {
     private final ViewDefinition view;
-    private final long tableVersion;
-    private final Instant tableCommitTime;
     private final Instant loadedAt;
     private final EntityKeyIndex keys;
     private final long[] eventMicros;
@@ -31,8 +29,6 @@ public final class OnlineIndex {
                 long[] eventMicros, long[] createdMicros, FeatureColumn[] columns, long sourceRows) {
         this.view = view;
         this.snapshot = snapshot;
-        this.tableVersion = snapshot.version();
-        this.tableCommitTime = snapshot.commitTime();
         this.loadedAt = loadedAt;
         this.keys = keys;
         this.eventMicros = eventMicros;
@@ -51,11 +47,11 @@ public final class OnlineIndex {
     }
 
     public long tableVersion() {
-        return tableVersion;
+        return snapshot.version();
     }
 
     public Instant tableCommitTime() {
-        return tableCommitTime;
+        return snapshot.commitTime();
     }
 
     public Instant loadedAt() {
@@ -64,7 +60,7 @@ public final class OnlineIndex {
 
     /** Seconds between the commit of the served table version and {@code nowMillis}: how stale the data may be. */
     public long dataAgeSeconds(long nowMillis) {
-        return Math.max(0, (nowMillis - tableCommitTime.toEpochMilli()) / 1000);
+        return Math.max(0, (nowMillis - snapshot.commitTime().toEpochMilli()) / 1000);
     }
 
     /** Rows in the table version the index was built from. */

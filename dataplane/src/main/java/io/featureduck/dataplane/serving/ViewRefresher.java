@@ -3,6 +3,8 @@ package io.featureduck.dataplane.serving;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,8 @@ public final class ViewRefresher implements AutoCloseable {
 
     private final ViewRegistry registry;
     private final Clock clock;
+    /** Views with a refresh submitted and not finished: a slow load is not queued again on every tick. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "view-refresher");
         thread.setDaemon(true);
@@ -44,8 +48,8 @@ public final class ViewRefresher implements AutoCloseable {
             Instant last = view.index().isPresent()
                     ? view.lastCheckedAt().orElse(Instant.EPOCH)
                     : view.lastErrorAt().orElse(Instant.EPOCH);
-            if (!now.isBefore(last.plus(interval))) {
-                registry.refresh(view.name());
+            if (!now.isBefore(last.plus(interval)) && inFlight.add(view.name())) {
+                registry.refresh(view.name()).whenComplete((done, failure) -> inFlight.remove(view.name()));
             }
         }
     }

@@ -46,7 +46,7 @@ public final class DuckDbTableSource implements TableSource {
         List<SourceColumn> columns = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file, readOnly);
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("DESCRIBE " + qualified(location.table()))) {
+             ResultSet rs = statement.executeQuery("DESCRIBE " + SqlIdentifiers.qualified(location.table()))) {
             while (rs.next()) {
                 String name = rs.getString("column_name");
                 // DESCRIBE spells some types out; the rest of FeatureDuck uses DuckDB's short names.
@@ -76,14 +76,5 @@ public final class DuckDbTableSource implements TableSource {
     @Override
     public OptionalLong versionAsOf(Instant time) {
         return OptionalLong.of(latestSnapshot().version());
-    }
-
-    /** {@code name} or {@code schema.name}, each part quoted. */
-    static String qualified(String table) {
-        StringBuilder quoted = new StringBuilder();
-        for (String part : table.split("\\.")) {
-            quoted.append(quoted.isEmpty() ? "" : ".").append(SqlIdentifiers.quote(part));
-        }
-        return quoted.toString();
     }
 }

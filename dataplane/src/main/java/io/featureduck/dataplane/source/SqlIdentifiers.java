@@ -9,6 +9,15 @@ public final class SqlIdentifiers {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
+    /** {@code name} or {@code schema.name} with each part quoted. */
+    public static String qualified(String name) {
+        StringBuilder quoted = new StringBuilder();
+        for (String part : name.split("\\.")) {
+            quoted.append(quoted.isEmpty() ? "" : ".").append(quote(part));
+        }
+        return quoted.toString();
+    }
+
     public static String stringLiteral(String value) {
         return "'" + value.replace("'", "''") + "'";
     }

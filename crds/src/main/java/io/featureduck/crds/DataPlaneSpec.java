@@ -20,6 +20,8 @@ import io.fabric8.generator.annotation.ValidationRule;
  * @param maxBodyBytes      largest request body accepted (default 1 MiB)
  * @param duckdbMemoryLimit DuckDB memory limit per pod, e.g. {@code 2GB} (default: DuckDB's own)
  * @param auth              how clients authenticate to the data plane
+ * @param fileCacheSize     local disk for data files fetched from object stores, a Kubernetes quantity (default
+ *                          10Gi): the size limit of the pods' cache volume
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,7 +37,10 @@ public record DataPlaneSpec(
         Long maxBodyBytes,
         @Pattern(MEMORY_PATTERN) @JsonPropertyDescription("DuckDB memory limit per pod, e.g. 2GB")
         String duckdbMemoryLimit,
-        @JsonPropertyDescription("How clients authenticate to the data plane") AuthSpec auth) {
+        @JsonPropertyDescription("How clients authenticate to the data plane") AuthSpec auth,
+        @Pattern(QUANTITY_PATTERN)
+        @JsonPropertyDescription("Local disk for data files fetched from object stores, e.g. 20Gi (default 10Gi)")
+        String fileCacheSize) {
     /** DuckDB's memory-limit notation. */
     public static final String MEMORY_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$";
     /** A Kubernetes resource quantity, e.g. {@code 500m}, {@code 2}, {@code 4Gi}. */
@@ -44,9 +49,10 @@ public record DataPlaneSpec(
 
     public static final int DEFAULT_MAX_BATCH_ENTITIES = 1000;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final String DEFAULT_FILE_CACHE_SIZE = "10Gi";
 
     public static DataPlaneSpec defaults() {
-        return new DataPlaneSpec(null, null, null, null, null, null, null);
+        return new DataPlaneSpec(null, null, null, null, null, null, null, null);
     }
 
     public int effectiveReplicas() {
@@ -55,6 +61,10 @@ public record DataPlaneSpec(
 
     public int effectiveMaxBatchEntities() {
         return maxBatchEntities == null ? DEFAULT_MAX_BATCH_ENTITIES : maxBatchEntities;
+    }
+
+    public String effectiveFileCacheSize() {
+        return fileCacheSize == null ? DEFAULT_FILE_CACHE_SIZE : fileCacheSize;
     }
 
     public long effectiveMaxBodyBytes() {

@@ -12,24 +12,44 @@ import io.fabric8.generator.annotation.ValidationRule;
  * Where a store's tables live.
  *
  * @param format default table format of the store's views
- * @param root   base location of the store's tables: an absolute path, a {@code file:} URI, or a path relative to
- *               the file that defines the store
+ * @param root   base location of the store's tables: an object-store URI ({@code s3://}, {@code gs://},
+ *               {@code abfss://}, {@code az://}), an absolute path, a {@code file:} URI, or a path relative to the
+ *               file that defines the store
  * @param persistentVolumeClaim in a cluster, the claim holding the tables, mounted read-only at {@code root}
+ * @param credentialsSecret     Secret whose keys become the data-plane pods' environment variables, where the cloud
+ *                              SDKs find their credentials ({@code AWS_ACCESS_KEY_ID}, ...; see docs/OBJECT_STORES.md)
+ * @param objectStores          endpoints and options of the object stores
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.persistentVolumeClaim) || self.root.startsWith('/')",
         message = "with a persistentVolumeClaim, root must be the absolute path where the claim is mounted")
+@ValidationRule(value = "!self.root.contains('://') || self.root.matches('^(file|s3|s3a|gs|abfs|abfss|wasb|wasbs|az)://')",
+        message = "root must be a path or an s3://, gs://, abfss://, wasbs:// or az:// URI")
 public record LakehouseSpec(
         @Required @JsonPropertyDescription("Default table format of the store's views") TableFormat format,
         @Required @Size(min = 1, max = 2048)
-        @JsonPropertyDescription("Base location of the store's tables: an absolute path, a file: URI, or (when "
-                + "served locally) a path relative to the file defining the store")
+        @JsonPropertyDescription("Base location of the store's tables: an s3://, gs://, abfss:// or az:// URI, an "
+                + "absolute path, a file: URI, or (when served locally) a path relative to the file defining the store")
         String root,
         @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
         @JsonPropertyDescription("PersistentVolumeClaim holding the tables; the operator mounts it read-only at root")
-        String persistentVolumeClaim) {
+        String persistentVolumeClaim,
+        @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+        @JsonPropertyDescription("Secret whose keys become environment variables of the data-plane pods: the object "
+                + "stores' credentials (AWS_ACCESS_KEY_ID, AZURE_STORAGE_ACCOUNT_KEY, GOOGLE_SERVICE_ACCOUNT_JSON, ...)")
+        String credentialsSecret,
+        @JsonPropertyDescription("Endpoints and options of the object stores holding the tables")
+        ObjectStoreSpec objectStores) {
     public LakehouseSpec(TableFormat format, String root) {
         this(format, root, null);
+    }
+
+    public LakehouseSpec(TableFormat format, String root, String persistentVolumeClaim) {
+        this(format, root, persistentVolumeClaim, null, null);
+    }
+
+    public ObjectStoreSpec effectiveObjectStores() {
+        return objectStores == null ? ObjectStoreSpec.none() : objectStores;
     }
 }

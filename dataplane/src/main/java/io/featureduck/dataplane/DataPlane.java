@@ -13,6 +13,8 @@ import io.featureduck.dataplane.serving.ConfigReloader;
 import io.featureduck.dataplane.serving.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRefresher;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.storage.LakehouseStorage;
+import io.featureduck.dataplane.storage.StorageSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -45,11 +47,13 @@ public final class DataPlane implements AutoCloseable {
     private final DataPlaneMetrics metrics;
     private volatile ConfigReloader reloader;
     private final ViewRefresher refresher;
+    private final LakehouseStorage storage;
 
     private DataPlane(Vertx vertx, ExecutorService loadExecutor, ViewRegistry registry, DataPlaneServer server,
                       CompletableFuture<Void> initialLoad, AtomicReference<ServingConfig> config,
-                      DataPlaneMetrics metrics, ViewRefresher refresher) {
+                      DataPlaneMetrics metrics, ViewRefresher refresher, LakehouseStorage storage) {
         this.refresher = refresher;
+        this.storage = storage;
         this.vertx = vertx;
         this.loadExecutor = loadExecutor;
         this.registry = registry;
@@ -74,6 +78,11 @@ public final class DataPlane implements AutoCloseable {
 
     /** Starts serving {@code config}; blocks until the HTTP port is bound, not until views are loaded. */
     public static DataPlane start(ServingConfig config, DataPlaneOptions options) {
+        return start(config, options, StorageSettings.defaults());
+    }
+
+    /** Starts serving {@code config}, reaching object stores and caching their files as {@code storageSettings} say. */
+    public static DataPlane start(ServingConfig config, DataPlaneOptions options, StorageSettings storageSettings) {
         Clock clock = Clock.systemUTC();
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService loadExecutor = Executors.newFixedThreadPool(
@@ -82,12 +91,15 @@ public final class DataPlane implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-        TableSourceFactory sources = new TableSourceFactory();
-        ViewRegistry registry = new ViewRegistry(config.views(), sources,
-                new OnlineIndexLoader(duckDbSettings(config), clock), loadExecutor, clock);
-        AtomicReference<ServingConfig> current = new AtomicReference<>(config);
-        HistoricalRetrieval historical = new HistoricalRetrieval(current::get, sources, duckDbSettings(config));
         DataPlaneMetrics metrics = new DataPlaneMetrics();
+        LakehouseStorage storage = LakehouseStorage.open(config.store().spec().lakehouse(), storageSettings,
+                metrics.registry());
+        TableSourceFactory sources = new TableSourceFactory(storage.stores());
+        ViewRegistry registry = new ViewRegistry(config.views(), sources,
+                new OnlineIndexLoader(duckDbSettings(config), clock, storage.files()), loadExecutor, clock);
+        AtomicReference<ServingConfig> current = new AtomicReference<>(config);
+        HistoricalRetrieval historical = new HistoricalRetrieval(current::get, sources, duckDbSettings(config),
+                storage.files());
         metrics.watch(registry);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, options, clock);
@@ -96,13 +108,14 @@ public final class DataPlane implements AutoCloseable {
         } catch (Exception e) {
             vertx.close();
             loadExecutor.shutdownNow();
+            storage.close();
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
         CompletableFuture<Void> initialLoad = registry.loadAll();
         // Tables are polled for new versions at each view's refresh interval from here on.
         ViewRefresher refresher = ViewRefresher.start(registry, clock, Duration.ofMillis(100));
-        return new DataPlane(vertx, loadExecutor, registry, server, initialLoad, current, metrics, refresher);
+        return new DataPlane(vertx, loadExecutor, registry, server, initialLoad, current, metrics, refresher, storage);
     }
 
     /**
@@ -156,5 +169,6 @@ public final class DataPlane implements AutoCloseable {
         }
         vertx.close();
         loadExecutor.shutdownNow();
+        storage.close();
     }
 }

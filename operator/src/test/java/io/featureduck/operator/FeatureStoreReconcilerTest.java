@@ -251,7 +251,7 @@ class FeatureStoreReconcilerTest {
     static FeatureStoreSpec withReplicas(FeatureStoreSpec spec, int replicas) {
         DataPlaneSpec d = spec.effectiveDataPlane();
         return new FeatureStoreSpec(spec.lakehouse(), new DataPlaneSpec(replicas, d.image(), d.resources(),
-                d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(), d.auth()));
+                d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(), d.auth(), d.fileCacheSize()));
     }
 
     private FeatureStore stored(String name) {

@@ -9,6 +9,9 @@ import io.featureduck.dataplane.historical.EntityRows;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.historical.OutputFormat;
 import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.storage.LakehouseStorage;
+import io.featureduck.dataplane.storage.StorageSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,8 +51,19 @@ final class HistoricalCommand implements Callable<Integer> {
         CompletableFuture<TableSourceFactory> sources = CompletableFuture.supplyAsync(TableSourceFactory::new);
         ServingConfig config = new ServingConfigLoader().load(file);
         List<FeatureRef> refs = features.stream().map(FeatureRef::parse).toList();
-        HistoricalRetrieval retrieval = new HistoricalRetrieval(config, sources.join(),
-                DataPlane.duckDbSettings(config));
+        try (LakehouseStorage storage = LakehouseStorage.open(config.store().spec().lakehouse(),
+                StorageSettings.defaults(), new SimpleMeterRegistry())) {
+            // Local tables keep the engine started early; object stores need one that reaches them.
+            boolean remote = config.views().stream().anyMatch(v -> v.location().isObjectStore());
+            HistoricalRetrieval retrieval = new HistoricalRetrieval(() -> config,
+                    remote ? new TableSourceFactory(storage.stores()) : sources.join(),
+                    DataPlane.duckDbSettings(config), storage.files());
+            export(retrieval, refs);
+        }
+        return 0;
+    }
+
+    private void export(HistoricalRetrieval retrieval, List<FeatureRef> refs) {
         AtomicReference<Statement> running = new AtomicReference<>();
         Thread progress = new Thread(() -> showProgress(running), "progress");
         progress.setDaemon(true);
@@ -59,7 +73,6 @@ final class HistoricalCommand implements Callable<Integer> {
                 out.toAbsolutePath(), running::set);
         progress.interrupt();
         System.err.printf("\rwrote %s in %.1f s%n", out, (System.nanoTime() - start) / 1e9);
-        return 0;
     }
 
     /** After a second, shows DuckDB's own progress estimate on the terminal, refreshed in place. */

@@ -10,6 +10,9 @@ import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.parity.ParityCheck;
 import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.storage.LakehouseStorage;
+import io.featureduck.dataplane.storage.StorageSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +41,13 @@ final class ParityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DuckDbSession.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
-        TableSourceFactory sources = new TableSourceFactory();
-        OnlineIndexLoader loader = new OnlineIndexLoader(DataPlane.duckDbSettings(config), Clock.systemUTC());
-        ParityCheck parity = new ParityCheck(new HistoricalRetrieval(config, sources, DataPlane.duckDbSettings(config)));
+        LakehouseStorage storage = LakehouseStorage.open(config.store().spec().lakehouse(), StorageSettings.defaults(),
+                new SimpleMeterRegistry());
+        TableSourceFactory sources = new TableSourceFactory(storage.stores());
+        OnlineIndexLoader loader = new OnlineIndexLoader(DataPlane.duckDbSettings(config), Clock.systemUTC(),
+                storage.files());
+        ParityCheck parity = new ParityCheck(new HistoricalRetrieval(() -> config, sources,
+                DataPlane.duckDbSettings(config), storage.files()));
         Path work = Files.createTempDirectory("featureduck-parity");
         boolean passed = true;
         try {
@@ -65,6 +72,7 @@ final class ParityCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            storage.close();
             try (var paths = Files.walk(work)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

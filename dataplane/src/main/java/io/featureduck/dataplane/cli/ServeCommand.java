@@ -5,6 +5,7 @@ import io.featureduck.dataplane.config.DefinitionException;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.crds.KubeDuration;
+import io.featureduck.dataplane.storage.StorageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -34,6 +35,14 @@ final class ServeCommand implements Callable<Integer> {
                     + "a pod's configuration outside the cluster from a copy of its lakehouse volume")
     Path lakehouseRoot;
 
+    @Option(names = "--file-cache-dir",
+            description = "Where data files fetched from object stores are kept (default: a private temporary directory)")
+    Path fileCacheDirectory;
+
+    @Option(names = "--file-cache-size", defaultValue = "10Gi",
+            description = "Size limit of the file cache, e.g. 20Gi (default: ${DEFAULT-VALUE})")
+    String fileCacheSize;
+
     @Override
     public Integer call() throws InterruptedException {
         ServingConfig config;
@@ -44,7 +53,9 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         Duration interval = KubeDuration.parse(reloadInterval.equals("0") ? "0s" : reloadInterval);
-        DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, host, port));
+        StorageSettings storage = StorageSettings.defaults()
+                .withCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize));
+        DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, host, port), storage);
         if (!interval.isZero()) {
             dataPlane.watch(file, loader(), interval);
         }

@@ -153,9 +153,9 @@ public final class ServingConfigLoader {
         if (root != null) {
             // With a Hadoop catalog the warehouse directory is the table's location; a REST catalog has none here.
             String where = catalog == null ? spec.source().path()
-                    : "hadoop".equals(catalog.type()) ? catalog.warehouse() : root.path().toString();
+                    : "hadoop".equals(catalog.type()) ? catalog.warehouse() : root.uri();
             try {
-                location = TableLocation.resolve(where, root.path()).withRewrites(spec.source().pathRewrite())
+                location = TableLocation.resolve(where, root).withRewrites(spec.source().pathRewrite())
                         .withTable(spec.source().table()).withCatalog(catalog);
             } catch (IllegalArgumentException e) {
                 problems.add(describe(FeatureView.KIND, view.name(), new Violation(catalog == null ? "spec.source.path"

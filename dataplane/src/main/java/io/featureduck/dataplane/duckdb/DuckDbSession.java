@@ -21,6 +21,7 @@ public final class DuckDbSession implements AutoCloseable {
     private static final Pattern MEMORY_LIMIT = Pattern.compile("^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$");
 
     private final Connection connection;
+    private final java.util.List<AutoCloseable> closeWith = new java.util.ArrayList<>();
 
     private DuckDbSession(Connection connection) {
         this.connection = connection;
@@ -93,6 +94,11 @@ public final class DuckDbSession implements AutoCloseable {
         }
     }
 
+    /** Closes {@code resource} with the session: what DuckDB may read until then, such as pinned cached files. */
+    public void closeWith(AutoCloseable resource) {
+        closeWith.add(resource);
+    }
+
     private static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
@@ -103,6 +109,13 @@ public final class DuckDbSession implements AutoCloseable {
             connection.close();
         } catch (SQLException ignored) {
             // Closing an in-memory database only frees memory; nothing to report.
+        }
+        for (AutoCloseable resource : closeWith) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // Resources closed here only release local bookkeeping.
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
 import io.featureduck.dataplane.source.SqlIdentifiers;
+import io.featureduck.dataplane.storage.DataFileCache;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -62,16 +63,23 @@ public final class HistoricalRetrieval {
     private final Supplier<ServingConfig> config;
     private final TableSourceFactory sources;
     private final DuckDbSettings settings;
+    private final DataFileCache files;
 
+    /** Retrieval over tables on local disk. */
     public HistoricalRetrieval(ServingConfig config, TableSourceFactory sources, DuckDbSettings settings) {
-        this(() -> config, sources, settings);
+        this(() -> config, sources, settings, DataFileCache.localOnly());
     }
 
-    /** Answers from whatever configuration {@code config} holds at each request, so reloaded views are used. */
-    public HistoricalRetrieval(Supplier<ServingConfig> config, TableSourceFactory sources, DuckDbSettings settings) {
+    /**
+     * Answers from whatever configuration {@code config} holds at each request, so reloaded views are used;
+     * object-store files are read through local copies in {@code files}.
+     */
+    public HistoricalRetrieval(Supplier<ServingConfig> config, TableSourceFactory sources, DuckDbSettings settings,
+                               DataFileCache files) {
         this.config = config;
         this.sources = sources;
         this.settings = settings;
+        this.files = files;
     }
 
     /** Receives the result while it streams out of DuckDB. */
@@ -127,6 +135,7 @@ public final class HistoricalRetrieval {
         readable.add(entityRows.file().getParent());
         readable.addAll(writable);
         features.keySet().forEach(v -> readable.addAll(v.location().readableRoots()));
+        readable.add(files.directory());
         long start = System.nanoTime();
         try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
             loadEntityRows(session, entityRows, features.keySet());
@@ -343,9 +352,11 @@ public final class HistoricalRetrieval {
     }
 
     /** Registers a table version as {@code relation} and checks the view against it. */
-    private static ViewProjection register(DuckDbSession session, ViewDefinition view, TableSnapshot snapshot,
-                                           String relation) {
-        new SnapshotRelation(snapshot).register(session, relation);
+    private ViewProjection register(DuckDbSession session, ViewDefinition view, TableSnapshot snapshot,
+                                    String relation) {
+        DataFileCache.LocalSnapshot local = files.localize(snapshot);
+        session.closeWith(local);
+        new SnapshotRelation(local.snapshot()).register(session, relation);
         return ViewProjection.check(view, snapshot, session, relation);
     }
 

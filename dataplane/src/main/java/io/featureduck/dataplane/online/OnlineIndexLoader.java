@@ -11,6 +11,7 @@ import io.featureduck.dataplane.source.DataFile;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
+import io.featureduck.dataplane.storage.DataFileCache;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,10 +30,24 @@ public final class OnlineIndexLoader {
 
     private final DuckDbSettings settings;
     private final Clock clock;
+    private final DataFileCache files;
 
+    /** A loader for tables on local disk. */
     public OnlineIndexLoader(DuckDbSettings settings, Clock clock) {
+        this(settings, clock, DataFileCache.localOnly());
+    }
+
+    /** A loader that reads object-store files through local copies in {@code files}. */
+    public OnlineIndexLoader(DuckDbSettings settings, Clock clock, DataFileCache files) {
         this.settings = settings;
         this.clock = clock;
+        this.files = files;
+    }
+
+    private List<java.nio.file.Path> readable(ViewDefinition view) {
+        List<java.nio.file.Path> roots = new ArrayList<>(view.location().readableRoots());
+        roots.add(files.directory());
+        return roots;
     }
 
     public OnlineIndex load(ViewDefinition view, TableSource source) {
@@ -46,8 +61,9 @@ public final class OnlineIndexLoader {
     }
 
     public OnlineIndex load(ViewDefinition view, TableSnapshot snapshot) {
-        try (DuckDbSession session = DuckDbSession.open(settings, view.location().readableRoots())) {
-            new SnapshotRelation(snapshot).register(session, SOURCE);
+        try (DataFileCache.LocalSnapshot local = files.localize(snapshot);
+             DuckDbSession session = DuckDbSession.open(settings, readable(view))) {
+            new SnapshotRelation(local.snapshot()).register(session, SOURCE);
             ViewProjection projection = ViewProjection.check(view, snapshot, session, SOURCE);
             if (view.isSnapshot()) {
                 projection.requireUniqueKeys(session, SOURCE, snapshot);
@@ -132,8 +148,9 @@ public final class OnlineIndexLoader {
         }
         TableSnapshot appended = new TableSnapshot(latest.location(), latest.version(), latest.commitTime(),
                 latest.columns(), added);
-        try (DuckDbSession session = DuckDbSession.open(settings, view.location().readableRoots())) {
-            new SnapshotRelation(appended).register(session, SOURCE);
+        try (DataFileCache.LocalSnapshot local = files.localize(appended);
+             DuckDbSession session = DuckDbSession.open(settings, readable(view))) {
+            new SnapshotRelation(local.snapshot()).register(session, SOURCE);
             ViewProjection projection = ViewProjection.check(view, appended, session, SOURCE);
             session.execute("CREATE TEMP TABLE " + LATEST + " AS " + latestRowsSql(projection, appended));
             return merge(session, previous, latest, count(session, SOURCE));

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.serving;
 
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
+import io.featureduck.crds.TableFormat;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.source.DeltaTableSource;
 import io.featureduck.dataplane.source.DuckDbTableSource;
@@ -9,12 +10,30 @@ import io.featureduck.dataplane.source.IcebergTableSource;
 import io.featureduck.dataplane.source.ParquetTableSource;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
+import io.featureduck.dataplane.storage.ObjectStores;
 import org.apache.hadoop.conf.Configuration;
 
-/** Picks the reader for a view's table format. One Delta Kernel engine is shared: it is thread-safe and costly. */
+/**
+ * Picks the reader for a view's table format. Every reader reaches local files and object stores through one Hadoop
+ * configuration, and one Delta Kernel engine is shared: it is thread-safe and costly.
+ */
 public final class TableSourceFactory {
-    private final Configuration hadoop = hadoopConfiguration();
-    private final Engine deltaEngine = DefaultEngine.create(hadoop);
+    private final Configuration hadoop;
+    private final Engine deltaEngine;
+
+    /** Local tables only. */
+    public TableSourceFactory() {
+        this(null);
+    }
+
+    /** Local tables, and tables on the object stores {@code stores} opens. */
+    public TableSourceFactory(ObjectStores stores) {
+        hadoop = hadoopConfiguration();
+        if (stores != null) {
+            stores.configure(hadoop);
+        }
+        deltaEngine = DefaultEngine.create(hadoop);
+    }
 
     /**
      * Hadoop as the table libraries use it for local files. The raw local file system skips Hadoop's {@code .crc}
@@ -29,6 +48,12 @@ public final class TableSourceFactory {
     }
 
     public TableSource forView(ViewDefinition view) {
+        if (view.location().isObjectStore() && (view.format() == TableFormat.PARQUET
+                || view.format() == TableFormat.DUCKDB)) {
+            throw new TableSourceException("FeatureView '" + view.name() + "': " + view.format().wireName()
+                    + " sources on object stores are not supported (" + view.location() + "); serve them from a "
+                    + "mounted volume, or as a Delta or Iceberg table");
+        }
         return switch (view.format()) {
             case DELTA -> new DeltaTableSource(deltaEngine, view.location());
             case ICEBERG -> new IcebergTableSource(view.location(), hadoop);

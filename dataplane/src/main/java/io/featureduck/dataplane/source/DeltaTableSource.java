@@ -40,6 +40,7 @@ import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import io.featureduck.dataplane.config.TableLocation;
+import io.featureduck.dataplane.storage.ObjectStoreException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -70,7 +72,8 @@ public final class DeltaTableSource implements TableSource {
             "typeWidening", "typeWidening-preview", "checkpointProtection");
 
     private final Engine engine;
-    private final Path tablePath;
+    /** The table as messages name it: a local path or an object-store URI. */
+    private final String tablePath;
     private final String tableUri;
     private final TableLocation location;
 
@@ -82,8 +85,8 @@ public final class DeltaTableSource implements TableSource {
     public DeltaTableSource(Engine engine, TableLocation location) {
         this.engine = engine;
         this.location = location;
-        this.tablePath = location.path();
-        this.tableUri = tablePath.toUri().toString();
+        this.tablePath = location.uri();
+        this.tableUri = location.isObjectStore() ? location.uri() : location.path().toUri().toString();
     }
 
     @Override
@@ -172,11 +175,23 @@ public final class DeltaTableSource implements TableSource {
         });
     }
 
-    /** A path as the log names it (URI-encoded, relative to the table, or absolute) as a local path. */
+    /**
+     * A path as the log names it (URI-encoded, relative to the table, or absolute) as {@link DataFile} names it:
+     * a local path, or an object-store URI with a plain (decoded) key.
+     */
     private String localPath(String logPath) {
         URI uri = URI.create(logPath);
-        return location.rewrite(uri.isAbsolute() ? Path.of(uri).toString()
-                : tablePath.resolve(uri.getPath()).normalize().toString());
+        URI absolute = uri.isAbsolute() ? uri : URI.create(tableUri.endsWith("/") ? tableUri : tableUri + "/")
+                .resolve(uri);
+        return location.rewrite(fileName(absolute));
+    }
+
+    /** A file URI as {@link DataFile} names it: a local path, or {@code scheme://authority/decoded key}. */
+    private static String fileName(URI uri) {
+        if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
+            return Path.of(uri.getPath()).normalize().toString();
+        }
+        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getPath();
     }
 
     private <T> T read(java.util.function.Supplier<T> action) {
@@ -186,10 +201,12 @@ public final class DeltaTableSource implements TableSource {
             throw e;
         } catch (TableNotFoundException e) {
             throw new TableSourceException("Delta table " + tablePath + " not found: no _delta_log with a commit there", e);
-        } catch (KernelException | IllegalArgumentException | IllegalStateException e) {
-            throw new TableSourceException("Delta table " + tablePath + " cannot be read: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new TableSourceException("Delta table " + tablePath + " cannot be read: " + e, e);
+            Optional<ObjectStoreException> storage = ObjectStoreException.in(e);
+            String reason = storage.isPresent() ? storage.get().getMessage()
+                    : e instanceof KernelException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException ? e.getMessage() : e.toString();
+            throw new TableSourceException("Delta table " + tablePath + " cannot be read: " + reason, e);
         }
     }
 
@@ -221,7 +238,7 @@ public final class DeltaTableSource implements TableSource {
             throw new TableSourceException("Delta table " + tablePath + ": cannot list data files of version "
                     + snapshot.getVersion() + ": " + e.getMessage(), e);
         }
-        return new TableSnapshot(tablePath.toString(), snapshot.getVersion(),
+        return new TableSnapshot(tablePath, snapshot.getVersion(),
                 Instant.ofEpochMilli(snapshot.getTimestamp(engine)), columns, files);
     }
 
@@ -237,7 +254,7 @@ public final class DeltaTableSource implements TableSource {
     private DataFile dataFile(Row scanFile, Map<String, StructField> partitionFields) {
         FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
         // Kernel hands out decoded Hadoop path strings ("file:/a/b c%3A"), not URIs: let Hadoop take them apart.
-        String path = location.rewrite(new org.apache.hadoop.fs.Path(status.getPath()).toUri().getPath());
+        String path = location.rewrite(fileName(new org.apache.hadoop.fs.Path(status.getPath()).toUri()));
         Map<String, Object> partitionValues = new HashMap<>();
         InternalScanFileUtils.getPartitionValues(scanFile).forEach((physical, serialized) -> {
             StructField field = partitionFields.get(physical);

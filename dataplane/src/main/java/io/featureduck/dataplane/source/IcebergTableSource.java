@@ -1,6 +1,8 @@
 package io.featureduck.dataplane.source;
 
 import io.featureduck.dataplane.config.TableLocation;
+import io.featureduck.dataplane.storage.ObjectStoreException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -24,6 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.FileContent;
@@ -116,10 +120,12 @@ public final class IcebergTableSource implements TableSource {
             throw new TableSourceException("Iceberg table " + location + ": a file its metadata names is missing ("
                     + e.getMessage() + "); if the table was copied from elsewhere, map its paths with "
                     + "spec.source.pathRewrite", e);
-        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw new TableSourceException("Iceberg table " + location + " cannot be read: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new TableSourceException("Iceberg table " + location + " cannot be read: " + e, e);
+            java.util.Optional<ObjectStoreException> storage = ObjectStoreException.in(e);
+            String reason = storage.isPresent() ? storage.get().getMessage()
+                    : e instanceof UncheckedIOException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException ? e.getMessage() : e.toString();
+            throw new TableSourceException("Iceberg table " + location + " cannot be read: " + reason, e);
         }
     }
 
@@ -127,9 +133,8 @@ public final class IcebergTableSource implements TableSource {
         if (location.catalog() != null) {
             return catalog().loadTable(TableIdentifier.parse(location.table()));
         }
-        String metadata = metadataFile(location.path()).toString();
-        return new BaseTable(new StaticTableOperations(metadata, new RewritingFileIO(new HadoopFileIO(hadoop), location)),
-                location.path().getFileName().toString());
+        return new BaseTable(new StaticTableOperations(metadataFile(),
+                new RewritingFileIO(new HadoopFileIO(hadoop), location)), location.hadoopPath().getName());
     }
 
     /**
@@ -141,7 +146,7 @@ public final class IcebergTableSource implements TableSource {
         if ("hadoop".equals(location.catalog().type())) {
             HadoopCatalog catalog = new HadoopCatalog();
             catalog.setConf(hadoop);
-            properties.put(CatalogProperties.WAREHOUSE_LOCATION, location.path().toString());
+            properties.put(CatalogProperties.WAREHOUSE_LOCATION, location.uri());
             catalog.initialize("featureduck", properties);
             return catalog;
         }
@@ -155,39 +160,55 @@ public final class IcebergTableSource implements TableSource {
         return catalog;
     }
 
-    /** The table's current metadata file: named directly, by the version hint, or the highest-numbered one. */
-    static Path metadataFile(Path tablePath) {
-        if (Files.isRegularFile(tablePath) && tablePath.getFileName().toString().endsWith(".metadata.json")) {
-            return tablePath;
-        }
-        Path metadata = tablePath.resolve("metadata");
-        if (!Files.isDirectory(metadata)) {
-            throw new TableSourceException("Iceberg table " + tablePath + " not found: no metadata directory there");
-        }
-        Path hint = metadata.resolve("version-hint.text");
-        if (Files.isRegularFile(hint)) {
-            try {
-                String version = Files.readString(hint).trim();
-                Path hinted = metadata.resolve("v" + version + ".metadata.json");
-                if (Files.isRegularFile(hinted)) {
-                    return hinted;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + hint, e);
+    /**
+     * The table's current metadata file, read through Hadoop so that object stores work alike: named directly, by
+     * the version hint, or the highest-numbered one.
+     */
+    String metadataFile() {
+        org.apache.hadoop.fs.Path table = location.hadoopPath();
+        try {
+            FileSystem fs = table.getFileSystem(hadoop);
+            if (table.getName().endsWith(".metadata.json")) {
+                fs.getFileStatus(table);
+                return table.toString();
             }
-        }
-        try (Stream<Path> files = Files.list(metadata)) {
-            return files.filter(p -> metadataNumber(p) >= 0)
-                    .max(Comparator.comparingLong(IcebergTableSource::metadataNumber))
-                    .orElseThrow(() -> new TableSourceException("Iceberg table " + tablePath
+            org.apache.hadoop.fs.Path metadata = new org.apache.hadoop.fs.Path(table, "metadata");
+            FileStatus[] files;
+            try {
+                files = fs.listStatus(metadata);
+            } catch (FileNotFoundException e) {
+                throw new TableSourceException("Iceberg table " + location + " not found: no metadata directory there");
+            }
+            org.apache.hadoop.fs.Path hint = new org.apache.hadoop.fs.Path(metadata, "version-hint.text");
+            for (FileStatus file : files) {
+                if (file.getPath().getName().equals(hint.getName())) {
+                    String version;
+                    try (var in = fs.open(file.getPath())) {
+                        version = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                    }
+                    String hinted = "v" + version + ".metadata.json";
+                    for (FileStatus candidate : files) {
+                        if (candidate.getPath().getName().equals(hinted)) {
+                            return candidate.getPath().toString();
+                        }
+                    }
+                }
+            }
+            return java.util.Arrays.stream(files).map(FileStatus::getPath)
+                    .filter(p -> metadataNumber(p.getName()) >= 0)
+                    .max(Comparator.comparingLong(p -> metadataNumber(p.getName())))
+                    .map(org.apache.hadoop.fs.Path::toString)
+                    .orElseThrow(() -> new TableSourceException("Iceberg table " + location
                             + " not found: no metadata JSON file in " + metadata));
+        } catch (FileNotFoundException e) {
+            throw new TableSourceException("Iceberg table " + location + " not found: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + metadata, e);
+            throw new UncheckedIOException("cannot read the metadata of Iceberg table " + location + ": "
+                    + e.getMessage(), e);
         }
     }
 
-    private static long metadataNumber(Path file) {
-        String name = file.getFileName().toString();
+    private static long metadataNumber(String name) {
         Matcher hadoopStyle = HADOOP_METADATA.matcher(name);
         if (hadoopStyle.matches()) {
             return Long.parseLong(hadoopStyle.group(1));
@@ -301,7 +322,10 @@ public final class IcebergTableSource implements TableSource {
         return new DataFile(localPath(file.location()), file.fileSizeInBytes(), partitionValues, new long[0], deletes);
     }
 
-    /** Where a file the metadata names is on this machine: path rewrites applied, {@code file:} URIs unwrapped. */
+    /**
+     * Where a file the metadata names is: path rewrites applied, {@code file:} URIs unwrapped; object-store URIs stay
+     * URIs, which the file cache fetches before DuckDB reads them.
+     */
     private String localPath(String metadataPath) {
         String rewritten = location.rewrite(metadataPath);
         return rewritten.startsWith("file:") ? new org.apache.hadoop.fs.Path(rewritten).toUri().getPath() : rewritten;

@@ -125,7 +125,7 @@ class IcebergConformanceTest {
     /** The rows as Iceberg's generic reader returns them: it applies delete files itself. */
     private static List<Map<String, Object>> referenceRows(TableLocation location, TableSnapshot snapshot)
             throws Exception {
-        Table table = new BaseTable(new StaticTableOperations(IcebergTableSource.metadataFile(location.path()).toString(),
+        Table table = new BaseTable(new StaticTableOperations(new IcebergTableSource(location, TableSourceFactory.hadoopConfiguration()).metadataFile(),
                 new RewritingFileIO(new HadoopFileIO(HADOOP), location)), "reference");
         List<Map<String, Object>> rows = new ArrayList<>();
         try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {

@@ -169,6 +169,12 @@ public final class DataPlane implements AutoCloseable {
         }
         vertx.close();
         loadExecutor.shutdownNow();
+        try {
+            // A refresh still running would otherwise find its object stores closed and report that as a failure.
+            loadExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         storage.close();
     }
 }

@@ -123,6 +123,9 @@ final class ViewsHandler {
                 .orElse(ViewRefresher.DEFAULT_INTERVAL).toSeconds());
         out.writeStringField("last_checked_at", served.lastCheckedAt().map(Object::toString).orElse(null));
         out.writeStringField("last_error", served.lastError().orElse(null));
+        out.writeStringField("last_error_at", served.lastErrorAt().map(Object::toString).orElse(null));
+        out.writeNumberField("consecutive_failures", served.failures());
+        out.writeStringField("next_retry_at", served.retryAt().map(Object::toString).orElse(null));
         // Serving, but from an older version than the table has: its latest load or refresh failed.
         out.writeBooleanField("degraded", served.index().isPresent() && served.lastError().isPresent());
         out.writeEndObject();

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Polls every online view's table at the view's {@code spec.refreshInterval} (one minute when unset) and asks the
- * registry to refresh it. A view whose first load failed is retried at the same pace. Each tick looks at
- * every view, so views added or changed by a configuration reload are followed without rescheduling anything.
+ * registry to refresh it. After a failed load or refresh (an unreachable object store, expired credentials,
+ * throttling, a broken commit) the view is tried again when its backoff says, whatever its interval. Each tick looks
+ * at every view, so views added or changed by a configuration reload are followed without rescheduling anything.
  */
 public final class ViewRefresher implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
@@ -45,10 +46,8 @@ public final class ViewRefresher implements AutoCloseable {
                 continue;
             }
             Duration interval = view.definition().refreshInterval().orElse(DEFAULT_INTERVAL);
-            Instant last = view.index().isPresent()
-                    ? view.lastCheckedAt().orElse(Instant.EPOCH)
-                    : view.lastErrorAt().orElse(Instant.EPOCH);
-            if (!now.isBefore(last.plus(interval)) && inFlight.add(view.name())) {
+            Instant due = view.retryAt().orElseGet(() -> view.lastCheckedAt().orElse(Instant.EPOCH).plus(interval));
+            if (!now.isBefore(due) && inFlight.add(view.name())) {
                 registry.refresh(view.name()).whenComplete((done, failure) -> inFlight.remove(view.name()));
             }
         }

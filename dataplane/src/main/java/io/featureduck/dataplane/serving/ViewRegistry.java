@@ -10,6 +10,7 @@ import io.featureduck.dataplane.source.TableSourceException;
 import io.featureduck.dataplane.online.ViewLoadException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ public final class ViewRegistry {
     private final ExecutorService loadExecutor;
     private final Clock clock;
     private final List<LoadListener> listeners = new ArrayList<>();
+    private final RetryBackoff backoff = RetryBackoff.standard();
 
     /** Told of every load, for metrics. */
     public interface LoadListener {
@@ -208,8 +210,8 @@ public final class ViewRegistry {
             OnlineIndex index = served.get();
             TableSource source = sources.forView(definition);
             TableSnapshot latest = latestSnapshot(definition, source);
-            views.computeIfPresent(name, (n, v) -> v.checked(clock.instant()));
             if (latest.version() == index.tableVersion()) {
+                views.computeIfPresent(name, (n, v) -> v.checked(clock.instant()));
                 return;
             }
             SnapshotChanges changes = source.changes(index.snapshot(), latest);
@@ -254,7 +256,9 @@ public final class ViewRegistry {
     }
 
     private void fail(String name, ViewDefinition definition, String error) {
-        views.computeIfPresent(name, (n, v) -> v.definition().equals(definition) ? v.failed(error, clock.instant()) : v);
+        Instant now = clock.instant();
+        views.computeIfPresent(name, (n, v) -> v.definition().equals(definition)
+                ? v.failed(error, now, now.plus(backoff.delay(v.failures() + 1))) : v);
         LOG.error("{}", error);
         listeners.forEach(l -> l.failed(definition, error));
     }

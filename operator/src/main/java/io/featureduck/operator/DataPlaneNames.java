@@ -12,6 +12,8 @@ import java.util.Map;
 public final class DataPlaneNames {
     public static final String CONFIG_FILE = "feature-store.yaml";
     public static final String CONFIG_MOUNT = "/etc/featureduck";
+    /** Where data files fetched from object stores are kept, on an emptyDir sized by spec.dataPlane.fileCacheSize. */
+    public static final String FILE_CACHE_MOUNT = "/var/cache/featureduck";
     public static final int HTTP_PORT = 8000;
     public static final String MANAGED_BY = "featureduck-operator";
     /** Selects what the operator manages, so its informers never cache anyone else's ConfigMaps or Deployments. */

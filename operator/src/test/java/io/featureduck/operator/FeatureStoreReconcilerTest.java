@@ -60,7 +60,12 @@ class FeatureStoreReconcilerTest {
                 d -> d != null);
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getArgs()).containsExactly("serve", "-f", "/etc/featureduck/feature-store.yaml",
-                "--port", "8000");
+                "--port", "8000", "--file-cache-dir", "/var/cache/featureduck", "--file-cache-size", "9663676416");
+        assertThat(container.getEnvFrom()).as("no credentials Secret named").isEmpty();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("file-cache");
+            assertThat(v.getEmptyDir().getSizeLimit().toString()).isEqualTo("10Gi");
+        });
         assertThat(container.getImage()).isEqualTo(OperatorSettings.DEFAULT_IMAGE);
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");

@@ -3,6 +3,7 @@ package io.featureduck.operator.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -61,6 +62,14 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
         // The root filesystem is read-only: DuckDB spills and the JVM writes its temporary files here.
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        // Object-store files DuckDB reads are copied here; the kubelet evicts a pod whose emptyDir outgrows its limit,
+        // so the data plane keeps its cache a tenth below it.
+        Quantity cacheSize = new Quantity(dataPlane.effectiveFileCacheSize());
+        volumes.add(new VolumeBuilder().withName("file-cache").withNewEmptyDir().withSizeLimit(cacheSize).endEmptyDir()
+                .build());
+        mounts.add(new VolumeMountBuilder().withName("file-cache").withMountPath(DataPlaneNames.FILE_CACHE_MOUNT)
+                .build());
+        long cacheBytes = Quantity.getAmountInBytes(cacheSize).longValue() / 10 * 9;
         if (lakehouse.persistentVolumeClaim() != null) {
             volumes.add(new VolumeBuilder().withName("lakehouse").withNewPersistentVolumeClaim()
                     .withClaimName(lakehouse.persistentVolumeClaim()).withReadOnly(true).endPersistentVolumeClaim()
@@ -88,9 +97,16 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 .withContainers(new ContainerBuilder()
                         .withName(CONTAINER)
                         .withImage(dataPlane.image() != null ? dataPlane.image() : settings.dataPlaneImage())
-                        .withArgs("serve", "-f", configFile, "--port", Integer.toString(DataPlaneNames.HTTP_PORT))
+                        .withArgs("serve", "-f", configFile, "--port", Integer.toString(DataPlaneNames.HTTP_PORT),
+                                "--file-cache-dir", DataPlaneNames.FILE_CACHE_MOUNT,
+                                "--file-cache-size", Long.toString(cacheBytes))
                         .addNewEnv().withName("JAVA_TOOL_OPTIONS")
                         .withValue("-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError").endEnv()
+                        // The SDKs read their credentials from the environment: every key of the Secret becomes a
+                        // variable, and only the kubelet ever sees the values.
+                        .withEnvFrom(lakehouse.credentialsSecret() == null ? List.of()
+                                : List.of(new EnvFromSourceBuilder().withNewSecretRef()
+                                .withName(lakehouse.credentialsSecret()).endSecretRef().build()))
                         .addNewPort().withName("http").withContainerPort(DataPlaneNames.HTTP_PORT).withProtocol("TCP")
                         .endPort()
                         // Loading a large view takes a while: the startup probe gives it time before liveness counts.

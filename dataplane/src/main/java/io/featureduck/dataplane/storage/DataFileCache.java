@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  * is needed and the least recently used unpinned ones are evicted.
  *
  * <p>Entries are keyed by the object's URI and its version (ETag or generation) as the store reports it when the
- * file is asked for, so a file rewritten under the same name is fetched again rather than served stale.
+ * file is asked for, so a file rewritten under the same name is fetched again rather than served stale. The key is
+ * the file's name, so a restarted data plane finds its earlier copies again.
  */
 public final class DataFileCache implements AutoCloseable {
     private static final String SUFFIX = ".parquet";
@@ -104,7 +105,7 @@ public final class DataFileCache implements AutoCloseable {
                 .description("Bytes held in the file cache").register(meters);
         Gauge.builder("featureduck_file_cache_limit_bytes", () -> maxBytes)
                 .description("Size limit of the file cache").register(meters);
-        clear();
+        adopt();
     }
 
     /** A cache for tables on local disk only: any object-store file is refused. */
@@ -291,19 +292,48 @@ public final class DataFileCache implements AutoCloseable {
         }
     }
 
-    /** Entries are not remembered across restarts, so what an earlier run left is deleted. */
-    private void clear() {
+    /**
+     * Takes over what an earlier run left in the directory (a restarted container keeps its emptyDir): a file's name
+     * is its key, which already names the object version it holds, so it is served again only when that same
+     * version is asked for. Partial downloads are deleted; recency starts from the files' modification times.
+     */
+    private void adopt() {
         if (stores == null) {
             return;
         }
         try {
             Files.createDirectories(directory);
+            List<Path> kept = new ArrayList<>();
             try (Stream<Path> files = Files.list(directory)) {
-                files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{40}(\\.parquet|\\.part-.*)"))
-                        .forEach(DataFileCache::deleteQuietly);
+                for (Path file : files.toList()) {
+                    String name = file.getFileName().toString();
+                    if (name.matches("[0-9a-f]{40}\\.part-.*")) {
+                        deleteQuietly(file);
+                    } else if (name.matches("[0-9a-f]{40}\\" + SUFFIX)) {
+                        kept.add(file);
+                    }
+                }
+            }
+            kept.sort(java.util.Comparator.comparing(DataFileCache::modified));
+            synchronized (this) {
+                for (Path file : kept) {
+                    String key = file.getFileName().toString().substring(0, 40);
+                    Entry entry = new Entry(key, file, Files.size(file));
+                    entries.put(key, entry);
+                    cachedBytes += entry.size;
+                }
+                reserve(0, directory.toString());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the file cache directory " + directory, e);
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
         }
     }
 

@@ -188,6 +188,28 @@ class S3TablesTest {
         }
     }
 
+    @Test
+    void aRestartedDataPlaneFindsItsCachedFilesAgain() throws Exception {
+        Path file = temp.resolve("kept.parquet");
+        writeParquet(file, 3);
+        server.put(BUCKET, "kept/a.parquet", file);
+        Path directory = temp.resolve("kept-cache");
+        try (DataFileCache first = new DataFileCache(directory, 1L << 20, stores, 1, new SimpleMeterRegistry())) {
+            first.localize(single("kept/a.parquet", Files.size(file))).close();
+        }
+        Files.writeString(directory.resolve("0123456789012345678901234567890123456789.part-1"), "half a download");
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        try (DataFileCache second = new DataFileCache(directory, 1L << 20, stores, 1, own)) {
+            assertThat(second.cachedBytes()).isEqualTo(Files.size(file));
+            second.localize(single("kept/a.parquet", Files.size(file))).close();
+            assertThat(own.counter("featureduck_file_cache_requests", "result", "hit").count()).isEqualTo(1);
+            assertThat(own.counter("featureduck_file_cache_fetched_bytes").count()).isZero();
+            try (Stream<Path> files = Files.list(directory)) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".part-"));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"delta", "iceberg"})
     void aMissingTableIsReportedWithItsLocation(String format) {

@@ -39,23 +39,8 @@ public final class RefreshBench {
         HttpClient http = HttpClient.newHttpClient();
         long before = get(http, url + "/v1/views/" + view).path("table_version").asLong();
 
-        StructType schema = new StructType().add("entity_id", LongType.LONG, false)
-                .add("event_timestamp", TimestampType.TIMESTAMP, false);
-        StringBuilder columns = new StringBuilder();
-        for (int f = 0; f < features; f++) {
-            schema = schema.add("f" + f, DoubleType.DOUBLE);
-            columns.append(", -1.0::DOUBLE AS f").append(f);
-        }
-        // Every (entities / rows)-th entity gets a row at the current time: later than anything the table holds.
+        long committed = append(table, rows, entities, features);
         long step = Math.max(1, entities / rows);
-        String select = "SELECT range * " + step + " AS entity_id, now()::TIMESTAMPTZ AS event_timestamp" + columns
-                + " FROM range(0, " + rows + ")";
-        DuckDbSettings settings = DuckDbSettings.defaults();
-        long committed;
-        try (DuckDbSession session = DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
-            new DeltaTableWriter(DefaultEngine.create(new Configuration()), table).append(session, select, schema);
-            committed = System.nanoTime();
-        }
         long probe = (rows - 1) * step;
         String body = "{\"feature_view\": \"" + view + "\", \"entities\": [{\"entity_id\": " + probe + "}]}";
         while (true) {
@@ -74,6 +59,28 @@ public final class RefreshBench {
                         + "refresh took %d ms%n", before, served.path("table_version").asLong(), rows, visibleSeconds,
                 served.path("load_millis").asLong());
         System.out.printf("RESULT\t%.3f\t%d%n", visibleSeconds, served.path("load_millis").asLong());
+    }
+
+    /**
+     * Appends {@code rows} rows as one Delta commit: every (entities / rows)-th entity gets a row at the current time,
+     * later than anything the table holds, with {@code -1.0} in every feature. Returns when it was committed.
+     */
+    static long append(Path table, int rows, int entities, int features) {
+        StructType schema = new StructType().add("entity_id", LongType.LONG, false)
+                .add("event_timestamp", TimestampType.TIMESTAMP, false);
+        StringBuilder columns = new StringBuilder();
+        for (int f = 0; f < features; f++) {
+            schema = schema.add("f" + f, DoubleType.DOUBLE);
+            columns.append(", -1.0::DOUBLE AS f").append(f);
+        }
+        long step = Math.max(1, entities / rows);
+        String select = "SELECT range * " + step + " AS entity_id, now()::TIMESTAMPTZ AS event_timestamp" + columns
+                + " FROM range(0, " + rows + ")";
+        DuckDbSettings settings = DuckDbSettings.defaults();
+        try (DuckDbSession session = DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
+            new DeltaTableWriter(DefaultEngine.create(new Configuration()), table).append(session, select, schema);
+            return System.nanoTime();
+        }
     }
 
     private static JsonNode get(HttpClient http, String url) throws Exception {

@@ -76,14 +76,19 @@ public final class DemoLakehouse {
         return root.resolve(CONFIG_FILE);
     }
 
-    private void writeDriverStats(DeltaTableWriter writer, DuckDbSession session, Instant lastHour) {
-        StructType schema = new StructType()
+    /** The columns of the demo's {@code driver_hourly_stats} table. */
+    public static StructType driverStatsSchema() {
+        return new StructType()
                 .add("driver_id", LongType.LONG, false)
                 .add("event_timestamp", TimestampType.TIMESTAMP, false)
                 .add("created", TimestampType.TIMESTAMP, false)
                 .add("conv_rate", FloatType.FLOAT)
                 .add("acc_rate", FloatType.FLOAT)
                 .add("avg_daily_trips", LongType.LONG);
+    }
+
+    private void writeDriverStats(DeltaTableWriter writer, DuckDbSession session, Instant lastHour) {
+        StructType schema = driverStatsSchema();
         for (int day = days - 1; day >= 0; day--) {
             // One version per day, oldest first: hours (day+1)*24-1 .. day*24 before the last hour.
             String hours = "range(" + day * 24 + ", " + (day + 1) * 24 + ")";

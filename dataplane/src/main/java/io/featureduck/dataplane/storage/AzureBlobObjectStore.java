@@ -15,7 +15,6 @@ import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.featureduck.crds.ObjectStoreSpec;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -141,24 +140,14 @@ final class AzureBlobObjectStore implements ObjectStore {
     }
 
     private IOException failure(ObjectPath path, RuntimeException e) {
-        String where = path + " (" + endpointFor(path) + ")";
         if (e instanceof IllegalArgumentException) {
             return new ObjectStoreException(ObjectStoreException.Fault.FAILED, settings.redact(e.getMessage()), e);
         }
         int status = e instanceof HttpResponseException http && http.getResponse() != null
                 ? http.getResponse().getStatusCode() : 0;
-        if (status == 404) {
-            FileNotFoundException missing = new FileNotFoundException(where + ": no such object");
-            missing.initCause(e);
-            return missing;
-        }
-        ObjectStoreException.Fault fault = status == 401 || status == 403 ? ObjectStoreException.Fault.ACCESS_DENIED
-                : status == 429 || status == 503 ? ObjectStoreException.Fault.THROTTLED
-                : status == 0 && ObjectStoreException.isConnectionFailure(e) ? ObjectStoreException.Fault.UNREACHABLE
-                : ObjectStoreException.Fault.FAILED;
         String detail = status != 0 ? "HTTP " + status : e instanceof UncheckedIOException u ? u.getCause().toString()
                 : e.toString();
-        return new ObjectStoreException(fault, where + ": " + fault.description() + ": " + settings.redact(detail), e);
+        return ObjectStoreException.of(path + " (" + endpointFor(path) + ")", status, settings.redact(detail), e);
     }
 
     private String endpointFor(ObjectPath path) {

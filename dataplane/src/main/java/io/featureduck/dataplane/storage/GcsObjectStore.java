@@ -122,19 +122,9 @@ final class GcsObjectStore implements ObjectStore {
     }
 
     private IOException failure(ObjectPath path, BaseServiceException e) {
-        String where = path + " (" + endpoint + ")";
-        int status = e.getCode();
-        if (status == 404) {
-            FileNotFoundException missing = new FileNotFoundException(where + ": no such object");
-            missing.initCause(e);
-            return missing;
-        }
-        ObjectStoreException.Fault fault = status == 401 || status == 403 ? ObjectStoreException.Fault.ACCESS_DENIED
-                : status == 429 || status == 503 ? ObjectStoreException.Fault.THROTTLED
-                : ObjectStoreException.isConnectionFailure(e) ? ObjectStoreException.Fault.UNREACHABLE
-                : ObjectStoreException.Fault.FAILED;
-        return new ObjectStoreException(fault, where + ": " + fault.description() + ": "
-                + settings.redact(e.getMessage()), e);
+        // The library reports "no answer" as code 0 too, with the connection failure as its cause.
+        return ObjectStoreException.of(path + " (" + endpoint + ")", Math.max(0, e.getCode()),
+                settings.redact(e.getMessage()), e);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.storage;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -39,6 +40,24 @@ public final class ObjectStoreException extends IOException {
 
     public Fault fault() {
         return fault;
+    }
+
+    /**
+     * The failure of a request for {@code where} (the object and endpoint), by the HTTP status the store answered
+     * with, or 0 when it did not answer: a missing object is a {@link FileNotFoundException}, as the table
+     * libraries expect. {@code detail} must already be free of credentials.
+     */
+    static IOException of(String where, int status, String detail, Throwable cause) {
+        if (status == 404) {
+            FileNotFoundException missing = new FileNotFoundException(where + ": no such object");
+            missing.initCause(cause);
+            return missing;
+        }
+        Fault fault = status == 401 || status == 403 ? Fault.ACCESS_DENIED
+                : status == 429 || status == 503 ? Fault.THROTTLED
+                : status == 0 && isConnectionFailure(cause) ? Fault.UNREACHABLE
+                : Fault.FAILED;
+        return new ObjectStoreException(fault, where + ": " + fault.description() + ": " + detail, cause);
     }
 
     /** Whether {@code failure}, whatever SDK type wraps it, is a store that could not be reached at all. */

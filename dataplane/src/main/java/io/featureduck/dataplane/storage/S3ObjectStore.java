@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.storage;
 
 import io.featureduck.crds.ObjectStoreSpec;
-import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -156,31 +155,14 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     private IOException failure(ObjectPath path, SdkException e) {
-        String where = path + " (" + endpoint + ")";
-        if (e instanceof NoSuchKeyException || e instanceof NoSuchBucketException
-                || e instanceof S3Exception s3 && s3.statusCode() == 404) {
-            FileNotFoundException missing = new FileNotFoundException(where + ": no such object");
-            missing.initCause(e);
-            return missing;
-        }
-        ObjectStoreException.Fault fault;
-        if (e instanceof S3Exception s3) {
-            int status = s3.statusCode();
-            fault = status == 401 || status == 403 ? ObjectStoreException.Fault.ACCESS_DENIED
-                    : status == 429 || status == 503 ? ObjectStoreException.Fault.THROTTLED
-                    : ObjectStoreException.Fault.FAILED;
-        } else if (e instanceof SdkClientException && ObjectStoreException.isConnectionFailure(e)) {
-            fault = ObjectStoreException.Fault.UNREACHABLE;
-        } else if (e instanceof SdkClientException && e.getMessage() != null
-                && e.getMessage().contains("credentials")) {
-            fault = ObjectStoreException.Fault.ACCESS_DENIED;
-        } else {
-            fault = ObjectStoreException.Fault.FAILED;
-        }
+        int status = e instanceof NoSuchKeyException || e instanceof NoSuchBucketException ? 404
+                : e instanceof S3Exception s3 ? s3.statusCode()
+                // No credentials anywhere in the chain: refused before asking, as the store would refuse.
+                : e.getMessage() != null && e.getMessage().contains("Unable to load credentials") ? 401 : 0;
         String detail = e instanceof S3Exception s3 && s3.awsErrorDetails() != null
                 ? s3.awsErrorDetails().errorCode() + " (HTTP " + s3.statusCode() + ")"
                 : e.getMessage();
-        return new ObjectStoreException(fault, where + ": " + fault.description() + ": " + settings.redact(detail), e);
+        return ObjectStoreException.of(path + " (" + endpoint + ")", status, settings.redact(detail), e);
     }
 
     @Override

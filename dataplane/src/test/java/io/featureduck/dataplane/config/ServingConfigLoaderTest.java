@@ -110,7 +110,7 @@ class ServingConfigLoaderTest {
     }
 
     @Test
-    void rejectsAViewOfAnotherStoreAndObjectStoreLocations() throws IOException {
+    void rejectsAViewOfAnotherStoreAndLocationsItCannotRead() throws IOException {
         Path file = write(STORE.formatted("lake") + """
                 ---
                 apiVersion: featureduck.io/v1alpha1
@@ -118,13 +118,42 @@ class ServingConfigLoaderTest {
                 metadata: {name: other}
                 spec:
                   store: elsewhere
-                  source: {path: "s3://bucket/t", timestampColumn: ts}
+                  source: {path: "hdfs://namenode/t", timestampColumn: ts}
                   entities: [{name: k, type: int64}]
                   features: [{name: f, type: int64}]
                 """);
         assertThatThrownBy(() -> new ServingConfigLoader().load(file))
                 .hasMessageContaining("FeatureView 'other': spec.store: 'elsewhere' is not the store in this file ('demo')")
-                .hasMessageContaining("FeatureView 'other': spec.source.path: 's3://bucket/t': s3:// locations are not supported yet");
+                .hasMessageContaining("FeatureView 'other': spec.source.path: 'hdfs://namenode/t': hdfs:// is not supported; "
+                        + "use s3://, gs://, abfss://, wasbs:// or az://");
+    }
+
+    @Test
+    void resolvesViewsUnderAnObjectStoreRoot() throws IOException {
+        Path file = write(STORE.formatted("s3://features/lakehouse")
+                + """
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: stats}
+                spec:
+                  store: demo
+                  source: {path: driver_stats, timestampColumn: ts}
+                  entities: [{name: k, type: int64}]
+                  features: [{name: f, type: int64}]
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: elsewhere}
+                spec:
+                  store: demo
+                  source: {path: "gs://other-bucket/t/", timestampColumn: ts}
+                  entities: [{name: k, type: int64}]
+                  features: [{name: f, type: int64}]
+                """);
+        ServingConfig config = new ServingConfigLoader().load(file);
+        assertThat(config.view("stats").orElseThrow().location().uri()).isEqualTo("s3://features/lakehouse/driver_stats");
+        assertThat(config.view("elsewhere").orElseThrow().location().uri()).isEqualTo("gs://other-bucket/t");
     }
 
     @Test

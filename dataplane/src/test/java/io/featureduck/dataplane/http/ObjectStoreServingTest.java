@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delta.kernel.defaults.engine.DefaultEngine;
-import io.delta.kernel.types.FloatType;
-import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StructType;
-import io.delta.kernel.types.TimestampType;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
@@ -226,13 +223,7 @@ class ObjectStoreServingTest {
 
     /** One more hour of rows for every driver, committed to the local copy of the table. */
     private static void appendHour(Path table) {
-        StructType schema = new StructType()
-                .add("driver_id", LongType.LONG, false)
-                .add("event_timestamp", TimestampType.TIMESTAMP, false)
-                .add("created", TimestampType.TIMESTAMP, false)
-                .add("conv_rate", FloatType.FLOAT)
-                .add("acc_rate", FloatType.FLOAT)
-                .add("avg_daily_trips", LongType.LONG);
+        StructType schema = DemoLakehouse.driverStatsSchema();
         long now = Instant.now().truncatedTo(ChronoUnit.SECONDS).getEpochSecond() * 1_000_000L;
         DuckDbSettings settings = DuckDbSettings.defaults();
         try (DuckDbSession session = DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {

@@ -210,6 +210,13 @@ class S3TablesTest {
         }
     }
 
+    @Test
+    void aDataFileMissingFromTheBucketFailsNamingIt() {
+        TableSnapshot snapshot = single("gone/part-0.parquet", 100);
+        assertThatThrownBy(() -> cache.localize(snapshot)).isInstanceOf(TableSourceException.class)
+                .hasMessageContaining("s3://" + BUCKET + "/gone/part-0.parquet").hasMessageContaining("no such object");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"delta", "iceberg"})
     void aMissingTableIsReportedWithItsLocation(String format) {

@@ -122,7 +122,8 @@ public final class AzuriteServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
+        // A graceful stop waits for the SDK's pooled keep-alive connections to time out (over a minute).
+        process.destroyForcibly();
         try {
             process.waitFor();
         } catch (InterruptedException e) {

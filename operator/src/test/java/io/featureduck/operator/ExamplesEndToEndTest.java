@@ -111,10 +111,13 @@ class ExamplesEndToEndTest {
                 .filter(v -> v.getName().equals("lakehouse")).findFirst().orElseThrow();
         assertThat(lakehouseVolume.getPersistentVolumeClaim().getClaimName()).isEqualTo("lakehouse");
         List<String> args = new ArrayList<>();
+        // The pod's volumes, outside a pod: the ConfigMap, and the file cache's emptyDir.
         for (String arg : container.getArgs()) {
             args.add(arg.startsWith(configPath) ? configMount + arg.substring(configPath.length())
+                    : arg.equals(DataPlaneNames.FILE_CACHE_MOUNT) ? work.resolve("file-cache").toString()
                     : arg.equals(Integer.toString(DataPlaneNames.HTTP_PORT)) ? Integer.toString(port) : arg);
         }
+        assertThat(args).contains(work.resolve("file-cache").toString());
         // Outside a pod: the claim is not at its mount path, and the process binds loopback only.
         args.addAll(List.of("--lakehouse-root", claim.toString(), "--host", "127.0.0.1", "--reload-interval", "200ms"));
         assertThat(lakehouseMount.getMountPath()).isEqualTo("/var/lib/featureduck/lakehouse");

@@ -51,14 +51,16 @@ final class HistoricalCommand implements Callable<Integer> {
         CompletableFuture<TableSourceFactory> sources = CompletableFuture.supplyAsync(TableSourceFactory::new);
         ServingConfig config = new ServingConfigLoader().load(file);
         List<FeatureRef> refs = features.stream().map(FeatureRef::parse).toList();
+        boolean remote = config.views().stream().anyMatch(v -> v.location().isObjectStore());
+        if (!remote) {
+            // Local tables only: the engine started early, and no object-store clients or file cache to set up.
+            export(new HistoricalRetrieval(config, sources.join(), DataPlane.duckDbSettings(config)), refs);
+            return 0;
+        }
         try (LakehouseStorage storage = LakehouseStorage.open(config.store().spec().lakehouse(),
                 StorageSettings.defaults(), new SimpleMeterRegistry())) {
-            // Local tables keep the engine started early; object stores need one that reaches them.
-            boolean remote = config.views().stream().anyMatch(v -> v.location().isObjectStore());
-            HistoricalRetrieval retrieval = new HistoricalRetrieval(() -> config,
-                    remote ? new TableSourceFactory(storage.stores()) : sources.join(),
-                    DataPlane.duckDbSettings(config), storage.files());
-            export(retrieval, refs);
+            export(new HistoricalRetrieval(() -> config, new TableSourceFactory(storage.stores()),
+                    DataPlane.duckDbSettings(config), storage.files()), refs);
         }
         return 0;
     }

@@ -104,9 +104,11 @@ class ObjectStoreServingTest {
                         + "\"event_timestamp\": \"" + Instant.now() + "\"}]}";
                 assertThat(s3.post("/v1/features/historical", historical).text())
                         .isEqualTo(disk.post("/v1/features/historical", historical).text());
+                // The online loads fetched every file; the historical query found them in the cache.
                 String metrics = s3.get("/metrics").text();
-                assertThat(metrics).contains("featureduck_file_cache_fetched_bytes_total")
-                        .contains("featureduck_file_cache_requests_total{result=\"hit\"}");
+                assertThat(metric(metrics, "featureduck_file_cache_fetched_bytes_total")).isPositive();
+                assertThat(metric(metrics, "featureduck_file_cache_requests_total{result=\"hit\"}")).isPositive();
+                assertThat(metric(metrics, "featureduck_file_cache_fetch_seconds_count")).isPositive();
             }
         }
     }
@@ -163,6 +165,8 @@ class ObjectStoreServingTest {
                 assertThat(degraded.get("last_error").asText()).contains("s3://" + BUCKET + "/demo/driver_hourly_stats");
                 assertThat(degraded.get("consecutive_failures").asInt()).isPositive();
                 assertThat(degraded.get("next_retry_at").isNull()).isFalse();
+                assertThat(http.get("/v1/views").text()).doesNotContain(S3TestServer.SECRET_KEY);
+                assertThat(http.get("/metrics").text()).doesNotContain(S3TestServer.SECRET_KEY);
                 assertThat(http.get("/ready").status()).isEqualTo(200);
                 long during = lookups.get();
                 await().atMost(Duration.ofSeconds(10)).until(() -> lookups.get() > during + 200);
@@ -211,6 +215,12 @@ class ObjectStoreServingTest {
                 assertThat(view(http).get("last_error").isNull()).isTrue();
             }
         }
+    }
+
+    private static double metric(String prometheus, String name) {
+        return prometheus.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1).trim())).findFirst().orElseThrow(() -> new AssertionError(name
+                + " missing from /metrics"));
     }
 
     private static long version(HttpProbe http) {

@@ -3,7 +3,18 @@ package io.featureduck.dataplane.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.featureduck.crds.EntitySpec;
+import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.PathRewrite;
+import io.featureduck.crds.TableFormat;
+import io.featureduck.crds.ValueType;
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.online.EntityKeyIndex;
+import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.online.OnlineIndexLoader;
+import java.time.Clock;
+import java.util.Optional;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.config.TableLocation;
@@ -208,6 +219,40 @@ class S3TablesTest {
                 assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".part-"));
             }
         }
+    }
+
+    @Test
+    void anIcebergViewLoadedFromS3HoldsWhatItHoldsFromLocalDisk() {
+        String table = "spark-v2-equality-deletes-partitioned";
+        String writtenAt = "data/persistent/equality_deletes/warehouse/mydb/mytable_partitioned/";
+        Path local = SharedTestData.iceberg(table);
+        String remote = "s3://" + BUCKET + "/iceberg/" + table;
+        OnlineIndex fromDisk = loadView(new TableLocation(local, List.of(new PathRewrite(writtenAt, local + "/"))),
+                TableSourceFactory.hadoopConfiguration(), DataFileCache.localOnly());
+        OnlineIndex fromS3 = loadView(TableLocation.of(remote).withRewrites(List.of(new PathRewrite(writtenAt,
+                remote + "/"))), hadoop, cache);
+
+        assertThat(fromS3.size()).isEqualTo(fromDisk.size()).isEqualTo(3);
+        assertThat(fromS3.tableVersion()).isEqualTo(fromDisk.tableVersion());
+        for (long id = 0; id <= 10; id++) {
+            int diskRow = fromDisk.rowOf(id);
+            int s3Row = fromS3.rowOf(id);
+            assertThat(s3Row == EntityKeyIndex.ABSENT).as("id %d", id).isEqualTo(diskRow == EntityKeyIndex.ABSENT);
+            if (diskRow != EntityKeyIndex.ABSENT) {
+                for (int feature = 0; feature < 2; feature++) {
+                    assertThat(fromS3.column(feature).value(s3Row)).isEqualTo(fromDisk.column(feature).value(diskRow));
+                }
+            }
+        }
+    }
+
+    private static OnlineIndex loadView(TableLocation location, Configuration conf, DataFileCache files) {
+        ViewDefinition view = new ViewDefinition("people", TableFormat.ICEBERG, location, null, null,
+                List.of(new EntitySpec("id", ValueType.INT32)),
+                List.of(new FeatureSpec("name", ValueType.STRING), new FeatureSpec("bir", ValueType.DATE)),
+                Optional.empty(), true, Optional.empty());
+        return new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC(), files)
+                .load(view, new IcebergTableSource(location, conf));
     }
 
     @Test

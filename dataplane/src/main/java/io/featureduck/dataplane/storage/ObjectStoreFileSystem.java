@@ -91,8 +91,9 @@ public final class ObjectStoreFileSystem extends FileSystem {
         ObjectStore store = store(path);
         ObjectListing listing = store.list(path);
         if (listing.isEmpty()) {
-            // A file lists as itself; a path that is neither is missing.
-            return new FileStatus[] {getFileStatus(f)};
+            // A file lists as itself, an empty bucket as nothing; a path that is neither is missing.
+            FileStatus self = getFileStatus(f);
+            return self.isDirectory() ? new FileStatus[0] : new FileStatus[] {self};
         }
         List<FileStatus> statuses = new ArrayList<>();
         listing.directories().forEach(d -> statuses.add(directory(d)));

@@ -6,9 +6,11 @@ import static io.featureduck.operator.OperatorHarness.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -21,6 +23,8 @@ import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreSpec;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
+import io.featureduck.crds.LakehouseSpec;
+import io.featureduck.crds.TableFormat;
 import io.featureduck.operator.store.DataPlaneDeploymentDependent;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +131,36 @@ class FeatureStoreReconcilerTest {
         assertThat(condition(ready, "Progressing")).isEqualTo("False");
         assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems())
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Serving"));
+    }
+
+    @Test
+    void aPodThatCannotStartMakesTheStoreDegradedWithTheKubeletsReason() {
+        FeatureStore withSecret = FeatureStore.of("drivers", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA,
+                "s3://features/lakehouse", null, "lake-credentials", null), store("drivers", 1).getSpec().dataPlane()));
+        withSecret.getMetadata().setNamespace(NAMESPACE);
+        client.resource(withSecret).create();
+        Deployment deployment = await().atMost(OperatorHarness.patience()).until(() -> deployment("drivers"),
+                d -> d != null);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom()).singleElement()
+                .satisfies(e -> assertThat(e.getSecretRef().getName()).isEqualTo("lake-credentials"));
+
+        // What the kubelet reports for a container whose Secret does not exist; no other watched object changes.
+        client.resource(new PodBuilder().withNewMetadata()
+                .withName("drivers-dataplane-abc12").withNamespace(NAMESPACE)
+                .withLabels(deployment.getSpec().getSelector().getMatchLabels()).endMetadata()
+                .withNewStatus().addNewContainerStatus().withName("dataplane").withReady(false).withNewState()
+                .withNewWaiting().withReason("CreateContainerConfigError")
+                .withMessage("secret \"lake-credentials\" not found").endWaiting().endState().endContainerStatus()
+                .endStatus().build()).create();
+
+        FeatureStore degraded = await().atMost(OperatorHarness.patience()).until(() -> stored("drivers"),
+                s -> "True".equals(condition(s, "Degraded")));
+        Condition reason = degraded.getStatus().conditions().stream().filter(c -> c.getType().equals("Degraded"))
+                .findFirst().orElseThrow();
+        assertThat(reason.getReason()).isEqualTo("CreateContainerConfigError");
+        assertThat(reason.getMessage()).isEqualTo("data-plane pod drivers-dataplane-abc12: CreateContainerConfigError: "
+                + "secret \"lake-credentials\" not found");
+        assertThat(condition(degraded, "Ready")).isEqualTo("False");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.featureduck.operator.store;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -51,6 +54,9 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
     public static final String READY = "Ready";
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
+    /** Waiting reasons of a container that will not start by itself. */
+    private static final Set<String> STUCK_CONTAINER_REASONS = Set.of("CreateContainerConfigError",
+            "CreateContainerError", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff");
 
     private final OperatorSettings settings;
     private final KubernetesEvents events;
@@ -114,10 +120,14 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
             after = status(store, context, previous);
         }
         announce(store, before, after);
-        if (Objects.equals(before, after)) {
-            return UpdateControl.noUpdate();
-        }
-        return UpdateControl.patchStatus(withStatus(store, after));
+        UpdateControl<FeatureStore> control = Objects.equals(before, after) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(withStatus(store, after));
+        // Pods that cannot start change no object the operator watches: while the data plane is not ready, look again.
+        boolean ready = after.conditions().stream()
+                .anyMatch(c -> READY.equals(c.getType()) && StatusConditions.TRUE.equals(c.getStatus()));
+        boolean waitingForPods = !ready && problems.isEmpty()
+                && store.getSpec().effectiveDataPlane().effectiveReplicas() > 0;
+        return waitingForPods ? control.rescheduleAfter(settings.statusInterval()) : control;
     }
 
     private FeatureStoreStatus status(FeatureStore store, Context<FeatureStore> context, List<Condition> previous) {
@@ -149,7 +159,10 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         }
         conditions.set(PROGRESSING, !rolledOut && wanted > 0, rolledOut ? "RolloutComplete" : "RollingOut",
                 rolledOut ? "the data plane runs the current configuration" : serving);
-        if (stuck.isPresent()) {
+        Optional<PodFailure> podFailure = rolledOut || wanted == 0 ? Optional.empty() : podFailure(store, context);
+        if (podFailure.isPresent()) {
+            conditions.set(DEGRADED, true, podFailure.get().reason(), podFailure.get().message());
+        } else if (stuck.isPresent()) {
             conditions.set(DEGRADED, true, stuck.get().getReason(), "data-plane Deployment "
                     + DataPlaneNames.dataPlane(store) + ": " + stuck.get().getMessage());
         } else {
@@ -157,6 +170,32 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         }
         return new FeatureStoreStatus(generation(store), conditions.build(), wanted, ready, views.size(), views,
                 DataPlaneNames.serviceUrl(store));
+    }
+
+    /** Why a data-plane container does not run, as the kubelet says it. */
+    private record PodFailure(String reason, String message) {
+    }
+
+    /**
+     * The first data-plane container the kubelet cannot start or keep running: a credentials
+     * Secret that does not exist, an image that cannot be pulled, a crash loop. The Deployment reports these only as
+     * a rollout that never progresses, ten minutes later.
+     */
+    private static Optional<PodFailure> podFailure(FeatureStore store, Context<FeatureStore> context) {
+        for (Pod pod : context.getClient().pods().inNamespace(store.getMetadata().getNamespace())
+                .withLabels(DataPlaneNames.selector(store)).list().getItems()) {
+            if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+                continue;
+            }
+            for (ContainerStatus container : pod.getStatus().getContainerStatuses()) {
+                ContainerStateWaiting waiting = container.getState() == null ? null : container.getState().getWaiting();
+                if (waiting != null && STUCK_CONTAINER_REASONS.contains(waiting.getReason())) {
+                    return Optional.of(new PodFailure(waiting.getReason(), "data-plane pod " + pod.getMetadata().getName()
+                            + ": " + waiting.getReason() + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage())));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Events for what a user wants to see in {@code kubectl describe}: transitions, not every reconcile. */

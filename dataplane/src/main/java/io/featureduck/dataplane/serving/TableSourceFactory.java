@@ -48,11 +48,9 @@ public final class TableSourceFactory {
     }
 
     public TableSource forView(ViewDefinition view) {
-        if (view.location().isObjectStore() && (view.format() == TableFormat.PARQUET
-                || view.format() == TableFormat.DUCKDB)) {
-            throw new TableSourceException("FeatureView '" + view.name() + "': " + view.format().wireName()
-                    + " sources on object stores are not supported (" + view.location() + "); serve them from a "
-                    + "mounted volume, or as a Delta or Iceberg table");
+        if (view.location().isObjectStore() && view.format() == TableFormat.DUCKDB) {
+            throw new TableSourceException("FeatureView '" + view.name() + "': a DuckDB database file cannot be "
+                    + "read from an object store (" + view.location() + "); serve it from a mounted volume");
         }
         return switch (view.format()) {
             case DELTA -> new DeltaTableSource(deltaEngine, view.location());

@@ -1,6 +1,8 @@
 package io.featureduck.dataplane.source;
 
 import io.featureduck.dataplane.config.TableLocation;
+import io.featureduck.dataplane.storage.ObjectPath;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -21,6 +23,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.GroupType;
@@ -35,7 +41,9 @@ import org.apache.parquet.schema.Type;
  * (parquet-java), partition values from the paths.
  *
  * <p>Plain files keep no history: the only version is the current one, numbered by the latest modification time (in
- * milliseconds) of the files and directories, which grows when files are added, replaced or removed. Historical
+ * milliseconds) of the files and directories, which grows when files are added, replaced or removed. On an object
+ * store, where there are no directory times, a removed file leaves the number as it is; the registry compares the
+ * file lists of equal versions to notice it. Historical
  * retrieval of a snapshot view over plain Parquet therefore sees the current files at every time.
  */
 public final class ParquetTableSource implements TableSource {
@@ -78,7 +86,53 @@ public final class ParquetTableSource implements TableSource {
         return OptionalLong.of(latestSnapshot().version());
     }
 
+    /**
+     * One data file found under the location.
+     *
+     * @param path              as {@link DataFile} names it: a local path or an object-store URI
+     * @param relativeDirectory its directory below the location's base, for Hive partition values; null for a
+     *                          location that is a single file
+     */
+    private record Found(String path, org.apache.hadoop.fs.Path hadoopPath, long size, Path relativeDirectory) {
+    }
+
+    /** The data files, and the newest modification time among them and their directories: the version. */
+    private record Listing(List<Found> files, long newest) {
+    }
+
     private TableSnapshot describe() throws IOException {
+        Listing listing = location.isObjectStore() ? listObjectStore() : listLocal();
+        Map<String, SourceColumn> columns = new LinkedHashMap<>();
+        List<Map<String, String>> partitions = new ArrayList<>();
+        for (Found file : listing.files()) {
+            MessageType schema;
+            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file.hadoopPath(), hadoop))) {
+                schema = reader.getFileMetaData().getSchema();
+            }
+            for (Type field : schema.getFields()) {
+                columns.putIfAbsent(field.getName(), new SourceColumn(field.getName(), field.getName(),
+                        columnType(field), false));
+            }
+            partitions.add(hivePartitions(file.relativeDirectory()));
+        }
+        Map<String, String> partitionTypes = partitionTypes(partitions);
+        partitionTypes.forEach((name, type) -> columns.put(name, new SourceColumn(name, name,
+                new ColumnType.Primitive(type), true)));
+        List<DataFile> dataFiles = new ArrayList<>();
+        for (int i = 0; i < listing.files().size(); i++) {
+            Map<String, Object> values = new HashMap<>();
+            Map<String, String> raw = partitions.get(i);
+            for (Map.Entry<String, String> type : partitionTypes.entrySet()) {
+                values.put(type.getKey(), typed(raw.get(type.getKey()), type.getValue()));
+            }
+            Found file = listing.files().get(i);
+            dataFiles.add(new DataFile(file.path(), file.size(), values, new long[0]));
+        }
+        return new TableSnapshot(location.toString(), listing.newest(), Instant.ofEpochMilli(listing.newest()),
+                new ArrayList<>(columns.values()), dataFiles);
+    }
+
+    private Listing listLocal() throws IOException {
         Path pattern = location.path();
         Path base = pattern;
         while (base != null && hasGlob(base.toString())) {
@@ -88,7 +142,8 @@ public final class ParquetTableSource implements TableSource {
             throw new TableSourceException("Parquet files " + location + " not found: " + base + " does not exist");
         }
         PathMatcher matcher = base.equals(pattern) ? null : FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        List<Path> files = new ArrayList<>();
+        boolean directory = Files.isDirectory(base);
+        List<Found> files = new ArrayList<>();
         long newest = Files.getLastModifiedTime(base).toMillis();
         try (Stream<Path> walk = Files.walk(base)) {
             for (Path path : walk.sorted().toList()) {
@@ -99,38 +154,63 @@ public final class ParquetTableSource implements TableSource {
                 newest = Math.max(newest, attributes.lastModifiedTime().toMillis());
                 if (attributes.isRegularFile() && (matcher != null ? matcher.matches(path)
                         : path.getFileName().toString().endsWith(".parquet"))) {
-                    files.add(path);
+                    files.add(new Found(path.toString(), new org.apache.hadoop.fs.Path(path.toUri()), attributes.size(),
+                            directory ? base.relativize(path.getParent()) : null));
                 }
             }
         }
-        Map<String, SourceColumn> columns = new LinkedHashMap<>();
-        List<Map<String, String>> partitions = new ArrayList<>();
-        for (Path file : files) {
-            MessageType schema;
-            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
-                    new org.apache.hadoop.fs.Path(file.toUri()), hadoop))) {
-                schema = reader.getFileMetaData().getSchema();
+        return new Listing(files, newest);
+    }
+
+    /**
+     * The files under an object-store location, listed through the same Hadoop file system the other formats use.
+     * A bucket has no directories whose times change when a file goes away; the registry notices removed files by
+     * comparing the file lists of equal versions.
+     */
+    private Listing listObjectStore() throws IOException {
+        ObjectPath pattern = ObjectPath.parse(location.uri());
+        List<String> baseSegments = new ArrayList<>();
+        String[] segments = pattern.key().isEmpty() ? new String[0] : pattern.key().split("/");
+        for (String segment : segments) {
+            if (hasGlob(segment)) {
+                break;
             }
-            for (Type field : schema.getFields()) {
-                columns.putIfAbsent(field.getName(), new SourceColumn(field.getName(), field.getName(),
-                        columnType(field), false));
-            }
-            partitions.add(hivePartitions(Files.isDirectory(base) ? base.relativize(file.getParent()) : null));
+            baseSegments.add(segment);
         }
-        Map<String, String> partitionTypes = partitionTypes(partitions);
-        partitionTypes.forEach((name, type) -> columns.put(name, new SourceColumn(name, name,
-                new ColumnType.Primitive(type), true)));
-        List<DataFile> dataFiles = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            Map<String, Object> values = new HashMap<>();
-            Map<String, String> raw = partitions.get(i);
-            for (Map.Entry<String, String> type : partitionTypes.entrySet()) {
-                values.put(type.getKey(), typed(raw.get(type.getKey()), type.getValue()));
-            }
-            dataFiles.add(new DataFile(files.get(i).toString(), Files.size(files.get(i)), values, new long[0]));
+        ObjectPath base = new ObjectPath(pattern.scheme(), pattern.bucket(), pattern.account(),
+                String.join("/", baseSegments));
+        PathMatcher matcher = baseSegments.size() == segments.length ? null
+                : FileSystems.getDefault().getPathMatcher("glob:/" + pattern.key());
+        org.apache.hadoop.fs.Path basePath = new org.apache.hadoop.fs.Path(base.uri());
+        FileSystem fs = basePath.getFileSystem(hadoop);
+        FileStatus baseStatus;
+        try {
+            baseStatus = fs.getFileStatus(basePath);
+        } catch (FileNotFoundException e) {
+            throw new TableSourceException("Parquet files " + location + " not found: nothing at " + base, e);
         }
-        return new TableSnapshot(location.toString(), newest, Instant.ofEpochMilli(newest),
-                new ArrayList<>(columns.values()), dataFiles);
+        if (!baseStatus.isDirectory()) {
+            return new Listing(List.of(new Found(base.uri(), basePath, baseStatus.getLen(), null)),
+                    baseStatus.getModificationTime());
+        }
+        List<Found> files = new ArrayList<>();
+        long newest = 0;
+        RemoteIterator<LocatedFileStatus> listed = fs.listFiles(basePath, true);
+        while (listed.hasNext()) {
+            LocatedFileStatus status = listed.next();
+            ObjectPath object = ObjectPath.parse(status.getPath().toString());
+            Path relative = Path.of(object.key().substring(base.directoryPrefix().length()));
+            if (hidden(Path.of(""), relative)) {
+                continue;
+            }
+            newest = Math.max(newest, status.getModificationTime());
+            if (matcher != null ? matcher.matches(Path.of("/" + object.key()))
+                    : object.key().endsWith(".parquet")) {
+                files.add(new Found(object.uri(), status.getPath(), status.getLen(), relative.getParent()));
+            }
+        }
+        files.sort(java.util.Comparator.comparing(Found::path));
+        return new Listing(files, newest);
     }
 
     private static boolean hasGlob(String path) {

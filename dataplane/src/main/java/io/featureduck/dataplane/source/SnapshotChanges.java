@@ -41,6 +41,11 @@ public record SnapshotChanges(List<DataFile> added, List<DataFile> removed, bool
                 && a.partitionValues().equals(b.partitionValues());
     }
 
+    /** Nothing changed: the same files, deletes and columns. */
+    public boolean isEmpty() {
+        return added.isEmpty() && removed.isEmpty() && !schemaChanged;
+    }
+
     /** Only new files, none of them carrying deletes: the newer version holds every row of the older one and more. */
     public boolean isAppendOnly() {
         return removed.isEmpty() && !schemaChanged

@@ -210,10 +210,7 @@ public final class ViewRegistry {
             OnlineIndex index = served.get();
             TableSource source = sources.forView(definition);
             TableSnapshot latest = latestSnapshot(definition, source);
-            // Plain files on an object store can lose a file without a newer version number: equal versions are
-            // the same only if they hold the same files.
-            if (latest.version() == index.tableVersion() && (latest.databaseTable() != null
-                    || SnapshotChanges.between(index.snapshot(), latest).isEmpty())) {
+            if (source.isSameVersion(index.snapshot(), latest)) {
                 views.computeIfPresent(name, (n, v) -> v.checked(clock.instant()));
                 return;
             }

@@ -42,8 +42,8 @@ import org.apache.parquet.schema.Type;
  *
  * <p>Plain files keep no history: the only version is the current one, numbered by the latest modification time (in
  * milliseconds) of the files and directories, which grows when files are added, replaced or removed. On an object
- * store, where there are no directory times, a removed file leaves the number as it is; the registry compares the
- * file lists of equal versions to notice it. Historical
+ * store, where there are no directory times, a removed file leaves the number as it is; {@link #isSameVersion}
+ * compares the file lists of equal versions to notice it. Historical
  * retrieval of a snapshot view over plain Parquet therefore sees the current files at every time.
  */
 public final class ParquetTableSource implements TableSource {
@@ -79,6 +79,15 @@ public final class ParquetTableSource implements TableSource {
                     + latest.version() + " can be read, not " + version);
         }
         return latest;
+    }
+
+    /**
+     * A bucket keeps no directory times, so removing a file other than the newest leaves the version number as it was:
+     * equal numbers are the same version only when they name the same files.
+     */
+    @Override
+    public boolean isSameVersion(TableSnapshot served, TableSnapshot latest) {
+        return served.version() == latest.version() && SnapshotChanges.between(served, latest).isEmpty();
     }
 
     @Override
@@ -164,8 +173,8 @@ public final class ParquetTableSource implements TableSource {
 
     /**
      * The files under an object-store location, listed through the same Hadoop file system the other formats use.
-     * A bucket has no directories whose times change when a file goes away; the registry notices removed files by
-     * comparing the file lists of equal versions.
+     * A bucket has no directories whose times change when a file goes away; {@link #isSameVersion} notices removed
+     * files by comparing the file lists of equal versions.
      */
     private Listing listObjectStore() throws IOException {
         ObjectPath pattern = ObjectPath.parse(location.uri());

@@ -23,6 +23,14 @@ public interface TableSource {
         return SnapshotChanges.between(older, newer);
     }
 
+    /**
+     * Whether {@code latest} is the version {@code served} was built from. Formats with a log number every change;
+     * a source whose version numbers can miss a change says so by overriding this.
+     */
+    default boolean isSameVersion(TableSnapshot served, TableSnapshot latest) {
+        return served.version() == latest.version();
+    }
+
     /** The format's name, for messages and metrics. */
     String formatName();
 }

@@ -158,6 +158,7 @@ public final class ObjectStoreFileSystem extends FileSystem {
         private final ObjectStore store;
         private final ObjectPath path;
         private final long length;
+        private final byte[] oneByte = new byte[1];
         private InputStream current;
         private long position;
         private long streamPosition;
@@ -188,9 +189,8 @@ public final class ObjectStoreFileSystem extends FileSystem {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            int n = read(oneByte, 0, 1);
+            return n < 0 ? -1 : oneByte[0] & 0xff;
         }
 
         @Override

@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.commons.io.output.TeeOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,7 +123,7 @@ class ObjectStoreServingTest {
             server.createBucket(BUCKET);
             server.upload(lakehouse, BUCKET, "demo");
             ServingConfig config = s3Config(server);
-            System.setErr(new PrintStream(new TeeStream(originalErr, logs), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new TeeOutputStream(originalErr, logs), true, StandardCharsets.UTF_8));
             try (DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", 0),
                     storage("cache"))) {
                 dataPlane.initialLoad().join();
@@ -264,28 +264,5 @@ class ObjectStoreServingTest {
             copy.get("results").forEach(result -> ((ObjectNode) result).remove("event_timestamp"));
         }
         return copy;
-    }
-
-    /** Copies what is written to two streams: the console and a buffer the test reads. */
-    private static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream first;
-        private final java.io.OutputStream second;
-
-        TeeStream(java.io.OutputStream first, java.io.OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(int b) throws java.io.IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
-            first.write(b, off, len);
-            second.write(b, off, len);
-        }
     }
 }

@@ -115,13 +115,7 @@ public final class S3TestServer implements AutoCloseable {
 
     /** Uploads every file under {@code local} to {@code s3://bucket/prefix/<relative path>}. */
     public void upload(Path local, String bucket, String prefix) {
-        try (Stream<Path> files = Files.walk(local)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                put(bucket, prefix + "/" + local.relativize(file).toString().replace('\\', '/'), file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        uploadNew(local, bucket, prefix, List.of());
     }
 
     /** Uploads the files under {@code local} not in {@code except} (paths relative to {@code local}). */

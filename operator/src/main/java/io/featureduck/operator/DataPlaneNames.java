@@ -35,10 +35,13 @@ public final class DataPlaneNames {
         return store.getMetadata().getName() + "-serving-config";
     }
 
+    /** The label naming the store an object belongs to. */
+    public static final String STORE_LABEL = "app.kubernetes.io/instance";
+
     /** Labels that select the store's pods; stable for the life of the store, as a Deployment selector must be. */
     public static Map<String, String> selector(FeatureStore store) {
         return Map.of("app.kubernetes.io/name", "featureduck-dataplane",
-                "app.kubernetes.io/instance", store.getMetadata().getName());
+                STORE_LABEL, store.getMetadata().getName());
     }
 
     /** Metadata of an object the operator creates for {@code store}: its name, the store's namespace, our labels. */
@@ -49,7 +52,7 @@ public final class DataPlaneNames {
 
     public static Map<String, String> labels(FeatureStore store) {
         return Map.of("app.kubernetes.io/name", "featureduck-dataplane",
-                "app.kubernetes.io/instance", store.getMetadata().getName(),
+                STORE_LABEL, store.getMetadata().getName(),
                 "app.kubernetes.io/component", "data-plane",
                 "app.kubernetes.io/part-of", "featureduck",
                 "app.kubernetes.io/managed-by", MANAGED_BY);

@@ -144,10 +144,10 @@ class FeatureStoreReconcilerTest {
         assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom()).singleElement()
                 .satisfies(e -> assertThat(e.getSecretRef().getName()).isEqualTo("lake-credentials"));
 
-        // What the kubelet reports for a container whose Secret does not exist; no other watched object changes.
+        // What the kubelet reports for a container whose Secret does not exist; the Deployment does not change.
         client.resource(new PodBuilder().withNewMetadata()
                 .withName("drivers-dataplane-abc12").withNamespace(NAMESPACE)
-                .withLabels(deployment.getSpec().getSelector().getMatchLabels()).endMetadata()
+                .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
                 .withNewStatus().addNewContainerStatus().withName("dataplane").withReady(false).withNewState()
                 .withNewWaiting().withReason("CreateContainerConfigError")
                 .withMessage("secret \"lake-credentials\" not found").endWaiting().endState().endContainerStatus()

@@ -67,6 +67,7 @@ class HelmChartTest {
         }
         needs.add(new Need("", "events", "create"));
         needs.add(new Need("", "pods", "list"));
+        needs.add(new Need("", "pods", "watch"));
         for (String verb : List.of("get", "create", "update")) {
             needs.add(new Need("coordination.k8s.io", "leases", verb));
         }

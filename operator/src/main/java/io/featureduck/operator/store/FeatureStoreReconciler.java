@@ -98,6 +98,16 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
                         ? Set.of() : Set.of(new ResourceID(view.getSpec().store(), view.getMetadata().getNamespace())))
                 .withNamespacesInheritedFromController()
                 .build(), context));
+        // The data-plane pods, so that a container that cannot start (whose Deployment only stops progressing) is
+        // reported as it happens.
+        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, FeatureStore.class)
+                .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper((Pod pod) -> pod.getMetadata().getLabels() == null
+                        || !pod.getMetadata().getLabels().containsKey(DataPlaneNames.STORE_LABEL) ? Set.of()
+                        : Set.of(new ResourceID(pod.getMetadata().getLabels().get(DataPlaneNames.STORE_LABEL),
+                        pod.getMetadata().getNamespace())))
+                .withNamespacesInheritedFromController()
+                .build(), context));
         return sources;
     }
 
@@ -120,14 +130,10 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
             after = status(store, context, previous);
         }
         announce(store, before, after);
-        UpdateControl<FeatureStore> control = Objects.equals(before, after) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(withStatus(store, after));
-        // Pods that cannot start change no object the operator watches: while the data plane is not ready, look again.
-        boolean ready = after.conditions().stream()
-                .anyMatch(c -> READY.equals(c.getType()) && StatusConditions.TRUE.equals(c.getStatus()));
-        boolean waitingForPods = !ready && problems.isEmpty()
-                && store.getSpec().effectiveDataPlane().effectiveReplicas() > 0;
-        return waitingForPods ? control.rescheduleAfter(settings.statusInterval()) : control;
+        if (Objects.equals(before, after)) {
+            return UpdateControl.noUpdate();
+        }
+        return UpdateControl.patchStatus(withStatus(store, after));
     }
 
     private FeatureStoreStatus status(FeatureStore store, Context<FeatureStore> context, List<Condition> previous) {
@@ -179,11 +185,10 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
     /**
      * The first data-plane container the kubelet cannot start or keep running: a credentials
      * Secret that does not exist, an image that cannot be pulled, a crash loop. The Deployment reports these only as
-     * a rollout that never progresses, ten minutes later.
+     * a rollout that never progresses, ten minutes later. Pods come from the operator's own watch of them.
      */
     private static Optional<PodFailure> podFailure(FeatureStore store, Context<FeatureStore> context) {
-        for (Pod pod : context.getClient().pods().inNamespace(store.getMetadata().getNamespace())
-                .withLabels(DataPlaneNames.selector(store)).list().getItems()) {
+        for (Pod pod : context.getSecondaryResources(Pod.class)) {
             if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
                 continue;
             }

@@ -84,17 +84,24 @@ public record DataPlaneSpec(
     /**
      * Client authentication.
      *
-     * @param type            {@code none} (default) or {@code bearer}
+     * <p>Only {@code none} is served today. {@code bearer} is reserved in the schema so that manifests written for it
+     * stay valid once the data plane enforces it, but until then it is refused: accepting it would leave clients
+     * believing an open endpoint is protected.
+     *
+     * @param type            {@code none} (default); {@code bearer} is refused until it is enforced
      * @param tokenSecretName Secret holding the accepted bearer token under key {@code token}
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "!has(self.type) || self.type != 'bearer' || has(self.tokenSecretName)",
             message = "bearer authentication needs tokenSecretName")
+    @ValidationRule(value = "!has(self.type) || self.type == 'none'", message = AuthSpec.NOT_SUPPORTED)
     public record AuthSpec(
             @Pattern("^(none|bearer)$") @JsonPropertyDescription("none (default) or bearer") String type,
             @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
             @JsonPropertyDescription("Secret holding the accepted bearer token under key 'token'")
             String tokenSecretName) {
+        public static final String NOT_SUPPORTED = "authentication is not supported yet: the data plane would not "
+                + "enforce it, so only auth.type none (or no auth) is accepted";
     }
 }

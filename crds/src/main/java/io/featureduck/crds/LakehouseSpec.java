@@ -26,6 +26,7 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "with a persistentVolumeClaim, root must be the absolute path where the claim is mounted")
 @ValidationRule(value = "!self.root.contains('://') || self.root.matches('^(file|s3|s3a|gs|abfs|abfss|wasb|wasbs|az)://')",
         message = "root must be a path or an s3://, gs://, abfss://, wasbs:// or az:// URI")
+@ValidationRule(value = "self.format != 'hudi'", message = TableFormat.HUDI_NOT_SUPPORTED)
 public record LakehouseSpec(
         @Required @JsonPropertyDescription("Default table format of the store's views") TableFormat format,
         @Required @Size(min = 1, max = 2048)

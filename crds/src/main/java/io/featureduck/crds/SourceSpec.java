@@ -30,6 +30,7 @@ import java.util.List;
 @ValidationRule(value = "!has(self.createdTimestampColumn) || !has(self.timestampColumn) "
         + "|| self.createdTimestampColumn != self.timestampColumn",
         message = "createdTimestampColumn must differ from timestampColumn")
+@ValidationRule(value = "!has(self.format) || self.format != 'hudi'", message = TableFormat.HUDI_NOT_SUPPORTED)
 public record SourceSpec(
         @JsonPropertyDescription("Table format; the store's format when absent") TableFormat format,
         @Size(min = 1, max = 2048)

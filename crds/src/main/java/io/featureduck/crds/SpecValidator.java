@@ -39,6 +39,8 @@ public final class SpecValidator {
         } else {
             if (spec.lakehouse().format() == null) {
                 violations.add(new Violation("spec.lakehouse.format", "is required"));
+            } else if (spec.lakehouse().format() == TableFormat.HUDI) {
+                violations.add(new Violation("spec.lakehouse.format", TableFormat.HUDI_NOT_SUPPORTED));
             }
             if (blank(spec.lakehouse().root())) {
                 violations.add(new Violation("spec.lakehouse.root", "is required"));
@@ -53,6 +55,9 @@ public final class SpecValidator {
         }
         if (dataPlane.maxBodyBytes() != null && dataPlane.maxBodyBytes() < 1024) {
             violations.add(new Violation("spec.dataPlane.maxBodyBytes", "must be at least 1024"));
+        }
+        if (dataPlane.auth() != null && dataPlane.auth().type() != null && !dataPlane.auth().type().equals("none")) {
+            violations.add(new Violation("spec.dataPlane.auth.type", DataPlaneSpec.AuthSpec.NOT_SUPPORTED));
         }
         return violations;
     }
@@ -105,6 +110,9 @@ public final class SpecValidator {
             } else if ("rest".equals(source.catalog().type()) && blank(source.catalog().uri())) {
                 violations.add(new Violation("spec.source.catalog.uri", "is required for a rest catalog"));
             }
+        }
+        if (source.format() == TableFormat.HUDI) {
+            violations.add(new Violation("spec.source.format", TableFormat.HUDI_NOT_SUPPORTED));
         }
         if (source.format() == TableFormat.DUCKDB && blank(source.table())) {
             violations.add(new Violation("spec.source.table",

@@ -97,6 +97,10 @@ class ExampleManifestsTest {
         ((ObjectNode) unknownType.at("/spec/features/0")).put("type", "decimal");
         assertThat(crd.validate(unknownType, null)).singleElement().asString().contains("type");
 
+        ObjectNode hudi = view.deepCopy();
+        ((ObjectNode) hudi.at("/spec/source")).put("format", "hudi");
+        assertThat(crd.validate(hudi, null)).containsExactly(".spec.source: " + TableFormat.HUDI_NOT_SUPPORTED);
+
         ObjectNode noStore = view.deepCopy();
         ((ObjectNode) noStore.at("/spec")).remove("store");
         assertThat(crd.validate(noStore, null)).singleElement().asString().contains("store");
@@ -131,8 +135,23 @@ class ExampleManifestsTest {
 
         ObjectNode bearerWithoutSecret = store.deepCopy();
         ((ObjectNode) bearerWithoutSecret.at("/spec/dataPlane")).putObject("auth").put("type", "bearer");
-        assertThat(crd.validate(bearerWithoutSecret, null))
-                .containsExactly(".spec.dataPlane.auth: bearer authentication needs tokenSecretName");
+        assertThat(crd.validate(bearerWithoutSecret, null)).containsExactlyInAnyOrder(
+                ".spec.dataPlane.auth: bearer authentication needs tokenSecretName",
+                ".spec.dataPlane.auth: " + DataPlaneSpec.AuthSpec.NOT_SUPPORTED);
+
+        ObjectNode bearer = store.deepCopy();
+        ((ObjectNode) bearer.at("/spec/dataPlane")).putObject("auth").put("type", "bearer")
+                .put("tokenSecretName", "tokens");
+        assertThat(crd.validate(bearer, null)).as("declared but not enforced, so refused")
+                .containsExactly(".spec.dataPlane.auth: " + DataPlaneSpec.AuthSpec.NOT_SUPPORTED);
+
+        ObjectNode explicitNone = store.deepCopy();
+        ((ObjectNode) explicitNone.at("/spec/dataPlane")).putObject("auth").put("type", "none");
+        assertThat(crd.validate(explicitNone, null)).isEmpty();
+
+        ObjectNode hudi = store.deepCopy();
+        ((ObjectNode) hudi.at("/spec/lakehouse")).put("format", "hudi");
+        assertThat(crd.validate(hudi, null)).containsExactly(".spec.lakehouse: " + TableFormat.HUDI_NOT_SUPPORTED);
 
         ObjectNode negative = store.deepCopy();
         ((ObjectNode) negative.at("/spec/dataPlane")).put("replicas", -1);

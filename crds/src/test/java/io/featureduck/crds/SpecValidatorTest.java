@@ -45,4 +45,24 @@ class SpecValidatorTest {
         assertThat(SpecValidator.validate(store)).extracting(Violation::field)
                 .containsExactly("spec.lakehouse.format", "spec.lakehouse.root");
     }
+
+    @Test
+    void refusesWhatIsDeclaredButNotBuilt() {
+        DataPlaneSpec bearer = new DataPlaneSpec(null, null, null, null, null, null,
+                new DataPlaneSpec.AuthSpec("bearer", "tokens"), null);
+        FeatureStore store = FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(TableFormat.HUDI, "/lake"), bearer));
+        assertThat(SpecValidator.validate(store)).containsExactly(
+                new Violation("spec.lakehouse.format", TableFormat.HUDI_NOT_SUPPORTED),
+                new Violation("spec.dataPlane.auth.type", DataPlaneSpec.AuthSpec.NOT_SUPPORTED));
+
+        FeatureStore none = FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, "/lake"),
+                new DataPlaneSpec(null, null, null, null, null, null, new DataPlaneSpec.AuthSpec("none", null), null)));
+        assertThat(SpecValidator.validate(none)).isEmpty();
+
+        FeatureView hudiView = FeatureView.of("v", new FeatureViewSpec("s", new SourceSpec(TableFormat.HUDI, "t", "ts", null),
+                List.of(new EntitySpec("k", ValueType.STRING)), List.of(new FeatureSpec("f", ValueType.STRING)),
+                null, null, null, null));
+        assertThat(SpecValidator.validate(hudiView)).containsExactly(
+                new Violation("spec.source.format", TableFormat.HUDI_NOT_SUPPORTED));
+    }
 }

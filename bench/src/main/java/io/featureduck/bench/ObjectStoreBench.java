@@ -1,5 +1,6 @@
 package io.featureduck.bench;
 
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
@@ -87,16 +88,16 @@ public final class ObjectStoreBench {
                     .withEnvironment(Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET));
 
             // The JVM's first load also pays class loading and compilation: a throwaway load takes that cost first.
-            try (DataPlane warmUp = DataPlane.start(local, DataPlane.options(local, "127.0.0.1", 0))) {
+            try (DataPlane warmUp = DataPlane.start(local, DataPlaneConfig.of(local).address("127.0.0.1", 0).build())) {
                 loadMillis(warmUp);
             }
-            DataPlane localPlane = DataPlane.start(local, DataPlane.options(local, "127.0.0.1", 0));
+            DataPlane localPlane = DataPlane.start(local, DataPlaneConfig.of(local).address("127.0.0.1", 0).build());
             long localFirst = loadMillis(localPlane);
-            DataPlane cold = DataPlane.start(remote, DataPlane.options(remote, "127.0.0.1", 0), storage);
+            DataPlane cold = DataPlane.start(remote, DataPlaneConfig.of(remote).address("127.0.0.1", 0).fileCache(storage.cacheDirectory(), storage.cacheBytes()).environment(storage.environment()).build());
             long s3Cold = loadMillis(cold);
             cold.close();
             long cachedBytes = directorySize(cache);
-            DataPlane warm = DataPlane.start(remote, DataPlane.options(remote, "127.0.0.1", 0), storage);
+            DataPlane warm = DataPlane.start(remote, DataPlaneConfig.of(remote).address("127.0.0.1", 0).fileCache(storage.cacheDirectory(), storage.cacheBytes()).environment(storage.environment()).build());
             long s3Warm = loadMillis(warm);
             System.out.printf("first load: local %d ms, S3 cold %d ms (%d MiB fetched), S3 warm %d ms%n",
                     localFirst, s3Cold, cachedBytes >> 20, s3Warm);
@@ -114,10 +115,10 @@ public final class ObjectStoreBench {
             localPlane.close();
             warm.close();
 
-            DataPlane localFull = DataPlane.start(local, DataPlane.options(local, "127.0.0.1", 0));
+            DataPlane localFull = DataPlane.start(local, DataPlaneConfig.of(local).address("127.0.0.1", 0).build());
             long localReload = loadMillis(localFull);
             localFull.close();
-            DataPlane s3Full = DataPlane.start(remote, DataPlane.options(remote, "127.0.0.1", 0), storage);
+            DataPlane s3Full = DataPlane.start(remote, DataPlaneConfig.of(remote).address("127.0.0.1", 0).fileCache(storage.cacheDirectory(), storage.cacheBytes()).environment(storage.environment()).build());
             long s3Reload = loadMillis(s3Full);
             s3Full.close();
             System.out.printf("full load of the appended version: local %d ms, S3 warm %d ms%n", localReload, s3Reload);

@@ -7,7 +7,7 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

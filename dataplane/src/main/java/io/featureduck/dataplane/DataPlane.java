@@ -1,32 +1,20 @@
 package io.featureduck.dataplane;
 
-import io.featureduck.crds.DataPlaneSpec;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
-import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
-import io.featureduck.dataplane.http.DataPlaneOptions;
 import io.featureduck.dataplane.http.DataPlaneServer;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
-import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.serving.ConfigReloader;
-import io.featureduck.dataplane.serving.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRefresher;
 import io.featureduck.dataplane.serving.ViewRegistry;
-import io.featureduck.dataplane.storage.LakehouseStorage;
-import io.featureduck.dataplane.storage.StorageSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,83 +27,51 @@ public final class DataPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
 
     private final Vertx vertx;
-    private final ExecutorService loadExecutor;
+    private final DataPlaneComponents components;
     private final ViewRegistry registry;
     private final DataPlaneServer server;
     private final CompletableFuture<Void> initialLoad;
     private final AtomicReference<ServingConfig> config;
     private final DataPlaneMetrics metrics;
-    private volatile ConfigReloader reloader;
     private final ViewRefresher refresher;
-    private final LakehouseStorage storage;
+    private volatile ConfigReloader reloader;
 
-    private DataPlane(Vertx vertx, ExecutorService loadExecutor, ViewRegistry registry, DataPlaneServer server,
+    private DataPlane(Vertx vertx, DataPlaneComponents components, ViewRegistry registry, DataPlaneServer server,
                       CompletableFuture<Void> initialLoad, AtomicReference<ServingConfig> config,
-                      DataPlaneMetrics metrics, ViewRefresher refresher, LakehouseStorage storage) {
-        this.refresher = refresher;
-        this.storage = storage;
+                      DataPlaneMetrics metrics, ViewRefresher refresher) {
         this.vertx = vertx;
-        this.loadExecutor = loadExecutor;
+        this.components = components;
         this.registry = registry;
         this.server = server;
         this.initialLoad = initialLoad;
         this.config = config;
         this.metrics = metrics;
+        this.refresher = refresher;
     }
 
-    /** Options for {@code config} with the given address; request limits come from the store's dataPlane spec. */
-    public static DataPlaneOptions options(ServingConfig config, String host, int port) {
-        DataPlaneSpec spec = config.dataPlane();
-        return new DataPlaneOptions(host, port, spec.effectiveMaxBatchEntities(), spec.effectiveMaxBodyBytes(),
-                DataPlaneOptions.DEFAULT_MAX_HISTORICAL_BODY_BYTES);
-    }
-
-    public static DuckDbSettings duckDbSettings(ServingConfig config) {
-        DuckDbSettings defaults = DuckDbSettings.defaults();
-        return new DuckDbSettings(defaults.threads(), Optional.ofNullable(config.dataPlane().duckdbMemoryLimit()),
-                defaults.tempDirectory());
-    }
-
-    /** Starts serving {@code config}; blocks until the HTTP port is bound, not until views are loaded. */
-    public static DataPlane start(ServingConfig config, DataPlaneOptions options) {
-        return start(config, options, StorageSettings.defaults());
-    }
-
-    /** Starts serving {@code config}, reaching object stores and caching their files as {@code storageSettings} say. */
-    public static DataPlane start(ServingConfig config, DataPlaneOptions options, StorageSettings storageSettings) {
-        Clock clock = Clock.systemUTC();
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService loadExecutor = Executors.newFixedThreadPool(
-                Math.max(1, Math.min(config.views().size(), Runtime.getRuntime().availableProcessors())), r -> {
-                    Thread thread = new Thread(r, "view-loader-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+    /** Starts serving {@code serving} as {@code settings} say; blocks until the HTTP port is bound, not until views load. */
+    public static DataPlane start(ServingConfig serving, DataPlaneConfig settings) {
         DataPlaneMetrics metrics = new DataPlaneMetrics();
-        LakehouseStorage storage = LakehouseStorage.open(config.store().spec().lakehouse(), storageSettings,
-                metrics.registry());
-        TableSourceFactory sources = new TableSourceFactory(storage.stores());
-        ViewRegistry registry = new ViewRegistry(config.views(), sources,
-                new OnlineIndexLoader(duckDbSettings(config), clock, storage.files()), loadExecutor, clock);
-        AtomicReference<ServingConfig> current = new AtomicReference<>(config);
-        HistoricalRetrieval historical = new HistoricalRetrieval(current::get, sources, duckDbSettings(config),
-                storage.files());
+        DataPlaneComponents components = DataPlaneComponents.open(serving, settings, metrics.registry());
+        ViewRegistry registry = new ViewRegistry(serving.views(), components.sources(), components.loader(),
+                components.loadExecutor(), components.clock());
+        AtomicReference<ServingConfig> current = new AtomicReference<>(serving);
+        HistoricalRetrieval historical = components.historical(current::get);
         metrics.watch(registry);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, options, clock);
+        DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, settings, components.clock());
         try {
             server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
-            loadExecutor.shutdownNow();
-            storage.close();
-            throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
+            components.close();
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
         CompletableFuture<Void> initialLoad = registry.loadAll();
         // Tables are polled for new versions at each view's refresh interval from here on.
-        ViewRefresher refresher = ViewRefresher.start(registry, clock, Duration.ofMillis(100));
-        return new DataPlane(vertx, loadExecutor, registry, server, initialLoad, current, metrics, refresher, storage);
+        ViewRefresher refresher = ViewRefresher.start(registry, components.clock(), settings.refreshTick());
+        return new DataPlane(vertx, components, registry, server, initialLoad, current, metrics, refresher);
     }
 
     /**
@@ -133,9 +89,12 @@ public final class DataPlane implements AutoCloseable {
         return loads;
     }
 
-    /** Applies every change of the configuration file, checked each {@code interval}. */
-    public void watch(Path file, ServingConfigLoader loader, Duration interval) {
-        reloader = ConfigReloader.start(file, loader, interval, this::reconfigure, registry::configurationRejected);
+    /** Applies every change of the configuration file, checked as often as the settings say (never when zero). */
+    public void watch(Path file, ServingConfigLoader loader) {
+        if (!components.config().configReloadInterval().isZero()) {
+            reloader = ConfigReloader.start(file, loader, components.config().configReloadInterval(),
+                    this::reconfigure, registry::configurationRejected);
+        }
     }
 
     /** The configuration being served. */
@@ -168,13 +127,6 @@ public final class DataPlane implements AutoCloseable {
             // Shutting down anyway.
         }
         vertx.close();
-        loadExecutor.shutdownNow();
-        try {
-            // A refresh still running would otherwise find its object stores closed and report that as a failure.
-            loadExecutor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        storage.close();
+        components.close();
     }
 }

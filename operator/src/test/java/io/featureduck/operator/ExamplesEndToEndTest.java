@@ -1,5 +1,7 @@
 package io.featureduck.operator;
 
+import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.status.StatusConditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

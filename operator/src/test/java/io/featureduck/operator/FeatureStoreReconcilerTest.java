@@ -1,5 +1,7 @@
 package io.featureduck.operator;
 
+import io.featureduck.operator.config.OperatorSettings;
+import io.featureduck.operator.status.StatusConditions;
 import static io.featureduck.operator.OperatorHarness.NAMESPACE;
 import static io.featureduck.operator.OperatorHarness.store;
 import static io.featureduck.operator.OperatorHarness.view;

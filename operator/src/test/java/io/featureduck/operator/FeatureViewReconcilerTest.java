@@ -1,5 +1,6 @@
 package io.featureduck.operator;
 
+import io.featureduck.operator.status.StatusConditions;
 import static io.featureduck.operator.FeatureStoreReconcilerTest.condition;
 import static io.featureduck.operator.OperatorHarness.NAMESPACE;
 import static io.featureduck.operator.OperatorHarness.store;

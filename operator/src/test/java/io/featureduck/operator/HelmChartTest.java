@@ -1,5 +1,6 @@
 package io.featureduck.operator;
 
+import io.featureduck.operator.config.OperatorSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package io.featureduck.operator;
 
+import io.featureduck.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.EntitySpec;

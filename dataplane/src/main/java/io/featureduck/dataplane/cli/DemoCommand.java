@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.cli;
 
 import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.demo.DemoLakehouse;
@@ -52,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         ServingConfig config = new ServingConfigLoader().load(configFile);
-        DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", port));
+        DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", port).build());
         dataPlane.initialLoad().join();
         dataPlane.registry().views().forEach(v -> System.out.println("  " + v.name() + ": " + v.state()
                 + v.index().map(i -> ", table version " + i.tableVersion() + ", " + i.size() + " entities").orElse("")

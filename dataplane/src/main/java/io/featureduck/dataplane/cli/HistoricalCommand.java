@@ -1,23 +1,21 @@
 package io.featureduck.dataplane.cli;
 
-import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.DataPlaneComponents;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
-import io.featureduck.dataplane.historical.EntityRows;
+import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
-import io.featureduck.dataplane.historical.OutputFormat;
-import io.featureduck.dataplane.serving.TableSourceFactory;
-import io.featureduck.dataplane.storage.LakehouseStorage;
-import io.featureduck.dataplane.storage.StorageSettings;
+import io.featureduck.dataplane.duckdb.OutputFormat;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.duckdb.DuckDBPreparedStatement;
 import picocli.CommandLine.Command;
@@ -48,19 +46,12 @@ final class HistoricalCommand implements Callable<Integer> {
         // A one-shot command pays every cold start once: DuckDB's native library and Delta Kernel's engine start
         // while the configuration is read.
         DuckDbSession.preloadInBackground();
-        CompletableFuture<TableSourceFactory> sources = CompletableFuture.supplyAsync(TableSourceFactory::new);
+        TableSourceFactory.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
         List<FeatureRef> refs = features.stream().map(FeatureRef::parse).toList();
-        boolean remote = config.views().stream().anyMatch(v -> v.location().isObjectStore());
-        if (!remote) {
-            // Local tables only: the engine started early, and no object-store clients or file cache to set up.
-            export(new HistoricalRetrieval(config, sources.join(), DataPlane.duckDbSettings(config)), refs);
-            return 0;
-        }
-        try (LakehouseStorage storage = LakehouseStorage.open(config.store().spec().lakehouse(),
-                StorageSettings.defaults(), new SimpleMeterRegistry())) {
-            export(new HistoricalRetrieval(() -> config, new TableSourceFactory(storage.stores()),
-                    DataPlane.duckDbSettings(config), storage.files()), refs);
+        try (DataPlaneComponents components = DataPlaneComponents.open(config, DataPlaneConfig.of(config).build(),
+                new SimpleMeterRegistry())) {
+            export(components.historical(() -> config), refs);
         }
         return 0;
     }

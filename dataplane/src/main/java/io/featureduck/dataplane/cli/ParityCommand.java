@@ -1,22 +1,18 @@
 package io.featureduck.dataplane.cli;
 
-import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.DataPlaneComponents;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.config.ViewDefinition;
-import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.parity.ParityCheck;
-import io.featureduck.dataplane.serving.TableSourceFactory;
-import io.featureduck.dataplane.storage.LakehouseStorage;
-import io.featureduck.dataplane.storage.StorageSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,13 +37,10 @@ final class ParityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DuckDbSession.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
-        LakehouseStorage storage = LakehouseStorage.open(config.store().spec().lakehouse(), StorageSettings.defaults(),
+        DataPlaneComponents components = DataPlaneComponents.open(config, DataPlaneConfig.of(config).build(),
                 new SimpleMeterRegistry());
-        TableSourceFactory sources = new TableSourceFactory(storage.stores());
-        OnlineIndexLoader loader = new OnlineIndexLoader(DataPlane.duckDbSettings(config), Clock.systemUTC(),
-                storage.files());
-        ParityCheck parity = new ParityCheck(new HistoricalRetrieval(() -> config, sources,
-                DataPlane.duckDbSettings(config), storage.files()));
+        OnlineIndexLoader loader = components.loader();
+        ParityCheck parity = new ParityCheck(components.historical(() -> config));
         Path work = Files.createTempDirectory("featureduck-parity");
         boolean passed = true;
         try {
@@ -56,7 +49,7 @@ final class ParityCommand implements Callable<Integer> {
                     out.println(view.name() + ": skipped (not online)");
                     continue;
                 }
-                OnlineIndex index = loader.load(view, sources.forView(view));
+                OnlineIndex index = loader.load(view, components.sources().forView(view));
                 ParityCheck.Report report = parity.check(index, sample, work);
                 if (report.passed()) {
                     out.println(view.name() + ": OK, " + report.entitiesChecked() + " entities agree (table version "
@@ -72,7 +65,7 @@ final class ParityCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            storage.close();
+            components.close();
             try (var paths = Files.walk(work)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.cli;
 
 import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.DefinitionException;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
@@ -53,12 +54,10 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         Duration interval = KubeDuration.parse(reloadInterval.equals("0") ? "0s" : reloadInterval);
-        StorageSettings storage = StorageSettings.defaults()
-                .withCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize));
-        DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, host, port), storage);
-        if (!interval.isZero()) {
-            dataPlane.watch(file, loader(), interval);
-        }
+        DataPlaneConfig settings = DataPlaneConfig.of(config).address(host, port).configReloadInterval(interval)
+                .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize)).build();
+        DataPlane dataPlane = DataPlane.start(config, settings);
+        dataPlane.watch(file, loader());
         System.out.println("FeatureDuck serving " + config.views().size() + " feature views of store '"
                 + config.store().name() + "' on http://" + host + ":" + dataPlane.port());
         awaitShutdown(dataPlane, new CountDownLatch(1));

@@ -2,7 +2,7 @@ package io.featureduck.dataplane.config;
 
 import io.featureduck.crds.CatalogSpec;
 import io.featureduck.crds.PathRewrite;
-import io.featureduck.dataplane.storage.ObjectPath;
+import io.featureduck.dataplane.config.ObjectPath;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

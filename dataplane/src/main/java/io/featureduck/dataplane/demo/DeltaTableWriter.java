@@ -14,7 +14,7 @@ import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
-import io.featureduck.dataplane.source.SqlIdentifiers;
+import io.featureduck.dataplane.duckdb.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ public final class DeltaTableWriter {
             List<DataFileStatus> written = new ArrayList<>();
             for (String select : selects) {
                 Path file = directory.resolve("part-" + UUID.randomUUID() + ".snappy.parquet");
-                session.execute("COPY (" + select + ") TO " + SqlIdentifiers.stringLiteral(file.toString())
+                session.execute("COPY (" + select + ") TO " + Sql.stringLiteral(file.toString())
                         + " (FORMAT parquet, COMPRESSION snappy)");
                 written.add(new DataFileStatus(file.toUri().toString(), Files.size(file),
                         Files.getLastModifiedTime(file).toMillis(), Optional.empty()));

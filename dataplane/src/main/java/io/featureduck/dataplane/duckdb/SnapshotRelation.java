@@ -4,7 +4,6 @@ import io.featureduck.dataplane.source.ColumnType;
 import io.featureduck.dataplane.source.DataFile;
 import io.featureduck.dataplane.source.DeleteFile;
 import io.featureduck.dataplane.source.SourceColumn;
-import io.featureduck.dataplane.source.SqlIdentifiers;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSourceException;
 import java.sql.ResultSet;
@@ -18,8 +17,8 @@ import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
-import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
-import static io.featureduck.dataplane.source.SqlIdentifiers.stringLiteral;
+import static io.featureduck.dataplane.duckdb.Sql.quote;
+import static io.featureduck.dataplane.duckdb.Sql.stringLiteral;
 
 /**
  * Exposes one table version to DuckDB as a view of its logical columns, built from exactly the files the table
@@ -52,16 +51,17 @@ public final class SnapshotRelation {
 
     private String selectSql(DuckDbSession session) throws SQLException {
         List<SourceColumn> columns = snapshot.columns();
-        if (snapshot.databaseTable() != null) {
+        if (snapshot.databaseTable().isPresent()) {
             // A DuckDB database file is read by DuckDB itself, attached read-only under a fixed name.
-            session.execute("ATTACH IF NOT EXISTS " + stringLiteral(snapshot.databaseTable().file())
+            TableSnapshot.DatabaseTable database = snapshot.databaseTable().get();
+            session.execute("ATTACH IF NOT EXISTS " + stringLiteral(database.file())
                     + " AS " + SOURCE_DATABASE + " (READ_ONLY)");
             return columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ", "SELECT ",
-                    " FROM " + SOURCE_DATABASE + "." + SqlIdentifiers.qualified(snapshot.databaseTable().table())));
+                    " FROM " + SOURCE_DATABASE + "." + Sql.qualified(database.table())));
         }
         if (snapshot.dataFiles().isEmpty()) {
             return columns.stream()
-                    .map(c -> "CAST(NULL AS " + c.type().duckDbType() + ") AS " + quote(c.name()))
+                    .map(c -> "CAST(NULL AS " + DuckDbTypes.of(c.type()) + ") AS " + quote(c.name()))
                     .collect(Collectors.joining(", ", "SELECT ", " WHERE false"));
         }
         boolean anyDeleted = snapshot.dataFiles().stream().anyMatch(f -> f.hasDeletedRows()
@@ -92,7 +92,7 @@ public final class SnapshotRelation {
                 expression = logicalValue("d." + quote(column.physicalName()), column.type(), 0);
             } else {
                 // Added to the schema after every current file was written: null, as the format specifies.
-                expression = "CAST(NULL AS " + column.type().duckDbType() + ")";
+                expression = "CAST(NULL AS " + DuckDbTypes.of(column.type()) + ")";
             }
             projections.add(expression + " AS " + quote(column.name()));
         }
@@ -130,7 +130,7 @@ public final class SnapshotRelation {
             DeleteFile delete = deletes.get(i);
             String table = EQUALITY_DELETES + i;
             session.execute("CREATE OR REPLACE TEMP TABLE " + table + " AS SELECT DISTINCT "
-                    + delete.equalityColumns().stream().map(SqlIdentifiers::quote).collect(Collectors.joining(", "))
+                    + delete.equalityColumns().stream().map(Sql::quote).collect(Collectors.joining(", "))
                     + " FROM read_parquet(" + stringLiteral(delete.path()) + ")");
             for (DataFile file : snapshot.dataFiles()) {
                 if (file.deletes().contains(delete)) {
@@ -165,7 +165,7 @@ public final class SnapshotRelation {
     private static String partitionRow(DataFile file, List<SourceColumn> partitionColumns) {
         StringBuilder row = new StringBuilder("(").append(stringLiteral(file.path()));
         for (SourceColumn column : partitionColumns) {
-            row.append(", ").append(SqlLiteral.of(file.partitionValues().get(column.name()), column.type().duckDbType()));
+            row.append(", ").append(Sql.literal(file.partitionValues().get(column.name()), DuckDbTypes.of(column.type())));
         }
         return row.append(")").toString();
     }
@@ -202,7 +202,7 @@ public final class SnapshotRelation {
      */
     private static String logicalValue(String stored, ColumnType type, int depth) {
         if (!type.hasRenamedFields()) {
-            return type instanceof ColumnType.Primitive ? "CAST(" + stored + " AS " + type.duckDbType() + ")" : stored;
+            return type instanceof ColumnType.Primitive ? "CAST(" + stored + " AS " + DuckDbTypes.of(type) + ")" : stored;
         }
         String variable = "x" + depth;
         if (type instanceof ColumnType.ListOf list) {

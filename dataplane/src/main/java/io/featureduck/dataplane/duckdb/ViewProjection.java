@@ -2,10 +2,9 @@ package io.featureduck.dataplane.duckdb;
 
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
-import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.ViewDefinition;
-import io.featureduck.dataplane.online.EntityKeys;
-import io.featureduck.dataplane.online.FeatureColumn;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.source.ColumnType;
 import io.featureduck.dataplane.source.SourceColumn;
 import io.featureduck.dataplane.source.TableSnapshot;
@@ -15,9 +14,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
-import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
+import static io.featureduck.dataplane.duckdb.Sql.quote;
 
 /**
  * How a view's definition reads from a table version: which columns are keys, event time and created time, and the
@@ -25,8 +23,6 @@ import static io.featureduck.dataplane.source.SqlIdentifiers.quote;
  * both compute every feature the same way.
  */
 public final class ViewProjection {
-    private static final Set<String> TIME_TYPES = Set.of("TIMESTAMPTZ", "TIMESTAMP", "DATE");
-
     private final ViewDefinition view;
 
     private ViewProjection(ViewDefinition view) {
@@ -37,7 +33,8 @@ public final class ViewProjection {
      * Checks the view against the table version registered in {@code session} as {@code relation}: every named
      * column exists with a usable type and every feature expression is a valid scalar expression.
      *
-     * @throws ViewDefinitionMismatch naming the view, the field and the table
+     * @throws FeatureDuckException ({@link ErrorCode#VIEW_DEFINITION_MISMATCH}) naming the view, the field and the
+     *                              table
      */
     public static ViewProjection check(ViewDefinition view, TableSnapshot snapshot, DuckDbSession session,
                                        String relation) {
@@ -74,8 +71,8 @@ public final class ViewProjection {
             }
         }
         if (!problems.isEmpty()) {
-            throw new ViewDefinitionMismatch("FeatureView '" + view.name() + "' does not match table " + table + ":\n  - "
-                    + String.join("\n  - ", problems));
+            throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(), "does not match table "
+                    + table + ":\n  - " + String.join("\n  - ", problems));
         }
         return projection;
     }
@@ -88,7 +85,8 @@ public final class ViewProjection {
      * A snapshot view's table must hold one row per key (it is kept current by MERGE/UPDATE); a repeated key fails
      * the load rather than serving an arbitrary one of its rows.
      *
-     * @throws ViewDefinitionMismatch naming the view, the table version and one repeated key
+     * @throws FeatureDuckException ({@link ErrorCode#VIEW_DEFINITION_MISMATCH}) naming the view, the table version
+     *                              and one repeated key
      */
     public void requireUniqueKeys(DuckDbSession session, String relation, TableSnapshot snapshot) throws SQLException {
         String keys = String.join(", ", keyColumns());
@@ -100,7 +98,7 @@ public final class ViewProjection {
                 for (int i = 0; i < view.entities().size(); i++) {
                     key.add(view.entities().get(i).name() + "=" + rs.getString(i + 1));
                 }
-                throw new ViewDefinitionMismatch("FeatureView '" + view.name() + "' is a snapshot view (no "
+                throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(), "is a snapshot view (no "
                         + "spec.source.timestampColumn), so its table must hold one row per key, but table "
                         + snapshot.location() + " version " + snapshot.version() + " has "
                         + rs.getLong(view.entities().size() + 1) + " rows for " + String.join(", ", key)
@@ -114,7 +112,7 @@ public final class ViewProjection {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < view.entities().size(); i++) {
             EntitySpec entity = view.entities().get(i);
-            keys.add(EntityKeys.servingExpression(quote(entity.name()), entity.type())
+            keys.add(StoredForm.key(quote(entity.name()), entity.type())
                     + " AS k" + i);
         }
         return keys;
@@ -147,32 +145,15 @@ public final class ViewProjection {
      * expression, transformed only into a cheaper storage form.
      */
     public String typedFeature(FeatureSpec feature) {
-        return "CAST((" + sourceExpression(feature) + ") AS " + duckDbType(feature.type()) + ")";
+        return "CAST((" + sourceExpression(feature) + ") AS " + DuckDbTypes.of(feature.type()) + ")";
     }
 
     private String servedFeature(FeatureSpec feature) {
-        return FeatureColumn.servingExpression(sourceExpression(feature), feature.type());
+        return StoredForm.feature(sourceExpression(feature), feature.type());
     }
 
     private static String sourceExpression(FeatureSpec feature) {
         return feature.hasExpression() ? feature.expression() : quote(feature.name());
-    }
-
-    /** DuckDB's type for a declared value type. */
-    public static String duckDbType(ValueType type) {
-        String element = switch (type.elementType()) {
-            case STRING -> "VARCHAR";
-            case INT32 -> "INTEGER";
-            case INT64 -> "BIGINT";
-            case FLOAT32 -> "FLOAT";
-            case FLOAT64 -> "DOUBLE";
-            case BOOL -> "BOOLEAN";
-            case TIMESTAMP -> "TIMESTAMPTZ";
-            case DATE -> "DATE";
-            case BYTES -> "BLOB";
-            default -> throw new IllegalStateException(type.toString());
-        };
-        return type.isList() ? element + "[]" : element;
     }
 
     private static boolean requireColumn(TableSnapshot snapshot, String column, String field, List<String> problems) {
@@ -189,8 +170,8 @@ public final class ViewProjection {
             return;
         }
         ColumnType type = snapshot.column(column).orElseThrow().type();
-        if (!TIME_TYPES.contains(type.duckDbType())) {
-            problems.add(field + ": column '" + column + "' is " + type.duckDbType()
+        if (!type.isTime()) {
+            problems.add(field + ": column '" + column + "' is " + DuckDbTypes.of(type)
                     + "; a time column must be a timestamp (with or without time zone) or a date");
         }
     }
@@ -198,12 +179,5 @@ public final class ViewProjection {
     private static String firstLine(String message) {
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    /** A view that names columns or expressions its table cannot satisfy. */
-    public static final class ViewDefinitionMismatch extends RuntimeException {
-        public ViewDefinitionMismatch(String message) {
-            super(message);
-        }
     }
 }

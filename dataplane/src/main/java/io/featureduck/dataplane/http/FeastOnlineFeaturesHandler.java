@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -57,7 +59,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         JsonNode body = requests.object(ctx);
         if (body.hasNonNull("feature_service")) {
-            throw ApiException.badRequest("UNSUPPORTED", "feature services are not supported; list 'features' as "
+            throw new FeatureDuckException(ErrorCode.UNSUPPORTED, "feature services are not supported; list 'features' as "
                     + "view:feature references");
         }
         boolean fullNames = JsonRequests.optionalBoolean(body, "full_feature_names");
@@ -81,7 +83,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     private Map<String, JsonNode> entityColumns(JsonNode body) {
         JsonNode entities = body.get("entities");
         if (entities == null || !entities.isObject() || entities.isEmpty()) {
-            throw ApiException.badRequest("MISSING_FIELD", "field 'entities' is required: an object of join key name "
+            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'entities' is required: an object of join key name "
                     + "to a list of values, e.g. {\"driver_id\": [1001, 1002]}");
         }
         Map<String, JsonNode> columns = new LinkedHashMap<>();
@@ -89,10 +91,10 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         for (Iterator<Map.Entry<String, JsonNode>> it = entities.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> column = it.next();
             if (!column.getValue().isArray()) {
-                throw ApiException.badRequest("INVALID_FIELD", "entities." + column.getKey() + " must be a list of values");
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities." + column.getKey() + " must be a list of values");
             }
             if (size >= 0 && column.getValue().size() != size) {
-                throw ApiException.badRequest("INVALID_FIELD", "every list in 'entities' must have the same length; "
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "every list in 'entities' must have the same length; "
                         + "entities." + column.getKey() + " has " + column.getValue().size() + ", others " + size);
             }
             size = column.getValue().size();
@@ -105,7 +107,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     private List<FeatureColumnRef> features(JsonNode body, boolean fullNames, Map<String, OnlineIndex> indexes) {
         JsonNode refs = JsonRequests.requiredArray(body, "features");
         if (refs.isEmpty()) {
-            throw ApiException.badRequest("INVALID_FIELD", "field 'features' must name at least one view:feature");
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must name at least one view:feature");
         }
         List<FeatureColumnRef> features = new ArrayList<>(refs.size());
         Set<String> seen = new HashSet<>();
@@ -113,7 +115,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             JsonNode node = refs.get(i);
             FeatureRef ref = JsonRequests.featureRef(node.isTextual() ? node.textValue() : node.toString());
             if (!seen.add(ref.toString())) {
-                throw ApiException.badRequest("INVALID_FEATURE_REF", "feature '" + ref + "' is requested twice");
+                throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "feature '" + ref + "' is requested twice");
             }
             OnlineIndex index = indexes.computeIfAbsent(ref.view(), views::index);
             int position = OnlineViews.featurePosition(index, ref.feature());
@@ -128,7 +130,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         for (EntitySpec key : keys) {
             JsonNode column = entityColumns.get(key.name());
             if (column == null) {
-                throw ApiException.badRequest("MISSING_JOIN_KEY", "feature view '" + index.view().name()
+                throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "feature view '" + index.view().name()
                         + "' is keyed by " + index.view().entityNames() + " but 'entities' has no '" + key.name() + "'");
             }
             keyColumns.add(column);

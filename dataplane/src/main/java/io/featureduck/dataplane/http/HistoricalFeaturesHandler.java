@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -7,12 +9,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.config.FeatureRef;
-import io.featureduck.dataplane.duckdb.ViewProjection;
-import io.featureduck.dataplane.historical.EntityRows;
-import io.featureduck.dataplane.historical.HistoricalRequestException;
+import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
-import io.featureduck.dataplane.historical.OutputFormat;
-import io.featureduck.dataplane.source.TableSourceException;
+import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -81,7 +80,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                 || type.contains("octet-stream") ? "entities.parquet" : "request.json");
         long declared = declaredLength(ctx);
         if (declared > maxBodyBytes) {
-            ctx.fail(new ApiException(413, "BODY_TOO_LARGE", "historical request body of " + declared
+            ctx.fail(new FeatureDuckException(ErrorCode.BODY_TOO_LARGE, "historical request body of " + declared
                     + " bytes exceeds the limit of " + maxBodyBytes));
             return;
         }
@@ -112,13 +111,13 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                     ? fromJson(body, work) : fromFile(ctx, body);
             retrieval.export(request.rows(), request.features(), request.fullNames(), format, out, running::set);
             return out;
-        }, false).onFailure(failure -> ctx.fail(translate(failure))).onSuccess(result -> send(ctx, format, result));
+        }, false).onFailure(ctx::fail).onSuccess(result -> send(ctx, format, result));
     }
 
     private Request fromFile(RoutingContext ctx, Path body) {
         List<String> features = ctx.queryParam("features");
         if (features.isEmpty()) {
-            throw ApiException.badRequest("MISSING_FIELD", "with a CSV or Parquet body, name the features in the "
+            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "with a CSV or Parquet body, name the features in the "
                     + "query: ?features=view:feature,view:other");
         }
         List<FeatureRef> refs = new ArrayList<>();
@@ -144,7 +143,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         try (InputStream in = Files.newInputStream(body); JsonParser parser = factory.createParser(in);
              OutputStream out = Files.newOutputStream(rows); JsonGenerator writer = factory.createGenerator(out)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw ApiException.badRequest("INVALID_JSON", "request body must be a JSON object");
+                throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body must be a JSON object");
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
@@ -153,13 +152,13 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                     case "features" -> {
                         JsonNode list = parser.readValueAsTree();
                         if (!list.isArray()) {
-                            throw ApiException.badRequest("INVALID_FIELD", "field 'features' must be an array");
+                            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be an array");
                         }
                         list.forEach(ref -> refs.add(JsonRequests.featureRef(ref.asText())));
                     }
                     case "entity_rows" -> {
                         if (value != JsonToken.START_ARRAY) {
-                            throw ApiException.badRequest("INVALID_FIELD", "field 'entity_rows' must be an array");
+                            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'entity_rows' must be an array");
                         }
                         sawRows = true;
                         writer.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
@@ -167,14 +166,14 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                         while (parser.nextToken() != JsonToken.END_ARRAY) {
                             JsonNode row = parser.readValueAsTree();
                             if (!row.isObject() || !row.hasNonNull(EntityRows.TIMESTAMP_COLUMN)) {
-                                throw ApiException.badRequest("INVALID_FIELD", "entity_rows[" + index
+                                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entity_rows[" + index
                                         + "] must be an object with an '" + EntityRows.TIMESTAMP_COLUMN + "'");
                             }
                             writer.writeTree(row);
                             index++;
                         }
                         if (index == 0) {
-                            throw ApiException.badRequest("INVALID_FIELD", "field 'entity_rows' is empty");
+                            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'entity_rows' is empty");
                         }
                     }
                     case "full_feature_names" -> fullNames = parser.getValueAsBoolean();
@@ -182,13 +181,13 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                 }
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiException.badRequest("INVALID_JSON", "request body is not valid JSON: " + e.getOriginalMessage());
+            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
         }
         if (refs.isEmpty()) {
-            throw ApiException.badRequest("MISSING_FIELD", "field 'features' is required: a list of view:feature");
+            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'features' is required: a list of view:feature");
         }
         if (!sawRows) {
-            throw ApiException.badRequest("MISSING_FIELD", "field 'entity_rows' is required");
+            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'entity_rows' is required");
         }
         return new Request(EntityRows.of(rows), refs, fullNames);
     }
@@ -204,16 +203,6 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                 .compose(file -> file.pipe().endOnSuccess(false).to(response))
                 .onSuccess(done -> response.end("}"))
                 .onFailure(e -> response.reset());
-    }
-
-    private static Throwable translate(Throwable failure) {
-        if (failure instanceof HistoricalRequestException e) {
-            return ApiException.badRequest("INVALID_REQUEST", e.getMessage());
-        }
-        if (failure instanceof TableSourceException || failure instanceof ViewProjection.ViewDefinitionMismatch) {
-            return new ApiException(503, "TABLE_UNAVAILABLE", failure.getMessage());
-        }
-        return failure;
     }
 
     private static void cancel(Statement statement) {

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,18 +19,18 @@ final class JsonRequests {
 
     JsonNode object(RoutingContext ctx) {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
-            throw ApiException.badRequest("INVALID_JSON", "request body is empty; send a JSON object");
+            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is empty; send a JSON object");
         }
         JsonNode node;
         try {
             node = mapper.readTree(ctx.body().buffer().getBytes());
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("INVALID_JSON", "request body is not valid JSON: " + e.getOriginalMessage());
+            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ApiException.badRequest("INVALID_JSON", "request body cannot be read: " + e.getMessage());
+            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body cannot be read: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("INVALID_JSON", "request body must be a JSON object");
+            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body must be a JSON object");
         }
         return node;
     }
@@ -36,10 +38,10 @@ final class JsonRequests {
     static JsonNode requiredArray(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw ApiException.badRequest("MISSING_FIELD", "field '" + field + "' is required");
+            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field '" + field + "' is required");
         }
         if (!value.isArray()) {
-            throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "' must be an array");
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field '" + field + "' must be an array");
         }
         return value;
     }
@@ -49,7 +51,7 @@ final class JsonRequests {
         try {
             return FeatureRef.parse(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_FEATURE_REF", e.getMessage());
+            throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, e.getMessage());
         }
     }
 
@@ -59,7 +61,7 @@ final class JsonRequests {
             return false;
         }
         if (!value.isBoolean()) {
-            throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "' must be true or false");
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field '" + field + "' must be true or false");
         }
         return value.booleanValue();
     }

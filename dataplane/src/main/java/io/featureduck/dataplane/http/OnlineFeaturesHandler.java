@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +41,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         JsonNode body = requests.object(ctx);
         JsonNode viewName = body.get("feature_view");
         if (viewName == null || !viewName.isTextual()) {
-            throw ApiException.badRequest("MISSING_FIELD", "field 'feature_view' is required and must be a string");
+            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'feature_view' is required and must be a string");
         }
         OnlineIndex index = views.index(viewName.textValue());
         int[] features = features(body, index);
@@ -60,13 +62,13 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
             return all;
         }
         if (!requested.isArray()) {
-            throw ApiException.badRequest("INVALID_FIELD", "field 'features' must be an array of feature names");
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be an array of feature names");
         }
         int[] positions = new int[requested.size()];
         for (int i = 0; i < positions.length; i++) {
             JsonNode name = requested.get(i);
             if (!name.isTextual()) {
-                throw ApiException.badRequest("INVALID_FIELD", "features[" + i + "] must be a feature name string");
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "features[" + i + "] must be a feature name string");
             }
             positions[i] = OnlineViews.featurePosition(index, name.textValue());
         }
@@ -80,13 +82,13 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         for (int e = 0; e < rows.length; e++) {
             JsonNode entity = entities.get(e);
             if (!entity.isObject()) {
-                throw ApiException.badRequest("INVALID_FIELD", "entities[" + e + "] must be an object of join keys");
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities[" + e + "] must be an object of join keys");
             }
             values.clear();
             for (EntitySpec key : keys) {
                 JsonNode value = entity.get(key.name());
                 if (value == null || value.isNull()) {
-                    throw ApiException.badRequest("MISSING_JOIN_KEY", "entities[" + e + "] lacks join key '"
+                    throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "entities[" + e + "] lacks join key '"
                             + key.name() + "' of feature view '" + index.view().name() + "'");
                 }
                 values.add(value);

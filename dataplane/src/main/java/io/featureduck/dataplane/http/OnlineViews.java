@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
@@ -10,7 +12,7 @@ import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRegistry;
-import io.featureduck.dataplane.serving.ViewState;
+import io.featureduck.crds.report.ViewState;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,7 @@ final class OnlineViews {
 
     void checkBatch(int entities) {
         if (entities > maxEntities) {
-            throw ApiException.badRequest("BATCH_TOO_LARGE", "request asks for " + entities
+            throw new FeatureDuckException(ErrorCode.BATCH_TOO_LARGE, "request asks for " + entities
                     + " entities; this data plane allows at most " + maxEntities + " per request");
         }
     }
@@ -52,13 +54,12 @@ final class OnlineViews {
 
     /** The index currently served for {@code name}. */
     OnlineIndex index(String name) {
-        ServedView view = registry.view(name).orElseThrow(() -> ApiException.badRequest("UNKNOWN_FEATURE_VIEW",
-                "feature view '" + name + "' is not served here; GET /v1/views lists the views"));
+        ServedView view = registry.view(name).orElseThrow(() -> new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE_VIEW, "feature view '" + name + "' is not served here; GET /v1/views lists the views"));
         if (view.state() == ViewState.OFFLINE) {
-            throw ApiException.badRequest("VIEW_NOT_ONLINE", "feature view '" + name
+            throw new FeatureDuckException(ErrorCode.VIEW_NOT_ONLINE, "feature view '" + name
                     + "' is not served online (spec.online is false); use historical retrieval");
         }
-        return view.index().orElseThrow(() -> new ApiException(503, "VIEW_NOT_READY", "feature view '" + name
+        return view.index().orElseThrow(() -> new FeatureDuckException(ErrorCode.VIEW_NOT_READY, "feature view '" + name
                 + "' is " + view.state().name().toLowerCase() + view.lastError().map(e -> ": " + e).orElse("")
                 + "; retry later"));
     }
@@ -66,7 +67,7 @@ final class OnlineViews {
     static int featurePosition(OnlineIndex index, String feature) {
         int position = index.featurePosition(feature);
         if (position < 0) {
-            throw ApiException.badRequest("UNKNOWN_FEATURE", "feature view '" + index.view().name()
+            throw new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE, "feature view '" + index.view().name()
                     + "' has no feature '" + feature + "'; it has " + index.view().featureNames());
         }
         return position;
@@ -85,7 +86,7 @@ final class OnlineViews {
             }
             return List.copyOf(parts);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("WRONG_KEY_TYPE", e.getMessage());
+            throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, e.getMessage());
         }
     }
 }

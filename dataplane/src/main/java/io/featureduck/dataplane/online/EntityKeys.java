@@ -20,19 +20,7 @@ public final class EntityKeys {
     private EntityKeys() {
     }
 
-    /** SQL producing the canonical form of a key column, read back with {@link #read}. */
-    public static String servingExpression(String column, ValueType type) {
-        return switch (type) {
-            case INT32, INT64 -> "CAST(" + column + " AS BIGINT)";
-            case STRING -> "CAST(" + column + " AS VARCHAR)";
-            case BOOL -> "CAST(" + column + " AS BOOLEAN)";
-            case BYTES -> "CAST(" + column + " AS BLOB)";
-            case DATE -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + column + " AS DATE)) AS BIGINT)";
-            case TIMESTAMP -> "epoch_us(CAST(" + column + " AS TIMESTAMPTZ))";
-            default -> throw new IllegalArgumentException(type.wireName() + " cannot be a join key");
-        };
-    }
-
+    /** Reads a key column in the canonical form DuckDB computes for it ({@code duckdb/StoredForm}). */
     public static Object read(ResultSet rs, int column, ValueType type) throws SQLException {
         return switch (type) {
             case STRING -> rs.getString(column);

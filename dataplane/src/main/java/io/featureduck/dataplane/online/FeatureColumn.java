@@ -14,7 +14,10 @@ import java.sql.SQLException;
  */
 public interface FeatureColumn {
 
-    /** Reads row {@code row}'s value from result-set column {@code column}; called only while building. */
+    /**
+     * Reads row {@code row}'s value from result-set column {@code column}, which holds the stored form DuckDB
+     * computes for the column's type ({@code duckdb/StoredForm}); called only while building.
+     */
     void read(ResultSet rs, int column, int row) throws SQLException;
 
     boolean isNull(int row);
@@ -33,35 +36,6 @@ public interface FeatureColumn {
 
     /** Bytes of the values themselves, the baseline the index's memory is judged against. */
     long valueBytes();
-
-    /**
-     * The SQL that turns an expression of the source into what {@link #read} expects: the declared type, with
-     * dates, timestamps and lists in a form that is cheap to store.
-     */
-    static String servingExpression(String expression, ValueType type) {
-        String e = "(" + expression + ")";
-        return switch (type) {
-            case STRING -> "CAST(" + e + " AS VARCHAR)";
-            case INT32 -> "CAST(" + e + " AS INTEGER)";
-            case INT64 -> "CAST(" + e + " AS BIGINT)";
-            case FLOAT32 -> "CAST(" + e + " AS FLOAT)";
-            case FLOAT64 -> "CAST(" + e + " AS DOUBLE)";
-            case BOOL -> "CAST(" + e + " AS BOOLEAN)";
-            case BYTES -> "CAST(" + e + " AS BLOB)";
-            case TIMESTAMP -> "epoch_us(CAST(" + e + " AS TIMESTAMPTZ))";
-            case DATE -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + e + " AS DATE)) AS INTEGER)";
-            case TIMESTAMP_LIST -> "to_json(list_transform(CAST(" + e + " AS TIMESTAMPTZ[]), "
-                    + "lambda t: strftime(t, '%Y-%m-%dT%H:%M:%S.%fZ')))::VARCHAR";
-            case BYTES_LIST -> "to_json(list_transform(CAST(" + e + " AS BLOB[]), lambda b: to_base64(b)))::VARCHAR";
-            case DATE_LIST -> "to_json(list_transform(CAST(" + e + " AS DATE[]), lambda d: strftime(d, '%Y-%m-%d')))::VARCHAR";
-            case STRING_LIST -> "to_json(CAST(" + e + " AS VARCHAR[]))::VARCHAR";
-            case INT32_LIST -> "to_json(CAST(" + e + " AS INTEGER[]))::VARCHAR";
-            case INT64_LIST -> "to_json(CAST(" + e + " AS BIGINT[]))::VARCHAR";
-            case FLOAT32_LIST -> "to_json(CAST(" + e + " AS FLOAT[]))::VARCHAR";
-            case FLOAT64_LIST -> "to_json(CAST(" + e + " AS DOUBLE[]))::VARCHAR";
-            case BOOL_LIST -> "to_json(CAST(" + e + " AS BOOLEAN[]))::VARCHAR";
-        };
-    }
 
     /** An empty column of {@code rows} rows for values of {@code type}. */
     static FeatureColumn create(ValueType type, int rows) {

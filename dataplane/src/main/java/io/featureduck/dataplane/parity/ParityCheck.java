@@ -8,7 +8,7 @@ import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ViewDefinition;
-import io.featureduck.dataplane.historical.EntityRows;
+import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EntityKeys;

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.serving;
 
+import io.featureduck.crds.report.ViewState;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.online.OnlineIndex;
 import java.time.Duration;

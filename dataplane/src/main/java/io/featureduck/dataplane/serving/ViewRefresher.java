@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.serving;
 
+import io.featureduck.crds.report.ViewState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,13 +1,14 @@
 package io.featureduck.dataplane.serving;
 
+import io.featureduck.crds.report.ViewState;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.source.SnapshotChanges;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
-import io.featureduck.dataplane.source.TableSourceException;
-import io.featureduck.dataplane.online.ViewLoadException;
+import io.featureduck.dataplane.source.TableSourceFactory;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,7 +182,7 @@ public final class ViewRegistry {
             long start = System.nanoTime();
             install(name, definition, loader.load(definition, latestSnapshot(definition, sources.forView(definition))),
                     start, false);
-        } catch (ViewLoadException | TableSourceException e) {
+        } catch (FeatureDuckException e) {
             fail(name, definition, e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
             fail(name, definition, "FeatureView '" + name + "': unexpected failure while loading: " + e);
@@ -220,7 +221,7 @@ public final class ViewRegistry {
             OnlineIndex next = incremental ? loader.extend(index, latest, changes.added())
                     : loader.load(definition, latest);
             install(name, definition, next, start, incremental);
-        } catch (ViewLoadException | TableSourceException e) {
+        } catch (FeatureDuckException e) {
             fail(name, definition, e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
             fail(name, definition, "FeatureView '" + name + "': unexpected failure while refreshing: " + e);
@@ -233,8 +234,8 @@ public final class ViewRegistry {
     private static TableSnapshot latestSnapshot(ViewDefinition definition, TableSource source) {
         try {
             return source.latestSnapshot();
-        } catch (TableSourceException e) {
-            throw new ViewLoadException("FeatureView '" + definition.name() + "': " + e.getMessage(), e);
+        } catch (FeatureDuckException e) {
+            throw FeatureDuckException.inView(definition.name(), e);
         }
     }
 

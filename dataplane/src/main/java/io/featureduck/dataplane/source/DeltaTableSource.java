@@ -281,20 +281,20 @@ public final class DeltaTableSource implements TableSource {
     }
 
     private ColumnType toColumnType(DataType type, String column) {
-        if (type instanceof BooleanType) return new ColumnType.Primitive("BOOLEAN");
-        if (type instanceof ByteType) return new ColumnType.Primitive("TINYINT");
-        if (type instanceof ShortType) return new ColumnType.Primitive("SMALLINT");
-        if (type instanceof IntegerType) return new ColumnType.Primitive("INTEGER");
-        if (type instanceof LongType) return new ColumnType.Primitive("BIGINT");
-        if (type instanceof FloatType) return new ColumnType.Primitive("FLOAT");
-        if (type instanceof DoubleType) return new ColumnType.Primitive("DOUBLE");
-        if (type instanceof StringType) return new ColumnType.Primitive("VARCHAR");
-        if (type instanceof BinaryType) return new ColumnType.Primitive("BLOB");
-        if (type instanceof DateType) return new ColumnType.Primitive("DATE");
-        if (type instanceof TimestampType) return new ColumnType.Primitive("TIMESTAMPTZ");
-        if (type instanceof TimestampNTZType) return new ColumnType.Primitive("TIMESTAMP");
+        if (type instanceof BooleanType) return ColumnType.Primitive.of(ColumnType.Scalar.BOOLEAN);
+        if (type instanceof ByteType) return ColumnType.Primitive.of(ColumnType.Scalar.INT8);
+        if (type instanceof ShortType) return ColumnType.Primitive.of(ColumnType.Scalar.INT16);
+        if (type instanceof IntegerType) return ColumnType.Primitive.of(ColumnType.Scalar.INT32);
+        if (type instanceof LongType) return ColumnType.Primitive.of(ColumnType.Scalar.INT64);
+        if (type instanceof FloatType) return ColumnType.Primitive.of(ColumnType.Scalar.FLOAT32);
+        if (type instanceof DoubleType) return ColumnType.Primitive.of(ColumnType.Scalar.FLOAT64);
+        if (type instanceof StringType) return ColumnType.Primitive.of(ColumnType.Scalar.STRING);
+        if (type instanceof BinaryType) return ColumnType.Primitive.of(ColumnType.Scalar.BINARY);
+        if (type instanceof DateType) return ColumnType.Primitive.of(ColumnType.Scalar.DATE);
+        if (type instanceof TimestampType) return ColumnType.Primitive.of(ColumnType.Scalar.TIMESTAMP);
+        if (type instanceof TimestampNTZType) return ColumnType.Primitive.of(ColumnType.Scalar.TIMESTAMP_NTZ);
         if (type instanceof DecimalType decimal) {
-            return new ColumnType.Primitive("DECIMAL(" + decimal.getPrecision() + "," + decimal.getScale() + ")");
+            return ColumnType.Primitive.decimal(decimal.getPrecision(), decimal.getScale());
         }
         if (type instanceof ArrayType array) return new ColumnType.ListOf(toColumnType(array.getElementType(), column));
         if (type instanceof MapType map) {

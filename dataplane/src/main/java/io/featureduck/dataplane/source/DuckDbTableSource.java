@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,20 +42,31 @@ public final class DuckDbTableSource implements TableSource {
         }
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
+        String table = location.table();
+        int dot = table.indexOf('.');
+        String schema = dot < 0 ? "main" : table.substring(0, dot);
+        String name = dot < 0 ? table : table.substring(dot + 1);
         List<SourceColumn> columns = new ArrayList<>();
+        // The driver's metadata, not SQL text: the schema is read in DuckDB's own terms without building a query.
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file, readOnly);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("DESCRIBE " + SqlIdentifiers.qualified(location.table()))) {
+             ResultSet rs = connection.getMetaData().getColumns(null, schema, name, null)) {
             while (rs.next()) {
-                String name = rs.getString("column_name");
-                // DESCRIBE spells some types out; the rest of FeatureDuck uses DuckDB's short names.
-                String type = rs.getString("column_type").replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")
+                // The name arguments are LIKE patterns, in which '_' matches any character.
+                if (!rs.getString("TABLE_SCHEM").equals(schema) || !rs.getString("TABLE_NAME").equals(name)) {
+                    continue;
+                }
+                String column = rs.getString("COLUMN_NAME");
+                // The catalog spells some types out; DuckDB's short names are the ones its casts accept everywhere.
+                String type = rs.getString("TYPE_NAME").replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")
                         .replace("TIME WITH TIME ZONE", "TIMETZ");
-                columns.add(new SourceColumn(name, name, new ColumnType.Primitive(type), false));
+                columns.add(new SourceColumn(column, column, new ColumnType.Native(type), false));
+            }
+            if (columns.isEmpty()) {
+                throw new TableSourceException("DuckDB database " + file + " has no table or view '" + table + "'");
             }
             long modified = Files.getLastModifiedTime(file).toMillis();
-            return new TableSnapshot(file.toString(), modified, Instant.ofEpochMilli(modified), columns, List.of(),
-                    new TableSnapshot.DatabaseTable(file.toString(), location.table()));
+            return new TableSnapshot(file.toString(), modified, Instant.ofEpochMilli(modified), columns,
+                    new TableSnapshot.DatabaseTable(file.toString(), table));
         } catch (SQLException | IOException e) {
             throw new TableSourceException("DuckDB database " + file + ": table '" + location.table()
                     + "' cannot be read: " + e.getMessage(), e);

@@ -352,20 +352,20 @@ public final class IcebergTableSource implements TableSource {
 
     static ColumnType columnType(Type type) {
         return switch (type.typeId()) {
-            case BOOLEAN -> new ColumnType.Primitive("BOOLEAN");
-            case INTEGER -> new ColumnType.Primitive("INTEGER");
-            case LONG -> new ColumnType.Primitive("BIGINT");
-            case FLOAT -> new ColumnType.Primitive("FLOAT");
-            case DOUBLE -> new ColumnType.Primitive("DOUBLE");
-            case DATE -> new ColumnType.Primitive("DATE");
-            case TIME -> new ColumnType.Primitive("TIME");
-            case TIMESTAMP -> new ColumnType.Primitive(((Types.TimestampType) type).shouldAdjustToUTC()
-                    ? "TIMESTAMPTZ" : "TIMESTAMP");
-            case STRING -> new ColumnType.Primitive("VARCHAR");
-            case UUID -> new ColumnType.Primitive("UUID");
-            case FIXED, BINARY -> new ColumnType.Primitive("BLOB");
-            case DECIMAL -> new ColumnType.Primitive("DECIMAL(" + ((Types.DecimalType) type).precision() + ","
-                    + ((Types.DecimalType) type).scale() + ")");
+            case BOOLEAN -> ColumnType.Primitive.of(ColumnType.Scalar.BOOLEAN);
+            case INTEGER -> ColumnType.Primitive.of(ColumnType.Scalar.INT32);
+            case LONG -> ColumnType.Primitive.of(ColumnType.Scalar.INT64);
+            case FLOAT -> ColumnType.Primitive.of(ColumnType.Scalar.FLOAT32);
+            case DOUBLE -> ColumnType.Primitive.of(ColumnType.Scalar.FLOAT64);
+            case DATE -> ColumnType.Primitive.of(ColumnType.Scalar.DATE);
+            case TIME -> ColumnType.Primitive.of(ColumnType.Scalar.TIME);
+            case TIMESTAMP -> ColumnType.Primitive.of(((Types.TimestampType) type).shouldAdjustToUTC()
+                    ? ColumnType.Scalar.TIMESTAMP : ColumnType.Scalar.TIMESTAMP_NTZ);
+            case STRING -> ColumnType.Primitive.of(ColumnType.Scalar.STRING);
+            case UUID -> ColumnType.Primitive.of(ColumnType.Scalar.UUID);
+            case FIXED, BINARY -> ColumnType.Primitive.of(ColumnType.Scalar.BINARY);
+            case DECIMAL -> ColumnType.Primitive.decimal(((Types.DecimalType) type).precision(),
+                    ((Types.DecimalType) type).scale());
             case LIST -> new ColumnType.ListOf(columnType(((Types.ListType) type).elementType()));
             case MAP -> new ColumnType.MapOf(columnType(((Types.MapType) type).keyType()),
                     columnType(((Types.MapType) type).valueType()));

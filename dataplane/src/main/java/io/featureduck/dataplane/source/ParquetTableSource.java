@@ -1,7 +1,7 @@
 package io.featureduck.dataplane.source;
 
 import io.featureduck.dataplane.config.TableLocation;
-import io.featureduck.dataplane.storage.ObjectPath;
+import io.featureduck.dataplane.config.ObjectPath;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -124,14 +124,14 @@ public final class ParquetTableSource implements TableSource {
             }
             partitions.add(hivePartitions(file.relativeDirectory()));
         }
-        Map<String, String> partitionTypes = partitionTypes(partitions);
+        Map<String, ColumnType.Scalar> partitionTypes = partitionTypes(partitions);
         partitionTypes.forEach((name, type) -> columns.put(name, new SourceColumn(name, name,
-                new ColumnType.Primitive(type), true)));
+                ColumnType.Primitive.of(type), true)));
         List<DataFile> dataFiles = new ArrayList<>();
         for (int i = 0; i < listing.files().size(); i++) {
             Map<String, Object> values = new HashMap<>();
             Map<String, String> raw = partitions.get(i);
-            for (Map.Entry<String, String> type : partitionTypes.entrySet()) {
+            for (Map.Entry<String, ColumnType.Scalar> type : partitionTypes.entrySet()) {
                 values.put(type.getKey(), typed(raw.get(type.getKey()), type.getValue()));
             }
             Found file = listing.files().get(i);
@@ -256,49 +256,50 @@ public final class ParquetTableSource implements TableSource {
         return values;
     }
 
-    /** Partition columns typed from their values: whole numbers, then dates, then strings. */
-    private static Map<String, String> partitionTypes(List<Map<String, String>> partitions) {
-        Map<String, String> types = new LinkedHashMap<>();
+    /**
+     * Partition columns typed from their values: whole numbers, then dates, then strings. A column whose every value
+     * is null is a string column.
+     */
+    private static Map<String, ColumnType.Scalar> partitionTypes(List<Map<String, String>> partitions) {
+        Map<String, ColumnType.Scalar> types = new LinkedHashMap<>();
         for (Map<String, String> values : partitions) {
             for (Map.Entry<String, String> value : values.entrySet()) {
-                String type = valueType(value.getValue());
-                types.merge(value.getKey(), type, ParquetTableSource::wider);
+                types.putIfAbsent(value.getKey(), null);
+                ColumnType.Scalar type = valueType(value.getValue());
+                if (type != null) {
+                    types.merge(value.getKey(), type, (a, b) -> a == b ? a : ColumnType.Scalar.STRING);
+                }
             }
         }
+        types.replaceAll((name, type) -> type == null ? ColumnType.Scalar.STRING : type);
         return types;
     }
 
-    private static String valueType(String value) {
+    /** The narrowest type of one partition value; null for a null value, which fits any type. */
+    private static ColumnType.Scalar valueType(String value) {
         if (value == null || value.equals(NULL_PARTITION)) {
-            return "NULL";
+            return null;
         }
         try {
             Long.parseLong(value);
-            return "BIGINT";
+            return ColumnType.Scalar.INT64;
         } catch (NumberFormatException notANumber) {
             try {
                 LocalDate.parse(value);
-                return "DATE";
+                return ColumnType.Scalar.DATE;
             } catch (DateTimeParseException notADate) {
-                return "VARCHAR";
+                return ColumnType.Scalar.STRING;
             }
         }
     }
 
-    private static String wider(String a, String b) {
-        if (a.equals(b) || b.equals("NULL")) {
-            return a;
-        }
-        return a.equals("NULL") ? b : "VARCHAR";
-    }
-
-    private static Object typed(String value, String type) {
+    private static Object typed(String value, ColumnType.Scalar type) {
         if (value == null || value.equals(NULL_PARTITION)) {
             return null;
         }
         return switch (type) {
-            case "BIGINT" -> Long.parseLong(value);
-            case "DATE" -> LocalDate.parse(value);
+            case INT64 -> Long.parseLong(value);
+            case DATE -> LocalDate.parse(value);
             default -> value;
         };
     }
@@ -326,25 +327,27 @@ public final class ParquetTableSource implements TableSource {
     private static ColumnType primitive(PrimitiveType type) {
         LogicalTypeAnnotation annotation = type.getLogicalTypeAnnotation();
         if (annotation instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
-            return new ColumnType.Primitive("DECIMAL(" + decimal.getPrecision() + "," + decimal.getScale() + ")");
+            return ColumnType.Primitive.decimal(decimal.getPrecision(), decimal.getScale());
         }
-        String duckDb = switch (type.getPrimitiveTypeName()) {
-            case BOOLEAN -> "BOOLEAN";
-            case INT32 -> annotation instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? "DATE"
+        ColumnType.Scalar scalar = switch (type.getPrimitiveTypeName()) {
+            case BOOLEAN -> ColumnType.Scalar.BOOLEAN;
+            case INT32 -> annotation instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? ColumnType.Scalar.DATE
                     : annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.getBitWidth() == 8
-                    ? "TINYINT"
+                    ? ColumnType.Scalar.INT8
                     : annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.getBitWidth() == 16
-                    ? "SMALLINT" : "INTEGER";
+                    ? ColumnType.Scalar.INT16 : ColumnType.Scalar.INT32;
             case INT64 -> annotation instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation t
-                    ? (t.isAdjustedToUTC() ? "TIMESTAMPTZ" : "TIMESTAMP") : "BIGINT";
-            case INT96 -> "TIMESTAMP";
-            case FLOAT -> "FLOAT";
-            case DOUBLE -> "DOUBLE";
+                    ? (t.isAdjustedToUTC() ? ColumnType.Scalar.TIMESTAMP : ColumnType.Scalar.TIMESTAMP_NTZ)
+                    : ColumnType.Scalar.INT64;
+            case INT96 -> ColumnType.Scalar.TIMESTAMP_NTZ;
+            case FLOAT -> ColumnType.Scalar.FLOAT32;
+            case DOUBLE -> ColumnType.Scalar.FLOAT64;
             case BINARY, FIXED_LEN_BYTE_ARRAY -> annotation instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
                     || annotation instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
-                    || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation ? "VARCHAR"
-                    : annotation instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation ? "UUID" : "BLOB";
+                    || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation ? ColumnType.Scalar.STRING
+                    : annotation instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation ? ColumnType.Scalar.UUID
+                    : ColumnType.Scalar.BINARY;
         };
-        return new ColumnType.Primitive(duckDb);
+        return ColumnType.Primitive.of(scalar);
     }
 }

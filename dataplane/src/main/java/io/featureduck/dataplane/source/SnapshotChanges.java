@@ -22,7 +22,7 @@ public record SnapshotChanges(List<DataFile> added, List<DataFile> removed, bool
     }
 
     public static SnapshotChanges between(TableSnapshot older, TableSnapshot newer) {
-        if (older.databaseTable() != null || newer.databaseTable() != null) {
+        if (older.databaseTable().isPresent() || newer.databaseTable().isPresent()) {
             // A database file names no data files: every new version is a rewrite.
             return new SnapshotChanges(List.of(), List.of(), true);
         }

@@ -1,12 +1,18 @@
 package io.featureduck.dataplane.source;
 
-/** A table that cannot be read as asked; the message names the table and what to do about it. */
-public class TableSourceException extends RuntimeException {
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
+
+/**
+ * A table that cannot be read as asked (unreachable, missing files, a commit its reader refuses); the message names
+ * the table and what to do about it. Retrying may help once the table or its store is back.
+ */
+public class TableSourceException extends FeatureDuckException {
     public TableSourceException(String message) {
-        super(message);
+        super(ErrorCode.TABLE_UNAVAILABLE, message);
     }
 
     public TableSourceException(String message, Throwable cause) {
-        super(message, cause);
+        super(ErrorCode.TABLE_UNAVAILABLE, message, cause);
     }
 }

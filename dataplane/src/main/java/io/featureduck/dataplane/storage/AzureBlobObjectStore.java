@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.storage;
 
+import io.featureduck.dataplane.config.ObjectPath;
+
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;

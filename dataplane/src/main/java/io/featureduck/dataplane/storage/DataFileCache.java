@@ -1,9 +1,8 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.source.DataFile;
-import io.featureduck.dataplane.source.DeleteFile;
-import io.featureduck.dataplane.source.TableSnapshot;
-import io.featureduck.dataplane.source.TableSourceException;
+import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -86,7 +86,8 @@ public final class DataFileCache implements AutoCloseable {
         this.maxBytes = maxBytes;
         this.stores = stores;
         AtomicInteger threads = new AtomicInteger();
-        this.fetchers = Executors.newFixedThreadPool(parallelism, r -> {
+        // Without object stores nothing is ever fetched: no threads to start, or to leave running.
+        this.fetchers = stores == null ? null : Executors.newFixedThreadPool(parallelism, r -> {
             Thread thread = new Thread(r, "file-fetch-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -123,24 +124,21 @@ public final class DataFileCache implements AutoCloseable {
     }
 
     /**
-     * {@code snapshot} with every object-store file replaced by a local copy, pinned until the returned snapshot is
-     * closed. Local files are left as they are.
+     * Local copies of the object-store files among {@code files}, fetched in parallel and pinned until the result is
+     * closed; local paths among them are left as they are.
      *
-     * @throws TableSourceException naming the file and the cause when a file cannot be fetched or does not fit
+     * @param what names what needs the files (a table version), for messages
+     * @throws FeatureDuckException ({@link ErrorCode#TABLE_UNAVAILABLE}) naming the file and the cause when a file
+     *                              cannot be fetched or does not fit
      */
-    public LocalSnapshot localize(TableSnapshot snapshot) {
+    public PinnedFiles localize(Collection<String> files, String what) {
         Set<String> remote = new LinkedHashSet<>();
-        for (DataFile file : snapshot.dataFiles()) {
-            if (ObjectPath.isObjectStore(file.path())) {
-                remote.add(file.path());
-            }
-            file.deletes().stream().map(DeleteFile::path).filter(ObjectPath::isObjectStore).forEach(remote::add);
-        }
+        files.stream().filter(ObjectPath::isObjectStore).forEach(remote::add);
         if (remote.isEmpty()) {
-            return new LocalSnapshot(snapshot, () -> { });
+            return new PinnedFiles(Map.of(), () -> { });
         }
         if (stores == null) {
-            throw new TableSourceException("table " + snapshot.location() + " is on an object store, which this "
+            throw new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE, what + " is on an object store, which this "
                     + "command is not set up to read");
         }
         Map<String, CompletableFuture<Entry>> pending = new LinkedHashMap<>();
@@ -160,24 +158,13 @@ public final class DataFileCache implements AutoCloseable {
         }
         if (failure != null) {
             release(local.values());
-            throw failure instanceof TableSourceException t ? t : new TableSourceException("table "
-                    + snapshot.location() + " version " + snapshot.version() + ": " + failure.getMessage(), failure);
+            throw failure instanceof FeatureDuckException f ? f : new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE,
+                    what + ": " + failure.getMessage(), failure);
         }
-        List<DataFile> files = new ArrayList<>();
-        for (DataFile file : snapshot.dataFiles()) {
-            List<DeleteFile> deletes = file.deletes().stream().map(d -> new DeleteFile(localPath(local, d.path()),
-                    d.equalityColumns(), d.dataFileName())).toList();
-            files.add(new DataFile(localPath(local, file.path()), file.sizeBytes(), file.partitionValues(),
-                    file.deletedRows(), deletes));
-        }
+        Map<String, String> paths = new LinkedHashMap<>();
+        local.forEach((uri, entry) -> paths.put(uri, entry.file.toString()));
         List<Entry> pinned = List.copyOf(local.values());
-        return new LocalSnapshot(new TableSnapshot(snapshot.location(), snapshot.version(), snapshot.commitTime(),
-                snapshot.columns(), files, snapshot.databaseTable()), () -> release(pinned));
-    }
-
-    private static String localPath(Map<String, Entry> local, String path) {
-        Entry entry = local.get(path);
-        return entry == null ? path : entry.file.toString();
+        return new PinnedFiles(paths, () -> release(pinned));
     }
 
     /** The file's current version, cached or fetched, pinned. */
@@ -210,7 +197,7 @@ public final class DataFileCache implements AutoCloseable {
                 fetch(store, path, uri, key, info.size(), download);
             }
         } catch (IOException e) {
-            throw new TableSourceException(e.getMessage(), e);
+            throw new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE, e.getMessage(), e);
         }
         Entry entry = download.join();
         synchronized (this) {
@@ -247,8 +234,10 @@ public final class DataFileCache implements AutoCloseable {
                 fetching.remove(key);
                 reservedBytes -= expectedSize;
             }
-            result.completeExceptionally(e instanceof IOException io ? new TableSourceException(io.getMessage(), io) : e);
-            throw e instanceof IOException io ? new TableSourceException(io.getMessage(), io) : (RuntimeException) e;
+            RuntimeException failure = e instanceof IOException io
+                    ? new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE, io.getMessage(), io) : (RuntimeException) e;
+            result.completeExceptionally(failure);
+            throw failure;
         }
     }
 
@@ -265,7 +254,8 @@ public final class DataFileCache implements AutoCloseable {
             }
         }
         if (cachedBytes + reservedBytes + size > maxBytes) {
-            throw new TableSourceException(uri + ": the local file cache (" + mebibytes(maxBytes) + " MiB) cannot hold "
+            throw new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE, uri + ": the local file cache ("
+                    + mebibytes(maxBytes) + " MiB) cannot hold "
                     + "it (" + mebibytes(size) + " MiB) beside the " + mebibytes(cachedBytes + reservedBytes)
                     + " MiB in use; raise spec.dataPlane.fileCacheSize");
         }
@@ -347,22 +337,25 @@ public final class DataFileCache implements AutoCloseable {
 
     @Override
     public void close() {
-        fetchers.shutdownNow();
+        if (fetchers != null) {
+            fetchers.shutdownNow();
+        }
     }
 
-    /** A table version whose object-store files are local copies, pinned until closed. */
-    public static final class LocalSnapshot implements AutoCloseable {
-        private final TableSnapshot snapshot;
+    /** Local copies of object-store files, pinned (never evicted) until closed. */
+    public static final class PinnedFiles implements AutoCloseable {
+        private final Map<String, String> localPaths;
         private final Runnable release;
         private boolean closed;
 
-        LocalSnapshot(TableSnapshot snapshot, Runnable release) {
-            this.snapshot = snapshot;
+        PinnedFiles(Map<String, String> localPaths, Runnable release) {
+            this.localPaths = Map.copyOf(localPaths);
             this.release = release;
         }
 
-        public TableSnapshot snapshot() {
-            return snapshot;
+        /** Where DuckDB reads {@code file}: its local copy, or the path itself when it is local. */
+        public String localPath(String file) {
+            return localPaths.getOrDefault(file, file);
         }
 
         @Override

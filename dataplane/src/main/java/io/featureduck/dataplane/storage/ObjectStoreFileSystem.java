@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.storage;
 
+import io.featureduck.dataplane.config.ObjectPath;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

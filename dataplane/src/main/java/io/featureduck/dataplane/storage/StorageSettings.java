@@ -1,12 +1,14 @@
 package io.featureduck.dataplane.storage;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * How this process reaches object stores and where it keeps their files.
+ * How this process reaches object stores and where it keeps their files: the storage part of
+ * {@link DataPlaneConfig}.
  *
  * @param cacheDirectory   where fetched data files are kept; null for a private directory removed on exit
  * @param cacheBytes       size limit of that directory
@@ -16,9 +18,6 @@ import java.util.Map;
  */
 public record StorageSettings(Path cacheDirectory, long cacheBytes, int fetchParallelism,
                               Map<String, String> environment) {
-    public static final long DEFAULT_CACHE_BYTES = 10L << 30;
-    public static final int DEFAULT_FETCH_PARALLELISM = 8;
-
     public StorageSettings {
         environment = Map.copyOf(environment);
         if (cacheBytes <= 0) {
@@ -26,8 +25,13 @@ public record StorageSettings(Path cacheDirectory, long cacheBytes, int fetchPar
         }
     }
 
+    public static StorageSettings of(DataPlaneConfig config) {
+        return new StorageSettings(config.fileCacheDirectory().orElse(null), config.fileCacheBytes(),
+                config.fetchParallelism(), config.environment());
+    }
+
     public static StorageSettings defaults() {
-        return new StorageSettings(null, DEFAULT_CACHE_BYTES, DEFAULT_FETCH_PARALLELISM, System.getenv());
+        return of(DataPlaneConfig.defaults());
     }
 
     public StorageSettings withCache(Path directory, long bytes) {

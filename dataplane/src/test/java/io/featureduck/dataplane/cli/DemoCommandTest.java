@@ -9,7 +9,7 @@ import io.featureduck.dataplane.demo.DemoLakehouse;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

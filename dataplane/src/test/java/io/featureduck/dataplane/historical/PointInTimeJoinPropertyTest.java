@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.historical;
 
+import io.featureduck.dataplane.duckdb.EntityRows;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.featureduck.crds.EntitySpec;
@@ -16,7 +17,7 @@ import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.historical;
 
+import io.featureduck.dataplane.duckdb.EntityRows;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.LongType;
@@ -20,7 +21,7 @@ import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.demo.DeltaTableWriter;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.duckdb.SnapshotRelation;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;

@@ -34,7 +34,7 @@ class ConfigReloadTest {
         server = new DemoServer(directory, 40);
         file = server.config.file();
         original = Files.readString(file);
-        server.dataPlane.watch(file, new ServingConfigLoader(), Duration.ofMillis(100));
+        server.dataPlane.watch(file, new ServingConfigLoader());
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.DataPlane;
@@ -26,7 +27,9 @@ final class DemoServer implements AutoCloseable {
         this.writtenAt = Instant.now();
         Path file = new DemoLakehouse(drivers, 4).write(directory, writtenAt);
         this.config = new ServingConfigLoader().load(file);
-        this.dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", 0));
+        // Reloads are checked often so that tests of them run fast; they only happen once a test calls watch.
+        this.dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0)
+                .configReloadInterval(java.time.Duration.ofMillis(100)).build());
         dataPlane.initialLoad().join();
         this.http = new HttpProbe(dataPlane.port());
     }

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,7 +76,7 @@ class LiveRefreshLoadTest {
         AtomicLong failures = new AtomicLong();
         Map<Long, Long> versionsSeen = new ConcurrentHashMap<>();
         List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", 0))) {
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
             HttpProbe http = new HttpProbe(dataPlane.port());
             AtomicBoolean writing = new AtomicBoolean(true);

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,9 +65,9 @@ class ObjectStoreServingTest {
         return new ServingConfigLoader().load(file);
     }
 
-    private StorageSettings storage(String cacheName) {
-        return StorageSettings.defaults().withCache(directory.resolve(cacheName), 1L << 30)
-                .withEnvironment(S3TestServer.credentials());
+    private DataPlaneConfig settings(ServingConfig config, String cacheName) {
+        return DataPlaneConfig.of(config).address("127.0.0.1", 0).fileCache(directory.resolve(cacheName), 1L << 30)
+                .environment(S3TestServer.credentials()).build();
     }
 
     @Test
@@ -76,9 +77,8 @@ class ObjectStoreServingTest {
             server.createBucket(BUCKET);
             server.upload(directory.resolve("local/lakehouse"), BUCKET, "demo");
             ServingConfig local = new ServingConfigLoader().load(localFile);
-            try (DataPlane fromDisk = DataPlane.start(local, DataPlane.options(local, "127.0.0.1", 0));
-                 DataPlane fromS3 = DataPlane.start(s3Config(server), DataPlane.options(local, "127.0.0.1", 0),
-                         storage("cache"))) {
+            try (DataPlane fromDisk = DataPlane.start(local, DataPlaneConfig.of(local).address("127.0.0.1", 0).build());
+                 DataPlane fromS3 = DataPlane.start(s3Config(server), settings(local, "cache"))) {
                 fromDisk.initialLoad().join();
                 fromS3.initialLoad().join();
                 HttpProbe disk = new HttpProbe(fromDisk.port());
@@ -124,8 +124,7 @@ class ObjectStoreServingTest {
             server.upload(lakehouse, BUCKET, "demo");
             ServingConfig config = s3Config(server);
             System.setErr(new PrintStream(new TeeOutputStream(originalErr, logs), true, StandardCharsets.UTF_8));
-            try (DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", 0),
-                    storage("cache"))) {
+            try (DataPlane dataPlane = DataPlane.start(config, settings(config, "cache"))) {
                 dataPlane.initialLoad().join();
                 HttpProbe http = new HttpProbe(dataPlane.port());
                 long servedVersion = version(http);
@@ -200,8 +199,7 @@ class ObjectStoreServingTest {
             server.upload(directory.resolve("local/lakehouse"), BUCKET, "demo");
             ServingConfig config = s3Config(server);
             server.stopProxy();
-            try (DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", 0),
-                    storage("cache"))) {
+            try (DataPlane dataPlane = DataPlane.start(config, settings(config, "cache"))) {
                 dataPlane.initialLoad().join();
                 HttpProbe http = new HttpProbe(dataPlane.port());
                 assertThat(http.get("/ready").status()).isEqualTo(503);

@@ -1,12 +1,13 @@
 package io.featureduck.dataplane.http;
 
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import io.featureduck.dataplane.serving.ServedView;
-import io.featureduck.dataplane.serving.ViewState;
+import io.featureduck.crds.report.ViewState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,14 @@ class ViewFailureTest {
     Path directory;
 
     private ServingConfig demoWithBrokenViews() throws IOException {
+        return demoWithBrokenViews(directory);
+    }
+
+    /**
+     * The demo store plus two views that cannot load: {@code missing-table} (no table at its path) and
+     * {@code smuggled-query} (a subquery expression and a feature column the table lacks).
+     */
+    static ServingConfig demoWithBrokenViews(Path directory) throws IOException {
         Path file = new DemoLakehouse(50, 4).write(directory, Instant.now());
         Files.writeString(file, Files.readString(file) + """
                 ---
@@ -54,7 +63,7 @@ class ViewFailureTest {
     @Test
     void brokenViewsFailVisiblyWhileTheOthersServe() throws IOException {
         ServingConfig config = demoWithBrokenViews();
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", 0))) {
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
             ServedView missing = dataPlane.registry().view("missing-table").orElseThrow();
             assertThat(missing.state()).isEqualTo(ViewState.FAILED);
@@ -89,7 +98,7 @@ class ViewFailureTest {
     void aFailedReloadKeepsTheLastGoodIndexServing() throws Exception {
         Path file = new DemoLakehouse(50, 4).write(directory, Instant.now());
         ServingConfig config = new ServingConfigLoader().load(file);
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlane.options(config, "127.0.0.1", 0))) {
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
             long version = dataPlane.registry().view("driver-stats").orElseThrow().index().orElseThrow().tableVersion();
 

@@ -11,7 +11,7 @@ import io.featureduck.dataplane.RandomHistory.Row;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -17,7 +17,7 @@ import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.parity.ParityCheck;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -15,7 +15,7 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.featureduck.dataplane.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.featureduck.dataplane.SharedTestData;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import java.nio.file.Path;
 import java.util.Set;

@@ -23,9 +23,11 @@ import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.online.ViewLoadException;
+import io.featureduck.dataplane.duckdb.DuckDbTypes;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.parity.ParityCheck;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -142,8 +144,9 @@ class DeltaConformanceTest {
         ViewDefinition view = snapshotView("repeated", path, snapshot, "x");
 
         assertThatThrownBy(() -> new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()).load(view, snapshot))
-                .isInstanceOf(ViewLoadException.class)
-                .hasMessageContaining("FeatureView 'repeated'")
+                .isInstanceOfSatisfying(FeatureDuckException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.VIEW_DEFINITION_MISMATCH))
+                .hasMessageStartingWith("FeatureView 'repeated': ")
                 .hasMessageMatching("(?s).*has [0-9]+ rows for x=[0-9]+.*");
     }
 
@@ -213,7 +216,7 @@ class DeltaConformanceTest {
     }
 
     static Optional<ValueType> valueType(ColumnType type) {
-        String duck = type.duckDbType();
+        String duck = DuckDbTypes.of(type);
         if (duck.startsWith("DECIMAL")) {
             return Optional.of(ValueType.FLOAT64);
         }

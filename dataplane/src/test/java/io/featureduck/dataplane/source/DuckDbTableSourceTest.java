@@ -11,7 +11,7 @@ import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

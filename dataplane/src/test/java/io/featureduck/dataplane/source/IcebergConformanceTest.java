@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.source;
 
+import io.featureduck.dataplane.duckdb.DuckDbTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.featureduck.crds.PathRewrite;
@@ -9,7 +10,7 @@ import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.SnapshotRelation;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -182,7 +183,7 @@ class IcebergConformanceTest {
     /** Scalar columns other than binary: those both readers return in a form {@link ComparableValues} knows. */
     private static boolean comparable(TableSnapshot snapshot, String column) {
         ColumnType type = snapshot.column(column).orElseThrow().type();
-        return type instanceof ColumnType.Primitive primitive && !primitive.duckDbType().equals("BLOB")
-                && !primitive.duckDbType().equals("UUID") && !primitive.duckDbType().equals("TIME");
+        return type instanceof ColumnType.Primitive primitive && !DuckDbTypes.of(primitive).equals("BLOB")
+                && !DuckDbTypes.of(primitive).equals("UUID") && !DuckDbTypes.of(primitive).equals("TIME");
     }
 }

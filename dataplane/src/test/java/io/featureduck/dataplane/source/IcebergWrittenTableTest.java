@@ -10,7 +10,7 @@ import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.source;
 
+import io.featureduck.dataplane.source.ColumnType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.featureduck.dataplane.config.ServingConfig;
@@ -9,7 +10,7 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ class ParquetTableSourceTest {
         ViewDefinition view = config.views().get(0);
         TableSnapshot snapshot = new TableSourceFactory().forView(view).latestSnapshot();
         assertThat(snapshot.column("region").orElseThrow().partition()).isTrue();
-        assertThat(snapshot.column("day").orElseThrow().type().duckDbType()).isEqualTo("DATE");
+        assertThat(snapshot.column("day").orElseThrow().type())
+                .isEqualTo(ColumnType.Primitive.of(ColumnType.Scalar.DATE));
         assertThat(snapshot.dataFiles()).hasSize(6);
 
         OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()).load(view, snapshot);

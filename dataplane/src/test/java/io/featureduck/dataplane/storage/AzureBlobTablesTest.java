@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.storage;
 
+import io.featureduck.dataplane.source.LocalSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,7 @@ import io.featureduck.crds.PathRewrite;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.config.TableLocation;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.source.DeltaTableSource;
 import io.featureduck.dataplane.source.IcebergTableSource;
 import io.featureduck.dataplane.source.TableSnapshot;
@@ -97,7 +98,7 @@ class AzureBlobTablesTest {
         assertThat(remote.deletedRowCount()).isEqualTo(expected.deletedRowCount());
         assertThat(remote.dataFiles()).hasSameSizeAs(expected.dataFiles())
                 .allSatisfy(f -> assertThat(f.path()).startsWith(uri + "/"));
-        try (DataFileCache.LocalSnapshot copies = cache.localize(remote)) {
+        try (LocalSnapshot copies = LocalSnapshot.of(remote, cache)) {
             assertThat(SnapshotRows.read(copies.snapshot(), List.of(cache.directory())))
                     .containsExactlyInAnyOrderElementsOf(SnapshotRows.read(expected, List.of(local)));
         }

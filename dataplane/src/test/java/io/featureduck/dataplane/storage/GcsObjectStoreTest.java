@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.storage;
 
+import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.dataplane.source.LocalSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +14,7 @@ import io.featureduck.crds.ObjectStoreSpec;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.config.TableLocation;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.source.DeltaTableSource;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,7 +60,7 @@ class GcsObjectStoreTest {
             assertThat(remote.version()).isEqualTo(expected.version());
             assertThat(remote.dataFiles()).hasSameSizeAs(expected.dataFiles())
                     .allSatisfy(f -> assertThat(f.path()).startsWith("gs://lake/tables/basic/"));
-            try (DataFileCache.LocalSnapshot copies = cache.localize(remote)) {
+            try (LocalSnapshot copies = LocalSnapshot.of(remote, cache)) {
                 assertThat(SnapshotRows.read(copies.snapshot(), List.of(cache.directory())))
                         .containsExactlyInAnyOrderElementsOf(SnapshotRows.read(expected, List.of(local)));
             }

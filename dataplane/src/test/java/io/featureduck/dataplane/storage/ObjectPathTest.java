@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.storage;
 
+import io.featureduck.dataplane.config.ObjectPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.storage;
 
+import io.featureduck.dataplane.source.LocalSnapshot;
+import io.featureduck.dataplane.source.ColumnType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.featureduck.crds.EntitySpec;
@@ -13,7 +15,7 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.featureduck.dataplane.source.ParquetTableSource;
 import io.featureduck.dataplane.source.TableSnapshot;
@@ -74,10 +76,11 @@ class S3ParquetTest {
                 .latestSnapshot();
 
         assertThat(remote.columns()).isEqualTo(local.columns());
-        assertThat(remote.column("day").orElseThrow().type().duckDbType()).isEqualTo("DATE");
+        assertThat(remote.column("day").orElseThrow().type())
+                .isEqualTo(ColumnType.Primitive.of(ColumnType.Scalar.DATE));
         assertThat(remote.dataFiles()).hasSize(6).allSatisfy(f -> assertThat(f.path()).startsWith("s3://" + BUCKET));
         List<java.util.Map<String, Object>> expected = SnapshotRows.read(local, List.of(events));
-        try (DataFileCache.LocalSnapshot copies = cache.localize(remote)) {
+        try (LocalSnapshot copies = LocalSnapshot.of(remote, cache)) {
             assertThat(SnapshotRows.read(copies.snapshot(), List.of(cache.directory())))
                     .hasSize(300).containsExactlyInAnyOrderElementsOf(expected);
         }

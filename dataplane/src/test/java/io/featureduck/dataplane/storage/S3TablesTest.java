@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.storage;
 
+import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.source.LocalSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +25,7 @@ import io.featureduck.dataplane.source.IcebergTableSource;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
-import io.featureduck.dataplane.serving.TableSourceFactory;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -139,7 +141,7 @@ class S3TablesTest {
         assertThat(remote.deletedRowCount()).isEqualTo(local.deletedRowCount());
         assertThat(remote.dataFiles()).allSatisfy(f -> assertThat(f.path()).startsWith("s3://" + BUCKET + "/"));
         List<Map<String, Object>> expected = SnapshotRows.read(local, localRoots);
-        try (DataFileCache.LocalSnapshot copies = cache.localize(remote)) {
+        try (LocalSnapshot copies = LocalSnapshot.of(remote, cache)) {
             assertThat(copies.snapshot().dataFiles()).allSatisfy(f ->
                     assertThat(Path.of(f.path())).startsWith(cache.directory()));
             assertThat(SnapshotRows.read(copies.snapshot(), List.of(cache.directory())))
@@ -179,7 +181,7 @@ class S3TablesTest {
         SimpleMeterRegistry own = new SimpleMeterRegistry();
         try (DataFileCache small = new DataFileCache(temp.resolve("small-cache"), 2 * size, stores, 2, own)) {
             for (String name : List.of("a", "b", "c")) {
-                try (DataFileCache.LocalSnapshot ignored = small.localize(single("lru/" + name + ".parquet", size))) {
+                try (LocalSnapshot ignored = LocalSnapshot.of(single("lru/" + name + ".parquet", size), small)) {
                     assertThat(small.cachedBytes()).isLessThanOrEqualTo(2 * size);
                 }
             }
@@ -188,11 +190,11 @@ class S3TablesTest {
                 assertThat(kept.count()).isEqualTo(2);
             }
             // Two pinned files fill it: a third cannot be fetched beside them.
-            try (DataFileCache.LocalSnapshot pinned = small.localize(new TableSnapshot("s3://" + BUCKET + "/lru", 1,
+            try (LocalSnapshot pinned = LocalSnapshot.of(new TableSnapshot("s3://" + BUCKET + "/lru", 1,
                     java.time.Instant.EPOCH, List.of(), List.of(dataFile("lru/a.parquet", size),
-                    dataFile("lru/b.parquet", size))))) {
-                assertThatThrownBy(() -> small.localize(single("lru/c.parquet", size)))
-                        .isInstanceOf(TableSourceException.class)
+                    dataFile("lru/b.parquet", size))), small)) {
+                assertThatThrownBy(() -> LocalSnapshot.of(single("lru/c.parquet", size), small))
+                        .isInstanceOf(FeatureDuckException.class)
                         .hasMessageContaining("s3://" + BUCKET + "/lru/c.parquet")
                         .hasMessageContaining("raise spec.dataPlane.fileCacheSize");
             }
@@ -206,13 +208,13 @@ class S3TablesTest {
         server.put(BUCKET, "kept/a.parquet", file);
         Path directory = temp.resolve("kept-cache");
         try (DataFileCache first = new DataFileCache(directory, 1L << 20, stores, 1, new SimpleMeterRegistry())) {
-            first.localize(single("kept/a.parquet", Files.size(file))).close();
+            LocalSnapshot.of(single("kept/a.parquet", Files.size(file)), first).close();
         }
         Files.writeString(directory.resolve("0123456789012345678901234567890123456789.part-1"), "half a download");
         SimpleMeterRegistry own = new SimpleMeterRegistry();
         try (DataFileCache second = new DataFileCache(directory, 1L << 20, stores, 1, own)) {
             assertThat(second.cachedBytes()).isEqualTo(Files.size(file));
-            second.localize(single("kept/a.parquet", Files.size(file))).close();
+            LocalSnapshot.of(single("kept/a.parquet", Files.size(file)), second).close();
             assertThat(own.counter("featureduck_file_cache_requests", "result", "hit").count()).isEqualTo(1);
             assertThat(own.counter("featureduck_file_cache_fetched_bytes").count()).isZero();
             try (Stream<Path> files = Files.list(directory)) {
@@ -258,7 +260,7 @@ class S3TablesTest {
     @Test
     void aDataFileMissingFromTheBucketFailsNamingIt() {
         TableSnapshot snapshot = single("gone/part-0.parquet", 100);
-        assertThatThrownBy(() -> cache.localize(snapshot)).isInstanceOf(TableSourceException.class)
+        assertThatThrownBy(() -> LocalSnapshot.of(snapshot, cache)).isInstanceOf(FeatureDuckException.class)
                 .hasMessageContaining("s3://" + BUCKET + "/gone/part-0.parquet").hasMessageContaining("no such object");
     }
 
@@ -306,7 +308,7 @@ class S3TablesTest {
     }
 
     private static long valueIn(TableSnapshot snapshot) throws Exception {
-        try (DataFileCache.LocalSnapshot copies = cache.localize(snapshot)) {
+        try (LocalSnapshot copies = LocalSnapshot.of(snapshot, cache)) {
             String path = copies.snapshot().dataFiles().get(0).path();
             try (var session = io.featureduck.dataplane.duckdb.DuckDbSession.open(
                     io.featureduck.dataplane.duckdb.DuckDbSettings.defaults(), List.of(cache.directory()));

@@ -1,6 +1,7 @@
 package io.featureduck.operator.store;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -11,11 +12,11 @@ import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreStatus;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.SpecValidator;
-import io.featureduck.operator.DataPlaneNames;
-import io.featureduck.operator.KubernetesEvents;
-import io.featureduck.operator.OperatorSettings;
-import io.featureduck.operator.StatusConditions;
-import io.featureduck.operator.ViewAssignment;
+import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.status.KubernetesEvents;
+import io.featureduck.operator.config.OperatorSettings;
+import io.featureduck.operator.status.StatusConditions;
+import io.featureduck.operator.dataplane.ViewAssignment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -32,6 +33,9 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import static io.featureduck.operator.status.StatusConditions.DEGRADED;
+import static io.featureduck.operator.status.StatusConditions.PROGRESSING;
+import static io.featureduck.operator.status.StatusConditions.READY;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +55,6 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = FeatureStoreReconciler.NAME)
 public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
     public static final String NAME = "featurestore";
-    public static final String READY = "Ready";
-    public static final String PROGRESSING = "Progressing";
-    public static final String DEGRADED = "Degraded";
     /** Waiting reasons of a container that will not start by itself. */
     private static final Set<String> STUCK_CONTAINER_REASONS = Set.of("CreateContainerConfigError",
             "CreateContainerError", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff");
@@ -67,25 +68,28 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         this.settings = settings;
         this.events = events;
         this.clock = clock;
-        List<KubernetesDependentResource<?, FeatureStore>> dependents = List.of(new ServingConfigMapDependent(),
-                new DataPlaneDeploymentDependent(settings), new DataPlaneServiceDependent(),
-                new DataPlaneDisruptionBudgetDependent());
-        dependents.forEach(FeatureStoreReconciler::onlyOwnObjects);
+        ServingConfigMapDependent configMap = onlyOwnObjects(new ServingConfigMapDependent());
+        DataPlaneDeploymentDependent deployment = onlyOwnObjects(new DataPlaneDeploymentDependent(settings));
+        DataPlaneServiceDependent service = onlyOwnObjects(new DataPlaneServiceDependent());
+        DataPlaneDisruptionBudgetDependent disruptionBudget = onlyOwnObjects(new DataPlaneDisruptionBudgetDependent());
         WorkflowBuilder<FeatureStore> builder = new WorkflowBuilder<>();
-        builder.addDependentResource(dependents.get(0));
-        builder.addDependentResourceAndConfigure(dependents.get(1)).dependsOn(Set.of(dependents.get(0)));
-        builder.addDependentResource(dependents.get(2));
-        builder.addDependentResourceAndConfigure(dependents.get(3))
+        builder.addDependentResource(configMap);
+        // The pods mount the ConfigMap: it must exist before they start.
+        builder.addDependentResourceAndConfigure(deployment).dependsOn(Set.of(configMap));
+        builder.addDependentResource(service);
+        builder.addDependentResourceAndConfigure(disruptionBudget)
                 .withReconcilePrecondition(new DataPlaneDisruptionBudgetDependent.MultipleReplicas());
         this.workflow = builder.build();
     }
 
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    private static void onlyOwnObjects(KubernetesDependentResource<?, FeatureStore> dependent) {
-        ((KubernetesDependentResource) dependent).configureWith(new KubernetesDependentResourceConfigBuilder()
+    /** Watches only the objects this operator labels as its own, not every ConfigMap or Deployment. */
+    private static <R extends HasMetadata, D extends KubernetesDependentResource<R, FeatureStore>> D onlyOwnObjects(
+            D dependent) {
+        dependent.configureWith(new KubernetesDependentResourceConfigBuilder<R>()
                 .withKubernetesDependentInformerConfig(InformerConfiguration.builder(dependent.resourceType())
                         .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR).build())
                 .build());
+        return dependent;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.featureduck.operator.view;
 
+import io.featureduck.operator.dataplane.DataPlaneClient;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -7,11 +8,11 @@ import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewStatus;
 import io.featureduck.crds.TableFormat;
-import io.featureduck.operator.DataPlaneNames;
-import io.featureduck.operator.KubernetesEvents;
-import io.featureduck.operator.OperatorSettings;
-import io.featureduck.operator.StatusConditions;
-import io.featureduck.operator.ViewAssignment;
+import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.status.KubernetesEvents;
+import io.featureduck.operator.config.OperatorSettings;
+import io.featureduck.operator.status.StatusConditions;
+import io.featureduck.operator.dataplane.ViewAssignment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -21,7 +22,12 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.featureduck.crds.report.ViewState;
 import java.time.Clock;
+
+import static io.featureduck.operator.status.StatusConditions.ACCEPTED;
+import static io.featureduck.operator.status.StatusConditions.DEGRADED;
+import static io.featureduck.operator.status.StatusConditions.READY;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,9 +43,6 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = FeatureViewReconciler.NAME)
 public final class FeatureViewReconciler implements Reconciler<FeatureView> {
     public static final String NAME = "featureview";
-    public static final String ACCEPTED = "Accepted";
-    public static final String READY = "Ready";
-    public static final String DEGRADED = "Degraded";
 
     private final OperatorSettings settings;
     private final DataPlaneClient dataPlane;
@@ -121,7 +124,7 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
             urls = List.of(settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), store.getMetadata().getNamespace(),
                     DataPlaneNames.HTTP_PORT));
         }
-        List<DataPlaneClient.ViewReport> reports = urls.stream()
+        List<DataPlaneClient.Answer> reports = urls.stream()
                 .map(url -> dataPlane.view(url, view.getMetadata().getName())).toList();
         String pods = urls.size() == 1 ? "the data plane" : urls.size() + " data-plane pods";
 
@@ -136,12 +139,12 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
         } else if (notServing > 0) {
             conditions.set(READY, false, "WaitingForDataPlane", notServing + " of " + urls.size() + " data-plane "
                     + "pods do not serve this view yet; pods pick up the store's ConfigMap within about a minute");
-        } else if (served.stream().anyMatch(r -> r.state().equals("FAILED"))) {
-            conditions.set(READY, false, "LoadFailed", served.stream().filter(r -> r.state().equals("FAILED"))
+        } else if (served.stream().anyMatch(r -> r.state() == ViewState.FAILED)) {
+            conditions.set(READY, false, "LoadFailed", served.stream().filter(r -> r.state() == ViewState.FAILED)
                     .findFirst().flatMap(DataPlaneClient.Served::lastError).orElse("load failed"));
-        } else if (served.stream().allMatch(r -> r.state().equals("OFFLINE"))) {
+        } else if (served.stream().allMatch(r -> r.state() == ViewState.OFFLINE)) {
             conditions.set(READY, true, "OfflineOnly", "spec.online is false: served by historical retrieval only");
-        } else if (served.stream().allMatch(r -> r.state().equals("READY"))) {
+        } else if (served.stream().allMatch(r -> r.state() == ViewState.READY)) {
             DataPlaneClient.Served oldest = oldest(served);
             conditions.set(READY, true, "Serving", pods + " serve table version "
                     + oldest.tableVersion().map(String::valueOf).orElse("?") + (served.stream()

@@ -10,7 +10,7 @@ import io.featureduck.crds.FeatureStoreSpec;
 import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.ObjectStoreSpec;
 import io.featureduck.crds.TableFormat;
-import io.featureduck.operator.OperatorSettings;
+import io.featureduck.operator.config.OperatorSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewStatus;
-import io.featureduck.operator.ViewAssignment;
+import io.featureduck.operator.dataplane.ViewAssignment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.featureduck.operator;
+package io.featureduck.operator.dataplane;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

@@ -1,5 +1,6 @@
-package io.featureduck.operator;
+package io.featureduck.operator.status;
 
+import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,4 +1,4 @@
-package io.featureduck.operator;
+package io.featureduck.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -16,6 +16,12 @@ import java.util.Optional;
  * and a reconcile that changes nothing writes nothing.
  */
 public final class StatusConditions {
+    /** Condition types, the same for every resource the operator reports on. */
+    public static final String READY = "Ready";
+    public static final String DEGRADED = "Degraded";
+    public static final String PROGRESSING = "Progressing";
+    public static final String ACCEPTED = "Accepted";
+
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";

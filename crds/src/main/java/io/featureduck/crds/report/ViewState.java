@@ -1,6 +1,6 @@
-package io.featureduck.dataplane.serving;
+package io.featureduck.crds.report;
 
-/** Where a view is in its life on this data plane. */
+/** Where a view is in its life on one data-plane pod, as {@code GET /v1/views} reports it. */
 public enum ViewState {
     /** Known, not loaded yet. */
     PENDING,

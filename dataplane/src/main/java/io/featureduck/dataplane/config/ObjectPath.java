@@ -1,4 +1,4 @@
-package io.featureduck.dataplane.storage;
+package io.featureduck.dataplane.config;
 
 import java.util.Locale;
 import java.util.Set;

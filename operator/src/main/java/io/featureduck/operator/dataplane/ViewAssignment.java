@@ -1,4 +1,4 @@
-package io.featureduck.operator;
+package io.featureduck.operator.dataplane;
 
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;

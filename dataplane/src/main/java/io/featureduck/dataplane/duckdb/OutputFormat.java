@@ -1,28 +1,21 @@
-package io.featureduck.dataplane.historical;
+package io.featureduck.dataplane.duckdb;
 
 import java.util.Locale;
 
 /** Formats historical results can be written in, by HTTP {@code Accept} header or CLI output file name. */
 public enum OutputFormat {
-    JSON("application/json", "FORMAT json, ARRAY true"),
-    NDJSON("application/x-ndjson", "FORMAT json"),
-    CSV("text/csv", "FORMAT csv, HEADER true"),
-    PARQUET("application/vnd.apache.parquet", "FORMAT parquet, COMPRESSION zstd");
+    JSON("application/json"),
+    NDJSON("application/x-ndjson"),
+    CSV("text/csv"),
+    PARQUET("application/vnd.apache.parquet");
 
     private final String mediaType;
-    private final String copyOptions;
-
-    OutputFormat(String mediaType, String copyOptions) {
+    OutputFormat(String mediaType) {
         this.mediaType = mediaType;
-        this.copyOptions = copyOptions;
     }
 
     public String mediaType() {
         return mediaType;
-    }
-
-    String copyOptions() {
-        return copyOptions;
     }
 
     /** The format an {@code Accept} header asks for; JSON when it names none of ours. */

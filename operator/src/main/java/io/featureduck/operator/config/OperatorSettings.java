@@ -1,4 +1,4 @@
-package io.featureduck.operator;
+package io.featureduck.operator.config;
 
 import java.time.Duration;
 import java.util.Arrays;

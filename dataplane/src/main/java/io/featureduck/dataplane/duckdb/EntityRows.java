@@ -1,6 +1,5 @@
-package io.featureduck.dataplane.historical;
+package io.featureduck.dataplane.duckdb;
 
-import io.featureduck.dataplane.source.SqlIdentifiers;
 import java.nio.file.Path;
 
 /**
@@ -19,14 +18,5 @@ public record EntityRows(Path file, Format format) {
                 : name.endsWith(".csv") ? Format.CSV
                 : Format.NDJSON;
         return new EntityRows(file.toAbsolutePath().normalize(), format);
-    }
-
-    String readSql() {
-        String path = SqlIdentifiers.stringLiteral(file.toString());
-        return switch (format) {
-            case NDJSON -> "read_json(" + path + ", format = 'newline_delimited')";
-            case CSV -> "read_csv(" + path + ", header = true)";
-            case PARQUET -> "read_parquet(" + path + ")";
-        };
     }
 }

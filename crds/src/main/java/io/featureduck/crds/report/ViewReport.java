@@ -1,0 +1,70 @@
+package io.featureduck.crds.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * What one data-plane pod serves of one view: the contract between the data plane, which writes it as
+ * {@code GET /v1/views/{name}}, and the operator, which turns it into the FeatureView's status. Both use this record
+ * with Jackson, so neither can add or misread a field alone. Times are ISO-8601 instants; fields of an index are null
+ * until one is served.
+ *
+ * @param tableVersion     table version of the index served
+ * @param dataAgeSeconds   seconds since that version was committed
+ * @param rows             rows in that table version
+ * @param entitiesLoaded   entities in the index
+ * @param indexValueBytes  bytes of the index's raw values
+ * @param loadMillis       how long the latest successful load or refresh took
+ * @param lastError        why the latest load or refresh failed, while it has not recovered
+ * @param degraded         serving an older version than the table has, because the latest load failed
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record ViewReport(
+        String name,
+        ViewState state,
+        Source source,
+        List<Column> entities,
+        List<Column> features,
+        @JsonProperty("ttl_seconds") Long ttlSeconds,
+        boolean online,
+        @JsonProperty("table_version") Long tableVersion,
+        @JsonProperty("data_age_seconds") Long dataAgeSeconds,
+        @JsonProperty("table_committed_at") String tableCommittedAt,
+        Long rows,
+        @JsonProperty("entities_loaded") Long entitiesLoaded,
+        @JsonProperty("loaded_at") String loadedAt,
+        @JsonProperty("index_value_bytes") Long indexValueBytes,
+        @JsonProperty("load_millis") Long loadMillis,
+        @JsonProperty("refresh_interval_seconds") long refreshIntervalSeconds,
+        @JsonProperty("last_checked_at") String lastCheckedAt,
+        @JsonProperty("last_error") String lastError,
+        @JsonProperty("last_error_at") String lastErrorAt,
+        @JsonProperty("consecutive_failures") int consecutiveFailures,
+        @JsonProperty("next_retry_at") String nextRetryAt,
+        boolean degraded) {
+
+    public ViewReport {
+        entities = entities == null ? List.of() : List.copyOf(entities);
+        features = features == null ? List.of() : List.copyOf(features);
+    }
+
+    /** The table a view reads. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Source(String format, String path, @JsonProperty("timestamp_column") String timestampColumn,
+                         @JsonProperty("created_timestamp_column") String createdTimestampColumn) {
+    }
+
+    /** A join key or feature: its name and declared type, and a feature's expression if it has one. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Column(String name, String type, String expression) {
+    }
+
+    /** Whether an index is served. */
+    public boolean serving() {
+        return tableVersion != null;
+    }
+}

@@ -1,0 +1,109 @@
+package io.featureduck.dataplane.duckdb;
+
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.source.TableSnapshot;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The latest row per entity of a view over one table version, computed by DuckDB in the form the online index stores:
+ * greatest event time, ties broken by the greatest created time (a missing one losing); snapshot views take the
+ * version's commit time as every row's event time. Rows without a key or an event time cannot be looked up or
+ * ordered and are skipped.
+ *
+ * <p>Each row read back holds, in this order: the keys ({@link #KEYS_START}, one column per entity, canonical form),
+ * the event time in epoch microseconds, the created time in epoch microseconds when the view has one (null when the
+ * row has none), then one column per feature in definition order.
+ */
+public final class LatestRows {
+    /** The result-set column of the first key. */
+    public static final int KEYS_START = 1;
+    private static final String SOURCE = "source";
+    private static final String LATEST = "latest";
+
+    private final DuckDbSession session;
+    private final long sourceRows;
+    private final int rows;
+
+    private LatestRows(DuckDbSession session, long sourceRows, int rows) {
+        this.session = session;
+        this.sourceRows = sourceRows;
+        this.rows = rows;
+    }
+
+    /** Receives each row of the result in turn. */
+    public interface RowReader {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Registers {@code local} (the version with local file paths) in {@code session}, checks {@code view} against it
+     * and computes the latest rows; {@code version} is the same version as the table names it, for messages.
+     */
+    public static LatestRows compute(DuckDbSession session, ViewDefinition view, TableSnapshot local,
+                                     TableSnapshot version) throws SQLException {
+        new SnapshotRelation(local).register(session, SOURCE);
+        ViewProjection projection = ViewProjection.check(view, version, session, SOURCE);
+        if (view.isSnapshot()) {
+            projection.requireUniqueKeys(session, SOURCE, version);
+        }
+        session.execute("CREATE TEMP TABLE " + LATEST + " AS " + sql(projection, version));
+        return new LatestRows(session, count(session, SOURCE), Math.toIntExact(count(session, LATEST)));
+    }
+
+    private static String sql(ViewProjection projection, TableSnapshot version) {
+        ViewDefinition view = projection.view();
+        List<String> select = new ArrayList<>(projection.keyProjections());
+        String notNull = projection.keyColumns().stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
+        if (view.isSnapshot()) {
+            long commitMicros = Math.multiplyExact(version.commitTime().getEpochSecond(), 1_000_000L)
+                    + version.commitTime().getNano() / 1000;
+            select.add(commitMicros + "::BIGINT AS event_us");
+            select.addAll(projection.featureProjections());
+            return "SELECT " + String.join(", ", select) + " FROM " + SOURCE + " WHERE " + notNull;
+        }
+        select.add("epoch_us(" + projection.eventTime() + ") AS event_us");
+        projection.createdTime().ifPresent(c -> select.add("epoch_us(" + c + ") AS created_us"));
+        select.addAll(projection.featureProjections());
+        String order = projection.eventTime() + " DESC"
+                + projection.createdTime().map(c -> ", " + c + " DESC NULLS LAST").orElse("");
+        return "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM " + SOURCE + " WHERE " + notNull
+                + " AND " + projection.eventTime() + " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY "
+                + String.join(", ", projection.keyColumns()) + " ORDER BY " + order + ") = 1)";
+    }
+
+    private static long count(DuckDbSession session, String relation) throws SQLException {
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + relation)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Rows in the table version read. */
+    public long sourceRows() {
+        return sourceRows;
+    }
+
+    /** Latest rows: one per entity. */
+    public int rows() {
+        return rows;
+    }
+
+    /**
+     * Hands every latest row to {@code reader}; with {@code stableOrder}, in the same order on every call (for
+     * readers that pass over the rows more than once), which costs a sort.
+     */
+    public void read(RowReader reader, boolean stableOrder) throws SQLException {
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT * FROM " + LATEST + (stableOrder ? " ORDER BY rowid" : ""))) {
+            while (rs.next()) {
+                reader.row(rs);
+            }
+        }
+    }
+}

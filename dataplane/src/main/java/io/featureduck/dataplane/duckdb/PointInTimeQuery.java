@@ -1,0 +1,281 @@
+package io.featureduck.dataplane.duckdb;
+
+import io.featureduck.crds.EntitySpec;
+import io.featureduck.crds.FeatureSpec;
+import io.featureduck.dataplane.config.FeatureRef;
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.source.TableSnapshot;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import static io.featureduck.dataplane.duckdb.Sql.quote;
+
+/**
+ * The SQL of a point-in-time join: for every entity row, each requested feature as of the row's
+ * {@code event_timestamp}, from the latest source row at or before that time (ties: latest created time), absent when
+ * that row is older than the view's TTL. One ASOF join per view, over the same {@link ViewProjection} the online index
+ * is built from. Entity rows keep their order, duplicates and extra columns.
+ *
+ * <p>Built in steps in one session: the entity rows, then each view with the table versions it reads, then the query.
+ */
+public final class PointInTimeQuery {
+    private static final String ENTITY_ROWS = "entity_rows";
+    private static final String ROW = "__fd_row";
+    private static final String TIME = "__fd_ts";
+
+    private final DuckDbSession session;
+    private final boolean fullNames;
+    private final StringBuilder select = new StringBuilder("SELECT e.* EXCLUDE (" + ROW + ", " + TIME + ")");
+    private final StringBuilder joins = new StringBuilder();
+    private int views;
+
+    /** A table version as the table names it, and the same version with local file paths for DuckDB. */
+    public record Version(TableSnapshot version, TableSnapshot local) {
+    }
+
+    /** The earliest and latest time of the entity rows. */
+    public record TimeRange(Instant first, Instant last) {
+    }
+
+    /** Receives the result while it streams out of DuckDB. */
+    public interface ResultConsumer {
+        void accept(ResultSet rows) throws Exception;
+    }
+
+    public PointInTimeQuery(DuckDbSession session, boolean fullNames) {
+        this.session = session;
+        this.fullNames = fullNames;
+    }
+
+    /**
+     * Reads the entity rows and checks that they hold the join keys of every view in {@code views}.
+     *
+     * @throws FeatureDuckException {@link ErrorCode#INVALID_ENTITY_ROWS} or {@link ErrorCode#MISSING_JOIN_KEY}
+     */
+    public void loadEntityRows(EntityRows rows, Collection<ViewDefinition> views) throws SQLException {
+        try {
+            session.execute("CREATE TEMP VIEW " + ENTITY_ROWS + " AS SELECT row_number() OVER () AS " + ROW
+                    + ", *, CAST(" + quote(EntityRows.TIMESTAMP_COLUMN) + " AS TIMESTAMPTZ) AS " + TIME + " FROM "
+                    + readSql(rows));
+        } catch (SQLException e) {
+            throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows cannot be read (they need "
+                    + "join keys and an '" + EntityRows.TIMESTAMP_COLUMN + "' column): " + firstLine(e.getMessage()));
+        }
+        Set<String> columns = new HashSet<>();
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("DESCRIBE " + ENTITY_ROWS)) {
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+        }
+        for (ViewDefinition view : views) {
+            for (EntitySpec entity : view.entities()) {
+                if (!columns.contains(entity.name())) {
+                    throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "entity rows lack join key '"
+                            + entity.name() + "' of feature view '" + view.name() + "'");
+                }
+            }
+        }
+    }
+
+    private static String readSql(EntityRows rows) {
+        String path = Sql.stringLiteral(rows.file().toString());
+        return switch (rows.format()) {
+            case NDJSON -> "read_json(" + path + ", format = 'newline_delimited')";
+            case CSV -> "read_csv(" + path + ", header = true)";
+            case PARQUET -> "read_parquet(" + path + ")";
+        };
+    }
+
+    public TimeRange timeRange() throws SQLException {
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT epoch_us(min(" + TIME + ")), epoch_us(max(" + TIME
+                     + ")) FROM " + ENTITY_ROWS)) {
+            rs.next();
+            return new TimeRange(instant(rs.getLong(1)), instant(rs.getLong(2)));
+        }
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+
+    /**
+     * Joins an event-time view by event time, from its latest version: its history is one row per key and event
+     * time (the latest created time wins a tie).
+     */
+    public void addEventView(ViewDefinition view, List<FeatureSpec> features, Version latest) throws SQLException {
+        String alias = "h" + views++;
+        selectFeatures(view, features, alias, alias + ".__ts");
+        String relation = "source_" + alias;
+        ViewProjection projection = register(view, latest, relation);
+        List<String> columns = new ArrayList<>(projection.keyProjections());
+        columns.add(projection.eventTime() + " AS __ts");
+        for (int f = 0; f < features.size(); f++) {
+            columns.add(projection.typedFeature(features.get(f)) + " AS f" + f);
+        }
+        String notNull = String.join(" AND ", projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
+        List<String> partition = new ArrayList<>(projection.keyColumns());
+        partition.add(projection.eventTime());
+        String order = projection.createdTime().map(c -> " ORDER BY " + c + " DESC NULLS LAST").orElse("");
+        // A view, not a table: DuckDB plans the dedup and the ASOF join as one pipeline instead of materialising
+        // the whole history first.
+        String history = "history_" + alias;
+        session.execute("CREATE TEMP VIEW " + history + " AS SELECT " + String.join(", ", columns) + " FROM "
+                + relation + " WHERE " + notNull + " AND " + projection.eventTime() + " IS NOT NULL"
+                + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", partition) + order + ") = 1");
+        joins.append(" ASOF LEFT JOIN ").append(history).append(" AS ").append(alias).append(" ON e.").append(TIME)
+                .append(" >= ").append(alias).append(".__ts");
+        joinKeys(view, alias);
+    }
+
+    /**
+     * Joins a snapshot view: first the table version current at each entity row's time, then the key within that
+     * version. {@code versions} are every version current at some entity row's time, oldest first; empty when the
+     * table did not exist yet.
+     */
+    public void addSnapshotView(ViewDefinition view, List<FeatureSpec> features, List<Version> versions)
+            throws SQLException {
+        String alias = "h" + views++;
+        selectFeatures(view, features, alias, alias + "v.commit_ts");
+        session.execute("CREATE TEMP TABLE versions_" + alias + " (version BIGINT, commit_ts TIMESTAMPTZ)");
+        String history = "history_" + alias;
+        if (versions.isEmpty()) {
+            session.execute("CREATE TEMP TABLE " + history + " AS SELECT NULL::BIGINT AS __version, "
+                    + String.join(", ", nullColumns(view, features)) + " WHERE false");
+        }
+        boolean first = true;
+        for (Version entry : versions) {
+            TableSnapshot snapshot = entry.version();
+            long version = snapshot.version();
+            String relation = "source_" + alias + "_" + version;
+            ViewProjection projection = register(view, entry, relation);
+            projection.requireUniqueKeys(session, relation, snapshot);
+            List<String> columns = new ArrayList<>();
+            columns.add(version + "::BIGINT AS __version");
+            columns.addAll(projection.keyProjections());
+            for (int f = 0; f < features.size(); f++) {
+                columns.add(projection.typedFeature(features.get(f)) + " AS f" + f);
+            }
+            String rows = "SELECT " + String.join(", ", columns) + " FROM " + relation;
+            session.execute(first ? "CREATE TEMP TABLE " + history + " AS " + rows
+                    : "INSERT INTO " + history + " " + rows);
+            first = false;
+            Instant commit = snapshot.commitTime();
+            long commitMicros = Math.addExact(Math.multiplyExact(commit.getEpochSecond(), 1_000_000L),
+                    commit.getNano() / 1000);
+            session.execute("INSERT INTO versions_" + alias + " VALUES (" + version + ", make_timestamp("
+                    + commitMicros + "::BIGINT)::TIMESTAMPTZ)");
+        }
+        joins.append(" ASOF LEFT JOIN versions_").append(alias).append(" AS ").append(alias).append("v ON e.")
+                .append(TIME).append(" >= ").append(alias).append("v.commit_ts");
+        joins.append(" LEFT JOIN ").append(history).append(" AS ").append(alias).append(" ON ")
+                .append(alias).append(".__version = ").append(alias).append("v.version");
+        joinKeys(view, alias);
+    }
+
+    private void selectFeatures(ViewDefinition view, List<FeatureSpec> features, String alias, String eventTime) {
+        for (int f = 0; f < features.size(); f++) {
+            FeatureSpec feature = features.get(f);
+            String value = alias + ".f" + f;
+            // Without a TTL the outer join's null already means "no value"; with one, old values are dropped.
+            String served = view.ttl().map(ttl -> "CASE WHEN " + eventTime + " >= e." + TIME
+                    + " - to_microseconds(" + ttl.toNanos() / 1000 + "::BIGINT) THEN " + value + " END")
+                    .orElse(value);
+            select.append(", ").append(served).append(" AS ")
+                    .append(quote(new FeatureRef(view.name(), feature.name()).outputName(fullNames)));
+        }
+    }
+
+    private void joinKeys(ViewDefinition view, String alias) {
+        for (int k = 0; k < view.entities().size(); k++) {
+            EntitySpec entity = view.entities().get(k);
+            joins.append(" AND ").append(StoredForm.key("e." + quote(entity.name()), entity.type()))
+                    .append(" = ").append(alias).append(".k").append(k);
+        }
+    }
+
+    private static List<String> nullColumns(ViewDefinition view, List<FeatureSpec> features) {
+        List<String> columns = new ArrayList<>();
+        for (int k = 0; k < view.entities().size(); k++) {
+            columns.add("NULL AS k" + k);
+        }
+        for (int f = 0; f < features.size(); f++) {
+            columns.add("CAST(NULL AS " + DuckDbTypes.of(features.get(f).type()) + ") AS f" + f);
+        }
+        return columns;
+    }
+
+    /** Registers a table version as {@code relation} and checks the view against it. */
+    private ViewProjection register(ViewDefinition view, Version version, String relation) {
+        new SnapshotRelation(version.local()).register(session, relation);
+        return ViewProjection.check(view, version.version(), session, relation);
+    }
+
+    /** The whole query, rows in entity-row order. */
+    public String sql() {
+        return select + " FROM " + ENTITY_ROWS + " AS e" + joins + " ORDER BY e." + ROW;
+    }
+
+    /** Runs the query and hands the open result to {@code consumer}. */
+    public void stream(ResultConsumer consumer) throws Exception {
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery(sql())) {
+            consumer.accept(rs);
+        }
+    }
+
+    /**
+     * Writes the result to {@code out} in {@code format} without holding it in memory: DuckDB streams it to disk.
+     * {@code running} receives the statement so that a caller can cancel it.
+     */
+    public void export(OutputFormat format, Path out, Consumer<Statement> running) throws SQLException {
+        String sql = sql();
+        String query = format == OutputFormat.PARQUET || format == OutputFormat.CSV ? sql : isoTimes(sql);
+        try (Statement statement = session.connection().createStatement()) {
+            running.accept(statement);
+            statement.execute("COPY (" + query + ") TO " + Sql.stringLiteral(out.toString()) + " ("
+                    + copyOptions(format) + ")");
+        }
+    }
+
+    private static String copyOptions(OutputFormat format) {
+        return switch (format) {
+            case JSON -> "FORMAT json, ARRAY true";
+            case NDJSON -> "FORMAT json";
+            case CSV -> "FORMAT csv, HEADER true";
+            case PARQUET -> "FORMAT parquet, COMPRESSION zstd";
+        };
+    }
+
+    /** JSON output writes instants as ISO-8601 in UTC, as the online API does, instead of DuckDB's text form. */
+    private String isoTimes(String sql) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("DESCRIBE " + sql)) {
+            while (rs.next()) {
+                String name = quote(rs.getString(1));
+                String type = rs.getString(2);
+                columns.add(type.startsWith("TIMESTAMP")
+                        ? "strftime(CAST(" + name + " AS TIMESTAMPTZ), '%Y-%m-%dT%H:%M:%S.%fZ') AS " + name : name);
+            }
+        }
+        return "SELECT " + String.join(", ", columns) + " FROM (" + sql + ")";
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,52 @@
+package io.featureduck.dataplane.duckdb;
+
+import io.featureduck.crds.ValueType;
+
+/**
+ * The SQL that turns values into the forms the online index stores and compares: keys in one canonical form per
+ * type (integers, dates as days and timestamps as microseconds are BIGINT), features in their declared type with
+ * dates, timestamps and lists in a form that is cheap to store. The index reads exactly these forms back.
+ */
+final class StoredForm {
+    private StoredForm() {
+    }
+
+    /** The canonical form of a key column. */
+    static String key(String column, ValueType type) {
+        return switch (type) {
+            case INT32, INT64 -> "CAST(" + column + " AS BIGINT)";
+            case STRING -> "CAST(" + column + " AS VARCHAR)";
+            case BOOL -> "CAST(" + column + " AS BOOLEAN)";
+            case BYTES -> "CAST(" + column + " AS BLOB)";
+            case DATE -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + column + " AS DATE)) AS BIGINT)";
+            case TIMESTAMP -> "epoch_us(CAST(" + column + " AS TIMESTAMPTZ))";
+            default -> throw new IllegalArgumentException(type.wireName() + " cannot be a join key");
+        };
+    }
+
+    /** A feature's value as the index stores it. */
+    static String feature(String expression, ValueType type) {
+        String e = "(" + expression + ")";
+        return switch (type) {
+            case STRING -> "CAST(" + e + " AS VARCHAR)";
+            case INT32 -> "CAST(" + e + " AS INTEGER)";
+            case INT64 -> "CAST(" + e + " AS BIGINT)";
+            case FLOAT32 -> "CAST(" + e + " AS FLOAT)";
+            case FLOAT64 -> "CAST(" + e + " AS DOUBLE)";
+            case BOOL -> "CAST(" + e + " AS BOOLEAN)";
+            case BYTES -> "CAST(" + e + " AS BLOB)";
+            case TIMESTAMP -> "epoch_us(CAST(" + e + " AS TIMESTAMPTZ))";
+            case DATE -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + e + " AS DATE)) AS INTEGER)";
+            case TIMESTAMP_LIST -> "to_json(list_transform(CAST(" + e + " AS TIMESTAMPTZ[]), "
+                    + "lambda t: strftime(t, '%Y-%m-%dT%H:%M:%S.%fZ')))::VARCHAR";
+            case BYTES_LIST -> "to_json(list_transform(CAST(" + e + " AS BLOB[]), lambda b: to_base64(b)))::VARCHAR";
+            case DATE_LIST -> "to_json(list_transform(CAST(" + e + " AS DATE[]), lambda d: strftime(d, '%Y-%m-%d')))::VARCHAR";
+            case STRING_LIST -> "to_json(CAST(" + e + " AS VARCHAR[]))::VARCHAR";
+            case INT32_LIST -> "to_json(CAST(" + e + " AS INTEGER[]))::VARCHAR";
+            case INT64_LIST -> "to_json(CAST(" + e + " AS BIGINT[]))::VARCHAR";
+            case FLOAT32_LIST -> "to_json(CAST(" + e + " AS FLOAT[]))::VARCHAR";
+            case FLOAT64_LIST -> "to_json(CAST(" + e + " AS DOUBLE[]))::VARCHAR";
+            case BOOL_LIST -> "to_json(CAST(" + e + " AS BOOLEAN[]))::VARCHAR";
+        };
+    }
+}

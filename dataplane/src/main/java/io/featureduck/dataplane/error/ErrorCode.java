@@ -1,0 +1,78 @@
+package io.featureduck.dataplane.error;
+
+/**
+ * Every error a client of the data plane can receive, with the HTTP status and the gRPC status code it is answered
+ * with, and whether the same request may succeed later. The same condition has the same code on every route;
+ * {@code docs/ERRORS.md} lists them with what a client should do (a test keeps the two in step).
+ */
+public enum ErrorCode {
+    /** The body is not a JSON object. */
+    INVALID_JSON(400, "INVALID_ARGUMENT", false),
+    /** A required field is absent. */
+    MISSING_FIELD(400, "INVALID_ARGUMENT", false),
+    /** A field has the wrong shape or type. */
+    INVALID_FIELD(400, "INVALID_ARGUMENT", false),
+    /** A feature reference is not {@code view:feature}, is repeated, or two would share an output name. */
+    INVALID_FEATURE_REF(400, "INVALID_ARGUMENT", false),
+    /** An entity lacks a join key of a requested view. */
+    MISSING_JOIN_KEY(400, "INVALID_ARGUMENT", false),
+    /** A join key's value does not have the key's declared type. */
+    WRONG_KEY_TYPE(400, "INVALID_ARGUMENT", false),
+    /** Historical entity rows that cannot be read as a table with an {@code event_timestamp}. */
+    INVALID_ENTITY_ROWS(400, "INVALID_ARGUMENT", false),
+    /** More entities than {@code spec.dataPlane.maxBatchEntities}. */
+    BATCH_TOO_LARGE(400, "INVALID_ARGUMENT", false),
+    /** A request body over the data plane's limit. */
+    BODY_TOO_LARGE(413, "RESOURCE_EXHAUSTED", false),
+    /** Something the API defines that this data plane does not offer. */
+    UNSUPPORTED(400, "UNIMPLEMENTED", false),
+    /** A feature view that this data plane does not serve. */
+    UNKNOWN_FEATURE_VIEW(404, "NOT_FOUND", false),
+    /** A feature the view does not define. */
+    UNKNOWN_FEATURE(404, "NOT_FOUND", false),
+    /** An online lookup of a view kept for historical retrieval only ({@code spec.online: false}). */
+    VIEW_NOT_ONLINE(400, "FAILED_PRECONDITION", false),
+    /** A view whose first load has not finished, or failed. */
+    VIEW_NOT_READY(503, "UNAVAILABLE", true),
+    /** A table that cannot be read right now: an unreachable object store, a missing file, a broken commit. */
+    TABLE_UNAVAILABLE(503, "UNAVAILABLE", true),
+    /** A view whose definition its table cannot satisfy: missing columns, wrong types, repeated snapshot keys. */
+    VIEW_DEFINITION_MISMATCH(409, "FAILED_PRECONDITION", false),
+    /** No route at that path. */
+    NOT_FOUND(404, "NOT_FOUND", false),
+    /** The route exists, not with that method. */
+    METHOD_NOT_ALLOWED(405, "UNIMPLEMENTED", false),
+    /** A request the HTTP layer itself could not parse. */
+    BAD_REQUEST(400, "INVALID_ARGUMENT", false),
+    /** A bug: logged in full on the data plane, answered without detail. */
+    INTERNAL(500, "INTERNAL", false);
+
+    private final int httpStatus;
+    private final String grpcStatus;
+    private final boolean retryable;
+
+    ErrorCode(int httpStatus, String grpcStatus, boolean retryable) {
+        this.httpStatus = httpStatus;
+        this.grpcStatus = grpcStatus;
+        this.retryable = retryable;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The name of the gRPC status code ({@code io.grpc.Status.Code}) this error maps to. */
+    public String grpcStatus() {
+        return grpcStatus;
+    }
+
+    /** Whether the same request may succeed later without any change: clients should retry with backoff. */
+    public boolean retryable() {
+        return retryable;
+    }
+
+    /** Whether the caller's request is at fault (4xx), as opposed to the data plane or its tables. */
+    public boolean isClientError() {
+        return httpStatus < 500;
+    }
+}

@@ -57,8 +57,12 @@ public record FeatureViewSpec(
         features = features == null ? List.of() : List.copyOf(features);
     }
 
+    /**
+     * Whether the view is loaded online, {@code online} defaulted. Not named {@code isOnline}: Jackson would take that
+     * for the property's getter, and its {@code @JsonIgnore} would drop {@code online} from the schema and the YAML.
+     */
     @JsonIgnore
-    public boolean isOnline() {
+    public boolean servesOnline() {
         return online == null || online;
     }
 }

@@ -176,7 +176,7 @@ public final class ServingConfigLoader {
         return Optional.of(new ViewDefinition(view.name(), format, location,
                 spec.source().isSnapshot() ? null : spec.source().timestampColumn(),
                 spec.source().createdTimestampColumn(), spec.entities(), spec.features(),
-                Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.isOnline(),
+                Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.servesOnline(),
                 Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse)));
     }
 

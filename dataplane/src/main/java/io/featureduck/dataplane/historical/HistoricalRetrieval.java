@@ -135,12 +135,27 @@ public final class HistoricalRetrieval {
         } catch (FeatureDuckException e) {
             throw e;
         } catch (SQLException e) {
+            if (isEntityTimeConversion(e)) {
+                // DuckDB casts entity-row times lazily, so a value that is no time fails the query, not the read.
+                throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows hold an '"
+                        + EntityRows.TIMESTAMP_COLUMN + "' that is not a time: " + firstLine(e.getMessage()));
+            }
             throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean isEntityTimeConversion(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("Conversion Error") && message.contains(EntityRows.TIMESTAMP_COLUMN);
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private static TableSnapshot join(CompletableFuture<TableSnapshot> snapshot) {

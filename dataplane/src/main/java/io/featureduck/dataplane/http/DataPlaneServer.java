@@ -74,9 +74,10 @@ public final class DataPlaneServer {
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
 
         router.route().failureHandler(errors::handleFailure);
-        router.errorHandler(404, errors::handleFailure);
-        router.errorHandler(405, errors::handleFailure);
-        router.errorHandler(500, errors::handleFailure);
+        router.errorHandler(400, errors.forStatus(400));
+        router.errorHandler(404, errors.forStatus(404));
+        router.errorHandler(405, errors.forStatus(405));
+        router.errorHandler(500, errors.forStatus(500));
         return router;
     }
 
@@ -104,8 +105,10 @@ public final class DataPlaneServer {
     public Future<HttpServer> start() {
         // Historical queries are heavy: a small dedicated pool, so they never starve the event loop or each other.
         historicalWorkers = vertx.createSharedWorkerExecutor("featureduck-historical", options.historicalWorkers());
+        // HTTP/1.1 only on this port: an h2c upgrade offered by a client (the JDK's client offers one by default) is
+        // declined. Mid-response upgrades of large answers were seen to corrupt the stream for such a client.
         HttpServerOptions serverOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
-                .setTcpNoDelay(true).setCompressionSupported(false);
+                .setTcpNoDelay(true).setCompressionSupported(false).setHttp2ClearTextEnabled(false);
         return vertx.createHttpServer(serverOptions).requestHandler(router()).listen()
                 .onSuccess(s -> server = s);
     }

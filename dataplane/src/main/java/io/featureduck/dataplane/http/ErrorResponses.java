@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -30,7 +31,20 @@ public final class ErrorResponses {
         this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
     }
 
+    /** Answers a failed route: a {@link FeatureDuckException} by its code, anything else by the status set. */
     public void handleFailure(RoutingContext ctx) {
+        handle(ctx, ctx.statusCode());
+    }
+
+    /**
+     * The router's own answer for {@code status} (no route, wrong method, an undecodable request), in the JSON shape.
+     * The router does not always set the context's status for these, so each is registered with its own.
+     */
+    public Handler<RoutingContext> forStatus(int status) {
+        return ctx -> handle(ctx, status);
+    }
+
+    private void handle(RoutingContext ctx, int status) {
         Throwable failure = ctx.failure();
         if (failure instanceof FeatureDuckException known) {
             if (!known.code().isClientError()) {
@@ -39,7 +53,7 @@ public final class ErrorResponses {
             send(ctx.response(), known.code(), known.getMessage());
             return;
         }
-        switch (ctx.statusCode()) {
+        switch (status) {
             case 413 -> send(ctx.response(), ErrorCode.BODY_TOO_LARGE, "request body exceeds the limit of this data plane");
             case 404 -> send(ctx.response(), ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method() + " "
                     + ctx.request().path());

@@ -169,7 +169,8 @@ class HistoricalApiTest {
     void rejectsBadRequestsWithJsonErrors() {
         DemoServer.Reply unknown = server.post("/v1/features/historical", "{\"features\": [\"driver-stats:nope\"], "
                 + "\"entity_rows\": [" + row(ACTIVE, lastHour, "a") + "]}");
-        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("error").get("code").asText()).isEqualTo("UNKNOWN_FEATURE");
         assertThat(unknown.json().get("error").get("message").asText()).contains("no feature 'nope'");
 
         DemoServer.Reply noKey = server.post("/v1/features/historical", "{\"features\": [\"driver-stats:conv_rate\"], "

@@ -213,10 +213,10 @@ class OnlineApiTest {
     }
 
     @Test
-    void rejectsUnknownViewOrFeatureWith400() {
-        assertError(server.post("/v1/features/online", "{\"feature_view\": \"nope\", \"entities\": []}"), 400,
+    void rejectsUnknownViewOrFeatureWith404() {
+        assertError(server.post("/v1/features/online", "{\"feature_view\": \"nope\", \"entities\": []}"), 404,
                 "UNKNOWN_FEATURE_VIEW", "'nope'");
-        assertError(server.post("/v1/features/online", online("[]", "[\"speed\"]")), 400, "UNKNOWN_FEATURE",
+        assertError(server.post("/v1/features/online", online("[]", "[\"speed\"]")), 404, "UNKNOWN_FEATURE",
                 "no feature 'speed'");
         assertError(server.post("/get-online-features", "{\"features\": [\"conv_rate\"], \"entities\": "
                 + "{\"driver_id\": [1]}}"), 400, "INVALID_FEATURE_REF", "view:feature");

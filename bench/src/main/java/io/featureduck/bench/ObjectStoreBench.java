@@ -1,7 +1,7 @@
 package io.featureduck.bench;
 
-import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.serving.ServedView;

@@ -31,4 +31,45 @@ public record FeatureStoreStatus(
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
         views = views == null ? List.of() : List.copyOf(views);
     }
+
+    public static Builder builder(Long observedGeneration, List<Condition> conditions) {
+        return new Builder(observedGeneration, conditions);
+    }
+
+    /** A status field by field: an invalid or failing store has only its generation and conditions. */
+    public static final class Builder {
+        private final Long observedGeneration;
+        private final List<Condition> conditions;
+        private Integer replicas;
+        private Integer readyReplicas;
+        private List<String> views;
+        private String endpoint;
+
+        private Builder(Long observedGeneration, List<Condition> conditions) {
+            this.observedGeneration = observedGeneration;
+            this.conditions = conditions;
+        }
+
+        public Builder replicas(Integer wanted, Integer ready) {
+            this.replicas = wanted;
+            this.readyReplicas = ready;
+            return this;
+        }
+
+        /** The views assigned; also sets {@code viewCount}. */
+        public Builder views(List<String> names) {
+            this.views = names;
+            return this;
+        }
+
+        public Builder endpoint(String url) {
+            this.endpoint = url;
+            return this;
+        }
+
+        public FeatureStoreStatus build() {
+            return new FeatureStoreStatus(observedGeneration, conditions, replicas, readyReplicas,
+                    views == null ? null : views.size(), views, endpoint);
+        }
+    }
 }

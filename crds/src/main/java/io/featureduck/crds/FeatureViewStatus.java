@@ -30,4 +30,54 @@ public record FeatureViewStatus(
     public FeatureViewStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
     }
+
+    public static Builder builder(Long observedGeneration, List<Condition> conditions) {
+        return new Builder(observedGeneration, conditions);
+    }
+
+    /** A status field by field: a view not served yet has only its generation, conditions and perhaps format. */
+    public static final class Builder {
+        private final Long observedGeneration;
+        private final List<Condition> conditions;
+        private String format;
+        private Long tableVersion;
+        private Long rows;
+        private String lastRefresh;
+        private String lastError;
+
+        private Builder(Long observedGeneration, List<Condition> conditions) {
+            this.observedGeneration = observedGeneration;
+            this.conditions = conditions;
+        }
+
+        public Builder format(String tableFormat) {
+            this.format = tableFormat;
+            return this;
+        }
+
+        public Builder tableVersion(Long version) {
+            this.tableVersion = version;
+            return this;
+        }
+
+        public Builder rows(Long entities) {
+            this.rows = entities;
+            return this;
+        }
+
+        public Builder lastRefresh(String at) {
+            this.lastRefresh = at;
+            return this;
+        }
+
+        public Builder lastError(String error) {
+            this.lastError = error;
+            return this;
+        }
+
+        public FeatureViewStatus build() {
+            return new FeatureViewStatus(observedGeneration, conditions, format, tableVersion, rows, lastRefresh,
+                    lastError);
+        }
+    }
 }

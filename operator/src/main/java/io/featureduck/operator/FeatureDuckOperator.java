@@ -1,11 +1,11 @@
 package io.featureduck.operator;
 
-import io.featureduck.operator.config.OperatorSettings;
-import io.featureduck.operator.status.KubernetesEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.featureduck.operator.store.FeatureStoreReconciler;
+import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneClient;
+import io.featureduck.operator.status.KubernetesEvents;
+import io.featureduck.operator.store.FeatureStoreReconciler;
 import io.featureduck.operator.view.FeatureViewReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;

@@ -1,10 +1,5 @@
 package io.featureduck.operator;
 
-import io.featureduck.operator.dataplane.DataPlaneNames;
-import io.featureduck.operator.status.StatusConditions;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -20,6 +15,8 @@ import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
 import io.featureduck.crds.ValueType;
+import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.status.StatusConditions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -42,6 +39,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole path without a cluster: every manifest in {@code examples/} is applied to a Kubernetes API server (Fabric8's

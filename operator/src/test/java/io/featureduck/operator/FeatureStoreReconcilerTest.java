@@ -1,13 +1,5 @@
 package io.featureduck.operator;
 
-import io.featureduck.operator.config.OperatorSettings;
-import io.featureduck.operator.status.StatusConditions;
-import static io.featureduck.operator.OperatorHarness.NAMESPACE;
-import static io.featureduck.operator.OperatorHarness.store;
-import static io.featureduck.operator.OperatorHarness.view;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -27,12 +19,20 @@ import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
 import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.TableFormat;
+import io.featureduck.operator.config.OperatorSettings;
+import io.featureduck.operator.status.StatusConditions;
 import io.featureduck.operator.store.DataPlaneDeploymentDependent;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static io.featureduck.operator.OperatorHarness.NAMESPACE;
+import static io.featureduck.operator.OperatorHarness.store;
+import static io.featureduck.operator.OperatorHarness.view;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The FeatureStore reconciler against a real HTTP API server (Fabric8's mock server, CRUD mode). */
 @EnableKubernetesMockClient(crud = true)

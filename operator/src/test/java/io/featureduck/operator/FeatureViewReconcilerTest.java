@@ -1,13 +1,5 @@
 package io.featureduck.operator;
 
-import io.featureduck.operator.status.StatusConditions;
-import static io.featureduck.operator.FeatureStoreReconcilerTest.condition;
-import static io.featureduck.operator.OperatorHarness.NAMESPACE;
-import static io.featureduck.operator.OperatorHarness.store;
-import static io.featureduck.operator.OperatorHarness.view;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -16,10 +8,18 @@ import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
 import io.featureduck.crds.ValueType;
+import io.featureduck.operator.status.StatusConditions;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static io.featureduck.operator.FeatureStoreReconcilerTest.condition;
+import static io.featureduck.operator.OperatorHarness.NAMESPACE;
+import static io.featureduck.operator.OperatorHarness.store;
+import static io.featureduck.operator.OperatorHarness.view;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The FeatureView reconciler: acceptance by its store, against a real HTTP API server (Fabric8's mock, CRUD mode). */
 @EnableKubernetesMockClient(crud = true)

@@ -1,6 +1,5 @@
 package io.featureduck.operator;
 
-import io.featureduck.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.EntitySpec;
@@ -13,6 +12,7 @@ import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.SourceSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
+import io.featureduck.operator.config.OperatorSettings;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import java.util.List;

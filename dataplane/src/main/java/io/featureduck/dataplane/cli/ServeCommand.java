@@ -1,11 +1,11 @@
 package io.featureduck.dataplane.cli;
 
+import io.featureduck.crds.KubeDuration;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.DefinitionException;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
-import io.featureduck.crds.KubeDuration;
 import io.featureduck.dataplane.storage.StorageSettings;
 import java.nio.file.Path;
 import java.time.Duration;

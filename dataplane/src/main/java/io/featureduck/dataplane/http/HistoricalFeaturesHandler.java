@@ -1,7 +1,5 @@
 package io.featureduck.dataplane.http;
 
-import io.featureduck.dataplane.error.ErrorCode;
-import io.featureduck.dataplane.error.FeatureDuckException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -10,8 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.duckdb.EntityRows;
-import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.duckdb.OutputFormat;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

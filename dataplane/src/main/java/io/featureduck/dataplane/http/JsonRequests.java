@@ -1,11 +1,11 @@
 package io.featureduck.dataplane.http;
 
-import io.featureduck.dataplane.error.ErrorCode;
-import io.featureduck.dataplane.error.FeatureDuckException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.config.FeatureRef;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 

@@ -2,13 +2,13 @@ package io.featureduck.dataplane.serving;
 
 import io.featureduck.crds.report.ViewState;
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.source.SnapshotChanges;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceFactory;
-import io.featureduck.dataplane.error.FeatureDuckException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

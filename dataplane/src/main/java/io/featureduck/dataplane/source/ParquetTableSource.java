@@ -1,7 +1,7 @@
 package io.featureduck.dataplane.source;
 
-import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.dataplane.config.TableLocation;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,5 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.config.ObjectPath;
-
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
 import com.azure.core.http.policy.RetryOptions;
@@ -17,6 +15,7 @@ import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.featureduck.crds.ObjectStoreSpec;
+import io.featureduck.dataplane.config.ObjectPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

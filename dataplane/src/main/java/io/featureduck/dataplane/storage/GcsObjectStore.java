@@ -1,7 +1,5 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.config.ObjectPath;
-
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.BaseServiceException;
 import com.google.cloud.ReadChannel;
@@ -10,6 +8,7 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.featureduck.crds.ObjectStoreSpec;
+import io.featureduck.dataplane.config.ObjectPath;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.storage;
 
 import io.featureduck.dataplane.config.ObjectPath;
-
 import java.util.List;
 
 /**

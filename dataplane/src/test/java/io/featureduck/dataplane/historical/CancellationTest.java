@@ -1,12 +1,12 @@
 package io.featureduck.dataplane.historical;
 
-import io.featureduck.dataplane.duckdb.OutputFormat;
-import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.duckdb.EntityRows;
+import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,5 @@
 package io.featureduck.dataplane.historical;
 
-import io.featureduck.dataplane.duckdb.EntityRows;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.featureduck.crds.EntitySpec;
@@ -10,13 +9,14 @@ import io.featureduck.crds.FeatureStoreSpec;
 import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
-import io.featureduck.dataplane.RandomHistory;
 import io.featureduck.dataplane.RandomHistory.Row;
+import io.featureduck.dataplane.RandomHistory;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package io.featureduck.dataplane.historical;
 
-import io.featureduck.dataplane.duckdb.EntityRows;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.LongType;
@@ -21,10 +20,11 @@ import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.demo.DeltaTableWriter;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.source.TableSourceFactory;
+import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.duckdb.SnapshotRelation;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;

@@ -1,12 +1,10 @@
 package io.featureduck.dataplane.http;
 
-import io.featureduck.dataplane.config.DataPlaneConfig;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.IcebergTestTables;
 import io.featureduck.dataplane.ServingYaml;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import java.nio.file.Path;
@@ -33,6 +31,8 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Lookups run flat out over HTTP while the table behind the view receives appends, equality deletes and a full

@@ -1,13 +1,13 @@
 package io.featureduck.dataplane.http;
 
-import io.featureduck.dataplane.config.DataPlaneConfig;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.featureduck.crds.report.ViewState;
 import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import io.featureduck.dataplane.serving.ServedView;
-import io.featureduck.crds.report.ViewState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

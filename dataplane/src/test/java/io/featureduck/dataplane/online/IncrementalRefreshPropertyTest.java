@@ -1,18 +1,16 @@
 package io.featureduck.dataplane.online;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
-import io.featureduck.dataplane.RandomHistory;
 import io.featureduck.dataplane.RandomHistory.Row;
+import io.featureduck.dataplane.RandomHistory;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +27,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A refresh that merges only the appended files into the served index gives exactly the index a full load of the

@@ -1,15 +1,15 @@
 package io.featureduck.dataplane.source;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.source.TableSourceFactory;
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The change feed Delta's log gives between two versions (files added and removed, read with Kernel's commit range)

@@ -1,14 +1,12 @@
 package io.featureduck.dataplane.source;
 
-import io.featureduck.dataplane.duckdb.DuckDbTypes;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.featureduck.crds.PathRewrite;
 import io.featureduck.dataplane.ComparableValues;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.duckdb.DuckDbTypes;
 import io.featureduck.dataplane.duckdb.SnapshotRelation;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
@@ -32,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every Iceberg table in the shared conformance set (Spark, pyiceberg, DuckDB-written data; v1 and v2; equality

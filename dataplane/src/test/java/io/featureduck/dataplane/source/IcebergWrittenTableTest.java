@@ -1,15 +1,13 @@
 package io.featureduck.dataplane.source;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.featureduck.dataplane.IcebergTestTables;
 import io.featureduck.dataplane.ServingYaml;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +25,8 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An Iceberg table written here with Iceberg Java itself (Parquet data, a position delete file and an equality delete

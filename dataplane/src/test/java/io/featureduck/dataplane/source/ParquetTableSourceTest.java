@@ -1,8 +1,5 @@
 package io.featureduck.dataplane.source;
 
-import io.featureduck.dataplane.source.ColumnType;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.config.ViewDefinition;
@@ -10,8 +7,9 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.source.ColumnType;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Plain Parquet written by DuckDB in Hive layout ({@code region=.../day=...}) is served with its partition values

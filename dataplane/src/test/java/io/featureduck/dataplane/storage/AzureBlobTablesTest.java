@@ -1,20 +1,17 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.source.LocalSnapshot;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.featureduck.crds.PathRewrite;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.config.TableLocation;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.source.DeltaTableSource;
 import io.featureduck.dataplane.source.IcebergTableSource;
+import io.featureduck.dataplane.source.LocalSnapshot;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +22,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A Delta table and an Iceberg table uploaded to Azurite (the Azure Blob protocol), read through {@code az://} and

@@ -1,10 +1,5 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.config.ObjectPath;
-import io.featureduck.dataplane.source.LocalSnapshot;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
@@ -13,10 +8,12 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.featureduck.crds.ObjectStoreSpec;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
+import io.featureduck.dataplane.config.ObjectPath;
 import io.featureduck.dataplane.config.TableLocation;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.source.DeltaTableSource;
+import io.featureduck.dataplane.source.LocalSnapshot;
 import io.featureduck.dataplane.source.TableSnapshot;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +23,9 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Google Cloud Storage. No GCS protocol emulator can be installed here, so the store is tested against the client

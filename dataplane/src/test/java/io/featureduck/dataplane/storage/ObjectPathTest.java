@@ -1,12 +1,12 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.config.ObjectPath;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.featureduck.crds.ObjectStoreSpec;
+import io.featureduck.dataplane.config.ObjectPath;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ObjectPathTest {
     @Test

@@ -1,9 +1,5 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.source.LocalSnapshot;
-import io.featureduck.dataplane.source.ColumnType;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.TableFormat;
@@ -15,10 +11,12 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.source.ColumnType;
+import io.featureduck.dataplane.source.LocalSnapshot;
 import io.featureduck.dataplane.source.ParquetTableSource;
 import io.featureduck.dataplane.source.TableSnapshot;
+import io.featureduck.dataplane.source.TableSourceFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Plain Parquet in a bucket: Hive-partitioned files listed through the object store read as from local disk, and a

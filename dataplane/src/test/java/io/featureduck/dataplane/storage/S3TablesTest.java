@@ -1,38 +1,35 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.error.FeatureDuckException;
-import io.featureduck.dataplane.source.LocalSnapshot;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.PathRewrite;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
-import io.featureduck.dataplane.config.ViewDefinition;
-import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.online.EntityKeyIndex;
-import io.featureduck.dataplane.online.OnlineIndex;
-import io.featureduck.dataplane.online.OnlineIndexLoader;
-import java.time.Clock;
-import java.util.Optional;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.config.TableLocation;
+import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.online.EntityKeyIndex;
+import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.source.DeltaTableSource;
 import io.featureduck.dataplane.source.IcebergTableSource;
+import io.featureduck.dataplane.source.LocalSnapshot;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceException;
 import io.featureduck.dataplane.source.TableSourceFactory;
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +40,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Delta and Iceberg tables written by Spark, delta-rs and pyiceberg, uploaded to a real S3 protocol server, read

@@ -23,7 +23,12 @@ public final class DataPlaneNames {
     }
 
     public static String dataPlane(FeatureStore store) {
-        return store.getMetadata().getName() + "-dataplane";
+        return dataPlane(store.getMetadata().getName());
+    }
+
+    /** The Deployment and Service of the store named {@code store}. */
+    public static String dataPlane(String store) {
+        return store + "-dataplane";
     }
 
     /** The in-cluster address clients use: the store's Service. */

@@ -1,10 +1,10 @@
 package io.featureduck.operator.status;
 
-import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.featureduck.operator.dataplane.DataPlaneNames;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;

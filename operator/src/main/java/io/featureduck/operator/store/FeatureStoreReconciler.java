@@ -1,9 +1,9 @@
 package io.featureduck.operator.store;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -12,11 +12,11 @@ import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreStatus;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.SpecValidator;
-import io.featureduck.operator.dataplane.DataPlaneNames;
-import io.featureduck.operator.status.KubernetesEvents;
 import io.featureduck.operator.config.OperatorSettings;
-import io.featureduck.operator.status.StatusConditions;
+import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.dataplane.ViewAssignment;
+import io.featureduck.operator.status.KubernetesEvents;
+import io.featureduck.operator.status.StatusConditions;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -33,9 +33,6 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import static io.featureduck.operator.status.StatusConditions.DEGRADED;
-import static io.featureduck.operator.status.StatusConditions.PROGRESSING;
-import static io.featureduck.operator.status.StatusConditions.READY;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +40,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import static io.featureduck.operator.status.StatusConditions.DEGRADED;
+import static io.featureduck.operator.status.StatusConditions.PROGRESSING;
+import static io.featureduck.operator.status.StatusConditions.READY;
 
 /**
  * Turns a FeatureStore into its data plane: the serving ConfigMap (the store plus its views), the Deployment, the
@@ -124,11 +125,11 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         FeatureStoreStatus after;
         if (!problems.isEmpty()) {
             // The API server's schema normally rejects these; without it, nothing is deployed from a broken spec.
-            after = new FeatureStoreStatus(generation(store), new StatusConditions(previous, generation(store), clock)
+            after = FeatureStoreStatus.builder(generation(store), new StatusConditions(previous, generation(store), clock)
                     .set(READY, false, "InvalidSpec", problems)
                     .set(PROGRESSING, false, "InvalidSpec", problems)
-                    .set(DEGRADED, true, "InvalidSpec", problems).build(),
-                    null, null, 0, List.of(), null);
+                    .set(DEGRADED, true, "InvalidSpec", problems).build())
+                    .views(List.of()).build();
         } else {
             workflow.reconcile(store, context);
             after = status(store, context, previous);
@@ -178,8 +179,8 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         } else {
             conditions.set(DEGRADED, false, "AsExpected", "no failures reported by the data-plane Deployment");
         }
-        return new FeatureStoreStatus(generation(store), conditions.build(), wanted, ready, views.size(), views,
-                DataPlaneNames.serviceUrl(store));
+        return FeatureStoreStatus.builder(generation(store), conditions.build()).replicas(wanted, ready).views(views)
+                .endpoint(DataPlaneNames.serviceUrl(store)).build();
     }
 
     /** Why a data-plane container does not run, as the kubelet says it. */
@@ -235,15 +236,17 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         FeatureStoreStatus before = store.getStatus();
         List<Condition> previous = before == null ? List.of() : before.conditions();
         String message = "reconciling the data plane failed (retrying): " + rootMessage(e);
-        FeatureStoreStatus after = new FeatureStoreStatus(generation(store), new StatusConditions(previous,
+        FeatureStoreStatus.Builder failed = FeatureStoreStatus.builder(generation(store), new StatusConditions(previous,
                 generation(store), clock)
                 .set(READY, before != null && StatusConditions.find(previous, READY)
                         .map(c -> StatusConditions.TRUE.equals(c.getStatus())).orElse(false), "ReconcileError", message)
                 .set(PROGRESSING, true, "ReconcileError", message)
-                .set(DEGRADED, true, "ReconcileError", message).build(),
-                before == null ? null : before.replicas(), before == null ? null : before.readyReplicas(),
-                before == null ? null : before.viewCount(), before == null ? List.of() : before.views(),
-                before == null ? null : before.endpoint());
+                .set(DEGRADED, true, "ReconcileError", message).build());
+        // What was known before the failure stays known.
+        if (before != null) {
+            failed.replicas(before.replicas(), before.readyReplicas()).views(before.views()).endpoint(before.endpoint());
+        }
+        FeatureStoreStatus after = failed.build();
         if (StatusConditions.changed(previous, after.conditions(), DEGRADED)) {
             events.record(store, KubernetesEvents.WARNING, "ReconcileError", message);
         }

@@ -1,7 +1,5 @@
 package io.featureduck.operator.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.featureduck.crds.DataPlaneSpec;
@@ -13,6 +11,8 @@ import io.featureduck.crds.TableFormat;
 import io.featureduck.operator.config.OperatorSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class DataPlaneDeploymentDependentTest {
     private final DataPlaneDeploymentDependent dependent = new DataPlaneDeploymentDependent(OperatorSettings.from(Map.of()));

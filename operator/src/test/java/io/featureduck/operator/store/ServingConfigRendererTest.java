@@ -1,13 +1,13 @@
 package io.featureduck.operator.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewStatus;
 import io.featureduck.operator.dataplane.ViewAssignment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ServingConfigRendererTest {
     private final ServingConfigRenderer renderer = new ServingConfigRenderer();

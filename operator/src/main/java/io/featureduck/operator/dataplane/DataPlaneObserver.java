@@ -1,0 +1,90 @@
+package io.featureduck.operator.dataplane;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.featureduck.crds.FeatureView;
+import io.featureduck.operator.config.OperatorSettings;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Observes the data plane for the FeatureView controller, outside reconcile: a watch of the data-plane pods (whose
+ * cache says which pods are ready, and whose changes reconcile the views of their store) and, every
+ * {@code FEATUREDUCK_STATUS_INTERVAL}, a poll of each view's report on every ready pod. Reconcile reads the latest
+ * {@link ServingObservation} from the framework's cache and makes no call of its own; a changed observation
+ * reconciles the view.
+ */
+public final class DataPlaneObserver {
+    private final OperatorSettings settings;
+    private final DataPlaneClient client;
+    private final InformerEventSource<Pod, FeatureView> pods;
+    private final PerResourcePollingEventSource<ServingObservation, FeatureView, String> reports;
+
+    public DataPlaneObserver(EventSourceContext<FeatureView> context, OperatorSettings settings,
+                             DataPlaneClient client) {
+        this.settings = settings;
+        this.client = client;
+        this.pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, FeatureView.class)
+                .withName("dataplane-pods")
+                .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper((Pod pod) -> viewsOf(context, pod))
+                .withNamespacesInheritedFromController()
+                .build(), context);
+        this.reports = new PerResourcePollingEventSource<>(ServingObservation.class, context,
+                new PerResourcePollingConfigurationBuilder<ServingObservation, FeatureView, String>(
+                        view -> Set.of(observe(view)), settings.statusInterval())
+                        .withName("dataplane-reports")
+                        .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())
+                        .build());
+    }
+
+    /** The event sources to register with the controller. */
+    public List<io.javaoperatorsdk.operator.processing.event.source.EventSource<?, FeatureView>> eventSources() {
+        return List.of(pods, reports);
+    }
+
+    private static Set<ResourceID> viewsOf(EventSourceContext<FeatureView> context, Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String store = labels == null ? null : labels.get(DataPlaneNames.STORE_LABEL);
+        if (store == null) {
+            return Set.of();
+        }
+        String namespace = pod.getMetadata().getNamespace();
+        return context.getPrimaryCache().list(namespace, v -> v.getSpec() != null && store.equals(v.getSpec().store()))
+                .map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    /** Asks every ready pod of the view's store (or the configured address) what it serves of the view. */
+    ServingObservation observe(FeatureView view) {
+        String store = view.getSpec() == null ? null : view.getSpec().store();
+        if (store == null) {
+            return ServingObservation.noReadyPods();
+        }
+        String namespace = view.getMetadata().getNamespace();
+        List<String> urls;
+        if (settings.addressesPods()) {
+            urls = pods.list(namespace, pod -> isReady(pod)
+                            && store.equals(pod.getMetadata().getLabels().get(DataPlaneNames.STORE_LABEL)))
+                    .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.HTTP_PORT)).sorted().toList();
+        } else {
+            urls = List.of(settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), namespace, DataPlaneNames.HTTP_PORT));
+        }
+        return new ServingObservation(urls, urls.stream().map(url -> client.view(url, view.getMetadata().getName()))
+                .toList());
+    }
+
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+                && pod.getMetadata().getDeletionTimestamp() == null;
+    }
+}

@@ -1,0 +1,88 @@
+package io.featureduck.operator.view;
+
+import io.featureduck.crds.report.ViewState;
+import io.featureduck.operator.dataplane.DataPlaneClient;
+import io.featureduck.operator.dataplane.ServingObservation;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns what the data plane reports of a view into its {@code Ready} and {@code Degraded} conditions and status
+ * fields: a pure function of the observation, so every case is a unit test. Ready only when every pod serves the
+ * view; the table version is the oldest any pod serves; Degraded when a pod serves an older version because its
+ * latest load failed.
+ */
+final class ServingConditions {
+    private ServingConditions() {
+    }
+
+    /** One condition's status ({@code True}, {@code False}, {@code Unknown}), reason and message. */
+    record Condition(String status, String reason, String message) {
+        static Condition of(boolean status, String reason, String message) {
+            return new Condition(status ? "True" : "False", reason, message);
+        }
+    }
+
+    /** The view's serving state: its two conditions and, when a pod serves it, what is served. */
+    record Serving(Condition ready, Condition degraded, Long tableVersion, Long rows, String lastRefresh,
+                   String lastError) {
+    }
+
+    static Serving of(ServingObservation observation, String store) {
+        List<String> urls = observation.urls();
+        if (urls.isEmpty()) {
+            return new Serving(Condition.of(false, "NoReadyPods", "no data-plane pod of FeatureStore '" + store
+                    + "' is ready yet"), Condition.of(false, "AsExpected", "no load failures reported"),
+                    null, null, null, null);
+        }
+        List<DataPlaneClient.Answer> answers = observation.answers();
+        String pods = urls.size() == 1 ? "the data plane" : urls.size() + " data-plane pods";
+        Optional<DataPlaneClient.Unreachable> unreachable = answers.stream()
+                .filter(DataPlaneClient.Unreachable.class::isInstance).map(DataPlaneClient.Unreachable.class::cast)
+                .findFirst();
+        long notServing = answers.stream().filter(DataPlaneClient.NotServed.class::isInstance).count();
+        List<DataPlaneClient.Served> served = answers.stream().filter(DataPlaneClient.Served.class::isInstance)
+                .map(DataPlaneClient.Served.class::cast).toList();
+
+        Condition ready;
+        if (unreachable.isPresent()) {
+            ready = new Condition("Unknown", "DataPlaneUnreachable", unreachable.get().reason());
+        } else if (notServing > 0) {
+            ready = Condition.of(false, "WaitingForDataPlane", notServing + " of " + urls.size() + " data-plane "
+                    + "pods do not serve this view yet; pods pick up the store's ConfigMap within about a minute");
+        } else if (served.stream().anyMatch(r -> r.state() == ViewState.FAILED)) {
+            ready = Condition.of(false, "LoadFailed", served.stream().filter(r -> r.state() == ViewState.FAILED)
+                    .findFirst().flatMap(DataPlaneClient.Served::lastError).orElse("load failed"));
+        } else if (served.stream().allMatch(r -> r.state() == ViewState.OFFLINE)) {
+            ready = Condition.of(true, "OfflineOnly", "spec.online is false: served by historical retrieval only");
+        } else if (served.stream().allMatch(r -> r.state() == ViewState.READY)) {
+            DataPlaneClient.Served oldest = oldest(served);
+            ready = Condition.of(true, "Serving", pods + " serve table version "
+                    + oldest.tableVersion().map(String::valueOf).orElse("?") + (served.stream()
+                    .map(DataPlaneClient.Served::tableVersion).distinct().count() > 1 ? " or newer" : "") + ", "
+                    + oldest.entities().map(String::valueOf).orElse("?") + " entities");
+        } else {
+            ready = Condition.of(false, "Loading", pods + " are loading the table");
+        }
+        Optional<DataPlaneClient.Served> failedRefresh = served.stream()
+                .filter(r -> r.tableVersion().isPresent() && r.lastError().isPresent()).findFirst();
+        Condition degraded = failedRefresh.map(r -> Condition.of(true, "RefreshFailed", "serving table version "
+                        + r.tableVersion().get() + " while the latest load failed: " + r.lastError().get()))
+                .orElse(Condition.of(false, "AsExpected", "no load failures"));
+        if (served.isEmpty()) {
+            return new Serving(ready, degraded, null, null, null, null);
+        }
+        DataPlaneClient.Served oldest = oldest(served);
+        String lastError = served.stream().map(DataPlaneClient.Served::lastError).flatMap(Optional::stream)
+                .findFirst().orElse(null);
+        return new Serving(ready, degraded, oldest.tableVersion().orElse(null), oldest.entities().orElse(null),
+                oldest.loadedAt().orElse(null), lastError);
+    }
+
+    /** The report of the pod serving the oldest table version (a pod without an index counts as oldest). */
+    private static DataPlaneClient.Served oldest(List<DataPlaneClient.Served> served) {
+        return served.stream().min(Comparator.comparingLong(r -> r.tableVersion().orElse(Long.MIN_VALUE)))
+                .orElseThrow();
+    }
+}

@@ -1,0 +1,95 @@
+package io.featureduck.operator.view;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.crds.report.ViewReport;
+import io.featureduck.operator.dataplane.DataPlaneClient;
+import io.featureduck.operator.dataplane.ServingObservation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every way the data plane's reports turn into a FeatureView's Ready and Degraded conditions. */
+class ServingConditionsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A pod's report as the data plane writes it. */
+    private static DataPlaneClient.Served served(String state, Long version, String lastError) throws Exception {
+        String json = "{\"name\": \"driver-stats\", \"state\": \"" + state + "\", \"online\": true, "
+                + "\"table_version\": " + version + ", \"entities_loaded\": " + (version == null ? null : 5000)
+                + ", \"loaded_at\": " + (version == null ? null : "\"2026-01-01T00:00:0" + version + "Z\"")
+                + ", \"last_error\": " + (lastError == null ? null : "\"" + lastError + "\"")
+                + ", \"refresh_interval_seconds\": 60, \"consecutive_failures\": 0, \"degraded\": false, "
+                + "\"some_future_field\": 1}";
+        return new DataPlaneClient.Served(JSON.readValue(json, ViewReport.class));
+    }
+
+    private static ServingObservation pods(DataPlaneClient.Answer... answers) {
+        List<String> urls = java.util.stream.IntStream.range(0, answers.length).mapToObj(i -> "http://pod-" + i)
+                .toList();
+        return new ServingObservation(urls, List.of(answers));
+    }
+
+    @Test
+    void noReadyPod() {
+        ServingConditions.Serving serving = ServingConditions.of(ServingObservation.noReadyPods(), "drivers");
+        assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(false, "NoReadyPods",
+                "no data-plane pod of FeatureStore 'drivers' is ready yet"));
+        assertThat(serving.degraded().status()).isEqualTo("False");
+        assertThat(serving.tableVersion()).isNull();
+    }
+
+    @Test
+    void readyOnlyWhenEveryPodServesAndReportsTheOldestVersion() throws Exception {
+        ServingConditions.Serving both = ServingConditions.of(pods(served("READY", 4L, null),
+                served("READY", 3L, null)), "drivers");
+        assertThat(both.ready()).isEqualTo(ServingConditions.Condition.of(true, "Serving",
+                "2 data-plane pods serve table version 3 or newer, 5000 entities"));
+        assertThat(both.tableVersion()).isEqualTo(3L);
+        assertThat(both.lastRefresh()).isEqualTo("2026-01-01T00:00:03Z");
+
+        ServingConditions.Serving loading = ServingConditions.of(pods(served("READY", 4L, null),
+                served("LOADING", null, null)), "drivers");
+        assertThat(loading.ready().status()).isEqualTo("False");
+        assertThat(loading.ready().reason()).isEqualTo("Loading");
+        assertThat(loading.tableVersion()).as("a pod without an index counts as oldest").isNull();
+    }
+
+    @Test
+    void aPodThatDoesNotServeTheViewYet() throws Exception {
+        ServingConditions.Serving serving = ServingConditions.of(pods(served("READY", 1L, null),
+                new DataPlaneClient.NotServed()), "drivers");
+        assertThat(serving.ready().reason()).isEqualTo("WaitingForDataPlane");
+        assertThat(serving.ready().message()).startsWith("1 of 2 data-plane pods do not serve this view yet");
+    }
+
+    @Test
+    void anUnreachablePodMakesReadinessUnknown() throws Exception {
+        ServingConditions.Serving serving = ServingConditions.of(pods(served("READY", 1L, null),
+                new DataPlaneClient.Unreachable("GET http://pod-1/v1/views/driver-stats: connection refused")), "drivers");
+        assertThat(serving.ready()).isEqualTo(new ServingConditions.Condition("Unknown", "DataPlaneUnreachable",
+                "GET http://pod-1/v1/views/driver-stats: connection refused"));
+    }
+
+    @Test
+    void aFailedFirstLoadIsNotReadyAndAFailedRefreshIsDegraded() throws Exception {
+        ServingConditions.Serving failed = ServingConditions.of(pods(served("FAILED", null, "table not found")),
+                "drivers");
+        assertThat(failed.ready()).isEqualTo(ServingConditions.Condition.of(false, "LoadFailed", "table not found"));
+        assertThat(failed.degraded().status()).as("nothing older is served").isEqualTo("False");
+        assertThat(failed.lastError()).isEqualTo("table not found");
+
+        ServingConditions.Serving stale = ServingConditions.of(pods(served("READY", 2L, "commit 3 unreadable")),
+                "drivers");
+        assertThat(stale.ready().status()).isEqualTo("True");
+        assertThat(stale.degraded()).isEqualTo(ServingConditions.Condition.of(true, "RefreshFailed",
+                "serving table version 2 while the latest load failed: commit 3 unreadable"));
+    }
+
+    @Test
+    void anOfflineViewIsReadyForHistoricalRetrieval() throws Exception {
+        ServingConditions.Serving serving = ServingConditions.of(pods(served("OFFLINE", null, null)), "drivers");
+        assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(true, "OfflineOnly",
+                "spec.online is false: served by historical retrieval only"));
+    }
+}

@@ -168,7 +168,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             out.writeEndObject();
             // How old each view's data is: seconds since its served table version was committed.
             out.writeObjectFieldStart("data_age_seconds");
-            long nowMillis = System.currentTimeMillis();
+            long nowMillis = now / 1000;
             for (OnlineIndex index : indexes.values()) {
                 out.writeNumberField(index.view().name(), index.dataAgeSeconds(nowMillis));
             }

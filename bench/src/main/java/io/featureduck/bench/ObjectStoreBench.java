@@ -5,7 +5,6 @@ import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.serving.ServedView;
-import io.featureduck.dataplane.storage.StorageSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -84,20 +83,22 @@ public final class ObjectStoreBench {
             ServingConfig remote = config(work, "s3.yaml", "s3://" + BUCKET, "\n    objectStores:\n      s3: {endpoint: '"
                     + endpoint + "', region: us-east-1, pathStyleAccess: true}");
             Path cache = work.resolve("cache");
-            StorageSettings storage = StorageSettings.defaults().withCache(cache, 20L << 30)
-                    .withEnvironment(Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET));
+            DataPlaneConfig localSettings = DataPlaneConfig.of(local).address("127.0.0.1", 0).build();
+            DataPlaneConfig remoteSettings = DataPlaneConfig.of(remote).address("127.0.0.1", 0)
+                    .fileCache(cache, 20L << 30)
+                    .environment(Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET)).build();
 
             // The JVM's first load also pays class loading and compilation: a throwaway load takes that cost first.
-            try (DataPlane warmUp = DataPlane.start(local, DataPlaneConfig.of(local).address("127.0.0.1", 0).build())) {
+            try (DataPlane warmUp = DataPlane.start(local, localSettings)) {
                 loadMillis(warmUp);
             }
-            DataPlane localPlane = DataPlane.start(local, DataPlaneConfig.of(local).address("127.0.0.1", 0).build());
+            DataPlane localPlane = DataPlane.start(local, localSettings);
             long localFirst = loadMillis(localPlane);
-            DataPlane cold = DataPlane.start(remote, DataPlaneConfig.of(remote).address("127.0.0.1", 0).fileCache(storage.cacheDirectory(), storage.cacheBytes()).environment(storage.environment()).build());
+            DataPlane cold = DataPlane.start(remote, remoteSettings);
             long s3Cold = loadMillis(cold);
             cold.close();
             long cachedBytes = directorySize(cache);
-            DataPlane warm = DataPlane.start(remote, DataPlaneConfig.of(remote).address("127.0.0.1", 0).fileCache(storage.cacheDirectory(), storage.cacheBytes()).environment(storage.environment()).build());
+            DataPlane warm = DataPlane.start(remote, remoteSettings);
             long s3Warm = loadMillis(warm);
             System.out.printf("first load: local %d ms, S3 cold %d ms (%d MiB fetched), S3 warm %d ms%n",
                     localFirst, s3Cold, cachedBytes >> 20, s3Warm);
@@ -115,10 +116,10 @@ public final class ObjectStoreBench {
             localPlane.close();
             warm.close();
 
-            DataPlane localFull = DataPlane.start(local, DataPlaneConfig.of(local).address("127.0.0.1", 0).build());
+            DataPlane localFull = DataPlane.start(local, localSettings);
             long localReload = loadMillis(localFull);
             localFull.close();
-            DataPlane s3Full = DataPlane.start(remote, DataPlaneConfig.of(remote).address("127.0.0.1", 0).fileCache(storage.cacheDirectory(), storage.cacheBytes()).environment(storage.environment()).build());
+            DataPlane s3Full = DataPlane.start(remote, remoteSettings);
             long s3Reload = loadMillis(s3Full);
             s3Full.close();
             System.out.printf("full load of the appended version: local %d ms, S3 warm %d ms%n", localReload, s3Reload);

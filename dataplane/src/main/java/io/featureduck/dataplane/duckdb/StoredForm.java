@@ -11,15 +11,15 @@ final class StoredForm {
     private StoredForm() {
     }
 
-    /** The canonical form of a key column. */
+    /**
+     * The canonical form of a key column: a feature's stored form, except that every integer-like key is a BIGINT,
+     * so that an int32 key and an int64 key of the same value are the same key.
+     */
     static String key(String column, ValueType type) {
         return switch (type) {
             case INT32, INT64 -> "CAST(" + column + " AS BIGINT)";
-            case STRING -> "CAST(" + column + " AS VARCHAR)";
-            case BOOL -> "CAST(" + column + " AS BOOLEAN)";
-            case BYTES -> "CAST(" + column + " AS BLOB)";
             case DATE -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + column + " AS DATE)) AS BIGINT)";
-            case TIMESTAMP -> "epoch_us(CAST(" + column + " AS TIMESTAMPTZ))";
+            case STRING, BOOL, BYTES, TIMESTAMP -> feature(column, type);
             default -> throw new IllegalArgumentException(type.wireName() + " cannot be a join key");
         };
     }

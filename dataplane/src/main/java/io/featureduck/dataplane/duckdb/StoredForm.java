@@ -24,29 +24,21 @@ final class StoredForm {
         };
     }
 
-    /** A feature's value as the index stores it. */
+    /**
+     * A feature's value as the index stores it: its declared type, with times as epoch microseconds, dates as days
+     * and lists as JSON text (times, dates and bytes in the forms the API writes).
+     */
     static String feature(String expression, ValueType type) {
         String e = "(" + expression + ")";
         return switch (type) {
-            case STRING -> "CAST(" + e + " AS VARCHAR)";
-            case INT32 -> "CAST(" + e + " AS INTEGER)";
-            case INT64 -> "CAST(" + e + " AS BIGINT)";
-            case FLOAT32 -> "CAST(" + e + " AS FLOAT)";
-            case FLOAT64 -> "CAST(" + e + " AS DOUBLE)";
-            case BOOL -> "CAST(" + e + " AS BOOLEAN)";
-            case BYTES -> "CAST(" + e + " AS BLOB)";
             case TIMESTAMP -> "epoch_us(CAST(" + e + " AS TIMESTAMPTZ))";
             case DATE -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + e + " AS DATE)) AS INTEGER)";
             case TIMESTAMP_LIST -> "to_json(list_transform(CAST(" + e + " AS TIMESTAMPTZ[]), "
                     + "lambda t: strftime(t, '%Y-%m-%dT%H:%M:%S.%fZ')))::VARCHAR";
             case BYTES_LIST -> "to_json(list_transform(CAST(" + e + " AS BLOB[]), lambda b: to_base64(b)))::VARCHAR";
             case DATE_LIST -> "to_json(list_transform(CAST(" + e + " AS DATE[]), lambda d: strftime(d, '%Y-%m-%d')))::VARCHAR";
-            case STRING_LIST -> "to_json(CAST(" + e + " AS VARCHAR[]))::VARCHAR";
-            case INT32_LIST -> "to_json(CAST(" + e + " AS INTEGER[]))::VARCHAR";
-            case INT64_LIST -> "to_json(CAST(" + e + " AS BIGINT[]))::VARCHAR";
-            case FLOAT32_LIST -> "to_json(CAST(" + e + " AS FLOAT[]))::VARCHAR";
-            case FLOAT64_LIST -> "to_json(CAST(" + e + " AS DOUBLE[]))::VARCHAR";
-            case BOOL_LIST -> "to_json(CAST(" + e + " AS BOOLEAN[]))::VARCHAR";
+            default -> type.isList() ? "to_json(CAST(" + e + " AS " + DuckDbTypes.of(type) + "))::VARCHAR"
+                    : "CAST(" + e + " AS " + DuckDbTypes.of(type) + ")";
         };
     }
 }

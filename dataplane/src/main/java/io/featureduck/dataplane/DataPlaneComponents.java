@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -50,7 +51,7 @@ public final class DataPlaneComponents implements AutoCloseable {
                 Executors.newCachedThreadPool(daemons("table-metadata")));
     }
 
-    private static java.util.concurrent.ThreadFactory daemons(String name) {
+    private static ThreadFactory daemons(String name) {
         AtomicInteger number = new AtomicInteger();
         return r -> {
             Thread thread = new Thread(r, name + "-" + number.incrementAndGet());

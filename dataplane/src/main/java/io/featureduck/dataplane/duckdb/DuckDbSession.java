@@ -99,6 +99,12 @@ public final class DuckDbSession implements AutoCloseable {
         closeWith.add(resource);
     }
 
+    /** The first line of a DuckDB error, which names the problem; the lines after it show the query around it. */
+    static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
     private static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }

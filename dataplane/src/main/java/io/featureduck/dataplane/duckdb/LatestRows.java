@@ -60,9 +60,7 @@ public final class LatestRows {
         List<String> select = new ArrayList<>(projection.keyProjections());
         String notNull = projection.keyColumns().stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
         if (view.isSnapshot()) {
-            long commitMicros = Math.multiplyExact(version.commitTime().getEpochSecond(), 1_000_000L)
-                    + version.commitTime().getNano() / 1000;
-            select.add(commitMicros + "::BIGINT AS event_us");
+            select.add("epoch_us(" + Sql.literal(version.commitTime(), "TIMESTAMPTZ") + ") AS event_us");
             select.addAll(projection.featureProjections());
             return "SELECT " + String.join(", ", select) + " FROM " + SOURCE + " WHERE " + notNull;
         }

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -70,7 +71,7 @@ public final class PointInTimeQuery {
                     + readSql(rows));
         } catch (SQLException e) {
             throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows cannot be read (they need "
-                    + "join keys and an '" + EntityRows.TIMESTAMP_COLUMN + "' column): " + firstLine(e.getMessage()));
+                    + "join keys and an '" + EntityRows.TIMESTAMP_COLUMN + "' column): " + DuckDbSession.firstLine(e.getMessage()));
         }
         Set<String> columns = new HashSet<>();
         try (Statement statement = session.connection().createStatement();
@@ -100,15 +101,16 @@ public final class PointInTimeQuery {
 
     public TimeRange timeRange() throws SQLException {
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT epoch_us(min(" + TIME + ")), epoch_us(max(" + TIME
-                     + ")) FROM " + ENTITY_ROWS)) {
+             ResultSet rs = statement.executeQuery("SELECT min(" + TIME + "), max(" + TIME + ") FROM " + ENTITY_ROWS)) {
             rs.next();
-            return new TimeRange(instant(rs.getLong(1)), instant(rs.getLong(2)));
+            return new TimeRange(instant(rs.getObject(1, OffsetDateTime.class)),
+                    instant(rs.getObject(2, OffsetDateTime.class)));
         }
     }
 
-    private static Instant instant(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    /** No entity rows have no times: their range is the epoch, before any table version. */
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? Instant.EPOCH : time.toInstant();
     }
 
     /**
@@ -172,11 +174,8 @@ public final class PointInTimeQuery {
             session.execute(first ? "CREATE TEMP TABLE " + history + " AS " + rows
                     : "INSERT INTO " + history + " " + rows);
             first = false;
-            Instant commit = snapshot.commitTime();
-            long commitMicros = Math.addExact(Math.multiplyExact(commit.getEpochSecond(), 1_000_000L),
-                    commit.getNano() / 1000);
-            session.execute("INSERT INTO versions_" + alias + " VALUES (" + version + ", make_timestamp("
-                    + commitMicros + "::BIGINT)::TIMESTAMPTZ)");
+            session.execute("INSERT INTO versions_" + alias + " VALUES (" + version + ", "
+                    + Sql.literal(snapshot.commitTime(), "TIMESTAMPTZ") + ")");
         }
         joins.append(" ASOF LEFT JOIN versions_").append(alias).append(" AS ").append(alias).append("v ON e.")
                 .append(TIME).append(" >= ").append(alias).append("v.commit_ts");
@@ -233,6 +232,8 @@ public final class PointInTimeQuery {
         try (Statement statement = session.connection().createStatement();
              ResultSet rs = statement.executeQuery(sql())) {
             consumer.accept(rs);
+        } catch (SQLException e) {
+            throw entityTimeFailure(e);
         }
     }
 
@@ -247,7 +248,22 @@ public final class PointInTimeQuery {
             running.accept(statement);
             statement.execute("COPY (" + query + ") TO " + Sql.stringLiteral(out.toString()) + " ("
                     + copyOptions(format) + ")");
+        } catch (SQLException e) {
+            throw entityTimeFailure(e);
         }
+    }
+
+    /**
+     * {@code e} as the caller's mistake when it is an entity row's time that is no time: DuckDB casts entity-row
+     * times lazily, so such a value fails the query, not the read of the rows. Any other failure is returned as is.
+     */
+    private static SQLException entityTimeFailure(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("Conversion Error") && message.contains(EntityRows.TIMESTAMP_COLUMN)) {
+            throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows hold an '"
+                    + EntityRows.TIMESTAMP_COLUMN + "' that is not a time: " + DuckDbSession.firstLine(message));
+        }
+        return e;
     }
 
     private static String copyOptions(OutputFormat format) {
@@ -272,10 +288,5 @@ public final class PointInTimeQuery {
             }
         }
         return "SELECT " + String.join(", ", columns) + " FROM (" + sql + ")";
-    }
-
-    private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

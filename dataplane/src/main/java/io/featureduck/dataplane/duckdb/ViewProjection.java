@@ -67,7 +67,7 @@ public final class ViewProjection {
                 session.execute("SELECT " + projection.servedFeature(feature) + " FROM " + quote(relation) + " LIMIT 0");
             } catch (SQLException e) {
                 problems.add(field + (feature.hasExpression() ? ".expression" : ".type") + ": cannot produce a "
-                        + feature.type().wireName() + " from the table: " + firstLine(e.getMessage()));
+                        + feature.type().wireName() + " from the table: " + DuckDbSession.firstLine(e.getMessage()));
             }
         }
         if (!problems.isEmpty()) {
@@ -174,10 +174,5 @@ public final class ViewProjection {
             problems.add(field + ": column '" + column + "' is " + DuckDbTypes.of(type)
                     + "; a time column must be a timestamp (with or without time zone) or a date");
         }
-    }
-
-    private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,7 +53,7 @@ public final class HistoricalRetrieval {
 
     /** Retrieval over tables on local disk, reading table metadata on the common pool. */
     public HistoricalRetrieval(ServingConfig config, TableSourceFactory sources, DuckDbSettings settings) {
-        this(() -> config, sources, settings, DataFileCache.localOnly(), java.util.concurrent.ForkJoinPool.commonPool());
+        this(() -> config, sources, settings, DataFileCache.localOnly(), ForkJoinPool.commonPool());
     }
 
     /**
@@ -135,27 +136,12 @@ public final class HistoricalRetrieval {
         } catch (FeatureDuckException e) {
             throw e;
         } catch (SQLException e) {
-            if (isEntityTimeConversion(e)) {
-                // DuckDB casts entity-row times lazily, so a value that is no time fails the query, not the read.
-                throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows hold an '"
-                        + EntityRows.TIMESTAMP_COLUMN + "' that is not a time: " + firstLine(e.getMessage()));
-            }
             throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("historical retrieval failed: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean isEntityTimeConversion(SQLException e) {
-        String message = String.valueOf(e.getMessage());
-        return message.startsWith("Conversion Error") && message.contains(EntityRows.TIMESTAMP_COLUMN);
-    }
-
-    private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private static TableSnapshot join(CompletableFuture<TableSnapshot> snapshot) {

@@ -54,7 +54,7 @@ final class OnlineViews {
 
     /** The index currently served for {@code name}. */
     OnlineIndex index(String name) {
-        ServedView view = registry.view(name).orElseThrow(() -> new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE_VIEW, "feature view '" + name + "' is not served here; GET /v1/views lists the views"));
+        ServedView view = registry.view(name).orElseThrow(() -> unknownView(name));
         if (view.state() == ViewState.OFFLINE) {
             throw new FeatureDuckException(ErrorCode.VIEW_NOT_ONLINE, "feature view '" + name
                     + "' is not served online (spec.online is false); use historical retrieval");
@@ -62,6 +62,12 @@ final class OnlineViews {
         return view.index().orElseThrow(() -> new FeatureDuckException(ErrorCode.VIEW_NOT_READY, "feature view '" + name
                 + "' is " + view.state().name().toLowerCase() + view.lastError().map(e -> ": " + e).orElse("")
                 + "; retry later"));
+    }
+
+    /** A view this data plane does not serve, answered the same on every route. */
+    static FeatureDuckException unknownView(String name) {
+        return new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE_VIEW, "feature view '" + name
+                + "' is not served here; GET /v1/views lists the views");
     }
 
     static int featurePosition(OnlineIndex index, String feature) {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.crds.report.ViewsReport;
 import io.featureduck.dataplane.config.ViewDefinition;
-import io.featureduck.dataplane.error.ErrorCode;
-import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRefresher;
@@ -40,8 +38,7 @@ final class ViewsHandler {
 
     void one(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        ServedView view = registry.view(name).orElseThrow(() -> new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE_VIEW,
-                "feature view '" + name + "' is not served here; GET /v1/views lists the views"));
+        ServedView view = registry.view(name).orElseThrow(() -> OnlineViews.unknownView(name));
         send(ctx, report(view, clock.millis()));
     }
 

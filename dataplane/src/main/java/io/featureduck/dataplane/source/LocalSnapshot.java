@@ -25,7 +25,8 @@ public final class LocalSnapshot implements AutoCloseable {
         }
         DataFileCache.PinnedFiles pinned = cache.localize(paths, "table " + snapshot.location() + " version "
                 + snapshot.version());
-        if (snapshot.databaseTable().isPresent()) {
+        if (!pinned.holdsCopies()) {
+            // A version on local disk (or a database table) is read as it is, without copying its file list.
             return new LocalSnapshot(snapshot, pinned);
         }
         List<DataFile> files = new ArrayList<>();

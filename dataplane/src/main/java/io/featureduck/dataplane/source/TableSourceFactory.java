@@ -56,14 +56,15 @@ public final class TableSourceFactory {
     public TableSource forView(ViewDefinition view) {
         if (view.location().isObjectStore() && view.format() == TableFormat.DUCKDB) {
             throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(),
-                    "a DuckDB database file cannot be read from an object store (" + view.location() + "); serve it from a mounted volume");
+                    "a DuckDB database file cannot be read from an object store (" + view.location()
+                            + "); serve it from a mounted volume");
         }
         return switch (view.format()) {
             case DELTA -> new DeltaTableSource(deltaEngine, view.location());
             case ICEBERG -> new IcebergTableSource(view.location(), hadoop);
             case HUDI -> throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(),
-                    "Hudi tables cannot be served: FeatureDuck has no Hudi reader (no maintained Java library for the timeline without "
-                    + "Spark could be used); see docs/TABLE_FORMATS.md");
+                    "Hudi tables cannot be served: FeatureDuck has no Hudi reader (no maintained Java library for "
+                            + "the timeline without Spark could be used); see docs/TABLE_FORMATS.md");
             case PARQUET -> new ParquetTableSource(view.location(), hadoop);
             case DUCKDB -> new DuckDbTableSource(view.location());
         };

@@ -353,6 +353,11 @@ public final class DataFileCache implements AutoCloseable {
             this.release = release;
         }
 
+        /** Whether any file was fetched: without copies every path is read where it is. */
+        public boolean holdsCopies() {
+            return !localPaths.isEmpty();
+        }
+
         /** Where DuckDB reads {@code file}: its local copy, or the path itself when it is local. */
         public String localPath(String file) {
             return localPaths.getOrDefault(file, file);

@@ -1,9 +1,11 @@
 package io.featureduck.operator.dataplane;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.featureduck.crds.FeatureStore;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Names and labels of everything the operator creates for a FeatureStore, derived here and only here so that the
@@ -42,6 +44,12 @@ public final class DataPlaneNames {
 
     /** The label naming the store an object belongs to. */
     public static final String STORE_LABEL = "app.kubernetes.io/instance";
+
+    /** The store an object the operator made belongs to, by its label. */
+    public static Optional<String> storeOf(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        return Optional.ofNullable(labels == null ? null : labels.get(STORE_LABEL));
+    }
 
     /** Labels that select the store's pods; stable for the life of the store, as a Deployment selector must be. */
     public static Map<String, String> selector(FeatureStore store) {

@@ -7,11 +7,11 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -47,19 +47,16 @@ public final class DataPlaneObserver {
     }
 
     /** The event sources to register with the controller. */
-    public List<io.javaoperatorsdk.operator.processing.event.source.EventSource<?, FeatureView>> eventSources() {
+    public List<EventSource<?, FeatureView>> eventSources() {
         return List.of(pods, reports);
     }
 
     private static Set<ResourceID> viewsOf(EventSourceContext<FeatureView> context, Pod pod) {
-        Map<String, String> labels = pod.getMetadata().getLabels();
-        String store = labels == null ? null : labels.get(DataPlaneNames.STORE_LABEL);
-        if (store == null) {
-            return Set.of();
-        }
-        String namespace = pod.getMetadata().getNamespace();
-        return context.getPrimaryCache().list(namespace, v -> v.getSpec() != null && store.equals(v.getSpec().store()))
-                .map(ResourceID::fromResource).collect(Collectors.toSet());
+        return DataPlaneNames.storeOf(pod).map(store -> context.getPrimaryCache()
+                        .list(pod.getMetadata().getNamespace(), v -> v.getSpec() != null
+                                && store.equals(v.getSpec().store()))
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .orElse(Set.of());
     }
 
     /** Asks every ready pod of the view's store (or the configured address) what it serves of the view. */
@@ -72,13 +69,12 @@ public final class DataPlaneObserver {
         List<String> urls;
         if (settings.addressesPods()) {
             urls = pods.list(namespace, pod -> isReady(pod)
-                            && store.equals(pod.getMetadata().getLabels().get(DataPlaneNames.STORE_LABEL)))
+                            && DataPlaneNames.storeOf(pod).filter(store::equals).isPresent())
                     .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.HTTP_PORT)).sorted().toList();
         } else {
             urls = List.of(settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), namespace, DataPlaneNames.HTTP_PORT));
         }
-        return new ServingObservation(urls, urls.stream().map(url -> client.view(url, view.getMetadata().getName()))
-                .toList());
+        return new ServingObservation(urls.stream().map(url -> client.view(url, view.getMetadata().getName())).toList());
     }
 
     private static boolean isReady(Pod pod) {

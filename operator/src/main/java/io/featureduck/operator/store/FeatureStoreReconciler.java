@@ -107,10 +107,9 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         // reported as it happens.
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, FeatureStore.class)
                 .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper((Pod pod) -> pod.getMetadata().getLabels() == null
-                        || !pod.getMetadata().getLabels().containsKey(DataPlaneNames.STORE_LABEL) ? Set.of()
-                        : Set.of(new ResourceID(pod.getMetadata().getLabels().get(DataPlaneNames.STORE_LABEL),
-                        pod.getMetadata().getNamespace())))
+                .withSecondaryToPrimaryMapper((Pod pod) -> DataPlaneNames.storeOf(pod)
+                        .map(store -> Set.of(new ResourceID(store, pod.getMetadata().getNamespace())))
+                        .orElse(Set.of()))
                 .withNamespacesInheritedFromController()
                 .build(), context));
         return sources;

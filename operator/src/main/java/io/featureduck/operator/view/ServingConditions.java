@@ -30,14 +30,13 @@ final class ServingConditions {
     }
 
     static Serving of(ServingObservation observation, String store) {
-        List<String> urls = observation.urls();
-        if (urls.isEmpty()) {
+        List<DataPlaneClient.Answer> answers = observation.answers();
+        if (answers.isEmpty()) {
             return new Serving(Condition.of(false, "NoReadyPods", "no data-plane pod of FeatureStore '" + store
                     + "' is ready yet"), Condition.of(false, "AsExpected", "no load failures reported"),
                     null, null, null, null);
         }
-        List<DataPlaneClient.Answer> answers = observation.answers();
-        String pods = urls.size() == 1 ? "the data plane" : urls.size() + " data-plane pods";
+        String pods = answers.size() == 1 ? "the data plane" : answers.size() + " data-plane pods";
         Optional<DataPlaneClient.Unreachable> unreachable = answers.stream()
                 .filter(DataPlaneClient.Unreachable.class::isInstance).map(DataPlaneClient.Unreachable.class::cast)
                 .findFirst();
@@ -49,7 +48,7 @@ final class ServingConditions {
         if (unreachable.isPresent()) {
             ready = new Condition("Unknown", "DataPlaneUnreachable", unreachable.get().reason());
         } else if (notServing > 0) {
-            ready = Condition.of(false, "WaitingForDataPlane", notServing + " of " + urls.size() + " data-plane "
+            ready = Condition.of(false, "WaitingForDataPlane", notServing + " of " + answers.size() + " data-plane "
                     + "pods do not serve this view yet; pods pick up the store's ConfigMap within about a minute");
         } else if (served.stream().anyMatch(r -> r.state() == ViewState.FAILED)) {
             ready = Condition.of(false, "LoadFailed", served.stream().filter(r -> r.state() == ViewState.FAILED)
@@ -66,7 +65,7 @@ final class ServingConditions {
             ready = Condition.of(false, "Loading", pods + " are loading the table");
         }
         Optional<DataPlaneClient.Served> failedRefresh = served.stream()
-                .filter(r -> r.tableVersion().isPresent() && r.lastError().isPresent()).findFirst();
+                .filter(r -> r.report().serving() && r.lastError().isPresent()).findFirst();
         Condition degraded = failedRefresh.map(r -> Condition.of(true, "RefreshFailed", "serving table version "
                         + r.tableVersion().get() + " while the latest load failed: " + r.lastError().get()))
                 .orElse(Condition.of(false, "AsExpected", "no load failures"));

@@ -25,9 +25,7 @@ class ServingConditionsTest {
     }
 
     private static ServingObservation pods(DataPlaneClient.Answer... answers) {
-        List<String> urls = java.util.stream.IntStream.range(0, answers.length).mapToObj(i -> "http://pod-" + i)
-                .toList();
-        return new ServingObservation(urls, List.of(answers));
+        return new ServingObservation(List.of(answers));
     }
 
     @Test

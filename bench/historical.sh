@@ -30,7 +30,7 @@ ensure_lakehouse
 CONFIG="$DATA/historical.yaml"
 {
   printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata: {name: bench}\nspec:\n'
-  printf '  lakehouse: {format: delta, root: tables}\n  dataPlane: {duckdbMemoryLimit: 4GB}\n---\n'
+  printf '  lakehouse: {format: delta, root: tables}\n  dataPlane: {duckdbMemoryLimit: 4GB, auth: {type: none}}\n---\n'
   printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata: {name: view-0}\nspec:\n'
   printf '  store: bench\n  online: false\n  source: {path: view_0, timestampColumn: event_timestamp}\n'
   printf '  entities: [{name: entity_id, type: int64}]\n  features:\n'

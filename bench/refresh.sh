@@ -32,7 +32,7 @@ for round in $(seq 1 "$ROUNDS"); do
   cp -r "$DATA/tables/view_0" "$WORK/tables/view_0"
   {
     printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata: {name: bench}\nspec:\n'
-    printf '  lakehouse: {format: delta, root: tables}\n---\n'
+    printf '  lakehouse: {format: delta, root: tables}\n  dataPlane: {auth: {type: none}}\n---\n'
     printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata: {name: view-0}\nspec:\n'
     printf '  store: bench\n  source: {path: view_0, timestampColumn: event_timestamp}\n'
     printf '  refreshInterval: %s\n  entities: [{name: entity_id, type: int64}]\n  features:\n' "$REFRESH"

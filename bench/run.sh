@@ -33,7 +33,7 @@ wait_ready() { for _ in $(seq 1 600); do curl -sf "$1" >/dev/null && return 0; s
 heap_used() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed -nE 's/.*used ([0-9]+)K.*/\1/p' | head -1; }
 
 echo "== idle data plane heap (no views)"
-printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata: {name: bench}\nspec:\n  lakehouse: {format: delta, root: tables}\n' > "$DATA/empty.yaml"
+printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata: {name: bench}\nspec:\n  lakehouse: {format: delta, root: tables}\n  dataPlane: {auth: {type: none}}\n' > "$DATA/empty.yaml"
 java -Xmx6g -jar $JAR serve -f "$DATA/empty.yaml" --port $FD_PORT --host 127.0.0.1 > "$RESULTS/empty.log" 2>&1 &
 EMPTY_PID=$!
 wait_ready "http://127.0.0.1:$FD_PORT/ready"

@@ -48,6 +48,8 @@ echo "== examples"
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f -
 sed 's#ghcr.io/featureduck/featureduck:0.1.0#featureduck:e2e#' examples/kubernetes/lakehouse.yaml | kubectl apply -n "$NS" -f -
 kubectl wait -n "$NS" --for=condition=complete job/write-demo-lakehouse --timeout=300s
+TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+kubectl create secret generic drivers-tokens -n "$NS" --from-literal=tokens="$TOKEN" --dry-run=client -o yaml | kubectl apply -f -
 kubectl apply -n "$NS" -f examples/kubernetes/feature-store.yaml -f examples/kubernetes/feature-views.yaml
 kubectl wait -n "$NS" --for=condition=Ready featurestore/drivers --timeout=300s
 kubectl wait -n "$NS" --for=condition=Ready featureview/driver-stats featureview/driver-profile --timeout=300s
@@ -56,9 +58,11 @@ kubectl get -n "$NS" featurestores,featureviews
 echo "== online features through the Service"
 kubectl port-forward -n "$NS" svc/drivers-dataplane "$PORT":8000 >/dev/null 2>&1 &
 PF=$!
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/v1/views" && break; sleep 0.2; done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v1/views")" = 401 ] || { echo "FAILED: no auth"; exit 1; }
 lookup() {
   curl -sf -X POST "http://127.0.0.1:$PORT/get-online-features" -H 'content-type: application/json' \
+    -H "authorization: Bearer $TOKEN" \
     -d "{\"features\": [$1], \"entities\": {\"driver_id\": [1010]}}"
 }
 lookup '"driver-stats:conv_rate", "driver-profile:vehicle_type"' | tee /dev/stderr | grep -q '"PRESENT"'

@@ -40,7 +40,7 @@ public final class BenchData {
                 metadata: {name: bench}
                 spec:
                   lakehouse: {format: delta, root: tables}
-                  dataPlane: {maxBatchEntities: 1000}
+                  dataPlane: {maxBatchEntities: 1000, auth: {type: none}}
                 """);
         long start = System.nanoTime();
         DuckDbSettings settings = DuckDbSettings.defaults();

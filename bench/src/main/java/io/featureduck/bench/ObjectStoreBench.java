@@ -134,7 +134,7 @@ public final class ObjectStoreBench {
     private static ServingConfig config(Path work, String name, String root, String options) throws IOException {
         StringBuilder yaml = new StringBuilder("apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\n"
                 + "metadata: {name: bench}\nspec:\n  lakehouse:\n    format: delta\n    root: " + root + options
-                + "\n---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata: {name: view-0}\nspec:\n"
+                + "\n  dataPlane: {auth: {type: none}}\n---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata: {name: view-0}\nspec:\n"
                 + "  store: bench\n  source: {path: view_0, timestampColumn: event_timestamp}\n"
                 + "  refreshInterval: 1s\n  entities: [{name: entity_id, type: int64}]\n  features:\n");
         for (int f = 0; f < 10; f++) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -22,6 +23,11 @@ import io.fabric8.generator.annotation.ValidationRule;
  * @param auth              how clients authenticate to the data plane
  * @param fileCacheSize     local disk for data files fetched from object stores, a Kubernetes quantity (default
  *                          10Gi): the size limit of the pods' cache volume
+ * @param maxHistoricalBodyBytes largest historical request (entity rows) accepted, counted as it arrives (default 4 GiB)
+ * @param maxResponseBytes  largest online answer one request may produce (default 16 MiB)
+ * @param maxConcurrentHistorical historical queries admitted at once, running or queued (default 4); beyond it 503
+ * @param drainPeriod       how long a pod keeps answering after SIGTERM while the Service stops sending to it
+ *                          (default 5s); in-flight requests then finish before the process exits
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,7 +46,17 @@ public record DataPlaneSpec(
         @JsonPropertyDescription("How clients authenticate to the data plane") AuthSpec auth,
         @Pattern(QUANTITY_PATTERN)
         @JsonPropertyDescription("Local disk for data files fetched from object stores, e.g. 20Gi (default 10Gi)")
-        String fileCacheSize) {
+        String fileCacheSize,
+        @Min(1024) @JsonPropertyDescription("Largest historical request body accepted, in bytes (default 4 GiB)")
+        Long maxHistoricalBodyBytes,
+        @Min(1024) @JsonPropertyDescription("Largest online answer one request may produce, in bytes (default 16 MiB)")
+        Long maxResponseBytes,
+        @Min(1) @Max(256)
+        @JsonPropertyDescription("Historical queries admitted at once, running or queued (default 4); more get 503")
+        Integer maxConcurrentHistorical,
+        @Pattern(KubeDuration.PATTERN)
+        @JsonPropertyDescription("How long a pod keeps answering after SIGTERM while it leaves the Service (default 5s)")
+        String drainPeriod) {
     /** DuckDB's memory-limit notation. */
     public static final String MEMORY_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$";
     /** A Kubernetes resource quantity, e.g. {@code 500m}, {@code 2}, {@code 4Gi}. */
@@ -50,9 +66,30 @@ public record DataPlaneSpec(
     public static final int DEFAULT_MAX_BATCH_ENTITIES = 1000;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final String DEFAULT_FILE_CACHE_SIZE = "10Gi";
+    public static final long DEFAULT_MAX_HISTORICAL_BODY_BYTES = 4L << 30;
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 16L << 20;
+    public static final int DEFAULT_MAX_CONCURRENT_HISTORICAL = 4;
+    public static final String DEFAULT_DRAIN_PERIOD = "5s";
 
+    /** Every setting at its default, with authentication explicitly off (tests and tools outside a cluster). */
     public static DataPlaneSpec defaults() {
-        return new DataPlaneSpec(null, null, null, null, null, null, null, null);
+        return new DataPlaneSpec(null, null, null, null, null, null, AuthSpec.NONE, null, null, null, null, null);
+    }
+
+    public long effectiveMaxHistoricalBodyBytes() {
+        return maxHistoricalBodyBytes == null ? DEFAULT_MAX_HISTORICAL_BODY_BYTES : maxHistoricalBodyBytes;
+    }
+
+    public long effectiveMaxResponseBytes() {
+        return maxResponseBytes == null ? DEFAULT_MAX_RESPONSE_BYTES : maxResponseBytes;
+    }
+
+    public int effectiveMaxConcurrentHistorical() {
+        return maxConcurrentHistorical == null ? DEFAULT_MAX_CONCURRENT_HISTORICAL : maxConcurrentHistorical;
+    }
+
+    public java.time.Duration effectiveDrainPeriod() {
+        return KubeDuration.parse(drainPeriod == null ? DEFAULT_DRAIN_PERIOD : drainPeriod);
     }
 
     public int effectiveReplicas() {
@@ -82,26 +119,43 @@ public record DataPlaneSpec(
     }
 
     /**
-     * Client authentication.
+     * Client authentication, enforced by the data plane on every data route ({@code docs/SECURITY.md}). There is no
+     * default: a store names its choice, so an open endpoint is always a decision someone wrote down.
      *
-     * <p>Only {@code none} is served today. {@code bearer} is reserved in the schema so that manifests written for it
-     * stay valid once the data plane enforces it, but until then it is refused: accepting it would leave clients
-     * believing an open endpoint is protected.
-     *
-     * @param type            {@code none} (default); {@code bearer} is refused until it is enforced
-     * @param tokenSecretName Secret holding the accepted bearer token under key {@code token}
+     * @param type               {@code bearer}: a static token from a Secret; {@code kubernetes}: the caller's
+     *                           Kubernetes token, checked with TokenReview, each view decided by SubjectAccessReview;
+     *                           {@code none}: no authentication
+     * @param tokenSecretName    bearer: the Secret whose key {@value #TOKENS_KEY} holds the accepted tokens, one per line
+     * @param serviceAccountName kubernetes: the ServiceAccount the pods run as; it must be allowed to create
+     *                           TokenReviews and SubjectAccessReviews (ClusterRole {@code system:auth-delegator})
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @ValidationRule(value = "!has(self.type) || self.type != 'bearer' || has(self.tokenSecretName)",
-            message = "bearer authentication needs tokenSecretName")
-    @ValidationRule(value = "!has(self.type) || self.type == 'none'", message = AuthSpec.NOT_SUPPORTED)
+    @ValidationRule(value = "self.type != 'bearer' || has(self.tokenSecretName)",
+            message = "bearer authentication needs tokenSecretName: the Secret holding the accepted tokens")
+    @ValidationRule(value = "self.type != 'kubernetes' || has(self.serviceAccountName)",
+            message = "kubernetes authentication needs serviceAccountName: a ServiceAccount allowed to create "
+                    + "TokenReviews and SubjectAccessReviews")
     public record AuthSpec(
-            @Pattern("^(none|bearer)$") @JsonPropertyDescription("none (default) or bearer") String type,
+            @Required @Pattern("^(none|bearer|kubernetes)$")
+            @JsonPropertyDescription("bearer, kubernetes or none; there is no default") String type,
             @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
-            @JsonPropertyDescription("Secret holding the accepted bearer token under key 'token'")
-            String tokenSecretName) {
-        public static final String NOT_SUPPORTED = "authentication is not supported yet: the data plane would not "
-                + "enforce it, so only auth.type none (or no auth) is accepted";
+            @JsonPropertyDescription("bearer: Secret holding the accepted tokens, one per line, under key 'tokens'")
+            String tokenSecretName,
+            @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+            @JsonPropertyDescription("kubernetes: ServiceAccount of the pods, bound to system:auth-delegator")
+            String serviceAccountName) {
+        public static final String TOKENS_KEY = "tokens";
+        public static final AuthSpec NONE = new AuthSpec("none", null, null);
+        public static final String REQUIRED = "spec.dataPlane.auth is required: set type bearer (tokens from a Secret), "
+                + "kubernetes (TokenReview and RBAC) or none (an open endpoint, chosen explicitly)";
+
+        public static AuthSpec bearer(String secret) {
+            return new AuthSpec("bearer", secret, null);
+        }
+
+        public static AuthSpec kubernetes(String serviceAccount) {
+            return new AuthSpec("kubernetes", null, serviceAccount);
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /**
  * Where a store's tables live.
@@ -19,6 +20,9 @@ import io.fabric8.generator.annotation.ValidationRule;
  * @param credentialsSecret     Secret whose keys become the data-plane pods' environment variables, where the cloud
  *                              SDKs find their credentials ({@code AWS_ACCESS_KEY_ID}, ...; see docs/OBJECT_STORES.md)
  * @param objectStores          endpoints and options of the object stores
+ * @param allowedRoots          further locations (paths or object-store prefixes) views may read besides
+ *                              {@code root}; a view path or path rewrite outside all of them is refused
+ * @param catalogs              the Iceberg catalogs the store's views may name, each by its {@code name}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,6 +31,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!self.root.contains('://') || self.root.matches('^(file|s3|s3a|gs|abfs|abfss|wasb|wasbs|az)://')",
         message = "root must be a path or an s3://, gs://, abfss://, wasbs:// or az:// URI")
 @ValidationRule(value = "self.format != 'hudi'", message = TableFormat.HUDI_NOT_SUPPORTED)
+@ValidationRule(value = "!has(self.catalogs) || self.catalogs.all(c, has(c.name) && has(c.type))",
+        message = "each catalog of a store needs a name and a type")
 public record LakehouseSpec(
         @Required @JsonPropertyDescription("Default table format of the store's views") TableFormat format,
         @Required @Size(min = 1, max = 2048)
@@ -41,13 +47,34 @@ public record LakehouseSpec(
                 + "stores' credentials (AWS_ACCESS_KEY_ID, AZURE_STORAGE_ACCOUNT_KEY, GOOGLE_SERVICE_ACCOUNT_JSON, ...)")
         String credentialsSecret,
         @JsonPropertyDescription("Endpoints and options of the object stores holding the tables")
-        ObjectStoreSpec objectStores) {
+        ObjectStoreSpec objectStores,
+        @Size(max = 16)
+        @JsonPropertyDescription("Further locations views may read besides root; paths outside them are refused")
+        List<@Size(min = 1, max = 2048) String> allowedRoots,
+        @Size(max = 16)
+        @JsonPropertyDescription("Iceberg catalogs the store's views may name, each with a name")
+        List<CatalogSpec> catalogs) {
+    public LakehouseSpec {
+        allowedRoots = allowedRoots == null ? List.of() : List.copyOf(allowedRoots);
+        catalogs = catalogs == null ? List.of() : List.copyOf(catalogs);
+    }
+
     public LakehouseSpec(TableFormat format, String root) {
         this(format, root, null);
     }
 
     public LakehouseSpec(TableFormat format, String root, String persistentVolumeClaim) {
-        this(format, root, persistentVolumeClaim, null, null);
+        this(format, root, persistentVolumeClaim, null, null, null, null);
+    }
+
+    public LakehouseSpec(TableFormat format, String root, String persistentVolumeClaim, String credentialsSecret,
+                         ObjectStoreSpec objectStores) {
+        this(format, root, persistentVolumeClaim, credentialsSecret, objectStores, null, null);
+    }
+
+    /** The store's catalog {@code name}. */
+    public java.util.Optional<CatalogSpec> catalog(String name) {
+        return catalogs.stream().filter(c -> name.equals(c.name())).findFirst();
     }
 
     public ObjectStoreSpec effectiveObjectStores() {

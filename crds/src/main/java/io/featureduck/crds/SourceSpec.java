@@ -25,6 +25,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.path) || has(self.catalog)", message = "name the table by path or by catalog")
 @ValidationRule(value = "!has(self.catalog) || has(self.table)", message = "with a catalog, table names the table")
+@ValidationRule(value = "!has(self.catalog) || (!has(self.catalog.uri) && !has(self.catalog.properties))",
+        message = CatalogSpec.VIEW_ADDRESS_REFUSED)
+@ValidationRule(value = "!has(self.catalog) || has(self.catalog.name) || self.catalog.type == 'hadoop'",
+        message = "a view names a rest catalog of its store by name")
 @ValidationRule(value = "!has(self.createdTimestampColumn) || has(self.timestampColumn)",
         message = "createdTimestampColumn only breaks ties between event timestamps, so it needs timestampColumn")
 @ValidationRule(value = "!has(self.createdTimestampColumn) || !has(self.timestampColumn) "

@@ -46,6 +46,9 @@ public final class SpecValidator {
                 violations.add(new Violation("spec.lakehouse.root", "is required"));
             }
         }
+        if (spec.lakehouse() != null) {
+            checkCatalogs(spec.lakehouse().catalogs(), violations);
+        }
         DataPlaneSpec dataPlane = spec.effectiveDataPlane();
         if (dataPlane.replicas() != null && dataPlane.replicas() < 0) {
             violations.add(new Violation("spec.dataPlane.replicas", "must be 0 or more"));
@@ -56,10 +59,56 @@ public final class SpecValidator {
         if (dataPlane.maxBodyBytes() != null && dataPlane.maxBodyBytes() < 1024) {
             violations.add(new Violation("spec.dataPlane.maxBodyBytes", "must be at least 1024"));
         }
-        if (dataPlane.auth() != null && dataPlane.auth().type() != null && !dataPlane.auth().type().equals("none")) {
-            violations.add(new Violation("spec.dataPlane.auth.type", DataPlaneSpec.AuthSpec.NOT_SUPPORTED));
-        }
+        checkAuth(spec.dataPlane() == null ? null : spec.dataPlane().auth(), violations);
+        checkDuration("spec.dataPlane.drainPeriod", dataPlane.drainPeriod(), violations);
         return violations;
+    }
+
+    private static void checkCatalogs(List<CatalogSpec> catalogs, List<Violation> violations) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < catalogs.size(); i++) {
+            CatalogSpec catalog = catalogs.get(i);
+            String field = "spec.lakehouse.catalogs[" + i + "]";
+            if (blank(catalog.name()) || !names.add(catalog.name())) {
+                violations.add(new Violation(field + ".name", "is required and must be unique: views refer to the "
+                        + "catalog by it"));
+            }
+            if ("rest".equals(catalog.type())) {
+                if (blank(catalog.uri())) {
+                    violations.add(new Violation(field + ".uri", "is required for a rest catalog"));
+                }
+            } else if ("hadoop".equals(catalog.type())) {
+                if (blank(catalog.warehouse())) {
+                    violations.add(new Violation(field + ".warehouse", "is required for a hadoop catalog"));
+                }
+            } else {
+                violations.add(new Violation(field + ".type", "must be hadoop or rest"));
+            }
+        }
+    }
+
+    private static void checkAuth(DataPlaneSpec.AuthSpec auth, List<Violation> violations) {
+        if (auth == null || auth.type() == null) {
+            violations.add(new Violation("spec.dataPlane.auth", DataPlaneSpec.AuthSpec.REQUIRED));
+            return;
+        }
+        switch (auth.type()) {
+            case "none" -> { }
+            case "bearer" -> {
+                if (blank(auth.tokenSecretName())) {
+                    violations.add(new Violation("spec.dataPlane.auth.tokenSecretName",
+                            "is required for bearer authentication: the Secret holding the accepted tokens"));
+                }
+            }
+            case "kubernetes" -> {
+                if (blank(auth.serviceAccountName())) {
+                    violations.add(new Violation("spec.dataPlane.auth.serviceAccountName",
+                            "is required for kubernetes authentication: a ServiceAccount bound to system:auth-delegator"));
+                }
+            }
+            default -> violations.add(new Violation("spec.dataPlane.auth.type", "must be bearer, kubernetes or none, not '"
+                    + auth.type() + "'"));
+        }
     }
 
     public static List<Violation> validate(FeatureView view) {
@@ -103,12 +152,14 @@ public final class SpecValidator {
                 violations.add(new Violation("spec.source.table", "is required with a catalog: name the table as "
                         + "namespace.name"));
             }
-            if (!"hadoop".equals(source.catalog().type()) && !"rest".equals(source.catalog().type())) {
-                violations.add(new Violation("spec.source.catalog.type", "must be hadoop or rest"));
-            } else if ("hadoop".equals(source.catalog().type()) && blank(source.catalog().warehouse())) {
+            CatalogSpec catalog = source.catalog();
+            if (catalog.uri() != null || !catalog.properties().isEmpty()) {
+                violations.add(new Violation("spec.source.catalog", CatalogSpec.VIEW_ADDRESS_REFUSED));
+            } else if (catalog.name() == null && !"hadoop".equals(catalog.type())) {
+                violations.add(new Violation("spec.source.catalog", "name a catalog of the store (spec.lakehouse.catalogs), "
+                        + "or give a hadoop catalog's warehouse directory"));
+            } else if (catalog.name() == null && blank(catalog.warehouse())) {
                 violations.add(new Violation("spec.source.catalog.warehouse", "is required for a hadoop catalog"));
-            } else if ("rest".equals(source.catalog().type()) && blank(source.catalog().uri())) {
-                violations.add(new Violation("spec.source.catalog.uri", "is required for a rest catalog"));
             }
         }
         if (source.format() == TableFormat.HUDI) {

@@ -135,15 +135,23 @@ class ExampleManifestsTest {
 
         ObjectNode bearerWithoutSecret = store.deepCopy();
         ((ObjectNode) bearerWithoutSecret.at("/spec/dataPlane")).putObject("auth").put("type", "bearer");
-        assertThat(crd.validate(bearerWithoutSecret, null)).containsExactlyInAnyOrder(
-                ".spec.dataPlane.auth: bearer authentication needs tokenSecretName",
-                ".spec.dataPlane.auth: " + DataPlaneSpec.AuthSpec.NOT_SUPPORTED);
+        assertThat(crd.validate(bearerWithoutSecret, null)).containsExactly(".spec.dataPlane.auth: bearer "
+                + "authentication needs tokenSecretName: the Secret holding the accepted tokens");
+
+        ObjectNode kubernetesWithoutAccount = store.deepCopy();
+        ((ObjectNode) kubernetesWithoutAccount.at("/spec/dataPlane")).putObject("auth").put("type", "kubernetes");
+        assertThat(crd.validate(kubernetesWithoutAccount, null)).hasSize(1)
+                .allMatch(m -> m.contains("needs serviceAccountName"));
+
+        ObjectNode noAuth = store.deepCopy();
+        ((ObjectNode) noAuth.at("/spec/dataPlane")).remove("auth");
+        assertThat(crd.validate(noAuth, null)).as("an open endpoint must be chosen explicitly")
+                .containsExactly(".spec: " + DataPlaneSpec.AuthSpec.REQUIRED);
 
         ObjectNode bearer = store.deepCopy();
         ((ObjectNode) bearer.at("/spec/dataPlane")).putObject("auth").put("type", "bearer")
                 .put("tokenSecretName", "tokens");
-        assertThat(crd.validate(bearer, null)).as("declared but not enforced, so refused")
-                .containsExactly(".spec.dataPlane.auth: " + DataPlaneSpec.AuthSpec.NOT_SUPPORTED);
+        assertThat(crd.validate(bearer, null)).isEmpty();
 
         ObjectNode explicitNone = store.deepCopy();
         ((ObjectNode) explicitNone.at("/spec/dataPlane")).putObject("auth").put("type", "none");

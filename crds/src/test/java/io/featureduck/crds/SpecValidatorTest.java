@@ -40,29 +40,36 @@ class SpecValidatorTest {
     }
 
     @Test
-    void storeNeedsLakehouseFormatAndRoot() {
+    void storeNeedsLakehouseFormatRootAndAnExplicitAuthChoice() {
         FeatureStore store = FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(null, " "), null));
         assertThat(SpecValidator.validate(store)).extracting(Violation::field)
-                .containsExactly("spec.lakehouse.format", "spec.lakehouse.root");
+                .containsExactly("spec.lakehouse.format", "spec.lakehouse.root", "spec.dataPlane.auth");
     }
 
     @Test
-    void refusesWhatIsDeclaredButNotBuilt() {
-        DataPlaneSpec bearer = new DataPlaneSpec(null, null, null, null, null, null,
-                new DataPlaneSpec.AuthSpec("bearer", "tokens"), null);
-        FeatureStore store = FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(TableFormat.HUDI, "/lake"), bearer));
-        assertThat(SpecValidator.validate(store)).containsExactly(
+    void eachAuthTypeNeedsWhatItReadsAndHudiIsRefused() {
+        FeatureStore bearer = store(TableFormat.HUDI, new DataPlaneSpec.AuthSpec("bearer", null, null));
+        assertThat(SpecValidator.validate(bearer)).containsExactly(
                 new Violation("spec.lakehouse.format", TableFormat.HUDI_NOT_SUPPORTED),
-                new Violation("spec.dataPlane.auth.type", DataPlaneSpec.AuthSpec.NOT_SUPPORTED));
-
-        FeatureStore none = FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, "/lake"),
-                new DataPlaneSpec(null, null, null, null, null, null, new DataPlaneSpec.AuthSpec("none", null), null)));
-        assertThat(SpecValidator.validate(none)).isEmpty();
+                new Violation("spec.dataPlane.auth.tokenSecretName",
+                        "is required for bearer authentication: the Secret holding the accepted tokens"));
+        assertThat(SpecValidator.validate(store(TableFormat.DELTA, new DataPlaneSpec.AuthSpec("kubernetes", null, null))))
+                .extracting(Violation::field).containsExactly("spec.dataPlane.auth.serviceAccountName");
+        assertThat(SpecValidator.validate(store(TableFormat.DELTA, new DataPlaneSpec.AuthSpec("basic", null, null))))
+                .extracting(Violation::field).containsExactly("spec.dataPlane.auth.type");
+        assertThat(SpecValidator.validate(store(TableFormat.DELTA, DataPlaneSpec.AuthSpec.bearer("tokens")))).isEmpty();
+        assertThat(SpecValidator.validate(store(TableFormat.DELTA, DataPlaneSpec.AuthSpec.kubernetes("reader")))).isEmpty();
+        assertThat(SpecValidator.validate(store(TableFormat.DELTA, DataPlaneSpec.AuthSpec.NONE))).isEmpty();
 
         FeatureView hudiView = FeatureView.of("v", new FeatureViewSpec("s", new SourceSpec(TableFormat.HUDI, "t", "ts", null),
                 List.of(new EntitySpec("k", ValueType.STRING)), List.of(new FeatureSpec("f", ValueType.STRING)),
                 null, null, null, null));
         assertThat(SpecValidator.validate(hudiView)).containsExactly(
                 new Violation("spec.source.format", TableFormat.HUDI_NOT_SUPPORTED));
+    }
+
+    private static FeatureStore store(TableFormat format, DataPlaneSpec.AuthSpec auth) {
+        return FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(format, "/lake"),
+                new DataPlaneSpec(null, null, null, null, null, null, auth, null, null, null, null, null)));
     }
 }

@@ -1,8 +1,11 @@
 package io.featureduck.dataplane;
 
+import io.featureduck.dataplane.auth.AccessControl;
+import io.featureduck.dataplane.auth.BearerTokens;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.error.Redaction;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.http.DataPlaneServer;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
@@ -12,6 +15,9 @@ import io.featureduck.dataplane.serving.ViewRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +40,14 @@ public final class DataPlane implements AutoCloseable {
     private final AtomicReference<ServingConfig> config;
     private final DataPlaneMetrics metrics;
     private final ViewRefresher refresher;
+    private final AccessControl access;
     private volatile ConfigReloader reloader;
+    private boolean closed;
 
     private DataPlane(Vertx vertx, DataPlaneComponents components, ViewRegistry registry, DataPlaneServer server,
                       CompletableFuture<Void> initialLoad, AtomicReference<ServingConfig> config,
-                      DataPlaneMetrics metrics, ViewRefresher refresher) {
+                      DataPlaneMetrics metrics, ViewRefresher refresher, AccessControl access) {
+        this.access = access;
         this.vertx = vertx;
         this.components = components;
         this.registry = registry;
@@ -58,20 +67,51 @@ public final class DataPlane implements AutoCloseable {
         AtomicReference<ServingConfig> current = new AtomicReference<>(serving);
         HistoricalRetrieval historical = components.historical(current::get);
         metrics.watch(registry);
+        AccessControl access;
+        try {
+            access = AccessControl.of(settings.auth(), () -> registry.views().stream()
+                    .map(v -> v.definition().name()).toList());
+        } catch (RuntimeException e) {
+            components.close();
+            throw e;
+        }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, settings, components.clock());
+        DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, settings, access,
+                redaction(serving, settings), components.clock());
         try {
             server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
+            access.close();
             components.close();
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + " and "
+                    + settings.managementPort() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        if (access instanceof BearerTokens tokens && !settings.configReloadInterval().isZero()) {
+            // A rotated Secret reaches the pod as a new file: the next request after the check uses the new tokens.
+            vertx.setPeriodic(settings.configReloadInterval().toMillis(),
+                    id -> vertx.executeBlocking(tokens::reload, false));
         }
         CompletableFuture<Void> initialLoad = registry.loadAll();
         // Tables are polled for new versions at each view's refresh interval from here on.
         ViewRefresher refresher = ViewRefresher.start(registry, components.clock(), settings.refreshTick());
-        return new DataPlane(vertx, components, registry, server, initialLoad, current, metrics, refresher);
+        return new DataPlane(vertx, components, registry, server, initialLoad, current, metrics, refresher, access);
+    }
+
+    /**
+     * What clients may see of this process's paths: the lakehouse root as the store's spec names it (not as a
+     * {@code --lakehouse-root} override or a relative path resolved here), and placeholders for private directories.
+     */
+    private static Redaction redaction(ServingConfig serving, DataPlaneConfig settings) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        if (!serving.root().isObjectStore()) {
+            shown.put(serving.root().path().toString(), serving.store().spec().lakehouse().root().replaceAll("/+$", ""));
+        }
+        shown.put(settings.duckDbTempDirectory().toAbsolutePath().toString(), "<duckdb-temp>");
+        settings.fileCacheDirectory().ifPresent(d -> shown.put(d.toAbsolutePath().toString(), "<file-cache>"));
+        shown.put(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString(), "<tmp>");
+        return Redaction.of(shown);
     }
 
     /**
@@ -102,8 +142,14 @@ public final class DataPlane implements AutoCloseable {
         return config.get();
     }
 
+    /** The API port. */
     public int port() {
         return server.actualPort();
+    }
+
+    /** The port of probes, metrics and the view report. */
+    public int managementPort() {
+        return server.managementPort();
     }
 
     public ViewRegistry registry() {
@@ -115,18 +161,46 @@ public final class DataPlane implements AutoCloseable {
         return initialLoad;
     }
 
+    /**
+     * What SIGTERM does: report not-ready at once and keep answering for the drain period, while the endpoints
+     * controller takes the pod out of its Service and clients move away; then stop accepting connections, let the
+     * requests in flight finish (up to the shutdown grace), and close.
+     */
+    public void shutdownGracefully() {
+        Duration drain = components.config().drainPeriod();
+        LOG.info("shutting down: not ready from now on, answering for {} ms more", drain.toMillis());
+        server.drain();
+        try {
+            Thread.sleep(drain.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop(components.config().shutdownGrace());
+    }
+
+    /** Stops at once: requests in flight get a short moment to finish (tests, tools). */
     @Override
     public void close() {
+        stop(Duration.ofSeconds(1));
+    }
+
+    private synchronized void stop(Duration grace) {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (reloader != null) {
             reloader.close();
         }
         refresher.close();
         try {
-            server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.stop(grace).toCompletionStage().toCompletableFuture()
+                    .get(grace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         } catch (Exception ignored) {
             // Shutting down anyway.
         }
         vertx.close();
+        access.close();
         components.close();
     }
 }

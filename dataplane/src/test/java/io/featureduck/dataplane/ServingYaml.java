@@ -15,6 +15,11 @@ public final class ServingYaml {
      * {@code store: lake}, is {@code viewSpec} (YAML lines indented by two spaces).
      */
     public static Path write(Path directory, String format, String viewSpec) {
+        return write(directory, format, "", viewSpec);
+    }
+
+    /** As {@link #write(Path, String, String)}, with {@code lakehouse} (YAML flow entries) added to the store's lakehouse. */
+    public static Path write(Path directory, String format, String lakehouse, String viewSpec) {
         Path file = directory.resolve("store.yaml");
         try {
             Files.writeString(file, """
@@ -22,14 +27,16 @@ public final class ServingYaml {
                     kind: FeatureStore
                     metadata: {name: lake}
                     spec:
-                      lakehouse: {format: %s, root: lakehouse}
+                      lakehouse: {format: %s, root: lakehouse%s}
+                      dataPlane: {auth: {type: none}}
                     ---
                     apiVersion: featureduck.io/v1alpha1
                     kind: FeatureView
                     metadata: {name: scores}
                     spec:
                       store: lake
-                    %s""".formatted(format, viewSpec.stripIndent().indent(2)));
+                    %s""".formatted(format, lakehouse.isEmpty() ? "" : ", " + lakehouse,
+                    viewSpec.stripIndent().indent(2)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,8 @@ package io.featureduck.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -34,6 +36,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +68,7 @@ class ExamplesEndToEndTest {
     private OperatorHarness operator;
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
+    private String token;
 
     @AfterEach
     void stop() {
@@ -78,11 +82,17 @@ class ExamplesEndToEndTest {
     void examplesServeTheirTableAndAFeatureViewChangeReachesTheRunningDataPlane() throws Exception {
         Path jar = dataPlaneJar();
         int port = freePort();
+        int managementPort = freePort();
         String base = "http://127.0.0.1:" + port;
         List<Path> manifests = applyExamples();
         assertThat(manifests).extracting(p -> p.getParent().getFileName().toString()).contains("kubernetes", "local");
-        // Status is read from every ready data-plane pod, as in a cluster; here both "pods" are the one process.
-        operator = new OperatorHarness(client, "http://{podIP}:" + port);
+        // The token Secret the example store names, created as its README says.
+        token = UUID.randomUUID().toString();
+        client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+                .withName("drivers-tokens").endMetadata().addToStringData("tokens", token + "\n").build()).create();
+        // Status is read from every ready data-plane pod's management port, as in a cluster; here both "pods" are
+        // the one process.
+        operator = new OperatorHarness(client, "http://{podIP}:" + managementPort);
 
         // What the operator generated for the "drivers" store.
         Deployment deployment = await().atMost(PATIENCE).until(() -> client.apps().deployments()
@@ -106,6 +116,16 @@ class ExamplesEndToEndTest {
         Path claim = demo.resolve("lakehouse");
         assertThat(claim.resolve("driver_hourly_stats/_delta_log")).isDirectory();
 
+        // The token Secret, as the kubelet mounts it.
+        Path tokensMount = work.resolve("etc-featureduck-auth");
+        Files.createDirectories(tokensMount);
+        Secret tokens = client.secrets().inNamespace(NAMESPACE).withName("drivers-tokens").get();
+        Files.writeString(tokensMount.resolve("tokens"), tokens.getStringData() != null
+                ? tokens.getStringData().get("tokens")
+                : new String(java.util.Base64.getDecoder().decode(tokens.getData().get("tokens"))));
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
+                assertThat(v.getSecret() != null && v.getSecret().getSecretName().equals("drivers-tokens")).isTrue());
+
         String configPath = "/etc/featureduck";
         VolumeMount lakehouseMount = container.getVolumeMounts().stream().filter(m -> m.getName().equals("lakehouse"))
                 .findFirst().orElseThrow();
@@ -115,16 +135,26 @@ class ExamplesEndToEndTest {
         List<String> args = new ArrayList<>();
         // The pod's volumes, outside a pod: the ConfigMap, and the file cache's emptyDir.
         for (String arg : container.getArgs()) {
-            args.add(arg.startsWith(configPath) ? configMount + arg.substring(configPath.length())
+            args.add(arg.startsWith(DataPlaneNames.TOKENS_MOUNT) ? tokensMount + arg.substring(
+                            DataPlaneNames.TOKENS_MOUNT.length())
+                    : arg.startsWith(configPath) ? configMount + arg.substring(configPath.length())
                     : arg.equals(DataPlaneNames.FILE_CACHE_MOUNT) ? work.resolve("file-cache").toString()
-                    : arg.equals(Integer.toString(DataPlaneNames.HTTP_PORT)) ? Integer.toString(port) : arg);
+                    : arg.equals(Integer.toString(DataPlaneNames.HTTP_PORT)) ? Integer.toString(port)
+                    : arg.equals(Integer.toString(DataPlaneNames.MANAGEMENT_PORT)) ? Integer.toString(managementPort)
+                    : arg);
         }
         assertThat(args).contains(work.resolve("file-cache").toString());
         // Outside a pod: the claim is not at its mount path, and the process binds loopback only.
         args.addAll(List.of("--lakehouse-root", claim.toString(), "--host", "127.0.0.1", "--reload-interval", "200ms"));
         assertThat(lakehouseMount.getMountPath()).isEqualTo("/var/lib/featureduck/lakehouse");
         run(jar, args);
-        await().atMost(PATIENCE).until(() -> status(base + "/ready") == 200);
+        await().atMost(PATIENCE).until(() -> status("http://127.0.0.1:" + managementPort + "/ready") == 200);
+        // Without the token, or with another one, the API answers 401 and nothing else.
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/views")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/views"))
+                .header("authorization", "Bearer not-" + token).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(401);
 
         // Online answers equal the latest row per driver, read straight from the table's Parquet files.
         JsonNode answer = post(base + "/get-online-features", "{\"features\": [\"driver-stats:conv_rate\", "
@@ -280,7 +310,8 @@ class ExamplesEndToEndTest {
 
     private int status(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+            return http.send(HttpRequest.newBuilder(URI.create(url)).header("authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.discarding())
                     .statusCode();
         } catch (IOException | InterruptedException e) {
             return -1;
@@ -288,13 +319,14 @@ class ExamplesEndToEndTest {
     }
 
     private JsonNode get(String url) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url))
+                        .header("authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private JsonNode post(String url, String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("content-type", "application/json").header("authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());

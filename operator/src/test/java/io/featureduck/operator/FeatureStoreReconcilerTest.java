@@ -66,7 +66,8 @@ class FeatureStoreReconcilerTest {
                 d -> d != null);
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getArgs()).containsExactly("serve", "-f", "/etc/featureduck/feature-store.yaml",
-                "--port", "8000", "--file-cache-dir", "/var/cache/featureduck", "--file-cache-size", "9663676416");
+                "--port", "8000", "--management-port", "8081", "--file-cache-dir", "/var/cache/featureduck",
+                "--file-cache-size", "9663676416", "--auth-token-file", "/etc/featureduck-auth/tokens");
         assertThat(container.getEnvFrom()).as("no credentials Secret named").isEmpty();
         assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
             assertThat(v.getName()).isEqualTo("file-cache");
@@ -292,7 +293,8 @@ class FeatureStoreReconcilerTest {
     static FeatureStoreSpec withReplicas(FeatureStoreSpec spec, int replicas) {
         DataPlaneSpec d = spec.effectiveDataPlane();
         return new FeatureStoreSpec(spec.lakehouse(), new DataPlaneSpec(replicas, d.image(), d.resources(),
-                d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(), d.auth(), d.fileCacheSize()));
+                d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(), d.auth(), d.fileCacheSize(),
+                d.maxHistoricalBodyBytes(), d.maxResponseBytes(), d.maxConcurrentHistorical(), d.drainPeriod()));
     }
 
     private FeatureStore stored(String name) {

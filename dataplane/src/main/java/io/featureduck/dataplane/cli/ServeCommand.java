@@ -2,6 +2,7 @@ package io.featureduck.dataplane.cli;
 
 import io.featureduck.crds.KubeDuration;
 import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.config.AuthSettings;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.DefinitionException;
 import io.featureduck.dataplane.config.ServingConfig;
@@ -23,6 +24,21 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8000", description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
+
+    @Option(names = "--management-port", defaultValue = "8081",
+            description = "Port of /health, /ready, /metrics and the operator's view report, served without "
+                    + "authentication; never exposed outside the cluster (default: ${DEFAULT-VALUE})")
+    int managementPort;
+
+    @Option(names = "--auth-token-file",
+            description = "Require 'Authorization: Bearer <token>' with one of the tokens of this file (one per line; "
+                    + "reread when it changes). In a pod, the store's token Secret mounted by the operator")
+    Path authTokenFile;
+
+    @Option(names = "--auth-namespace",
+            description = "For auth.type kubernetes: the namespace of the store's FeatureViews, where access is "
+                    + "checked with SubjectAccessReviews")
+    String authNamespace;
 
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to bind (default: ${DEFAULT-VALUE})")
     String host;
@@ -54,24 +70,46 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         Duration interval = KubeDuration.parse(reloadInterval.equals("0") ? "0s" : reloadInterval);
-        DataPlaneConfig settings = DataPlaneConfig.of(config).address(host, port).configReloadInterval(interval)
-                .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize)).build();
-        DataPlane dataPlane = DataPlane.start(config, settings);
+        DataPlaneConfig settings;
+        DataPlane dataPlane;
+        try {
+            settings = DataPlaneConfig.of(config).address(host, port).managementPort(managementPort)
+                    .configReloadInterval(interval).authTokenFile(authTokenFile).authNamespace(authNamespace)
+                    .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize)).build();
+            dataPlane = DataPlane.start(config, settings);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         dataPlane.watch(file, loader());
         System.out.println("FeatureDuck serving " + config.views().size() + " feature views of store '"
-                + config.store().name() + "' on http://" + host + ":" + dataPlane.port());
+                + config.store().name() + "' on http://" + host + ":" + dataPlane.port() + " (" + authDescription(settings)
+                + "); probes and metrics on port " + dataPlane.managementPort());
         awaitShutdown(dataPlane, new CountDownLatch(1));
         return 0;
+    }
+
+    private static String authDescription(DataPlaneConfig settings) {
+        if (settings.auth() instanceof AuthSettings.BearerTokenFile) {
+            return "bearer tokens required";
+        }
+        if (settings.auth() instanceof AuthSettings.KubernetesRbac rbac) {
+            return "Kubernetes tokens and RBAC of namespace " + rbac.namespace();
+        }
+        return "no authentication";
     }
 
     private ServingConfigLoader loader() {
         return lakehouseRoot == null ? new ServingConfigLoader() : new ServingConfigLoader().withLakehouseRoot(lakehouseRoot);
     }
 
-    /** Serves until the JVM is asked to stop (Ctrl-C, SIGTERM from the kubelet) or {@code stop} is counted down. */
+    /**
+     * Serves until the JVM is asked to stop (Ctrl-C, SIGTERM from the kubelet), then drains and finishes the requests
+     * in flight ({@link DataPlane#shutdownGracefully}), or until {@code stop} is counted down.
+     */
     static void awaitShutdown(DataPlane dataPlane, CountDownLatch stop) throws InterruptedException {
         Thread hook = new Thread(() -> {
-            dataPlane.close();
+            dataPlane.shutdownGracefully();
             stop.countDown();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -12,14 +12,25 @@ import java.util.Optional;
  * settings are fixed for the life of the process (the operator rolls the pods when they change).
  *
  * @param host                   interface to bind
- * @param port                   HTTP port (0: any free port)
+ * @param port                   HTTP port of the API (0: any free port)
+ * @param managementPort         HTTP port of probes, metrics and the operator's view report, without
+ *                               authentication (0: any free port); never the API's port
+ * @param auth                   how API callers are authenticated
  * @param maxBatchEntities       most entities one online request may ask for
  * @param maxBodyBytes           largest online request body accepted
- * @param maxHistoricalBodyBytes largest historical request (entity rows) accepted; it streams to disk, not memory
+ * @param maxHistoricalBodyBytes largest historical request (entity rows) accepted, counted as the bytes arrive;
+ *                               it streams to disk, not memory
+ * @param maxResponseBytes       largest online answer one request may produce
+ * @param maxConcurrentHistorical historical queries admitted at once, running or waiting for a worker
  * @param retryAfter             what {@code Retry-After} tells clients of retryable errors
  * @param refreshTick            how often views are checked for a due refresh or retry (each view's own interval
  *                               decides when its table is read)
- * @param configReloadInterval   how often the serving file is checked for changes; zero turns reloading off
+ * @param configReloadInterval   how often the serving file (and the token file) is checked for changes; zero turns
+ *                               reloading off
+ * @param drainPeriod            how long the process keeps answering after SIGTERM while reporting not-ready
+ * @param shutdownGrace          after the drain, how long requests in flight (a historical export) may take to finish
+ * @param idleTimeout            a connection with no traffic for this long is closed
+ * @param requestTimeout         a request whose headers and body have not arrived within this long is answered 408
  * @param duckDbThreads          DuckDB worker threads per query
  * @param duckDbMemoryLimit      DuckDB memory limit such as {@code 2GB}; empty keeps DuckDB's default (80% of the host)
  * @param duckDbTempDirectory    where DuckDB may spill
@@ -31,16 +42,22 @@ import java.util.Optional;
  * @param environment            where object-store credentials are looked up (in a pod, filled from the store's
  *                               credentials Secret)
  */
-public record DataPlaneConfig(String host, int port, int maxBatchEntities, long maxBodyBytes,
-                              long maxHistoricalBodyBytes, Duration retryAfter, Duration refreshTick,
-                              Duration configReloadInterval, int duckDbThreads, Optional<String> duckDbMemoryLimit,
+public record DataPlaneConfig(String host, int port, int managementPort, AuthSettings auth, int maxBatchEntities,
+                              long maxBodyBytes, long maxHistoricalBodyBytes, long maxResponseBytes,
+                              int maxConcurrentHistorical, Duration retryAfter, Duration refreshTick,
+                              Duration configReloadInterval, Duration drainPeriod, Duration shutdownGrace,
+                              Duration idleTimeout,
+                              Duration requestTimeout, int duckDbThreads, Optional<String> duckDbMemoryLimit,
                               Path duckDbTempDirectory, Optional<Path> fileCacheDirectory, long fileCacheBytes,
                               int fetchParallelism, int historicalWorkers, Map<String, String> environment) {
     public static final int DEFAULT_PORT = 8000;
-    public static final long DEFAULT_MAX_HISTORICAL_BODY_BYTES = 4L << 30;
+    public static final int DEFAULT_MANAGEMENT_PORT = 8081;
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REFRESH_TICK = Duration.ofMillis(100);
     public static final Duration DEFAULT_CONFIG_RELOAD_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_FILE_CACHE_BYTES = 10L << 30;
     public static final int DEFAULT_FETCH_PARALLELISM = 8;
 
@@ -48,6 +65,9 @@ public record DataPlaneConfig(String host, int port, int maxBatchEntities, long 
         environment = Map.copyOf(environment);
         if (fileCacheBytes <= 0) {
             throw new IllegalArgumentException("the file cache size must be positive, not " + fileCacheBytes);
+        }
+        if (port != 0 && port == managementPort) {
+            throw new IllegalArgumentException("the management port must differ from the API port " + port);
         }
     }
 
@@ -66,6 +86,11 @@ public record DataPlaneConfig(String host, int port, int maxBatchEntities, long 
         private final DataPlaneSpec spec;
         private String host = "127.0.0.1";
         private int port = DEFAULT_PORT;
+        private int managementPort = DEFAULT_MANAGEMENT_PORT;
+        private Path tokenFile;
+        private String authNamespace;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration configReloadInterval = DEFAULT_CONFIG_RELOAD_INTERVAL;
         private Path fileCacheDirectory;
         private long fileCacheBytes = DEFAULT_FILE_CACHE_BYTES;
@@ -78,6 +103,34 @@ public record DataPlaneConfig(String host, int port, int maxBatchEntities, long 
         public Builder address(String bindHost, int bindPort) {
             this.host = bindHost;
             this.port = bindPort;
+            if (bindPort == 0) {
+                // Any free port for the API (tests, tools): the management port too, so two processes never clash.
+                this.managementPort = 0;
+            }
+            return this;
+        }
+
+        /** @param bindPort 0 for any free port */
+        public Builder managementPort(int bindPort) {
+            this.managementPort = bindPort;
+            return this;
+        }
+
+        /** {@code --auth-token-file}: bearer tokens, one per line; null to follow the store's spec. */
+        public Builder authTokenFile(Path file) {
+            this.tokenFile = file;
+            return this;
+        }
+
+        /** {@code --auth-namespace}: the store's namespace, for Kubernetes authorization. */
+        public Builder authNamespace(String namespace) {
+            this.authNamespace = namespace;
+            return this;
+        }
+
+        public Builder timeouts(Duration request, Duration idle) {
+            this.requestTimeout = request;
+            this.idleTimeout = idle;
             return this;
         }
 
@@ -98,11 +151,16 @@ public record DataPlaneConfig(String host, int port, int maxBatchEntities, long 
             return this;
         }
 
+        /** @throws IllegalArgumentException when the store's auth choice lacks what it needs from the command line */
         public DataPlaneConfig build() {
             int cores = Runtime.getRuntime().availableProcessors();
-            return new DataPlaneConfig(host, port, spec.effectiveMaxBatchEntities(), spec.effectiveMaxBodyBytes(),
-                    DEFAULT_MAX_HISTORICAL_BODY_BYTES, DEFAULT_RETRY_AFTER, DEFAULT_REFRESH_TICK, configReloadInterval,
-                    cores, Optional.ofNullable(spec.duckdbMemoryLimit()),
+            AuthSettings auth = AuthSettings.resolve(spec.auth(), Optional.ofNullable(tokenFile),
+                    Optional.ofNullable(authNamespace), configReloadInterval);
+            return new DataPlaneConfig(host, port, managementPort, auth, spec.effectiveMaxBatchEntities(),
+                    spec.effectiveMaxBodyBytes(), spec.effectiveMaxHistoricalBodyBytes(), spec.effectiveMaxResponseBytes(),
+                    spec.effectiveMaxConcurrentHistorical(), DEFAULT_RETRY_AFTER, DEFAULT_REFRESH_TICK,
+                    configReloadInterval, spec.effectiveDrainPeriod(), DEFAULT_SHUTDOWN_GRACE, idleTimeout, requestTimeout, cores,
+                    Optional.ofNullable(spec.duckdbMemoryLimit()),
                     Path.of(System.getProperty("java.io.tmpdir"), "featureduck-duckdb"),
                     Optional.ofNullable(fileCacheDirectory), fileCacheBytes, DEFAULT_FETCH_PARALLELISM,
                     Math.max(1, cores / 2), environment);

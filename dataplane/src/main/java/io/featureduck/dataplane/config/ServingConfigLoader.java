@@ -95,13 +95,14 @@ public final class ServingConfigLoader {
         FeatureStore store = stores.get(0);
         List<ViewDefinition> definitions = new ArrayList<>();
         TableLocation root = resolveRoot(store, absolute, problems);
+        LakehouseBoundary boundary = root == null ? null : boundary(store, root, absolute, problems);
         for (FeatureView view : views) {
-            resolveView(view, store, root, problems).ifPresent(definitions::add);
+            resolveView(view, store, root, boundary, problems).ifPresent(definitions::add);
         }
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
         }
-        return new ServingConfig(absolute, store, definitions);
+        return new ServingConfig(absolute, store, definitions, root);
     }
 
     private List<JsonNode> readDocuments(Path file) {
@@ -139,8 +140,23 @@ public final class ServingConfigLoader {
         }
     }
 
+    /** The store's root and its further allowed roots, relative ones resolved as the root is. */
+    private static LakehouseBoundary boundary(FeatureStore store, TableLocation root, Path file, List<String> problems) {
+        List<TableLocation> roots = new ArrayList<>(List.of(root));
+        List<String> allowed = store.spec().lakehouse().allowedRoots();
+        for (int i = 0; i < allowed.size(); i++) {
+            try {
+                roots.add(TableLocation.resolve(allowed.get(i), file.getParent()));
+            } catch (IllegalArgumentException e) {
+                problems.add(describe(FeatureStore.KIND, store.name(), new Violation("spec.lakehouse.allowedRoots["
+                        + i + "]", e.getMessage())));
+            }
+        }
+        return new LakehouseBoundary(roots);
+    }
+
     private Optional<ViewDefinition> resolveView(FeatureView view, FeatureStore store, TableLocation root,
-                                                 List<String> problems) {
+                                                 LakehouseBoundary boundary, List<String> problems) {
         FeatureViewSpec spec = view.spec();
         List<String> before = new ArrayList<>(problems);
         if (!spec.store().equals(store.name())) {
@@ -150,6 +166,19 @@ public final class ServingConfigLoader {
         TableFormat format = spec.source().format() != null ? spec.source().format() : store.spec().lakehouse().format();
         TableLocation location = null;
         CatalogSpec catalog = spec.source().catalog();
+        // A view's own catalog is a warehouse directory and is held to the lakehouse like a path; the store's
+        // catalogs are set by whoever manages the store and may be anywhere.
+        boolean ownLocation = catalog == null || !catalog.isReference();
+        if (catalog != null && catalog.isReference()) {
+            String name = catalog.name();
+            catalog = store.spec().lakehouse().catalog(name).orElse(null);
+            if (catalog == null) {
+                problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.catalog.name",
+                        "the store has no catalog '" + name + "'; it has " + store.spec().lakehouse().catalogs().stream()
+                                .map(CatalogSpec::name).toList())));
+                return Optional.empty();
+            }
+        }
         if (root != null) {
             // With a Hadoop catalog the warehouse directory is the table's location; a REST catalog has none here.
             String where = catalog == null ? spec.source().path()
@@ -157,6 +186,23 @@ public final class ServingConfigLoader {
             try {
                 location = TableLocation.resolve(where, root).withRewrites(spec.source().pathRewrite())
                         .withTable(spec.source().table()).withCatalog(catalog);
+                String field = catalog == null ? "spec.source.path" : "spec.source.catalog.warehouse";
+                if (ownLocation && (catalog == null || "hadoop".equals(catalog.type()))) {
+                    boundary.refusal(location).ifPresent(reason -> problems.add(describe(FeatureView.KIND,
+                            view.name(), new Violation(field, reason))));
+                }
+                List<io.featureduck.crds.PathRewrite> rewrites = spec.source().pathRewrite();
+                for (int i = 0; i < rewrites.size(); i++) {
+                    String target = rewrites.get(i).to();
+                    String at = "spec.source.pathRewrite[" + i + "].to";
+                    if (!target.startsWith("/") && !ObjectPath.isObjectStore(target)) {
+                        problems.add(describe(FeatureView.KIND, view.name(), new Violation(at,
+                                "must be an absolute path or an object-store URI")));
+                        continue;
+                    }
+                    boundary.refusal(target).ifPresent(reason -> problems.add(describe(FeatureView.KIND, view.name(),
+                            new Violation(at, reason))));
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(describe(FeatureView.KIND, view.name(), new Violation(catalog == null ? "spec.source.path"
                         : "spec.source.catalog.warehouse", e.getMessage())));

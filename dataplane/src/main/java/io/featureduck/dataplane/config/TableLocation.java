@@ -141,9 +141,21 @@ public record TableLocation(String uri, List<PathRewrite> rewrites, String table
         return base.isObjectStore() ? base.child(trimmed) : new TableLocation(base.path().resolve(path).normalize());
     }
 
+    /** A catalog URI as it may be shown: without user information or query, where credentials can hide. */
+    private static String withoutCredentials(String catalogUri) {
+        try {
+            URI parsed = URI.create(catalogUri);
+            return new URI(parsed.getScheme(), null, parsed.getHost(), parsed.getPort(), parsed.getPath(), null, null)
+                    .toString();
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            return "<catalog uri>";
+        }
+    }
+
     @Override
     public String toString() {
-        return catalog == null ? uri : catalog.type() + " catalog " + (catalog.uri() != null ? catalog.uri()
+        return catalog == null ? uri : catalog.type() + " catalog " + (catalog.uri() != null
+                ? withoutCredentials(catalog.uri())
                 : uri) + ", table " + table;
     }
 }

@@ -24,6 +24,18 @@ public enum ErrorCode {
     BATCH_TOO_LARGE(400, "INVALID_ARGUMENT", false),
     /** A request body over the data plane's limit. */
     BODY_TOO_LARGE(413, "RESOURCE_EXHAUSTED", false),
+    /** An answer that would exceed {@code spec.dataPlane.maxResponseBytes}: ask for fewer entities or features. */
+    RESPONSE_TOO_LARGE(413, "RESOURCE_EXHAUSTED", false),
+    /** No credentials, or credentials this data plane does not accept. */
+    UNAUTHENTICATED(401, "UNAUTHENTICATED", false),
+    /** An authenticated caller without permission for the view it named. */
+    FORBIDDEN(403, "PERMISSION_DENIED", false),
+    /** The Kubernetes API could not check the caller's token or permissions right now. */
+    AUTH_UNAVAILABLE(503, "UNAVAILABLE", true),
+    /** More historical queries at once than {@code spec.dataPlane.maxConcurrentHistorical}. */
+    TOO_MANY_QUERIES(503, "RESOURCE_EXHAUSTED", true),
+    /** A connection that sent its request too slowly. */
+    REQUEST_TIMEOUT(408, "DEADLINE_EXCEEDED", true),
     /** Something the API defines that this data plane does not offer. */
     UNSUPPORTED(400, "UNIMPLEMENTED", false),
     /** A feature view that this data plane does not serve. */
@@ -42,6 +54,10 @@ public enum ErrorCode {
     NOT_FOUND(404, "NOT_FOUND", false),
     /** The route exists, not with that method. */
     METHOD_NOT_ALLOWED(405, "UNIMPLEMENTED", false),
+    /** A request line longer than the HTTP layer accepts. */
+    URI_TOO_LONG(414, "INVALID_ARGUMENT", false),
+    /** Request headers larger than the HTTP layer accepts. */
+    HEADERS_TOO_LARGE(431, "INVALID_ARGUMENT", false),
     /** A request the HTTP layer itself could not parse. */
     BAD_REQUEST(400, "INVALID_ARGUMENT", false),
     /** A bug: logged in full on the data plane, answered without detail. */

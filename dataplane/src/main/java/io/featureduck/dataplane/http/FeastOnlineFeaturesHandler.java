@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
+import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
@@ -66,7 +67,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         Map<String, JsonNode> entityColumns = entityColumns(body);
         int entityCount = entityColumns.values().iterator().next().size();
         Map<String, OnlineIndex> indexes = new LinkedHashMap<>();
-        List<FeatureColumnRef> features = features(body, fullNames, indexes);
+        List<FeatureColumnRef> features = features(body, fullNames, indexes, Authentication.grant(ctx));
         Map<String, int[]> rowsByView = new LinkedHashMap<>();
         long now = views.nowMicros();
         for (OnlineIndex index : indexes.values()) {
@@ -104,7 +105,8 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         return columns;
     }
 
-    private List<FeatureColumnRef> features(JsonNode body, boolean fullNames, Map<String, OnlineIndex> indexes) {
+    private List<FeatureColumnRef> features(JsonNode body, boolean fullNames, Map<String, OnlineIndex> indexes,
+                                            Grant grant) {
         JsonNode refs = JsonRequests.requiredArray(body, "features");
         if (refs.isEmpty()) {
             throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must name at least one view:feature");
@@ -117,7 +119,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             if (!seen.add(ref.toString())) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "feature '" + ref + "' is requested twice");
             }
-            OnlineIndex index = indexes.computeIfAbsent(ref.view(), views::index);
+            OnlineIndex index = indexes.computeIfAbsent(ref.view(), name -> views.index(name, grant));
             int position = OnlineViews.featurePosition(index, ref.feature());
             features.add(new FeatureColumnRef(index, position, ref.outputName(fullNames)));
         }
@@ -149,7 +151,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
 
     private Buffer render(Map<String, JsonNode> entityColumns, int entityCount, List<FeatureColumnRef> features,
                           Map<String, OnlineIndex> indexes, Map<String, int[]> rowsByView, long now) {
-        BufferOutputStream bytes = new BufferOutputStream(256 + entityCount * (entityColumns.size() + features.size()) * 80);
+        BufferOutputStream bytes = views.responseBuffer(256 + entityCount * (entityColumns.size() + features.size()) * 80L);
         try (JsonGenerator out = json.createGenerator(bytes)) {
             out.writeStartObject();
             out.writeObjectFieldStart("metadata");

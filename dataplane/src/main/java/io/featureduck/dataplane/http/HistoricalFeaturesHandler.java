@@ -12,10 +12,15 @@ import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
+import io.featureduck.dataplane.auth.Grant;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -30,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -49,14 +55,17 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
     private final WorkerExecutor workers;
     private final ObjectMapper mapper;
     private final long maxBodyBytes;
+    private final int maxConcurrent;
+    private final AtomicInteger admitted = new AtomicInteger();
 
     HistoricalFeaturesHandler(Vertx vertx, HistoricalRetrieval retrieval, WorkerExecutor workers, ObjectMapper mapper,
-                              long maxBodyBytes) {
+                              long maxBodyBytes, int maxConcurrent) {
         this.vertx = vertx;
         this.retrieval = retrieval;
         this.workers = workers;
         this.mapper = mapper;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxConcurrent = maxConcurrent;
     }
 
     /** What a request asks for, once its body is on disk. */
@@ -67,6 +76,20 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         // Hold the body until the file it streams into is open.
         ctx.request().pause();
+        // Admission before anything is read or written: beyond the limit a query would only queue for a worker while
+        // its upload fills the disk.
+        if (admitted.incrementAndGet() > maxConcurrent) {
+            admitted.decrementAndGet();
+            ctx.fail(new FeatureDuckException(ErrorCode.TOO_MANY_QUERIES, "this data plane already runs "
+                    + maxConcurrent + " historical queries; retry later"));
+            return;
+        }
+        ctx.addEndHandler(done -> admitted.decrementAndGet());
+        long declared = declaredLength(ctx);
+        if (declared > maxBodyBytes) {
+            ctx.fail(tooLarge());
+            return;
+        }
         Path work;
         try {
             work = Files.createTempDirectory("featureduck-historical");
@@ -78,16 +101,51 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         String type = contentType == null ? "application/json" : contentType.toLowerCase(Locale.ROOT);
         Path body = work.resolve(type.contains("csv") ? "entities.csv" : type.contains("parquet")
                 || type.contains("octet-stream") ? "entities.parquet" : "request.json");
-        long declared = declaredLength(ctx);
-        if (declared > maxBodyBytes) {
-            ctx.fail(new FeatureDuckException(ErrorCode.BODY_TOO_LARGE, "historical request body of " + declared
-                    + " bytes exceeds the limit of " + maxBodyBytes));
-            return;
-        }
         vertx.fileSystem().open(body.toString(), new OpenOptions().setWrite(true).setCreate(true))
-                .compose(file -> ctx.request().pipeTo(file).map(body))
+                .compose(file -> receive(ctx, file))
                 .onFailure(ctx::fail)
-                .onSuccess(saved -> run(ctx, work, saved));
+                .onSuccess(done -> run(ctx, work, body));
+    }
+
+    /**
+     * Streams the body into {@code file}, counting what actually arrives: a chunked upload, or one whose
+     * {@code Content-Length} lies, is cut off at the limit like any other. Completes once the file is closed.
+     */
+    private Future<Void> receive(RoutingContext ctx, AsyncFile file) {
+        HttpServerRequest request = ctx.request();
+        Promise<Void> received = Promise.promise();
+        long[] bytes = {0};
+        request.handler(chunk -> {
+            bytes[0] += chunk.length();
+            if (bytes[0] > maxBodyBytes) {
+                request.handler(null);
+                request.endHandler(null);
+                // The client may still be sending: answer, then drop the connection rather than read the rest.
+                ctx.response().putHeader("connection", "close");
+                file.close().onComplete(closed -> received.tryFail(tooLarge()));
+                return;
+            }
+            file.write(chunk);
+            if (file.writeQueueFull()) {
+                request.pause();
+                file.drainHandler(drained -> request.resume());
+            }
+        });
+        request.exceptionHandler(e -> file.close().onComplete(closed -> received.tryFail(e)));
+        request.endHandler(end -> file.close().onComplete(closed -> {
+            if (closed.succeeded()) {
+                received.tryComplete();
+            } else {
+                received.tryFail(closed.cause());
+            }
+        }));
+        request.resume();
+        return received.future();
+    }
+
+    private FeatureDuckException tooLarge() {
+        return new FeatureDuckException(ErrorCode.BODY_TOO_LARGE, "the historical request body exceeds the limit of "
+                + maxBodyBytes + " bytes (spec.dataPlane.maxHistoricalBodyBytes)");
     }
 
     /** The declared body length; a missing or malformed header counts as unknown, as Netty's codec treats it. */
@@ -106,9 +164,11 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         AtomicReference<Statement> running = new AtomicReference<>();
         HttpServerResponse response = ctx.response();
         response.closeHandler(closed -> cancel(running.get()));
+        Grant grant = Authentication.grant(ctx);
         workers.executeBlocking(() -> {
             Request request = body.getFileName().toString().equals("request.json")
                     ? fromJson(body, work) : fromFile(ctx, body);
+            request.features().forEach(ref -> grant.require(ref.view()));
             retrieval.export(request.rows(), request.features(), request.fullNames(), format, out, running::set);
             return out;
         }, false).onFailure(ctx::fail).onSuccess(result -> send(ctx, format, result));
@@ -180,6 +240,9 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                     default -> parser.skipChildren();
                 }
             }
+            if (parser.nextToken() != null) {
+                throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body has content after its JSON object");
+            }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
         }
@@ -199,8 +262,9 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
             return;
         }
         response.setChunked(true).write("{\"rows\": ");
+        // The file is closed however the copy ends: an open descriptor would keep the deleted result on disk.
         vertx.fileSystem().open(result.toString(), new OpenOptions().setRead(true))
-                .compose(file -> file.pipe().endOnSuccess(false).to(response))
+                .compose(file -> file.pipe().endOnSuccess(false).to(response).eventually(file::close))
                 .onSuccess(done -> response.end("}"))
                 .onFailure(e -> response.reset());
     }

@@ -1,8 +1,13 @@
 package io.featureduck.dataplane.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
@@ -11,10 +16,24 @@ import java.io.IOException;
 
 /** Reads a request body as a JSON object, turning every malformation into a 400 that says what was wrong. */
 final class JsonRequests {
-    private final ObjectMapper mapper;
+    private final ObjectReader reader;
 
     JsonRequests(ObjectMapper mapper) {
-        this.mapper = mapper;
+        // On whole bodies only: the historical route reads rows one by one from a stream and checks its own end.
+        this.reader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /**
+     * The one JSON mapper of the API: strict where a lenient parser would let two readers of the same body disagree
+     * (a repeated key, anything after the object), fast where the answers are large (Jackson's Schubfach writer took
+     * 13% of the server's CPU samples on a 50-feature response where the JDK 17 formatter took 17%).
+     */
+    static ObjectMapper strictMapper() {
+        return new ObjectMapper(JsonFactory.builder()
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                .build());
     }
 
     JsonNode object(RoutingContext ctx) {
@@ -23,7 +42,7 @@ final class JsonRequests {
         }
         JsonNode node;
         try {
-            node = mapper.readTree(ctx.body().buffer().getBytes());
+            node = reader.readValue(ctx.body().buffer().getBytes());
         } catch (JsonProcessingException e) {
             throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

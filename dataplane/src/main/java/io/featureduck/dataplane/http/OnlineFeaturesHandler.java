@@ -43,7 +43,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         if (viewName == null || !viewName.isTextual()) {
             throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'feature_view' is required and must be a string");
         }
-        OnlineIndex index = views.index(viewName.textValue());
+        OnlineIndex index = views.index(viewName.textValue(), Authentication.grant(ctx));
         int[] features = features(body, index);
         JsonNode entities = JsonRequests.requiredArray(body, "entities");
         views.checkBatch(entities.size());
@@ -65,12 +65,18 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
             throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be an array of feature names");
         }
         int[] positions = new int[requested.size()];
+        boolean[] seen = new boolean[index.view().features().size()];
         for (int i = 0; i < positions.length; i++) {
             JsonNode name = requested.get(i);
             if (!name.isTextual()) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "features[" + i + "] must be a feature name string");
             }
             positions[i] = OnlineViews.featurePosition(index, name.textValue());
+            if (seen[positions[i]]) {
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "feature '" + name.textValue()
+                        + "' is requested twice");
+            }
+            seen[positions[i]] = true;
         }
         return positions;
     }
@@ -100,7 +106,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
 
     private Buffer render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
         long now = views.nowMicros();
-        BufferOutputStream bytes = new BufferOutputStream(256 + rows.length * (96 + features.length * 32));
+        BufferOutputStream bytes = views.responseBuffer(256 + rows.length * (96 + features.length * 32L));
         try (JsonGenerator out = json.createGenerator(bytes)) {
             out.writeStartObject();
             out.writeStringField("feature_view", index.view().name());

@@ -3,6 +3,7 @@ package io.featureduck.dataplane.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.report.ViewState;
+import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
@@ -24,12 +25,14 @@ import java.util.List;
 final class OnlineViews {
     private final ViewRegistry registry;
     private final int maxEntities;
+    private final long maxResponseBytes;
     private final Clock clock;
     private final DataPlaneMetrics metrics;
 
-    OnlineViews(ViewRegistry registry, int maxEntities, Clock clock, DataPlaneMetrics metrics) {
+    OnlineViews(ViewRegistry registry, int maxEntities, long maxResponseBytes, Clock clock, DataPlaneMetrics metrics) {
         this.registry = registry;
         this.maxEntities = maxEntities;
+        this.maxResponseBytes = maxResponseBytes;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -52,8 +55,14 @@ final class OnlineViews {
         return status;
     }
 
-    /** The index currently served for {@code name}. */
-    OnlineIndex index(String name) {
+    /** Where an answer is written: at most {@code maxResponseBytes}, sized up front by {@code estimate}. */
+    BufferOutputStream responseBuffer(long estimate) {
+        return new BufferOutputStream(estimate, maxResponseBytes);
+    }
+
+    /** The index currently served for {@code name}, for a caller {@code grant} allows to read it. */
+    OnlineIndex index(String name, Grant grant) {
+        grant.require(name);
         ServedView view = registry.view(name).orElseThrow(() -> unknownView(name));
         if (view.state() == ViewState.OFFLINE) {
             throw new FeatureDuckException(ErrorCode.VIEW_NOT_ONLINE, "feature view '" + name

@@ -3,7 +3,9 @@ package io.featureduck.dataplane.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.crds.report.ViewsReport;
+import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.error.Redaction;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRefresher;
@@ -24,22 +26,44 @@ final class ViewsHandler {
     private final ObjectMapper json;
     private final Clock clock;
 
-    ViewsHandler(ViewRegistry registry, ObjectMapper json, Clock clock) {
+    private final Redaction redaction;
+
+    ViewsHandler(ViewRegistry registry, ObjectMapper json, Clock clock, Redaction redaction) {
         this.registry = registry;
         this.json = json;
         this.clock = clock;
+        this.redaction = redaction;
     }
 
+    /** {@code GET /v1/views}: the views the caller may describe. */
     void list(RoutingContext ctx) {
+        Grant grant = Authentication.grant(ctx);
         long now = clock.millis();
-        send(ctx, new ViewsReport(registry.configurationError().orElse(null),
-                registry.views().stream().map(v -> report(v, now)).toList()));
+        send(ctx, new ViewsReport(registry.configurationError().orElse(null), registry.views().stream()
+                .filter(v -> grant.allows(v.definition().name())).map(v -> report(v, now, redaction)).toList()));
     }
 
+    /** {@code GET /v1/views/{name}}, for a caller that may describe it. */
     void one(RoutingContext ctx) {
         String name = ctx.pathParam("name");
+        // Permission first: a caller that may not see a view does not learn whether it exists.
+        Authentication.grant(ctx).require(name);
         ServedView view = registry.view(name).orElseThrow(() -> OnlineViews.unknownView(name));
-        send(ctx, report(view, clock.millis()));
+        send(ctx, report(view, clock.millis(), redaction));
+    }
+
+    /** One view, for the operator on the management port. */
+    void reportOne(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        ServedView view = registry.view(name).orElseThrow(() -> OnlineViews.unknownView(name));
+        send(ctx, report(view, clock.millis(), redaction));
+    }
+
+    /** Every view, for the operator on the management port. */
+    void report(RoutingContext ctx) {
+        long now = clock.millis();
+        send(ctx, new ViewsReport(registry.configurationError().orElse(null),
+                registry.views().stream().map(v -> report(v, now, redaction)).toList()));
     }
 
     private void send(RoutingContext ctx, Object body) {
@@ -51,13 +75,13 @@ final class ViewsHandler {
         }
     }
 
-    /** What this pod serves of {@code served} at {@code nowMillis}. */
-    static ViewReport report(ServedView served, long nowMillis) {
+    /** What this pod serves of {@code served} at {@code nowMillis}, local paths shown as {@code redaction} says. */
+    static ViewReport report(ServedView served, long nowMillis, Redaction redaction) {
         // The definition of the index being served: after a change, the new definition shows once its index serves.
         ViewDefinition view = served.index().map(OnlineIndex::view).orElse(served.definition());
         Optional<OnlineIndex> index = served.index();
         return new ViewReport(view.name(), served.state(),
-                new ViewReport.Source(view.format().wireName(), view.location().toString(), view.timestampColumn(),
+                new ViewReport.Source(view.format().wireName(), redaction.apply(view.location().toString()), view.timestampColumn(),
                         view.createdTimestampColumn()),
                 view.entities().stream().map(e -> new ViewReport.Column(e.name(), e.type().wireName(), null)).toList(),
                 view.features().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(),
@@ -73,7 +97,7 @@ final class ViewsHandler {
                 served.lastLoadTime().map(java.time.Duration::toMillis).orElse(null),
                 served.definition().refreshInterval().orElse(ViewRefresher.DEFAULT_INTERVAL).toSeconds(),
                 served.lastCheckedAt().map(Instant::toString).orElse(null),
-                served.lastError().orElse(null),
+                served.lastError().map(redaction::apply).orElse(null),
                 served.lastErrorAt().map(Instant::toString).orElse(null),
                 served.failures(),
                 served.retryAt().map(Instant::toString).orElse(null),

@@ -99,13 +99,29 @@ public final class ViewRegistry {
     }
 
     /**
-     * Ready when every online view of the configuration the data plane started with has an index to serve, so a new
-     * pod takes traffic only once it can answer. Views added later by a reload do not count: one that cannot load
-     * is reported in {@code /v1/views}, but must not take a serving pod out of its Service.
+     * Ready once the first load of every online view the data plane started with has finished and at least half of
+     * them have an index to serve, so a new pod takes traffic only once it can answer. Views added later by a reload
+     * do not count: one that cannot load is reported in {@code /v1/views}, but must not take a serving pod out of
+     * its Service.
      */
     public boolean isReady() {
-        return startupViews.stream().map(views::get)
-                .allMatch(v -> v == null || v.state() == ViewState.OFFLINE || v.index().isPresent());
+        int online = 0;
+        int serving = 0;
+        for (String name : startupViews) {
+            ServedView view = views.get(name);
+            if (view == null || view.state() == ViewState.OFFLINE) {
+                continue;
+            }
+            online++;
+            if (view.index().isPresent()) {
+                serving++;
+            } else if (view.state() == ViewState.PENDING || view.state() == ViewState.LOADING) {
+                return false;
+            }
+        }
+        // One broken view must not take the others off the Service: it is reported Degraded on its FeatureView and
+        // answers 503 on its own. A pod that serves fewer than half of its views is better replaced.
+        return serving * 2 >= online;
     }
 
     /** Loads every online view in parallel; the future completes when all have succeeded or failed. */

@@ -20,6 +20,7 @@ class ServingConfigLoaderTest {
             metadata: {name: demo}
             spec:
               lakehouse: {format: delta, root: %s}
+              dataPlane: {auth: {type: none}}
             """;
 
     @TempDir
@@ -50,7 +51,7 @@ class ServingConfigLoaderTest {
 
     @Test
     void resolvesAbsoluteAndFileUriLocations() throws IOException {
-        Path file = write(STORE.formatted(dir.toUri()) + """
+        Path file = write(STORE.formatted(dir.toUri() + ", allowedRoots: [/data/tables]") + """
                 ---
                 apiVersion: featureduck.io/v1alpha1
                 kind: FeatureView
@@ -130,7 +131,7 @@ class ServingConfigLoaderTest {
 
     @Test
     void resolvesViewsUnderAnObjectStoreRoot() throws IOException {
-        Path file = write(STORE.formatted("s3://features/lakehouse")
+        Path file = write(STORE.formatted("s3://features/lakehouse, allowedRoots: [\"gs://other-bucket\"]")
                 + """
                 ---
                 apiVersion: featureduck.io/v1alpha1

@@ -73,7 +73,7 @@ class ConfigReloadTest {
                 .path("configuration_error").isNull());
         assertThat(server.get("/v1/views").json().path("configuration_error").asText()).contains("spec.ttl");
         assertThat(lookup("driver-stats:trips_per_day").status()).isEqualTo(200);
-        assertThat(server.get("/ready").status()).isEqualTo(200);
+        assertThat(server.management().get("/ready").status()).isEqualTo(200);
         replace(good);
         await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/v1/views").json()
                 .path("configuration_error").isNull());
@@ -101,9 +101,9 @@ class ConfigReloadTest {
                 server.get("/v1/views/not-there-yet").json().path("state").asText().equals("FAILED"));
         assertThat(server.get("/v1/views/not-there-yet").json().path("last_error").asText()).contains("no_such_table");
         assertThat(lookup("driver-stats:conv_rate").status()).isEqualTo(200);
-        assertThat(server.get("/ready").status()).isEqualTo(200);
+        assertThat(server.management().get("/ready").status()).isEqualTo(200);
         assertThat(lookup("driver-profile:name").text()).contains("UNKNOWN_FEATURE_VIEW");
-        assertThat(server.get("/metrics").text()).doesNotContain("featureduck_view_ready{view=\"driver-profile\"}")
+        assertThat(server.management().get("/metrics").text()).doesNotContain("featureduck_view_ready{view=\"driver-profile\"}")
                 .contains("featureduck_view_ready{view=\"not-there-yet\"} 0.0");
     }
 

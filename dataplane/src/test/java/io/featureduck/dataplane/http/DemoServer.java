@@ -9,8 +9,12 @@ import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 
 /** A real data-plane process serving a freshly written demo lakehouse, and a client for it. */
 final class DemoServer implements AutoCloseable {
@@ -22,16 +26,38 @@ final class DemoServer implements AutoCloseable {
     final DataPlane dataPlane;
     private final HttpProbe http;
 
+    private final HttpProbe management;
+
     DemoServer(Path directory, int drivers) {
+        this(directory, drivers, "auth: {type: none}", b -> b);
+    }
+
+    /**
+     * A demo server whose store's {@code spec.dataPlane} has {@code dataPlaneSettings} (YAML lines at the indentation
+     * of {@code auth:}) in place of the demo's {@code auth: {type: none}}, and {@code settings} on the command line.
+     */
+    DemoServer(Path directory, int drivers, String dataPlaneSettings, UnaryOperator<DataPlaneConfig.Builder> settings) {
         this.directory = directory;
         this.writtenAt = Instant.now();
         Path file = new DemoLakehouse(drivers, 4).write(directory, writtenAt);
+        try {
+            Files.writeString(file, Files.readString(file).replaceFirst("auth: \\{type: none\\}.*",
+                    java.util.regex.Matcher.quoteReplacement(dataPlaneSettings.replace("\n", "\n    "))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.config = new ServingConfigLoader().load(file);
         // Reloads are checked often so that tests of them run fast; they only happen once a test calls watch.
-        this.dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0)
-                .configReloadInterval(java.time.Duration.ofMillis(100)).build());
+        this.dataPlane = DataPlane.start(config, settings.apply(DataPlaneConfig.of(config).address("127.0.0.1", 0)
+                .configReloadInterval(java.time.Duration.ofMillis(100))).build());
         dataPlane.initialLoad().join();
         this.http = new HttpProbe(dataPlane.port());
+        this.management = new HttpProbe(dataPlane.managementPort());
+    }
+
+    /** The management port: probes, metrics, the operator's view report. */
+    HttpProbe management() {
+        return management;
     }
 
     String base() {

@@ -12,9 +12,22 @@ import java.net.http.HttpResponse;
 final class HttpProbe {
     private final HttpClient client = HttpClient.newHttpClient();
     private final String base;
+    private final String token;
 
     HttpProbe(int port) {
+        this(port, null);
+    }
+
+    /** A client that sends {@code Authorization: Bearer <token>} with every request it builds. */
+    HttpProbe(int port, String token) {
         this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+    }
+
+    /** A request to {@code path}, with the token if this client has one. */
+    HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        return token == null ? request : request.header("authorization", "Bearer " + token);
     }
 
     String base() {
@@ -22,12 +35,12 @@ final class HttpProbe {
     }
 
     DemoServer.Reply post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("content-type", "application/json")
+        return send(request(path).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     DemoServer.Reply get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(request(path).GET().build());
     }
 
     DemoServer.Reply send(HttpRequest request) {

@@ -173,10 +173,10 @@ class OnlineApiTest {
 
     @Test
     void probesAndMetrics() {
-        assertThat(server.get("/health").status()).isEqualTo(200);
-        assertThat(server.get("/ready").status()).isEqualTo(200);
+        assertThat(server.management().get("/health").status()).isEqualTo(200);
+        assertThat(server.management().get("/ready").status()).isEqualTo(200);
         server.post("/v1/features/online", online("[{\"driver_id\": " + ACTIVE + "}]", null));
-        String metrics = server.get("/metrics").text();
+        String metrics = server.management().get("/metrics").text();
         assertThat(metrics).contains("featureduck_http_server_requests_seconds_bucket{route=\"/v1/features/online\",status=\"200\"");
         assertThat(metrics).contains("featureduck_online_lookups_total{status=\"PRESENT\",view=\"driver-stats\"}");
         assertThat(metrics).contains("featureduck_view_entities{view=\"driver-stats\"} " + DRIVERS + ".0");

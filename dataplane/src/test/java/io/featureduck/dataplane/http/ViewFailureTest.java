@@ -76,12 +76,17 @@ class ViewFailureTest {
                     .contains("spec.features[1].name: column 'missing' is not in the table");
 
             HttpProbe http = new HttpProbe(dataPlane.port());
-            assertThat(http.get("/ready").status()).isEqualTo(503);
+            HttpProbe httpManagement = new HttpProbe(dataPlane.managementPort());
+            // Two of four views serve: the pod stays in its Service; the broken views answer 503 on their own.
+            assertThat(httpManagement.get("/ready").status()).isEqualTo(200);
             DemoServer.Reply notReady = http.post("/v1/features/online",
                     "{\"feature_view\": \"missing-table\", \"entities\": [{\"id\": 1}]}");
             assertThat(notReady.status()).isEqualTo(503);
             assertThat(notReady.raw().headers().firstValue("retry-after")).isPresent();
             assertThat(notReady.json().get("error").get("code").asText()).isEqualTo("VIEW_NOT_READY");
+            // The table is named as the store configures it, not by where this process happens to find it.
+            assertThat(notReady.json().at("/error/message").asText()).contains("lakehouse/no_such_table")
+                    .doesNotContain(directory.toString());
 
             DemoServer.Reply served = http.post("/v1/features/online",
                     "{\"feature_view\": \"driver-stats\", \"entities\": [{\"driver_id\": 1010}]}");
@@ -91,6 +96,9 @@ class ViewFailureTest {
             JsonNode listed = http.get("/v1/views/missing-table").json();
             assertThat(listed.get("state").asText()).isEqualTo("FAILED");
             assertThat(listed.get("last_error").asText()).contains("no_such_table");
+            assertThat(listed.toString()).doesNotContain(directory.toString())
+                    .doesNotContain(System.getProperty("java.io.tmpdir") + "/");
+            assertThat(listed.at("/source/path").asText()).isEqualTo("lakehouse/no_such_table");
         }
     }
 
@@ -115,11 +123,12 @@ class ViewFailureTest {
             assertThat(view.lastError().orElseThrow()).contains("driver-stats");
 
             HttpProbe http = new HttpProbe(dataPlane.port());
+            HttpProbe httpManagement = new HttpProbe(dataPlane.managementPort());
             DemoServer.Reply reply = http.post("/v1/features/online",
                     "{\"feature_view\": \"driver-stats\", \"entities\": [{\"driver_id\": 1010}]}");
             assertThat(reply.status()).isEqualTo(200);
             assertThat(reply.json().get("table_version").asLong()).isEqualTo(version);
-            assertThat(http.get("/ready").status()).isEqualTo(200);
+            assertThat(httpManagement.get("/ready").status()).isEqualTo(200);
             assertThat(http.get("/v1/views/driver-stats").json().get("last_error").asText()).contains("driver-stats");
             assertThat(http.get("/v1/views/driver-stats").json().get("degraded").asBoolean()).isTrue();
         }

@@ -105,8 +105,9 @@ class IcebergWrittenTableTest {
 
     @Test
     void anUnreachableRestCatalogFailsTheLoadWithTheReason() throws Exception {
-        Path file = ServingYaml.write(directory, "iceberg", """
-                source: {catalog: {type: rest, uri: "http://127.0.0.1:1/catalog"}, table: ml.scores}
+        Path file = ServingYaml.write(directory, "iceberg",
+                "catalogs: [{name: ml, type: rest, uri: \"http://127.0.0.1:1/catalog\"}]", """
+                source: {catalog: {name: ml}, table: ml.scores}
                 entities: [{name: id, type: int64}]
                 features: [{name: score, type: float64}]
                 """);

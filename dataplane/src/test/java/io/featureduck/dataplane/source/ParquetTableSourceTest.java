@@ -116,6 +116,7 @@ class ParquetTableSourceTest {
                 metadata: {name: lake}
                 spec:
                   lakehouse: {format: parquet, root: lakehouse}
+                  dataPlane: {auth: {type: none}}
                 ---
                 apiVersion: featureduck.io/v1alpha1
                 kind: FeatureView

@@ -13,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Reads what a data plane serves of one view from its {@code GET /v1/views/{name}}, as the shared {@link ViewReport}. */
+/**
+ * Reads what a data plane serves of one view from {@code GET /views/{name}} on its management port, as the shared
+ * {@link ViewReport}: the port without authentication, so the operator needs no data-plane credentials.
+ */
 public final class DataPlaneClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -56,7 +59,7 @@ public final class DataPlaneClient {
     }
 
     public Answer view(String baseUrl, String name) {
-        URI uri = URI.create(baseUrl + "/v1/views/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        URI uri = URI.create(baseUrl + "/views/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -17,6 +17,11 @@ public final class DataPlaneNames {
     /** Where data files fetched from object stores are kept, on an emptyDir sized by spec.dataPlane.fileCacheSize. */
     public static final String FILE_CACHE_MOUNT = "/var/cache/featureduck";
     public static final int HTTP_PORT = 8000;
+    /** Probes, metrics and the view report the operator reads: no authentication, no feature values. */
+    public static final int MANAGEMENT_PORT = 8081;
+    /** Where the store's bearer-token Secret is mounted, and the file of its tokens. */
+    public static final String TOKENS_MOUNT = "/etc/featureduck-auth";
+    public static final String TOKENS_FILE = TOKENS_MOUNT + "/tokens";
     public static final String MANAGED_BY = "featureduck-operator";
     /** Selects what the operator manages, so its informers never cache anyone else's ConfigMaps or Deployments. */
     public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;

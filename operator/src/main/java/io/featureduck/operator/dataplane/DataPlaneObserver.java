@@ -70,9 +70,9 @@ public final class DataPlaneObserver {
         if (settings.addressesPods()) {
             urls = pods.list(namespace, pod -> isReady(pod)
                             && DataPlaneNames.storeOf(pod).filter(store::equals).isPresent())
-                    .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.HTTP_PORT)).sorted().toList();
+                    .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.MANAGEMENT_PORT)).sorted().toList();
         } else {
-            urls = List.of(settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), namespace, DataPlaneNames.HTTP_PORT));
+            urls = List.of(settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), namespace, DataPlaneNames.MANAGEMENT_PORT));
         }
         return new ServingObservation(urls.stream().map(url -> client.view(url, view.getMetadata().getName())).toList());
     }

@@ -38,6 +38,8 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
     public static final String SETTINGS_HASH = "featureduck.io/store-settings-hash";
     static final String CONTAINER = "dataplane";
     private static final long USER = 10001;
+    /** What the data plane gives requests in flight after its drain ({@code DataPlaneConfig.DEFAULT_SHUTDOWN_GRACE}). */
+    static final long SHUTDOWN_GRACE_SECONDS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OperatorSettings settings;
@@ -78,6 +80,26 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                     .withReadOnly(true).build());
         }
 
+        DataPlaneSpec.AuthSpec auth = dataPlane.auth() == null ? DataPlaneSpec.AuthSpec.NONE : dataPlane.auth();
+        List<String> args = new ArrayList<>(List.of("serve", "-f", configFile,
+                "--port", Integer.toString(DataPlaneNames.HTTP_PORT),
+                "--management-port", Integer.toString(DataPlaneNames.MANAGEMENT_PORT),
+                "--file-cache-dir", DataPlaneNames.FILE_CACHE_MOUNT, "--file-cache-size", Long.toString(cacheBytes)));
+        switch (auth.type()) {
+            case "bearer" -> {
+                // The kubelet swaps the Secret's files when it changes; the data plane rereads them, so rotating a
+                // token needs no restart.
+                volumes.add(new VolumeBuilder().withName("auth-tokens").withNewSecret()
+                        .withSecretName(auth.tokenSecretName()).addNewItem().withKey(DataPlaneSpec.AuthSpec.TOKENS_KEY)
+                        .withPath("tokens").endItem().withDefaultMode(0440).endSecret().build());
+                mounts.add(new VolumeMountBuilder().withName("auth-tokens").withMountPath(DataPlaneNames.TOKENS_MOUNT)
+                        .withReadOnly(true).build());
+                args.addAll(List.of("--auth-token-file", DataPlaneNames.TOKENS_FILE));
+            }
+            case "kubernetes" -> args.addAll(List.of("--auth-namespace", store.getMetadata().getNamespace()));
+            default -> { }
+        }
+
         Map<String, String> podAnnotations = new LinkedHashMap<>();
         podAnnotations.put(SETTINGS_HASH, settingsHash(store));
 
@@ -91,15 +113,20 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 .withNewTemplate()
                 .withNewMetadata().withLabels(DataPlaneNames.labels(store)).withAnnotations(podAnnotations).endMetadata()
                 .withNewSpec()
+                // Only Kubernetes authentication calls the API server; no other pod needs a token mounted.
+                .withServiceAccountName(auth.type().equals("kubernetes") ? auth.serviceAccountName() : null)
+                .withAutomountServiceAccountToken(auth.type().equals("kubernetes"))
+                // On SIGTERM the data plane answers for its drain period while it leaves the Service, then lets
+                // requests in flight finish: the kubelet must wait for both before it kills the process.
+                .withTerminationGracePeriodSeconds(dataPlane.effectiveDrainPeriod().toSeconds()
+                        + SHUTDOWN_GRACE_SECONDS + 5)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(USER).withRunAsGroup(USER)
                 .withFsGroup(USER).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .withContainers(new ContainerBuilder()
                         .withName(CONTAINER)
                         .withImage(dataPlane.image() != null ? dataPlane.image() : settings.dataPlaneImage())
-                        .withArgs("serve", "-f", configFile, "--port", Integer.toString(DataPlaneNames.HTTP_PORT),
-                                "--file-cache-dir", DataPlaneNames.FILE_CACHE_MOUNT,
-                                "--file-cache-size", Long.toString(cacheBytes))
+                        .withArgs(args)
                         .addNewEnv().withName("JAVA_TOOL_OPTIONS")
                         .withValue("-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError").endEnv()
                         // The SDKs read their credentials from the environment: every key of the Secret becomes a
@@ -109,13 +136,20 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                                 .withName(lakehouse.credentialsSecret()).endSecretRef().build()))
                         .addNewPort().withName("http").withContainerPort(DataPlaneNames.HTTP_PORT).withProtocol("TCP")
                         .endPort()
+                        .addNewPort().withName("management").withContainerPort(DataPlaneNames.MANAGEMENT_PORT)
+                        .withProtocol("TCP").endPort()
                         // Loading a large view takes a while: the startup probe gives it time before liveness counts.
-                        .withNewStartupProbe().withNewHttpGet().withPath("/health").withPort(new IntOrString("http"))
-                        .endHttpGet().withPeriodSeconds(2).withFailureThreshold(60).endStartupProbe()
-                        .withNewLivenessProbe().withNewHttpGet().withPath("/health").withPort(new IntOrString("http"))
-                        .endHttpGet().withPeriodSeconds(10).withFailureThreshold(3).endLivenessProbe()
-                        .withNewReadinessProbe().withNewHttpGet().withPath("/ready").withPort(new IntOrString("http"))
-                        .endHttpGet().withPeriodSeconds(5).withFailureThreshold(2).endReadinessProbe()
+                        .withNewStartupProbe().withNewHttpGet().withPath("/health")
+                        .withPort(new IntOrString("management")).endHttpGet().withPeriodSeconds(2)
+                        .withFailureThreshold(60).endStartupProbe()
+                        .withNewLivenessProbe().withNewHttpGet().withPath("/health")
+                        .withPort(new IntOrString("management")).endHttpGet().withPeriodSeconds(10)
+                        .withFailureThreshold(3).endLivenessProbe()
+                        // Polled often, as a draining pod reports not-ready and must leave the Service within its
+                        // drain period.
+                        .withNewReadinessProbe().withNewHttpGet().withPath("/ready")
+                        .withPort(new IntOrString("management")).endHttpGet().withPeriodSeconds(2)
+                        .withFailureThreshold(1).endReadinessProbe()
                         .withResources(resources(dataPlane.resources()))
                         .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                         .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()

@@ -8,7 +8,10 @@ import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
-/** The ClusterIP Service in front of a store's data-plane pods: the address clients and the operator use. */
+/**
+ * The ClusterIP Service in front of a store's data-plane pods: the API port clients use, and the management port
+ * for metrics.
+ */
 public final class DataPlaneServiceDependent extends CRUDKubernetesDependentResource<Service, FeatureStore> {
     public DataPlaneServiceDependent() {
         super(Service.class);
@@ -23,6 +26,9 @@ public final class DataPlaneServiceDependent extends CRUDKubernetesDependentReso
                 .withSelector(DataPlaneNames.selector(store))
                 .addNewPort().withName("http").withProtocol("TCP").withPort(DataPlaneNames.HTTP_PORT)
                 .withTargetPort(new IntOrString("http")).endPort()
+                // Prometheus scrapes /metrics here; the port carries no feature values and needs no token.
+                .addNewPort().withName("metrics").withProtocol("TCP").withPort(DataPlaneNames.MANAGEMENT_PORT)
+                .withTargetPort(new IntOrString("management")).endPort()
                 .endSpec()
                 .build();
     }

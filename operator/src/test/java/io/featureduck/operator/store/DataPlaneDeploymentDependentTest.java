@@ -1,6 +1,7 @@
 package io.featureduck.operator.store;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStore;
@@ -8,6 +9,7 @@ import io.featureduck.crds.FeatureStoreSpec;
 import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.ObjectStoreSpec;
 import io.featureduck.crds.TableFormat;
+import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.config.OperatorSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,10 +20,15 @@ class DataPlaneDeploymentDependentTest {
     private final DataPlaneDeploymentDependent dependent = new DataPlaneDeploymentDependent(OperatorSettings.from(Map.of()));
 
     private static FeatureStore s3Store(String credentialsSecret, String cacheSize) {
+        return s3Store(credentialsSecret, cacheSize, DataPlaneSpec.AuthSpec.NONE, null);
+    }
+
+    private static FeatureStore s3Store(String credentialsSecret, String cacheSize, DataPlaneSpec.AuthSpec auth,
+                                        String drain) {
         FeatureStore store = FeatureStore.of("lake", new FeatureStoreSpec(new LakehouseSpec(TableFormat.ICEBERG,
                 "s3://bucket/warehouse", null, credentialsSecret, new ObjectStoreSpec(
                 new ObjectStoreSpec.S3("http://minio.minio:9000", "eu-west-1", true), null, null)),
-                new DataPlaneSpec(null, null, null, null, null, null, null, cacheSize)));
+                new DataPlaneSpec(null, null, null, null, null, null, auth, cacheSize, null, null, null, drain)));
         store.getMetadata().setNamespace("features");
         return store;
     }
@@ -52,7 +59,7 @@ class DataPlaneDeploymentDependentTest {
             assertThat(m.getMountPath()).isEqualTo("/var/cache/featureduck");
         });
         assertThat(String.join(" ", container.getArgs()))
-                .endsWith("--file-cache-dir /var/cache/featureduck --file-cache-size " + (20L << 30) / 10 * 9);
+                .contains("--file-cache-dir /var/cache/featureduck --file-cache-size " + (20L << 30) / 10 * 9);
         assertThat(container.getEnvFrom()).isEmpty();
     }
 
@@ -60,5 +67,52 @@ class DataPlaneDeploymentDependentTest {
     void aNewSecretNameRollsThePods() {
         assertThat(DataPlaneDeploymentDependent.settingsHash(s3Store("a", null)))
                 .isNotEqualTo(DataPlaneDeploymentDependent.settingsHash(s3Store("b", null)));
+    }
+
+    @Test
+    void bearerAuthMountsOnlyTheTokensKeyOfTheSecretAndPointsTheDataPlaneAtIt() {
+        Deployment deployment = dependent.desired(s3Store(null, null, DataPlaneSpec.AuthSpec.bearer("lake-tokens"), null),
+                null);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement().satisfies(v -> {
+            assertThat(v.getSecret().getSecretName()).isEqualTo("lake-tokens");
+            assertThat(v.getSecret().getItems()).singleElement().satisfies(item -> {
+                assertThat(item.getKey()).isEqualTo("tokens");
+                assertThat(item.getPath()).isEqualTo("tokens");
+            });
+        });
+        assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo(DataPlaneNames.TOKENS_MOUNT);
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(String.join(" ", container.getArgs())).contains("--auth-token-file " + DataPlaneNames.TOKENS_FILE);
+        assertThat(pod.getAutomountServiceAccountToken()).as("no API token where none is needed").isFalse();
+        assertThat(pod.getServiceAccountName()).isNull();
+    }
+
+    @Test
+    void kubernetesAuthRunsAsTheNamedServiceAccountWithItsTokenAndTheStoresNamespace() {
+        PodSpec pod = dependent.desired(s3Store(null, null, DataPlaneSpec.AuthSpec.kubernetes("lake-reader"), null),
+                null).getSpec().getTemplate().getSpec();
+        assertThat(pod.getServiceAccountName()).isEqualTo("lake-reader");
+        assertThat(pod.getAutomountServiceAccountToken()).isTrue();
+        assertThat(String.join(" ", pod.getContainers().get(0).getArgs())).contains("--auth-namespace features")
+                .doesNotContain("--auth-token-file");
+    }
+
+    @Test
+    void probesUseTheManagementPortAndTheGracePeriodCoversDrainAndInFlightRequests() {
+        PodSpec pod = dependent.desired(s3Store(null, null, DataPlaneSpec.AuthSpec.NONE, "20s"), null)
+                .getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        assertThat(container.getStartupProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("http:8000", "management:8081");
+        assertThat(String.join(" ", container.getArgs())).contains("--management-port 8081");
+        assertThat(pod.getTerminationGracePeriodSeconds())
+                .isEqualTo(20 + DataPlaneDeploymentDependent.SHUTDOWN_GRACE_SECONDS + 5);
     }
 }

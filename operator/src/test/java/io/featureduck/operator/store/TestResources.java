@@ -3,6 +3,7 @@ package io.featureduck.operator.store;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStoreSpec;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
@@ -19,7 +20,7 @@ final class TestResources {
 
     static FeatureStore store(String name) {
         FeatureStore store = FeatureStore.of(name, new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, "/data"),
-                null));
+                DataPlaneSpec.defaults()));
         store.getMetadata().setNamespace("features");
         return store;
     }

@@ -1,0 +1,40 @@
+package io.featureduck.dataplane.auth;
+
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
+import java.util.Set;
+
+/**
+ * What an authenticated caller may do with one {@link AccessKind}: every view, or the views RBAC allowed.
+ *
+ * @param subject who the caller is, for logs: a Kubernetes user name, or which bearer token matched (by position,
+ *                never the token)
+ * @param kind    the access this grant covers
+ * @param views   the views allowed; ignored when {@code everything}
+ * @param everything whether every view is allowed
+ */
+public record Grant(String subject, AccessKind kind, Set<String> views, boolean everything) {
+    public Grant {
+        views = Set.copyOf(views);
+    }
+
+    public static Grant everything(String subject, AccessKind kind) {
+        return new Grant(subject, kind, Set.of(), true);
+    }
+
+    public static Grant only(String subject, AccessKind kind, Set<String> views) {
+        return new Grant(subject, kind, views, false);
+    }
+
+    public boolean allows(String view) {
+        return everything || views.contains(view);
+    }
+
+    /** Refuses a view this grant does not cover, naming the view and the permission that would allow it. */
+    public void require(String view) {
+        if (!allows(view)) {
+            throw FeatureDuckException.ofView(ErrorCode.FORBIDDEN, view, "'" + subject + "' may not " + kind.verb()
+                    + " this view; a Role must grant verb '" + kind.verb() + "' on featureviews/" + view);
+        }
+    }
+}

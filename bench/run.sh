@@ -20,6 +20,7 @@ ROUNDS=${ROUNDS:-3}
 DATA=bench/data/e${ENTITIES}
 RESULTS=bench/results
 FD_PORT=18080
+MGMT_PORT=18090
 BASE_PORT=18081
 REDIS_PORT=16379
 mkdir -p "$RESULTS" "$DATA"
@@ -34,17 +35,19 @@ heap_used() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed
 
 echo "== idle data plane heap (no views)"
 printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata: {name: bench}\nspec:\n  lakehouse: {format: delta, root: tables}\n  dataPlane: {auth: {type: none}}\n' > "$DATA/empty.yaml"
-java -Xmx6g -jar $JAR serve -f "$DATA/empty.yaml" --port $FD_PORT --host 127.0.0.1 > "$RESULTS/empty.log" 2>&1 &
+java -Xmx6g -jar $JAR serve -f "$DATA/empty.yaml" --port $FD_PORT --management-port $MGMT_PORT --host 127.0.0.1 \
+  > "$RESULTS/empty.log" 2>&1 &
 EMPTY_PID=$!
-wait_ready "http://127.0.0.1:$FD_PORT/ready"
+wait_ready "http://127.0.0.1:$MGMT_PORT/ready"
 HEAP_BASELINE=$(( $(heap_used $EMPTY_PID) * 1024 ))
 kill $EMPTY_PID; wait $EMPTY_PID 2>/dev/null || true
 
 echo "== start featureduck"
 START=$(date +%s.%N)
-java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --host 127.0.0.1 > "$RESULTS/featureduck.log" 2>&1 &
+java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --management-port $MGMT_PORT --host 127.0.0.1 \
+  > "$RESULTS/featureduck.log" 2>&1 &
 FD_PID=$!; PIDS+=($FD_PID)
-wait_ready "http://127.0.0.1:$FD_PORT/ready"
+wait_ready "http://127.0.0.1:$MGMT_PORT/ready"
 READY=$(echo "$(date +%s.%N) - $START" | bc)
 VIEWS_JSON=$(curl -s http://127.0.0.1:$FD_PORT/v1/views)
 LOAD_SUM=$(echo "$VIEWS_JSON" | grep -oE '"load_millis":[0-9]+' | cut -d: -f2 | paste -sd+ | bc)

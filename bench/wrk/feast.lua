@@ -1,6 +1,7 @@
 -- wrk script: POSTs Feast-shaped online requests for random entities and prints one JSON result line.
 -- Environment: FD_PATH (route), FD_BATCH (entities per request), FD_FEATURES (comma-separated view:feature refs),
--- FD_ENTITIES (entity ids are drawn from 0 .. FD_ENTITIES-1), FD_LABEL (name of this run).
+-- FD_ENTITIES (entity ids are drawn from 0 .. FD_ENTITIES-1), FD_LABEL (name of this run), FD_TOKEN (when set, sent
+-- as a bearer token).
 local path = os.getenv("FD_PATH") or "/get-online-features"
 local batch = tonumber(os.getenv("FD_BATCH") or "1")
 local entities = tonumber(os.getenv("FD_ENTITIES") or "1000000")
@@ -11,6 +12,9 @@ for ref in string.gmatch(os.getenv("FD_FEATURES") or "", "[^,]+") do
 end
 local features = "[" .. table.concat(refs, ",") .. "]"
 local headers = { ["content-type"] = "application/json" }
+if os.getenv("FD_TOKEN") and os.getenv("FD_TOKEN") ~= "" then
+  headers["authorization"] = "Bearer " .. os.getenv("FD_TOKEN")
+end
 local pool = {}
 local next_body = 1
 local thread_count = 0

@@ -49,8 +49,8 @@ class HelmChartTest {
     @Test
     void theRoleGrantsEveryCallTheOperatorMakes() throws IOException {
         List<JsonNode> manifests = render(Map.of());
-        JsonNode role = manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRole")).findFirst()
-                .orElseThrow();
+        JsonNode role = manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRole")
+                && m.at("/metadata/name").asText().equals("featureduck")).findFirst().orElseThrow();
         record Need(String group, String resource, String verb) {
         }
         List<Need> needs = new ArrayList<>();
@@ -82,12 +82,32 @@ class HelmChartTest {
             assertThat(granted).as("the ClusterRole grants %s on %s/%s", need.verb(), need.group(), need.resource())
                     .isTrue();
         }
-        JsonNode binding = manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRoleBinding"))
-                .findFirst().orElseThrow();
+        JsonNode binding = manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRoleBinding")
+                && m.at("/metadata/name").asText().equals("featureduck")).findFirst().orElseThrow();
         JsonNode deployment = manifests.stream().filter(m -> m.path("kind").asText().equals("Deployment"))
                 .findFirst().orElseThrow();
         assertThat(binding.at("/subjects/0/name").asText())
                 .isEqualTo(deployment.at("/spec/template/spec/serviceAccountName").asText());
+    }
+
+    @Test
+    void readerRolesGrantTheDataPlanesVerbsAndReviewersMayReviewTokensAndAccess() throws IOException {
+        List<JsonNode> manifests = render(Map.of("dataPlaneAuth.reviewers[0].namespace", "features",
+                "dataPlaneAuth.reviewers[0].name", "featureduck-dataplane"));
+        Map<String, JsonNode> roles = new java.util.HashMap<>();
+        manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRole"))
+                .forEach(m -> roles.put(m.at("/metadata/name").asText(), m));
+        assertThat(roles.get("featureduck-online-reader").at("/rules/0/verbs").toString()).contains("read-online")
+                .doesNotContain("read-historical");
+        assertThat(roles.get("featureduck-historical-reader").at("/rules/0/verbs").toString())
+                .contains("read-historical");
+        assertThat(roles.get("featureduck-online-reader").at("/rules/0/resources/0").asText()).isEqualTo("featureviews");
+        JsonNode reviewer = manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRoleBinding")
+                && m.at("/roleRef/name").asText().equals("system:auth-delegator")).findFirst().orElseThrow();
+        assertThat(reviewer.at("/subjects/0/name").asText()).isEqualTo("featureduck-dataplane");
+        assertThat(reviewer.at("/subjects/0/namespace").asText()).isEqualTo("features");
+        assertThat(render(Map.of()).stream().filter(m -> m.at("/roleRef/name").asText().equals("system:auth-delegator")))
+                .as("no reviewer unless one is listed").isEmpty();
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -37,6 +38,8 @@ public final class PointInTimeQuery {
 
     private final DuckDbSession session;
     private final boolean fullNames;
+    /** The entity rows' own columns, lower-cased, once loaded. */
+    private final Set<String> entityColumns = new HashSet<>();
     private final StringBuilder select = new StringBuilder("SELECT e.* EXCLUDE (" + ROW + ", " + TIME + ")");
     private final StringBuilder joins = new StringBuilder();
     private int views;
@@ -77,7 +80,12 @@ public final class PointInTimeQuery {
         try (Statement statement = session.connection().createStatement();
              ResultSet rs = statement.executeQuery("DESCRIBE " + ENTITY_ROWS)) {
             while (rs.next()) {
-                columns.add(rs.getString(1));
+                String column = rs.getString(1);
+                if (!column.equals(ROW) && !column.equals(TIME)) {
+                    refuseColumnName(column);
+                    columns.add(column);
+                    entityColumns.add(column.toLowerCase(Locale.ROOT));
+                }
             }
         }
         for (ViewDefinition view : views) {
@@ -87,6 +95,20 @@ public final class PointInTimeQuery {
                             + entity.name() + "' of feature view '" + view.name() + "'");
                 }
             }
+        }
+    }
+
+    /**
+     * Entity-row columns pass through to the answer under their own names, so a name must be one every reader of
+     * the answer can take: not empty, no control characters (DuckDB's parser ends a name at NUL), not one of the
+     * names this query uses for itself.
+     */
+    private static void refuseColumnName(String column) {
+        boolean control = column.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+        if (column.isBlank() || control || column.toLowerCase(Locale.ROOT).startsWith("__fd_")) {
+            throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows have a column named '"
+                    + column.replaceAll("\\p{Cntrl}", "?") + "': column names must be non-empty, without control "
+                    + "characters, and not start with __fd_");
         }
     }
 
@@ -192,8 +214,14 @@ public final class PointInTimeQuery {
             String served = view.ttl().map(ttl -> "CASE WHEN " + eventTime + " >= e." + TIME
                     + " - to_microseconds(" + ttl.toNanos() / 1000 + "::BIGINT) THEN " + value + " END")
                     .orElse(value);
-            select.append(", ").append(served).append(" AS ")
-                    .append(quote(new FeatureRef(view.name(), feature.name()).outputName(fullNames)));
+            String output = new FeatureRef(view.name(), feature.name()).outputName(fullNames);
+            // DuckDB names are case-insensitive: an entity column "Conv_Rate" would make "conv_rate" ambiguous.
+            if (entityColumns.contains(output.toLowerCase(Locale.ROOT))) {
+                throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows have a column named '"
+                        + output + "', the name of a requested feature; rename the column or ask for "
+                        + "full_feature_names");
+            }
+            select.append(", ").append(served).append(" AS ").append(quote(output));
         }
     }
 

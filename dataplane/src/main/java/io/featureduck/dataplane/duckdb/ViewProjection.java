@@ -55,7 +55,8 @@ public final class ViewProjection {
             FeatureSpec feature = view.features().get(i);
             String field = "spec.features[" + i + "]";
             if (feature.hasExpression()) {
-                Optional<String> problem = ExpressionValidator.problem(session, feature.expression());
+                Optional<String> problem = ExpressionValidator.problem(session, feature.expression(),
+                        snapshot.columns().stream().map(SourceColumn::name).collect(java.util.stream.Collectors.toSet()));
                 if (problem.isPresent()) {
                     problems.add(field + ".expression: '" + feature.expression() + "' " + problem.get());
                     continue;

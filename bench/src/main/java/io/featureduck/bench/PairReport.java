@@ -1,0 +1,74 @@
+package io.featureduck.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A markdown table comparing two variants of the same server, scenario by scenario, from wrk result lines labelled
+ * {@code "<variant> <scenario>"}: the median of each figure over the rounds, and the ratio of the candidate to the
+ * baseline. Usage: {@code PairReport <results.jsonl> <baseline> <candidate> <machine>}.
+ */
+public final class PairReport {
+    private PairReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String baseline = args[1];
+        String candidate = args[2];
+        Map<String, Map<String, List<JsonNode>>> runs = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode run = json.readTree(line);
+            String[] label = run.get("label").asText().split(" ", 2);
+            runs.computeIfAbsent(label[1], s -> new LinkedHashMap<>())
+                    .computeIfAbsent(label[0], v -> new ArrayList<>()).add(run);
+        }
+        StringBuilder md = new StringBuilder("# " + candidate + " vs " + baseline + "\n\nMachine: " + args[3] + ". Each "
+                + "figure is the median of the interleaved rounds; ratios are " + candidate + " / " + baseline + ".\n\n");
+        md.append("| scenario (batch, connections) | p50 ms ").append(baseline).append(" | p50 ms ").append(candidate)
+                .append(" | p99 ms ").append(baseline).append(" | p99 ms ").append(candidate).append(" | req/s ")
+                .append(baseline).append(" | req/s ").append(candidate)
+                .append(" | p99 ratio | throughput ratio | errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Map<String, List<JsonNode>>> scenario : runs.entrySet()) {
+            List<JsonNode> base = scenario.getValue().get(baseline);
+            List<JsonNode> cand = scenario.getValue().get(candidate);
+            double baseP99 = median(base, "p99_us") / 1000;
+            double candP99 = median(cand, "p99_us") / 1000;
+            double baseRate = medianRate(base);
+            double candRate = medianRate(cand);
+            long errors = base.stream().mapToLong(r -> r.get("errors").asLong()).sum()
+                    + cand.stream().mapToLong(r -> r.get("errors").asLong()).sum();
+            md.append(String.format("| %s | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.2f | %.2f | %d |%n",
+                    scenario.getKey(), median(base, "p50_us") / 1000, median(cand, "p50_us") / 1000, baseP99, candP99,
+                    baseRate, candRate, candP99 / baseP99, candRate / baseRate, errors));
+        }
+        System.out.print(md);
+    }
+
+    private static double median(List<JsonNode> runs, String field) {
+        return middle(runs.stream().mapToDouble(r -> r.get(field).asDouble()).toArray());
+    }
+
+    private static double medianRate(List<JsonNode> runs) {
+        return middle(runs.stream()
+                .mapToDouble(r -> r.get("requests").asDouble() / (r.get("duration_us").asDouble() / 1e6)).toArray());
+    }
+
+    private static double middle(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

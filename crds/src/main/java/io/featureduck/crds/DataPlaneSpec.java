@@ -28,6 +28,7 @@ import io.fabric8.generator.annotation.ValidationRule;
  * @param maxConcurrentHistorical historical queries admitted at once, running or queued (default 4); beyond it 503
  * @param drainPeriod       how long a pod keeps answering after SIGTERM while the Service stops sending to it
  *                          (default 5s); in-flight requests then finish before the process exits
+ * @param tls               HTTPS on the API port, from a {@code kubernetes.io/tls} Secret (default: plain HTTP)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -56,7 +57,8 @@ public record DataPlaneSpec(
         Integer maxConcurrentHistorical,
         @Pattern(KubeDuration.PATTERN)
         @JsonPropertyDescription("How long a pod keeps answering after SIGTERM while it leaves the Service (default 5s)")
-        String drainPeriod) {
+        String drainPeriod,
+        @JsonPropertyDescription("HTTPS on the API port, from a kubernetes.io/tls Secret") TlsSpec tls) {
     /** DuckDB's memory-limit notation. */
     public static final String MEMORY_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$";
     /** A Kubernetes resource quantity, e.g. {@code 500m}, {@code 2}, {@code 4Gi}. */
@@ -73,7 +75,7 @@ public record DataPlaneSpec(
 
     /** Every setting at its default, with authentication explicitly off (tests and tools outside a cluster). */
     public static DataPlaneSpec defaults() {
-        return new DataPlaneSpec(null, null, null, null, null, null, AuthSpec.NONE, null, null, null, null, null);
+        return new DataPlaneSpec(null, null, null, null, null, null, AuthSpec.NONE, null, null, null, null, null, null);
     }
 
     public long effectiveMaxHistoricalBodyBytes() {
@@ -116,6 +118,19 @@ public record DataPlaneSpec(
             @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("CPU limit, e.g. 2") String cpuLimit,
             @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("Memory request, e.g. 2Gi") String memoryRequest,
             @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("Memory limit, e.g. 4Gi") String memoryLimit) {
+    }
+
+    /**
+     * HTTPS on the data plane's API port. The Secret's {@code tls.crt} (PEM chain) and {@code tls.key} (PEM key) are
+     * mounted into the pods and reread when they change, so a renewed certificate (cert-manager) needs no restart.
+     *
+     * @param secretName the {@code kubernetes.io/tls} Secret
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TlsSpec(
+            @Required @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+            @JsonPropertyDescription("kubernetes.io/tls Secret with tls.crt and tls.key") String secretName) {
     }
 
     /**

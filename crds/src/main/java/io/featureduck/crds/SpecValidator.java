@@ -19,6 +19,8 @@ public final class SpecValidator {
     /** Bounds that keep the CRD's CEL rules (pairwise uniqueness checks) within the API server's cost budget. */
     public static final int MAX_ENTITIES = 16;
     public static final int MAX_FEATURES = 500;
+    /** How often a view may poll its table at most. */
+    public static final java.time.Duration MIN_REFRESH_INTERVAL = java.time.Duration.ofSeconds(1);
 
     private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
     private static final Pattern IDENTIFIER = Pattern.compile(IDENTIFIER_PATTERN);
@@ -127,6 +129,11 @@ public final class SpecValidator {
         checkFeatures(spec, violations);
         checkDuration("spec.ttl", spec.ttl(), violations);
         checkDuration("spec.refreshInterval", spec.refreshInterval(), violations);
+        if (spec.refreshInterval() != null && KubeDuration.isValid(spec.refreshInterval())
+                && KubeDuration.parse(spec.refreshInterval()).compareTo(MIN_REFRESH_INTERVAL) < 0) {
+            violations.add(new Violation("spec.refreshInterval", "must be at least " + MIN_REFRESH_INTERVAL.toSeconds()
+                    + "s: each check reads the table's metadata (an object-store listing per poll)"));
+        }
         return violations;
     }
 

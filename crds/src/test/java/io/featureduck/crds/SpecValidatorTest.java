@@ -70,6 +70,20 @@ class SpecValidatorTest {
 
     private static FeatureStore store(TableFormat format, DataPlaneSpec.AuthSpec auth) {
         return FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(format, "/lake"),
-                new DataPlaneSpec(null, null, null, null, null, null, auth, null, null, null, null, null)));
+                new DataPlaneSpec(null, null, null, null, null, null, auth, null, null, null, null, null, null)));
+    }
+
+    @Test
+    void refreshIntervalsBelowOneSecondAreRefused() {
+        FeatureViewSpec base = spec(List.of(new EntitySpec("id", ValueType.INT64)),
+                List.of(new FeatureSpec("x", ValueType.FLOAT64)), null);
+        for (String interval : List.of("100ms", "999ms")) {
+            FeatureView view = FeatureView.of("v", new FeatureViewSpec(base.store(), base.source(), base.entities(),
+                    base.features(), null, null, interval, null));
+            assertThat(SpecValidator.validate(view)).extracting(Violation::field).containsExactly("spec.refreshInterval");
+        }
+        FeatureView ok = FeatureView.of("v", new FeatureViewSpec(base.store(), base.source(), base.entities(),
+                base.features(), null, null, "1s", null));
+        assertThat(SpecValidator.validate(ok)).isEmpty();
     }
 }

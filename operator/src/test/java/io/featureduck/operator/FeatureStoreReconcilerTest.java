@@ -294,7 +294,7 @@ class FeatureStoreReconcilerTest {
         DataPlaneSpec d = spec.effectiveDataPlane();
         return new FeatureStoreSpec(spec.lakehouse(), new DataPlaneSpec(replicas, d.image(), d.resources(),
                 d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(), d.auth(), d.fileCacheSize(),
-                d.maxHistoricalBodyBytes(), d.maxResponseBytes(), d.maxConcurrentHistorical(), d.drainPeriod()));
+                d.maxHistoricalBodyBytes(), d.maxResponseBytes(), d.maxConcurrentHistorical(), d.drainPeriod(), d.tls()));
     }
 
     private FeatureStore stored(String name) {

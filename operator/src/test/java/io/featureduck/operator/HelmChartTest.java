@@ -50,7 +50,7 @@ class HelmChartTest {
     void theRoleGrantsEveryCallTheOperatorMakes() throws IOException {
         List<JsonNode> manifests = render(Map.of());
         JsonNode role = manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRole")
-                && m.at("/metadata/name").asText().equals("featureduck")).findFirst().orElseThrow();
+                && m.at("/metadata/name").asText().equals("featureduck-operator")).findFirst().orElseThrow();
         record Need(String group, String resource, String verb) {
         }
         List<Need> needs = new ArrayList<>();
@@ -83,7 +83,7 @@ class HelmChartTest {
                     .isTrue();
         }
         JsonNode binding = manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRoleBinding")
-                && m.at("/metadata/name").asText().equals("featureduck")).findFirst().orElseThrow();
+                && m.at("/metadata/name").asText().equals("featureduck-operator")).findFirst().orElseThrow();
         JsonNode deployment = manifests.stream().filter(m -> m.path("kind").asText().equals("Deployment"))
                 .findFirst().orElseThrow();
         assertThat(binding.at("/subjects/0/name").asText())

@@ -35,6 +35,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "reread when it changes). In a pod, the store's token Secret mounted by the operator")
     Path authTokenFile;
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve the API over HTTPS (with --tls-key); "
+            + "reread when the file changes")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
+    Path tlsKey;
+
     @Option(names = "--auth-namespace",
             description = "For auth.type kubernetes: the namespace of the store's FeatureViews, where access is "
                     + "checked with SubjectAccessReviews")
@@ -75,6 +82,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             settings = DataPlaneConfig.of(config).address(host, port).managementPort(managementPort)
                     .configReloadInterval(interval).authTokenFile(authTokenFile).authNamespace(authNamespace)
+                    .tls(tlsCertificate, tlsKey)
                     .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize)).build();
             dataPlane = DataPlane.start(config, settings);
         } catch (IllegalArgumentException e) {
@@ -83,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         dataPlane.watch(file, loader());
         System.out.println("FeatureDuck serving " + config.views().size() + " feature views of store '"
-                + config.store().name() + "' on http://" + host + ":" + dataPlane.port() + " (" + authDescription(settings)
+                + config.store().name() + "' on " + (settings.tls().isPresent() ? "https" : "http") + "://" + host + ":"
+                + dataPlane.port() + " (" + authDescription(settings)
                 + "); probes and metrics on port " + dataPlane.managementPort());
         awaitShutdown(dataPlane, new CountDownLatch(1));
         return 0;

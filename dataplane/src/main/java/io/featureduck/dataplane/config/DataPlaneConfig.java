@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param managementPort         HTTP port of probes, metrics and the operator's view report, without
  *                               authentication (0: any free port); never the API's port
  * @param auth                   how API callers are authenticated
+ * @param tls                    the PEM certificate chain and key of HTTPS on the API port, when it is HTTPS
  * @param maxBatchEntities       most entities one online request may ask for
  * @param maxBodyBytes           largest online request body accepted
  * @param maxHistoricalBodyBytes largest historical request (entity rows) accepted, counted as the bytes arrive;
@@ -42,7 +43,8 @@ import java.util.Optional;
  * @param environment            where object-store credentials are looked up (in a pod, filled from the store's
  *                               credentials Secret)
  */
-public record DataPlaneConfig(String host, int port, int managementPort, AuthSettings auth, int maxBatchEntities,
+public record DataPlaneConfig(String host, int port, int managementPort, AuthSettings auth, Optional<TlsFiles> tls,
+                              int maxBatchEntities,
                               long maxBodyBytes, long maxHistoricalBodyBytes, long maxResponseBytes,
                               int maxConcurrentHistorical, Duration retryAfter, Duration refreshTick,
                               Duration configReloadInterval, Duration drainPeriod, Duration shutdownGrace,
@@ -60,6 +62,10 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_FILE_CACHE_BYTES = 10L << 30;
     public static final int DEFAULT_FETCH_PARALLELISM = 8;
+
+    /** Where the API port's certificate chain and private key are, both PEM; reread when they change. */
+    public record TlsFiles(Path certificate, Path key) {
+    }
 
     public DataPlaneConfig {
         environment = Map.copyOf(environment);
@@ -88,6 +94,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
         private int port = DEFAULT_PORT;
         private int managementPort = DEFAULT_MANAGEMENT_PORT;
         private Path tokenFile;
+        private TlsFiles tls;
         private String authNamespace;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -119,6 +126,15 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
         /** {@code --auth-token-file}: bearer tokens, one per line; null to follow the store's spec. */
         public Builder authTokenFile(Path file) {
             this.tokenFile = file;
+            return this;
+        }
+
+        /** {@code --tls-cert}, {@code --tls-key}: HTTPS on the API port; null for plain HTTP. */
+        public Builder tls(Path certificate, Path key) {
+            if ((certificate == null) != (key == null)) {
+                throw new IllegalArgumentException("HTTPS needs both --tls-cert and --tls-key");
+            }
+            this.tls = certificate == null ? null : new TlsFiles(certificate, key);
             return this;
         }
 
@@ -156,7 +172,8 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
             int cores = Runtime.getRuntime().availableProcessors();
             AuthSettings auth = AuthSettings.resolve(spec.auth(), Optional.ofNullable(tokenFile),
                     Optional.ofNullable(authNamespace), configReloadInterval);
-            return new DataPlaneConfig(host, port, managementPort, auth, spec.effectiveMaxBatchEntities(),
+            return new DataPlaneConfig(host, port, managementPort, auth, Optional.ofNullable(tls),
+                    spec.effectiveMaxBatchEntities(),
                     spec.effectiveMaxBodyBytes(), spec.effectiveMaxHistoricalBodyBytes(), spec.effectiveMaxResponseBytes(),
                     spec.effectiveMaxConcurrentHistorical(), DEFAULT_RETRY_AFTER, DEFAULT_REFRESH_TICK,
                     configReloadInterval, spec.effectiveDrainPeriod(), DEFAULT_SHUTDOWN_GRACE, idleTimeout, requestTimeout, cores,

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.duckdb;
 
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
+import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
@@ -15,9 +16,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -76,23 +79,29 @@ public final class PointInTimeQuery {
             throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows cannot be read (they need "
                     + "join keys and an '" + EntityRows.TIMESTAMP_COLUMN + "' column): " + DuckDbSession.firstLine(e.getMessage()));
         }
-        Set<String> columns = new HashSet<>();
+        Map<String, String> columns = new HashMap<>();
         try (Statement statement = session.connection().createStatement();
              ResultSet rs = statement.executeQuery("DESCRIBE " + ENTITY_ROWS)) {
             while (rs.next()) {
                 String column = rs.getString(1);
+                columns.put(column, rs.getString(2));
                 if (!column.equals(ROW) && !column.equals(TIME)) {
                     refuseColumnName(column);
-                    columns.add(column);
                     entityColumns.add(column.toLowerCase(Locale.ROOT));
                 }
             }
         }
         for (ViewDefinition view : views) {
             for (EntitySpec entity : view.entities()) {
-                if (!columns.contains(entity.name())) {
+                if (!columns.containsKey(entity.name())) {
                     throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "entity rows lack join key '"
                             + entity.name() + "' of feature view '" + view.name() + "'");
+                }
+                // In the order the online routes check: presence, then type, then range.
+                refuseNulls(view, entity);
+                refuseKeyType(view, entity, columns.get(entity.name()));
+                if (entity.type() == ValueType.INT32) {
+                    refuseOutOfInt32(view, entity);
                 }
             }
         }
@@ -109,6 +118,54 @@ public final class PointInTimeQuery {
             throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows have a column named '"
                     + column.replaceAll("\\p{Cntrl}", "?") + "': column names must be non-empty, without control "
                     + "characters, and not start with __fd_");
+        }
+    }
+
+    /**
+     * A join key column must hold what the online routes accept for the key's type, so that a request the online
+     * API refuses (a string or a fraction for an integer key, a number for a string key) is refused here too rather
+     * than joined through one of DuckDB's implicit casts.
+     */
+    private static void refuseKeyType(ViewDefinition view, EntitySpec entity, String columnType) {
+        String type = columnType.toUpperCase(Locale.ROOT);
+        boolean allowed = switch (entity.type()) {
+            // Wider types (HUGEINT, UBIGINT) are what DuckDB infers for values beyond a long, which online refuses.
+            case INT32, INT64 -> type.matches("(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)");
+            case STRING -> type.equals("VARCHAR");
+            case BOOL -> type.equals("BOOLEAN");
+            default -> true;
+        };
+        if (!allowed && !type.equals("NULL")) {
+            throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, "join key '" + entity.name() + "' of feature view '"
+                    + view.name() + "' is " + entity.type().wireName() + ", but the entity rows hold " + columnType
+                    + " values");
+        }
+    }
+
+    /** Every row has the key, as the online routes require of every entity. */
+    private void refuseNulls(ViewDefinition view, EntitySpec entity) throws SQLException {
+        long missing = count("WHERE " + quote(entity.name()) + " IS NULL");
+        if (missing > 0) {
+            throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, missing + " entity rows lack join key '"
+                    + entity.name() + "' of feature view '" + view.name() + "' (null or absent)");
+        }
+    }
+
+    /** An int32 key holds int32 values, as the online routes require. */
+    private void refuseOutOfInt32(ViewDefinition view, EntitySpec entity) throws SQLException {
+        long outside = count("WHERE " + quote(entity.name()) + " NOT BETWEEN " + Integer.MIN_VALUE + " AND "
+                + Integer.MAX_VALUE);
+        if (outside > 0) {
+            throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, "join key '" + entity.name() + "' of feature view '"
+                    + view.name() + "' is int32, but " + outside + " entity rows hold values outside its range");
+        }
+    }
+
+    private long count(String condition) throws SQLException {
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + ENTITY_ROWS + " " + condition)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -138,6 +139,11 @@ public final class DataPlaneServer {
         HttpServerOptions apiOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
                 .setTcpNoDelay(true).setCompressionSupported(false).setHttp2ClearTextEnabled(false)
                 .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        ServerCertificate certificate = options.tls().map(ServerCertificate::new).orElse(null);
+        if (certificate != null) {
+            // HTTP/1.1 over TLS as over plain TCP: no ALPN, so no HTTP/2 either.
+            apiOptions.setSsl(true).setUseAlpn(false).setKeyCertOptions(certificate.read());
+        }
         HttpServerOptions managementOptions = new HttpServerOptions().setHost(options.host())
                 .setPort(options.managementPort()).setHttp2ClearTextEnabled(false)
                 .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
@@ -148,7 +154,14 @@ public final class DataPlaneServer {
                     return vertx.createHttpServer(managementOptions).requestHandler(managementRouter(mapper, errors))
                             .listen();
                 })
-                .onSuccess(s -> management = s).mapEmpty();
+                .onSuccess(s -> {
+                    management = s;
+                    if (certificate != null && !options.configReloadInterval().isZero()) {
+                        vertx.setPeriodic(options.configReloadInterval().toMillis(), id -> vertx.executeBlocking(
+                                certificate::changed, false).onSuccess(next -> next.ifPresent(renewed ->
+                                api.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(renewed), true))));
+                    }
+                }).mapEmpty();
     }
 
     public int actualPort() {

@@ -69,7 +69,7 @@ class LiveRefreshLoadTest {
                 source: {path: scores, timestampColumn: ts}
                 entities: [{name: id, type: int64}]
                 features: [{name: value, type: float64}]
-                refreshInterval: 100ms
+                refreshInterval: 1s
                 """);
         ServingConfig config = new ServingConfigLoader().load(file);
         AtomicLong lookups = new AtomicLong();
@@ -125,7 +125,8 @@ class LiveRefreshLoadTest {
 
             Random random = new Random(42);
             for (int version = 2; version <= 9; version++) {
-                Thread.sleep(400);
+                // Slower than the refresh interval (its minimum, 1s), so that readers see most versions.
+                Thread.sleep(1300);
                 String operation = version == 6 ? "overwrite" : version % 3 == 1 ? "delete" : "append";
                 switch (operation) {
                     case "append" -> {

@@ -22,6 +22,8 @@ public final class DataPlaneNames {
     /** Where the store's bearer-token Secret is mounted, and the file of its tokens. */
     public static final String TOKENS_MOUNT = "/etc/featureduck-auth";
     public static final String TOKENS_FILE = TOKENS_MOUNT + "/tokens";
+    /** Where the store's TLS Secret is mounted. */
+    public static final String TLS_MOUNT = "/etc/featureduck-tls";
     public static final String MANAGED_BY = "featureduck-operator";
     /** Selects what the operator manages, so its informers never cache anyone else's ConfigMaps or Deployments. */
     public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
@@ -40,7 +42,12 @@ public final class DataPlaneNames {
 
     /** The in-cluster address clients use: the store's Service. */
     public static String serviceUrl(FeatureStore store) {
-        return "http://" + dataPlane(store) + "." + store.getMetadata().getNamespace() + ".svc:" + HTTP_PORT;
+        return scheme(store) + "://" + dataPlane(store) + "." + store.getMetadata().getNamespace() + ".svc:" + HTTP_PORT;
+    }
+
+    /** {@code https} when the store serves its API over TLS. */
+    public static String scheme(FeatureStore store) {
+        return store.getSpec() != null && store.getSpec().effectiveDataPlane().tls() != null ? "https" : "http";
     }
 
     public static String servingConfig(FeatureStore store) {

@@ -100,6 +100,17 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
             default -> { }
         }
 
+        if (dataPlane.tls() != null) {
+            volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(dataPlane.tls().secretName())
+                    .addNewItem().withKey("tls.crt").withPath("tls.crt").endItem()
+                    .addNewItem().withKey("tls.key").withPath("tls.key").endItem()
+                    .withDefaultMode(0440).endSecret().build());
+            mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(DataPlaneNames.TLS_MOUNT).withReadOnly(true)
+                    .build());
+            args.addAll(List.of("--tls-cert", DataPlaneNames.TLS_MOUNT + "/tls.crt",
+                    "--tls-key", DataPlaneNames.TLS_MOUNT + "/tls.key"));
+        }
+
         Map<String, String> podAnnotations = new LinkedHashMap<>();
         podAnnotations.put(SETTINGS_HASH, settingsHash(store));
 

@@ -25,6 +25,7 @@ public final class DataPlaneServiceDependent extends CRUDKubernetesDependentReso
                 .withType("ClusterIP")
                 .withSelector(DataPlaneNames.selector(store))
                 .addNewPort().withName("http").withProtocol("TCP").withPort(DataPlaneNames.HTTP_PORT)
+                .withAppProtocol(DataPlaneNames.scheme(store))
                 .withTargetPort(new IntOrString("http")).endPort()
                 // Prometheus scrapes /metrics here; the port carries no feature values and needs no token.
                 .addNewPort().withName("metrics").withProtocol("TCP").withPort(DataPlaneNames.MANAGEMENT_PORT)

@@ -28,7 +28,7 @@ class DataPlaneDeploymentDependentTest {
         FeatureStore store = FeatureStore.of("lake", new FeatureStoreSpec(new LakehouseSpec(TableFormat.ICEBERG,
                 "s3://bucket/warehouse", null, credentialsSecret, new ObjectStoreSpec(
                 new ObjectStoreSpec.S3("http://minio.minio:9000", "eu-west-1", true), null, null)),
-                new DataPlaneSpec(null, null, null, null, null, null, auth, cacheSize, null, null, null, drain)));
+                new DataPlaneSpec(null, null, null, null, null, null, auth, cacheSize, null, null, null, drain, null)));
         store.getMetadata().setNamespace("features");
         return store;
     }
@@ -114,5 +114,23 @@ class DataPlaneDeploymentDependentTest {
         assertThat(String.join(" ", container.getArgs())).contains("--management-port 8081");
         assertThat(pod.getTerminationGracePeriodSeconds())
                 .isEqualTo(20 + DataPlaneDeploymentDependent.SHUTDOWN_GRACE_SECONDS + 5);
+    }
+
+    @Test
+    void tlsMountsTheCertificateSecretAndServesHttps() {
+        FeatureStore store = FeatureStore.of("lake", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, "/data"),
+                new DataPlaneSpec(null, null, null, null, null, null, DataPlaneSpec.AuthSpec.bearer("t"), null, null,
+                        null, null, null, new DataPlaneSpec.TlsSpec("lake-tls"))));
+        store.getMetadata().setNamespace("features");
+        PodSpec pod = dependent.desired(store, null).getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("lake-tls")).singleElement()
+                .satisfies(v -> assertThat(v.getSecret().getItems()).extracting(i -> i.getKey())
+                        .containsExactly("tls.crt", "tls.key"));
+        assertThat(String.join(" ", pod.getContainers().get(0).getArgs()))
+                .contains("--tls-cert /etc/featureduck-tls/tls.crt --tls-key /etc/featureduck-tls/tls.key");
+        assertThat(DataPlaneNames.serviceUrl(store)).startsWith("https://lake-dataplane.features.svc:");
+        assertThat(new DataPlaneServiceDependent().desired(store, null).getSpec().getPorts().get(0).getAppProtocol())
+                .isEqualTo("https");
     }
 }

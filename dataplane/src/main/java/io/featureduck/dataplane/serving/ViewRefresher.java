@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Polls every online view's table at the view's {@code spec.refreshInterval} (one minute when unset) and asks the
  * registry to refresh it. After a failed load or refresh (an unreachable object store, expired credentials,
- * throttling, a broken commit) the view is tried again when its backoff says, whatever its interval. Each tick looks
- * at every view, so views added or changed by a configuration reload are followed without rescheduling anything.
+ * throttling, a broken commit) the view is tried again when its backoff says, whatever its interval, or at once
+ * when a probe at its interval finds that the table has a new version (the commit that fixes a broken one). Each
+ * tick looks at every view, so views added or changed by a configuration reload are followed without rescheduling
+ * anything.
  */
 public final class ViewRefresher implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
@@ -23,6 +25,8 @@ public final class ViewRefresher implements AutoCloseable {
     private final Clock clock;
     /** Views with a refresh submitted and not finished: a slow load is not queued again on every tick. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** When each view's table was last looked at, by a refresh or, during a backoff, by a version probe. */
+    private final java.util.Map<String, Instant> probedAt = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "view-refresher");
         thread.setDaemon(true);
@@ -49,7 +53,14 @@ public final class ViewRefresher implements AutoCloseable {
             Duration interval = view.definition().refreshInterval().orElse(DEFAULT_INTERVAL);
             Instant due = view.retryAt().orElseGet(() -> view.lastCheckedAt().orElse(Instant.EPOCH).plus(interval));
             if (!now.isBefore(due) && inFlight.add(view.name())) {
+                probedAt.put(view.name(), now);
                 registry.refresh(view.name()).whenComplete((done, failure) -> inFlight.remove(view.name()));
+            } else if (view.retryAt().isPresent()
+                    && !now.isBefore(probedAt.getOrDefault(view.name(), Instant.EPOCH).plus(interval))
+                    && inFlight.add(view.name())) {
+                // Backing off, but the table is still looked at every interval: a new version is tried at once.
+                probedAt.put(view.name(), now);
+                registry.retryIfChanged(view.name()).whenComplete((done, failure) -> inFlight.remove(view.name()));
             }
         }
     }

@@ -45,6 +45,8 @@ public final class ViewRegistry {
     private final Clock clock;
     private final List<LoadListener> listeners = new ArrayList<>();
     private final RetryBackoff backoff = RetryBackoff.standard();
+    /** The table version each failing view failed at, when the failure came after reading it. */
+    private final Map<String, Long> failedVersions = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Told of every load, for metrics. */
     public interface LoadListener {
@@ -194,14 +196,16 @@ public final class ViewRegistry {
         if (!busy.add(work)) {
             return; // this definition is being loaded already, from the newest version when that load started
         }
+        Long version = null;
         try {
             long start = System.nanoTime();
-            install(name, definition, loader.load(definition, latestSnapshot(definition, sources.forView(definition))),
-                    start, false);
+            TableSnapshot latest = latestSnapshot(definition, sources.forView(definition));
+            version = latest.version();
+            install(name, definition, loader.load(definition, latest), start, false);
         } catch (FeatureDuckException e) {
-            fail(name, definition, e.getMessage());
+            fail(name, definition, e.getMessage(), version);
         } catch (RuntimeException | OutOfMemoryError e) {
-            fail(name, definition, "FeatureView '" + name + "': unexpected failure while loading: " + e);
+            fail(name, definition, "FeatureView '" + name + "': unexpected failure while loading: " + e, version);
             LOG.error("unexpected failure loading FeatureView '{}'", name, e);
         } finally {
             busy.remove(work);
@@ -223,10 +227,12 @@ public final class ViewRegistry {
         if (!busy.add(work)) {
             return;
         }
+        Long version = null;
         try {
             OnlineIndex index = served.get();
             TableSource source = sources.forView(definition);
             TableSnapshot latest = latestSnapshot(definition, source);
+            version = latest.version();
             if (source.isSameVersion(index.snapshot(), latest)) {
                 views.computeIfPresent(name, (n, v) -> v.checked(clock.instant()));
                 return;
@@ -238,9 +244,9 @@ public final class ViewRegistry {
                     : loader.load(definition, latest);
             install(name, definition, next, start, incremental);
         } catch (FeatureDuckException e) {
-            fail(name, definition, e.getMessage());
+            fail(name, definition, e.getMessage(), version);
         } catch (RuntimeException | OutOfMemoryError e) {
-            fail(name, definition, "FeatureView '" + name + "': unexpected failure while refreshing: " + e);
+            fail(name, definition, "FeatureView '" + name + "': unexpected failure while refreshing: " + e, version);
             LOG.error("unexpected failure refreshing FeatureView '{}'", name, e);
         } finally {
             busy.remove(work);
@@ -272,7 +278,38 @@ public final class ViewRegistry {
         listeners.forEach(l -> l.loaded(index, took, incremental));
     }
 
-    private void fail(String name, ViewDefinition definition, String error) {
+    /**
+     * During a failed view's backoff: whether its table has a version other than the one that failed (or can be read
+     * at all, when reading it failed), in which case the view is tried again at once instead of at its next retry.
+     * A fixed table, the commit after a broken one, is then served within a refresh interval.
+     */
+    public CompletableFuture<Void> retryIfChanged(String name) {
+        return CompletableFuture.runAsync(() -> {
+            ServedView current = views.get(name);
+            if (current == null || current.retryAt().isEmpty()) {
+                return;
+            }
+            long latest;
+            try {
+                latest = sources.forView(current.definition()).latestSnapshot().version();
+            } catch (RuntimeException e) {
+                return; // still unreadable: the backoff decides when to try again
+            }
+            Long failedAt = failedVersions.get(name);
+            if (failedAt == null || failedAt != latest) {
+                LOG.info("FeatureView '{}': table version {} appeared during the retry backoff; trying again now",
+                        name, latest);
+                refreshNow(name);
+            }
+        }, loadExecutor);
+    }
+
+    private void fail(String name, ViewDefinition definition, String error, Long version) {
+        if (version == null) {
+            failedVersions.remove(name);
+        } else {
+            failedVersions.put(name, version);
+        }
         Instant now = clock.instant();
         views.computeIfPresent(name, (n, v) -> v.definition().equals(definition)
                 ? v.failed(error, now, now.plus(backoff.delay(v.failures() + 1))) : v);

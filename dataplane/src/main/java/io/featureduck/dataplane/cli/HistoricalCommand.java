@@ -49,7 +49,7 @@ final class HistoricalCommand implements Callable<Integer> {
         TableSourceFactory.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
         List<FeatureRef> refs = features.stream().map(FeatureRef::parse).toList();
-        try (DataPlaneComponents components = DataPlaneComponents.open(config, DataPlaneConfig.of(config).build(),
+        try (DataPlaneComponents components = DataPlaneComponents.open(config, DataPlaneConfig.of(config).withoutApi().build(),
                 new SimpleMeterRegistry())) {
             export(components.historical(() -> config), refs);
         }

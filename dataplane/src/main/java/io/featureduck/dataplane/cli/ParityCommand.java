@@ -37,7 +37,7 @@ final class ParityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DuckDbSession.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
-        DataPlaneComponents components = DataPlaneComponents.open(config, DataPlaneConfig.of(config).build(),
+        DataPlaneComponents components = DataPlaneComponents.open(config, DataPlaneConfig.of(config).withoutApi().build(),
                 new SimpleMeterRegistry());
         OnlineIndexLoader loader = components.loader();
         ParityCheck parity = new ParityCheck(components.historical(() -> config));

@@ -95,6 +95,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
         private int managementPort = DEFAULT_MANAGEMENT_PORT;
         private Path tokenFile;
         private TlsFiles tls;
+        private boolean serves = true;
         private String authNamespace;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -126,6 +127,15 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
         /** {@code --auth-token-file}: bearer tokens, one per line; null to follow the store's spec. */
         public Builder authTokenFile(Path file) {
             this.tokenFile = file;
+            return this;
+        }
+
+        /**
+         * For a tool that reads the store's tables without serving them ({@code historical}, {@code parity}): no API
+         * port, so the store's authentication does not apply and needs no token file.
+         */
+        public Builder withoutApi() {
+            this.serves = false;
             return this;
         }
 
@@ -170,8 +180,8 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
         /** @throws IllegalArgumentException when the store's auth choice lacks what it needs from the command line */
         public DataPlaneConfig build() {
             int cores = Runtime.getRuntime().availableProcessors();
-            AuthSettings auth = AuthSettings.resolve(spec.auth(), Optional.ofNullable(tokenFile),
-                    Optional.ofNullable(authNamespace), configReloadInterval);
+            AuthSettings auth = serves ? AuthSettings.resolve(spec.auth(), Optional.ofNullable(tokenFile),
+                    Optional.ofNullable(authNamespace), configReloadInterval) : new AuthSettings.Open();
             return new DataPlaneConfig(host, port, managementPort, auth, Optional.ofNullable(tls),
                     spec.effectiveMaxBatchEntities(),
                     spec.effectiveMaxBodyBytes(), spec.effectiveMaxHistoricalBodyBytes(), spec.effectiveMaxResponseBytes(),

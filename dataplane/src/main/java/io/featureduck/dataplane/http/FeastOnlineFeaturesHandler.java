@@ -68,6 +68,13 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         int entityCount = entityColumns.values().iterator().next().size();
         Map<String, OnlineIndex> indexes = new LinkedHashMap<>();
         List<FeatureColumnRef> features = features(body, fullNames, indexes, Authentication.grant(ctx));
+        for (FeatureColumnRef feature : features) {
+            // Entity columns and features share the answer's column names: one name, one column.
+            if (entityColumns.containsKey(feature.outputName())) {
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities." + feature.outputName() + " has the "
+                        + "name of a requested feature; rename it or ask for full_feature_names");
+            }
+        }
         Map<String, int[]> rowsByView = new LinkedHashMap<>();
         long now = views.nowMicros();
         for (OnlineIndex index : indexes.values()) {

@@ -82,6 +82,9 @@ public final class EntityKeys {
                     return value.isTextual() ? EventTime.toMicros(Instant.parse(value.textValue())) : failTimestamp(entity, value);
                 } catch (DateTimeParseException e) {
                     throw wrongType(entity, value, "an ISO-8601 instant like 2026-01-31T12:00:00Z");
+                } catch (ArithmeticException e) {
+                    // Instant reaches a billion years; microseconds since 1970 in a long, as DuckDB stores them, do not.
+                    throw wrongType(entity, value, "an instant within 290,000 years of 1970");
                 }
             }
             default -> throw new IllegalArgumentException(type.wireName() + " cannot be a join key");

@@ -76,6 +76,14 @@ class RequestLimitsTest {
         assertThat(duplicateKey.status()).isEqualTo(400);
         assertThat(duplicateKey.json().at("/error/code").asText()).isEqualTo("INVALID_JSON");
         assertThat(duplicateKey.json().at("/error/message").asText()).contains("Duplicate field 'driver_id'");
+        DemoServer.Reply sameName = server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
+                + "\"entities\": {\"driver_id\": [" + DRIVER + "], \"conv_rate\": [1]}}");
+        assertThat(sameName.status()).isEqualTo(400);
+        assertThat(sameName.json().at("/error/message").asText()).contains("entities.conv_rate has the name of a "
+                + "requested feature");
+        assertThat(server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
+                + "\"full_feature_names\": true, \"entities\": {\"driver_id\": [" + DRIVER + "], \"conv_rate\": [1]}}")
+                .status()).as("with full names the columns differ").isEqualTo(200);
     }
 
     @Test

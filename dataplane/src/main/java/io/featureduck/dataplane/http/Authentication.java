@@ -37,7 +37,8 @@ final class Authentication {
             Optional<String> token;
             Optional<Grant> known;
             try {
-                token = token(ctx.request().getHeader("authorization"));
+                // An open data plane ignores the header: a proxy's own credentials must not make it refuse anyone.
+                token = access.required() ? token(ctx.request().getHeader("authorization")) : Optional.empty();
                 known = access.cached(token, kind);
             } catch (FeatureDuckException e) {
                 ctx.fail(e);

@@ -66,6 +66,13 @@ class RequestLimitsTest {
     }
 
     @Test
+    void anOpenDataPlaneIgnoresAnyAuthorizationHeader() {
+        DemoServer.Reply reply = server.send(HttpRequest.newBuilder(URI.create(server.base() + "/v1/views"))
+                .header("authorization", "Basic cHJveHk6c2VjcmV0").build());
+        assertThat(reply.status()).isEqualTo(200);
+    }
+
+    @Test
     void repeatedFeaturesAndKeysAreRefused() {
         DemoServer.Reply twice = server.post("/v1/features/online", "{\"feature_view\": \"driver-stats\", "
                 + "\"entities\": [{\"driver_id\": " + DRIVER + "}], \"features\": [\"conv_rate\", \"conv_rate\"]}");

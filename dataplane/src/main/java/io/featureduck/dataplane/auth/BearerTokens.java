@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,7 +85,7 @@ public final class BearerTokens implements AccessControl {
             throw new FeatureDuckException(ErrorCode.UNAUTHENTICATED, "this data plane requires a bearer token: send "
                     + "'Authorization: Bearer <token>'");
         }
-        byte[] presented = sha256(token.get().getBytes(StandardCharsets.UTF_8));
+        byte[] presented = TokenDigest.of(token.get());
         List<byte[]> digests = current.digests();
         int matched = -1;
         // Every digest is compared, matched or not, so the time taken does not depend on which token matched.
@@ -118,14 +117,14 @@ public final class BearerTokens implements AccessControl {
         for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
             String token = line.strip();
             if (!token.isEmpty() && !token.startsWith("#")) {
-                digests.add(sha256(token.getBytes(StandardCharsets.UTF_8)));
+                digests.add(TokenDigest.of(token));
             }
         }
         Arrays.fill(content, (byte) 0);
         if (digests.isEmpty()) {
             throw new IllegalArgumentException("the bearer token file " + file.getFileName() + " holds no token");
         }
-        return new Snapshot(List.copyOf(digests), sha256(digestsBytes(digests)));
+        return new Snapshot(List.copyOf(digests), TokenDigest.sha256(digestsBytes(digests)));
     }
 
     private static byte[] digestsBytes(List<byte[]> digests) {
@@ -134,13 +133,5 @@ public final class BearerTokens implements AccessControl {
             System.arraycopy(digests.get(i), 0, all, i * 32, 32);
         }
         return all;
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

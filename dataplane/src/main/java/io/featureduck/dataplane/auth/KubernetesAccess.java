@@ -12,9 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.featureduck.crds.ApiVersions;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -142,11 +139,6 @@ public final class KubernetesAccess implements AccessControl {
 
     /** Tokens are kept only as digests, never as the bearer secret itself. */
     private static String key(String token, AccessKind kind) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return kind.name() + ":" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return kind.name() + ":" + HexFormat.of().formatHex(TokenDigest.of(token));
     }
 }

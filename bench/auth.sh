@@ -27,7 +27,6 @@ TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '# rotation: the previous and the next token are accepted too\n%s\n%s\n%s\n' \
   "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$TOKEN" \
   "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$RESULTS/auth-tokens"
-wait_ready() { for _ in $(seq 1 900); do curl -sf "$1" >/dev/null && return 0; sleep 0.2; done; echo "not ready: $1"; exit 1; }
 
 echo "== start both data planes"
 java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $OPEN_PORT --management-port $((OPEN_PORT + 1)) \

@@ -14,6 +14,12 @@ ensure_commands() {
   fi
 }
 
+# wait_ready <url>: waits up to 3 minutes for <url> to answer 2xx (a data plane's management /ready or /health).
+wait_ready() {
+  for _ in $(seq 1 1800); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
+  echo "not ready: $1"; exit 1
+}
+
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT

@@ -45,7 +45,7 @@ java -cp "$CP" io.featureduck.bench.HistoricalBenchData "$RESULTS/big.parquet" "
 java -Xmx2g -jar $JAR serve -f "$CONFIG" --port $PORT --management-port $((PORT + 1)) --host 127.0.0.1 \
   > "$RESULTS/serve.log" 2>&1 &
 SERVER=$!; PIDS+=($SERVER)
-for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$((PORT + 1))/health" >/dev/null && break; sleep 0.1; done
+wait_ready "http://127.0.0.1:$((PORT + 1))/health"
 
 : > "$RESULTS/runs.tsv"
 measure() { # measure <name> <command...>: appends "name seconds max-rss-kib"

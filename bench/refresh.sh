@@ -41,7 +41,7 @@ for round in $(seq 1 "$ROUNDS"); do
   java -Xmx4g -jar $JAR serve -f "$WORK/refresh.yaml" --port $PORT --management-port $((PORT + 10)) --host 127.0.0.1 \
     > "$RESULTS/serve.log" 2>&1 &
   SERVER=$!; PIDS+=($SERVER)
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$((PORT + 10))/ready" >/dev/null && break; sleep 0.1; done
+  wait_ready "http://127.0.0.1:$((PORT + 10))/ready"
   INITIAL=$(curl -sf "http://127.0.0.1:$PORT/v1/views/view-0" | sed 's/.*"load_millis":\([0-9]*\).*/\1/')
 
   java -cp "$CP" io.featureduck.bench.RefreshBench "$WORK/tables/view_0" "$ROWS" "$ENTITIES" \
@@ -52,7 +52,7 @@ for round in $(seq 1 "$ROUNDS"); do
   java -Xmx4g -jar $JAR serve -f "$WORK/refresh.yaml" --port $FULL_PORT --management-port $((FULL_PORT + 10)) \
     --host 127.0.0.1 > "$RESULTS/full.log" 2>&1 &
   FULL=$!; PIDS+=($FULL)
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$((FULL_PORT + 10))/ready" >/dev/null && break; sleep 0.1; done
+  wait_ready "http://127.0.0.1:$((FULL_PORT + 10))/ready"
   RELOAD=$(curl -sf "http://127.0.0.1:$FULL_PORT/v1/views/view-0" | sed 's/.*"load_millis":\([0-9]*\).*/\1/')
   kill $SERVER $FULL; wait $SERVER $FULL 2>/dev/null || true
   printf '%s\t%s\t%s\n' "$RESULT" "$INITIAL" "$RELOAD" | tee -a "$RESULTS/runs.tsv"

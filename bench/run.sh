@@ -30,7 +30,6 @@ ensure_commands wrk wrk redis-server redis-server redis-cli redis-tools curl cur
 build
 ensure_lakehouse
 
-wait_ready() { for _ in $(seq 1 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "not ready: $1"; exit 1; }
 heap_used() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed -nE 's/.*used ([0-9]+)K.*/\1/p' | head -1; }
 
 echo "== idle data plane heap (no views)"

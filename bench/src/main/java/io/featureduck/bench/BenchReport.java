@@ -92,8 +92,11 @@ public final class BenchReport {
         System.out.println(md);
     }
 
-    /** Each figure's median over the rounds of one scenario (throughput as requests over a fixed duration). */
-    private static JsonNode median(List<JsonNode> runs) {
+    /**
+     * Each figure's median over the rounds of one scenario: {@code p50_us}, {@code p99_us}, {@code p999_us},
+     * {@code requests} per second (over a {@code duration_us} of one second) and the {@code errors} of all rounds.
+     */
+    static JsonNode median(List<JsonNode> runs) {
         ObjectNode median = JSON.createObjectNode();
         median.put("label", runs.get(0).get("label").asText());
         median.put("rounds", runs.size());

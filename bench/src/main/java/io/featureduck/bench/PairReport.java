@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,34 +40,17 @@ public final class PairReport {
                 .append(baseline).append(" | req/s ").append(candidate)
                 .append(" | p99 ratio | throughput ratio | errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, List<JsonNode>>> scenario : runs.entrySet()) {
-            List<JsonNode> base = scenario.getValue().get(baseline);
-            List<JsonNode> cand = scenario.getValue().get(candidate);
-            double baseP99 = median(base, "p99_us") / 1000;
-            double candP99 = median(cand, "p99_us") / 1000;
-            double baseRate = medianRate(base);
-            double candRate = medianRate(cand);
-            long errors = base.stream().mapToLong(r -> r.get("errors").asLong()).sum()
-                    + cand.stream().mapToLong(r -> r.get("errors").asLong()).sum();
+            JsonNode base = BenchReport.median(scenario.getValue().get(baseline));
+            JsonNode cand = BenchReport.median(scenario.getValue().get(candidate));
+            double baseP99 = base.get("p99_us").asDouble() / 1000;
+            double candP99 = cand.get("p99_us").asDouble() / 1000;
+            double baseRate = base.get("requests").asDouble();
+            double candRate = cand.get("requests").asDouble();
             md.append(String.format("| %s | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.2f | %.2f | %d |%n",
-                    scenario.getKey(), median(base, "p50_us") / 1000, median(cand, "p50_us") / 1000, baseP99, candP99,
-                    baseRate, candRate, candP99 / baseP99, candRate / baseRate, errors));
+                    scenario.getKey(), base.get("p50_us").asDouble() / 1000, cand.get("p50_us").asDouble() / 1000,
+                    baseP99, candP99, baseRate, candRate, candP99 / baseP99, candRate / baseRate,
+                    base.get("errors").asLong() + cand.get("errors").asLong()));
         }
         System.out.print(md);
-    }
-
-    private static double median(List<JsonNode> runs, String field) {
-        return middle(runs.stream().mapToDouble(r -> r.get(field).asDouble()).toArray());
-    }
-
-    private static double medianRate(List<JsonNode> runs) {
-        return middle(runs.stream()
-                .mapToDouble(r -> r.get("requests").asDouble() / (r.get("duration_us").asDouble() / 1e6)).toArray());
-    }
-
-    private static double middle(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

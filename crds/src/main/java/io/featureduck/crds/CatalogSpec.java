@@ -43,11 +43,6 @@ public record CatalogSpec(
         properties = properties == null ? Map.of() : Map.copyOf(properties);
     }
 
-    /** A reference to the store's catalog {@code name}. */
-    public static CatalogSpec named(String name) {
-        return new CatalogSpec(name, null, null, null, null);
-    }
-
     /** Whether this only names a catalog of the store, as a view's catalog does. */
     public boolean isReference() {
         return name != null && type == null;

@@ -72,6 +72,11 @@ public record DataPlaneSpec(
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 16L << 20;
     public static final int DEFAULT_MAX_CONCURRENT_HISTORICAL = 4;
     public static final String DEFAULT_DRAIN_PERIOD = "5s";
+    /**
+     * After the drain, how long a data plane lets requests in flight (a historical export) finish; the operator's
+     * termination grace period covers the drain and this.
+     */
+    public static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(30);
 
     /** Every setting at its default, with authentication explicitly off (tests and tools outside a cluster). */
     public static DataPlaneSpec defaults() {

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane;
 
 import io.featureduck.dataplane.auth.AccessControl;
-import io.featureduck.dataplane.auth.BearerTokens;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
@@ -87,11 +86,6 @@ public final class DataPlane implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + " and "
                     + settings.managementPort() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
-        }
-        if (access instanceof BearerTokens tokens && !settings.configReloadInterval().isZero()) {
-            // A rotated Secret reaches the pod as a new file: the next request after the check uses the new tokens.
-            vertx.setPeriodic(settings.configReloadInterval().toMillis(),
-                    id -> vertx.executeBlocking(tokens::reload, false));
         }
         CompletableFuture<Void> initialLoad = registry.loadAll();
         // Tables are polled for new versions at each view's refresh interval from here on.

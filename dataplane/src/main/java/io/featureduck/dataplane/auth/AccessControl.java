@@ -41,6 +41,13 @@ public interface AccessControl extends AutoCloseable {
         return new OpenAccess();
     }
 
+    /**
+     * Rereads what the decisions come from when it can change on disk (a rotated token Secret); a no-op otherwise.
+     * Called on a worker every reload interval.
+     */
+    default void reload() {
+    }
+
     /** Whether requests must carry a token at all. */
     boolean required();
 

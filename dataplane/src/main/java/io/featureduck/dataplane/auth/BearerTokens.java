@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,11 @@ public final class BearerTokens implements AccessControl {
     private final Path file;
     private volatile Snapshot current;
 
-    /** The digests of the file's tokens and the file's content digest, to tell a change from a rewrite. */
-    private record Snapshot(List<byte[]> digests, byte[] fileDigest) {
+    /**
+     * The digests of the file's tokens, what each token may do (made here, not per request), and the file's content
+     * digest, to tell a change from a rewrite.
+     */
+    private record Snapshot(List<byte[]> digests, List<Map<AccessKind, Grant>> grants, byte[] fileDigest) {
     }
 
     private BearerTokens(Path file, Snapshot snapshot) {
@@ -51,27 +55,20 @@ public final class BearerTokens implements AccessControl {
     /**
      * Reads the file again; a changed set of tokens applies to the next request. A file that became unreadable or
      * empty keeps the last good tokens (a Secret being swapped by the kubelet is briefly both).
-     *
-     * @return whether the tokens changed
      */
-    public boolean reload() {
+    @Override
+    public void reload() {
         Snapshot next;
         try {
             next = read(file);
         } catch (IllegalArgumentException e) {
             LOG.warn("keeping the previous bearer tokens: {}", e.getMessage());
-            return false;
+            return;
         }
-        if (MessageDigest.isEqual(next.fileDigest(), current.fileDigest())) {
-            return false;
+        if (!MessageDigest.isEqual(next.fileDigest(), current.fileDigest())) {
+            current = next;
+            LOG.info("bearer tokens reloaded: {} accepted", next.digests().size());
         }
-        current = next;
-        LOG.info("bearer tokens reloaded: {} accepted", next.digests().size());
-        return true;
-    }
-
-    public int size() {
-        return current.digests().size();
     }
 
     @Override
@@ -86,6 +83,7 @@ public final class BearerTokens implements AccessControl {
                     + "'Authorization: Bearer <token>'");
         }
         byte[] presented = TokenDigest.of(token.get());
+        Snapshot current = this.current;
         List<byte[]> digests = current.digests();
         int matched = -1;
         // Every digest is compared, matched or not, so the time taken does not depend on which token matched.
@@ -97,7 +95,7 @@ public final class BearerTokens implements AccessControl {
         if (matched < 0) {
             throw new FeatureDuckException(ErrorCode.UNAUTHENTICATED, "the bearer token is not accepted by this data plane");
         }
-        return Grant.everything("bearer token #" + (matched + 1), kind);
+        return current.grants().get(matched).get(kind);
     }
 
     @Override
@@ -124,7 +122,11 @@ public final class BearerTokens implements AccessControl {
         if (digests.isEmpty()) {
             throw new IllegalArgumentException("the bearer token file " + file.getFileName() + " holds no token");
         }
-        return new Snapshot(List.copyOf(digests), TokenDigest.sha256(digestsBytes(digests)));
+        List<Map<AccessKind, Grant>> grants = new ArrayList<>();
+        for (int i = 0; i < digests.size(); i++) {
+            grants.add(Grant.everythingFor("bearer token #" + (i + 1)));
+        }
+        return new Snapshot(List.copyOf(digests), List.copyOf(grants), TokenDigest.sha256(digestsBytes(digests)));
     }
 
     private static byte[] digestsBytes(List<byte[]> digests) {

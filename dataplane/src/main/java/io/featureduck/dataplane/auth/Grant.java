@@ -2,6 +2,8 @@ package io.featureduck.dataplane.auth;
 
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,6 +22,15 @@ public record Grant(String subject, AccessKind kind, Set<String> views, boolean 
 
     public static Grant everything(String subject, AccessKind kind) {
         return new Grant(subject, kind, Set.of(), true);
+    }
+
+    /** A grant of everything for each kind, made once for a caller that may do anything, not per request. */
+    static Map<AccessKind, Grant> everythingFor(String subject) {
+        Map<AccessKind, Grant> grants = new EnumMap<>(AccessKind.class);
+        for (AccessKind kind : AccessKind.values()) {
+            grants.put(kind, everything(subject, kind));
+        }
+        return grants;
     }
 
     public static Grant only(String subject, AccessKind kind, Set<String> views) {

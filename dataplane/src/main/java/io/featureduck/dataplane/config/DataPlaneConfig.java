@@ -57,7 +57,6 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REFRESH_TICK = Duration.ofMillis(100);
     public static final Duration DEFAULT_CONFIG_RELOAD_INTERVAL = Duration.ofSeconds(2);
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_FILE_CACHE_BYTES = 10L << 30;
@@ -186,7 +185,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
                     spec.effectiveMaxBatchEntities(),
                     spec.effectiveMaxBodyBytes(), spec.effectiveMaxHistoricalBodyBytes(), spec.effectiveMaxResponseBytes(),
                     spec.effectiveMaxConcurrentHistorical(), DEFAULT_RETRY_AFTER, DEFAULT_REFRESH_TICK,
-                    configReloadInterval, spec.effectiveDrainPeriod(), DEFAULT_SHUTDOWN_GRACE, idleTimeout, requestTimeout, cores,
+                    configReloadInterval, spec.effectiveDrainPeriod(), DataPlaneSpec.SHUTDOWN_GRACE, idleTimeout, requestTimeout, cores,
                     Optional.ofNullable(spec.duckdbMemoryLimit()),
                     Path.of(System.getProperty("java.io.tmpdir"), "featureduck-duckdb"),
                     Optional.ofNullable(fileCacheDirectory), fileCacheBytes, DEFAULT_FETCH_PARALLELISM,

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.duckdb;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,10 +65,5 @@ final class ExpressionFunctions {
         families.put("conditional", Set.of("ifnull", "nullif", "if", "coalesce", "typeof"));
         families.put("hashing", Set.of("hash", "md5", "sha1", "sha256"));
         return Map.copyOf(families);
-    }
-
-    /** Every allowed name, for documentation and tests. */
-    static List<String> all() {
-        return FAMILIES.values().stream().flatMap(Set::stream).sorted().toList();
     }
 }

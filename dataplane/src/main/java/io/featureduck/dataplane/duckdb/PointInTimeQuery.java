@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,20 +92,66 @@ public final class PointInTimeQuery {
                 }
             }
         }
-        for (ViewDefinition view : views) {
+        List<ViewDefinition> keyed = List.copyOf(views);
+        for (ViewDefinition view : keyed) {
             for (EntitySpec entity : view.entities()) {
                 if (!columns.containsKey(entity.name())) {
                     throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "entity rows lack join key '"
                             + entity.name() + "' of feature view '" + view.name() + "'");
                 }
-                // In the order the online routes check: presence, then type, then range.
-                refuseNulls(view, entity);
-                refuseKeyType(view, entity, columns.get(entity.name()));
-                if (entity.type() == ValueType.INT32) {
-                    refuseOutOfInt32(view, entity);
+            }
+        }
+        checkKeyValues(keyed, columns);
+    }
+
+    /**
+     * Holds every join key to what the online routes accept, in the order they check: present in every row, of the
+     * key's type, and for int32 keys within its range. One scan of the entity rows counts the nulls and out-of-range
+     * values of every key column at once (the rows may be millions, read from their file on each scan).
+     */
+    private void checkKeyValues(List<ViewDefinition> views, Map<String, String> columnTypes) throws SQLException {
+        Map<String, Integer> position = new LinkedHashMap<>();
+        List<String> counts = new ArrayList<>();
+        for (ViewDefinition view : views) {
+            for (EntitySpec entity : view.entities()) {
+                position.computeIfAbsent(entity.name(), key -> {
+                    String column = quote(key);
+                    boolean int32 = entity.type() == ValueType.INT32 && isInteger(columnTypes.get(key));
+                    counts.add("count(*) FILTER (WHERE " + column + " IS NULL)");
+                    counts.add(int32 ? "count(*) FILTER (WHERE " + column + " NOT BETWEEN " + Integer.MIN_VALUE
+                            + " AND " + Integer.MAX_VALUE + ")" : "0");
+                    return counts.size() - 2;
+                });
+            }
+        }
+        long[] found = new long[counts.size()];
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT " + String.join(", ", counts) + " FROM " + ENTITY_ROWS)) {
+            rs.next();
+            for (int i = 0; i < found.length; i++) {
+                found[i] = rs.getLong(i + 1);
+            }
+        }
+        for (ViewDefinition view : views) {
+            for (EntitySpec entity : view.entities()) {
+                int at = position.get(entity.name());
+                if (found[at] > 0) {
+                    throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, found[at] + " entity rows lack join key '"
+                            + entity.name() + "' of feature view '" + view.name() + "' (null or absent)");
+                }
+                refuseKeyType(view, entity, columnTypes.get(entity.name()));
+                if (found[at + 1] > 0) {
+                    throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, "join key '" + entity.name()
+                            + "' of feature view '" + view.name() + "' is int32, but " + found[at + 1]
+                            + " entity rows hold values outside its range");
                 }
             }
         }
+    }
+
+    /** The integer column types that hold no value beyond a long (what DuckDB infers for JSON and CSV integers). */
+    private static boolean isInteger(String columnType) {
+        return columnType.toUpperCase(Locale.ROOT).matches("(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)");
     }
 
     /**
@@ -130,7 +177,7 @@ public final class PointInTimeQuery {
         String type = columnType.toUpperCase(Locale.ROOT);
         boolean allowed = switch (entity.type()) {
             // Wider types (HUGEINT, UBIGINT) are what DuckDB infers for values beyond a long, which online refuses.
-            case INT32, INT64 -> type.matches("(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)");
+            case INT32, INT64 -> isInteger(type);
             case STRING -> type.equals("VARCHAR");
             case BOOL -> type.equals("BOOLEAN");
             default -> true;
@@ -139,33 +186,6 @@ public final class PointInTimeQuery {
             throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, "join key '" + entity.name() + "' of feature view '"
                     + view.name() + "' is " + entity.type().wireName() + ", but the entity rows hold " + columnType
                     + " values");
-        }
-    }
-
-    /** Every row has the key, as the online routes require of every entity. */
-    private void refuseNulls(ViewDefinition view, EntitySpec entity) throws SQLException {
-        long missing = count("WHERE " + quote(entity.name()) + " IS NULL");
-        if (missing > 0) {
-            throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, missing + " entity rows lack join key '"
-                    + entity.name() + "' of feature view '" + view.name() + "' (null or absent)");
-        }
-    }
-
-    /** An int32 key holds int32 values, as the online routes require. */
-    private void refuseOutOfInt32(ViewDefinition view, EntitySpec entity) throws SQLException {
-        long outside = count("WHERE " + quote(entity.name()) + " NOT BETWEEN " + Integer.MIN_VALUE + " AND "
-                + Integer.MAX_VALUE);
-        if (outside > 0) {
-            throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, "join key '" + entity.name() + "' of feature view '"
-                    + view.name() + "' is int32, but " + outside + " entity rows hold values outside its range");
-        }
-    }
-
-    private long count(String condition) throws SQLException {
-        try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + ENTITY_ROWS + " " + condition)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 

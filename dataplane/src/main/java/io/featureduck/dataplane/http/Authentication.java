@@ -8,7 +8,6 @@ import io.featureduck.dataplane.error.FeatureDuckException;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -76,8 +75,8 @@ final class Authentication {
         if (header == null) {
             return Optional.empty();
         }
-        if (header.length() <= BEARER.length() || !header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT)
-                .equals(BEARER)) {
+        // The scheme is case-insensitive (RFC 7235); compared in place, as this runs for every request.
+        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new FeatureDuckException(ErrorCode.UNAUTHENTICATED, "only 'Authorization: Bearer <token>' is "
                     + "accepted");
         }

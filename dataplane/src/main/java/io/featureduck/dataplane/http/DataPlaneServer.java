@@ -62,12 +62,11 @@ public final class DataPlaneServer {
         this.clock = clock;
     }
 
-    private Router apiRouter(ObjectMapper mapper, ErrorResponses errors) {
+    private Router apiRouter(ObjectMapper mapper, ErrorResponses errors, ViewsHandler viewsHandler) {
         JsonFactory json = mapper.getFactory();
         JsonRequests requests = new JsonRequests(mapper);
         OnlineViews views = new OnlineViews(registry, options.maxBatchEntities(), options.maxResponseBytes(), clock,
                 metrics);
-        ViewsHandler viewsHandler = new ViewsHandler(registry, mapper, clock, redaction);
         Authentication auth = new Authentication(access, authWorkers);
 
         Router router = Router.router(vertx);
@@ -91,8 +90,7 @@ public final class DataPlaneServer {
         return router;
     }
 
-    private Router managementRouter(ObjectMapper mapper, ErrorResponses errors) {
-        ViewsHandler viewsHandler = new ViewsHandler(registry, mapper, clock, redaction);
+    private Router managementRouter(ErrorResponses errors, ViewsHandler viewsHandler) {
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"UP\"}"));
@@ -134,6 +132,7 @@ public final class DataPlaneServer {
         authWorkers = vertx.createSharedWorkerExecutor("featureduck-auth", 4);
         ObjectMapper mapper = JsonRequests.strictMapper();
         ErrorResponses errors = new ErrorResponses(options.retryAfter(), redaction);
+        ViewsHandler views = new ViewsHandler(registry, mapper, clock, redaction);
         // HTTP/1.1 only on this port: an h2c upgrade offered by a client (the JDK's client offers one by default) is
         // declined. Mid-response upgrades of large answers were seen to corrupt the stream for such a client.
         HttpServerOptions apiOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
@@ -142,26 +141,36 @@ public final class DataPlaneServer {
         ServerCertificate certificate = options.tls().map(ServerCertificate::new).orElse(null);
         if (certificate != null) {
             // HTTP/1.1 over TLS as over plain TCP: no ALPN, so no HTTP/2 either.
-            apiOptions.setSsl(true).setUseAlpn(false).setKeyCertOptions(certificate.read());
+            apiOptions.setSsl(true).setUseAlpn(false).setKeyCertOptions(certificate.initial());
         }
         HttpServerOptions managementOptions = new HttpServerOptions().setHost(options.host())
                 .setPort(options.managementPort()).setHttp2ClearTextEnabled(false)
                 .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        return vertx.createHttpServer(apiOptions).requestHandler(apiRouter(mapper, errors))
+        return vertx.createHttpServer(apiOptions).requestHandler(apiRouter(mapper, errors, views))
                 .invalidRequestHandler(errors::invalidRequest).listen()
                 .compose(s -> {
                     api = s;
-                    return vertx.createHttpServer(managementOptions).requestHandler(managementRouter(mapper, errors))
+                    return vertx.createHttpServer(managementOptions).requestHandler(managementRouter(errors, views))
                             .listen();
                 })
                 .onSuccess(s -> {
                     management = s;
-                    if (certificate != null && !options.configReloadInterval().isZero()) {
-                        vertx.setPeriodic(options.configReloadInterval().toMillis(), id -> vertx.executeBlocking(
-                                certificate::changed, false).onSuccess(next -> next.ifPresent(renewed ->
-                                api.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(renewed), true))));
+                    if (!options.configReloadInterval().isZero()) {
+                        // The Secrets mounted into the pod (tokens, certificate) are reread as the serving file is:
+                        // the kubelet swaps their files when they change.
+                        vertx.setPeriodic(options.configReloadInterval().toMillis(),
+                                id -> vertx.executeBlocking(() -> reloadSecrets(certificate), false));
                     }
                 }).mapEmpty();
+    }
+
+    private Void reloadSecrets(ServerCertificate certificate) {
+        access.reload();
+        if (certificate != null) {
+            certificate.changed().ifPresent(renewed ->
+                    api.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(renewed), true));
+        }
+        return null;
     }
 
     public int actualPort() {

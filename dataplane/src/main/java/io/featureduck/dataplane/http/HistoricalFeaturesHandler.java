@@ -132,6 +132,11 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
             }
         });
         request.exceptionHandler(e -> file.close().onComplete(closed -> received.tryFail(e)));
+        // A write that fails (a full disk) must not leave a truncated body to be queried as if it were whole.
+        file.exceptionHandler(e -> {
+            request.handler(null);
+            file.close().onComplete(closed -> received.tryFail(e));
+        });
         request.endHandler(end -> file.close().onComplete(closed -> {
             if (closed.succeeded()) {
                 received.tryComplete();

@@ -21,45 +21,44 @@ final class ServerCertificate {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCertificate.class);
 
     private final DataPlaneConfig.TlsFiles files;
+    private final PemKeyCertOptions initial;
     private byte[] digest;
 
+    /** @throws IllegalArgumentException when either file cannot be read */
     ServerCertificate(DataPlaneConfig.TlsFiles files) {
         this.files = files;
+        try {
+            this.initial = readIfChanged().orElseThrow();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the TLS certificate or key: " + e.getClass().getSimpleName());
+        }
     }
 
-    /**
-     * The certificate and key as they are now.
-     *
-     * @throws IllegalArgumentException when either file cannot be read
-     */
-    PemKeyCertOptions read() {
-        byte[] certificate = bytes(files.certificate().getFileName().toString(), files.certificate());
-        byte[] key = bytes(files.key().getFileName().toString(), files.key());
-        digest = digest(certificate, key);
-        return new PemKeyCertOptions().setCertValue(Buffer.buffer(certificate)).setKeyValue(Buffer.buffer(key));
+    /** The certificate and key the server starts with. */
+    PemKeyCertOptions initial() {
+        return initial;
     }
 
     /** The new certificate and key when the files changed since the last read; empty otherwise, or when unreadable. */
     Optional<PemKeyCertOptions> changed() {
         try {
-            byte[] certificate = java.nio.file.Files.readAllBytes(files.certificate());
-            byte[] key = java.nio.file.Files.readAllBytes(files.key());
-            if (Arrays.equals(digest(certificate, key), digest)) {
-                return Optional.empty();
-            }
-            return Optional.of(read());
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("keeping the current TLS certificate: {}", e.getMessage());
+            return readIfChanged();
+        } catch (IOException e) {
+            LOG.warn("keeping the current TLS certificate: {} cannot be read", e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
 
-    private static byte[] bytes(String what, java.nio.file.Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the TLS file " + what + ": " + e.getClass().getSimpleName());
+    private Optional<PemKeyCertOptions> readIfChanged() throws IOException {
+        byte[] certificate = Files.readAllBytes(files.certificate());
+        byte[] key = Files.readAllBytes(files.key());
+        byte[] now = digest(certificate, key);
+        if (Arrays.equals(now, digest)) {
+            return Optional.empty();
         }
+        digest = now;
+        return Optional.of(new PemKeyCertOptions().setCertValue(Buffer.buffer(certificate))
+                .setKeyValue(Buffer.buffer(key)));
     }
 
     private static byte[] digest(byte[] certificate, byte[] key) {

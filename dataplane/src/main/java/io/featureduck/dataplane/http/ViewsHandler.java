@@ -38,18 +38,14 @@ final class ViewsHandler {
     /** {@code GET /v1/views}: the views the caller may describe. */
     void list(RoutingContext ctx) {
         Grant grant = Authentication.grant(ctx);
-        long now = clock.millis();
-        send(ctx, new ViewsReport(registry.configurationError().orElse(null), registry.views().stream()
-                .filter(v -> grant.allows(v.definition().name())).map(v -> report(v, now, redaction)).toList()));
+        sendViews(ctx, grant::allows);
     }
 
     /** {@code GET /v1/views/{name}}, for a caller that may describe it. */
     void one(RoutingContext ctx) {
-        String name = ctx.pathParam("name");
         // Permission first: a caller that may not see a view does not learn whether it exists.
-        Authentication.grant(ctx).require(name);
-        ServedView view = registry.view(name).orElseThrow(() -> OnlineViews.unknownView(name));
-        send(ctx, report(view, clock.millis(), redaction));
+        Authentication.grant(ctx).require(ctx.pathParam("name"));
+        reportOne(ctx);
     }
 
     /** One view, for the operator on the management port. */
@@ -61,9 +57,13 @@ final class ViewsHandler {
 
     /** Every view, for the operator on the management port. */
     void report(RoutingContext ctx) {
+        sendViews(ctx, name -> true);
+    }
+
+    private void sendViews(RoutingContext ctx, java.util.function.Predicate<String> shown) {
         long now = clock.millis();
-        send(ctx, new ViewsReport(registry.configurationError().orElse(null),
-                registry.views().stream().map(v -> report(v, now, redaction)).toList()));
+        send(ctx, new ViewsReport(registry.configurationError().orElse(null), registry.views().stream()
+                .filter(v -> shown.test(v.definition().name())).map(v -> report(v, now, redaction)).toList()));
     }
 
     private void send(RoutingContext ctx, Object body) {

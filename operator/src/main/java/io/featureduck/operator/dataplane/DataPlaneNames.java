@@ -3,6 +3,7 @@ package io.featureduck.operator.dataplane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStore;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,7 @@ public final class DataPlaneNames {
     public static final int MANAGEMENT_PORT = 8081;
     /** Where the store's bearer-token Secret is mounted, and the file of its tokens. */
     public static final String TOKENS_MOUNT = "/etc/featureduck-auth";
-    public static final String TOKENS_FILE = TOKENS_MOUNT + "/tokens";
+    public static final String TOKENS_FILE = TOKENS_MOUNT + "/" + DataPlaneSpec.AuthSpec.TOKENS_KEY;
     /** Where the store's TLS Secret is mounted. */
     public static final String TLS_MOUNT = "/etc/featureduck-tls";
     public static final String MANAGED_BY = "featureduck-operator";

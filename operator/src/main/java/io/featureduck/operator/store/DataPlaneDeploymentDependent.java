@@ -38,8 +38,6 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
     public static final String SETTINGS_HASH = "featureduck.io/store-settings-hash";
     static final String CONTAINER = "dataplane";
     private static final long USER = 10001;
-    /** What the data plane gives requests in flight after its drain ({@code DataPlaneConfig.DEFAULT_SHUTDOWN_GRACE}). */
-    static final long SHUTDOWN_GRACE_SECONDS = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OperatorSettings settings;
@@ -91,7 +89,7 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 // token needs no restart.
                 volumes.add(new VolumeBuilder().withName("auth-tokens").withNewSecret()
                         .withSecretName(auth.tokenSecretName()).addNewItem().withKey(DataPlaneSpec.AuthSpec.TOKENS_KEY)
-                        .withPath("tokens").endItem().withDefaultMode(0440).endSecret().build());
+                        .withPath(DataPlaneSpec.AuthSpec.TOKENS_KEY).endItem().withDefaultMode(0440).endSecret().build());
                 mounts.add(new VolumeMountBuilder().withName("auth-tokens").withMountPath(DataPlaneNames.TOKENS_MOUNT)
                         .withReadOnly(true).build());
                 args.addAll(List.of("--auth-token-file", DataPlaneNames.TOKENS_FILE));
@@ -130,7 +128,7 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 // On SIGTERM the data plane answers for its drain period while it leaves the Service, then lets
                 // requests in flight finish: the kubelet must wait for both before it kills the process.
                 .withTerminationGracePeriodSeconds(dataPlane.effectiveDrainPeriod().toSeconds()
-                        + SHUTDOWN_GRACE_SECONDS + 5)
+                        + DataPlaneSpec.SHUTDOWN_GRACE.toSeconds() + 5)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(USER).withRunAsGroup(USER)
                 .withFsGroup(USER).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()

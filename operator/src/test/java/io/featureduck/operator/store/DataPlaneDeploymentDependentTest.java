@@ -113,7 +113,7 @@ class DataPlaneDeploymentDependentTest {
                 .containsExactly("http:8000", "management:8081");
         assertThat(String.join(" ", container.getArgs())).contains("--management-port 8081");
         assertThat(pod.getTerminationGracePeriodSeconds())
-                .isEqualTo(20 + DataPlaneDeploymentDependent.SHUTDOWN_GRACE_SECONDS + 5);
+                .isEqualTo(20 + DataPlaneSpec.SHUTDOWN_GRACE.toSeconds() + 5);
     }
 
     @Test

@@ -29,6 +29,7 @@ import io.fabric8.generator.annotation.ValidationRule;
  * @param drainPeriod       how long a pod keeps answering after SIGTERM while the Service stops sending to it
  *                          (default 5s); in-flight requests then finish before the process exits
  * @param tls               HTTPS on the API port, from a {@code kubernetes.io/tls} Secret (default: plain HTTP)
+ * @param grpcPort          port of Feast's gRPC ServingService (default {@value #DEFAULT_GRPC_PORT}, Feast's own)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -58,7 +59,9 @@ public record DataPlaneSpec(
         @Pattern(KubeDuration.PATTERN)
         @JsonPropertyDescription("How long a pod keeps answering after SIGTERM while it leaves the Service (default 5s)")
         String drainPeriod,
-        @JsonPropertyDescription("HTTPS on the API port, from a kubernetes.io/tls Secret") TlsSpec tls) {
+        @JsonPropertyDescription("HTTPS on the API port, from a kubernetes.io/tls Secret") TlsSpec tls,
+        @Min(1) @Max(65535)
+        @JsonPropertyDescription("Port of Feast's gRPC ServingService (default 6566, Feast's own)") Integer grpcPort) {
     /** DuckDB's memory-limit notation. */
     public static final String MEMORY_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$";
     /** A Kubernetes resource quantity, e.g. {@code 500m}, {@code 2}, {@code 4Gi}. */
@@ -66,6 +69,7 @@ public record DataPlaneSpec(
 
 
     public static final int DEFAULT_MAX_BATCH_ENTITIES = 1000;
+    public static final int DEFAULT_GRPC_PORT = 6566;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final String DEFAULT_FILE_CACHE_SIZE = "10Gi";
     public static final long DEFAULT_MAX_HISTORICAL_BODY_BYTES = 4L << 30;
@@ -80,7 +84,8 @@ public record DataPlaneSpec(
 
     /** Every setting at its default, with authentication explicitly off (tests and tools outside a cluster). */
     public static DataPlaneSpec defaults() {
-        return new DataPlaneSpec(null, null, null, null, null, null, AuthSpec.NONE, null, null, null, null, null, null);
+        return new DataPlaneSpec(null, null, null, null, null, null, AuthSpec.NONE, null, null, null, null, null, null,
+                null);
     }
 
     public long effectiveMaxHistoricalBodyBytes() {
@@ -97,6 +102,10 @@ public record DataPlaneSpec(
 
     public java.time.Duration effectiveDrainPeriod() {
         return KubeDuration.parse(drainPeriod == null ? DEFAULT_DRAIN_PERIOD : drainPeriod);
+    }
+
+    public int effectiveGrpcPort() {
+        return grpcPort == null ? DEFAULT_GRPC_PORT : grpcPort;
     }
 
     public int effectiveReplicas() {

@@ -21,6 +21,8 @@ import java.util.List;
  * @param online          whether the view is loaded for online serving (default true)
  * @param refreshInterval how often the table is checked for a new version, e.g. {@code 1m}
  * @param description     free text shown to users
+ * @param onDemand        request-time features computed by CEL after the lookup
+ * @param requestData     values requests send for the on-demand features ({@code request.<name>})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,6 +35,9 @@ import java.util.List;
 @ValidationRule(value = "!has(self.source.timestampColumn) || "
         + "!self.entities.exists(e, e.name == self.source.timestampColumn)",
         message = "the timestamp column cannot also be a join key")
+@ValidationRule(value = "!has(self.onDemand) || self.onDemand.all(o, !self.features.exists(f, f.name == o.name) "
+        + "&& !self.entities.exists(e, e.name == o.name))",
+        message = "an on-demand feature cannot have the name of a feature or a join key")
 @ValidationRule(value = "self.entities == oldSelf.entities",
         message = "entities (join keys) cannot change: clients and trained models key on them; create a new FeatureView")
 public record FeatureViewSpec(
@@ -51,10 +56,25 @@ public record FeatureViewSpec(
         @JsonPropertyDescription("Whether the view is loaded for online serving (default true)") Boolean online,
         @Pattern(KubeDuration.PATTERN) @Size(max = 32)
         @JsonPropertyDescription("How often the table is checked for a new version, e.g. 1m") String refreshInterval,
-        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description) {
+        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description,
+        @Size(max = SpecValidator.MAX_ON_DEMAND)
+        @JsonPropertyDescription("Request-time features: CEL over the view's features and request data, computed per "
+                + "request after the lookup")
+        List<OnDemandFeatureSpec> onDemand,
+        @Size(max = SpecValidator.MAX_REQUEST_FIELDS)
+        @JsonPropertyDescription("Values requests send for the on-demand features, named request.<name> in them")
+        List<RequestFieldSpec> requestData) {
     public FeatureViewSpec {
         entities = entities == null ? List.of() : List.copyOf(entities);
         features = features == null ? List.of() : List.copyOf(features);
+        onDemand = onDemand == null ? List.of() : List.copyOf(onDemand);
+        requestData = requestData == null ? List.of() : List.copyOf(requestData);
+    }
+
+    /** A view without request-time features. */
+    public FeatureViewSpec(String store, SourceSpec source, List<EntitySpec> entities, List<FeatureSpec> features,
+                           String ttl, Boolean online, String refreshInterval, String description) {
+        this(store, source, entities, features, ttl, online, refreshInterval, description, null, null);
     }
 
     /**

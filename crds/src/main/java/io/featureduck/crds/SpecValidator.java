@@ -19,6 +19,10 @@ public final class SpecValidator {
     /** Bounds that keep the CRD's CEL rules (pairwise uniqueness checks) within the API server's cost budget. */
     public static final int MAX_ENTITIES = 16;
     public static final int MAX_FEATURES = 500;
+    public static final int MAX_ON_DEMAND = 100;
+    public static final int MAX_REQUEST_FIELDS = 64;
+    /** Features one FeatureService may name. */
+    public static final int MAX_SERVICE_FEATURES = 500;
     /** How often a view may poll its table at most. */
     public static final java.time.Duration MIN_REFRESH_INTERVAL = java.time.Duration.ofSeconds(1);
 
@@ -127,6 +131,7 @@ public final class SpecValidator {
         checkSource(spec.source(), violations);
         checkEntities(spec, violations);
         checkFeatures(spec, violations);
+        checkOnDemand(spec, violations);
         checkDuration("spec.ttl", spec.ttl(), violations);
         checkDuration("spec.refreshInterval", spec.refreshInterval(), violations);
         if (spec.refreshInterval() != null && KubeDuration.isValid(spec.refreshInterval())
@@ -239,6 +244,82 @@ public final class SpecValidator {
                         + feature.name() + "'"));
             }
         }
+    }
+
+    private static void checkOnDemand(FeatureViewSpec spec, List<Violation> violations) {
+        Set<String> taken = new HashSet<>();
+        spec.entities().stream().filter(e -> e != null && e.name() != null).forEach(e -> taken.add(e.name()));
+        spec.features().stream().filter(f -> f != null && f.name() != null).forEach(f -> taken.add(f.name()));
+        for (int i = 0; i < spec.onDemand().size(); i++) {
+            OnDemandFeatureSpec feature = spec.onDemand().get(i);
+            String field = "spec.onDemand[" + i + "]";
+            if (feature == null) {
+                violations.add(new Violation(field, "must not be empty"));
+                continue;
+            }
+            checkIdentifier(field + ".name", feature.name(), violations);
+            if (feature.name() != null && !taken.add(feature.name())) {
+                violations.add(new Violation(field + ".name", "'" + feature.name() + "' is already the name of a "
+                        + "feature or join key of this view"));
+            }
+            if (feature.type() == null) {
+                violations.add(new Violation(field + ".type", "is required"));
+            }
+            if (blank(feature.expression())) {
+                violations.add(new Violation(field + ".expression", "is required: a CEL expression"));
+            }
+        }
+        Set<String> requestNames = new HashSet<>();
+        for (int i = 0; i < spec.requestData().size(); i++) {
+            RequestFieldSpec request = spec.requestData().get(i);
+            String field = "spec.requestData[" + i + "]";
+            if (request == null) {
+                violations.add(new Violation(field, "must not be empty"));
+                continue;
+            }
+            checkIdentifier(field + ".name", request.name(), violations);
+            if (request.name() != null && !requestNames.add(request.name())) {
+                violations.add(new Violation(field + ".name", "'" + request.name() + "' is listed twice"));
+            }
+            if (request.type() == null) {
+                violations.add(new Violation(field + ".type", "is required"));
+            } else if (OnDemandExpressions.celType(request.type()).isEmpty()) {
+                violations.add(new Violation(field + ".type", "'" + request.type().wireName() + "' has no CEL type; "
+                        + "send a date as a string or timestamp"));
+            }
+        }
+        if (!spec.requestData().isEmpty() && spec.onDemand().isEmpty()) {
+            violations.add(new Violation("spec.requestData", "is read only by on-demand features; declare "
+                    + "spec.onDemand or remove it"));
+        }
+        OnDemandExpressions.check(spec, violations);
+    }
+
+    public static List<Violation> validate(FeatureService service) {
+        List<Violation> violations = new ArrayList<>();
+        checkName(service.name(), violations);
+        FeatureServiceSpec spec = service.spec();
+        if (spec == null) {
+            violations.add(new Violation("spec", "is required"));
+            return violations;
+        }
+        if (blank(spec.store())) {
+            violations.add(new Violation("spec.store", "is required: name the FeatureStore that serves its views"));
+        }
+        if (spec.features().isEmpty()) {
+            violations.add(new Violation("spec.features", "needs at least one 'view:feature' or 'view:*'"));
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < spec.features().size(); i++) {
+            String reference = spec.features().get(i);
+            String field = "spec.features[" + i + "]";
+            if (reference == null || !FeatureServiceSpec.REFERENCE.matcher(reference).matches()) {
+                violations.add(new Violation(field, "'" + reference + "' must be 'view:feature' or 'view:*'"));
+            } else if (!seen.add(reference)) {
+                violations.add(new Violation(field, "'" + reference + "' is listed twice"));
+            }
+        }
+        return violations;
     }
 
     private static void checkIdentifier(String field, String value, List<Violation> violations) {

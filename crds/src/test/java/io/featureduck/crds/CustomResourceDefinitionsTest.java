@@ -30,7 +30,8 @@ class CustomResourceDefinitionsTest {
     void checkedInCrdsMatchTheJavaModel() throws IOException {
         List<Path> generated = generated();
         assertThat(generated).extracting(p -> p.getFileName().toString())
-                .containsExactly("featurestores.featureduck.io-v1.yml", "featureviews.featureduck.io-v1.yml");
+                .containsExactly("featureservices.featureduck.io-v1.yml", "featurestores.featureduck.io-v1.yml",
+                        "featureviews.featureduck.io-v1.yml");
         for (Path file : generated) {
             Path checkedIn = CHECKED_IN.resolve(file.getFileName());
             if (Boolean.getBoolean("crds.update")) {
@@ -84,5 +85,7 @@ class CustomResourceDefinitionsTest {
                 .at("/spec/names/shortNames/0").asText()).isEqualTo("fs");
         assertThat(CrdSchema.load(GENERATED.resolve("featureviews.featureduck.io-v1.yml")).crd
                 .at("/spec/names/shortNames/0").asText()).isEqualTo("fv");
+        assertThat(CrdSchema.load(GENERATED.resolve("featureservices.featureduck.io-v1.yml")).crd
+                .at("/spec/names/shortNames/0").asText()).isEqualTo("fsvc");
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every FeatureStore and FeatureView in {@code examples/} passes the generated CRDs' schemas and CEL rules, and
+ * Every FeatureStore, FeatureView and FeatureService in {@code examples/} passes the generated CRDs' schemas and CEL rules, and
  * broken variants of them fail with the messages a user would see from {@code kubectl apply}.
  */
 class ExampleManifestsTest {
@@ -29,7 +29,9 @@ class ExampleManifestsTest {
                 "FeatureStore", CrdSchema.load(CustomResourceDefinitionsTest.GENERATED
                         .resolve("featurestores.featureduck.io-v1.yml")),
                 "FeatureView", CrdSchema.load(CustomResourceDefinitionsTest.GENERATED
-                        .resolve("featureviews.featureduck.io-v1.yml")));
+                        .resolve("featureviews.featureduck.io-v1.yml")),
+                "FeatureService", CrdSchema.load(CustomResourceDefinitionsTest.GENERATED
+                        .resolve("featureservices.featureduck.io-v1.yml")));
     }
 
     static List<JsonNode> exampleResources() throws IOException {
@@ -53,7 +55,8 @@ class ExampleManifestsTest {
     @Test
     void everyExampleValidatesAgainstItsCrd() throws IOException {
         List<JsonNode> resources = exampleResources();
-        assertThat(resources).extracting(r -> r.path("kind").asText()).contains("FeatureStore", "FeatureView");
+        assertThat(resources).extracting(r -> r.path("kind").asText()).contains("FeatureStore", "FeatureView",
+                "FeatureService");
         assertThat(resources.size()).isGreaterThanOrEqualTo(6);
         for (JsonNode resource : resources) {
             assertThat(schemas.get(resource.path("kind").asText()).validate(resource, null))
@@ -100,6 +103,12 @@ class ExampleManifestsTest {
         ObjectNode hudi = view.deepCopy();
         ((ObjectNode) hudi.at("/spec/source")).put("format", "hudi");
         assertThat(crd.validate(hudi, null)).containsExactly(".spec.source: " + TableFormat.HUDI_NOT_SUPPORTED);
+
+        ObjectNode shadowingOnDemand = view.deepCopy();
+        ((ObjectNode) shadowingOnDemand.at("/spec")).putArray("onDemand").addObject().put("name", "conv_rate")
+                .put("type", "float64").put("expression", "conv_rate * 2.0");
+        assertThat(crd.validate(shadowingOnDemand, null))
+                .containsExactly(".spec: an on-demand feature cannot have the name of a feature or a join key");
 
         ObjectNode noStore = view.deepCopy();
         ((ObjectNode) noStore.at("/spec")).remove("store");

@@ -1,9 +1,11 @@
 package io.featureduck.crds;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SpecValidatorTest {
 
@@ -68,9 +70,65 @@ class SpecValidatorTest {
                 new Violation("spec.source.format", TableFormat.HUDI_NOT_SUPPORTED));
     }
 
+    private static FeatureViewSpec withOnDemand(List<OnDemandFeatureSpec> onDemand, List<RequestFieldSpec> request) {
+        return new FeatureViewSpec("store", new SourceSpec(null, "t", "ts", null),
+                List.of(new EntitySpec("driver_id", ValueType.INT64)), List.of(new FeatureSpec("conv_rate",
+                ValueType.FLOAT32), new FeatureSpec("signup", ValueType.DATE)), null, null, null, null, onDemand, request);
+    }
+
+    @Test
+    void onDemandExpressionsMustCompileToTheirTypeOverDeclaredInputs() {
+        List<RequestFieldSpec> request = List.of(new RequestFieldSpec("trip_km", ValueType.FLOAT64));
+        FeatureView good = FeatureView.of("v", withOnDemand(List.of(new OnDemandFeatureSpec("earnings",
+                ValueType.FLOAT64, "conv_rate * request.trip_km")), request));
+        assertThat(SpecValidator.validate(good)).isEmpty();
+        assertThat(OnDemandExpressions.compile(good.spec()).get(0).features()).containsExactly("conv_rate");
+        assertThat(OnDemandExpressions.compile(good.spec()).get(0).requestFields()).containsExactly("trip_km");
+
+        FeatureView bad = FeatureView.of("v", withOnDemand(List.of(
+                new OnDemandFeatureSpec("wrong_type", ValueType.STRING, "conv_rate * 2.0"),
+                new OnDemandFeatureSpec("undeclared", ValueType.FLOAT64, "conv_rate * request.tip"),
+                new OnDemandFeatureSpec("dates_are_not_inputs", ValueType.BOOL, "signup == 'x'"),
+                new OnDemandFeatureSpec("conv_rate", ValueType.FLOAT64, "conv_rate"),
+                new OnDemandFeatureSpec("no_date_output", ValueType.DATE, "conv_rate")), request));
+        assertThat(SpecValidator.validate(bad)).extracting(Violation::field).containsExactly(
+                "spec.onDemand[3].name", "spec.onDemand[0].expression", "spec.onDemand[1].expression",
+                "spec.onDemand[2].expression", "spec.onDemand[4].type");
+        assertThat(SpecValidator.validate(bad).get(2).message()).contains("request.tip");
+
+        FeatureView orphanRequest = FeatureView.of("v", withOnDemand(List.of(), request));
+        assertThat(SpecValidator.validate(orphanRequest)).extracting(Violation::field).containsExactly("spec.requestData");
+    }
+
+    @Test
+    void featureServicesNeedAStoreAndWellFormedUniqueReferences() {
+        FeatureService good = FeatureService.of("ranking", new FeatureServiceSpec("s",
+                List.of("driver-stats:conv_rate", "driver-profile:*"), null));
+        assertThat(SpecValidator.validate(good)).isEmpty();
+        FeatureService bad = FeatureService.of("Ranking", new FeatureServiceSpec(null,
+                List.of("driver-stats:conv_rate", "conv_rate", "driver-stats:conv_rate"), null));
+        assertThat(SpecValidator.validate(bad)).extracting(Violation::field).containsExactly("metadata.name",
+                "spec.store", "spec.features[1]", "spec.features[2]");
+        assertThat(SpecValidator.validate(FeatureService.of("empty", new FeatureServiceSpec("s", List.of(), null))))
+                .extracting(Violation::field).containsExactly("spec.features");
+    }
+
+    @Test
+    void aFeatureServiceResolvesAgainstTheViewsServedFeatures() {
+        Map<String, List<String>> served = Map.of("driver-stats", List.of("conv_rate", "acc_rate", "plus_val"),
+                "driver-profile", List.of("name"));
+        assertThat(FeatureServiceResolution.resolve(new FeatureServiceSpec("s", List.of("driver-profile:name",
+                "driver-stats:*"), null), served)).containsExactly("driver-profile:name", "driver-stats:conv_rate",
+                "driver-stats:acc_rate", "driver-stats:plus_val");
+        assertThatThrownBy(() -> FeatureServiceResolution.resolve(new FeatureServiceSpec("s", List.of("nope:x",
+                "driver-stats:missing", "driver-stats:*", "driver-stats:acc_rate"), null), served))
+                .hasMessageContaining("no feature view 'nope'").hasMessageContaining("has no feature 'missing'")
+                .hasMessageContaining("driver-stats:acc_rate again");
+    }
+
     private static FeatureStore store(TableFormat format, DataPlaneSpec.AuthSpec auth) {
         return FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(format, "/lake"),
-                new DataPlaneSpec(null, null, null, null, null, null, auth, null, null, null, null, null, null)));
+                new DataPlaneSpec(null, null, null, null, null, null, auth, null, null, null, null, null, null, null)));
     }
 
     @Test

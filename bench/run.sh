@@ -21,6 +21,7 @@ DATA=bench/data/e${ENTITIES}
 RESULTS=bench/results
 FD_PORT=18080
 MGMT_PORT=18090
+GRPC_PORT=18095
 BASE_PORT=18081
 REDIS_PORT=16379
 mkdir -p "$RESULTS" "$DATA"
@@ -34,7 +35,8 @@ heap_used() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed
 
 echo "== idle data plane heap (no views)"
 printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata: {name: bench}\nspec:\n  lakehouse: {format: delta, root: tables}\n  dataPlane: {auth: {type: none}}\n' > "$DATA/empty.yaml"
-java -Xmx6g -jar $JAR serve -f "$DATA/empty.yaml" --port $FD_PORT --management-port $MGMT_PORT --host 127.0.0.1 \
+java -Xmx6g -jar $JAR serve -f "$DATA/empty.yaml" --port $FD_PORT --management-port $MGMT_PORT --grpc-port $GRPC_PORT \
+  --host 127.0.0.1 \
   > "$RESULTS/empty.log" 2>&1 &
 EMPTY_PID=$!
 wait_ready "http://127.0.0.1:$MGMT_PORT/ready"
@@ -43,7 +45,8 @@ kill $EMPTY_PID; wait $EMPTY_PID 2>/dev/null || true
 
 echo "== start featureduck"
 START=$(date +%s.%N)
-java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --management-port $MGMT_PORT --host 127.0.0.1 \
+java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --management-port $MGMT_PORT --grpc-port $GRPC_PORT \
+  --host 127.0.0.1 \
   > "$RESULTS/featureduck.log" 2>&1 &
 FD_PID=$!; PIDS+=($FD_PID)
 wait_ready "http://127.0.0.1:$MGMT_PORT/ready"

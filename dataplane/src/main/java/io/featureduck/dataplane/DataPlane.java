@@ -76,15 +76,15 @@ public final class DataPlane implements AutoCloseable {
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, settings, access,
-                redaction(serving, settings), components.clock());
+                redaction(serving, settings), components.clock(), current::get);
         try {
             server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
             access.close();
             components.close();
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + " and "
-                    + settings.managementPort() + ": "
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ", "
+                    + settings.managementPort() + " and " + settings.grpcPort() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
         CompletableFuture<Void> initialLoad = registry.loadAll();
@@ -139,6 +139,11 @@ public final class DataPlane implements AutoCloseable {
     /** The API port. */
     public int port() {
         return server.actualPort();
+    }
+
+    /** The port of Feast's gRPC ServingService. */
+    public int grpcPort() {
+        return server.grpcPort();
     }
 
     /** The port of probes, metrics and the view report. */

@@ -1,10 +1,11 @@
 package io.featureduck.dataplane.cli;
 
+import io.featureduck.dataplane.config.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code featureduck} command. */
-@Command(name = "featureduck", mixinStandardHelpOptions = true, version = "featureduck 0.1.0",
+@Command(name = "featureduck", mixinStandardHelpOptions = true, version = "featureduck " + Version.CURRENT,
         description = "Feature store served straight from the lakehouse.",
         subcommands = {ServeCommand.class, DemoCommand.class, HistoricalCommand.class, ParityCommand.class,
                 CommandLine.HelpCommand.class})

@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code featureduck serve -f <yaml>}: what a data-plane pod runs, and what a developer runs locally. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the feature views of a FeatureStore YAML file over HTTP.")
+        description = "Serve the feature views of a FeatureStore YAML file over HTTP and gRPC.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = {"-f", "--file"}, required = true, description = "YAML file with one FeatureStore and its FeatureViews")
+    @Option(names = {"-f", "--file"}, required = true, description = "YAML file with one FeatureStore, its FeatureViews and FeatureServices")
     Path file;
 
     @Option(names = "--port", defaultValue = "8000", description = "HTTP port (default: ${DEFAULT-VALUE})")
@@ -29,6 +29,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port of /health, /ready, /metrics and the operator's view report, served without "
                     + "authentication; never exposed outside the cluster (default: ${DEFAULT-VALUE})")
     int managementPort;
+
+    @Option(names = "--grpc-port",
+            description = "Port of Feast's gRPC ServingService and the gRPC health service (default: "
+                    + "spec.dataPlane.grpcPort, else 6566, Feast's own)")
+    Integer grpcPort;
 
     @Option(names = "--auth-token-file",
             description = "Require 'Authorization: Bearer <token>' with one of the tokens of this file (one per line; "
@@ -80,8 +85,12 @@ final class ServeCommand implements Callable<Integer> {
         DataPlaneConfig settings;
         DataPlane dataPlane;
         try {
-            settings = DataPlaneConfig.of(config).address(host, port).managementPort(managementPort)
-                    .configReloadInterval(interval).authTokenFile(authTokenFile).authNamespace(authNamespace)
+            DataPlaneConfig.Builder builder = DataPlaneConfig.of(config).address(host, port)
+                    .managementPort(managementPort);
+            if (grpcPort != null) {
+                builder.grpcPort(grpcPort);
+            }
+            settings = builder.configReloadInterval(interval).authTokenFile(authTokenFile).authNamespace(authNamespace)
                     .tls(tlsCertificate, tlsKey)
                     .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize)).build();
             dataPlane = DataPlane.start(config, settings);
@@ -93,7 +102,8 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("FeatureDuck serving " + config.views().size() + " feature views of store '"
                 + config.store().name() + "' on " + (settings.tls().isPresent() ? "https" : "http") + "://" + host + ":"
                 + dataPlane.port() + " (" + authDescription(settings)
-                + "); probes and metrics on port " + dataPlane.managementPort());
+                + "); Feast gRPC on port " + dataPlane.grpcPort() + "; probes and metrics on port "
+                + dataPlane.managementPort());
         awaitShutdown(dataPlane, new CountDownLatch(1));
         return 0;
     }

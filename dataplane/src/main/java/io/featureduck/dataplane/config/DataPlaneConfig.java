@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param port                   HTTP port of the API (0: any free port)
  * @param managementPort         HTTP port of probes, metrics and the operator's view report, without
  *                               authentication (0: any free port); never the API's port
+ * @param grpcPort               port of Feast's gRPC ServingService and the gRPC health service (0: any free port)
  * @param auth                   how API callers are authenticated
  * @param tls                    the PEM certificate chain and key of HTTPS on the API port, when it is HTTPS
  * @param maxBatchEntities       most entities one online request may ask for
@@ -43,7 +44,7 @@ import java.util.Optional;
  * @param environment            where object-store credentials are looked up (in a pod, filled from the store's
  *                               credentials Secret)
  */
-public record DataPlaneConfig(String host, int port, int managementPort, AuthSettings auth, Optional<TlsFiles> tls,
+public record DataPlaneConfig(String host, int port, int managementPort, int grpcPort, AuthSettings auth, Optional<TlsFiles> tls,
                               int maxBatchEntities,
                               long maxBodyBytes, long maxHistoricalBodyBytes, long maxResponseBytes,
                               int maxConcurrentHistorical, Duration retryAfter, Duration refreshTick,
@@ -74,6 +75,10 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
         if (port != 0 && port == managementPort) {
             throw new IllegalArgumentException("the management port must differ from the API port " + port);
         }
+        if (grpcPort != 0 && (grpcPort == port || grpcPort == managementPort)) {
+            throw new IllegalArgumentException("the gRPC port " + grpcPort + " must differ from the API and management "
+                    + "ports");
+        }
     }
 
     /** The settings of a process serving {@code serving}: its store's limits, everything else at its default. */
@@ -92,6 +97,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
         private String host = "127.0.0.1";
         private int port = DEFAULT_PORT;
         private int managementPort = DEFAULT_MANAGEMENT_PORT;
+        private int grpcPort;
         private Path tokenFile;
         private TlsFiles tls;
         private boolean serves = true;
@@ -105,14 +111,16 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
 
         private Builder(DataPlaneSpec spec) {
             this.spec = spec;
+            this.grpcPort = spec.effectiveGrpcPort();
         }
 
         public Builder address(String bindHost, int bindPort) {
             this.host = bindHost;
             this.port = bindPort;
             if (bindPort == 0) {
-                // Any free port for the API (tests, tools): the management port too, so two processes never clash.
+                // Any free port for the API (tests, tools): the other ports too, so two processes never clash.
                 this.managementPort = 0;
+                this.grpcPort = 0;
             }
             return this;
         }
@@ -120,6 +128,12 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
         /** @param bindPort 0 for any free port */
         public Builder managementPort(int bindPort) {
             this.managementPort = bindPort;
+            return this;
+        }
+
+        /** {@code --grpc-port}: 0 for any free port */
+        public Builder grpcPort(int bindPort) {
+            this.grpcPort = bindPort;
             return this;
         }
 
@@ -181,7 +195,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, AuthSet
             int cores = Runtime.getRuntime().availableProcessors();
             AuthSettings auth = serves ? AuthSettings.resolve(spec.auth(), Optional.ofNullable(tokenFile),
                     Optional.ofNullable(authNamespace), configReloadInterval) : new AuthSettings.Open();
-            return new DataPlaneConfig(host, port, managementPort, auth, Optional.ofNullable(tls),
+            return new DataPlaneConfig(host, port, managementPort, grpcPort, auth, Optional.ofNullable(tls),
                     spec.effectiveMaxBatchEntities(),
                     spec.effectiveMaxBodyBytes(), spec.effectiveMaxHistoricalBodyBytes(), spec.effectiveMaxResponseBytes(),
                     spec.effectiveMaxConcurrentHistorical(), DEFAULT_RETRY_AFTER, DEFAULT_REFRESH_TICK,

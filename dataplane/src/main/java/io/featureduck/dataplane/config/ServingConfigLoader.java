@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.featureduck.crds.ApiVersions;
 import io.featureduck.crds.CatalogSpec;
+import io.featureduck.crds.FeatureService;
+import io.featureduck.crds.FeatureServiceResolution;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
@@ -15,19 +17,22 @@ import io.featureduck.crds.KubeDuration;
 import io.featureduck.crds.SpecValidator;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.Violation;
+import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reads a serving configuration: a multi-document YAML file holding one FeatureStore and its FeatureViews, in the
- * same shape as the custom resources. Every problem is reported at once, each naming file, resource and field.
+ * Reads a serving configuration: a multi-document YAML file holding one FeatureStore, its FeatureViews and its
+ * FeatureServices, in the same shape as the custom resources. Every problem is reported at once, each naming file, resource and field.
  */
 public final class ServingConfigLoader {
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
@@ -57,6 +62,7 @@ public final class ServingConfigLoader {
         List<String> problems = new ArrayList<>();
         List<FeatureStore> stores = new ArrayList<>();
         List<FeatureView> views = new ArrayList<>();
+        List<FeatureService> services = new ArrayList<>();
         for (int i = 0; i < documents.size(); i++) {
             JsonNode document = documents.get(i);
             if (document == null || document.isNull() || document.isMissingNode() || document.isEmpty()) {
@@ -73,7 +79,9 @@ public final class ServingConfigLoader {
             switch (kind) {
                 case FeatureStore.KIND -> convert(document, FeatureStore.class, where, problems).ifPresent(stores::add);
                 case FeatureView.KIND -> convert(document, FeatureView.class, where, problems).ifPresent(views::add);
-                default -> problems.add(where + ": kind: expected FeatureStore or FeatureView");
+                case FeatureService.KIND -> convert(document, FeatureService.class, where, problems)
+                        .ifPresent(services::add);
+                default -> problems.add(where + ": kind: expected FeatureStore, FeatureView or FeatureService");
             }
         }
         if (stores.size() != 1) {
@@ -89,6 +97,14 @@ public final class ServingConfigLoader {
                 problems.add(describe(FeatureView.KIND, view.name(), new Violation("metadata.name", "is defined twice")));
             }
         }
+        Set<String> serviceNames = new HashSet<>();
+        for (FeatureService service : services) {
+            SpecValidator.validate(service).forEach(v -> problems.add(describe(FeatureService.KIND, service.name(), v)));
+            if (service.name() != null && !serviceNames.add(service.name())) {
+                problems.add(describe(FeatureService.KIND, service.name(), new Violation("metadata.name",
+                        "is defined twice")));
+            }
+        }
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
         }
@@ -99,10 +115,14 @@ public final class ServingConfigLoader {
         for (FeatureView view : views) {
             resolveView(view, store, root, boundary, problems).ifPresent(definitions::add);
         }
+        List<FeatureServiceDefinition> resolvedServices = new ArrayList<>();
+        for (FeatureService service : services) {
+            resolveService(service, store, definitions, problems).ifPresent(resolvedServices::add);
+        }
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
         }
-        return new ServingConfig(absolute, store, definitions, root);
+        return new ServingConfig(absolute, store, definitions, root, resolvedServices);
     }
 
     private List<JsonNode> readDocuments(Path file) {
@@ -219,11 +239,31 @@ public final class ServingConfigLoader {
         if (problems.size() != before.size()) {
             return Optional.empty();
         }
+        // Compiled once here; SpecValidator has already compiled them, so this cannot fail on a valid view.
+        List<OnDemandFeature> onDemand = OnDemandFeature.compile(spec);
         return Optional.of(new ViewDefinition(view.name(), format, location,
                 spec.source().isSnapshot() ? null : spec.source().timestampColumn(),
                 spec.source().createdTimestampColumn(), spec.entities(), spec.features(),
                 Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.servesOnline(),
-                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse)));
+                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse), onDemand, spec.requestData()));
+    }
+
+    private static Optional<FeatureServiceDefinition> resolveService(FeatureService service, FeatureStore store,
+                                                                     List<ViewDefinition> views, List<String> problems) {
+        if (!service.spec().store().equals(store.name())) {
+            problems.add(describe(FeatureService.KIND, service.name(), new Violation("spec.store",
+                    "'" + service.spec().store() + "' is not the store in this file ('" + store.name() + "')")));
+            return Optional.empty();
+        }
+        Map<String, List<String>> served = new HashMap<>();
+        views.forEach(view -> served.put(view.name(), view.servedFeatureNames()));
+        try {
+            return Optional.of(new FeatureServiceDefinition(service.name(),
+                    FeatureServiceResolution.resolve(service.spec(), served).stream().map(FeatureRef::parse).toList()));
+        } catch (IllegalArgumentException e) {
+            problems.add(describe(FeatureService.KIND, service.name(), new Violation("spec.features", e.getMessage())));
+            return Optional.empty();
+        }
     }
 
     private static String describe(String kind, String name, Violation violation) {

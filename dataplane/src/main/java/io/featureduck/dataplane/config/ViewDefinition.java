@@ -4,6 +4,8 @@ import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.TableFormat;
 import java.time.Duration;
+import io.featureduck.crds.RequestFieldSpec;
+import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,11 +15,37 @@ import java.util.Optional;
  */
 public record ViewDefinition(String name, TableFormat format, TableLocation location, String timestampColumn,
                              String createdTimestampColumn, List<EntitySpec> entities, List<FeatureSpec> features,
-                             Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval) {
+                             Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval,
+                             List<OnDemandFeature> onDemand, List<RequestFieldSpec> requestData) {
 
     public ViewDefinition {
         entities = List.copyOf(entities);
         features = List.copyOf(features);
+        onDemand = List.copyOf(onDemand);
+        requestData = List.copyOf(requestData);
+    }
+
+    /** A view without request-time features. */
+    public ViewDefinition(String name, TableFormat format, TableLocation location, String timestampColumn,
+                          String createdTimestampColumn, List<EntitySpec> entities, List<FeatureSpec> features,
+                          Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval) {
+        this(name, format, location, timestampColumn, createdTimestampColumn, entities, features, ttl, online,
+                refreshInterval, List.of(), List.of());
+    }
+
+    /** Every feature clients may ask for: the stored ones, then the on-demand ones, in definition order. */
+    public List<String> servedFeatureNames() {
+        List<String> names = new java.util.ArrayList<>(featureNames());
+        onDemand.forEach(feature -> names.add(feature.name()));
+        return names;
+    }
+
+    public Optional<OnDemandFeature> onDemandFeature(String featureName) {
+        return onDemand.stream().filter(f -> f.name().equals(featureName)).findFirst();
+    }
+
+    public Optional<RequestFieldSpec> requestField(String fieldName) {
+        return requestData.stream().filter(f -> f.name().equals(fieldName)).findFirst();
     }
 
     public boolean isSnapshot() {

@@ -16,6 +16,8 @@ public enum ErrorCode {
     INVALID_FEATURE_REF(400, "INVALID_ARGUMENT", false),
     /** An entity lacks a join key of a requested view. */
     MISSING_JOIN_KEY(400, "INVALID_ARGUMENT", false),
+    /** An on-demand feature was asked for without the request data its expression reads. */
+    MISSING_REQUEST_DATA(400, "INVALID_ARGUMENT", false),
     /** A join key's value does not have the key's declared type. */
     WRONG_KEY_TYPE(400, "INVALID_ARGUMENT", false),
     /** Historical entity rows that cannot be read as a table with an {@code event_timestamp}. */
@@ -36,10 +38,10 @@ public enum ErrorCode {
     TOO_MANY_QUERIES(503, "RESOURCE_EXHAUSTED", true),
     /** A connection that sent its request too slowly. */
     REQUEST_TIMEOUT(408, "DEADLINE_EXCEEDED", true),
-    /** Something the API defines that this data plane does not offer. */
-    UNSUPPORTED(400, "UNIMPLEMENTED", false),
     /** A feature view that this data plane does not serve. */
     UNKNOWN_FEATURE_VIEW(404, "NOT_FOUND", false),
+    /** A feature service that this data plane does not serve. */
+    UNKNOWN_FEATURE_SERVICE(404, "NOT_FOUND", false),
     /** A feature the view does not define. */
     UNKNOWN_FEATURE(404, "NOT_FOUND", false),
     /** An online lookup of a view kept for historical retrieval only ({@code spec.online: false}). */

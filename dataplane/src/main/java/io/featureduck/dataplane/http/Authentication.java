@@ -2,8 +2,8 @@ package io.featureduck.dataplane.http;
 
 import io.featureduck.dataplane.auth.AccessControl;
 import io.featureduck.dataplane.auth.AccessKind;
+import io.featureduck.dataplane.auth.BearerHeader;
 import io.featureduck.dataplane.auth.Grant;
-import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +17,6 @@ import java.util.Optional;
  */
 final class Authentication {
     private static final String GRANT = "featureduck.grant";
-    private static final String BEARER = "bearer ";
 
     private final AccessControl access;
     private final WorkerExecutor workers;
@@ -37,7 +36,8 @@ final class Authentication {
             Optional<Grant> known;
             try {
                 // An open data plane ignores the header: a proxy's own credentials must not make it refuse anyone.
-                token = access.required() ? token(ctx.request().getHeader("authorization")) : Optional.empty();
+                token = access.required() ? BearerHeader.token(ctx.request().getHeader("authorization"))
+                        : Optional.empty();
                 known = access.cached(token, kind);
             } catch (FeatureDuckException e) {
                 ctx.fail(e);
@@ -69,17 +69,5 @@ final class Authentication {
             throw new IllegalStateException("route without authentication: " + ctx.request().path());
         }
         return grant;
-    }
-
-    private static Optional<String> token(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        // The scheme is case-insensitive (RFC 7235); compared in place, as this runs for every request.
-        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw new FeatureDuckException(ErrorCode.UNAUTHENTICATED, "only 'Authorization: Bearer <token>' is "
-                    + "accepted");
-        }
-        return Optional.of(header.substring(BEARER.length()).strip());
     }
 }

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.http;
 
-import io.featureduck.dataplane.error.ErrorCode;
-import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.lookup.OnlineViews;
 import io.vertx.core.buffer.Buffer;
 import java.io.OutputStream;
 
@@ -37,8 +36,7 @@ final class BufferOutputStream extends OutputStream {
 
     private void reserve(int bytes) {
         if (buffer.length() + (long) bytes > limit) {
-            throw new FeatureDuckException(ErrorCode.RESPONSE_TOO_LARGE, "the answer exceeds the response limit of "
-                    + limit + " bytes (spec.dataPlane.maxResponseBytes); ask for fewer entities or features");
+            throw OnlineViews.responseTooLarge(limit);
         }
     }
 }

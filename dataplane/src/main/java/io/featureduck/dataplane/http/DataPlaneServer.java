@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.auth.AccessControl;
 import io.featureduck.dataplane.auth.AccessKind;
 import io.featureduck.dataplane.config.DataPlaneConfig;
+import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.error.Redaction;
+import io.featureduck.dataplane.grpc.FeastGrpcServer;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
+import io.featureduck.dataplane.lookup.OnlineLookup;
+import io.featureduck.dataplane.lookup.OnlineViews;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,12 +29,16 @@ import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The data plane's two HTTP servers on Vert.x Web. The API port serves only the API, every route behind
- * {@link Authentication}; the management port serves probes, metrics and the view report the operator reads, without
- * authentication and without feature values, so the kubelet and Prometheus need no credentials.
+ * The data plane's servers on Vert.x: the HTTP API and management ports (Vert.x Web) and Feast's gRPC API
+ * ({@link FeastGrpcServer}). The API port serves only the API, every route behind {@link Authentication}; the
+ * management port serves probes, metrics and the view report the operator reads, without authentication and without
+ * feature values, so the kubelet and Prometheus need no credentials. Both APIs answer online requests from one
+ * {@link OnlineLookup}.
  *
  * <p>Online lookups run on the event loop because they are pure memory reads; loading tables happens elsewhere
  * ({@link ViewRegistry}), historical queries and Kubernetes access checks on their own worker pools.
@@ -48,11 +56,15 @@ public final class DataPlaneServer {
     private WorkerExecutor authWorkers;
     private HttpServer api;
     private HttpServer management;
+    private FeastGrpcServer grpc;
+    private final Supplier<ServingConfig> serving;
     private volatile boolean draining;
 
     public DataPlaneServer(Vertx vertx, ViewRegistry registry, HistoricalRetrieval historical, DataPlaneMetrics metrics,
-                           DataPlaneConfig options, AccessControl access, Redaction redaction, Clock clock) {
+                           DataPlaneConfig options, AccessControl access, Redaction redaction, Clock clock,
+                           Supplier<ServingConfig> serving) {
         this.redaction = redaction;
+        this.serving = serving;
         this.vertx = vertx;
         this.registry = registry;
         this.historical = historical;
@@ -62,11 +74,11 @@ public final class DataPlaneServer {
         this.clock = clock;
     }
 
-    private Router apiRouter(ObjectMapper mapper, ErrorResponses errors, ViewsHandler viewsHandler) {
+    private Router apiRouter(ObjectMapper mapper, ErrorResponses errors, ViewsHandler viewsHandler,
+                             OnlineLookup lookup) {
         JsonFactory json = mapper.getFactory();
         JsonRequests requests = new JsonRequests(mapper);
-        OnlineViews views = new OnlineViews(registry, options.maxBatchEntities(), options.maxResponseBytes(), clock,
-                metrics);
+        OnlineViews views = lookup.views();
         Authentication auth = new Authentication(access, authWorkers);
 
         Router router = Router.router(vertx);
@@ -78,7 +90,7 @@ public final class DataPlaneServer {
                 .handler(new OnlineFeaturesHandler(requests, views, json));
         timed(router.post("/get-online-features").handler(timeout), "/get-online-features")
                 .handler(auth.require(AccessKind.ONLINE)).handler(body)
-                .handler(new FeastOnlineFeaturesHandler(requests, views, json));
+                .handler(new FeastOnlineFeaturesHandler(requests, lookup, json));
         timed(router.post("/v1/features/historical"), "/v1/features/historical")
                 .handler(auth.require(AccessKind.HISTORICAL)).handler(new HistoricalFeaturesHandler(vertx, historical,
                         historicalWorkers, mapper, options.maxHistoricalBodyBytes(), options.maxConcurrentHistorical()));
@@ -86,6 +98,8 @@ public final class DataPlaneServer {
                 .handler(viewsHandler::list);
         timed(router.get("/v1/views/:name"), "/v1/views/{name}").handler(auth.require(AccessKind.DESCRIBE))
                 .handler(viewsHandler::one);
+        timed(router.get("/v1/feature-services"), "/v1/feature-services").handler(auth.require(AccessKind.DESCRIBE))
+                .handler(new FeatureServicesHandler(serving, mapper));
         errors.register(router);
         return router;
     }
@@ -133,6 +147,8 @@ public final class DataPlaneServer {
         ObjectMapper mapper = JsonRequests.strictMapper();
         ErrorResponses errors = new ErrorResponses(options.retryAfter(), redaction);
         ViewsHandler views = new ViewsHandler(registry, mapper, clock, redaction);
+        OnlineLookup lookup = new OnlineLookup(new OnlineViews(registry, options.maxBatchEntities(),
+                options.maxResponseBytes(), clock, metrics), name -> serving.get().service(name));
         // HTTP/1.1 only on this port: an h2c upgrade offered by a client (the JDK's client offers one by default) is
         // declined. Mid-response upgrades of large answers were seen to corrupt the stream for such a client.
         HttpServerOptions apiOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
@@ -146,15 +162,22 @@ public final class DataPlaneServer {
         HttpServerOptions managementOptions = new HttpServerOptions().setHost(options.host())
                 .setPort(options.managementPort()).setHttp2ClearTextEnabled(false)
                 .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        return vertx.createHttpServer(apiOptions).requestHandler(apiRouter(mapper, errors, views))
+        grpc = new FeastGrpcServer(vertx, new FeastGrpcServer.Settings(options.host(), options.grpcPort(),
+                options.maxBodyBytes(), options.idleTimeout(), Optional.ofNullable(certificate)
+                .map(ServerCertificate::initial)), lookup, access, authWorkers,
+                () -> !draining && registry.isReady(), redaction, metrics);
+        return vertx.createHttpServer(apiOptions).requestHandler(apiRouter(mapper, errors, views, lookup))
                 .invalidRequestHandler(errors::invalidRequest).listen()
                 .compose(s -> {
                     api = s;
                     return vertx.createHttpServer(managementOptions).requestHandler(managementRouter(errors, views))
                             .listen();
                 })
-                .onSuccess(s -> {
+                .compose(s -> {
                     management = s;
+                    return grpc.start();
+                })
+                .onSuccess(started -> {
                     if (!options.configReloadInterval().isZero()) {
                         // The Secrets mounted into the pod (tokens, certificate) are reread as the serving file is:
                         // the kubelet swaps their files when they change.
@@ -167,8 +190,10 @@ public final class DataPlaneServer {
     private Void reloadSecrets(ServerCertificate certificate) {
         access.reload();
         if (certificate != null) {
-            certificate.changed().ifPresent(renewed ->
-                    api.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(renewed), true));
+            certificate.changed().ifPresent(renewed -> {
+                api.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(renewed), true);
+                grpc.updateCertificate(renewed);
+            });
         }
         return null;
     }
@@ -179,6 +204,10 @@ public final class DataPlaneServer {
 
     public int managementPort() {
         return management.actualPort();
+    }
+
+    public int grpcPort() {
+        return grpc.actualPort();
     }
 
     /** From now on {@code /ready} answers 503, so the Service stops sending new requests; the API keeps answering. */
@@ -193,7 +222,8 @@ public final class DataPlaneServer {
     public Future<Void> stop(Duration grace) {
         Future<Void> closed = api == null ? Future.succeededFuture()
                 : api.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
-        return closed.eventually(() -> management == null ? Future.succeededFuture() : management.close())
+        Future<Void> grpcClosed = grpc == null ? Future.succeededFuture() : grpc.stop(grace);
+        return Future.join(closed, grpcClosed).<Void>mapEmpty().eventually(() -> management == null ? Future.succeededFuture() : management.close())
                 .eventually(() -> historicalWorkers == null ? Future.succeededFuture() : historicalWorkers.close())
                 .eventually(() -> authWorkers == null ? Future.succeededFuture() : authWorkers.close());
     }

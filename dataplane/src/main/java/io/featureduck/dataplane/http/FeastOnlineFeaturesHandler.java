@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.featureduck.crds.EntitySpec;
-import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
-import io.featureduck.dataplane.online.EntityKeyIndex;
+import io.featureduck.dataplane.lookup.OnlineAnswer;
+import io.featureduck.dataplane.lookup.OnlineLookup;
+import io.featureduck.dataplane.lookup.OnlineRequest;
+import io.featureduck.dataplane.lookup.RequestColumns;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
@@ -18,22 +19,22 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
- * {@code POST /get-online-features}: the request and response of Feast's HTTP feature server, so a Feast client
+ * {@code POST /get-online-features}: the request and response of Feast's HTTP feature servers, so a Feast client
  * switches by changing its URL.
  *
  * <pre>{"features": ["driver-stats:conv_rate"], "entities": {"driver_id": [1001, 1002]}, "full_feature_names": false}</pre>
  *
  * As in Feast's {@code GetOnlineFeaturesResponse}, {@code results} holds one entry per column (the entity columns
  * first, then each feature) with {@code values}, {@code statuses} and {@code event_timestamps} across the entities.
- * {@code metadata.table_versions} adds which table version each view answered from.
+ * {@code feature_service} may stand for the features. Request data for on-demand features comes as Feast's Python
+ * server takes it (extra columns in {@code entities}) or as its Go server does ({@code request_context}); the Go
+ * server's {@code ?status=false} leaves statuses and timestamps out. {@code metadata.table_versions} adds which table
+ * version each view answered from, and {@code include_feature_view_version_metadata} asks for Feast's
+ * {@code feature_view_metadata} (the version is the table version).
  */
 final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     private static final SerializedString EPOCH = new SerializedString("1970-01-01T00:00:00Z");
@@ -43,167 +44,105 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     private static final SerializedString EVENT_TIMESTAMPS = new SerializedString("event_timestamps");
 
     private final JsonRequests requests;
-    private final OnlineViews views;
+    private final OnlineLookup lookup;
     private final JsonFactory json;
 
-    FeastOnlineFeaturesHandler(JsonRequests requests, OnlineViews views, JsonFactory json) {
+    FeastOnlineFeaturesHandler(JsonRequests requests, OnlineLookup lookup, JsonFactory json) {
         this.requests = requests;
-        this.views = views;
+        this.lookup = lookup;
         this.json = json;
-    }
-
-    /** One requested feature: its view's index and its position in the view. */
-    private record FeatureColumnRef(OnlineIndex index, int position, String outputName) {
     }
 
     @Override
     public void handle(RoutingContext ctx) {
+        boolean withStatus = statusParameter(ctx);
         JsonNode body = requests.object(ctx);
-        if (body.hasNonNull("feature_service")) {
-            throw new FeatureDuckException(ErrorCode.UNSUPPORTED, "feature services are not supported; list 'features' as "
-                    + "view:feature references");
-        }
-        boolean fullNames = JsonRequests.optionalBoolean(body, "full_feature_names");
-        Map<String, JsonNode> entityColumns = entityColumns(body);
-        int entityCount = entityColumns.values().iterator().next().size();
-        Map<String, OnlineIndex> indexes = new LinkedHashMap<>();
-        List<FeatureColumnRef> features = features(body, fullNames, indexes, Authentication.grant(ctx));
-        for (FeatureColumnRef feature : features) {
-            // Entity columns and features share the answer's column names: one name, one column.
-            if (entityColumns.containsKey(feature.outputName())) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities." + feature.outputName() + " has the "
-                        + "name of a requested feature; rename it or ask for full_feature_names");
-            }
-        }
-        Map<String, int[]> rowsByView = new LinkedHashMap<>();
-        long now = views.nowMicros();
-        for (OnlineIndex index : indexes.values()) {
-            int[] rows = rows(index, entityColumns, entityCount);
-            rowsByView.put(index.view().name(), rows);
-            for (int row : rows) {
-                views.status(index, row, now);
-            }
-        }
+        JsonColumns entities = JsonColumns.of(body, "entities");
+        JsonColumns context = JsonColumns.of(body, "request_context");
+        // Feast's Python server takes request data as extra entity columns, its Go server in request_context.
+        RequestColumns requestData = RequestColumns.union(context, entities);
+        OnlineRequest request = new OnlineRequest(features(body), featureService(body), entities, requestData,
+                JsonRequests.optionalBoolean(body, "full_feature_names"));
+        OnlineAnswer answer = lookup.answer(request, Authentication.grant(ctx));
+        boolean versions = JsonRequests.optionalBoolean(body, "include_feature_view_version_metadata");
         ctx.response().putHeader("content-type", "application/json")
-                .end(render(entityColumns, entityCount, features, indexes, rowsByView, now));
+                .end(render(entities, answer, withStatus, versions));
     }
 
-    private Map<String, JsonNode> entityColumns(JsonNode body) {
-        JsonNode entities = body.get("entities");
-        if (entities == null || !entities.isObject() || entities.isEmpty()) {
-            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'entities' is required: an object of join key name "
-                    + "to a list of values, e.g. {\"driver_id\": [1001, 1002]}");
+    /** The Go server's {@code ?status=}: statuses and timestamps are written unless it is false. */
+    private static boolean statusParameter(RoutingContext ctx) {
+        List<String> values = ctx.queryParam("status");
+        if (values.isEmpty()) {
+            return true;
         }
-        Map<String, JsonNode> columns = new LinkedHashMap<>();
-        int size = -1;
-        for (Iterator<Map.Entry<String, JsonNode>> it = entities.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> column = it.next();
-            if (!column.getValue().isArray()) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities." + column.getKey() + " must be a list of values");
-            }
-            if (size >= 0 && column.getValue().size() != size) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "every list in 'entities' must have the same length; "
-                        + "entities." + column.getKey() + " has " + column.getValue().size() + ", others " + size);
-            }
-            size = column.getValue().size();
-            columns.put(column.getKey(), column.getValue());
+        String value = values.get(0);
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "query parameter 'status' must be true or false");
         }
-        views.checkBatch(size);
-        return columns;
+        return Boolean.parseBoolean(value);
     }
 
-    private List<FeatureColumnRef> features(JsonNode body, boolean fullNames, Map<String, OnlineIndex> indexes,
-                                            Grant grant) {
-        JsonNode refs = JsonRequests.requiredArray(body, "features");
-        if (refs.isEmpty()) {
+    private static List<FeatureRef> features(JsonNode body) {
+        JsonNode refs = body.get("features");
+        if (refs == null || refs.isNull()) {
+            return List.of();
+        }
+        // Feast's JSON form of a FeatureList may also arrive as {"val": [...]}.
+        JsonNode list = refs.isObject() && refs.has("val") ? refs.get("val") : refs;
+        if (!list.isArray()) {
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be a list of view:feature");
+        }
+        if (list.isEmpty()) {
             throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must name at least one view:feature");
         }
-        List<FeatureColumnRef> features = new ArrayList<>(refs.size());
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < refs.size(); i++) {
-            JsonNode node = refs.get(i);
-            FeatureRef ref = JsonRequests.featureRef(node.isTextual() ? node.textValue() : node.toString());
-            if (!seen.add(ref.toString())) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "feature '" + ref + "' is requested twice");
-            }
-            OnlineIndex index = indexes.computeIfAbsent(ref.view(), name -> views.index(name, grant));
-            int position = OnlineViews.featurePosition(index, ref.feature());
-            features.add(new FeatureColumnRef(index, position, ref.outputName(fullNames)));
+        List<FeatureRef> features = new ArrayList<>(list.size());
+        for (JsonNode node : list) {
+            features.add(JsonRequests.featureRef(node.isTextual() ? node.textValue() : node.toString()));
         }
         return features;
     }
 
-    private static int[] rows(OnlineIndex index, Map<String, JsonNode> entityColumns, int entityCount) {
-        List<EntitySpec> keys = index.view().entities();
-        List<JsonNode> keyColumns = new ArrayList<>(keys.size());
-        for (EntitySpec key : keys) {
-            JsonNode column = entityColumns.get(key.name());
-            if (column == null) {
-                throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "feature view '" + index.view().name()
-                        + "' is keyed by " + index.view().entityNames() + " but 'entities' has no '" + key.name() + "'");
-            }
-            keyColumns.add(column);
+    private static Optional<String> featureService(JsonNode body) {
+        JsonNode name = body.get("feature_service");
+        if (name == null || name.isNull()) {
+            return Optional.empty();
         }
-        int[] rows = new int[entityCount];
-        List<JsonNode> values = new ArrayList<>(keys.size());
-        for (int e = 0; e < entityCount; e++) {
-            values.clear();
-            for (JsonNode column : keyColumns) {
-                values.add(column.get(e));
-            }
-            rows[e] = index.rowOf(OnlineViews.key(index, values));
+        if (!name.isTextual()) {
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'feature_service' must be a name");
         }
-        return rows;
+        return Optional.of(name.textValue());
     }
 
-    private Buffer render(Map<String, JsonNode> entityColumns, int entityCount, List<FeatureColumnRef> features,
-                          Map<String, OnlineIndex> indexes, Map<String, int[]> rowsByView, long now) {
-        BufferOutputStream bytes = views.responseBuffer(256 + entityCount * (entityColumns.size() + features.size()) * 80L);
+    private Buffer render(JsonColumns entities, OnlineAnswer answer, boolean withStatus, boolean versions) {
+        int count = answer.entities();
+        BufferOutputStream bytes = new BufferOutputStream(256 + count * (entities.names().size()
+                + answer.features().size()) * 80L, lookup.views().maxResponseBytes());
         try (JsonGenerator out = json.createGenerator(bytes)) {
             out.writeStartObject();
-            out.writeObjectFieldStart("metadata");
-            out.writeArrayFieldStart("feature_names");
-            for (String column : entityColumns.keySet()) {
-                out.writeString(column);
-            }
-            for (FeatureColumnRef feature : features) {
-                out.writeString(feature.outputName());
-            }
-            out.writeEndArray();
-            out.writeObjectFieldStart("table_versions");
-            for (OnlineIndex index : indexes.values()) {
-                out.writeNumberField(index.view().name(), index.tableVersion());
-            }
-            out.writeEndObject();
-            // How old each view's data is: seconds since its served table version was committed.
-            out.writeObjectFieldStart("data_age_seconds");
-            long nowMillis = now / 1000;
-            for (OnlineIndex index : indexes.values()) {
-                out.writeNumberField(index.view().name(), index.dataAgeSeconds(nowMillis));
-            }
-            out.writeEndObject();
-            out.writeEndObject();
+            writeMetadata(out, entities, answer, versions);
             out.writeArrayFieldStart("results");
-            for (JsonNode column : entityColumns.values()) {
+            for (String name : entities.names()) {
                 out.writeStartObject();
                 out.writeFieldName(VALUES);
-                out.writeTree(column);
-                out.writeFieldName(STATUSES);
-        out.writeStartArray();
-                for (int e = 0; e < entityCount; e++) {
-                    out.writeString(PRESENT);
+                out.writeTree(entities.column(name));
+                if (withStatus) {
+                    out.writeFieldName(STATUSES);
+                    out.writeStartArray();
+                    for (int e = 0; e < count; e++) {
+                        out.writeString(PRESENT);
+                    }
+                    out.writeEndArray();
+                    out.writeFieldName(EVENT_TIMESTAMPS);
+                    out.writeStartArray();
+                    for (int e = 0; e < count; e++) {
+                        out.writeString(EPOCH);
+                    }
+                    out.writeEndArray();
                 }
-                out.writeEndArray();
-                out.writeFieldName(EVENT_TIMESTAMPS);
-        out.writeStartArray();
-                for (int e = 0; e < entityCount; e++) {
-                    out.writeString(EPOCH);
-                }
-                out.writeEndArray();
                 out.writeEndObject();
             }
-            for (FeatureColumnRef feature : features) {
-                writeFeature(out, feature, rowsByView.get(feature.index().view().name()), now);
+            for (int f = 0; f < answer.features().size(); f++) {
+                writeFeature(out, answer, f, withStatus);
             }
             out.writeEndArray();
             out.writeEndObject();
@@ -213,40 +152,70 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         return bytes.buffer();
     }
 
-    private static void writeFeature(JsonGenerator out, FeatureColumnRef feature, int[] rows, long now) throws IOException {
-        OnlineIndex index = feature.index();
-        LookupStatus[] statuses = new LookupStatus[rows.length];
-        for (int e = 0; e < rows.length; e++) {
-            int row = rows[e];
-            LookupStatus status = row == EntityKeyIndex.ABSENT ? LookupStatus.NOT_FOUND : index.freshness(row, now);
-            if (status == LookupStatus.PRESENT && index.column(feature.position()).isNull(row)) {
-                status = LookupStatus.NULL_VALUE;
-            }
-            statuses[e] = status;
+    private static void writeMetadata(JsonGenerator out, JsonColumns entities, OnlineAnswer answer, boolean versions)
+            throws IOException {
+        out.writeObjectFieldStart("metadata");
+        out.writeArrayFieldStart("feature_names");
+        for (String column : entities.names()) {
+            out.writeString(column);
         }
+        for (var feature : answer.features()) {
+            out.writeString(feature.outputName());
+        }
+        out.writeEndArray();
+        if (versions) {
+            out.writeArrayFieldStart("feature_view_metadata");
+            for (OnlineIndex index : answer.indexes()) {
+                out.writeStartObject();
+                out.writeStringField("name", index.view().name());
+                out.writeNumberField("version", index.tableVersion());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+        }
+        out.writeObjectFieldStart("table_versions");
+        for (OnlineIndex index : answer.indexes()) {
+            out.writeNumberField(index.view().name(), index.tableVersion());
+        }
+        out.writeEndObject();
+        // How old each view's data is: seconds since its served table version was committed.
+        out.writeObjectFieldStart("data_age_seconds");
+        long nowMillis = answer.nowMicros() / 1000;
+        for (OnlineIndex index : answer.indexes()) {
+            out.writeNumberField(index.view().name(), index.dataAgeSeconds(nowMillis));
+        }
+        out.writeEndObject();
+        out.writeEndObject();
+    }
+
+    private static void writeFeature(JsonGenerator out, OnlineAnswer answer, int feature, boolean withStatus)
+            throws IOException {
+        int count = answer.entities();
         out.writeStartObject();
         out.writeFieldName(VALUES);
         out.writeStartArray();
-        for (int e = 0; e < rows.length; e++) {
-            if (statuses[e] == LookupStatus.PRESENT) {
-                index.column(feature.position()).writeJson(rows[e], out);
+        for (int e = 0; e < count; e++) {
+            if (answer.status(feature, e) == LookupStatus.PRESENT) {
+                answer.writeJson(feature, e, out);
             } else {
                 out.writeNull();
             }
         }
         out.writeEndArray();
-        out.writeFieldName(STATUSES);
-        out.writeStartArray();
-        for (LookupStatus status : statuses) {
-            out.writeString(status.json());
+        if (withStatus) {
+            out.writeFieldName(STATUSES);
+            out.writeStartArray();
+            for (int e = 0; e < count; e++) {
+                out.writeString(answer.status(feature, e).json());
+            }
+            out.writeEndArray();
+            out.writeFieldName(EVENT_TIMESTAMPS);
+            out.writeStartArray();
+            for (int e = 0; e < count; e++) {
+                out.writeString(answer.found(feature, e) ? EventTime.json(answer.eventMicros(feature, e)) : EPOCH);
+            }
+            out.writeEndArray();
         }
-        out.writeEndArray();
-        out.writeFieldName(EVENT_TIMESTAMPS);
-        out.writeStartArray();
-        for (int e = 0; e < rows.length; e++) {
-            out.writeString(rows[e] == EntityKeyIndex.ABSENT ? EPOCH : EventTime.json(index.eventMicros(rows[e])));
-        }
-        out.writeEndArray();
         out.writeEndObject();
     }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.lookup.OnlineViews;
 import io.featureduck.dataplane.online.EntityKeyIndex;
+import io.featureduck.dataplane.online.EntityKeys;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
@@ -99,14 +101,32 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
                 }
                 values.add(value);
             }
-            rows[e] = index.rowOf(OnlineViews.key(index, values));
+            rows[e] = index.rowOf(key(index, values));
         }
         return rows;
     }
 
+    /** The canonical key of one entity, from its join-key values (one per entity of the view). */
+    private static Object key(OnlineIndex index, List<JsonNode> values) {
+        List<EntitySpec> entities = index.view().entities();
+        try {
+            if (entities.size() == 1) {
+                return EntityKeys.fromJson(values.get(0), entities.get(0));
+            }
+            List<Object> parts = new ArrayList<>(entities.size());
+            for (int i = 0; i < entities.size(); i++) {
+                parts.add(EntityKeys.fromJson(values.get(i), entities.get(i)));
+            }
+            return List.copyOf(parts);
+        } catch (IllegalArgumentException e) {
+            throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, e.getMessage());
+        }
+    }
+
     private Buffer render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
         long now = views.nowMicros();
-        BufferOutputStream bytes = views.responseBuffer(256 + rows.length * (96 + features.length * 32L));
+        BufferOutputStream bytes = new BufferOutputStream(256 + rows.length * (96 + features.length * 32L),
+                views.maxResponseBytes());
         try (JsonGenerator out = json.createGenerator(bytes)) {
             out.writeStartObject();
             out.writeStringField("feature_view", index.view().name());

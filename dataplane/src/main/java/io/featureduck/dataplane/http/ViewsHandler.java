@@ -6,6 +6,7 @@ import io.featureduck.crds.report.ViewsReport;
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.Redaction;
+import io.featureduck.dataplane.lookup.OnlineViews;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRefresher;

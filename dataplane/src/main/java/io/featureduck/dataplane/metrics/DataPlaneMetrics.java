@@ -91,6 +91,21 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener {
         return timer;
     }
 
+    /** The latency of gRPC calls of {@code method} (e.g. {@code ServingService/GetOnlineFeatures}) ending in {@code code}. */
+    public Timer grpcTimer(String method, String code) {
+        String key = "grpc\u0000" + method + '\u0000' + code;
+        Timer timer = requestTimers.get(key);
+        if (timer == null) {
+            timer = requestTimers.computeIfAbsent(key, k -> Timer.builder("featureduck_grpc_server_requests")
+                    .description("gRPC call latency")
+                    .tag("method", method).tag("code", code)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry));
+        }
+        return timer;
+    }
+
     public void record(String view, LookupStatus status) {
         Counter[] counters = lookupCounters.get(view);
         if (counters == null) {

@@ -17,7 +17,7 @@ class DataPlaneConfigTest {
     private static ServingConfig store(DataPlaneSpec.AuthSpec auth) {
         return new ServingConfig(Path.of("/stores/s.yaml"), FeatureStore.of("s", new FeatureStoreSpec(
                 new LakehouseSpec(TableFormat.DELTA, "/lake"), new DataPlaneSpec(null, null, null, null, null, null,
-                auth, null, null, null, null, null, null))), List.of());
+                auth, null, null, null, null, null, null, null))), List.of());
     }
 
     @Test

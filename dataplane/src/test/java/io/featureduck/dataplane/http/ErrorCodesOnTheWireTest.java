@@ -102,8 +102,12 @@ class ErrorCodesOnTheWireTest {
                 ErrorCode.INVALID_FEATURE_REF);
         expect(historical("{\"features\": [\"conv_rate\"], \"entity_rows\": [" + ROW + "]}"),
                 ErrorCode.INVALID_FEATURE_REF);
-        expect(feast("{\"feature_service\": \"s\", \"features\": [], \"entities\": {\"driver_id\": [1]}}"),
-                ErrorCode.UNSUPPORTED);
+        expect(feast("{\"feature_service\": \"driver-activity\", \"features\": [\"driver-stats:conv_rate\"], "
+                + "\"entities\": {\"driver_id\": [1]}}"), ErrorCode.INVALID_FIELD);
+        expect(feast("{\"feature_service\": \"no-such-service\", \"entities\": {\"driver_id\": [1]}}"),
+                ErrorCode.UNKNOWN_FEATURE_SERVICE);
+        expect(feast("{\"features\": [\"driver-stats:conv_rate_plus_val1\"], \"entities\": {\"driver_id\": [1]}}"),
+                ErrorCode.MISSING_REQUEST_DATA);
     }
 
     @Test

@@ -1,0 +1,257 @@
+package io.featureduck.dataplane.grpc;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import feast.proto.serving.ServingAPIProto.GetFeastServingInfoRequest;
+import feast.proto.serving.ServingAPIProto.GetFeastServingInfoResponse;
+import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesRequest;
+import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse;
+import io.featureduck.dataplane.auth.AccessControl;
+import io.featureduck.dataplane.auth.AccessKind;
+import io.featureduck.dataplane.auth.BearerHeader;
+import io.featureduck.dataplane.auth.Grant;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.error.Redaction;
+import io.featureduck.dataplane.lookup.OnlineLookup;
+import io.featureduck.dataplane.metrics.DataPlaneMetrics;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessage;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.MessageSizeOverflowException;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcProtocol;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feast's gRPC serving API on its own port, served by Vert.x gRPC on the same event loops as HTTP (an online lookup
+ * is memory reads, so it never blocks them), with the standard {@code grpc.health.v1.Health} service for probes.
+ *
+ * <p>Every call but the health check is authenticated as the HTTP API is ({@code authorization: Bearer} metadata);
+ * errors carry the gRPC status of their {@link ErrorCode}, the same message as over HTTP, and the code in the
+ * {@code featureduck-error-code} trailer.
+ */
+public final class FeastGrpcServer {
+    private static final Logger LOG = LoggerFactory.getLogger(FeastGrpcServer.class);
+    static final ServiceName SERVING = ServiceName.create("feast.serving", "ServingService");
+    static final ServiceName HEALTH = ServiceName.create("grpc.health.v1", "Health");
+    static final String ERROR_CODE_TRAILER = "featureduck-error-code";
+
+    private static final ServiceMethod<GetFeastServingInfoRequest, GetFeastServingInfoResponse> SERVING_INFO =
+            ServiceMethod.server(SERVING, "GetFeastServingInfo", GrpcMessageEncoder.encoder(),
+                    GrpcMessageDecoder.decoder(GetFeastServingInfoRequest.newBuilder()));
+    private static final ServiceMethod<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> ONLINE_FEATURES =
+            ServiceMethod.server(SERVING, "GetOnlineFeatures", GrpcMessageEncoder.encoder(),
+                    GrpcMessageDecoder.decoder(GetOnlineFeaturesRequest.newBuilder()));
+    private static final ServiceMethod<HealthCheckRequest, HealthCheckResponse> HEALTH_CHECK =
+            ServiceMethod.server(HEALTH, "Check", GrpcMessageEncoder.encoder(),
+                    GrpcMessageDecoder.decoder(HealthCheckRequest.newBuilder()));
+
+    /**
+     * Where and how the server listens.
+     *
+     * @param host            interface to bind
+     * @param port            port (0: any free port)
+     * @param maxMessageBytes largest request message accepted
+     * @param idleTimeout     a connection with no traffic for this long is closed
+     * @param certificate     the server certificate when the port is TLS (HTTP/2 by ALPN), else empty (h2c)
+     */
+    public record Settings(String host, int port, long maxMessageBytes, Duration idleTimeout,
+                           Optional<KeyCertOptions> certificate) {
+    }
+
+    private final Vertx vertx;
+    private final Settings settings;
+    private final FeastServingService serving;
+    private final AccessControl access;
+    private final WorkerExecutor authWorkers;
+    private final BooleanSupplier ready;
+    private final Redaction redaction;
+    private final DataPlaneMetrics metrics;
+    private HttpServer server;
+
+    /**
+     * @param ready       whether the health service answers SERVING (loaded and not draining)
+     * @param authWorkers where access decisions that call the Kubernetes API run
+     */
+    public FeastGrpcServer(Vertx vertx, Settings settings, OnlineLookup lookup, AccessControl access,
+                           WorkerExecutor authWorkers, BooleanSupplier ready, Redaction redaction,
+                           DataPlaneMetrics metrics) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.serving = new FeastServingService(lookup);
+        this.access = access;
+        this.authWorkers = authWorkers;
+        this.ready = ready;
+        this.redaction = redaction;
+        this.metrics = metrics;
+    }
+
+    public Future<Void> start() {
+        // Plain gRPC over HTTP/2 only: no gRPC-Web or JSON transcoding to secure and test besides.
+        GrpcServerOptions options = new GrpcServerOptions().setMaxMessageSize(settings.maxMessageBytes())
+                .removeEnabledProtocol(GrpcProtocol.WEB).removeEnabledProtocol(GrpcProtocol.WEB_TEXT)
+                .removeEnabledProtocol(GrpcProtocol.TRANSCODING);
+        GrpcServer grpc = GrpcServer.server(vertx, options);
+        grpc.callHandler(SERVING_INFO, call -> unary(call, "ServingService/GetFeastServingInfo", AccessKind.DESCRIBE,
+                GetFeastServingInfoRequest.parser(), (request, grant) -> serving.info()));
+        grpc.callHandler(ONLINE_FEATURES, call -> unary(call, "ServingService/GetOnlineFeatures", AccessKind.ONLINE,
+                GetOnlineFeaturesRequest.parser(), (request, grant) -> {
+                    FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
+                    call.response().headers().set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
+                    return answer.response();
+                }));
+        grpc.callHandler(HEALTH_CHECK, this::health);
+        HttpServerOptions http = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+                .setTcpNoDelay(true).setIdleTimeout((int) settings.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        settings.certificate().ifPresent(certificate -> http.setSsl(true).setUseAlpn(true)
+                .setKeyCertOptions(certificate));
+        return vertx.createHttpServer(http).requestHandler(grpc).listen().onSuccess(s -> server = s).mapEmpty();
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    /** Serves a renewed certificate to new connections. */
+    public void updateCertificate(KeyCertOptions renewed) {
+        server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(renewed), true);
+    }
+
+    /** Stops accepting calls and waits up to {@code grace} for those in flight. */
+    public Future<Void> stop(Duration grace) {
+        return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void health(GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call) {
+        call.invalidMessageHandler(invalid -> call.response().status(GrpcStatus.INVALID_ARGUMENT)
+                .statusMessage("not a grpc.health.v1.HealthCheckRequest").end());
+        call.handler(request -> {
+            String service = request.getService();
+            if (!service.isEmpty() && !service.equals(SERVING.fullyQualifiedName())) {
+                call.response().status(GrpcStatus.NOT_FOUND).statusMessage("unknown service '" + service + "'").end();
+                return;
+            }
+            call.response().end(HealthCheckResponse.newBuilder().setStatus(ready.getAsBoolean()
+                    ? HealthCheckResponse.ServingStatus.SERVING : HealthCheckResponse.ServingStatus.NOT_SERVING)
+                    .build());
+        });
+    }
+
+    /**
+     * One request message in, one answer out: the caller's grant (decided off the event loop when it needs the
+     * Kubernetes API) and the message are awaited together, then {@code answer} runs on the event loop.
+     */
+    private <Req extends Message, Resp extends Message> void unary(GrpcServerRequest<Req, Resp> call, String method,
+                                                                   AccessKind kind, Parser<Req> parser,
+                                                                   BiFunction<Req, Grant, Resp> answer) {
+        long start = System.nanoTime();
+        Promise<Req> message = Promise.promise();
+        call.invalidMessageHandler(invalid -> message.tryFail(invalid instanceof MessageSizeOverflowException
+                ? new FeatureDuckException(ErrorCode.BODY_TOO_LARGE, "the request message exceeds the limit of "
+                        + settings.maxMessageBytes() + " bytes of this data plane")
+                : malformed(call)));
+        call.exceptionHandler(message::tryFail);
+        // Decoded here rather than by Vert.x, which resets the stream on a message it cannot decode: a client is
+        // owed INVALID_ARGUMENT and a message, not a cancelled call.
+        call.messageHandler(received -> {
+            try {
+                message.tryComplete(parser.parseFrom(payload(received)));
+            } catch (IOException e) {
+                message.tryFail(malformed(call));
+            }
+        });
+        call.endHandler(end -> message.tryFail(new FeatureDuckException(ErrorCode.BAD_REQUEST,
+                "the call ended without a request message")));
+        Future.all(grant(call, kind), message.future()).onComplete(both -> {
+            String code;
+            try {
+                if (both.failed()) {
+                    throw both.cause();
+                }
+                Resp response = answer.apply(message.future().result(), both.result().resultAt(0));
+                call.response().end(response);
+                code = GrpcStatus.OK.name();
+            } catch (Throwable failure) {
+                code = fail(call, failure);
+            }
+            metrics.grpcTimer(method, code).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    private static FeatureDuckException malformed(GrpcServerRequest<?, ?> call) {
+        return new FeatureDuckException(ErrorCode.BAD_REQUEST, "the request is not a valid message of "
+                + call.fullMethodName());
+    }
+
+    /** The message's bytes, inflated when the client compressed it (gzip is the one compression gRPC clients use). */
+    private static InputStream payload(GrpcMessage message) throws IOException {
+        InputStream bytes = new ByteArrayInputStream(message.payload().getBytes());
+        return switch (message.encoding()) {
+            case "identity" -> bytes;
+            case "gzip" -> new GZIPInputStream(bytes);
+            default -> throw new IOException("unsupported message encoding " + message.encoding());
+        };
+    }
+
+    private Future<Grant> grant(GrpcServerRequest<?, ?> call, AccessKind kind) {
+        Optional<String> token;
+        Optional<Grant> known;
+        try {
+            token = access.required() ? BearerHeader.token(call.headers().get("authorization")) : Optional.empty();
+            known = access.cached(token, kind);
+        } catch (FeatureDuckException e) {
+            return Future.failedFuture(e);
+        }
+        return known.map(Future::succeededFuture)
+                .orElseGet(() -> authWorkers.executeBlocking(() -> access.authenticate(token, kind), false));
+    }
+
+    /** Ends the call with the status of {@code failure}; returns the status name, for the metrics. */
+    private String fail(GrpcServerRequest<?, ?> call, Throwable failure) {
+        ErrorCode code;
+        String message;
+        if (failure instanceof FeatureDuckException known) {
+            code = known.code();
+            message = redaction.apply(known.getMessage());
+        } else {
+            LOG.error("unexpected failure serving {}", call.fullMethodName(), failure);
+            code = ErrorCode.INTERNAL;
+            message = "internal error; the data plane log has the details";
+        }
+        try {
+            call.response().trailers().set(ERROR_CODE_TRAILER, code.name());
+            call.response().status(GrpcStatus.valueOf(code.grpcStatus())).statusMessage(message).end();
+        } catch (IllegalStateException alreadyEnded) {
+            // The client cancelled or the stream was reset: nobody to tell.
+            LOG.debug("call {} ended before its error could be sent", call.fullMethodName());
+        }
+        return code.grpcStatus();
+    }
+}

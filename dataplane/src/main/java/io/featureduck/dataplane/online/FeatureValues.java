@@ -1,0 +1,91 @@
+package io.featureduck.dataplane.online;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.crds.ValueType;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Feature values as plain Java objects, the form in which a value leaves the index for anything but JSON written
+ * straight from a column (gRPC answers, on-demand expressions): {@code String}, {@code Integer} (int32), {@code Long}
+ * (int64), {@code Float}, {@code Double}, {@code Boolean}, {@code byte[]}, {@code Instant}, {@code LocalDate}, and a
+ * {@code List} of those for list types. On-demand features produce the same forms, so every writer handles one set.
+ */
+public final class FeatureValues {
+    private static final ObjectMapper LISTS = new ObjectMapper();
+
+    private FeatureValues() {
+    }
+
+    /** The value of {@code row} in {@code column} (of type {@code type}); {@code null} when absent. */
+    public static Object of(FeatureColumn column, int row, ValueType type) {
+        Object value = column.value(row);
+        if (value == null || !type.isList()) {
+            return value;
+        }
+        // List columns hold the JSON text DuckDB rendered at load (see duckdb/StoredForm).
+        try {
+            return list(LISTS.readTree((String) value), type.elementType());
+        } catch (IOException e) {
+            throw new IllegalStateException("stored list value is not JSON", e);
+        }
+    }
+
+    private static List<Object> list(JsonNode array, ValueType element) {
+        List<Object> values = new ArrayList<>(array.size());
+        for (JsonNode item : array) {
+            values.add(item.isNull() ? null : switch (element) {
+                case STRING -> item.asText();
+                case INT32 -> item.intValue();
+                case INT64 -> item.longValue();
+                case FLOAT32 -> item.floatValue();
+                case FLOAT64 -> item.doubleValue();
+                case BOOL -> item.booleanValue();
+                case BYTES -> Base64.getDecoder().decode(item.asText());
+                case TIMESTAMP -> Instant.parse(item.asText());
+                case DATE -> LocalDate.parse(item.asText());
+                default -> throw new IllegalArgumentException("not an element type: " + element);
+            });
+        }
+        return values;
+    }
+
+    /** Writes {@code value} (in the forms above) as JSON exactly as a column of its type writes its values. */
+    public static void writeJson(Object value, JsonGenerator json) throws IOException {
+        if (value == null) {
+            json.writeNull();
+        } else if (value instanceof String s) {
+            json.writeString(s);
+        } else if (value instanceof Integer i) {
+            json.writeNumber(i);
+        } else if (value instanceof Long l) {
+            json.writeNumber(l);
+        } else if (value instanceof Float f) {
+            json.writeNumber(f);
+        } else if (value instanceof Double d) {
+            json.writeNumber(d);
+        } else if (value instanceof Boolean b) {
+            json.writeBoolean(b);
+        } else if (value instanceof byte[] bytes) {
+            json.writeBinary(bytes);
+        } else if (value instanceof Instant instant) {
+            json.writeString(EventTime.json(EventTime.toMicros(instant)));
+        } else if (value instanceof LocalDate date) {
+            json.writeString(date.toString());
+        } else if (value instanceof List<?> list) {
+            json.writeStartArray();
+            for (Object item : list) {
+                writeJson(item, json);
+            }
+            json.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("not a feature value: " + value.getClass().getName());
+        }
+    }
+}

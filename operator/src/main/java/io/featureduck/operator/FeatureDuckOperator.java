@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneClient;
+import io.featureduck.operator.service.FeatureServiceReconciler;
 import io.featureduck.operator.status.KubernetesEvents;
 import io.featureduck.operator.store.FeatureStoreReconciler;
 import io.featureduck.operator.view.FeatureViewReconciler;
@@ -16,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The FeatureDuck operator: reconciles FeatureStores into data planes and reports FeatureViews' serving state. Runs
+ * The FeatureDuck operator: reconciles FeatureStores into data planes and reports FeatureViews' serving state and
+ * FeatureServices' resolution. Runs
  * in a cluster from the Helm chart, or outside one for development with the current kubeconfig:
  * {@code java -jar operator/target/featureduck-operator.jar}.
  */
@@ -28,7 +30,7 @@ public final class FeatureDuckOperator {
 
     public static void main(String[] args) {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.println("featureduck-operator: reconciles FeatureStore and FeatureView resources.\n"
+            System.out.println("featureduck-operator: reconciles FeatureStore, FeatureView and FeatureService resources.\n"
                     + "Configured by environment variables:\n" + OperatorSettings.DOCUMENTATION);
             return;
         }
@@ -50,7 +52,7 @@ public final class FeatureDuckOperator {
     }
 
     /**
-     * An operator with both reconcilers registered, not yet started. A {@code standalone} operator owns its process:
+     * An operator with its three reconcilers registered, not yet started. A {@code standalone} operator owns its process:
      * it closes the client when it stops and exits when it loses leadership, so that a replica that may have missed
      * events never reconciles again; an embedded one (tests) only stops.
      */
@@ -73,6 +75,7 @@ public final class FeatureDuckOperator {
         operator.register(new FeatureStoreReconciler(settings, events, clock), c -> namespaces(c, settings));
         operator.register(new FeatureViewReconciler(settings, new DataPlaneClient(), events, clock),
                 c -> namespaces(c, settings));
+        operator.register(new FeatureServiceReconciler(events, clock), c -> namespaces(c, settings));
         return operator;
     }
 

@@ -134,7 +134,8 @@ class DataPlaneKubernetesAuthTest {
         int management = freePort();
         run(jar, Map.of("KUBECONFIG", kubeconfig.toString()), List.of("serve", "-f", config.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--management-port",
-                Integer.toString(management), "--auth-namespace", "features"));
+                Integer.toString(management), "--grpc-port", Integer.toString(freePort()), "--auth-namespace",
+                "features"));
         String base = "http://127.0.0.1:" + port;
         await().atMost(Duration.ofSeconds(90)).until(() -> status("http://127.0.0.1:" + management + "/ready", null,
                 null) == 200);

@@ -60,7 +60,8 @@ class DataPlaneShutdownIT {
         int port = freePort();
         int management = freePort();
         server = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString(), "serve", "-f", config.toString(), "--host",
-                "127.0.0.1", "--port", Integer.toString(port), "--management-port", Integer.toString(management))
+                "127.0.0.1", "--port", Integer.toString(port), "--management-port", Integer.toString(management),
+                "--grpc-port", Integer.toString(freePort()))
                 .redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
         String base = "http://127.0.0.1:" + port;
         String ready = "http://127.0.0.1:" + management + "/ready";

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.featureduck.crds.DataPlaneSpec;
+import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
@@ -83,6 +85,7 @@ class ExamplesEndToEndTest {
         Path jar = dataPlaneJar();
         int port = freePort();
         int managementPort = freePort();
+        int grpcPort = freePort();
         String base = "http://127.0.0.1:" + port;
         List<Path> manifests = applyExamples();
         assertThat(manifests).extracting(p -> p.getParent().getFileName().toString()).contains("kubernetes", "local");
@@ -141,6 +144,7 @@ class ExamplesEndToEndTest {
                     : arg.equals(DataPlaneNames.FILE_CACHE_MOUNT) ? work.resolve("file-cache").toString()
                     : arg.equals(Integer.toString(DataPlaneNames.HTTP_PORT)) ? Integer.toString(port)
                     : arg.equals(Integer.toString(DataPlaneNames.MANAGEMENT_PORT)) ? Integer.toString(managementPort)
+                    : arg.equals(Integer.toString(DataPlaneSpec.DEFAULT_GRPC_PORT)) ? Integer.toString(grpcPort)
                     : arg);
         }
         assertThat(args).contains(work.resolve("file-cache").toString());
@@ -168,6 +172,21 @@ class ExamplesEndToEndTest {
                     .isEqualTo(latest(claim, driver, "avg_daily_trips").longValue());
             assertThat(answer.at("/results/3/values/" + i).asText()).isEqualTo(profile(claim, driver));
         }
+
+        // The example's feature service resolves, is written into the serving configuration and answers by name.
+        FeatureService ranking = await().atMost(PATIENCE).until(() -> client.resources(FeatureService.class)
+                .inNamespace(NAMESPACE).withName("driver-ranking").get(), s -> s.getStatus() != null
+                && "True".equals(StatusConditions.find(s.getStatus().conditions(), "Accepted")
+                .map(io.fabric8.kubernetes.api.model.Condition::getStatus).orElse(null)));
+        assertThat(ranking.getStatus().features()).startsWith("driver-stats:conv_rate", "driver-stats:acc_rate",
+                "driver-profile:name");
+        assertThat(configMap().getData().get("feature-store.yaml")).contains("name: driver-ranking");
+        JsonNode byService = post(base + "/get-online-features", "{\"feature_service\": \"driver-ranking\", "
+                + "\"entities\": {\"driver_id\": [1010]}}");
+        List<String> names = new ArrayList<>();
+        byService.at("/metadata/feature_names").forEach(n -> names.add(n.asText()));
+        assertThat(names).containsExactly("driver_id", "conv_rate", "acc_rate", "name", "vehicle_type", "rating",
+                "signup_date", "languages");
 
         // The operator reads the serving state back into the FeatureView's status.
         FeatureView served = await().atMost(PATIENCE).until(() -> view("driver-stats"),
@@ -231,9 +250,10 @@ class ExamplesEndToEndTest {
     }
 
     private List<Path> applyExamples() throws IOException {
-        // Read FeatureStores and FeatureViews as their Java model, as the operator sees them.
+        // Read FeatureStores, FeatureViews and FeatureServices as their Java model, as the operator sees them.
         client.getKubernetesSerialization().registerKubernetesResource(io.featureduck.crds.FeatureStore.class);
         client.getKubernetesSerialization().registerKubernetesResource(FeatureView.class);
+        client.getKubernetesSerialization().registerKubernetesResource(FeatureService.class);
         List<Path> manifests;
         try (Stream<Path> files = Files.walk(EXAMPLES)) {
             manifests = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();

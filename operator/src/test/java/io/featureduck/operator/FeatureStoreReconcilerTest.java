@@ -66,7 +66,8 @@ class FeatureStoreReconcilerTest {
                 d -> d != null);
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getArgs()).containsExactly("serve", "-f", "/etc/featureduck/feature-store.yaml",
-                "--port", "8000", "--management-port", "8081", "--file-cache-dir", "/var/cache/featureduck",
+                "--port", "8000", "--management-port", "8081", "--grpc-port", "6566",
+                "--file-cache-dir", "/var/cache/featureduck",
                 "--file-cache-size", "9663676416", "--auth-token-file", "/etc/featureduck-auth/tokens");
         assertThat(container.getEnvFrom()).as("no credentials Secret named").isEmpty();
         assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
@@ -92,6 +93,15 @@ class FeatureStoreReconcilerTest {
         Service service = await().atMost(OperatorHarness.patience())
                 .until(() -> client.services().inNamespace(NAMESPACE).withName("drivers-dataplane").get(), s -> s != null);
         assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(service.getSpec().getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("grpc");
+            assertThat(port.getPort()).isEqualTo(6566);
+            assertThat(port.getAppProtocol()).isEqualTo("kubernetes.io/h2c");
+        });
+        assertThat(container.getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("grpc");
+            assertThat(port.getContainerPort()).isEqualTo(6566);
+        });
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("drivers-dataplane")
                 .get()).as("no budget for a single replica").isNull();
 
@@ -294,7 +304,7 @@ class FeatureStoreReconcilerTest {
         DataPlaneSpec d = spec.effectiveDataPlane();
         return new FeatureStoreSpec(spec.lakehouse(), new DataPlaneSpec(replicas, d.image(), d.resources(),
                 d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(), d.auth(), d.fileCacheSize(),
-                d.maxHistoricalBodyBytes(), d.maxResponseBytes(), d.maxConcurrentHistorical(), d.drainPeriod(), d.tls()));
+                d.maxHistoricalBodyBytes(), d.maxResponseBytes(), d.maxConcurrentHistorical(), d.drainPeriod(), d.tls(), d.grpcPort()));
     }
 
     private FeatureStore stored(String name) {

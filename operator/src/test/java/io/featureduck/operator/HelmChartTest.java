@@ -54,7 +54,7 @@ class HelmChartTest {
         record Need(String group, String resource, String verb) {
         }
         List<Need> needs = new ArrayList<>();
-        for (String resource : List.of("featurestores", "featureviews")) {
+        for (String resource : List.of("featurestores", "featureviews", "featureservices")) {
             for (String verb : List.of("get", "list", "watch")) {
                 needs.add(new Need("featureduck.io", resource, verb));
             }

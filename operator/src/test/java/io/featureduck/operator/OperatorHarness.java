@@ -69,7 +69,7 @@ final class OperatorHarness implements AutoCloseable {
         FeatureStore store = FeatureStore.of(name, new FeatureStoreSpec(
                 new LakehouseSpec(TableFormat.DELTA, "/var/lib/featureduck/lakehouse", "lakehouse"),
                 new DataPlaneSpec(replicas, null, new DataPlaneSpec.ResourcesSpec("250m", "2", "1Gi", "2Gi"), null,
-                        null, "1GB", DataPlaneSpec.AuthSpec.bearer("drivers-tokens"), null, null, null, null, null, null)));
+                        null, "1GB", DataPlaneSpec.AuthSpec.bearer("drivers-tokens"), null, null, null, null, null, null, null)));
         store.getMetadata().setNamespace(NAMESPACE);
         return store;
     }

@@ -51,6 +51,14 @@ public final class DataPlaneNames {
         return store.getSpec() != null && store.getSpec().effectiveDataPlane().tls() != null ? "https" : "http";
     }
 
+    /**
+     * The gRPC port's application protocol, for meshes and gateways: {@code kubernetes.io/h2c} for cleartext HTTP/2,
+     * {@code grpc} over TLS.
+     */
+    public static String grpcAppProtocol(FeatureStore store) {
+        return scheme(store).equals("https") ? "grpc" : "kubernetes.io/h2c";
+    }
+
     public static String servingConfig(FeatureStore store) {
         return store.getMetadata().getName() + "-serving-config";
     }

@@ -82,6 +82,7 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
         List<String> args = new ArrayList<>(List.of("serve", "-f", configFile,
                 "--port", Integer.toString(DataPlaneNames.HTTP_PORT),
                 "--management-port", Integer.toString(DataPlaneNames.MANAGEMENT_PORT),
+                "--grpc-port", Integer.toString(dataPlane.effectiveGrpcPort()),
                 "--file-cache-dir", DataPlaneNames.FILE_CACHE_MOUNT, "--file-cache-size", Long.toString(cacheBytes)));
         switch (auth.type()) {
             case "bearer" -> {
@@ -146,6 +147,8 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                         .addNewPort().withName("http").withContainerPort(DataPlaneNames.HTTP_PORT).withProtocol("TCP")
                         .endPort()
                         .addNewPort().withName("management").withContainerPort(DataPlaneNames.MANAGEMENT_PORT)
+                        .withProtocol("TCP").endPort()
+                        .addNewPort().withName("grpc").withContainerPort(dataPlane.effectiveGrpcPort())
                         .withProtocol("TCP").endPort()
                         // Loading a large view takes a while: the startup probe gives it time before liveness counts.
                         .withNewStartupProbe().withNewHttpGet().withPath("/health")

@@ -9,8 +9,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 /**
- * The ClusterIP Service in front of a store's data-plane pods: the API port clients use, and the management port
- * for metrics.
+ * The ClusterIP Service in front of a store's data-plane pods: the HTTP and gRPC API ports clients use, and the
+ * management port for metrics.
  */
 public final class DataPlaneServiceDependent extends CRUDKubernetesDependentResource<Service, FeatureStore> {
     public DataPlaneServiceDependent() {
@@ -27,6 +27,11 @@ public final class DataPlaneServiceDependent extends CRUDKubernetesDependentReso
                 .addNewPort().withName("http").withProtocol("TCP").withPort(DataPlaneNames.HTTP_PORT)
                 .withAppProtocol(DataPlaneNames.scheme(store))
                 .withTargetPort(new IntOrString("http")).endPort()
+                // Feast's gRPC ServingService: HTTP/2 (cleartext, or TLS with the API port's certificate).
+                .addNewPort().withName("grpc").withProtocol("TCP")
+                .withPort(store.getSpec().effectiveDataPlane().effectiveGrpcPort())
+                .withAppProtocol(DataPlaneNames.grpcAppProtocol(store))
+                .withTargetPort(new IntOrString("grpc")).endPort()
                 // Prometheus scrapes /metrics here; the port carries no feature values and needs no token.
                 .addNewPort().withName("metrics").withProtocol("TCP").withPort(DataPlaneNames.MANAGEMENT_PORT)
                 .withTargetPort(new IntOrString("management")).endPort()

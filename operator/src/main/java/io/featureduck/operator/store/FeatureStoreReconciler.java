@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreStatus;
 import io.featureduck.crds.FeatureView;
@@ -101,6 +102,14 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(FeatureView.class, FeatureStore.class)
                 .withSecondaryToPrimaryMapper((FeatureView view) -> view.getSpec() == null || view.getSpec().store() == null
                         ? Set.of() : Set.of(new ResourceID(view.getSpec().store(), view.getMetadata().getNamespace())))
+                .withNamespacesInheritedFromController()
+                .build(), context));
+        // Feature services name their store the same way.
+        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(FeatureService.class,
+                        FeatureStore.class)
+                .withSecondaryToPrimaryMapper((FeatureService service) -> service.getSpec() == null
+                        || service.getSpec().store() == null ? Set.of()
+                        : Set.of(new ResourceID(service.getSpec().store(), service.getMetadata().getNamespace())))
                 .withNamespacesInheritedFromController()
                 .build(), context));
         // The data-plane pods, so that a container that cannot start (whose Deployment only stops progressing) is

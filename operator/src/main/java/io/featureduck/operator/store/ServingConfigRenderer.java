@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import java.io.UncheckedIOException;
@@ -13,8 +14,8 @@ import java.util.List;
 
 /**
  * Writes a store's serving configuration: the multi-document YAML a data plane reads with {@code featureduck serve
- * -f}, holding the FeatureStore and the FeatureViews it serves, in exactly the shape a user writes by hand. Only
- * kind, name and spec are kept (no status, uid or resourceVersion), and views are sorted by name, so the same
+ * -f}, holding the FeatureStore and the FeatureViews and FeatureServices it serves, in exactly the shape a user writes by hand. Only
+ * kind, name and spec are kept (no status, uid or resourceVersion), and views and services are sorted by name, so the same
  * resources always give the same bytes and an unrelated change never rewrites the ConfigMap.
  */
 public final class ServingConfigRenderer {
@@ -23,15 +24,20 @@ public final class ServingConfigRenderer {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    public String render(FeatureStore store, List<FeatureView> views) {
+    public String render(FeatureStore store, List<FeatureView> views, List<FeatureService> services) {
         StringBuilder out = new StringBuilder("# Serving configuration of FeatureStore '")
-                .append(store.getMetadata().getName()).append("', written by the FeatureDuck operator from the store and ")
+                .append(store.getMetadata().getName()).append("', written by the FeatureDuck operator from the store, ")
                 .append(views.size()).append(views.size() == 1 ? " FeatureView" : " FeatureViews")
+                .append(" and ").append(services.size()).append(services.size() == 1 ? " FeatureService" : " FeatureServices")
                 .append(" assigned to it.\n# Serve it locally with: featureduck serve -f <this file> --lakehouse-root <copy of the lakehouse>\n");
         out.append(document(store.getApiVersion(), store.getKind(), store.getMetadata().getName(), store.getSpec()));
         for (FeatureView view : views) {
             out.append("---\n")
                     .append(document(view.getApiVersion(), view.getKind(), view.getMetadata().getName(), view.getSpec()));
+        }
+        for (FeatureService service : services) {
+            out.append("---\n").append(document(service.getApiVersion(), service.getKind(),
+                    service.getMetadata().getName(), service.getSpec()));
         }
         return out.toString();
     }

@@ -28,7 +28,7 @@ class DataPlaneDeploymentDependentTest {
         FeatureStore store = FeatureStore.of("lake", new FeatureStoreSpec(new LakehouseSpec(TableFormat.ICEBERG,
                 "s3://bucket/warehouse", null, credentialsSecret, new ObjectStoreSpec(
                 new ObjectStoreSpec.S3("http://minio.minio:9000", "eu-west-1", true), null, null)),
-                new DataPlaneSpec(null, null, null, null, null, null, auth, cacheSize, null, null, null, drain, null)));
+                new DataPlaneSpec(null, null, null, null, null, null, auth, cacheSize, null, null, null, drain, null, null)));
         store.getMetadata().setNamespace("features");
         return store;
     }
@@ -110,8 +110,9 @@ class DataPlaneDeploymentDependentTest {
         assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(container.getStartupProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
         assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactly("http:8000", "management:8081");
-        assertThat(String.join(" ", container.getArgs())).contains("--management-port 8081");
+                .containsExactly("http:8000", "management:8081", "grpc:6566");
+        assertThat(String.join(" ", container.getArgs())).contains("--management-port 8081")
+                .contains("--grpc-port 6566");
         assertThat(pod.getTerminationGracePeriodSeconds())
                 .isEqualTo(20 + DataPlaneSpec.SHUTDOWN_GRACE.toSeconds() + 5);
     }
@@ -120,7 +121,7 @@ class DataPlaneDeploymentDependentTest {
     void tlsMountsTheCertificateSecretAndServesHttps() {
         FeatureStore store = FeatureStore.of("lake", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, "/data"),
                 new DataPlaneSpec(null, null, null, null, null, null, DataPlaneSpec.AuthSpec.bearer("t"), null, null,
-                        null, null, null, new DataPlaneSpec.TlsSpec("lake-tls"))));
+                        null, null, null, new DataPlaneSpec.TlsSpec("lake-tls"), null)));
         store.getMetadata().setNamespace("features");
         PodSpec pod = dependent.desired(store, null).getSpec().getTemplate().getSpec();
         assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null

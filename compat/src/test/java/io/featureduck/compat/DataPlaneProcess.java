@@ -1,0 +1,160 @@
+package io.featureduck.compat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real {@code featureduck serve} process over the demo lakehouse plus one Parquet table with null values, with
+ * bearer authentication, its HTTP, management and gRPC ports on free loopback ports. The compatibility tests call it
+ * only over the wire, as Feast's clients would.
+ */
+final class DataPlaneProcess implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Drivers of the quality table: a null score every third driver, a null tier every fourth. */
+    static final int QUALITY_DRIVERS = 40;
+
+    final Path lakehouse;
+    final String token = UUID.randomUUID().toString();
+    final int port;
+    final int grpcPort;
+    private final Process process;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    DataPlaneProcess(Path work) throws Exception {
+        Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
+        assertThat(jar).as("the data plane jar; build it first with mvn -pl dataplane -am package").exists();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path demo = work.resolve("demo");
+        Process write = new ProcessBuilder(java, "-jar", jar.toString(), "demo", "--dir", demo.toString(),
+                "--drivers", "200", "--write-only").redirectErrorStream(true)
+                .redirectOutput(work.resolve("demo.log").toFile()).start();
+        assertThat(write.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(write.exitValue()).as(Files.readString(work.resolve("demo.log"))).isZero();
+        lakehouse = demo.resolve("lakehouse");
+        writeQualityTable(lakehouse.resolve("driver_quality"));
+
+        Path config = demo.resolve("feature-store.yaml");
+        Files.writeString(config, Files.readString(config).replaceFirst("auth: \\{type: none\\}.*",
+                "auth: {type: bearer, tokenSecretName: tokens}") + """
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: driver-quality}
+                spec:
+                  store: demo
+                  source: {path: driver_quality, format: parquet, timestampColumn: event_timestamp}
+                  entities: [{name: driver_id, type: int64}]
+                  features:
+                    - {name: score, type: float64}
+                    - {name: tier, type: string}
+                    - {name: trips, type: int32}
+                    - {name: vip, type: bool}
+                    - {name: tags, type: list<string>}
+                  ttl: 48h
+                """);
+        Path tokens = Files.writeString(work.resolve("tokens"), token + "\n");
+        port = freePort();
+        int management = freePort();
+        grpcPort = freePort();
+        process = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString(), "serve", "-f", config.toString(),
+                "--host", "127.0.0.1", "--port", Integer.toString(port), "--management-port",
+                Integer.toString(management), "--grpc-port", Integer.toString(grpcPort), "--auth-token-file",
+                tokens.toString()).redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(90)).until(() -> status("http://127.0.0.1:" + management + "/ready") == 200);
+    }
+
+    private static void writeQualityTable(Path directory) throws IOException, SQLException {
+        Files.createDirectories(directory);
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
+            sql.execute("COPY (SELECT range::BIGINT AS driver_id,"
+                    + " now()::TIMESTAMPTZ - INTERVAL 1 HOUR - range * INTERVAL 1 SECOND AS event_timestamp,"
+                    + " CASE WHEN range % 3 = 0 THEN NULL ELSE range / 8.0 END::DOUBLE AS score,"
+                    + " CASE WHEN range % 4 = 0 THEN NULL ELSE 'tier-' || (range % 5) END AS tier,"
+                    + " (range * 7)::INTEGER AS trips, range % 2 = 0 AS vip,"
+                    + " CASE WHEN range % 2 = 0 THEN ['new', 'city'] ELSE ['airport'] END AS tags"
+                    + " FROM range(1001, " + (1001 + QUALITY_DRIVERS) + ")) TO '"
+                    + directory.resolve("part-0.parquet") + "' (FORMAT parquet)");
+        }
+    }
+
+    /** The latest row of each driver in a table, read by DuckDB from the table's own Parquet files. */
+    List<Object[]> latest(String table, String columns, List<Long> drivers) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
+            for (long driver : drivers) {
+                var result = sql.executeQuery("SELECT " + columns + " FROM read_parquet('" + lakehouse.resolve(table)
+                        + "/**/*.parquet', hive_partitioning = false) WHERE driver_id = " + driver
+                        + " ORDER BY event_timestamp DESC LIMIT 1");
+                if (result.next()) {
+                    Object[] row = new Object[result.getMetaData().getColumnCount()];
+                    for (int c = 0; c < row.length; c++) {
+                        row[c] = result.getObject(c + 1);
+                    }
+                    rows.add(row);
+                } else {
+                    rows.add(null);
+                }
+            }
+        }
+        return rows;
+    }
+
+    JsonNode postFeast(String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/get-online-features")).header("authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private int status(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -2,10 +2,10 @@ package io.featureduck.dataplane.config;
 
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
-import io.featureduck.crds.TableFormat;
-import java.time.Duration;
 import io.featureduck.crds.RequestFieldSpec;
+import io.featureduck.crds.TableFormat;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 

@@ -7,6 +7,7 @@ import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import io.featureduck.dataplane.source.TableSnapshot;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -19,9 +20,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -46,6 +49,9 @@ public final class PointInTimeQuery {
     private final Set<String> entityColumns = new HashSet<>();
     private final StringBuilder select = new StringBuilder("SELECT e.* EXCLUDE (" + ROW + ", " + TIME + ")");
     private final StringBuilder joins = new StringBuilder();
+    /** The entity rows' column types, by lower-cased name, once loaded. */
+    private final Map<String, String> entityColumnTypes = new HashMap<>();
+    private final OnDemandColumns onDemand;
     private int views;
 
     /** A table version as the table names it, and the same version with local file paths for DuckDB. */
@@ -64,6 +70,7 @@ public final class PointInTimeQuery {
     public PointInTimeQuery(DuckDbSession session, boolean fullNames) {
         this.session = session;
         this.fullNames = fullNames;
+        this.onDemand = new OnDemandColumns(session);
     }
 
     /**
@@ -89,6 +96,7 @@ public final class PointInTimeQuery {
                 if (!column.equals(ROW) && !column.equals(TIME)) {
                     refuseColumnName(column);
                     entityColumns.add(column.toLowerCase(Locale.ROOT));
+                    entityColumnTypes.put(column.toLowerCase(Locale.ROOT), rs.getString(2));
                 }
             }
         }
@@ -216,9 +224,10 @@ public final class PointInTimeQuery {
      * Joins an event-time view by event time, from its latest version: its history is one row per key and event
      * time (the latest created time wins a tie).
      */
-    public void addEventView(ViewDefinition view, List<FeatureSpec> features, Version latest) throws SQLException {
+    public void addEventView(ViewDefinition view, List<String> requested, Version latest) throws SQLException {
         String alias = "h" + views++;
-        selectFeatures(view, features, alias, alias + ".__ts");
+        List<FeatureSpec> features = storedInputs(view, requested);
+        selectFeatures(view, requested, features, alias, alias + ".__ts", alias + ".__ts IS NOT NULL");
         String relation = "source_" + alias;
         ViewProjection projection = register(view, latest, relation);
         List<String> columns = new ArrayList<>(projection.keyProjections());
@@ -246,10 +255,11 @@ public final class PointInTimeQuery {
      * version. {@code versions} are every version current at some entity row's time, oldest first; empty when the
      * table did not exist yet.
      */
-    public void addSnapshotView(ViewDefinition view, List<FeatureSpec> features, List<Version> versions)
+    public void addSnapshotView(ViewDefinition view, List<String> requested, List<Version> versions)
             throws SQLException {
         String alias = "h" + views++;
-        selectFeatures(view, features, alias, alias + "v.commit_ts");
+        List<FeatureSpec> features = storedInputs(view, requested);
+        selectFeatures(view, requested, features, alias, alias + "v.commit_ts", alias + ".__version IS NOT NULL");
         session.execute("CREATE TEMP TABLE versions_" + alias + " (version BIGINT, commit_ts TIMESTAMPTZ)");
         String history = "history_" + alias;
         if (versions.isEmpty()) {
@@ -283,23 +293,70 @@ public final class PointInTimeQuery {
         joinKeys(view, alias);
     }
 
-    private void selectFeatures(ViewDefinition view, List<FeatureSpec> features, String alias, String eventTime) {
-        for (int f = 0; f < features.size(); f++) {
-            FeatureSpec feature = features.get(f);
-            String value = alias + ".f" + f;
-            // Without a TTL the outer join's null already means "no value"; with one, old values are dropped.
-            String served = view.ttl().map(ttl -> "CASE WHEN " + eventTime + " >= e." + TIME
-                    + " - to_microseconds(" + ttl.toNanos() / 1000 + "::BIGINT) THEN " + value + " END")
-                    .orElse(value);
-            String output = new FeatureRef(view.name(), feature.name()).outputName(fullNames);
+    /**
+     * The stored features a view's part of the answer reads, each once: the requested ones and the inputs of the
+     * requested on-demand features, which are joined but not answered.
+     */
+    private static List<FeatureSpec> storedInputs(ViewDefinition view, List<String> requested) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : requested) {
+            view.onDemandFeature(name).ifPresentOrElse(feature -> names.addAll(feature.features()), () -> names.add(name));
+        }
+        return names.stream().map(name -> view.feature(name).orElseThrow()).toList();
+    }
+
+    /**
+     * Adds the answer's columns for one view, in request order: a stored feature as joined, an on-demand feature
+     * computed from the joined row (only where a row was found within the TTL, as online) and the entity row's
+     * request data.
+     */
+    private void selectFeatures(ViewDefinition view, List<String> requested, List<FeatureSpec> features, String alias,
+                                String eventTime, String found) throws SQLException {
+        // Without a TTL the outer join's null already means "no value"; with one, old values are dropped.
+        String fresh = view.ttl().map(ttl -> eventTime + " >= e." + TIME + " - to_microseconds("
+                + ttl.toNanos() / 1000 + "::BIGINT)").orElse(null);
+        for (String name : requested) {
+            String output = new FeatureRef(view.name(), name).outputName(fullNames);
             // DuckDB names are case-insensitive: an entity column "Conv_Rate" would make "conv_rate" ambiguous.
             if (entityColumns.contains(output.toLowerCase(Locale.ROOT))) {
                 throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows have a column named '"
                         + output + "', the name of a requested feature; rename the column or ask for "
                         + "full_feature_names");
             }
-            select.append(", ").append(served).append(" AS ").append(quote(output));
+            Optional<OnDemandFeature> computed = view.onDemandFeature(name);
+            String value;
+            if (computed.isEmpty()) {
+                value = served(alias, features, name, fresh);
+            } else {
+                List<OnDemandColumns.Input> stored = new ArrayList<>();
+                for (String input : computed.get().features()) {
+                    stored.add(new OnDemandColumns.Input(input, served(alias, features, input, fresh),
+                            view.feature(input).orElseThrow().type(), null));
+                }
+                List<OnDemandColumns.Input> request = new ArrayList<>();
+                for (String field : computed.get().requestFields()) {
+                    String columnType = entityColumnTypes.get(field.toLowerCase(Locale.ROOT));
+                    if (columnType == null) {
+                        throw new FeatureDuckException(ErrorCode.MISSING_REQUEST_DATA, "feature '" + view.name() + ":"
+                                + name + "' needs request data '" + field + "': add it to the entity rows as a column");
+                    }
+                    request.add(new OnDemandColumns.Input(field, "e." + quote(field),
+                            view.requestField(field).orElseThrow().type(), columnType));
+                }
+                // Only where a row was found within the TTL, as online a feature of a missing or expired row has no
+                // value, even one computed from request data alone.
+                value = "CASE WHEN " + (fresh == null ? found : found + " AND " + fresh) + " THEN "
+                        + onDemand.call(computed.get(), stored, request) + " END";
+            }
+            select.append(", ").append(value).append(" AS ").append(quote(output));
         }
+    }
+
+    /** A stored feature's value as answered: the joined value, dropped when older than the TTL. */
+    private static String served(String alias, List<FeatureSpec> features, String name, String fresh) {
+        int position = features.indexOf(features.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow());
+        String value = alias + ".f" + position;
+        return fresh == null ? value : "CASE WHEN " + fresh + " THEN " + value + " END";
     }
 
     private void joinKeys(ViewDefinition view, String alias) {

@@ -1,12 +1,12 @@
 package io.featureduck.dataplane.grpc;
 
+import feast.proto.serving.ServingAPIProto.FeatureList;
 import feast.proto.serving.ServingAPIProto.FieldStatus;
 import feast.proto.serving.ServingAPIProto.GetFeastServingInfoResponse;
 import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesRequest;
 import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse;
 import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse.FeatureVector;
 import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponseMetadata;
-import feast.proto.serving.ServingAPIProto.FeatureList;
 import feast.proto.types.ValueProto.RepeatedValue;
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.FeatureRef;

@@ -10,7 +10,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Feature values (the forms of {@code online/FeatureValues}) as Feast {@code Value}s, by the view's declared type:
+ * Feature values (the forms of {@code values/FeatureValues}) as Feast {@code Value}s, by the view's declared type:
  * int32/int64/float/double/string/bool/bytes as themselves, timestamps as Feast's {@code unix_timestamp_val} (whole
  * seconds), dates as ISO strings (Feast has no date type), lists as the matching list values. An absent value is an
  * empty {@code Value}, as Feast answers it.

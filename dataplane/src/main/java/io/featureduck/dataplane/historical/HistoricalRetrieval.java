@@ -1,6 +1,5 @@
 package io.featureduck.dataplane.historical;
 
-import io.featureduck.crds.FeatureSpec;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ViewDefinition;
@@ -97,7 +96,7 @@ public final class HistoricalRetrieval {
 
     private void run(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, List<Path> writable,
                      Execution execution) {
-        Map<ViewDefinition, List<FeatureSpec>> features = resolve(refs, fullNames);
+        Map<ViewDefinition, List<String>> features = resolve(refs, fullNames);
         // Table metadata is read while DuckDB starts and reads the entity rows: both take about a second when cold.
         Map<ViewDefinition, CompletableFuture<TableSnapshot>> latest = new HashMap<>();
         for (ViewDefinition view : features.keySet()) {
@@ -115,7 +114,7 @@ public final class HistoricalRetrieval {
             PointInTimeQuery query = new PointInTimeQuery(session, fullNames);
             query.loadEntityRows(entityRows, features.keySet());
             long planned = System.nanoTime();
-            for (Map.Entry<ViewDefinition, List<FeatureSpec>> entry : features.entrySet()) {
+            for (Map.Entry<ViewDefinition, List<String>> entry : features.entrySet()) {
                 ViewDefinition view = entry.getKey();
                 try {
                     if (view.isSnapshot()) {
@@ -175,24 +174,26 @@ public final class HistoricalRetrieval {
         return versions;
     }
 
-    private Map<ViewDefinition, List<FeatureSpec>> resolve(List<FeatureRef> refs, boolean fullNames) {
+    /** The features asked of each view, by name (stored and on-demand), in request order. */
+    private Map<ViewDefinition, List<String>> resolve(List<FeatureRef> refs, boolean fullNames) {
         if (refs.isEmpty()) {
             throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "name at least one feature as view:feature");
         }
         ServingConfig current = config.get();
-        Map<ViewDefinition, List<FeatureSpec>> features = new LinkedHashMap<>();
+        Map<ViewDefinition, List<String>> features = new LinkedHashMap<>();
         Set<String> outputs = new HashSet<>();
         for (FeatureRef ref : refs) {
             ViewDefinition view = current.view(ref.view()).orElseThrow(() -> new FeatureDuckException(
                     ErrorCode.UNKNOWN_FEATURE_VIEW, "feature view '" + ref.view() + "' is not defined here"));
-            FeatureSpec feature = view.feature(ref.feature()).orElseThrow(() -> new FeatureDuckException(
-                    ErrorCode.UNKNOWN_FEATURE, "feature view '" + view.name() + "' has no feature '" + ref.feature()
-                    + "'; it has " + view.featureNames()));
+            if (view.feature(ref.feature()).isEmpty() && view.onDemandFeature(ref.feature()).isEmpty()) {
+                throw new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE, "feature view '" + view.name()
+                        + "' has no feature '" + ref.feature() + "'; it has " + view.servedFeatureNames());
+            }
             if (!outputs.add(ref.outputName(fullNames))) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "two features would both be named '"
                         + ref.outputName(fullNames) + "'; request full feature names");
             }
-            features.computeIfAbsent(view, v -> new ArrayList<>()).add(feature);
+            features.computeIfAbsent(view, v -> new ArrayList<>()).add(ref.feature());
         }
         return features;
     }

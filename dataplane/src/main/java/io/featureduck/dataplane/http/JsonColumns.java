@@ -81,7 +81,7 @@ final class JsonColumns implements RequestColumns {
         return value(columns.get(name).get(row), type);
     }
 
-    /** A JSON request value in the forms of {@code online/FeatureValues}; dates have no CEL type and never come here. */
+    /** A JSON request value in the forms of {@code values/FeatureValues}; dates have no CEL type and never come here. */
     static Object value(JsonNode value, ValueType type) {
         if (value == null || value.isNull()) {
             return null;

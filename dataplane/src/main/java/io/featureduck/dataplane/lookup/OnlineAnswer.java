@@ -2,9 +2,9 @@ package io.featureduck.dataplane.lookup;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.featureduck.dataplane.online.EntityKeyIndex;
-import io.featureduck.dataplane.online.FeatureValues;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.values.FeatureValues;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
@@ -80,13 +80,13 @@ public final class OnlineAnswer {
         return features.get(feature).index().eventMicros(row(feature, entity));
     }
 
-    /** The value in the forms of {@code online/FeatureValues}; only when {@link #status} is PRESENT. */
+    /** The value in the forms of {@code values/FeatureValues}; only when {@link #status} is PRESENT. */
     public Object value(int feature, int entity) {
         AnswerFeature column = features.get(feature);
         if (column.isOnDemand()) {
             return computed[feature][entity];
         }
-        return FeatureValues.of(column.index().column(column.position()), row(feature, entity), column.type());
+        return column.index().value(column.position(), row(feature, entity));
     }
 
     /** Writes the value as JSON; only when {@link #status} is PRESENT. */

@@ -9,7 +9,6 @@ import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import io.featureduck.dataplane.online.EntityKeyIndex;
-import io.featureduck.dataplane.online.FeatureValues;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
 import java.util.ArrayList;
@@ -209,8 +208,7 @@ public final class OnlineLookup {
             }
             int row = rows[e];
             values[e] = onDemand.evaluate(name -> {
-                int position = index.featurePosition(name);
-                return FeatureValues.of(index.column(position), row, index.view().features().get(position).type());
+                return index.value(index.featurePosition(name), row);
             }, request::get);
         }
         return values;

@@ -26,7 +26,7 @@ public interface RequestColumns {
     Object key(String name, int row, EntitySpec key);
 
     /**
-     * Request value {@code row} of column {@code name} in the forms of {@code online/FeatureValues}; {@code null}
+     * Request value {@code row} of column {@code name} in the forms of {@code values/FeatureValues}; {@code null}
      * when the client sent a null.
      *
      * @throws IllegalArgumentException naming the field, the expected type and what was sent

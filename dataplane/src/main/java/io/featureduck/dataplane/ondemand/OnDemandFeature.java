@@ -17,7 +17,7 @@ import java.util.function.Function;
  * A request-time feature, compiled once when its view is loaded and evaluated for each entity of a request after the
  * lookup (and for each entity row of a historical request), in microseconds and without DuckDB.
  *
- * <p>Values go in and come out in the forms of {@code online/FeatureValues}. A result is absent ({@code NULL_VALUE}
+ * <p>Values go in and come out in the forms of {@code values/FeatureValues}. A result is absent ({@code NULL_VALUE}
  * to clients) when an input the expression reads is absent, or when evaluation fails for that entity (a division by
  * zero, an int32 result out of range): one entity's bad data does not fail the others.
  */

@@ -1,7 +1,9 @@
 package io.featureduck.dataplane.online;
 
+import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.source.TableSnapshot;
+import io.featureduck.dataplane.values.FeatureValues;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -91,6 +93,17 @@ public final class OnlineIndex {
 
     public FeatureColumn column(int featurePosition) {
         return columns[featurePosition];
+    }
+
+    /**
+     * The value of feature {@code featurePosition} for {@code row} in the forms of {@code values/FeatureValues};
+     * {@code null} when absent. For writers other than a column's own JSON (gRPC answers, on-demand inputs).
+     */
+    public Object value(int featurePosition, int row) {
+        Object value = columns[featurePosition].value(row);
+        ValueType type = view.features().get(featurePosition).type();
+        // List columns hold the JSON text DuckDB rendered at load (see duckdb/StoredForm).
+        return value == null || !type.isList() ? value : FeatureValues.list((String) value, type.elementType());
     }
 
     public long eventMicros(int row) {

@@ -10,11 +10,13 @@ import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
+import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EntityKeys;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.values.FeatureValues;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -26,6 +28,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
@@ -52,8 +55,8 @@ public final class ParityCheck {
         }
     }
 
-    /** What a check compared and found. */
-    public record Report(String view, int entitiesChecked, List<Difference> differences) {
+    /** What a check compared (entities, and the features of each, on-demand ones included) and found. */
+    public record Report(String view, int entitiesChecked, List<String> features, List<Difference> differences) {
         public boolean passed() {
             return differences.isEmpty();
         }
@@ -66,31 +69,49 @@ public final class ParityCheck {
     public Report check(OnlineIndex index, int sample, Path workDirectory) throws IOException {
         ViewDefinition view = index.view();
         List<Object> keys = keys(index, sample);
+        List<String> features = view.servedFeatureNames();
         if (keys.isEmpty()) {
-            return new Report(view.name(), 0, List.of());
+            return new Report(view.name(), 0, features, List.of());
         }
         Path rows = workDirectory.resolve("parity-" + view.name() + ".ndjson");
         long asOf = EventTime.toMicros(index.loadedAt());
-        writeEntityRows(rows, view, keys, index.loadedAt());
-        List<FeatureRef> refs = view.features().stream().map(f -> new FeatureRef(view.name(), f.name())).toList();
+        // On-demand features read request data: each entity row gets values of its own, the same both ways.
+        List<Map<String, Object>> requestData = new ArrayList<>(keys.size());
+        for (Object key : keys) {
+            requestData.add(RequestValues.forKey(view.requestData(), key));
+        }
+        writeEntityRows(rows, view, keys, requestData, index.loadedAt());
+        List<FeatureRef> refs = features.stream().map(f -> new FeatureRef(view.name(), f)).toList();
         List<Difference> differences = new ArrayList<>();
         historical.retrieve(EntityRows.of(rows), refs, false, rs -> {
             int i = 0;
             while (rs.next()) {
+                Map<String, Object> request = requestData.get(i);
                 Object key = keys.get(i++);
                 int row = index.rowOf(key);
                 boolean present = row != EntityKeyIndex.ABSENT && index.freshness(row, asOf) == LookupStatus.PRESENT;
                 for (int f = 0; f < view.features().size(); f++) {
                     FeatureSpec feature = view.features().get(f);
                     Object online = present ? normalize(index.column(f).value(row), feature.type()) : null;
-                    Object offline = normalize(rs.getObject(feature.name()), feature.type());
-                    if (!Objects.equals(online, offline)) {
-                        differences.add(new Difference(view.name(), describe(view, key), feature.name(), online, offline));
-                    }
+                    compare(differences, view, key, feature.name(), online,
+                            normalize(rs.getObject(feature.name()), feature.type()));
+                }
+                for (OnDemandFeature feature : view.onDemand()) {
+                    Object online = present ? normalize(feature.evaluate(name -> index.value(
+                            index.featurePosition(name), row), request::get), feature.type()) : null;
+                    compare(differences, view, key, feature.name(), online,
+                            normalize(rs.getObject(feature.name()), feature.type()));
                 }
             }
         });
-        return new Report(view.name(), keys.size(), differences);
+        return new Report(view.name(), keys.size(), features, differences);
+    }
+
+    private static void compare(List<Difference> differences, ViewDefinition view, Object key, String feature,
+                                Object online, Object offline) {
+        if (!Objects.equals(online, offline)) {
+            differences.add(new Difference(view.name(), describe(view, key), feature, online, offline));
+        }
     }
 
     private static List<Object> keys(OnlineIndex index, int sample) {
@@ -103,17 +124,22 @@ public final class ParityCheck {
         return shuffled.subList(0, sample);
     }
 
-    private static void writeEntityRows(Path file, ViewDefinition view, List<Object> keys, Instant asOf)
-            throws IOException {
+    private static void writeEntityRows(Path file, ViewDefinition view, List<Object> keys,
+                                        List<Map<String, Object>> requestData, Instant asOf) throws IOException {
         try (OutputStream out = Files.newOutputStream(file);
              JsonGenerator json = JSON.getFactory().createGenerator(out)) {
             json.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
-            for (Object key : keys) {
+            for (int r = 0; r < keys.size(); r++) {
+                Object key = keys.get(r);
                 json.writeStartObject();
                 List<?> parts = view.entities().size() == 1 ? List.of(key) : (List<?>) key;
                 for (int k = 0; k < view.entities().size(); k++) {
                     EntitySpec entity = view.entities().get(k);
                     json.writeObjectField(entity.name(), EntityKeys.toJsonValue(parts.get(k), entity.type()));
+                }
+                for (Map.Entry<String, Object> field : requestData.get(r).entrySet()) {
+                    json.writeFieldName(field.getKey());
+                    FeatureValues.writeJson(field.getValue(), json);
                 }
                 json.writeStringField(EntityRows.TIMESTAMP_COLUMN, asOf.toString());
                 json.writeEndObject();
@@ -140,6 +166,7 @@ public final class ParityCheck {
             JsonNode list;
             try {
                 list = value instanceof String json ? JSON.readTree(json)
+                        : value instanceof List<?> values ? JSON.readTree(FeatureValues.listJson(values))
                         : JSON.valueToTree(Arrays.stream((Object[]) ((Array) value).getArray())
                         .map(v -> v instanceof OffsetDateTime t ? EventTime.format(EventTime.toMicros(t.toInstant())) : v)
                         .toList());
@@ -152,6 +179,7 @@ public final class ParityCheck {
         if (value instanceof BigDecimal d) return d.doubleValue();
         if (value instanceof Byte || value instanceof Short || value instanceof Integer) return ((Number) value).longValue();
         if (value instanceof OffsetDateTime t) return t.toInstant();
+        if (value instanceof Instant) return value;
         if (value instanceof java.sql.Date d) return d.toLocalDate();
         if (value instanceof byte[] bytes) return Arrays.toString(bytes);
         return value;

@@ -6,7 +6,10 @@ import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreSpec;
+import io.featureduck.crds.FeatureViewSpec;
 import io.featureduck.crds.LakehouseSpec;
+import io.featureduck.crds.OnDemandFeatureSpec;
+import io.featureduck.crds.RequestFieldSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.RandomHistory.Row;
@@ -16,6 +19,7 @@ import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
+import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import io.featureduck.dataplane.parity.ParityCheck;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import java.io.IOException;
@@ -65,9 +69,18 @@ class OnlineIndexPropertyTest {
         CREATED.add(table);
         RandomHistory.writeDeltaTable(table.resolve("t"), unique);
 
+        // On-demand features over the stored value and request data, so the parity check below covers them too:
+        // arithmetic, a comparison, and a conversion that fails for large values (null on both paths).
+        List<RequestFieldSpec> request = List.of(new RequestFieldSpec("factor", ValueType.FLOAT64),
+                new RequestFieldSpec("offset", ValueType.INT64), new RequestFieldSpec("prefix", ValueType.STRING));
+        FeatureViewSpec spec = new FeatureViewSpec("s", null, List.of(new EntitySpec("k", ValueType.INT64)),
+                List.of(new FeatureSpec("v", ValueType.FLOAT64)), null, null, null, null, List.of(
+                new OnDemandFeatureSpec("scaled", ValueType.FLOAT64, "v * request.factor + double(request.offset)"),
+                new OnDemandFeatureSpec("above", ValueType.BOOL, "v > request.factor"),
+                new OnDemandFeatureSpec("label", ValueType.STRING, "request.prefix + string(int(v * 1e15))")), request);
         ViewDefinition view = new ViewDefinition("prop", TableFormat.DELTA, new TableLocation(table.resolve("t")), "ts", "created",
-                List.of(new EntitySpec("k", ValueType.INT64)), List.of(new FeatureSpec("v", ValueType.FLOAT64)),
-                Optional.of(TTL), true, Optional.empty());
+                spec.entities(), spec.features(), Optional.of(TTL), true, Optional.empty(), OnDemandFeature.compile(spec),
+                request);
         OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC))
                 .load(view, new TableSourceFactory().forView(view));
 
@@ -94,6 +107,7 @@ class OnlineIndexPropertyTest {
                 new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, table.toString()), null)), List.of(view));
         ParityCheck.Report parity = new ParityCheck(new HistoricalRetrieval(config, new TableSourceFactory(),
                 DuckDbSettings.defaults())).check(index, 0, Files.createTempDirectory(table, "parity"));
+        assertThat(parity.features()).containsExactly("v", "scaled", "above", "label");
         assertThat(parity.differences()).isEmpty();
     }
 

@@ -43,6 +43,8 @@ class ParityCheckTest {
                 .check(index, 0, directory);
 
         assertThat(report.entitiesChecked()).isEqualTo(200);
+        assertThat(report.features()).contains("conv_rate", "trips_per_hour", "conv_rate_plus_val1",
+                "conv_rate_plus_val2");
         assertThat(report.differences()).isEmpty();
     }
 
@@ -76,6 +78,10 @@ class ParityCheckTest {
         assertThat(report.differences()).extracting(ParityCheck.Difference::entity).containsOnly("driver_id=1010");
         assertThat(report.differences()).extracting(ParityCheck.Difference::feature)
                 .contains("conv_rate", "avg_daily_trips", "trips_per_hour");
+        // The on-demand features computed from the changed conv_rate differ too (unless the generated request value
+        // for this entity is null, which both sides then answer as null).
+        assertThat(report.differences()).extracting(ParityCheck.Difference::feature)
+                .containsAnyOf("conv_rate_plus_val1", "conv_rate_plus_val2");
         assertThat(report.differences()).filteredOn(d -> d.feature().equals("avg_daily_trips"))
                 .extracting(ParityCheck.Difference::historical).containsExactly(7L);
     }

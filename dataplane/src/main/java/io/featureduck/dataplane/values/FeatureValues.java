@@ -1,4 +1,4 @@
-package io.featureduck.dataplane.online;
+package io.featureduck.dataplane.values;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +7,7 @@ import io.featureduck.crds.ValueType;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,17 +24,26 @@ public final class FeatureValues {
     private FeatureValues() {
     }
 
-    /** The value of {@code row} in {@code column} (of type {@code type}); {@code null} when absent. */
-    public static Object of(FeatureColumn column, int row, ValueType type) {
-        Object value = column.value(row);
-        if (value == null || !type.isList()) {
-            return value;
-        }
-        // List columns hold the JSON text DuckDB rendered at load (see duckdb/StoredForm).
+    /**
+     * A list from the JSON text DuckDB renders lists as for the index and on-demand inputs (see
+     * {@code duckdb/StoredForm}): times as ISO-8601 instants, dates as ISO dates, bytes in base64.
+     */
+    public static List<Object> list(String json, ValueType element) {
         try {
-            return list(LISTS.readTree((String) value), type.elementType());
+            return list(LISTS.readTree(json), element);
         } catch (IOException e) {
-            throw new IllegalStateException("stored list value is not JSON", e);
+            throw new IllegalArgumentException("a stored list value is not JSON", e);
+        }
+    }
+
+    /** The JSON text of a list in these forms, as {@link #list} reads it back. */
+    public static String listJson(List<?> values) {
+        try (var out = new java.io.StringWriter(); JsonGenerator json = LISTS.getFactory().createGenerator(out)) {
+            writeJson(values, json);
+            json.flush();
+            return out.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -75,7 +85,7 @@ public final class FeatureValues {
         } else if (value instanceof byte[] bytes) {
             json.writeBinary(bytes);
         } else if (value instanceof Instant instant) {
-            json.writeString(EventTime.json(EventTime.toMicros(instant)));
+            json.writeString(DateTimeFormatter.ISO_INSTANT.format(instant));
         } else if (value instanceof LocalDate date) {
             json.writeString(date.toString());
         } else if (value instanceof List<?> list) {

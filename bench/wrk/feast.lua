@@ -31,7 +31,9 @@ function init(args)
     for j = 1, batch do
       ids[j] = tostring(math.random(0, entities - 1))
     end
-    local body = '{"features": ' .. features .. ', "entities": {"entity_id": [' .. table.concat(ids, ",") .. ']}}'
+    -- Full feature names: the views share feature names (f0..f9), which would otherwise collide, as in Feast.
+    local body = '{"features": ' .. features .. ', "entities": {"entity_id": [' .. table.concat(ids, ",")
+      .. ']}, "full_feature_names": true}'
     pool[i] = wrk.format("POST", path, headers, body)
   end
 end

@@ -152,7 +152,7 @@ public final class OnlineLoad {
                 }
                 GetOnlineFeaturesResponse response = ClientCalls.blockingUnaryCall(intercepted, ONLINE,
                         CallOptions.DEFAULT, GetOnlineFeaturesRequest.newBuilder().setFeatures(list)
-                                .putEntities("entity_id", keys.build()).build());
+                                .putEntities("entity_id", keys.build()).setFullFeatureNames(true).build());
                 if (response.getResultsCount() != features.size() + 1) {
                     throw new IllegalStateException("unexpected answer");
                 }
@@ -178,7 +178,8 @@ public final class OnlineLoad {
                 for (int i = 0; i < ids.length; i++) {
                     body.append(i == 0 ? "" : ",").append(ids[i]);
                 }
-                body.append("]}}");
+                // Full feature names: the benchmark's views share feature names, which would otherwise collide.
+                body.append("]}, \"full_feature_names\": true}");
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
                 if (!token.isEmpty()) {

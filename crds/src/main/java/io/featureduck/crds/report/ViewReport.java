@@ -19,6 +19,8 @@ import java.util.List;
  * @param loadMillis       how long the latest successful load or refresh took
  * @param lastError        why the latest load or refresh failed, while it has not recovered
  * @param degraded         serving an older version than the table has, because the latest load failed
+ * @param onDemand         request-time features, with their CEL expressions
+ * @param requestData      the values requests send for them ({@code request.<name>})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -44,11 +46,15 @@ public record ViewReport(
         @JsonProperty("last_error_at") String lastErrorAt,
         @JsonProperty("consecutive_failures") int consecutiveFailures,
         @JsonProperty("next_retry_at") String nextRetryAt,
-        boolean degraded) {
+        boolean degraded,
+        @JsonProperty("on_demand") List<Column> onDemand,
+        @JsonProperty("request_data") List<Column> requestData) {
 
     public ViewReport {
         entities = entities == null ? List.of() : List.copyOf(entities);
         features = features == null ? List.of() : List.copyOf(features);
+        onDemand = onDemand == null ? List.of() : List.copyOf(onDemand);
+        requestData = requestData == null ? List.of() : List.copyOf(requestData);
     }
 
     /** The table a view reads. */

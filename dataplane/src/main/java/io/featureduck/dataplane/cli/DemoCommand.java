@@ -60,7 +60,8 @@ final class DemoCommand implements Callable<Integer> {
                 + v.lastError().map(e -> ", error: " + e).orElse("")));
         String base = "http://127.0.0.1:" + dataPlane.port();
         System.out.println();
-        System.out.println("FeatureDuck is serving " + configFile + " on " + base + ". Try:");
+        System.out.println("FeatureDuck is serving " + configFile + " on " + base + " and Feast's gRPC API on port "
+                + dataPlane.grpcPort() + ". Try:");
         for (DemoRequests.Example example : DemoRequests.examples()) {
             System.out.println();
             System.out.println("# " + example.title());

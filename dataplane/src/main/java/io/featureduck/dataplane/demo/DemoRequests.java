@@ -33,6 +33,14 @@ public final class DemoRequests {
                                 + "\"driver-profile:vehicle_type\", \"driver-profile:languages\"], "
                                 + "\"entities\": {\"driver_id\": [" + active + ", " + (active + 1) + ", 99]}, "
                                 + "\"full_feature_names\": true}"),
+                new Example("A Feast feature service: the features of the driver-activity model, by name",
+                        "/get-online-features",
+                        "{\"feature_service\": \"driver-activity\", \"entities\": {\"driver_id\": [" + active + "]}}"),
+                new Example("Request-time features: CEL over the looked-up row and the request's own values",
+                        "/get-online-features",
+                        "{\"features\": [\"driver-stats:conv_rate\", \"driver-stats:conv_rate_plus_val1\"], "
+                                + "\"entities\": {\"driver_id\": [" + active + ", " + (active + 1) + "], "
+                                + "\"val_to_add\": [10, 20]}}"),
                 new Example("What is served, from which table version", "/v1/views", null));
     }
 }

@@ -61,6 +61,11 @@ public final class FeastGrpcServer {
     static final ServiceName SERVING = ServiceName.create("feast.serving", "ServingService");
     static final ServiceName HEALTH = ServiceName.create("grpc.health.v1", "Health");
     static final String ERROR_CODE_TRAILER = "featureduck-error-code";
+    /**
+     * The longest status message sent: it travels in a trailer, and clients refuse metadata beyond 8 KiB (grpc-java's
+     * default), which would turn a client's mistake (a 10,000-character view name, echoed) into INTERNAL.
+     */
+    static final int MAX_STATUS_MESSAGE = 1024;
 
     private static final ServiceMethod<GetFeastServingInfoRequest, GetFeastServingInfoResponse> SERVING_INFO =
             ServiceMethod.server(SERVING, "GetFeastServingInfo", GrpcMessageEncoder.encoder(),
@@ -187,15 +192,26 @@ public final class FeastGrpcServer {
                 message.tryFail(malformed(call));
             }
         });
-        call.endHandler(end -> message.tryFail(new FeatureDuckException(ErrorCode.BAD_REQUEST,
-                "the call ended without a request message")));
-        Future.all(grant(call, kind), message.future()).onComplete(both -> {
+        // Answered once the client has half-closed, not as soon as the message is in: a server that ends a stream the
+        // client is still sending on makes the client reset it, and a stream of resets trips HTTP/2's rapid-reset
+        // protection, which closes the whole connection (seen under load as GOAWAY ENHANCE_YOUR_CALM).
+        Promise<Req> complete = Promise.promise();
+        call.endHandler(end -> {
+            if (message.future().succeeded()) {
+                complete.tryComplete(message.future().result());
+            } else {
+                message.tryFail(new FeatureDuckException(ErrorCode.BAD_REQUEST, "the call ended without a request "
+                        + "message"));
+            }
+        });
+        message.future().onFailure(complete::tryFail);
+        Future.all(grant(call, kind), complete.future()).onComplete(both -> {
             String code;
             try {
                 if (both.failed()) {
                     throw both.cause();
                 }
-                Resp response = answer.apply(message.future().result(), both.result().resultAt(0));
+                Resp response = answer.apply(complete.future().result(), both.result().resultAt(0));
                 call.response().end(response);
                 code = GrpcStatus.OK.name();
             } catch (Throwable failure) {
@@ -244,6 +260,9 @@ public final class FeastGrpcServer {
             LOG.error("unexpected failure serving {}", call.fullMethodName(), failure);
             code = ErrorCode.INTERNAL;
             message = "internal error; the data plane log has the details";
+        }
+        if (message.length() > MAX_STATUS_MESSAGE) {
+            message = message.substring(0, MAX_STATUS_MESSAGE) + "...";
         }
         try {
             call.response().trailers().set(ERROR_CODE_TRAILER, code.name());

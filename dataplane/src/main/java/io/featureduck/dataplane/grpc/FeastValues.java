@@ -82,7 +82,13 @@ final class FeastValues {
     }
 
     private static List<?> nonNull(List<?> items) {
-        return items.contains(null) ? items.stream().filter(java.util.Objects::nonNull).toList() : items;
+        // Not items.contains(null): immutable lists throw on it.
+        for (Object item : items) {
+            if (item == null) {
+                return items.stream().filter(java.util.Objects::nonNull).toList();
+            }
+        }
+        return items;
     }
 
     /** An event time in microseconds as a protobuf timestamp. */

@@ -102,6 +102,10 @@ final class ViewsHandler {
                 served.lastErrorAt().map(Instant::toString).orElse(null),
                 served.failures(),
                 served.retryAt().map(Instant::toString).orElse(null),
-                index.isPresent() && served.lastError().isPresent());
+                index.isPresent() && served.lastError().isPresent(),
+                view.onDemand().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(), f.expression()))
+                        .toList(),
+                view.requestData().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(), null))
+                        .toList());
     }
 }

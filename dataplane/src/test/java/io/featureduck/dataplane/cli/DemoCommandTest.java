@@ -70,7 +70,7 @@ class DemoCommandTest {
             assertThat(output).contains("driver-stats: READY, table version 3, 200 entities")
                     .contains("driver-profile: READY, table version 0, 200 entities");
             List<String> curls = output.lines().filter(l -> l.startsWith("curl ")).toList();
-            assertThat(curls).hasSize(4);
+            assertThat(curls).hasSize(6);
 
             JsonNode latest = run(curls.get(0));
             assertThat(latest.get("results")).hasSize(2);
@@ -86,7 +86,18 @@ class DemoCommandTest {
                     .containsExactly("PRESENT", "PRESENT", "NOT_FOUND");
             assertThat(feast.get("results").get(4).get("values").get(0).isArray()).isTrue();
 
-            JsonNode views = run(curls.get(3));
+            JsonNode service = run(curls.get(3));
+            assertThat(service.at("/metadata/feature_names")).extracting(JsonNode::asText).containsExactly("driver_id",
+                    "conv_rate", "acc_rate", "avg_daily_trips", "name", "vehicle_type", "rating", "signup_date",
+                    "languages");
+
+            JsonNode onDemand = run(curls.get(4));
+            for (int e = 0; e < 2; e++) {
+                assertThat(onDemand.at("/results/3/values/" + e).doubleValue()).isEqualTo(
+                        onDemand.at("/results/2/values/" + e).floatValue() + 10.0 * (e + 1));
+            }
+
+            JsonNode views = run(curls.get(5));
             assertThat(views.get("views")).extracting(v -> v.get("state").asText()).containsOnly("READY");
         } finally {
             demo.stop.countDown();

@@ -254,6 +254,18 @@ class FeastGrpcApiTest {
     }
 
     @Test
+    void fullFeatureNamesNameEveryColumnByItsView() {
+        GetOnlineFeaturesResponse full = call(request(List.of("driver-stats:conv_rate", "driver-profile:name"), 1010)
+                .toBuilder().setFullFeatureNames(true).build());
+        assertThat(full.getMetadata().getFeatureNames().getValList())
+                .containsExactly("driver_id", "driver-stats__conv_rate", "driver-profile__name");
+        // Without them, two views' features of one name would be one column: refused, as Feast refuses it.
+        assertThat(failing(GetOnlineFeaturesRequest.newBuilder().setFeatures(FeatureList.newBuilder()
+                .addVal("driver-stats:conv_rate").addVal("driver-stats:acc_rate")).putEntities("conv_rate", int64s(1))
+                .putEntities("driver_id", int64s(1)).build())).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
     void aFeatureServiceAnswersAsItsFeatures() {
         GetOnlineFeaturesResponse byService = call(GetOnlineFeaturesRequest.newBuilder()
                 .setFeatureService("driver-activity").putEntities("driver_id", int64s(1010, 1011)).build());
@@ -283,6 +295,51 @@ class FeastGrpcApiTest {
         GetOnlineFeaturesResponse withNull = call(request(features, 1010).toBuilder().putRequestContext("val_to_add",
                 RepeatedValue.newBuilder().addVal(Value.getDefaultInstance()).build()).build());
         assertThat(withNull.getResults(2).getStatuses(0).name()).isEqualTo("NULL_VALUE");
+    }
+
+    @Test
+    void randomBytesAndHostileMessagesAreRefusedWithoutInternalErrors() {
+        java.util.Random random = new java.util.Random(13);
+        java.util.Set<Status.Code> allowed = java.util.EnumSet.of(Status.Code.OK, Status.Code.INVALID_ARGUMENT,
+                Status.Code.NOT_FOUND, Status.Code.RESOURCE_EXHAUSTED);
+        for (int i = 0; i < 300; i++) {
+            byte[] garbage = new byte[random.nextInt(64)];
+            random.nextBytes(garbage);
+            Status.Code code;
+            try {
+                ClientCalls.blockingUnaryCall(channel, ONLINE_RAW, authorized(), garbage);
+                code = Status.Code.OK;
+            } catch (StatusRuntimeException e) {
+                code = e.getStatus().getCode();
+            }
+            assertThat(code).as("random message %d", i).isIn(allowed);
+        }
+        // Well-formed messages with hostile contents: long names, many columns, deep lists, huge request data.
+        RepeatedValue hugeList = RepeatedValue.newBuilder().addVal(Value.newBuilder().setInt64ListVal(
+                feast.proto.types.ValueProto.Int64List.newBuilder().addAllVal(java.util.Collections.nCopies(50_000, 7L))))
+                .build();
+        List<GetOnlineFeaturesRequest> hostile = List.of(
+                request(List.of("x".repeat(10_000) + ":y"), 1010),
+                request(List.of("driver-stats:conv_rate"), 1010).toBuilder().putEntities("k".repeat(5000), int64s(1))
+                        .build(),
+                request(List.of("driver-stats:conv_rate_plus_val1"), 1010).toBuilder()
+                        .putRequestContext("val_to_add", hugeList).build(),
+                request(List.of("driver-stats:conv_rate"), 1010).toBuilder().putEntities("driver_id",
+                        RepeatedValue.newBuilder().addVal(Value.newBuilder().setNullVal(
+                                feast.proto.types.ValueProto.Null.NULL)).build()).build());
+        for (GetOnlineFeaturesRequest request : hostile) {
+            Status.Code code;
+            try {
+                call(request);
+                code = Status.Code.OK;
+            } catch (StatusRuntimeException e) {
+                code = e.getStatus().getCode();
+            }
+            String shown = request.toString();
+            assertThat(code).as(shown.substring(0, Math.min(80, shown.length()))).isIn(allowed);
+        }
+        assertThat(call(request(List.of("driver-stats:conv_rate"), 1010)).getResults(1).getStatuses(0).name())
+                .isEqualTo("PRESENT");
     }
 
     @Test

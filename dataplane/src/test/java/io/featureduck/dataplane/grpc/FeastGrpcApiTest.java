@@ -343,7 +343,7 @@ class FeastGrpcApiTest {
     }
 
     @Test
-    void badInputGetsItsStatusCodeAndTheServerKeepsServing() {
+    void badInputGetsItsStatusCodeAndTheServerKeepsServing() throws Exception {
         assertThat(failing(request(List.of("nope:x"), 1010))).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(failing(request(List.of("driver-stats:nope"), 1010))).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(failing(GetOnlineFeaturesRequest.newBuilder().setFeatureService("nope")
@@ -372,5 +372,11 @@ class FeastGrpcApiTest {
 
         GetOnlineFeaturesResponse after = call(request(List.of("driver-stats:conv_rate"), 1010));
         assertThat(after.getResults(1).getStatuses(0).name()).isEqualTo("PRESENT");
+        // Every call is timed by method and status code on the management port's metrics.
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dataPlane.managementPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("featureduck_grpc_server_requests_seconds_count{code=\"OK\","
+                + "method=\"ServingService/GetOnlineFeatures\"}")
+                .contains("code=\"INVALID_ARGUMENT\",method=\"ServingService/GetOnlineFeatures\"");
     }
 }

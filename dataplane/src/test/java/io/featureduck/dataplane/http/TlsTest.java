@@ -1,6 +1,12 @@
 package io.featureduck.dataplane.http;
 
 import io.featureduck.dataplane.demo.DemoLakehouse;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,7 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** HTTPS on the API port from PEM files, as a kubernetes.io/tls Secret is mounted, and a renewal without restart. */
+/**
+ * HTTPS on the API port (and TLS on the gRPC port) from PEM files, as a kubernetes.io/tls Secret is mounted, and a
+ * renewal without restart.
+ */
 class TlsTest {
     @TempDir
     Path directory;
@@ -47,6 +56,8 @@ class TlsTest {
                     "http://127.0.0.1:" + server.dataPlane.port() + "/v1/views")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
             assertThat(server.management().get("/ready").status()).isEqualTo(200);
+            // Feast's gRPC port is TLS too, HTTP/2 negotiated by ALPN, with the same certificate.
+            assertThat(grpcHealth(server, certificate)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
             // The kubelet swaps the Secret's files; new connections get the renewed certificate.
             KeyStore renewed = selfSigned("renewed");
@@ -55,6 +66,9 @@ class TlsTest {
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> subject(trustsRenewed.send(
                     HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()))
                     .contains("CN=renewed"));
+            Path renewedCertificate = Files.copy(certificate, directory.resolve("renewed.crt"));
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                    grpcHealth(server, renewedCertificate) == HealthCheckResponse.ServingStatus.SERVING);
             long driver = DemoLakehouse.FIRST_DRIVER + DemoLakehouse.INACTIVE_DRIVERS;
             assertThat(trustsRenewed.send(HttpRequest.newBuilder(URI.create("https://localhost:"
                     + server.dataPlane.port() + "/v1/features/online")).POST(HttpRequest.BodyPublishers.ofString(
@@ -62,6 +76,18 @@ class TlsTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         } finally {
             server.close();
+        }
+    }
+
+    /** The gRPC health of the server's TLS gRPC port, for a client that trusts only {@code trusted}. */
+    private static HealthCheckResponse.ServingStatus grpcHealth(DemoServer server, Path trusted) throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", server.dataPlane.grpcPort())
+                .sslContext(GrpcSslContexts.forClient().trustManager(trusted.toFile()).build()).build();
+        try {
+            return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+        } finally {
+            channel.shutdownNow();
         }
     }
 

@@ -1,7 +1,6 @@
 package io.featureduck.operator.service;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureServiceStatus;
 import io.featureduck.crds.FeatureStore;
@@ -10,6 +9,7 @@ import io.featureduck.operator.dataplane.ServiceAssignment;
 import io.featureduck.operator.dataplane.ViewAssignment;
 import io.featureduck.operator.status.KubernetesEvents;
 import io.featureduck.operator.status.StatusConditions;
+import io.featureduck.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -109,7 +109,7 @@ public final class FeatureServiceReconciler implements Reconciler<FeatureService
         }
         announce(service, before, after);
         return Objects.equals(before, after) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(withStatus(service, after));
+                : UpdateControl.patchStatus(StatusPatch.of(service, after, FeatureService::new));
     }
 
     private void announce(FeatureService service, FeatureServiceStatus before, FeatureServiceStatus after) {
@@ -121,14 +121,5 @@ public final class FeatureServiceReconciler implements Reconciler<FeatureService
         boolean good = StatusConditions.TRUE.equals(now.getStatus());
         events.record(service, good ? KubernetesEvents.NORMAL : KubernetesEvents.WARNING, now.getReason(),
                 now.getMessage());
-    }
-
-    private static FeatureService withStatus(FeatureService service, FeatureServiceStatus status) {
-        FeatureService patch = new FeatureService();
-        patch.setMetadata(new ObjectMetaBuilder().withName(service.getMetadata().getName())
-                .withNamespace(service.getMetadata().getNamespace())
-                .withResourceVersion(service.getMetadata().getResourceVersion()).build());
-        patch.setStatus(status);
-        return patch;
     }
 }

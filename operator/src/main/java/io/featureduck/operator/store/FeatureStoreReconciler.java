@@ -18,6 +18,7 @@ import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.dataplane.ViewAssignment;
 import io.featureduck.operator.status.KubernetesEvents;
 import io.featureduck.operator.status.StatusConditions;
+import io.featureduck.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -146,7 +147,7 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         if (Objects.equals(before, after)) {
             return UpdateControl.noUpdate();
         }
-        return UpdateControl.patchStatus(withStatus(store, after));
+        return UpdateControl.patchStatus(StatusPatch.of(store, after, FeatureStore::new));
     }
 
     private FeatureStoreStatus status(FeatureStore store, Context<FeatureStore> context, List<Condition> previous) {
@@ -258,7 +259,7 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         if (StatusConditions.changed(previous, after.conditions(), DEGRADED)) {
             events.record(store, KubernetesEvents.WARNING, "ReconcileError", message);
         }
-        return ErrorStatusUpdateControl.patchStatus(withStatus(store, after));
+        return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(store, after, FeatureStore::new));
     }
 
     static String rootMessage(Throwable e) {
@@ -271,15 +272,5 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
 
     private static Long generation(FeatureStore store) {
         return store.getMetadata().getGeneration();
-    }
-
-    /** Status is patched from a fresh object holding only identity and status, never a stale spec. */
-    private static FeatureStore withStatus(FeatureStore store, FeatureStoreStatus status) {
-        FeatureStore patch = new FeatureStore();
-        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-                .withName(store.getMetadata().getName()).withNamespace(store.getMetadata().getNamespace())
-                .withResourceVersion(store.getMetadata().getResourceVersion()).build());
-        patch.setStatus(status);
-        return patch;
     }
 }

@@ -1,7 +1,6 @@
 package io.featureduck.operator.view;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewStatus;
@@ -13,6 +12,7 @@ import io.featureduck.operator.dataplane.ServingObservation;
 import io.featureduck.operator.dataplane.ViewAssignment;
 import io.featureduck.operator.status.KubernetesEvents;
 import io.featureduck.operator.status.StatusConditions;
+import io.featureduck.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -109,7 +109,7 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
         }
         announce(view, before, after);
         return Objects.equals(before, after) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(withStatus(view, after));
+                : UpdateControl.patchStatus(StatusPatch.of(view, after, FeatureView::new));
     }
 
     private static String format(FeatureView view, FeatureStore store) {
@@ -135,14 +135,5 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
             events.record(view, good ? KubernetesEvents.NORMAL : KubernetesEvents.WARNING, now.getReason(),
                     now.getMessage());
         }
-    }
-
-    private static FeatureView withStatus(FeatureView view, FeatureViewStatus status) {
-        FeatureView patch = new FeatureView();
-        patch.setMetadata(new ObjectMetaBuilder().withName(view.getMetadata().getName())
-                .withNamespace(view.getMetadata().getNamespace())
-                .withResourceVersion(view.getMetadata().getResourceVersion()).build());
-        patch.setStatus(status);
-        return patch;
     }
 }

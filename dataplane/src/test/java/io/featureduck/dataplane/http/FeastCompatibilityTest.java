@@ -63,6 +63,12 @@ class FeastCompatibilityTest {
         assertThat(names(byService)).isEqualTo(names(listed));
         assertThat(ok(server.get("/v1/feature-services")).at("/feature_services/0/features/3").asText())
                 .isEqualTo("driver-profile:name");
+        // The view report names the request-time features and the request data they need.
+        JsonNode view = ok(server.get("/v1/views/driver-stats"));
+        assertThat(view.at("/on_demand/0/name").asText()).isEqualTo("conv_rate_plus_val1");
+        assertThat(view.at("/on_demand/0/expression").asText()).isEqualTo("conv_rate + double(request.val_to_add)");
+        assertThat(view.at("/request_data/1/name").asText()).isEqualTo("val_to_add_2");
+        assertThat(view.at("/request_data/1/type").asText()).isEqualTo("int64");
     }
 
     @Test

@@ -212,6 +212,10 @@ public final class PointInTimeQuery {
             rs.next();
             return new TimeRange(instant(rs.getObject(1, OffsetDateTime.class)),
                     instant(rs.getObject(2, OffsetDateTime.class)));
+        } catch (SQLException e) {
+            // The first read of the entity rows' times (snapshot views need their range): a time that is no time
+            // fails here, and is the caller's mistake.
+            throw entityTimeFailure(e);
         }
     }
 

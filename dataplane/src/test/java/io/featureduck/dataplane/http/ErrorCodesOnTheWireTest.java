@@ -125,6 +125,9 @@ class ErrorCodesOnTheWireTest {
                 .build()), ErrorCode.INVALID_ENTITY_ROWS);
         expect(historical("{\"features\": [\"driver-stats:conv_rate\"], \"entity_rows\": "
                 + "[{\"driver_id\": 1006, \"event_timestamp\": \"yesterday\"}]}"), ErrorCode.INVALID_ENTITY_ROWS);
+        // A snapshot view reads the rows' time range first: the same mistake, the same answer.
+        expect(historical("{\"features\": [\"driver-profile:vehicle_type\"], \"entity_rows\": "
+                + "[{\"driver_id\": 1006, \"event_timestamp\": \"yesterday\"}]}"), ErrorCode.INVALID_ENTITY_ROWS);
         String many = "{\"driver_id\": 1}, ".repeat(1000) + "{\"driver_id\": 2}";
         expect(online("{\"feature_view\": \"driver-stats\", \"entities\": [" + many + "]}"), ErrorCode.BATCH_TOO_LARGE);
         expect(online("{\"feature_view\": \"driver-stats\", \"padding\": \"" + "x".repeat(1_100_000) + "\"}"),

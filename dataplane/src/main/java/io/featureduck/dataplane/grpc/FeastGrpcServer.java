@@ -62,10 +62,11 @@ public final class FeastGrpcServer {
     static final ServiceName HEALTH = ServiceName.create("grpc.health.v1", "Health");
     static final String ERROR_CODE_TRAILER = "featureduck-error-code";
     /**
-     * The longest status message sent: it travels in a trailer, and clients refuse metadata beyond 8 KiB (grpc-java's
-     * default), which would turn a client's mistake (a 10,000-character view name, echoed) into INTERNAL.
+     * The longest status message sent, in characters: it travels percent-encoded in a trailer (up to 6 bytes per
+     * character of UTF-8), and clients refuse metadata beyond 8 KiB (grpc-java's default), which would turn a client's
+     * mistake (a 10,000-character view name, echoed) into INTERNAL.
      */
-    static final int MAX_STATUS_MESSAGE = 1024;
+    static final int MAX_STATUS_MESSAGE = 512;
 
     private static final ServiceMethod<GetFeastServingInfoRequest, GetFeastServingInfoResponse> SERVING_INFO =
             ServiceMethod.server(SERVING, "GetFeastServingInfo", GrpcMessageEncoder.encoder(),

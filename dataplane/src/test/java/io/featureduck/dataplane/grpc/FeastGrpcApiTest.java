@@ -320,6 +320,7 @@ class FeastGrpcApiTest {
                 .build();
         List<GetOnlineFeaturesRequest> hostile = List.of(
                 request(List.of("x".repeat(10_000) + ":y"), 1010),
+                request(List.of("\u00e9\ud83e\udd86".repeat(2_000) + ":y"), 1010),
                 request(List.of("driver-stats:conv_rate"), 1010).toBuilder().putEntities("k".repeat(5000), int64s(1))
                         .build(),
                 request(List.of("driver-stats:conv_rate_plus_val1"), 1010).toBuilder()

@@ -88,13 +88,18 @@ public final class OnlineLookup {
     private List<AnswerFeature> features(OnlineRequest request, Grant grant, Map<String, OnlineIndex> indexes) {
         List<FeatureRef> refs = refs(request);
         List<AnswerFeature> features = new ArrayList<>(refs.size());
-        Set<String> seen = new HashSet<>();
-        Set<String> columns = new HashSet<>();
+        // This runs for every requested feature of every request: no capturing lambda or string building per feature.
+        Set<FeatureRef> seen = new HashSet<>(2 * refs.size());
+        Set<String> columns = new HashSet<>(2 * refs.size());
         for (FeatureRef ref : refs) {
-            if (!seen.add(ref.toString())) {
+            if (!seen.add(ref)) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "feature '" + ref + "' is requested twice");
             }
-            OnlineIndex index = indexes.computeIfAbsent(ref.view(), name -> views.index(name, grant));
+            OnlineIndex index = indexes.get(ref.view());
+            if (index == null) {
+                index = views.index(ref.view(), grant);
+                indexes.put(ref.view(), index);
+            }
             String output = ref.outputName(request.fullNames());
             if (!columns.add(output)) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "two requested features would both "
@@ -110,8 +115,9 @@ public final class OnlineLookup {
                 features.add(new AnswerFeature(index, ref.feature(), output,
                         index.view().features().get(position).type(), position, Optional.empty()));
             } else {
+                OnlineIndex view = index;
                 OnDemandFeature onDemand = index.view().onDemandFeature(ref.feature())
-                        .orElseThrow(() -> OnlineViews.unknownFeature(index, ref.feature()));
+                        .orElseThrow(() -> OnlineViews.unknownFeature(view, ref.feature()));
                 checkRequestData(index, onDemand, request.requestData());
                 features.add(new AnswerFeature(index, ref.feature(), output, onDemand.type(), -1,
                         Optional.of(onDemand)));

@@ -75,7 +75,7 @@ public final class FeatureDuckOperator {
         operator.register(new FeatureStoreReconciler(settings, events, clock), c -> namespaces(c, settings));
         operator.register(new FeatureViewReconciler(settings, new DataPlaneClient(), events, clock),
                 c -> namespaces(c, settings));
-        operator.register(new FeatureServiceReconciler(events, clock), c -> namespaces(c, settings));
+        operator.register(new FeatureServiceReconciler(events, clock, settings.serverSideApply()), c -> namespaces(c, settings));
         return operator;
     }
 

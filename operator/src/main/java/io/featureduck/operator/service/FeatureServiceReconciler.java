@@ -40,12 +40,14 @@ public final class FeatureServiceReconciler implements Reconciler<FeatureService
 
     private final KubernetesEvents events;
     private final Clock clock;
+    private final boolean serverSideApply;
     /** The FeatureViews of the watched namespaces, whose cache answers what a store serves. */
     private InformerEventSource<FeatureView, FeatureService> views;
 
-    public FeatureServiceReconciler(KubernetesEvents events, Clock clock) {
+    public FeatureServiceReconciler(KubernetesEvents events, Clock clock, boolean serverSideApply) {
         this.events = events;
         this.clock = clock;
+        this.serverSideApply = serverSideApply;
     }
 
     @Override
@@ -109,7 +111,8 @@ public final class FeatureServiceReconciler implements Reconciler<FeatureService
         }
         announce(service, before, after);
         return Objects.equals(before, after) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(StatusPatch.of(service, after, FeatureService::new));
+                // The resolved lists shrink when a view loses features: written so that cannot corrupt them.
+                : StatusPatch.write(service, after, FeatureService::new, context, serverSideApply);
     }
 
     private void announce(FeatureService service, FeatureServiceStatus before, FeatureServiceStatus after) {

@@ -2,6 +2,8 @@ package io.featureduck.operator.status;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.function.Supplier;
 
 /**
@@ -19,5 +21,24 @@ public final class StatusPatch {
                 .withResourceVersion(current.getMetadata().getResourceVersion()).build());
         patch.setStatus(status);
         return patch;
+    }
+
+    /**
+     * Writes {@code status} so that a list in it may shrink safely. With server-side apply the framework's status
+     * patch sends the whole status. Without it the framework edits the status, a JSON Patch diffed against the cached
+     * resource, whose positional list operations can corrupt a list that changed on the server since the cache was
+     * filled (a resolved feature list once lost an element in a run against Fabric8's mock API server); there the
+     * status is replaced whole instead, guarded by the resourceVersion, and a conflict makes the framework reconcile
+     * again.
+     */
+    public static <S, R extends CustomResource<?, S>> UpdateControl<R> write(R current, S status, Supplier<R> blank,
+                                                                            Context<R> context,
+                                                                            boolean serverSideApply) {
+        R patch = of(current, status, blank);
+        if (serverSideApply) {
+            return UpdateControl.patchStatus(patch);
+        }
+        context.getClient().resource(patch).updateStatus();
+        return UpdateControl.noUpdate();
     }
 }

@@ -117,7 +117,7 @@ public final class ServingConfigLoader {
         }
         List<FeatureServiceDefinition> resolvedServices = new ArrayList<>();
         for (FeatureService service : services) {
-            resolveService(service, store, definitions, problems).ifPresent(resolvedServices::add);
+            resolveService(service, store, views, problems).ifPresent(resolvedServices::add);
         }
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
@@ -249,14 +249,14 @@ public final class ServingConfigLoader {
     }
 
     private static Optional<FeatureServiceDefinition> resolveService(FeatureService service, FeatureStore store,
-                                                                     List<ViewDefinition> views, List<String> problems) {
+                                                                     List<FeatureView> views, List<String> problems) {
         if (!service.spec().store().equals(store.name())) {
             problems.add(describe(FeatureService.KIND, service.name(), new Violation("spec.store",
                     "'" + service.spec().store() + "' is not the store in this file ('" + store.name() + "')")));
             return Optional.empty();
         }
         Map<String, List<String>> served = new HashMap<>();
-        views.forEach(view -> served.put(view.name(), view.servedFeatureNames()));
+        views.forEach(view -> served.put(view.name(), FeatureServiceResolution.servedFeatures(view.spec())));
         try {
             return Optional.of(new FeatureServiceDefinition(service.name(),
                     FeatureServiceResolution.resolve(service.spec(), served).stream().map(FeatureRef::parse).toList()));

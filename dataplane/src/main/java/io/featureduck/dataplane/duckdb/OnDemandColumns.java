@@ -107,7 +107,7 @@ final class OnDemandColumns {
             case FLOAT64 -> "CAST(" + sql + " AS DOUBLE)";
             case BOOL -> "CAST(" + sql + " AS BOOLEAN)";
             // Request data in entity rows may be epoch seconds, as Feast's clients send timestamps online.
-            case TIMESTAMP -> column.matches("(TINYINT|SMALLINT|INTEGER|BIGINT)")
+            case TIMESTAMP -> PointInTimeQuery.isInteger(column)
                     ? "epoch_us(to_timestamp(" + sql + "))" : "epoch_us(CAST(" + sql + " AS TIMESTAMPTZ))";
             // Bytes in JSON or CSV entity rows are base64 text already, as the online API takes them.
             case BYTES -> column.equals("VARCHAR") ? sql : "to_base64(CAST(" + sql + " AS BLOB))";

@@ -158,7 +158,7 @@ public final class PointInTimeQuery {
     }
 
     /** The integer column types that hold no value beyond a long (what DuckDB infers for JSON and CSV integers). */
-    private static boolean isInteger(String columnType) {
+    static boolean isInteger(String columnType) {
         return columnType.toUpperCase(Locale.ROOT).matches("(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)");
     }
 

@@ -36,6 +36,15 @@ final class FeastServingService {
     private static final GetFeastServingInfoResponse INFO = GetFeastServingInfoResponse.newBuilder()
             .setVersion("featureduck-" + Version.CURRENT).build();
 
+    /** Feast's FieldStatus of each LookupStatus, by ordinal: the statuses share their names. */
+    private static final FieldStatus[] FIELD_STATUS = new FieldStatus[LookupStatus.values().length];
+
+    static {
+        for (LookupStatus status : LookupStatus.values()) {
+            FIELD_STATUS[status.ordinal()] = FieldStatus.valueOf(status.name());
+        }
+    }
+
     private final OnlineLookup lookup;
 
     FeastServingService(OnlineLookup lookup) {
@@ -112,7 +121,7 @@ final class FeastServingService {
                 LookupStatus status = answer.status(f, e);
                 vector.addValues(status == LookupStatus.PRESENT
                         ? FeastValues.of(answer.value(f, e), feature.type()) : FeastValues.ABSENT);
-                vector.addStatuses(FieldStatus.valueOf(status.name()));
+                vector.addStatuses(FIELD_STATUS[status.ordinal()]);
                 vector.addEventTimestamps(answer.found(f, e) ? FeastValues.timestamp(answer.eventMicros(f, e))
                         : FeastValues.EPOCH);
             }

@@ -134,8 +134,13 @@ public final class DataPlaneServer {
         });
     }
 
+    /** Ready for traffic, for /ready and the gRPC health service alike: first loads done, not draining. */
+    private boolean serving() {
+        return !draining && registry.isReady();
+    }
+
     private void ready(RoutingContext ctx) {
-        String state = draining ? "DRAINING" : registry.isReady() ? "READY" : "LOADING";
+        String state = serving() ? "READY" : draining ? "DRAINING" : "LOADING";
         ctx.response().setStatusCode(state.equals("READY") ? 200 : 503).putHeader("content-type", "application/json")
                 .end("{\"status\":\"" + state + "\"}");
     }
@@ -165,7 +170,7 @@ public final class DataPlaneServer {
         grpc = new FeastGrpcServer(vertx, new FeastGrpcServer.Settings(options.host(), options.grpcPort(),
                 options.maxBodyBytes(), options.idleTimeout(), Optional.ofNullable(certificate)
                 .map(ServerCertificate::initial)), lookup, access, authWorkers,
-                () -> !draining && registry.isReady(), redaction, metrics);
+                this::serving, redaction, metrics);
         return vertx.createHttpServer(apiOptions).requestHandler(apiRouter(mapper, errors, views, lookup))
                 .invalidRequestHandler(errors::invalidRequest).listen()
                 .compose(s -> {

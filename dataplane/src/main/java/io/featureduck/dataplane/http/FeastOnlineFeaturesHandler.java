@@ -191,11 +191,15 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     private static void writeFeature(JsonGenerator out, OnlineAnswer answer, int feature, boolean withStatus)
             throws IOException {
         int count = answer.entities();
+        LookupStatus[] statuses = new LookupStatus[count];
+        for (int e = 0; e < count; e++) {
+            statuses[e] = answer.status(feature, e);
+        }
         out.writeStartObject();
         out.writeFieldName(VALUES);
         out.writeStartArray();
         for (int e = 0; e < count; e++) {
-            if (answer.status(feature, e) == LookupStatus.PRESENT) {
+            if (statuses[e] == LookupStatus.PRESENT) {
                 answer.writeJson(feature, e, out);
             } else {
                 out.writeNull();
@@ -205,8 +209,8 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         if (withStatus) {
             out.writeFieldName(STATUSES);
             out.writeStartArray();
-            for (int e = 0; e < count; e++) {
-                out.writeString(answer.status(feature, e).json());
+            for (LookupStatus status : statuses) {
+                out.writeString(status.json());
             }
             out.writeEndArray();
             out.writeFieldName(EVENT_TIMESTAMPS);

@@ -8,10 +8,10 @@ import io.featureduck.dataplane.config.FeatureServiceDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
-import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,9 +198,9 @@ public final class OnlineLookup {
             }
         }
         Object[] values = new Object[entities];
+        Map<String, Object> request = new HashMap<>();
         for (int e = 0; e < entities; e++) {
             // Request data is checked for every entity, found or not: a wrong type is the client's error either way.
-            Map<String, Object> request = new LinkedHashMap<>();
             for (RequestFieldSpec field : fields.values()) {
                 try {
                     request.put(field.name(), requestData.value(field.name(), e, field.type()));
@@ -209,13 +209,12 @@ public final class OnlineLookup {
                             + e + "]: " + bad.getMessage());
                 }
             }
-            if (statuses[e] != LookupStatus.PRESENT || rows[e] == EntityKeyIndex.ABSENT) {
+            // A row not found is NOT_FOUND: only a PRESENT status has a row to compute from.
+            if (statuses[e] != LookupStatus.PRESENT) {
                 continue;
             }
             int row = rows[e];
-            values[e] = onDemand.evaluate(name -> {
-                return index.value(index.featurePosition(name), row);
-            }, request::get);
+            values[e] = onDemand.evaluate(name -> index.value(index.featurePosition(name), row), request::get);
         }
         return values;
     }

@@ -40,9 +40,4 @@ public interface RequestColumns {
     static RequestColumns union(RequestColumns first, RequestColumns second) {
         return new UnionColumns(first, second);
     }
-
-    /** No columns: a request without request data. */
-    static RequestColumns none() {
-        return NoColumns.INSTANCE;
-    }
 }

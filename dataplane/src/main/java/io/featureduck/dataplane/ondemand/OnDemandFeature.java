@@ -96,7 +96,7 @@ public final class OnDemandFeature {
         }
         try {
             return fromCel(program.eval(inputs), type);
-        } catch (CelEvaluationException | ArithmeticException | ClassCastException e) {
+        } catch (CelEvaluationException | ArithmeticException e) {
             return null;
         }
     }

@@ -29,10 +29,10 @@ public final class ServiceAssignment {
         }
     }
 
+    /** @param servedViews the views the store serves ({@link ViewAssignment#servedBy}) */
     public static List<FeatureService> servedBy(FeatureStore store, Collection<FeatureService> services,
-                                                Collection<FeatureView> views) {
-        List<FeatureView> served = ViewAssignment.servedBy(store, views);
-        return services.stream().filter(s -> names(s, store) && resolve(s, served).resolved())
+                                                List<FeatureView> servedViews) {
+        return services.stream().filter(s -> names(s, store) && resolve(s, servedViews).resolved())
                 .sorted(Comparator.comparing(s -> s.getMetadata().getName())).toList();
     }
 

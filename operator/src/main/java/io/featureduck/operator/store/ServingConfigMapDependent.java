@@ -25,9 +25,8 @@ public final class ServingConfigMapDependent extends CRUDKubernetesDependentReso
 
     @Override
     protected ConfigMap desired(FeatureStore store, Context<FeatureStore> context) {
-        var allViews = context.getSecondaryResources(FeatureView.class);
-        var views = ViewAssignment.servedBy(store, allViews);
-        var services = ServiceAssignment.servedBy(store, context.getSecondaryResources(FeatureService.class), allViews);
+        var views = ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class));
+        var services = ServiceAssignment.servedBy(store, context.getSecondaryResources(FeatureService.class), views);
         return new ConfigMapBuilder()
                 .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.servingConfig(store)))
                 .withData(Map.of(DataPlaneNames.CONFIG_FILE, renderer.render(store, views, services)))

@@ -87,10 +87,10 @@ public final class DataPlaneServer {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
         timed(router.post("/v1/features/online").handler(timeout), "/v1/features/online")
                 .handler(auth.require(AccessKind.ONLINE)).handler(body)
-                .handler(new OnlineFeaturesHandler(requests, views, json));
+                .handler(new OnlineFeaturesHandler(requests, views));
         timed(router.post("/get-online-features").handler(timeout), "/get-online-features")
                 .handler(auth.require(AccessKind.ONLINE)).handler(body)
-                .handler(new FeastOnlineFeaturesHandler(requests, lookup, json));
+                .handler(new FeastOnlineFeaturesHandler(mapper, lookup));
         timed(router.post("/v1/features/historical"), "/v1/features/historical")
                 .handler(auth.require(AccessKind.HISTORICAL)).handler(new HistoricalFeaturesHandler(vertx, historical,
                         historicalWorkers, mapper, options.maxHistoricalBodyBytes(), options.maxConcurrentHistorical()));

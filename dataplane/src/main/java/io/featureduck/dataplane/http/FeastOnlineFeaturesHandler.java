@@ -1,12 +1,12 @@
 package io.featureduck.dataplane.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.featureduck.dataplane.config.FeatureRef;
+import com.dslplatform.json.JsonWriter;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.lookup.AnswerFeature;
+import io.featureduck.dataplane.lookup.FeaturePlan;
 import io.featureduck.dataplane.lookup.OnlineAnswer;
 import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.lookup.OnlineRequest;
@@ -14,13 +14,13 @@ import io.featureduck.dataplane.lookup.RequestColumns;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.values.FeatureValues;
+import io.featureduck.dataplane.values.JsonValues;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.util.ArrayList;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code POST /get-online-features}: the request and response of Feast's HTTP feature servers, so a Feast client
@@ -35,38 +35,51 @@ import java.util.Optional;
  * server's {@code ?status=false} leaves statuses and timestamps out. {@code metadata.table_versions} adds which table
  * version each view answered from, and {@code include_feature_view_version_metadata} asks for Feast's
  * {@code feature_view_metadata} (the version is the table version).
+ *
+ * <p>The hot path of the data plane: the body is read in one pass, the feature list is planned once per distinct
+ * list ({@code lookup/FeaturePlans}), the plan's names are pre-encoded, and the answer is written straight into a
+ * reused buffer.
  */
 final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
-    private static final SerializedString EPOCH = new SerializedString("1970-01-01T00:00:00Z");
-    private static final SerializedString PRESENT = new SerializedString(LookupStatus.PRESENT.name());
-    private static final SerializedString VALUES = new SerializedString("values");
-    private static final SerializedString STATUSES = new SerializedString("statuses");
-    private static final SerializedString EVENT_TIMESTAMPS = new SerializedString("event_timestamps");
+    private static final byte[] EPOCH = ascii("\"1970-01-01T00:00:00Z\"");
+    private static final byte[] METADATA = ascii("{\"metadata\":{\"feature_names\":[");
+    private static final byte[] VIEW_METADATA = ascii(",\"feature_view_metadata\":[");
+    private static final byte[] TABLE_VERSIONS = ascii(",\"table_versions\":{");
+    private static final byte[] DATA_AGE = ascii("},\"data_age_seconds\":{");
+    private static final byte[] RESULTS = ascii("}},\"results\":[");
+    private static final byte[] VALUES = ascii("{\"values\":");
+    private static final byte[] STATUSES = ascii(",\"statuses\":[");
+    private static final byte[] EVENT_TIMESTAMPS = ascii("],\"event_timestamps\":[");
+    private static final byte[] END = ascii("]}");
 
-    private final JsonRequests requests;
+    /** The constant parts of an answer to one plan: its feature names and view names, encoded. */
+    private record Encoded(byte[] featureNames, byte[][] viewKeys, byte[][] viewMetadata) {
+    }
+
+    private final ObjectMapper mapper;
     private final OnlineLookup lookup;
-    private final JsonFactory json;
+    private final AnswerWriters writers;
+    /** Keeps the prefetched values alive (see {@link OnlineAnswer#prefetch}); never read. */
+    private long prefetched;
 
-    FeastOnlineFeaturesHandler(JsonRequests requests, OnlineLookup lookup, JsonFactory json) {
-        this.requests = requests;
+    FeastOnlineFeaturesHandler(ObjectMapper mapper, OnlineLookup lookup) {
+        this.mapper = mapper;
         this.lookup = lookup;
-        this.json = json;
+        this.writers = new AnswerWriters(lookup.views().maxResponseBytes());
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         boolean withStatus = statusParameter(ctx);
-        JsonNode body = requests.object(ctx);
-        JsonColumns entities = JsonColumns.of(body, "entities");
-        JsonColumns context = JsonColumns.of(body, "request_context");
+        JsonRequests.BodyBytes body = JsonRequests.BodyBytes.of(ctx);
+        FeastRequest request = FeastRequest.read(body.array(), body.offset(), body.length(), mapper);
         // Feast's Python server takes request data as extra entity columns, its Go server in request_context.
-        RequestColumns requestData = RequestColumns.union(context, entities);
-        OnlineRequest request = new OnlineRequest(features(body), featureService(body), entities, requestData,
-                JsonRequests.optionalBoolean(body, "full_feature_names"));
-        OnlineAnswer answer = lookup.answer(request, Authentication.grant(ctx));
-        boolean versions = JsonRequests.optionalBoolean(body, "include_feature_view_version_metadata");
-        ctx.response().putHeader("content-type", "application/json")
-                .end(render(entities, answer, withStatus, versions));
+        RequestColumns requestData = RequestColumns.union(request.requestContext(), request.entities());
+        OnlineAnswer answer = lookup.answer(new OnlineRequest(request.features(), request.featureService(),
+                request.entities(), requestData, request.fullNames()), Authentication.grant(ctx));
+        JsonWriter out = writers.start();
+        write(out, request.entities(), answer, withStatus, request.viewVersions());
+        ctx.response().putHeader("content-type", "application/json").end(writers.finish(out));
     }
 
     /** The Go server's {@code ?status=}: statuses and timestamps are written unless it is false. */
@@ -82,144 +95,169 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         return Boolean.parseBoolean(value);
     }
 
-    private static List<FeatureRef> features(JsonNode body) {
-        JsonNode refs = body.get("features");
-        if (refs == null || refs.isNull()) {
-            return List.of();
-        }
-        // Feast's JSON form of a FeatureList may also arrive as {"val": [...]}.
-        JsonNode list = refs.isObject() && refs.has("val") ? refs.get("val") : refs;
-        if (!list.isArray()) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be a list of view:feature");
-        }
-        if (list.isEmpty()) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must name at least one view:feature");
-        }
-        List<FeatureRef> features = new ArrayList<>(list.size());
-        for (JsonNode node : list) {
-            features.add(JsonRequests.featureRef(node.isTextual() ? node.textValue() : node.toString()));
-        }
-        return features;
-    }
-
-    private static Optional<String> featureService(JsonNode body) {
-        JsonNode name = body.get("feature_service");
-        if (name == null || name.isNull()) {
-            return Optional.empty();
-        }
-        if (!name.isTextual()) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'feature_service' must be a name");
-        }
-        return Optional.of(name.textValue());
-    }
-
-    private Buffer render(JsonColumns entities, OnlineAnswer answer, boolean withStatus, boolean versions) {
+    private void write(JsonWriter out, JsonColumns entities, OnlineAnswer answer, boolean withStatus,
+                       boolean versions) {
+        Encoded encoded = answer.plan().encoded(FeastOnlineFeaturesHandler.class, FeastOnlineFeaturesHandler::encode);
         int count = answer.entities();
-        BufferOutputStream bytes = new BufferOutputStream(256 + count * (entities.names().size()
-                + answer.features().size()) * 80L, lookup.views().maxResponseBytes());
-        try (JsonGenerator out = json.createGenerator(bytes)) {
-            out.writeStartObject();
-            writeMetadata(out, entities, answer, versions);
-            out.writeArrayFieldStart("results");
-            for (String name : entities.names()) {
-                out.writeStartObject();
-                out.writeFieldName(VALUES);
-                out.writeTree(entities.column(name));
-                if (withStatus) {
-                    out.writeFieldName(STATUSES);
-                    out.writeStartArray();
-                    for (int e = 0; e < count; e++) {
-                        out.writeString(PRESENT);
-                    }
-                    out.writeEndArray();
-                    out.writeFieldName(EVENT_TIMESTAMPS);
-                    out.writeStartArray();
-                    for (int e = 0; e < count; e++) {
-                        out.writeString(EPOCH);
-                    }
-                    out.writeEndArray();
-                }
-                out.writeEndObject();
-            }
-            for (int f = 0; f < answer.features().size(); f++) {
-                writeFeature(out, answer, f, withStatus);
-            }
-            out.writeEndArray();
-            out.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write response", e);
+        List<OnlineIndex> indexes = answer.indexes();
+        out.writeAscii(METADATA);
+        for (String name : entities.names()) {
+            out.writeString(name);
+            out.writeByte(JsonWriter.COMMA);
         }
-        return bytes.buffer();
-    }
-
-    private static void writeMetadata(JsonGenerator out, JsonColumns entities, OnlineAnswer answer, boolean versions)
-            throws IOException {
-        out.writeObjectFieldStart("metadata");
-        out.writeArrayFieldStart("feature_names");
-        for (String column : entities.names()) {
-            out.writeString(column);
-        }
-        for (var feature : answer.features()) {
-            out.writeString(feature.outputName());
-        }
-        out.writeEndArray();
+        out.writeAscii(encoded.featureNames());
+        out.writeByte(JsonWriter.ARRAY_END);
         if (versions) {
-            out.writeArrayFieldStart("feature_view_metadata");
-            for (OnlineIndex index : answer.indexes()) {
-                out.writeStartObject();
-                out.writeStringField("name", index.view().name());
-                out.writeNumberField("version", index.tableVersion());
-                out.writeEndObject();
+            out.writeAscii(VIEW_METADATA);
+            for (int slot = 0; slot < indexes.size(); slot++) {
+                item(out, slot, encoded.viewMetadata()[slot]);
+                JsonValues.writeLong(indexes.get(slot).tableVersion(), out);
+                out.writeByte(JsonWriter.OBJECT_END);
             }
-            out.writeEndArray();
+            out.writeByte(JsonWriter.ARRAY_END);
         }
-        out.writeObjectFieldStart("table_versions");
-        for (OnlineIndex index : answer.indexes()) {
-            out.writeNumberField(index.view().name(), index.tableVersion());
+        out.writeAscii(TABLE_VERSIONS);
+        for (int slot = 0; slot < indexes.size(); slot++) {
+            item(out, slot, encoded.viewKeys()[slot]);
+            JsonValues.writeLong(indexes.get(slot).tableVersion(), out);
         }
-        out.writeEndObject();
         // How old each view's data is: seconds since its served table version was committed.
-        out.writeObjectFieldStart("data_age_seconds");
+        out.writeAscii(DATA_AGE);
         long nowMillis = answer.nowMicros() / 1000;
-        for (OnlineIndex index : answer.indexes()) {
-            out.writeNumberField(index.view().name(), index.dataAgeSeconds(nowMillis));
+        for (int slot = 0; slot < indexes.size(); slot++) {
+            item(out, slot, encoded.viewKeys()[slot]);
+            JsonValues.writeLong(indexes.get(slot).dataAgeSeconds(nowMillis), out);
         }
-        out.writeEndObject();
-        out.writeEndObject();
+        out.writeAscii(RESULTS);
+        boolean first = true;
+        for (String name : entities.names()) {
+            first = separate(out, first);
+            out.writeAscii(VALUES);
+            entities.writeColumn(name, out);
+            if (withStatus) {
+                out.writeAscii(STATUSES);
+                for (int e = 0; e < count; e++) {
+                    item(out, e, LookupStatus.PRESENT.quotedJson());
+                }
+                out.writeAscii(EVENT_TIMESTAMPS);
+                for (int e = 0; e < count; e++) {
+                    item(out, e, EPOCH);
+                }
+            } else {
+                out.writeByte(JsonWriter.OBJECT_END);
+                continue;
+            }
+            out.writeAscii(END);
+        }
+        long touched = 0;
+        for (int e = 0; e < count; e++) {
+            touched += answer.prefetch(e);
+        }
+        prefetched = touched;
+        byte[][] times = withStatus ? eventTimes(answer) : null;
+        for (int f = 0; f < answer.features().size(); f++) {
+            first = separate(out, first);
+            writeFeature(out, answer, f, times);
+            writers.check(out);
+        }
+        out.writeByte(JsonWriter.ARRAY_END);
+        out.writeByte(JsonWriter.OBJECT_END);
     }
 
-    private static void writeFeature(JsonGenerator out, OnlineAnswer answer, int feature, boolean withStatus)
-            throws IOException {
+    /** Each view's formatted event time per entity, formatted once and shared by the view's features. */
+    private static byte[][] eventTimes(OnlineAnswer answer) {
         int count = answer.entities();
-        LookupStatus[] statuses = new LookupStatus[count];
-        for (int e = 0; e < count; e++) {
-            statuses[e] = answer.status(feature, e);
-        }
-        out.writeStartObject();
-        out.writeFieldName(VALUES);
-        out.writeStartArray();
-        for (int e = 0; e < count; e++) {
-            if (statuses[e] == LookupStatus.PRESENT) {
-                answer.writeJson(feature, e, out);
-            } else {
-                out.writeNull();
-            }
-        }
-        out.writeEndArray();
-        if (withStatus) {
-            out.writeFieldName(STATUSES);
-            out.writeStartArray();
-            for (LookupStatus status : statuses) {
-                out.writeString(status.json());
-            }
-            out.writeEndArray();
-            out.writeFieldName(EVENT_TIMESTAMPS);
-            out.writeStartArray();
+        byte[][] times = new byte[answer.indexes().size() * count][];
+        for (int slot = 0; slot < answer.indexes().size(); slot++) {
             for (int e = 0; e < count; e++) {
-                out.writeString(answer.found(feature, e) ? EventTime.json(answer.eventMicros(feature, e)) : EPOCH);
+                times[slot * count + e] = answer.rowFound(slot, e)
+                        ? EventTime.quotedUtf8(answer.rowEventMicros(slot, e)) : EPOCH;
             }
-            out.writeEndArray();
         }
-        out.writeEndObject();
+        return times;
+    }
+
+    private static void writeFeature(JsonWriter out, OnlineAnswer answer, int feature, byte[][] times) {
+        int count = answer.entities();
+        AnswerFeature column = answer.features().get(feature);
+        out.writeAscii(VALUES);
+        out.writeByte(JsonWriter.ARRAY_START);
+        for (int e = 0; e < count; e++) {
+            if (e > 0) {
+                out.writeByte(JsonWriter.COMMA);
+            }
+            if (answer.status(feature, e) != LookupStatus.PRESENT) {
+                out.writeNull();
+            } else if (column.isOnDemand()) {
+                FeatureValues.writeJson(answer.computed(feature, e), out);
+            } else {
+                answer.column(feature).writeJson(answer.row(feature, e), out);
+            }
+        }
+        out.writeByte(JsonWriter.ARRAY_END);
+        if (times == null) {
+            out.writeByte(JsonWriter.OBJECT_END);
+            return;
+        }
+        out.writeAscii(STATUSES);
+        for (int e = 0; e < count; e++) {
+            byte[] status = answer.status(feature, e).quotedJson();
+            item(out, e, status);
+        }
+        out.writeAscii(EVENT_TIMESTAMPS);
+        int base = column.viewSlot() * count;
+        for (int e = 0; e < count; e++) {
+            item(out, e, times[base + e]);
+        }
+        out.writeAscii(END);
+    }
+
+    private static Encoded encode(FeaturePlan plan) {
+        ByteArrayOutputStream names = new ByteArrayOutputStream();
+        for (int f = 0; f < plan.features().size(); f++) {
+            if (f > 0) {
+                names.write(',');
+            }
+            names.writeBytes(quoted(plan.features().get(f).outputName()));
+        }
+        int views = plan.views().size();
+        byte[][] keys = new byte[views][];
+        byte[][] metadata = new byte[views][];
+        for (int slot = 0; slot < views; slot++) {
+            byte[] name = quoted(plan.views().get(slot));
+            keys[slot] = concat(name, ascii(":"));
+            metadata[slot] = concat(concat(ascii("{\"name\":"), name), ascii(",\"version\":"));
+        }
+        return new Encoded(names.toByteArray(), keys, metadata);
+    }
+
+    private static byte[] quoted(String text) {
+        return concat(concat(ascii("\""), JsonStringEncoder.getInstance().quoteAsUTF8(text)), ascii("\""));
+    }
+
+    /** Writes item {@code index} of a list: pre-encoded bytes, after a comma unless it is the first. */
+    private static void item(JsonWriter out, int index, byte[] bytes) {
+        if (index > 0) {
+            out.writeByte(JsonWriter.COMMA);
+        }
+        out.writeAscii(bytes);
+    }
+
+    private static boolean separate(JsonWriter out, boolean first) {
+        if (!first) {
+            out.writeByte(JsonWriter.COMMA);
+        }
+        return false;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = new byte[a.length + b.length];
+        System.arraycopy(a, 0, joined, 0, a.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

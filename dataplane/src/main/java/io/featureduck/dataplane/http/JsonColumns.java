@@ -1,17 +1,25 @@
 package io.featureduck.dataplane.http;
 
+import com.dslplatform.json.JsonWriter;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.lookup.RequestColumns;
 import io.featureduck.dataplane.online.EntityKeys;
+import io.featureduck.dataplane.values.JsonValues;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,40 +27,92 @@ import java.util.Set;
 
 /**
  * Columns of a JSON object whose every field is a list of values, as Feast's HTTP servers send {@code entities} and
- * {@code request_context}: {@code {"driver_id": [1001, 1002], "trip_km": [3.5, 12.0]}}.
+ * {@code request_context}: {@code {"driver_id": [1001, 1002], "trip_km": [3.5, 12.0]}}. Read from the request as it
+ * streams by: a column of integers (join keys, nearly always) is kept as a {@code long[]}, anything else as JSON.
  */
 final class JsonColumns implements RequestColumns {
-    private final Map<String, JsonNode> columns;
+    private static final JsonColumns NONE = new JsonColumns(Map.of());
 
-    private JsonColumns(Map<String, JsonNode> columns) {
+    /** One column: integers unboxed, or JSON values when any value is not an integer. */
+    private record Column(long[] longs, int size, ArrayNode nodes) {
+        JsonNode node(int row) {
+            return nodes != null ? nodes.get(row) : LongNode.valueOf(longs[row]);
+        }
+    }
+
+    private final Map<String, Column> columns;
+
+    private JsonColumns(Map<String, Column> columns) {
         this.columns = columns;
     }
 
-    /** The columns of {@code body.field}; none when the field is absent or null. */
-    static JsonColumns of(JsonNode body, String field) {
-        JsonNode object = body.get(field);
-        if (object == null || object.isNull()) {
-            return new JsonColumns(Map.of());
+    static JsonColumns none() {
+        return NONE;
+    }
+
+    /**
+     * Reads the object the parser is at ({@code field} names it in errors): the parser's current token is its
+     * START_OBJECT, and it is left at the matching END_OBJECT.
+     */
+    static JsonColumns read(JsonParser parser, String field) throws IOException {
+        if (parser.currentToken() == JsonToken.VALUE_NULL) {
+            return NONE;
         }
-        if (!object.isObject()) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
             throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field '" + field + "' must be an object of "
                     + "name to a list of values, e.g. {\"driver_id\": [1001, 1002]}");
         }
-        Map<String, JsonNode> columns = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> column = it.next();
-            if (!column.getValue().isArray()) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, field + "." + column.getKey()
+        Map<String, Column> columns = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, field + "." + name
                         + " must be a list of values");
             }
-            columns.put(column.getKey(), column.getValue());
+            columns.put(name, column(parser));
         }
         return new JsonColumns(columns);
     }
 
-    /** A column as sent, for echoing it back. */
-    JsonNode column(String name) {
-        return columns.get(name);
+    private static Column column(JsonParser parser) throws IOException {
+        long[] longs = new long[4];
+        int size = 0;
+        ArrayNode nodes = null;
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            if (nodes == null && token == JsonToken.VALUE_NUMBER_INT
+                    && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                if (size == longs.length) {
+                    longs = Arrays.copyOf(longs, size * 2);
+                }
+                longs[size++] = parser.getLongValue();
+                continue;
+            }
+            if (nodes == null) {
+                nodes = JsonNodeFactory.instance.arrayNode(size + 1);
+                for (int i = 0; i < size; i++) {
+                    nodes.add(LongNode.valueOf(longs[i]));
+                }
+            }
+            nodes.add((JsonNode) parser.readValueAsTree());
+        }
+        return nodes != null ? new Column(null, nodes.size(), nodes) : new Column(longs, size, null);
+    }
+
+    /** Writes a column as sent, for echoing it back. */
+    void writeColumn(String name, JsonWriter out) {
+        Column column = columns.get(name);
+        if (column.nodes() != null) {
+            out.writeAscii(column.nodes().toString());
+            return;
+        }
+        out.writeByte(JsonWriter.ARRAY_START);
+        for (int i = 0; i < column.size(); i++) {
+            if (i > 0) {
+                out.writeByte(JsonWriter.COMMA);
+            }
+            JsonValues.writeLong(column.longs()[i], out);
+        }
+        out.writeByte(JsonWriter.ARRAY_END);
     }
 
     @Override
@@ -67,18 +127,28 @@ final class JsonColumns implements RequestColumns {
 
     @Override
     public int size(String name) {
-        JsonNode column = columns.get(name);
+        Column column = columns.get(name);
         return column == null ? 0 : column.size();
     }
 
     @Override
     public Object key(String name, int row, EntitySpec key) {
-        return EntityKeys.fromJson(columns.get(name).get(row), key);
+        return EntityKeys.fromJson(columns.get(name).node(row), key);
+    }
+
+    @Override
+    public long longKey(String name, int row, EntitySpec key) {
+        Column column = columns.get(name);
+        long value = column.nodes() == null ? column.longs()[row] : 0;
+        boolean direct = column.nodes() == null && (key.type() == ValueType.INT64
+                || (key.type() == ValueType.INT32 && value == (int) value));
+        // Anything but an in-range integer goes the general way, which names what was wrong.
+        return direct ? value : (Long) key(name, row, key);
     }
 
     @Override
     public Object value(String name, int row, ValueType type) {
-        return value(columns.get(name).get(row), type);
+        return value(columns.get(name).node(row), type);
     }
 
     /** A JSON request value in the forms of {@code values/FeatureValues}; dates have no CEL type and never come here. */

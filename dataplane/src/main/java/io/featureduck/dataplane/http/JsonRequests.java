@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 
@@ -34,6 +37,23 @@ final class JsonRequests {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
                 .build());
+    }
+
+    /** A request body's bytes where they lie, without a copy when the buffer has an array. */
+    record BodyBytes(byte[] array, int offset, int length) {
+        static BodyBytes of(RoutingContext ctx) {
+            Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
+            if (buffer == null || buffer.length() == 0) {
+                return new BodyBytes(new byte[0], 0, 0);
+            }
+            // Vert.x's internal view of a buffer: the body handler's buffers are heap buffers with an array.
+            ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
+            if (bytes.hasArray()) {
+                return new BodyBytes(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+            }
+            byte[] copy = buffer.getBytes();
+            return new BodyBytes(copy, 0, copy.length);
+        }
     }
 
     JsonNode object(RoutingContext ctx) {

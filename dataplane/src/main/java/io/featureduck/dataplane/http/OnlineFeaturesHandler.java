@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.dslplatform.json.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.dataplane.error.ErrorCode;
@@ -12,10 +11,10 @@ import io.featureduck.dataplane.online.EntityKeys;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.values.JsonValues;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,12 +29,12 @@ import java.util.List;
 final class OnlineFeaturesHandler implements Handler<RoutingContext> {
     private final JsonRequests requests;
     private final OnlineViews views;
-    private final JsonFactory json;
+    private final AnswerWriters writers;
 
-    OnlineFeaturesHandler(JsonRequests requests, OnlineViews views, JsonFactory json) {
+    OnlineFeaturesHandler(JsonRequests requests, OnlineViews views) {
         this.requests = requests;
         this.views = views;
-        this.json = json;
+        this.writers = new AnswerWriters(views.maxResponseBytes());
     }
 
     @Override
@@ -125,50 +124,54 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
 
     private Buffer render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
         long now = views.nowMicros();
-        BufferOutputStream bytes = new BufferOutputStream(256 + rows.length * (96 + features.length * 32L),
-                views.maxResponseBytes());
-        try (JsonGenerator out = json.createGenerator(bytes)) {
-            out.writeStartObject();
-            out.writeStringField("feature_view", index.view().name());
-            out.writeNumberField("table_version", index.tableVersion());
-            out.writeNumberField("data_age_seconds", index.dataAgeSeconds(now / 1000));
-            out.writeArrayFieldStart("features");
-            for (int feature : features) {
-                out.writeString(index.view().features().get(feature).name());
+        JsonWriter out = writers.start();
+        out.writeAscii("{\"feature_view\":");
+        out.writeString(index.view().name());
+        out.writeAscii(",\"table_version\":");
+        JsonValues.writeLong(index.tableVersion(), out);
+        out.writeAscii(",\"data_age_seconds\":");
+        JsonValues.writeLong(index.dataAgeSeconds(now / 1000), out);
+        out.writeAscii(",\"features\":[");
+        for (int i = 0; i < features.length; i++) {
+            if (i > 0) {
+                out.writeByte(JsonWriter.COMMA);
             }
-            out.writeEndArray();
-            out.writeArrayFieldStart("results");
-            for (int e = 0; e < rows.length; e++) {
-                int row = rows[e];
-                LookupStatus status = views.status(index, row, now);
-                out.writeStartObject();
-                out.writeFieldName("entity");
-                out.writeTree(entities.get(e));
-                out.writeFieldName("status");
-                out.writeString(status.json());
-                if (row == EntityKeyIndex.ABSENT) {
-                    out.writeNullField("event_timestamp");
-                } else {
-                    out.writeFieldName("event_timestamp");
-                    out.writeString(EventTime.json(index.eventMicros(row)));
-                }
-                out.writeObjectFieldStart("features");
-                for (int feature : features) {
-                    out.writeFieldName(index.view().features().get(feature).name());
-                    if (status == LookupStatus.PRESENT) {
-                        index.column(feature).writeJson(row, out);
-                    } else {
-                        out.writeNull();
-                    }
-                }
-                out.writeEndObject();
-                out.writeEndObject();
-            }
-            out.writeEndArray();
-            out.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write response", e);
+            out.writeString(index.view().features().get(features[i]).name());
         }
-        return bytes.buffer();
+        out.writeAscii("],\"results\":[");
+        for (int e = 0; e < rows.length; e++) {
+            int row = rows[e];
+            LookupStatus status = views.status(index, row, now);
+            if (e > 0) {
+                out.writeByte(JsonWriter.COMMA);
+            }
+            out.writeAscii("{\"entity\":");
+            out.writeAscii(entities.get(e).toString());
+            out.writeAscii(",\"status\":");
+            out.writeAscii(status.quotedJson());
+            out.writeAscii(",\"event_timestamp\":");
+            if (row == EntityKeyIndex.ABSENT) {
+                out.writeNull();
+            } else {
+                out.writeAscii(EventTime.quotedUtf8(index.eventMicros(row)));
+            }
+            out.writeAscii(",\"features\":{");
+            for (int i = 0; i < features.length; i++) {
+                if (i > 0) {
+                    out.writeByte(JsonWriter.COMMA);
+                }
+                out.writeString(index.view().features().get(features[i]).name());
+                out.writeByte(JsonWriter.SEMI);
+                if (status == LookupStatus.PRESENT) {
+                    index.column(features[i]).writeJson(row, out);
+                } else {
+                    out.writeNull();
+                }
+            }
+            out.writeAscii("}}");
+            writers.check(out);
+        }
+        out.writeAscii("]}");
+        return writers.finish(out);
     }
 }

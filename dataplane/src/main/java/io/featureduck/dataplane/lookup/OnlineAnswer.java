@@ -1,53 +1,55 @@
 package io.featureduck.dataplane.lookup;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.featureduck.dataplane.online.EntityKeyIndex;
+import io.featureduck.dataplane.online.FeatureColumn;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
-import io.featureduck.dataplane.values.FeatureValues;
-import java.io.IOException;
-import java.util.Collection;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The answer to an {@link OnlineRequest}, column-major as Feast's: for each feature and entity a status, an event
  * time and a value, all from one index per view (so one table version per view). Each API writes it in its own wire
  * form; the rules of what is present, null, missing or expired are here, once.
+ *
+ * <p>Views are numbered by their slot in the {@link #plan}: rows, row statuses and event times are per view and
+ * entity, shared by all of the view's features, so a writer formats a view's event time once per entity.
  */
 public final class OnlineAnswer {
-    private final List<AnswerFeature> features;
-    private final Map<String, OnlineIndex> indexes;
-    /** By feature position: the rows of its view's index for each entity, and their statuses. */
+    private final FeaturePlan plan;
+    private final OnlineIndex[] indexes;
+    /** By view slot: the row of each entity in the view's index, and its status. */
     private final int[][] rows;
     private final LookupStatus[][] rowStatuses;
-    /** On-demand values by feature position (null entries for stored features). */
+    /** On-demand values by feature position (null for stored features, or altogether when there are none). */
     private final Object[][] computed;
     private final int entities;
     private final long nowMicros;
 
-    OnlineAnswer(List<AnswerFeature> features, Map<String, OnlineIndex> indexes, Map<String, int[]> rows,
-                 Map<String, LookupStatus[]> rowStatuses, Object[][] computed, int entities, long nowMicros) {
-        this.features = List.copyOf(features);
+    OnlineAnswer(FeaturePlan plan, OnlineIndex[] indexes, int[][] rows, LookupStatus[][] rowStatuses,
+                 Object[][] computed, int entities, long nowMicros) {
+        this.plan = plan;
         this.indexes = indexes;
-        this.rows = new int[features.size()][];
-        this.rowStatuses = new LookupStatus[features.size()][];
-        for (int f = 0; f < features.size(); f++) {
-            this.rows[f] = rows.get(features.get(f).view());
-            this.rowStatuses[f] = rowStatuses.get(features.get(f).view());
-        }
+        this.rows = rows;
+        this.rowStatuses = rowStatuses;
         this.computed = computed;
         this.entities = entities;
         this.nowMicros = nowMicros;
     }
 
-    public List<AnswerFeature> features() {
-        return features;
+    /** The resolved feature list; constant per list, so writers cache their encodings of it. */
+    public FeaturePlan plan() {
+        return plan;
     }
 
-    /** The indexes answered from, one per view, in the order the request first named the views. */
-    public Collection<OnlineIndex> indexes() {
-        return indexes.values();
+    public List<AnswerFeature> features() {
+        return plan.features();
+    }
+
+    /** The indexes answered from, one per view slot, in the order the request first named the views. */
+    public List<OnlineIndex> indexes() {
+        return Collections.unmodifiableList(Arrays.asList(indexes));
     }
 
     public int entities() {
@@ -60,46 +62,78 @@ public final class OnlineAnswer {
 
     /** The status of feature {@code feature} (its position in {@link #features()}) for entity {@code entity}. */
     public LookupStatus status(int feature, int entity) {
-        AnswerFeature column = features.get(feature);
-        LookupStatus status = rowStatuses[feature][entity];
+        AnswerFeature column = plan.features().get(feature);
+        int slot = column.viewSlot();
+        LookupStatus status = rowStatuses[slot][entity];
         if (status != LookupStatus.PRESENT) {
             return status;
         }
         boolean absent = column.isOnDemand() ? computed[feature][entity] == null
-                : column.index().column(column.position()).isNull(rows[feature][entity]);
+                : indexes[slot].column(column.position()).isNull(rows[slot][entity]);
         return absent ? LookupStatus.NULL_VALUE : LookupStatus.PRESENT;
     }
 
     /** Whether the entity was found in the feature's view, so that it has an event time. */
     public boolean found(int feature, int entity) {
-        return row(feature, entity) != EntityKeyIndex.ABSENT;
+        return rowFound(plan.features().get(feature).viewSlot(), entity);
+    }
+
+    /** Whether the entity was found in the view of slot {@code slot}. */
+    public boolean rowFound(int slot, int entity) {
+        return rows[slot][entity] != EntityKeyIndex.ABSENT;
     }
 
     /** The event time of the entity's row in the feature's view, in microseconds; only when {@link #found}. */
     public long eventMicros(int feature, int entity) {
-        return features.get(feature).index().eventMicros(row(feature, entity));
+        return rowEventMicros(plan.features().get(feature).viewSlot(), entity);
+    }
+
+    /** The event time of the entity's row in the view of slot {@code slot}; only when {@link #rowFound}. */
+    public long rowEventMicros(int slot, int entity) {
+        return indexes[slot].eventMicros(rows[slot][entity]);
     }
 
     /** The value in the forms of {@code values/FeatureValues}; only when {@link #status} is PRESENT. */
     public Object value(int feature, int entity) {
-        AnswerFeature column = features.get(feature);
+        AnswerFeature column = plan.features().get(feature);
         if (column.isOnDemand()) {
             return computed[feature][entity];
         }
-        return column.index().value(column.position(), row(feature, entity));
+        int slot = column.viewSlot();
+        return indexes[slot].value(column.position(), rows[slot][entity]);
     }
 
-    /** Writes the value as JSON; only when {@link #status} is PRESENT. */
-    public void writeJson(int feature, int entity, JsonGenerator json) throws IOException {
-        AnswerFeature column = features.get(feature);
-        if (column.isOnDemand()) {
-            FeatureValues.writeJson(computed[feature][entity], json);
-        } else {
-            column.index().column(column.position()).writeJson(row(feature, entity), json);
+    /** An on-demand feature's value; only when {@link #status} is PRESENT. */
+    public Object computed(int feature, int entity) {
+        return computed[feature][entity];
+    }
+
+    /** The stored column a stored feature reads. */
+    public FeatureColumn column(int feature) {
+        AnswerFeature column = plan.features().get(feature);
+        return indexes[column.viewSlot()].column(column.position());
+    }
+
+    /** The row a stored feature reads for {@code entity}; {@link EntityKeyIndex#ABSENT} when not found. */
+    public int row(int feature, int entity) {
+        return rows[plan.features().get(feature).viewSlot()][entity];
+    }
+
+    /**
+     * Reads every stored value of {@code entity} once, in a tight loop of independent loads, so the processor
+     * fetches the (cache-cold, randomly placed) rows in parallel before a writer formats them one by one; a writer
+     * that formats as it reads waits for each cache miss in turn. Returns a value only to keep the reads.
+     */
+    public long prefetch(int entity) {
+        long touched = 0;
+        List<AnswerFeature> features = plan.features();
+        for (int f = 0; f < features.size(); f++) {
+            AnswerFeature feature = features.get(f);
+            int row = rows[feature.viewSlot()][entity];
+            if (row != EntityKeyIndex.ABSENT && !feature.isOnDemand()) {
+                touched += indexes[feature.viewSlot()].column(feature.position()).touch(row);
+            }
         }
-    }
-
-    private int row(int feature, int entity) {
-        return rows[feature][entity];
+        return touched;
     }
 }

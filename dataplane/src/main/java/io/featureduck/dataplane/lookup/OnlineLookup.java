@@ -8,6 +8,7 @@ import io.featureduck.dataplane.config.FeatureServiceDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
+import io.featureduck.dataplane.online.EntityKeys;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.function.Function;
 public final class OnlineLookup {
     private final OnlineViews views;
     private final Function<String, Optional<FeatureServiceDefinition>> services;
+    private final FeaturePlans plans = new FeaturePlans();
 
     public OnlineLookup(OnlineViews views, Function<String, Optional<FeatureServiceDefinition>> services) {
         this.views = views;
@@ -41,29 +43,43 @@ public final class OnlineLookup {
     public OnlineAnswer answer(OnlineRequest request, Grant grant) {
         int entities = entityCount(request.entities());
         views.checkBatch(entities);
-        Map<String, OnlineIndex> indexes = new LinkedHashMap<>();
-        List<AnswerFeature> features = features(request, grant, indexes);
+        FeaturePlan plan = plan(request, grant);
+        OnlineIndex[] indexes = bind(plan, grant);
+        if (indexes == null) {
+            // A view was redefined since the list was planned (a configuration reload): plan it again.
+            plan = resolve(refs(request), request.fullNames(), grant);
+            remember(request, plan);
+            indexes = bind(plan, grant);
+            if (indexes == null) {
+                throw new FeatureDuckException(ErrorCode.VIEW_NOT_READY, "the served views changed while answering; "
+                        + "retry");
+            }
+        }
+        checkAgainstRequest(plan, indexes, request);
         long now = views.nowMicros();
-        Map<String, int[]> rows = new LinkedHashMap<>();
-        Map<String, LookupStatus[]> statuses = new LinkedHashMap<>();
-        for (OnlineIndex index : indexes.values()) {
+        int[][] rows = new int[indexes.length][];
+        LookupStatus[][] statuses = new LookupStatus[indexes.length][];
+        for (int slot = 0; slot < indexes.length; slot++) {
+            OnlineIndex index = indexes[slot];
             int[] found = rows(index, request.entities(), entities);
             LookupStatus[] status = new LookupStatus[entities];
             for (int e = 0; e < entities; e++) {
                 status[e] = views.status(index, found[e], now);
             }
-            rows.put(index.view().name(), found);
-            statuses.put(index.view().name(), status);
+            rows[slot] = found;
+            statuses[slot] = status;
         }
-        Object[][] computed = new Object[features.size()][];
+        List<AnswerFeature> features = plan.features();
+        Object[][] computed = null;
         for (int f = 0; f < features.size(); f++) {
             AnswerFeature feature = features.get(f);
             if (feature.isOnDemand()) {
-                computed[f] = compute(feature, request.requestData(), entities, rows.get(feature.view()),
-                        statuses.get(feature.view()));
+                computed = computed == null ? new Object[features.size()][] : computed;
+                computed[f] = compute(feature, indexes[feature.viewSlot()], request.requestData(), entities,
+                        rows[feature.viewSlot()], statuses[feature.viewSlot()]);
             }
         }
-        return new OnlineAnswer(features, indexes, rows, statuses, computed, entities, now);
+        return new OnlineAnswer(plan, indexes, rows, statuses, computed, entities, now);
     }
 
     private static int entityCount(RequestColumns entities) {
@@ -85,45 +101,100 @@ public final class OnlineLookup {
         return size;
     }
 
-    private List<AnswerFeature> features(OnlineRequest request, Grant grant, Map<String, OnlineIndex> indexes) {
-        List<FeatureRef> refs = refs(request);
+    /** The plan of the request's features: cached by the list as sent (or by the feature service). */
+    private FeaturePlan plan(OnlineRequest request, Grant grant) {
+        FeaturePlan plan;
+        if (request.featureService().isEmpty() || !request.features().isEmpty()) {
+            plan = request.featureService().isEmpty() ? plans.get(request.features(), request.fullNames()) : null;
+        } else {
+            plan = service(request).map(service -> plans.get(service, request.fullNames())).orElse(null);
+        }
+        if (plan == null) {
+            plan = resolve(refs(request), request.fullNames(), grant);
+            remember(request, plan);
+        }
+        return plan;
+    }
+
+    private void remember(OnlineRequest request, FeaturePlan plan) {
+        if (request.featureService().isEmpty()) {
+            plans.put(request.features(), request.fullNames(), plan);
+        } else {
+            service(request).ifPresent(service -> plans.put(service, request.fullNames(), plan));
+        }
+    }
+
+    /**
+     * The indexes the plan reads, for a caller {@code grant} allows to read them; null when a view's definition is
+     * no longer the one planned against.
+     */
+    private OnlineIndex[] bind(FeaturePlan plan, Grant grant) {
+        OnlineIndex[] indexes = new OnlineIndex[plan.views().size()];
+        for (int slot = 0; slot < indexes.length; slot++) {
+            indexes[slot] = views.index(plan.views().get(slot), grant);
+            if (indexes[slot].view() != plan.definitions().get(slot)) {
+                return null;
+            }
+        }
+        return indexes;
+    }
+
+    /** Resolves references against the served views; every error is the client's, named. */
+    private FeaturePlan resolve(List<FeatureRef> refs, boolean fullNames, Grant grant) {
         List<AnswerFeature> features = new ArrayList<>(refs.size());
-        // This runs for every requested feature of every request: no capturing lambda or string building per feature.
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        List<OnlineIndex> indexes = new ArrayList<>();
         Set<FeatureRef> seen = new HashSet<>(2 * refs.size());
         Set<String> columns = new HashSet<>(2 * refs.size());
         for (FeatureRef ref : refs) {
             if (!seen.add(ref)) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "feature '" + ref + "' is requested twice");
             }
-            OnlineIndex index = indexes.get(ref.view());
-            if (index == null) {
-                index = views.index(ref.view(), grant);
-                indexes.put(ref.view(), index);
+            Integer slot = slots.get(ref.view());
+            if (slot == null) {
+                slot = indexes.size();
+                indexes.add(views.index(ref.view(), grant));
+                slots.put(ref.view(), slot);
             }
-            String output = ref.outputName(request.fullNames());
+            OnlineIndex index = indexes.get(slot);
+            String output = ref.outputName(fullNames);
             if (!columns.add(output)) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "two requested features would both "
                         + "be answered as '" + output + "'; ask with full_feature_names to name them view__feature");
             }
-            // Entity columns and features share the answer's column names: one name, one column.
-            if (request.entities().has(output)) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities." + output + " has the name of a "
-                        + "requested feature; rename it or ask for full_feature_names");
-            }
             int position = index.featurePosition(ref.feature());
             if (position >= 0) {
-                features.add(new AnswerFeature(index, ref.feature(), output,
+                features.add(new AnswerFeature(slot, ref.view(), ref.feature(), output,
                         index.view().features().get(position).type(), position, Optional.empty()));
             } else {
-                OnlineIndex view = index;
                 OnDemandFeature onDemand = index.view().onDemandFeature(ref.feature())
-                        .orElseThrow(() -> OnlineViews.unknownFeature(view, ref.feature()));
-                checkRequestData(index, onDemand, request.requestData());
-                features.add(new AnswerFeature(index, ref.feature(), output, onDemand.type(), -1,
+                        .orElseThrow(() -> OnlineViews.unknownFeature(index, ref.feature()));
+                features.add(new AnswerFeature(slot, ref.view(), ref.feature(), output, onDemand.type(), -1,
                         Optional.of(onDemand)));
             }
         }
-        return features;
+        return new FeaturePlan(List.copyOf(slots.keySet()), indexes.stream().map(OnlineIndex::view).toList(),
+                features, columns);
+    }
+
+    /** What depends on the request beyond its feature list: entity column names and request data. */
+    private static void checkAgainstRequest(FeaturePlan plan, OnlineIndex[] indexes, OnlineRequest request) {
+        // Entity columns and features share the answer's column names: one name, one column.
+        for (String name : request.entities().names()) {
+            if (plan.hasOutputName(name)) {
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities." + name + " has the name of a "
+                        + "requested feature; rename it or ask for full_feature_names");
+            }
+        }
+        for (AnswerFeature feature : plan.features()) {
+            if (feature.isOnDemand()) {
+                checkRequestData(indexes[feature.viewSlot()], feature.onDemand().get(), request.requestData());
+            }
+        }
+    }
+
+    private Optional<FeatureServiceDefinition> service(OnlineRequest request) {
+        return request.featureService().flatMap(services);
     }
 
     private List<FeatureRef> refs(OnlineRequest request) {
@@ -132,7 +203,7 @@ public final class OnlineLookup {
                 throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "name the features: 'features' as view:feature "
                         + "references, or a 'feature_service'");
             }
-            return request.features();
+            return request.features().refs();
         }
         if (!request.features().isEmpty()) {
             throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "give either 'features' or 'feature_service', "
@@ -165,7 +236,12 @@ public final class OnlineLookup {
         }
         int[] rows = new int[count];
         try {
-            if (keys.size() == 1) {
+            if (keys.size() == 1 && EntityKeys.isLong(keys.get(0).type())) {
+                EntitySpec key = keys.get(0);
+                for (int e = 0; e < count; e++) {
+                    rows[e] = index.rowOf(entities.longKey(key.name(), e, key));
+                }
+            } else if (keys.size() == 1) {
                 EntitySpec key = keys.get(0);
                 for (int e = 0; e < count; e++) {
                     rows[e] = index.rowOf(entities.key(key.name(), e, key));
@@ -185,10 +261,9 @@ public final class OnlineLookup {
         return rows;
     }
 
-    private static Object[] compute(AnswerFeature feature, RequestColumns requestData, int entities, int[] rows,
-                                    LookupStatus[] statuses) {
+    private static Object[] compute(AnswerFeature feature, OnlineIndex index, RequestColumns requestData,
+                                    int entities, int[] rows, LookupStatus[] statuses) {
         OnDemandFeature onDemand = feature.onDemand().orElseThrow();
-        OnlineIndex index = feature.index();
         Map<String, RequestFieldSpec> fields = new LinkedHashMap<>();
         for (String field : onDemand.requestFields()) {
             fields.put(field, index.view().requestField(field).orElseThrow());

@@ -26,6 +26,14 @@ public interface RequestColumns {
     Object key(String name, int row, EntitySpec key);
 
     /**
+     * {@link #key} of an integer-typed join key (int32, int64, date, timestamp), whose canonical form is a
+     * {@code Long}; a wire form that parses integers itself overrides this to look keys up without boxing.
+     */
+    default long longKey(String name, int row, EntitySpec key) {
+        return (Long) key(name, row, key);
+    }
+
+    /**
      * Request value {@code row} of column {@code name} in the forms of {@code values/FeatureValues}; {@code null}
      * when the client sent a null.
      *

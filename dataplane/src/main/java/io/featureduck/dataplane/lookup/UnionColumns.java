@@ -30,6 +30,11 @@ record UnionColumns(RequestColumns first, RequestColumns second) implements Requ
     }
 
     @Override
+    public long longKey(String name, int row, EntitySpec key) {
+        return first.has(name) ? first.longKey(name, row, key) : second.longKey(name, row, key);
+    }
+
+    @Override
     public Object value(String name, int row, ValueType type) {
         return first.has(name) ? first.value(name, row, type) : second.value(name, row, type);
     }

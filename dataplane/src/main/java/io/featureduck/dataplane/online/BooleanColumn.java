@@ -1,7 +1,7 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
+import io.featureduck.dataplane.values.JsonValues;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -20,13 +20,18 @@ final class BooleanColumn extends PrimitiveColumn {
     }
 
     @Override
+    long bits(int row) {
+        return values[row] ? 1 : 0;
+    }
+
+    @Override
     Object boxed(int row) {
         return values[row];
     }
 
     @Override
-    void writeValue(int row, JsonGenerator json) throws IOException {
-        json.writeBoolean(values[row]);
+    void writeValue(int row, JsonWriter json) {
+        JsonValues.writeBoolean(values[row], json);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
 
 /** A column of variable-length values kept as byte arrays; a null array is a null value. */
 abstract class ByteArrayColumn implements FeatureColumn {
@@ -11,7 +10,13 @@ abstract class ByteArrayColumn implements FeatureColumn {
         values = new byte[rows][];
     }
 
-    abstract void writeValue(byte[] value, JsonGenerator json) throws IOException;
+    abstract void writeValue(byte[] value, JsonWriter json);
+
+    @Override
+    public final long touch(int row) {
+        byte[] value = values[row];
+        return value == null ? 0 : value.length;
+    }
 
     @Override
     public final boolean isNull(int row) {
@@ -19,7 +24,7 @@ abstract class ByteArrayColumn implements FeatureColumn {
     }
 
     @Override
-    public final void writeJson(int row, JsonGenerator json) throws IOException {
+    public final void writeJson(int row, JsonWriter json) {
         if (values[row] == null) {
             json.writeNull();
         } else {

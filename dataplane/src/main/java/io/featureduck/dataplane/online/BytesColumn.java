@@ -1,7 +1,7 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
+import io.featureduck.dataplane.values.JsonValues;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -22,7 +22,7 @@ final class BytesColumn extends ByteArrayColumn {
     }
 
     @Override
-    void writeValue(byte[] value, JsonGenerator json) throws IOException {
-        json.writeBinary(value);
+    void writeValue(byte[] value, JsonWriter json) {
+        JsonValues.writeBase64(value, json);
     }
 }

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -21,12 +20,17 @@ final class DateColumn extends PrimitiveColumn {
     }
 
     @Override
+    long bits(int row) {
+        return values[row];
+    }
+
+    @Override
     Object boxed(int row) {
         return LocalDate.ofEpochDay(values[row]);
     }
 
     @Override
-    void writeValue(int row, JsonGenerator json) throws IOException {
+    void writeValue(int row, JsonWriter json) {
         json.writeString(LocalDate.ofEpochDay(values[row]).toString());
     }
 

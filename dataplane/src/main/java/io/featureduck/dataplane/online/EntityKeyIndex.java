@@ -15,6 +15,11 @@ public interface EntityKeyIndex {
     /** The row of {@code key}, or {@link #ABSENT}. */
     int rowOf(Object key);
 
+    /** The row of an integer key (canonical form {@code Long}), or {@link #ABSENT}; no boxing for integer keys. */
+    default int rowOf(long key) {
+        return rowOf((Object) key);
+    }
+
     /** Records {@code key} at {@code row}; returns false if the key was already present. */
     boolean put(Object key, int row);
 
@@ -48,6 +53,11 @@ public interface EntityKeyIndex {
         @Override
         public int rowOf(Object key) {
             return key instanceof Long value ? rows.get(value.longValue()) : ABSENT;
+        }
+
+        @Override
+        public int rowOf(long key) {
+            return rows.get(key);
         }
 
         @Override

@@ -20,6 +20,12 @@ public final class EntityKeys {
     private EntityKeys() {
     }
 
+    /** Whether keys of {@code type} are integers, canonically a {@code Long} (int32, int64, date, timestamp). */
+    public static boolean isLong(ValueType type) {
+        return type == ValueType.INT32 || type == ValueType.INT64 || type == ValueType.DATE
+                || type == ValueType.TIMESTAMP;
+    }
+
     /** Reads a key column in the canonical form DuckDB computes for it ({@code duckdb/StoredForm}). */
     public static Object read(ResultSet rs, int column, ValueType type) throws SQLException {
         return switch (type) {

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -12,13 +11,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Formatting an instant costs about a microsecond, and a Feast response carries one per feature per entity. Rows
  * written by the same pipeline run share their event time, so formatted times are cached by value in a small
- * direct-mapped table of immutable entries (a racy read sees a whole entry or none).
+ * direct-mapped table of immutable entries (a racy read sees a whole entry or none). Callers must not modify the
+ * returned bytes.
  */
 public final class EventTime {
     private static final int CACHE_SLOTS = 4096;
     private static final AtomicReferenceArray<Formatted> CACHE = new AtomicReferenceArray<>(CACHE_SLOTS);
 
-    private record Formatted(long micros, SerializedString text) {
+    private record Formatted(long micros, byte[] quoted) {
     }
 
     private EventTime() {
@@ -36,15 +36,15 @@ public final class EventTime {
         return DateTimeFormatter.ISO_INSTANT.format(toInstant(micros));
     }
 
-    /** The formatted time, pre-encoded for Jackson's generator. */
-    public static SerializableString json(long micros) {
+    /** The formatted time as a JSON string, quotes included, in UTF-8: ready to copy into an answer. */
+    public static byte[] quotedUtf8(long micros) {
         int slot = (int) (Long.hashCode(micros * 0x9E3779B97F4A7C15L) & (CACHE_SLOTS - 1));
         Formatted cached = CACHE.get(slot);
         if (cached != null && cached.micros() == micros) {
-            return cached.text();
+            return cached.quoted();
         }
-        Formatted fresh = new Formatted(micros, new SerializedString(format(micros)));
+        Formatted fresh = new Formatted(micros, ('"' + format(micros) + '"').getBytes(StandardCharsets.US_ASCII));
         CACHE.set(slot, fresh);
-        return fresh.text();
+        return fresh.quoted();
     }
 }

@@ -1,8 +1,7 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.dslplatform.json.JsonWriter;
 import io.featureduck.crds.ValueType;
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -31,8 +30,14 @@ public interface FeatureColumn {
     /** The value as a plain Java object ({@code null} when absent), for comparisons and non-HTTP callers. */
     Object value(int row);
 
+    /**
+     * Reads the row's value (and whether it is null) and returns something derived from it: a load a caller issues
+     * ahead of formatting, so independent cache misses overlap ({@code lookup/OnlineAnswer#prefetch}).
+     */
+    long touch(int row);
+
     /** Writes the value as JSON; {@code null} when absent. */
-    void writeJson(int row, JsonGenerator json) throws IOException;
+    void writeJson(int row, JsonWriter json);
 
     /** Bytes of the values themselves, the baseline the index's memory is judged against. */
     long valueBytes();

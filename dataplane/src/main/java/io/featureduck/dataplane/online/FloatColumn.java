@@ -1,7 +1,7 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
+import io.featureduck.dataplane.values.JsonValues;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -20,13 +20,18 @@ final class FloatColumn extends PrimitiveColumn {
     }
 
     @Override
+    long bits(int row) {
+        return Float.floatToRawIntBits(values[row]);
+    }
+
+    @Override
     Object boxed(int row) {
         return values[row];
     }
 
     @Override
-    void writeValue(int row, JsonGenerator json) throws IOException {
-        json.writeNumber(values[row]);
+    void writeValue(int row, JsonWriter json) {
+        JsonValues.writeFloat(values[row], json);
     }
 
     @Override

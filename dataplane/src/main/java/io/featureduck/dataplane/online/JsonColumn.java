@@ -1,7 +1,7 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
+import io.featureduck.dataplane.values.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,7 +24,7 @@ final class JsonColumn extends ByteArrayColumn {
     }
 
     @Override
-    void writeValue(byte[] value, JsonGenerator json) throws IOException {
-        json.writeRawValue(new String(value, StandardCharsets.UTF_8));
+    void writeValue(byte[] value, JsonWriter json) {
+        JsonValues.writeRawJson(value, json);
     }
 }

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
+import java.nio.charset.StandardCharsets;
 
 /** Per-value status, named as in Feast's {@code FieldStatus}. */
 public enum LookupStatus {
@@ -10,10 +9,10 @@ public enum LookupStatus {
     NULL_VALUE,
     OUTSIDE_MAX_AGE;
 
-    private final SerializedString json = new SerializedString(name());
+    private final byte[] quoted = ('"' + name() + '"').getBytes(StandardCharsets.US_ASCII);
 
-    /** The name, pre-encoded for Jackson's generator. */
-    public SerializableString json() {
-        return json;
+    /** The name as a JSON string, quotes included, ready to copy into an answer; must not be modified. */
+    public byte[] quotedJson() {
+        return quoted;
     }
 }

@@ -85,6 +85,11 @@ public final class OnlineIndex {
         return keys.rowOf(key);
     }
 
+    /** {@link #rowOf(Object)} for an integer-typed key, without boxing. */
+    public int rowOf(long key) {
+        return keys.rowOf(key);
+    }
+
     /** Position of a feature in the view, or -1. */
     public int featurePosition(String feature) {
         Integer position = featurePositions.get(feature);

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.online;
 
 import io.featureduck.crds.EntitySpec;
-import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
@@ -79,7 +78,7 @@ public final class OnlineIndexLoader {
     private OnlineIndex read(LatestRows latest, ViewDefinition view, TableSnapshot snapshot) throws SQLException {
         int rows = latest.rows();
         List<EntitySpec> entities = view.entities();
-        boolean singleIntegerKey = entities.size() == 1 && isIntegerLike(entities.get(0).type());
+        boolean singleIntegerKey = entities.size() == 1 && EntityKeys.isLong(entities.get(0).type());
         EntityKeyIndex keys = EntityKeyIndex.create(singleIntegerKey, rows);
         long[] eventMicros = new long[rows];
         long[] createdMicros = hasCreatedTime(view) ? new long[rows] : null;
@@ -205,7 +204,4 @@ public final class OnlineIndexLoader {
         return List.copyOf(parts);
     }
 
-    private static boolean isIntegerLike(ValueType type) {
-        return type == ValueType.INT32 || type == ValueType.INT64 || type == ValueType.DATE || type == ValueType.TIMESTAMP;
-    }
 }

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.BitSet;
@@ -20,7 +19,10 @@ abstract class PrimitiveColumn implements FeatureColumn {
 
     abstract Object boxed(int row);
 
-    abstract void writeValue(int row, JsonGenerator json) throws IOException;
+    /** The stored value's bits, read without boxing. */
+    abstract long bits(int row);
+
+    abstract void writeValue(int row, JsonWriter json);
 
     /** The primitive array holding the values, for bulk copies between columns of the same kind. */
     abstract Object array();
@@ -30,6 +32,11 @@ abstract class PrimitiveColumn implements FeatureColumn {
         store(rs, column, row);
         // Set or cleared: an incremental refresh overwrites rows that already hold a value.
         nulls.set(row, rs.wasNull());
+    }
+
+    @Override
+    public final long touch(int row) {
+        return bits(row) + (nulls.get(row) ? 1 : 0);
     }
 
     @Override
@@ -43,7 +50,7 @@ abstract class PrimitiveColumn implements FeatureColumn {
     }
 
     @Override
-    public final void writeJson(int row, JsonGenerator json) throws IOException {
+    public final void writeJson(int row, JsonWriter json) {
         if (isNull(row)) {
             json.writeNull();
         } else {

@@ -1,7 +1,7 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
+import io.featureduck.dataplane.values.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,7 +24,7 @@ final class StringColumn extends ByteArrayColumn {
     }
 
     @Override
-    void writeValue(byte[] value, JsonGenerator json) throws IOException {
-        json.writeUTF8String(value, 0, value.length);
+    void writeValue(byte[] value, JsonWriter json) {
+        JsonValues.writeUtf8(value, json);
     }
 }

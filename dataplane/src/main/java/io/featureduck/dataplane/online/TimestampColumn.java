@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.online;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import com.dslplatform.json.JsonWriter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -20,13 +19,18 @@ final class TimestampColumn extends PrimitiveColumn {
     }
 
     @Override
+    long bits(int row) {
+        return values[row];
+    }
+
+    @Override
     Object boxed(int row) {
         return EventTime.toInstant(values[row]);
     }
 
     @Override
-    void writeValue(int row, JsonGenerator json) throws IOException {
-        json.writeString(EventTime.json(values[row]));
+    void writeValue(int row, JsonWriter json) {
+        json.writeAscii(EventTime.quotedUtf8(values[row]));
     }
 
     @Override

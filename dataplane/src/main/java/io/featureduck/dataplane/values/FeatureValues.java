@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.values;
 
+import com.dslplatform.json.JsonWriter;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,7 +67,43 @@ public final class FeatureValues {
         return values;
     }
 
-    /** Writes {@code value} (in the forms above) as JSON exactly as a column of its type writes its values. */
+    /** Writes {@code value} (in the forms above) into an online answer, as a column of its type writes its values. */
+    public static void writeJson(Object value, JsonWriter out) {
+        if (value == null) {
+            out.writeNull();
+        } else if (value instanceof String s) {
+            out.writeString(s);
+        } else if (value instanceof Integer i) {
+            JsonValues.writeLong(i, out);
+        } else if (value instanceof Long l) {
+            JsonValues.writeLong(l, out);
+        } else if (value instanceof Float f) {
+            JsonValues.writeFloat(f, out);
+        } else if (value instanceof Double d) {
+            JsonValues.writeDouble(d, out);
+        } else if (value instanceof Boolean b) {
+            JsonValues.writeBoolean(b, out);
+        } else if (value instanceof byte[] bytes) {
+            JsonValues.writeBase64(bytes, out);
+        } else if (value instanceof Instant instant) {
+            out.writeString(DateTimeFormatter.ISO_INSTANT.format(instant));
+        } else if (value instanceof LocalDate date) {
+            out.writeString(date.toString());
+        } else if (value instanceof List<?> list) {
+            out.writeByte(JsonWriter.ARRAY_START);
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    out.writeByte(JsonWriter.COMMA);
+                }
+                writeJson(list.get(i), out);
+            }
+            out.writeByte(JsonWriter.ARRAY_END);
+        } else {
+            throw new IllegalArgumentException("not a feature value: " + value.getClass().getName());
+        }
+    }
+
+    /** Writes {@code value} (in the forms above) with Jackson, as {@link #writeJson(Object, JsonWriter)} does. */
     public static void writeJson(Object value, JsonGenerator json) throws IOException {
         if (value == null) {
             json.writeNull();

@@ -1,0 +1,49 @@
+package io.featureduck.dataplane.http;
+
+import com.dslplatform.json.DslJson;
+import com.dslplatform.json.JsonWriter;
+import io.featureduck.dataplane.lookup.OnlineViews;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The JSON writers online answers are written with: one per event-loop thread, reused request after request, so an
+ * answer costs one copy into the response buffer and no growing of intermediate buffers. An answer may not exceed
+ * the response budget; a writer grown by a large answer is dropped rather than kept at that size.
+ */
+final class AnswerWriters {
+    private static final int INITIAL_BYTES = 64 * 1024;
+    private static final int MAX_KEPT_BYTES = 4 * 1024 * 1024;
+
+    private final DslJson<Object> dsl = new DslJson<>(new DslJson.Settings<>());
+    private final ThreadLocal<JsonWriter> writers = ThreadLocal.withInitial(() -> dsl.newWriter(INITIAL_BYTES));
+    private final long limit;
+
+    AnswerWriters(long limit) {
+        this.limit = limit;
+    }
+
+    /** An empty writer for this thread's next answer. */
+    JsonWriter start() {
+        JsonWriter writer = writers.get();
+        writer.reset();
+        return writer;
+    }
+
+    /** Refuses an answer that has already grown past the response budget; called as it is written. */
+    void check(JsonWriter writer) {
+        if (writer.size() > limit) {
+            throw OnlineViews.responseTooLarge(limit);
+        }
+    }
+
+    /** The answer as a response body. */
+    Buffer finish(JsonWriter writer) {
+        check(writer);
+        int size = writer.size();
+        Buffer body = Buffer.buffer(size).appendBytes(writer.getByteBuffer(), 0, size);
+        if (writer.getByteBuffer().length > MAX_KEPT_BYTES) {
+            writers.remove();
+        }
+        return body;
+    }
+}

@@ -4,6 +4,7 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.featureduck.dataplane.demo.DeltaTableWriter;
@@ -22,7 +23,9 @@ import org.apache.hadoop.conf.Configuration;
  * {@code features} float64 features each, every one of {@code entities} entities updated in each of {@code versions}
  * commits. Writes {@code bench.yaml} beside the tables.
  *
- * <p>Usage: {@code BenchData <dir> [entities=1000000] [views=5] [features=10] [versions=5]}
+ * <p>Usage: {@code BenchData <dir> [entities=1000000] [views=5] [features=10] [versions=5] [type=float64]}; with
+ * {@code string}, features are strings of 12 to 24 characters drawn from a million values (segment and device
+ * labels, say), the string-heavy shape.
  */
 public final class BenchData {
     public static void main(String[] args) throws IOException {
@@ -31,6 +34,7 @@ public final class BenchData {
         int views = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int features = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         int versions = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        boolean strings = args.length > 5 && args[5].equals("string");
         Files.createDirectories(dir);
         Engine engine = DefaultEngine.create(new Configuration());
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -55,10 +59,17 @@ public final class BenchData {
                         .append(name).append(", timestampColumn: event_timestamp}\n")
                         .append("  entities: [{name: entity_id, type: int64}]\n  features:\n");
                 for (int f = 0; f < features; f++) {
-                    schema = schema.add("f" + f, DoubleType.DOUBLE);
-                    columns.append(", (hash(range, ").append(v).append(", ").append(f)
-                            .append(", version) % 1000000) / 1000.0 AS f").append(f);
-                    yaml.append("    - {name: f").append(f).append(", type: float64}\n");
+                    String hash = "hash(range, " + v + ", " + f + ", version)";
+                    if (strings) {
+                        schema = schema.add("f" + f, StringType.STRING);
+                        columns.append(", 'seg-' || repeat('x', (").append(hash).append(" % 13)::INTEGER) || '-' || (")
+                                .append(hash).append(" % 1000000) AS f").append(f);
+                        yaml.append("    - {name: f").append(f).append(", type: string}\n");
+                    } else {
+                        schema = schema.add("f" + f, DoubleType.DOUBLE);
+                        columns.append(", (").append(hash).append(" % 1000000) / 1000.0 AS f").append(f);
+                        yaml.append("    - {name: f").append(f).append(", type: float64}\n");
+                    }
                 }
                 DeltaTableWriter writer = new DeltaTableWriter(engine, dir.resolve("tables").resolve(name));
                 for (int version = 0; version < versions; version++) {

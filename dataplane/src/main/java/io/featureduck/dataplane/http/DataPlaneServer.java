@@ -13,7 +13,6 @@ import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.lookup.OnlineViews;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.serving.ViewRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -124,12 +123,11 @@ public final class DataPlaneServer {
      */
     private Route timed(Route route, String name) {
         // A platform handler, so that it runs first, before authentication and the body handler.
+        DataPlaneMetrics.RouteTimers timers = metrics.routeTimers(name);
         return route.handler((PlatformHandler) ctx -> {
             long start = System.nanoTime();
-            ctx.addEndHandler(done -> {
-                Timer timer = metrics.requestTimer(name, ctx.response().getStatusCode());
-                timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            });
+            ctx.addEndHandler(done -> timers.timer(ctx.response().getStatusCode())
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
             ctx.next();
         });
     }

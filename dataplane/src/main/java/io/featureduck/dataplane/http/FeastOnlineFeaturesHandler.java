@@ -13,7 +13,6 @@ import io.featureduck.dataplane.lookup.OnlineRequest;
 import io.featureduck.dataplane.lookup.RequestColumns;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
-import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.values.FeatureValues;
 import io.featureduck.dataplane.values.JsonValues;
 import io.vertx.core.Handler;
@@ -79,7 +78,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
                 request.entities(), requestData, request.fullNames()), Authentication.grant(ctx));
         JsonWriter out = writers.start();
         write(out, request.entities(), answer, withStatus, request.viewVersions());
-        ctx.response().putHeader("content-type", "application/json").end(writers.finish(out));
+        writers.send(out, ctx.response());
     }
 
     /** The Go server's {@code ?status=}: statuses and timestamps are written unless it is false. */
@@ -99,7 +98,6 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
                        boolean versions) {
         Encoded encoded = answer.plan().encoded(FeastOnlineFeaturesHandler.class, FeastOnlineFeaturesHandler::encode);
         int count = answer.entities();
-        List<OnlineIndex> indexes = answer.indexes();
         out.writeAscii(METADATA);
         for (String name : entities.names()) {
             out.writeString(name);
@@ -109,24 +107,24 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         out.writeByte(JsonWriter.ARRAY_END);
         if (versions) {
             out.writeAscii(VIEW_METADATA);
-            for (int slot = 0; slot < indexes.size(); slot++) {
+            for (int slot = 0; slot < answer.viewCount(); slot++) {
                 item(out, slot, encoded.viewMetadata()[slot]);
-                JsonValues.writeLong(indexes.get(slot).tableVersion(), out);
+                JsonValues.writeLong(answer.index(slot).tableVersion(), out);
                 out.writeByte(JsonWriter.OBJECT_END);
             }
             out.writeByte(JsonWriter.ARRAY_END);
         }
         out.writeAscii(TABLE_VERSIONS);
-        for (int slot = 0; slot < indexes.size(); slot++) {
+        for (int slot = 0; slot < answer.viewCount(); slot++) {
             item(out, slot, encoded.viewKeys()[slot]);
-            JsonValues.writeLong(indexes.get(slot).tableVersion(), out);
+            JsonValues.writeLong(answer.index(slot).tableVersion(), out);
         }
         // How old each view's data is: seconds since its served table version was committed.
         out.writeAscii(DATA_AGE);
         long nowMillis = answer.nowMicros() / 1000;
-        for (int slot = 0; slot < indexes.size(); slot++) {
+        for (int slot = 0; slot < answer.viewCount(); slot++) {
             item(out, slot, encoded.viewKeys()[slot]);
-            JsonValues.writeLong(indexes.get(slot).dataAgeSeconds(nowMillis), out);
+            JsonValues.writeLong(answer.index(slot).dataAgeSeconds(nowMillis), out);
         }
         out.writeAscii(RESULTS);
         boolean first = true;
@@ -167,8 +165,8 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     /** Each view's formatted event time per entity, formatted once and shared by the view's features. */
     private static byte[][] eventTimes(OnlineAnswer answer) {
         int count = answer.entities();
-        byte[][] times = new byte[answer.indexes().size() * count][];
-        for (int slot = 0; slot < answer.indexes().size(); slot++) {
+        byte[][] times = new byte[answer.viewCount() * count][];
+        for (int slot = 0; slot < answer.viewCount(); slot++) {
             for (int e = 0; e < count; e++) {
                 times[slot * count + e] = answer.rowFound(slot, e)
                         ? EventTime.quotedUtf8(answer.rowEventMicros(slot, e)) : EPOCH;

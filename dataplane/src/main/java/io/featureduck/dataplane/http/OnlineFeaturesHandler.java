@@ -13,7 +13,6 @@ import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.values.JsonValues;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +48,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         JsonNode entities = JsonRequests.requiredArray(body, "entities");
         views.checkBatch(entities.size());
         int[] rows = rows(index, entities);
-        ctx.response().putHeader("content-type", "application/json")
-                .end(render(index, features, entities, rows));
+        writers.send(render(index, features, entities, rows), ctx.response());
     }
 
     private static int[] features(JsonNode body, OnlineIndex index) {
@@ -122,7 +120,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         }
     }
 
-    private Buffer render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
+    private JsonWriter render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
         long now = views.nowMicros();
         JsonWriter out = writers.start();
         out.writeAscii("{\"feature_view\":");
@@ -172,6 +170,6 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
             writers.check(out);
         }
         out.writeAscii("]}");
-        return writers.finish(out);
+        return out;
     }
 }

@@ -52,6 +52,16 @@ public final class OnlineAnswer {
         return Collections.unmodifiableList(Arrays.asList(indexes));
     }
 
+    /** Views answered from, numbered by slot. */
+    public int viewCount() {
+        return indexes.length;
+    }
+
+    /** The index of view slot {@code slot}. */
+    public OnlineIndex index(int slot) {
+        return indexes[slot];
+    }
+
     public int entities() {
         return entities;
     }

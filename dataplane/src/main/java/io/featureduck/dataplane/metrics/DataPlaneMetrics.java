@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -77,18 +78,34 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener {
                 .description(description).tag("view", view).register(registry);
     }
 
-    public Timer requestTimer(String route, int status) {
-        String key = route + '\u0000' + status;
-        Timer timer = requestTimers.get(key);
-        if (timer == null) {
-            timer = requestTimers.computeIfAbsent(key, k -> Timer.builder("featureduck_http_server_requests")
-                    .description("HTTP request latency")
-                    .tag("route", route).tag("status", Integer.toString(status))
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(10))
-                    .register(registry));
+    /** The latency timers of one HTTP route, by status code: looked up per request without building a key. */
+    public RouteTimers routeTimers(String route) {
+        return new RouteTimers(route);
+    }
+
+    public final class RouteTimers {
+        private final String route;
+        private final AtomicReferenceArray<Timer> byStatus = new AtomicReferenceArray<>(600);
+
+        private RouteTimers(String route) {
+            this.route = route;
         }
-        return timer;
+
+        public Timer timer(int status) {
+            int slot = status >= 0 && status < 600 ? status : 0;
+            Timer timer = byStatus.get(slot);
+            if (timer == null) {
+                // Registering the same meter again returns the one registered: racing threads share it.
+                timer = Timer.builder("featureduck_http_server_requests")
+                        .description("HTTP request latency")
+                        .tag("route", route).tag("status", Integer.toString(status))
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                        .register(registry);
+                byStatus.set(slot, timer);
+            }
+            return timer;
+        }
     }
 
     /** The latency of gRPC calls of {@code method} (e.g. {@code ServingService/GetOnlineFeatures}) ending in {@code code}. */

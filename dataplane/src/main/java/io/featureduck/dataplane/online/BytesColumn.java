@@ -3,6 +3,7 @@ package io.featureduck.dataplane.online;
 import com.dslplatform.json.JsonWriter;
 import io.featureduck.dataplane.values.JsonValues;
 import java.sql.ResultSet;
+import java.util.Arrays;
 import java.sql.SQLException;
 
 /** Binary values, served base64-encoded as Feast's JSON does. */
@@ -12,17 +13,17 @@ final class BytesColumn extends ByteArrayColumn {
     }
 
     @Override
-    public void read(ResultSet rs, int column, int row) throws SQLException {
-        values[row] = rs.getBytes(column);
+    byte[] fetch(ResultSet rs, int column) throws SQLException {
+        return rs.getBytes(column);
     }
 
     @Override
-    public Object value(int row) {
-        return values[row] == null ? null : values[row].clone();
+    Object value(byte[] page, int offset, int length) {
+        return Arrays.copyOfRange(page, offset, offset + length);
     }
 
     @Override
-    void writeValue(byte[] value, JsonWriter json) {
-        JsonValues.writeBase64(value, json);
+    void writeValue(byte[] page, int offset, int length, JsonWriter json) {
+        JsonValues.writeBase64(Arrays.copyOfRange(page, offset, offset + length), json);
     }
 }

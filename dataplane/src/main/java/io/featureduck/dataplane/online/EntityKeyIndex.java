@@ -1,13 +1,14 @@
 package io.featureduck.dataplane.online;
 
-import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.HashCommon;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Maps an entity key (in the canonical form of {@link EntityKeys}) to its row in an index. A single integer key,
- * the common case, uses a primitive open-addressing map: no boxing, about 13 bytes per key.
+ * the common case, is held without boxing ({@link LongKeys}).
  */
 public interface EntityKeyIndex {
     int ABSENT = -1;
@@ -35,45 +36,103 @@ public interface EntityKeyIndex {
         return singleIntegerKey ? new LongKeys(expectedKeys) : new ObjectKeys(expectedKeys);
     }
 
+    /**
+     * Integer keys: each key once in a {@code long[]} by row, found through an open-addressing table of row numbers
+     * sized to the key count (not to a power of two), so the index costs about 6 bytes per key beyond the key itself,
+     * where a map of long to int at its usual load costs 12 to 24.
+     */
     final class LongKeys implements EntityKeyIndex {
-        private final Long2IntOpenHashMap rows;
+        private static final double LOAD = 0.7;
+
+        private long[] keysByRow;
+        /** Row + 1 of the key hashed to each slot, probed linearly; 0 is empty. */
+        private final int[] slots;
+        private int size;
 
         LongKeys(int expected) {
-            rows = new Long2IntOpenHashMap(Math.max(expected, 16));
-            rows.defaultReturnValue(ABSENT);
+            int capacity = Math.max(expected, 16);
+            keysByRow = new long[capacity];
+            slots = new int[(int) Math.min(Integer.MAX_VALUE - 8, (long) Math.ceil(capacity / LOAD) + 1)];
         }
 
         @Override
         public EntityKeyIndex copy(int expectedKeys) {
-            LongKeys copy = new LongKeys(expectedKeys);
-            copy.rows.putAll(rows);
+            LongKeys copy = new LongKeys(Math.max(expectedKeys, size));
+            for (int slot : slots) {
+                if (slot != 0) {
+                    copy.put(keysByRow[slot - 1], slot - 1);
+                }
+            }
             return copy;
         }
 
         @Override
         public int rowOf(Object key) {
-            return key instanceof Long value ? rows.get(value.longValue()) : ABSENT;
+            return key instanceof Long value ? rowOf(value.longValue()) : ABSENT;
         }
 
         @Override
         public int rowOf(long key) {
-            return rows.get(key);
+            int[] table = slots;
+            for (int i = home(key); ; i = next(i)) {
+                int entry = table[i];
+                if (entry == 0) {
+                    return ABSENT;
+                }
+                if (keysByRow[entry - 1] == key) {
+                    return entry - 1;
+                }
+            }
         }
 
         @Override
         public boolean put(Object key, int row) {
-            return rows.putIfAbsent(((Long) key).longValue(), row) == ABSENT;
+            return put(((Long) key).longValue(), row);
+        }
+
+        private boolean put(long key, int row) {
+            if (size + 1 > slots.length * LOAD + 1) {
+                throw new IllegalStateException("more keys than the index was sized for: " + (size + 1));
+            }
+            int i = home(key);
+            for (int entry = slots[i]; entry != 0; entry = slots[i]) {
+                if (keysByRow[entry - 1] == key) {
+                    return false;
+                }
+                i = next(i);
+            }
+            if (row >= keysByRow.length) {
+                keysByRow = Arrays.copyOf(keysByRow, Math.max(row + 1, keysByRow.length + (keysByRow.length >> 1)));
+            }
+            keysByRow[row] = key;
+            slots[i] = row + 1;
+            size++;
+            return true;
+        }
+
+        /** The key's first slot: a well-mixed hash mapped onto the table by multiplication, not by a mask. */
+        private int home(long key) {
+            long hash = HashCommon.mix(key) >>> 32;
+            return (int) ((hash * slots.length) >>> 32);
+        }
+
+        private int next(int slot) {
+            return slot + 1 == slots.length ? 0 : slot + 1;
         }
 
         @Override
         public int size() {
-            return rows.size();
+            return size;
         }
 
         @Override
         public List<Object> keys() {
-            List<Object> keys = new ArrayList<>(rows.size());
-            rows.keySet().forEach(k -> keys.add(k));
+            List<Object> keys = new ArrayList<>(size);
+            for (int slot : slots) {
+                if (slot != 0) {
+                    keys.add(keysByRow[slot - 1]);
+                }
+            }
             return keys;
         }
     }

@@ -13,18 +13,18 @@ final class StringColumn extends ByteArrayColumn {
     }
 
     @Override
-    public void read(ResultSet rs, int column, int row) throws SQLException {
+    byte[] fetch(ResultSet rs, int column) throws SQLException {
         String value = rs.getString(column);
-        values[row] = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    public Object value(int row) {
-        return values[row] == null ? null : new String(values[row], StandardCharsets.UTF_8);
+    Object value(byte[] page, int offset, int length) {
+        return new String(page, offset, length, StandardCharsets.UTF_8);
     }
 
     @Override
-    void writeValue(byte[] value, JsonWriter json) {
-        JsonValues.writeUtf8(value, json);
+    void writeValue(byte[] page, int offset, int length, JsonWriter json) {
+        JsonValues.writeUtf8(page, offset, length, json);
     }
 }

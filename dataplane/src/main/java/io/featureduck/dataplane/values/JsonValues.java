@@ -49,17 +49,18 @@ public final class JsonValues {
     }
 
     /** A string held as UTF-8 bytes, quoted; copied as it is unless it has characters JSON must escape. */
-    public static void writeUtf8(byte[] utf8, JsonWriter out) {
-        for (byte b : utf8) {
+    public static void writeUtf8(byte[] utf8, int offset, int length, JsonWriter out) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = utf8[i];
             // Control characters, the quote and the backslash are the only bytes JSON escapes; UTF-8 never uses
             // them inside a multi-byte character.
             if ((b >= 0 && b < 0x20) || b == '"' || b == '\\') {
-                out.writeString(new String(utf8, StandardCharsets.UTF_8));
+                out.writeString(new String(utf8, offset, length, StandardCharsets.UTF_8));
                 return;
             }
         }
         out.writeByte(JsonWriter.QUOTE);
-        out.writeAscii(utf8);
+        out.writeRaw(utf8, offset, length);
         out.writeByte(JsonWriter.QUOTE);
     }
 
@@ -69,7 +70,7 @@ public final class JsonValues {
     }
 
     /** JSON text held as UTF-8 bytes (list values DuckDB rendered at load), copied as it is. */
-    public static void writeRawJson(byte[] json, JsonWriter out) {
-        out.writeAscii(json);
+    public static void writeRawJson(byte[] json, int offset, int length, JsonWriter out) {
+        out.writeRaw(json, offset, length);
     }
 }

@@ -6,8 +6,12 @@
 #   featureduck  POST /get-online-features on `featureduck serve`
 #   floor        a bare Vert.x route returning a fixed response of the same size (the HTTP floor)
 #   redis        the same Feast request served by a Vert.x route reading a local Redis (one hash per entity)
+# Two wider shapes are served alongside by their own data planes: 250 features per request (25 views x 10, Feast's
+# second published shape) and a string-heavy view (10 string features), each with a floor of its answer's size.
 # Every scenario runs ROUNDS times, interleaved with its baselines, and the report takes the median of each figure:
-# on a 2-core machine shared with the load generator, single runs vary by tens of percent.
+# on a 2-core machine shared with the load generator, single runs vary by tens of percent. Each run also reports the
+# heap bytes the server allocated per request (AllocationMeter), and the report checks the online-path targets.
+# FD_JAVA_OPTS adds JVM options to the data planes (to compare GC settings, say).
 # Writes bench/results/report.md. Environment: ENTITIES (default 1000000), DURATION (seconds per run, default 10),
 # ROUNDS (default 3).
 set -euo pipefail
@@ -18,6 +22,10 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
 ROUNDS=${ROUNDS:-3}
 DATA=bench/data/e${ENTITIES}
+WIDE_ENTITIES=${WIDE_ENTITIES:-100000}
+WIDE=bench/data/wide-e${WIDE_ENTITIES}
+STRINGS=bench/data/strings-e${ENTITIES}
+FD_JAVA_OPTS=${FD_JAVA_OPTS:-}
 RESULTS=bench/results
 FD_PORT=18080
 MGMT_PORT=18090
@@ -30,6 +38,8 @@ source bench/common.sh
 ensure_commands wrk wrk redis-server redis-server redis-cli redis-tools curl curl
 build
 ensure_lakehouse
+[ -f "$WIDE/bench.yaml" ] || java -Xmx4g -cp "$CP" io.featureduck.bench.BenchData "$WIDE" "$WIDE_ENTITIES" 25 10 1
+[ -f "$STRINGS/bench.yaml" ] || java -Xmx4g -cp "$CP" io.featureduck.bench.BenchData "$STRINGS" "$ENTITIES" 1 10 1 string
 
 heap_used() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed -nE 's/.*used ([0-9]+)K.*/\1/p' | head -1; }
 
@@ -45,7 +55,7 @@ kill $EMPTY_PID; wait $EMPTY_PID 2>/dev/null || true
 
 echo "== start featureduck"
 START=$(date +%s.%N)
-java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --management-port $MGMT_PORT --grpc-port $GRPC_PORT \
+java -Xmx6g $FD_JAVA_OPTS -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --management-port $MGMT_PORT --grpc-port $GRPC_PORT \
   --host 127.0.0.1 \
   > "$RESULTS/featureduck.log" 2>&1 &
 FD_PID=$!; PIDS+=($FD_PID)
@@ -57,14 +67,42 @@ RAW=$(echo "$VIEWS_JSON" | grep -oE '"index_value_bytes":[0-9]+' | cut -d: -f2 |
 HEAP=$(( $(heap_used $FD_PID) * 1024 ))
 RSS=$(( $(awk '/VmRSS/ {print $2}' /proc/$FD_PID/status) * 1024 ))
 
+# serve_shape <name> <dir> <port offset>: starts a data plane for a wider shape; sets <name>_PID and measures it.
+serve_shape() {
+  local port=$((FD_PORT + $3)) mgmt=$((MGMT_PORT + $3)) grpc=$((GRPC_PORT + $3)) start views
+  start=$(date +%s.%N)
+  java -Xmx6g $FD_JAVA_OPTS -jar $JAR serve -f "$2/bench.yaml" --port $port --management-port $mgmt \
+    --grpc-port $grpc --host 127.0.0.1 > "$RESULTS/featureduck-$1.log" 2>&1 &
+  local pid=$!; PIDS+=($pid); printf -v "${1}_PID" %s $pid
+  wait_ready "http://127.0.0.1:$mgmt/ready"
+  printf '%s_ready_seconds=%s\n' "$1" "$(echo "$(date +%s.%N) - $start" | bc)" >> "$RESULTS/shapes.properties"
+  views=$(curl -s "http://127.0.0.1:$port/v1/views")
+  printf '%s_raw_bytes=%s\n' "$1" "$(echo "$views" | grep -oE '"index_value_bytes":[0-9]+' | cut -d: -f2 | paste -sd+ | bc)" \
+    >> "$RESULTS/shapes.properties"
+  printf '%s_heap_after_gc_bytes=%s\n' "$1" "$(( $(heap_used $pid) * 1024 ))" >> "$RESULTS/shapes.properties"
+}
+: > "$RESULTS/shapes.properties"
+echo "== start featureduck for the wider shapes"
+serve_shape wide "$WIDE" 100
+serve_shape strings "$STRINGS" 200
+printf 'wide_entities=%s\nstrings_entities=%s\n' "$WIDE_ENTITIES" "$ENTITIES" >> "$RESULTS/shapes.properties"
+WIDE_FEATURES=$(for v in $(seq 0 24); do for f in 0 1 2 3 4 5 6 7 8 9; do printf 'view-%s:f%s,' $v $f; done; done | sed 's/,$//')
+STRING_FEATURES=$(for f in 0 1 2 3 4 5 6 7 8 9; do printf 'view-0:f%s,' $f; done | sed 's/,$//')
+
 FEATURES=$(for v in 0 1 2 3 4; do for f in 0 1 2 3 4 5 6 7 8 9; do printf 'view-%s:f%s,' $v $f; done; done | sed 's/,$//')
-body() { # body <batch>: a Feast request for the first <batch> entities
+body() { # body <batch> [features]: a Feast request for the first <batch> entities, as feast.lua sends it
   local ids; ids=$(seq 0 $(( $1 - 1 )) | paste -sd,)
-  printf '{"features": [%s], "entities": {"entity_id": [%s]}}' "$(echo "$FEATURES" | sed 's/[^,]*/"&"/g')" "$ids"
+  printf '{"features": [%s], "entities": {"entity_id": [%s]}, "full_feature_names": true}' \
+    "$(echo "${2:-$FEATURES}" | sed 's/[^,]*/"&"/g')" "$ids"
+}
+post() { # post <port> <body>: the answer, or a failed run when it is an error
+  curl -sf -X POST -H 'content-type: application/json' "http://127.0.0.1:$1/get-online-features" -d "$2"
 }
 for b in 1 100 500; do
-  curl -s -X POST "http://127.0.0.1:$FD_PORT/get-online-features" -d "$(body $b)" > "$RESULTS/floor-$b.json"
+  post $FD_PORT "$(body $b)" > "$RESULTS/floor-$b.json"
 done
+post $((FD_PORT + 100)) "$(body 1 "$WIDE_FEATURES")" > "$RESULTS/floor-wide.json"
+post $((FD_PORT + 200)) "$(body 1 "$STRING_FEATURES")" > "$RESULTS/floor-strings.json"
 
 echo "== start redis and load the same values"
 redis-server --port $REDIS_PORT --save '' --appendonly no --daemonize no > "$RESULTS/redis.log" 2>&1 &
@@ -76,35 +114,42 @@ java -Xmx6g -cp "$CP" io.featureduck.bench.RedisLoader "$DATA/bench.yaml" "$ENTI
 REDIS_MEM=$(redis-cli -p $REDIS_PORT info memory | sed -nE 's/^used_memory:([0-9]+).*/\1/p')
 
 java -Xmx2g -cp "$CP" io.featureduck.bench.BaselineServer $BASE_PORT $REDIS_PORT "$RESULTS" > "$RESULTS/baseline.log" 2>&1 &
-PIDS+=($!)
+BASE_PID=$!; PIDS+=($BASE_PID)
 for _ in $(seq 1 100); do grep -q listening "$RESULTS/baseline.log" && break; sleep 0.1; done
 
 echo "== check: the Redis route answers the same values as FeatureDuck"
-fd_values=$(curl -s -X POST "http://127.0.0.1:$FD_PORT/get-online-features" -d "$(body 3)" | grep -oE '"values":\[[^]]*\]')
-redis_values=$(curl -s -X POST "http://127.0.0.1:$BASE_PORT/get-online-features" -d "$(body 3)" | grep -oE '"values":\[[^]]*\]')
+fd_values=$(post $FD_PORT "$(body 3)" | grep -oE '"values":\[[^]]*\]')
+redis_values=$(post $BASE_PORT "$(body 3)" | grep -oE '"values":\[[^]]*\]')
 if [ "$fd_values" != "$redis_values" ]; then echo "baseline answers differ from FeatureDuck"; exit 1; fi
 
 : > "$RESULTS/results.jsonl"
-run() { # run <label> <port> <path> <batch> <connections>
-  local threads=$(( $5 < 2 ? 1 : 2 ))
-  FD_PATH=$3 FD_BATCH=$4 FD_FEATURES=$FEATURES FD_ENTITIES=$ENTITIES FD_LABEL=warmup \
+allocated() { java -cp "$CP" io.featureduck.bench.AllocationMeter "$1"; }
+run() { # run <label> <port> <path> <batch> <connections> <server pid> [features] [entities]
+  local threads=$(( $5 < 2 ? 1 : 2 )) before after result
+  FD_PATH=$3 FD_BATCH=$4 FD_FEATURES=${7:-$FEATURES} FD_ENTITIES=${8:-$ENTITIES} FD_LABEL=warmup \
     wrk -t$threads -c$5 -d${WARMUP}s -s bench/wrk/feast.lua "http://127.0.0.1:$2" > /dev/null
-  FD_PATH=$3 FD_BATCH=$4 FD_FEATURES=$FEATURES FD_ENTITIES=$ENTITIES FD_LABEL=$1 \
-    wrk -t$threads -c$5 -d${DURATION}s -s bench/wrk/feast.lua "http://127.0.0.1:$2" | sed -n 's/^RESULT //p' \
-    | tee -a "$RESULTS/results.jsonl"
+  before=$(allocated $6)
+  result=$(FD_PATH=$3 FD_BATCH=$4 FD_FEATURES=${7:-$FEATURES} FD_ENTITIES=${8:-$ENTITIES} FD_LABEL=$1 \
+    wrk -t$threads -c$5 -d${DURATION}s -s bench/wrk/feast.lua "http://127.0.0.1:$2" | sed -n 's/^RESULT //p')
+  after=$(allocated $6)
+  echo "$result" | sed "s/}\$/, \"alloc_bytes\": $((after - before))}/" | tee -a "$RESULTS/results.jsonl"
 }
 for round in $(seq 1 "$ROUNDS"); do
   echo "== measure, round $round of $ROUNDS"
   for c in 1 8 32; do
-    run featureduck-b1-c$c $FD_PORT /get-online-features 1 $c
-    run floor-b1-c$c $BASE_PORT /floor/1 1 $c
-    run redis-b1-c$c $BASE_PORT /get-online-features 1 $c
+    run featureduck-b1-c$c $FD_PORT /get-online-features 1 $c $FD_PID
+    run floor-b1-c$c $BASE_PORT /floor/1 1 $c $BASE_PID
+    run redis-b1-c$c $BASE_PORT /get-online-features 1 $c $BASE_PID
   done
   for b in 100 500; do
-    run featureduck-b$b-c1 $FD_PORT /get-online-features $b 1
-    run floor-b$b-c1 $BASE_PORT /floor/$b $b 1
-    run redis-b$b-c1 $BASE_PORT /get-online-features $b 1
+    run featureduck-b$b-c1 $FD_PORT /get-online-features $b 1 $FD_PID
+    run floor-b$b-c1 $BASE_PORT /floor/$b $b 1 $BASE_PID
+    run redis-b$b-c1 $BASE_PORT /get-online-features $b 1 $BASE_PID
   done
+  run featureduck-wide-c1 $((FD_PORT + 100)) /get-online-features 1 1 $wide_PID "$WIDE_FEATURES" $WIDE_ENTITIES
+  run floor-wide-c1 $BASE_PORT /floor/wide 1 1 $BASE_PID "$WIDE_FEATURES" $WIDE_ENTITIES
+  run featureduck-strings-c1 $((FD_PORT + 200)) /get-online-features 1 1 $strings_PID "$STRING_FEATURES"
+  run floor-strings-c1 $BASE_PORT /floor/strings 1 1 $BASE_PID "$STRING_FEATURES"
 done
 
 cat > "$RESULTS/load.properties" <<PROPS
@@ -117,5 +162,7 @@ heap_after_gc_bytes=$HEAP
 heap_baseline_bytes=$HEAP_BASELINE
 rss_bytes=$RSS
 redis_used_memory=$REDIS_MEM
+entities=$ENTITIES
 PROPS
+cat "$RESULTS/shapes.properties" >> "$RESULTS/load.properties"
 java -cp "$CP" io.featureduck.bench.BenchReport "$RESULTS/results.jsonl" "$RESULTS/load.properties" "$RESULTS/report.md"

@@ -53,8 +53,7 @@ public final class BenchReport {
         row(md, "Redis used_memory for the same values", mib(load.getProperty("redis_used_memory")));
 
         md.append("\n### Online serving: 1 entity x 50 features\n\n");
-        md.append("| connections | server | p50 ms | p99 ms | p99.9 ms | req/s | errors | p99 vs floor | req/s vs floor |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append(HEADER.replace("first", "connections"));
         for (int c : new int[]{1, 8, 32}) {
             JsonNode floor = runs.get("floor-b1-c" + c);
             for (String server : List.of("featureduck", "floor", "redis")) {
@@ -65,8 +64,7 @@ public final class BenchReport {
             }
         }
         md.append("\n### Online serving: batches, 1 connection\n\n");
-        md.append("| entities | server | p50 ms | p99 ms | p99.9 ms | req/s | errors | p99 vs floor | req/s vs floor |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append(HEADER.replace("first", "entities"));
         for (int b : new int[]{100, 500}) {
             JsonNode floor = runs.get("floor-b" + b + "-c1");
             for (String server : List.of("featureduck", "floor", "redis")) {
@@ -76,6 +74,30 @@ public final class BenchReport {
                 }
             }
         }
+        md.append("\n### Wider shapes, 1 entity, 1 connection\n\n");
+        md.append(HEADER.replace("first", "shape"));
+        for (String shape : List.of("wide", "strings")) {
+            JsonNode floor = runs.get("floor-" + shape + "-c1");
+            for (String server : List.of("featureduck", "floor")) {
+                JsonNode run = runs.get(server + "-" + shape + "-c1");
+                if (run != null) {
+                    line(md, shape.equals("wide") ? "250 float64 features (25 views)" : "10 string features",
+                            server, run, floor);
+                }
+            }
+        }
+        md.append("\n| shape | entities | raw value bytes | index heap | index heap / raw | ready |\n|---|---|---|---|---|---|\n");
+        for (String shape : List.of("main", "wide", "strings")) {
+            String prefix = shape.equals("main") ? "" : shape + "_";
+            if (load.getProperty(prefix + "raw_bytes") != null) {
+                md.append("| ").append(shape).append(" | ").append(load.getProperty(prefix + "entities", "n/a"))
+                        .append(" | ").append(mib(load.getProperty(prefix + "raw_bytes"))).append(" | ")
+                        .append(mib(Long.toString(indexHeap(load, prefix)))).append(" | ")
+                        .append(String.format("%.2fx", heapRatio(load, prefix))).append(" | ")
+                        .append(load.getProperty(prefix + "ready_seconds")).append(" s |\n");
+            }
+        }
+        targets(md, runs, load);
         md.append("\nRatios against Redis (FeatureDuck / Redis-backed route, same run):\n\n");
         md.append("| scenario | p99 ratio | throughput ratio |\n|---|---|---|\n");
         for (String scenario : List.of("b1-c1", "b1-c8", "b1-c32", "b100-c1", "b500-c1")) {
@@ -104,9 +126,75 @@ public final class BenchReport {
             median.put(field, middle(runs.stream().mapToDouble(r -> r.get(field).asDouble()).sorted().toArray()));
         }
         median.put("errors", runs.stream().mapToLong(r -> r.get("errors").asLong()).sum());
+        if (runs.stream().allMatch(r -> r.has("alloc_bytes"))) {
+            median.put("alloc_per_request", middle(runs.stream()
+                    .mapToDouble(r -> r.get("alloc_bytes").asDouble() / Math.max(1, r.get("requests").asDouble()))
+                    .sorted().toArray()));
+        }
         median.put("duration_us", 1_000_000);
         median.put("requests", middle(runs.stream().mapToDouble(BenchReport::rate).sorted().toArray()));
         return median;
+    }
+
+    private static final String HEADER = "| first | server | p50 ms | p99 ms | p99.9 ms | req/s | errors | p99 vs floor "
+            + "| req/s vs floor | alloc B/req |\n|---|---|---|---|---|---|---|---|---|---|\n";
+
+    private static long indexHeap(Properties load, String prefix) {
+        return Long.parseLong(load.getProperty(prefix + "heap_after_gc_bytes"))
+                - Long.parseLong(load.getProperty("heap_baseline_bytes"));
+    }
+
+    private static double heapRatio(Properties load, String prefix) {
+        return indexHeap(load, prefix) / Double.parseDouble(load.getProperty(prefix + "raw_bytes"));
+    }
+
+    /** The performance targets of the online path, each against its figure from this run. */
+    private static void targets(StringBuilder md, Map<String, JsonNode> runs, Properties load) {
+        md.append("\n### Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        JsonNode fd1 = runs.get("featureduck-b1-c1");
+        JsonNode floor1 = runs.get("floor-b1-c1");
+        JsonNode fd8 = runs.get("featureduck-b1-c8");
+        JsonNode floor8 = runs.get("floor-b1-c8");
+        if (fd1 != null && floor1 != null) {
+            ratio(md, "1 x 50, 1 connection: p50 <= 1.3x floor", fd1.get("p50_us").asDouble()
+                    / floor1.get("p50_us").asDouble(), 1.3, true);
+            ratio(md, "1 x 50, 1 connection: p99 <= 1.5x floor", fd1.get("p99_us").asDouble()
+                    / floor1.get("p99_us").asDouble(), 1.5, true);
+        }
+        if (fd8 != null && floor8 != null) {
+            ratio(md, "1 x 50, 8 connections: req/s >= 0.6x floor", rate(fd8) / rate(floor8), 0.6, false);
+            if (fd8.has("alloc_per_request") && floor8.has("alloc_per_request")) {
+                double own = fd8.get("alloc_per_request").asDouble() - floor8.get("alloc_per_request").asDouble();
+                md.append(String.format("| 1 x 50: allocation <= 2 KB per request beyond the HTTP stack's own "
+                                + "(the floor's) | %.0f B (total %.0f B, floor %.0f B) | %s |%n", own,
+                        fd8.get("alloc_per_request").asDouble(), floor8.get("alloc_per_request").asDouble(),
+                        own <= 2048 ? "yes" : "no"));
+            }
+        }
+        absolute(md, "batch 100, 1 connection: p99 <= 2 ms", runs.get("featureduck-b100-c1"), 2.0);
+        absolute(md, "batch 500, 1 connection: p99 <= 8 ms", runs.get("featureduck-b500-c1"), 8.0);
+        absolute(md, "250 features, 1 entity: p99 <= 1 ms", runs.get("featureduck-wide-c1"), 1.0);
+        if (load.getProperty("raw_bytes") != null) {
+            ratio(md, "numeric index heap <= 1.2x raw value bytes", heapRatio(load, ""), 1.2, true);
+        }
+        if (load.getProperty("strings_raw_bytes") != null) {
+            ratio(md, "string-heavy index heap <= 1.6x raw value bytes", heapRatio(load, "strings_"), 1.6, true);
+        }
+        double ready = Double.parseDouble(load.getProperty("ready_seconds"));
+        md.append(String.format("| 1M entities x 5 views x 5 versions ready <= 8 s | %.2f s | %s |%n", ready,
+                ready <= 8 ? "yes" : "no"));
+    }
+
+    private static void ratio(StringBuilder md, String target, double measured, double bound, boolean atMost) {
+        md.append(String.format("| %s | %.2fx | %s |%n", target, measured,
+                (atMost ? measured <= bound : measured >= bound) ? "yes" : "no"));
+    }
+
+    private static void absolute(StringBuilder md, String target, JsonNode run, double boundMillis) {
+        if (run != null) {
+            double p99 = run.get("p99_us").asDouble() / 1000;
+            md.append(String.format("| %s | %.3f ms | %s |%n", target, p99, p99 <= boundMillis ? "yes" : "no"));
+        }
     }
 
     private static double middle(double[] sorted) {
@@ -127,11 +215,12 @@ public final class BenchReport {
     }
 
     private static void line(StringBuilder md, String first, String server, JsonNode run, JsonNode floor) {
-        md.append(String.format("| %s | %s | %.3f | %.3f | %.3f | %.0f | %d | %s | %s |%n", first, server,
+        md.append(String.format("| %s | %s | %.3f | %.3f | %.3f | %.0f | %d | %s | %s | %s |%n", first, server,
                 run.get("p50_us").asDouble() / 1000, run.get("p99_us").asDouble() / 1000,
                 run.get("p999_us").asDouble() / 1000, rate(run), run.get("errors").asLong(),
                 floor == null ? "n/a" : String.format("%.2fx", run.get("p99_us").asDouble() / floor.get("p99_us").asDouble()),
-                floor == null ? "n/a" : String.format("%.2fx", rate(run) / rate(floor))));
+                floor == null ? "n/a" : String.format("%.2fx", rate(run) / rate(floor)),
+                run.has("alloc_per_request") ? String.format("%.0f", run.get("alloc_per_request").asDouble()) : "n/a"));
     }
 
     private BenchReport() {

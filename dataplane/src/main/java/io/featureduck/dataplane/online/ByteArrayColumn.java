@@ -75,7 +75,7 @@ abstract class ByteArrayColumn implements FeatureColumn {
     private void grow(int length) {
         int last = pages.length - 1;
         if (last >= 0 && pages[last].length < PAGE_BYTES && used + length <= PAGE_BYTES) {
-            int size = pages[last].length;
+            int size = Math.max(pages[last].length, FIRST_PAGE_BYTES);
             while (size < used + length) {
                 size = Math.min(PAGE_BYTES, size * 2);
             }
@@ -85,6 +85,14 @@ abstract class ByteArrayColumn implements FeatureColumn {
         pages = Arrays.copyOf(pages, pages.length + 1);
         pages[pages.length - 1] = new byte[Math.max(length, last < 0 ? FIRST_PAGE_BYTES : PAGE_BYTES)];
         used = 0;
+    }
+
+    /** The last page, grown by doubling while filling, is cut to the bytes it holds. */
+    @Override
+    public final void seal() {
+        if (pages.length > 0 && used < pages[pages.length - 1].length) {
+            pages[pages.length - 1] = Arrays.copyOf(pages[pages.length - 1], used);
+        }
     }
 
     private static int page(long ref) {

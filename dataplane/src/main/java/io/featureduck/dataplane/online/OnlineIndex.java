@@ -36,6 +36,9 @@ public final class OnlineIndex {
         this.eventMicros = eventMicros;
         this.createdMicros = createdMicros;
         this.columns = columns;
+        for (FeatureColumn column : columns) {
+            column.seal();
+        }
         this.sourceRows = sourceRows;
         this.featurePositions = new HashMap<>();
         for (int i = 0; i < view.features().size(); i++) {

@@ -153,9 +153,11 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         }
         prefetched = touched;
         byte[][] times = withStatus ? eventTimes(answer) : null;
+        // One status per entity, reused by every feature: computed once, written as a value and as a status.
+        LookupStatus[] statuses = new LookupStatus[count];
         for (int f = 0; f < answer.features().size(); f++) {
             first = separate(out, first);
-            writeFeature(out, answer, f, times);
+            writeFeature(out, answer, f, times, statuses);
             writers.check(out);
         }
         out.writeByte(JsonWriter.ARRAY_END);
@@ -175,7 +177,8 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         return times;
     }
 
-    private static void writeFeature(JsonWriter out, OnlineAnswer answer, int feature, byte[][] times) {
+    private static void writeFeature(JsonWriter out, OnlineAnswer answer, int feature, byte[][] times,
+                                     LookupStatus[] statuses) {
         int count = answer.entities();
         AnswerFeature column = answer.features().get(feature);
         out.writeAscii(VALUES);
@@ -184,7 +187,8 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             if (e > 0) {
                 out.writeByte(JsonWriter.COMMA);
             }
-            if (answer.status(feature, e) != LookupStatus.PRESENT) {
+            statuses[e] = answer.status(feature, e);
+            if (statuses[e] != LookupStatus.PRESENT) {
                 out.writeNull();
             } else if (column.isOnDemand()) {
                 FeatureValues.writeJson(answer.computed(feature, e), out);
@@ -199,8 +203,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         }
         out.writeAscii(STATUSES);
         for (int e = 0; e < count; e++) {
-            byte[] status = answer.status(feature, e).quotedJson();
-            item(out, e, status);
+            item(out, e, statuses[e].quotedJson());
         }
         out.writeAscii(EVENT_TIMESTAMPS);
         int base = column.viewSlot() * count;

@@ -20,8 +20,9 @@ final class FeaturePlans {
     FeaturePlan get(FeatureList list, boolean fullNames) {
         int hash = list.cacheHash();
         Entry entry = entries.get(slot(hash, fullNames));
-        return entry != null && entry.hash() == hash && entry.fullNames() == fullNames
-                && !(entry.key() instanceof FeatureServiceDefinition) && list.matches(entry.key()) ? entry.plan() : null;
+        // A list matches only a key of its own form, never a service's definition.
+        return entry != null && entry.hash() == hash && entry.fullNames() == fullNames && list.matches(entry.key())
+                ? entry.plan() : null;
     }
 
     void put(FeatureList list, boolean fullNames, FeaturePlan plan) {

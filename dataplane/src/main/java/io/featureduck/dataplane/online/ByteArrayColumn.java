@@ -6,29 +6,32 @@ import java.sql.SQLException;
 import java.util.Arrays;
 
 /**
- * A column of variable-length values, packed: the bytes of all values lie back to back in large pages, and each row
- * holds one {@code long} locating its value (page, offset, length). An array per value would cost an object header
- * and a reference on top of the bytes, more than the value itself for short strings.
+ * A column of variable-length values, packed: the values lie back to back in large pages, each its length (a varint)
+ * then its bytes, and each row holds one {@code int}, its value's position (an unsigned byte position across the
+ * pages, so a column holds up to 4 GiB). An array per value would cost an object header and a reference on top of
+ * the bytes, more than the value itself for short strings; a length prefix of one byte (values under 128 bytes)
+ * costs less than the four a length in the row would.
  *
  * <p>Values are appended while the index is built; a row written twice (an incremental refresh replacing a value)
  * points at its new bytes, and the old ones stay unused until the next refresh copies the column.
  */
 abstract class ByteArrayColumn implements FeatureColumn {
-    private static final long NULL = -1;
-    private static final int LENGTH_BITS = 24;
-    private static final int MAX_LENGTH = (1 << LENGTH_BITS) - 1;
+    private static final int NULL = -1;
+    private static final int MAX_LENGTH = (1 << 24) - 1;
+    /** The last position a value may start at: the next would be {@link #NULL}. */
+    private static final long MAX_POSITION = 0xFFFF_FFFEL;
     private static final int PAGE_BITS = 26;
     private static final int PAGE_BYTES = 1 << PAGE_BITS;
     private static final int FIRST_PAGE_BYTES = 1 << 12;
 
-    private final long[] refs;
+    private final int[] refs;
     private byte[][] pages = new byte[0][];
     /** Bytes used in the last page. */
     private int used = PAGE_BYTES;
     private long valueBytes;
 
     ByteArrayColumn(int rows) {
-        refs = new long[rows];
+        refs = new int[rows];
         Arrays.fill(refs, NULL);
     }
 
@@ -48,20 +51,36 @@ abstract class ByteArrayColumn implements FeatureColumn {
         refs[row] = value == null ? NULL : append(value, 0, value.length);
     }
 
-    private long append(byte[] value, int offset, int length) {
+    private int append(byte[] value, int offset, int length) {
         if (length > MAX_LENGTH) {
             throw new IllegalArgumentException("a value of " + length + " bytes is over the " + MAX_LENGTH
                     + "-byte limit of a served feature value");
         }
-        if (used + length > lastPageCapacity()) {
-            grow(length);
+        int stored = prefixBytes(length) + length;
+        if (used + stored > lastPageCapacity()) {
+            grow(stored);
+        }
+        long position = ((long) (pages.length - 1) << PAGE_BITS) | used;
+        if (position > MAX_POSITION) {
+            throw new IllegalArgumentException("a string or bytes column may hold up to 4 GiB of values: split the"
+                    + " view's features over several views");
         }
         byte[] page = pages[pages.length - 1];
+        for (int rest = length; ; rest >>>= 7) {
+            if (rest < 0x80) {
+                page[used++] = (byte) rest;
+                break;
+            }
+            page[used++] = (byte) (rest & 0x7F | 0x80);
+        }
         System.arraycopy(value, offset, page, used, length);
-        long ref = ((long) (pages.length - 1) << (PAGE_BITS + LENGTH_BITS)) | ((long) used << LENGTH_BITS) | length;
         used += length;
         valueBytes += length;
-        return ref;
+        return (int) position;
+    }
+
+    private static int prefixBytes(int length) {
+        return length < 1 << 7 ? 1 : length < 1 << 14 ? 2 : length < 1 << 21 ? 3 : 4;
     }
 
     private int lastPageCapacity() {
@@ -95,22 +114,37 @@ abstract class ByteArrayColumn implements FeatureColumn {
         }
     }
 
-    private static int page(long ref) {
-        return (int) (ref >>> (PAGE_BITS + LENGTH_BITS));
+    private byte[] page(int ref) {
+        return pages[ref >>> PAGE_BITS];
     }
 
-    private static int offset(long ref) {
-        return (int) ((ref >>> LENGTH_BITS) & (PAGE_BYTES - 1));
+    /** Where the value's length starts in its page. */
+    private static int start(int ref) {
+        return ref & (PAGE_BYTES - 1);
     }
 
-    private static int length(long ref) {
-        return (int) (ref & MAX_LENGTH);
+    private int length(int ref) {
+        byte[] page = page(ref);
+        int at = start(ref);
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = page[at++];
+            length |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                return length;
+            }
+        }
+    }
+
+    /** Where the value's bytes start in its page. */
+    private static int offset(int ref, int length) {
+        return start(ref) + prefixBytes(length);
     }
 
     @Override
     public final long touch(int row) {
-        long ref = refs[row];
-        return ref == NULL ? 0 : pages[page(ref)][offset(ref)];
+        int ref = refs[row];
+        return ref == NULL ? 0 : page(ref)[start(ref)];
     }
 
     @Override
@@ -120,17 +154,22 @@ abstract class ByteArrayColumn implements FeatureColumn {
 
     @Override
     public final Object value(int row) {
-        long ref = refs[row];
-        return ref == NULL ? null : value(pages[page(ref)], offset(ref), length(ref));
+        int ref = refs[row];
+        if (ref == NULL) {
+            return null;
+        }
+        int length = length(ref);
+        return value(page(ref), offset(ref, length), length);
     }
 
     @Override
     public final void writeJson(int row, JsonWriter json) {
-        long ref = refs[row];
+        int ref = refs[row];
         if (ref == NULL) {
             json.writeNull();
         } else {
-            writeValue(pages[page(ref)], offset(ref), length(ref), json);
+            int length = length(ref);
+            writeValue(page(ref), offset(ref, length), length, json);
         }
     }
 
@@ -139,8 +178,13 @@ abstract class ByteArrayColumn implements FeatureColumn {
         // Copied value by value: the successor starts without the bytes of values its predecessor replaced.
         ByteArrayColumn from = (ByteArrayColumn) source;
         for (int row = 0; row < rows; row++) {
-            long ref = from.refs[row];
-            refs[row] = ref == NULL ? NULL : append(from.pages[page(ref)], offset(ref), length(ref));
+            int ref = from.refs[row];
+            if (ref == NULL) {
+                refs[row] = NULL;
+            } else {
+                int length = from.length(ref);
+                refs[row] = append(from.page(ref), offset(ref, length), length);
+            }
         }
     }
 

@@ -54,9 +54,10 @@ class CompactStorageTest {
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
              Statement sql = db.createStatement()) {
             FeatureColumn column = FeatureColumn.create(ValueType.STRING, rows);
-            // Values up to 1 KiB over 120k rows span several 64 MiB pages; some are null, some need escaping.
+            // Values up to 1 KiB over 120k rows span several 64 MiB pages; some are null, some need escaping, some
+            // are long enough for a length of three bytes.
             try (ResultSet rs = sql.executeQuery("SELECT CASE WHEN i % 97 = 0 THEN NULL WHEN i % 89 = 0 "
-                    + "THEN 'q\"' || i ELSE repeat('é', (i % 600)::INTEGER) || i END FROM range(0, " + rows + ") t(i)")) {
+                    + "THEN 'q\"' || i WHEN i % 1009 = 0 THEN repeat('x', 20000) || i ELSE repeat('é', (i % 600)::INTEGER) || i END FROM range(0, " + rows + ") t(i)")) {
                 int row = 0;
                 while (rs.next()) {
                     column.read(rs, 1, row++);
@@ -74,7 +75,8 @@ class CompactStorageTest {
             }
             JsonWriter json = new DslJson<>(new DslJson.Settings<>()).newWriter(64);
             for (int i = 0; i < rows; i++) {
-                String expected = i % 97 == 0 ? null : i % 89 == 0 ? "q\"" + i : "é".repeat(i % 600) + i;
+                String expected = i % 97 == 0 ? null : i % 89 == 0 ? "q\"" + i
+                        : i % 1009 == 0 ? "x".repeat(20000) + i : "é".repeat(i % 600) + i;
                 assertThat(column.value(i)).as("row %d", i).isEqualTo(expected);
                 assertThat(column.isNull(i)).isEqualTo(expected == null);
                 if (i != 5 && i != 7) {

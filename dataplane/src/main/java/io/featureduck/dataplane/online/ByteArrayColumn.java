@@ -89,7 +89,7 @@ abstract class ByteArrayColumn implements FeatureColumn {
 
     /**
      * Makes room for {@code length} more bytes: the last page doubles up to the page size (a small column stays
-     * small), then a new page starts; a page is never shared by two columns while it can still grow.
+     * small), then a new page starts, so a value never spans two pages.
      */
     private void grow(int length) {
         int last = pages.length - 1;

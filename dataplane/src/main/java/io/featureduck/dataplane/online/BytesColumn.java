@@ -3,8 +3,8 @@ package io.featureduck.dataplane.online;
 import com.dslplatform.json.JsonWriter;
 import io.featureduck.dataplane.values.JsonValues;
 import java.sql.ResultSet;
-import java.util.Arrays;
 import java.sql.SQLException;
+import java.util.Arrays;
 
 /** Binary values, served base64-encoded as Feast's JSON does. */
 final class BytesColumn extends ByteArrayColumn {
@@ -24,6 +24,7 @@ final class BytesColumn extends ByteArrayColumn {
 
     @Override
     void writeValue(byte[] page, int offset, int length, JsonWriter json) {
+        // DSL-JSON encodes whole arrays only: the value is copied out of its page first.
         JsonValues.writeBase64(Arrays.copyOfRange(page, offset, offset + length), json);
     }
 }

@@ -5,7 +5,6 @@ import com.google.protobuf.Parser;
 import feast.proto.serving.ServingAPIProto.GetFeastServingInfoRequest;
 import feast.proto.serving.ServingAPIProto.GetFeastServingInfoResponse;
 import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesRequest;
-import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse;
 import io.featureduck.dataplane.auth.AccessControl;
 import io.featureduck.dataplane.auth.AccessKind;
 import io.featureduck.dataplane.auth.BearerHeader;
@@ -21,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
@@ -71,8 +71,9 @@ public final class FeastGrpcServer {
     private static final ServiceMethod<GetFeastServingInfoRequest, GetFeastServingInfoResponse> SERVING_INFO =
             ServiceMethod.server(SERVING, "GetFeastServingInfo", GrpcMessageEncoder.encoder(),
                     GrpcMessageDecoder.decoder(GetFeastServingInfoRequest.newBuilder()));
-    private static final ServiceMethod<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> ONLINE_FEATURES =
-            ServiceMethod.server(SERVING, "GetOnlineFeatures", GrpcMessageEncoder.encoder(),
+    /** Answered with the bytes of a {@code GetOnlineFeaturesResponse} written straight from the index columns. */
+    private static final ServiceMethod<GetOnlineFeaturesRequest, Buffer> ONLINE_FEATURES =
+            ServiceMethod.server(SERVING, "GetOnlineFeatures", GrpcMessageEncoder.IDENTITY,
                     GrpcMessageDecoder.decoder(GetOnlineFeaturesRequest.newBuilder()));
     private static final ServiceMethod<HealthCheckRequest, HealthCheckResponse> HEALTH_CHECK =
             ServiceMethod.server(HEALTH, "Check", GrpcMessageEncoder.encoder(),
@@ -130,7 +131,7 @@ public final class FeastGrpcServer {
                 GetOnlineFeaturesRequest.parser(), (request, grant) -> {
                     FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
                     call.response().headers().set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
-                    return answer.response();
+                    return Buffer.buffer(answer.response());
                 }));
         grpc.callHandler(HEALTH_CHECK, this::health);
         HttpServerOptions http = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
@@ -174,9 +175,8 @@ public final class FeastGrpcServer {
      * One request message in, one answer out: the caller's grant (decided off the event loop when it needs the
      * Kubernetes API) and the message are awaited together, then {@code answer} runs on the event loop.
      */
-    private <Req extends Message, Resp extends Message> void unary(GrpcServerRequest<Req, Resp> call, String method,
-                                                                   AccessKind kind, Parser<Req> parser,
-                                                                   BiFunction<Req, Grant, Resp> answer) {
+    private <Req extends Message, Resp> void unary(GrpcServerRequest<Req, Resp> call, String method, AccessKind kind,
+                                                   Parser<Req> parser, BiFunction<Req, Grant, Resp> answer) {
         long start = System.nanoTime();
         Promise<Req> message = Promise.promise();
         call.invalidMessageHandler(invalid -> message.tryFail(invalid instanceof MessageSizeOverflowException

@@ -1,7 +1,6 @@
 package io.featureduck.dataplane.grpc;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import feast.proto.types.ValueProto;
 import feast.proto.types.ValueProto.Value;
 import io.featureduck.crds.ValueType;
@@ -17,7 +16,6 @@ import java.util.List;
  */
 final class FeastValues {
     static final Value ABSENT = Value.getDefaultInstance();
-    static final Timestamp EPOCH = Timestamp.getDefaultInstance();
 
     private FeastValues() {
     }
@@ -89,11 +87,5 @@ final class FeastValues {
             }
         }
         return items;
-    }
-
-    /** An event time in microseconds as a protobuf timestamp. */
-    static Timestamp timestamp(long micros) {
-        return Timestamp.newBuilder().setSeconds(Math.floorDiv(micros, 1_000_000L))
-                .setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000).build();
     }
 }

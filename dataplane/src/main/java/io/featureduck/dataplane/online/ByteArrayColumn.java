@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.online;
 
 import com.dslplatform.json.JsonWriter;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -171,6 +172,18 @@ abstract class ByteArrayColumn implements FeatureColumn {
             int length = length(ref);
             writeValue(page(ref), offset(ref, length), length, json);
         }
+    }
+
+    @Override
+    public final int byteLength(int row) {
+        return length(refs[row]);
+    }
+
+    @Override
+    public final void bytes(int row, ByteSink sink) throws IOException {
+        int ref = refs[row];
+        int length = length(ref);
+        sink.write(page(ref), offset(ref, length), length);
     }
 
     @Override

@@ -20,7 +20,7 @@ final class DateColumn extends PrimitiveColumn {
     }
 
     @Override
-    long bits(int row) {
+    public long bits(int row) {
         return values[row];
     }
 

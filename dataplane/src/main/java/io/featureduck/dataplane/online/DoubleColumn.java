@@ -20,7 +20,7 @@ final class DoubleColumn extends PrimitiveColumn {
     }
 
     @Override
-    long bits(int row) {
+    public long bits(int row) {
         return Double.doubleToRawLongBits(values[row]);
     }
 

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.online;
 
 import com.dslplatform.json.JsonWriter;
 import io.featureduck.crds.ValueType;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -42,6 +43,28 @@ public interface FeatureColumn {
 
     /** Writes the value as JSON; {@code null} when absent. */
     void writeJson(int row, JsonWriter json);
+
+    /**
+     * The value's bits, read without boxing, for writers of binary forms: integers, booleans (0 or 1), timestamps
+     * (microseconds since the epoch) and dates (days since the epoch) as themselves, float32 and float64 values as
+     * their raw IEEE 754 bits. Only for columns of those types, and only for a row that is not null.
+     */
+    default long bits(int row) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no fixed-width values");
+    }
+
+    /** The length of a string's UTF-8 bytes or of a bytes value; only for those types, and a row that is not null. */
+    default int byteLength(int row) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no variable-length values");
+    }
+
+    /**
+     * Hands a string's UTF-8 bytes or a bytes value to {@code sink} where they are stored, without copying them; only
+     * for those types, and a row that is not null.
+     */
+    default void bytes(int row, ByteSink sink) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no variable-length values");
+    }
 
     /** Bytes of the values themselves, the baseline the index's memory is judged against. */
     long valueBytes();

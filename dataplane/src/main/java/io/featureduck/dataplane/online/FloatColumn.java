@@ -20,7 +20,7 @@ final class FloatColumn extends PrimitiveColumn {
     }
 
     @Override
-    long bits(int row) {
+    public long bits(int row) {
         return Float.floatToRawIntBits(values[row]);
     }
 

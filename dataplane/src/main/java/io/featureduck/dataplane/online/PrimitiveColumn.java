@@ -19,8 +19,8 @@ abstract class PrimitiveColumn implements FeatureColumn {
 
     abstract Object boxed(int row);
 
-    /** The stored value's bits, read without boxing. */
-    abstract long bits(int row);
+    @Override
+    public abstract long bits(int row);
 
     abstract void writeValue(int row, JsonWriter json);
 

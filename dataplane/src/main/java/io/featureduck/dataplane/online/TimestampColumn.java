@@ -19,7 +19,7 @@ final class TimestampColumn extends PrimitiveColumn {
     }
 
     @Override
-    long bits(int row) {
+    public long bits(int row) {
         return values[row];
     }
 

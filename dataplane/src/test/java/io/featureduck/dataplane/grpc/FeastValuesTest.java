@@ -51,11 +51,6 @@ class FeastValuesTest {
                 .containsExactly(time.getEpochSecond());
         assertThat(FeastValues.of(List.of(LocalDate.of(2026, 1, 31)), ValueType.DATE_LIST).getStringListVal()
                 .getValList()).containsExactly("2026-01-31");
-        assertThat(FeastValues.timestamp(1_500_000L)).satisfies(t -> {
-            assertThat(t.getSeconds()).isEqualTo(1);
-            assertThat(t.getNanos()).isEqualTo(500_000_000);
-        });
-        assertThat(FeastValues.timestamp(-1L).getSeconds()).as("before 1970: floor").isEqualTo(-1);
     }
 
     private static ProtoColumns column(String name, Value... values) {

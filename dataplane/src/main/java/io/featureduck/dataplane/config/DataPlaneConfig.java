@@ -200,7 +200,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
                     spec.effectiveMaxBodyBytes(), spec.effectiveMaxHistoricalBodyBytes(), spec.effectiveMaxResponseBytes(),
                     spec.effectiveMaxConcurrentHistorical(), DEFAULT_RETRY_AFTER, DEFAULT_REFRESH_TICK,
                     configReloadInterval, spec.effectiveDrainPeriod(), DataPlaneSpec.SHUTDOWN_GRACE, idleTimeout, requestTimeout, cores,
-                    Optional.ofNullable(spec.duckdbMemoryLimit()),
+                    spec.effectiveDuckdbMemoryLimit(),
                     Path.of(System.getProperty("java.io.tmpdir"), "featureduck-duckdb"),
                     Optional.ofNullable(fileCacheDirectory), fileCacheBytes, DEFAULT_FETCH_PARALLELISM,
                     Math.max(1, cores / 2), environment);

@@ -6,6 +6,10 @@ import io.featureduck.crds.FeatureStoreSpec;
 import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.TableFormat;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +52,28 @@ class DataPlaneConfigTest {
                 .managementPort(9000).build()).hasMessageContaining("management port");
         assertThat(DataPlaneConfig.of(store(DataPlaneSpec.AuthSpec.NONE)).address("127.0.0.1", 0).build()
                 .managementPort()).isZero();
+    }
+
+    @Test
+    void duckDbGetsAShareOfThePodsMemoryLimitUnlessTheStoreSetsItsOwn() throws Exception {
+        DataPlaneSpec.ResourcesSpec pod = new DataPlaneSpec.ResourcesSpec(null, null, null, "12Gi");
+        assertThat(DataPlaneConfig.of(store(pod, null)).build().duckDbMemoryLimit()).contains("1474MiB");
+        assertThat(DataPlaneConfig.of(store(pod, "5GB")).build().duckDbMemoryLimit()).contains("5GB");
+        assertThat(DataPlaneConfig.of(store(null, null)).build().duckDbMemoryLimit()).isEmpty();
+        // The derived value is DuckDB's own notation.
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duck.createStatement()) {
+            statement.execute("SET memory_limit = '3072MiB'");
+            try (ResultSet rs = statement.executeQuery("SELECT current_setting('memory_limit')")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("3.0 GiB");
+            }
+        }
+    }
+
+    private static ServingConfig store(DataPlaneSpec.ResourcesSpec resources, String duckdbMemoryLimit) {
+        return new ServingConfig(Path.of("/stores/s.yaml"), FeatureStore.of("s", new FeatureStoreSpec(
+                new LakehouseSpec(TableFormat.DELTA, "/lake"), new DataPlaneSpec(null, null, resources, null, null,
+                duckdbMemoryLimit, DataPlaneSpec.AuthSpec.NONE, null, null, null, null, null, null, null))), List.of());
     }
 }

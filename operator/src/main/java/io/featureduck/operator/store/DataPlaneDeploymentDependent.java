@@ -140,7 +140,8 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                         // G1 named explicitly: below 2 CPUs or 1792 MiB the JVM would pick the serial collector, which
                         // the online benchmark (bench/README.md) did not measure as better for this heap of arrays.
                         .addNewEnv().withName("JAVA_TOOL_OPTIONS")
-                        .withValue("-XX:+UseG1GC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError").endEnv()
+                        .withValue("-XX:+UseG1GC -XX:MaxRAMPercentage=" + DataPlaneSpec.HEAP_PERCENT
+                                + " -XX:+ExitOnOutOfMemoryError").endEnv()
                         // The SDKs read their credentials from the environment: every key of the Secret becomes a
                         // variable, and only the kubelet ever sees the values.
                         .withEnvFrom(lakehouse.credentialsSecret() == null ? List.of()

@@ -15,7 +15,7 @@ ROUNDS=${ROUNDS:-3}
 DATA=bench/data/e${ENTITIES}
 RESULTS=bench/results
 OPEN_PORT=18280
-BEARER_PORT=18282
+BEARER_PORT=18290
 mkdir -p "$RESULTS" "$DATA"
 
 source bench/common.sh

@@ -55,9 +55,21 @@ public interface EntityKeyIndex {
             slots = new int[(int) Math.min(Integer.MAX_VALUE - 8, (long) Math.ceil(capacity / LOAD) + 1)];
         }
 
+        private LongKeys(long[] keysByRow, int[] slots, int size) {
+            this.keysByRow = keysByRow;
+            this.slots = slots;
+            this.size = size;
+        }
+
         @Override
         public EntityKeyIndex copy(int expectedKeys) {
-            LongKeys copy = new LongKeys(Math.max(expectedKeys, size));
+            int keys = Math.max(expectedKeys, size);
+            if (keys <= slots.length * LOAD + 1) {
+                // The keys still fit this table: a key's slot depends only on the table's length, so copying the
+                // arrays is the copy. An incremental refresh that adds few keys to millions rehashes none of them.
+                return new LongKeys(Arrays.copyOf(keysByRow, Math.max(keys, keysByRow.length)), slots.clone(), size);
+            }
+            LongKeys copy = new LongKeys(keys);
             for (int slot : slots) {
                 if (slot != 0) {
                     copy.put(keysByRow[slot - 1], slot - 1);

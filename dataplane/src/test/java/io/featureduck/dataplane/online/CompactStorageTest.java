@@ -46,6 +46,13 @@ class CompactStorageTest {
         }
         assertThat(keys.rowOf(42L)).as("the original is independent of its copy").isEqualTo(EntityKeyIndex.ABSENT);
         assertThat(copy.keys()).hasSize(count + 1);
+        // A copy for as many keys shares the table's layout (its arrays copied, no key rehashed) and is as independent.
+        EntityKeyIndex sameSize = keys.copy(count);
+        assertThat(sameSize.put(43L, count)).isTrue();
+        expected.forEach((key, row) -> assertThat(sameSize.rowOf(key.longValue())).isEqualTo(row));
+        assertThat(sameSize.rowOf(43L)).isEqualTo(count);
+        assertThat(keys.rowOf(43L)).as("the original is independent of its copy").isEqualTo(EntityKeyIndex.ABSENT);
+        assertThat(keys.size()).isEqualTo(count);
     }
 
     @Test

@@ -6,6 +6,7 @@
 #   featureduck  POST /get-online-features on `featureduck serve`
 #   floor        a bare Vert.x route returning a fixed response of the same size (the HTTP floor)
 #   redis        the same Feast request served by a Vert.x route reading a local Redis (one hash per entity)
+#   core         the floor's response from Vert.x core alone (no Router, no BodyHandler): the HTTP server's own cost
 # Two wider shapes are served alongside by their own data planes: 250 features per request (25 views x 10, Feast's
 # second published shape) and a string-heavy view (10 string features), each with a floor of its answer's size.
 # Every scenario runs ROUNDS times, interleaved with its baselines, and the report takes the median of each figure:
@@ -31,6 +32,7 @@ FD_PORT=18080
 MGMT_PORT=18090
 GRPC_PORT=18095
 BASE_PORT=18081
+CORE_PORT=18082
 REDIS_PORT=16379
 mkdir -p "$RESULTS" "$DATA"
 
@@ -113,9 +115,10 @@ java -Xmx6g -cp "$CP" io.featureduck.bench.RedisLoader "$DATA/bench.yaml" "$ENTI
   | redis-cli -p $REDIS_PORT --pipe > "$RESULTS/redis-pipe.log"
 REDIS_MEM=$(redis-cli -p $REDIS_PORT info memory | sed -nE 's/^used_memory:([0-9]+).*/\1/p')
 
-java -Xmx2g -cp "$CP" io.featureduck.bench.BaselineServer $BASE_PORT $REDIS_PORT "$RESULTS" > "$RESULTS/baseline.log" 2>&1 &
+java -Xmx2g -cp "$CP" io.featureduck.bench.BaselineServer $BASE_PORT $REDIS_PORT "$RESULTS" $CORE_PORT \
+  > "$RESULTS/baseline.log" 2>&1 &
 BASE_PID=$!; PIDS+=($BASE_PID)
-for _ in $(seq 1 100); do grep -q listening "$RESULTS/baseline.log" && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ "$(grep -c listening "$RESULTS/baseline.log")" = 2 ] && break; sleep 0.1; done
 
 echo "== check: the Redis route answers the same values as FeatureDuck"
 fd_values=$(post $FD_PORT "$(body 3)" | grep -oE '"values":\[[^]]*\]')
@@ -140,6 +143,7 @@ for round in $(seq 1 "$ROUNDS"); do
     run featureduck-b1-c$c $FD_PORT /get-online-features 1 $c $FD_PID
     run floor-b1-c$c $BASE_PORT /floor/1 1 $c $BASE_PID
     run redis-b1-c$c $BASE_PORT /get-online-features 1 $c $BASE_PID
+    run core-b1-c$c $CORE_PORT /floor/1 1 $c $BASE_PID
   done
   for b in 100 500; do
     run featureduck-b$b-c1 $FD_PORT /get-online-features $b 1 $FD_PID

@@ -32,7 +32,10 @@ import java.util.Map;
  *       hash per entity (fields {@code view:feature} and {@code _ts:view}), as Feast's and Tecton's online stores
  *       keep them; one pipelined HMGET per entity.</li>
  * </ul>
- * Usage: {@code BaselineServer <port> <redis-port> <floor-dir>} where floor-dir holds {@code floor-<n>.json}.
+ * and, on {@code core-port}, the same floor answered by Vert.x core alone (no Router, no BodyHandler): what the HTTP
+ * server itself costs, the part of the floor no route can avoid.
+ * Usage: {@code BaselineServer <port> <redis-port> <floor-dir> <core-port>} where floor-dir holds
+ * {@code floor-<n>.json}.
  */
 public final class BaselineServer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +44,7 @@ public final class BaselineServer {
         int port = Integer.parseInt(args[0]);
         int redisPort = Integer.parseInt(args[1]);
         Path floorDir = Path.of(args[2]);
+        int corePort = Integer.parseInt(args[3]);
         Map<String, Buffer> floors = new LinkedHashMap<>();
         try (var files = Files.list(floorDir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith("floor-")).toList()) {
@@ -60,6 +64,20 @@ public final class BaselineServer {
         vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1").setTcpNoDelay(true))
                 .requestHandler(router).listen()
                 .onSuccess(s -> System.out.println("baselines listening on " + s.actualPort()))
+                .onFailure(e -> {
+                    e.printStackTrace();
+                    System.exit(1);
+                });
+        vertx.createHttpServer(new HttpServerOptions().setPort(corePort).setHost("127.0.0.1").setTcpNoDelay(true))
+                .requestHandler(request -> request.body().onSuccess(ignored -> {
+                    Buffer body = floors.get(request.path().substring(request.path().lastIndexOf('/') + 1));
+                    if (body == null) {
+                        request.response().setStatusCode(404).end();
+                    } else {
+                        request.response().putHeader("content-type", "application/json").end(body);
+                    }
+                })).listen()
+                .onSuccess(s -> System.out.println("core floor listening on " + s.actualPort()))
                 .onFailure(e -> {
                     e.printStackTrace();
                     System.exit(1);

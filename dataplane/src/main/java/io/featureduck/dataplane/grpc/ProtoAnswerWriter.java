@@ -191,11 +191,12 @@ final class ProtoAnswerWriter {
         }
         for (int f = 0; f < kinds.length; f++) {
             int slot = answer.features().get(f).viewSlot();
+            FeatureColumn column = storedColumn(f);
             long size = statusesSize();
             for (int e = 0; e < count; e++) {
                 LookupStatus status = answer.status(f, e);
                 statuses[f * count + e] = STATUS_NUMBERS[status.ordinal()];
-                size += delimited(VALUES, status == LookupStatus.PRESENT ? valueSize(f, e) : 0)
+                size += delimited(VALUES, status == LookupStatus.PRESENT ? valueSize(column, f, e) : 0)
                         + delimited(TIMES, timeSizes[slot * count + e]);
             }
             sizes[vector++] = size;
@@ -219,10 +220,10 @@ final class ProtoAnswerWriter {
         }
         for (int f = 0; f < kinds.length; f++) {
             startDelimited(out, RESULTS, sizes[vector++]);
-            FeatureColumn column = answer.features().get(f).isOnDemand() ? null : answer.column(f);
+            FeatureColumn column = storedColumn(f);
             for (int e = 0; e < count; e++) {
                 if (statuses[f * count + e] == PRESENT) {
-                    startDelimited(out, VALUES, valueSize(f, e));
+                    startDelimited(out, VALUES, valueSize(column, f, e));
                     writeValue(out, raw, column, f, e);
                 } else {
                     startDelimited(out, VALUES, 0);
@@ -259,8 +260,13 @@ final class ProtoAnswerWriter {
         }
     }
 
-    /** The size of the Value of a PRESENT feature value. */
-    private int valueSize(int f, int e) {
+    /** The stored column feature {@code f} reads; null for an on-demand feature. */
+    private FeatureColumn storedColumn(int f) {
+        return answer.features().get(f).isOnDemand() ? null : answer.column(f);
+    }
+
+    /** The size of the Value of a PRESENT feature value, read from {@code column} unless it is a MESSAGE. */
+    private int valueSize(FeatureColumn column, int f, int e) {
         Kind kind = kinds[f];
         if (kind == Kind.MESSAGE) {
             Value value = messages[f * count + e];
@@ -270,7 +276,6 @@ final class ProtoAnswerWriter {
             }
             return value.getSerializedSize();
         }
-        FeatureColumn column = answer.column(f);
         int row = answer.row(f, e);
         return switch (kind) {
             case DOUBLE -> CodedOutputStream.computeDoubleSize(Value.DOUBLE_VAL_FIELD_NUMBER, 0);

@@ -31,11 +31,7 @@ final class ProtoFeatureList implements FeatureList {
         }
         List<FeatureRef> features = new ArrayList<>(refs.size());
         for (String ref : refs) {
-            try {
-                features.add(FeatureRef.parse(ref));
-            } catch (IllegalArgumentException e) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, e.getMessage());
-            }
+            features.add(FeatureRef.parse(ref));
         }
         return features;
     }

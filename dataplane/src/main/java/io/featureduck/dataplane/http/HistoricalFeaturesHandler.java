@@ -188,7 +188,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         List<FeatureRef> refs = new ArrayList<>();
         for (String list : features) {
             for (String ref : list.split(",")) {
-                refs.add(JsonRequests.featureRef(ref.trim()));
+                refs.add(FeatureRef.parse(ref.trim()));
             }
         }
         boolean fullNames = ctx.queryParam("full_feature_names").stream().anyMatch("true"::equalsIgnoreCase);
@@ -219,7 +219,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                         if (!list.isArray()) {
                             throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be an array");
                         }
-                        list.forEach(ref -> refs.add(JsonRequests.featureRef(ref.asText())));
+                        list.forEach(ref -> refs.add(FeatureRef.parse(ref.asText())));
                     }
                     case "entity_rows" -> {
                         if (value != JsonToken.START_ARRAY) {

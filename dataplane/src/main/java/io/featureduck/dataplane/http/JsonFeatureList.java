@@ -66,7 +66,7 @@ final class JsonFeatureList implements FeatureList {
         }
         List<FeatureRef> features = new ArrayList<>(list.size());
         for (JsonNode node : list) {
-            features.add(JsonRequests.featureRef(node.isTextual() ? node.textValue() : node.toString()));
+            features.add(FeatureRef.parse(node.isTextual() ? node.textValue() : node.toString()));
         }
         return features;
     }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.netty.buffer.ByteBuf;
@@ -86,14 +85,6 @@ final class JsonRequests {
     }
 
     /** A {@code view:feature} reference, or a 400 naming the expected form. */
-    static FeatureRef featureRef(String text) {
-        try {
-            return FeatureRef.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, e.getMessage());
-        }
-    }
-
     static boolean optionalBoolean(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

@@ -139,6 +139,14 @@ class RequestLimitsTest {
             assertThat(second.json().at("/error/code").asText()).isEqualTo("TOO_MANY_QUERIES");
             assertThat(second.raw().headers().firstValue("retry-after")).isPresent();
         }
+        // The server frees the admitted query's place once it sees the connection close, not before: wait for it, so
+        // the next test's historical query is not refused for this one.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (server.post("/v1/features/historical", "{\"features\": [\"driver-stats:conv_rate\"], \"entity_rows\": "
+                + "[{\"driver_id\": 1, \"event_timestamp\": \"2024-01-01T00:00:00Z\"}]}").status() == 503) {
+            assertThat(System.nanoTime()).as("the closed query's place is freed").isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     @Test

@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".status.tableVersion",
         type = AdditionalPrinterColumn.Type.INTEGER, getDescription = "table version served")
+@AdditionalPrinterColumn(name = "Pinned", jsonPath = ".status.pinned",
+        getDescription = "the table version the view is pinned to, if any")
 @AdditionalPrinterColumn(name = "Rows", jsonPath = ".status.rows", type = AdditionalPrinterColumn.Type.INTEGER,
         getDescription = "rows (entities) in the online index")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",

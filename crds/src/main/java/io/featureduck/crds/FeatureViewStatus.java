@@ -16,6 +16,8 @@ import java.util.List;
  * @param rows               entities in the online index
  * @param lastRefresh        when the data plane last loaded the table (RFC 3339)
  * @param lastError          the data plane's last load error, if the last load failed
+ * @param pinned             the pin of the version served ({@code version 3}, {@code asOf <time>}); absent when
+ *                           the view follows its table
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,7 +28,9 @@ public record FeatureViewStatus(
         @JsonPropertyDescription("Table version the data plane serves") Long tableVersion,
         @JsonPropertyDescription("Entities in the online index") Long rows,
         @JsonPropertyDescription("When the data plane last loaded the table (RFC 3339)") String lastRefresh,
-        @JsonPropertyDescription("The data plane's last load error, if its last load failed") String lastError) {
+        @JsonPropertyDescription("The data plane's last load error, if its last load failed") String lastError,
+        @JsonPropertyDescription("The pin of the table version served (version N or asOf <time>); absent while the "
+                + "view follows its table") String pinned) {
     public FeatureViewStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
     }
@@ -44,6 +48,7 @@ public record FeatureViewStatus(
         private Long rows;
         private String lastRefresh;
         private String lastError;
+        private String pinned;
 
         private Builder(Long observedGeneration, List<Condition> conditions) {
             this.observedGeneration = observedGeneration;
@@ -75,9 +80,14 @@ public record FeatureViewStatus(
             return this;
         }
 
+        public Builder pinned(String pin) {
+            this.pinned = pin;
+            return this;
+        }
+
         public FeatureViewStatus build() {
             return new FeatureViewStatus(observedGeneration, conditions, format, tableVersion, rows, lastRefresh,
-                    lastError);
+                    lastError, pinned);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -20,6 +21,9 @@ import java.util.List;
  * @param pathRewrite            prefix rewrites for every path the table metadata names
  * @param table                  for a DuckDB database file, the table or view inside it; with a catalog, the table
  * @param catalog                an Iceberg catalog naming the table, instead of a path
+ * @param version                serve this table version and no other: a Delta commit version or an Iceberg
+ *                               snapshot id
+ * @param asOf                   serve the table version that was current at this RFC 3339 time and no other
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,6 +39,7 @@ import java.util.List;
         + "|| self.createdTimestampColumn != self.timestampColumn",
         message = "createdTimestampColumn must differ from timestampColumn")
 @ValidationRule(value = "!has(self.format) || self.format != 'hudi'", message = TableFormat.HUDI_NOT_SUPPORTED)
+@ValidationRule(value = "!has(self.version) || !has(self.asOf)", message = SourceSpec.ONE_PIN)
 public record SourceSpec(
         @JsonPropertyDescription("Table format; the store's format when absent") TableFormat format,
         @Size(min = 1, max = 2048)
@@ -56,13 +61,32 @@ public record SourceSpec(
         @JsonPropertyDescription("For a DuckDB database file: the table or view to read, as name or schema.name; "
                 + "with an Iceberg catalog: the table, as namespace.name")
         String table,
-        @JsonPropertyDescription("An Iceberg catalog naming the table, instead of a path") CatalogSpec catalog) {
+        @JsonPropertyDescription("An Iceberg catalog naming the table, instead of a path") CatalogSpec catalog,
+        @Min(0)
+        @JsonPropertyDescription("Pins the view to this table version (a Delta commit version or an Iceberg "
+                + "snapshot id): it is served, online and historically, instead of following new commits; remove "
+                + "it to follow the table again")
+        Long version,
+        @Pattern(SourceSpec.RFC_3339) @Size(max = 64)
+        @JsonPropertyDescription("Pins the view to the table version current at this RFC 3339 time (for example "
+                + "2026-11-30T00:00:00Z), like version")
+        String asOf) {
+    public static final String ONE_PIN = "pin the table by version or by asOf, not both";
+    static final String RFC_3339 = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?"
+            + "(Z|[+-][0-9]{2}:[0-9]{2})$";
+
     public SourceSpec {
         pathRewrite = pathRewrite == null ? List.of() : List.copyOf(pathRewrite);
     }
 
     public SourceSpec(TableFormat format, String path, String timestampColumn, String createdTimestampColumn) {
-        this(format, path, timestampColumn, createdTimestampColumn, List.of(), null, null);
+        this(format, path, timestampColumn, createdTimestampColumn, List.of(), null, null, null, null);
+    }
+
+    /** The same source pinned to {@code pin}, or following the table when {@code pin} is null. */
+    public SourceSpec pinned(TablePin pin) {
+        return new SourceSpec(format, path, timestampColumn, createdTimestampColumn, pathRewrite, table, catalog,
+                pin == null ? null : pin.version(), pin == null || pin.asOf() == null ? null : pin.asOf().toString());
     }
 
     @JsonIgnore

@@ -184,6 +184,17 @@ public final class SpecValidator {
         if (source.timestampColumn() != null && source.timestampColumn().isBlank()) {
             violations.add(new Violation("spec.source.timestampColumn", "must not be empty; omit it for a snapshot view"));
         }
+        if (source.version() != null && source.asOf() != null) {
+            violations.add(new Violation("spec.source.version", SourceSpec.ONE_PIN));
+        } else if (source.version() != null && source.version() < 0) {
+            violations.add(new Violation("spec.source.version", "must not be negative"));
+        } else if (source.asOf() != null) {
+            try {
+                TablePin.parseInstant(source.asOf());
+            } catch (IllegalArgumentException e) {
+                violations.add(new Violation("spec.source.asOf", e.getMessage()));
+            }
+        }
         if (source.createdTimestampColumn() != null && source.isSnapshot()) {
             violations.add(new Violation("spec.source.createdTimestampColumn",
                     "only breaks ties between event timestamps, so it needs spec.source.timestampColumn"));

@@ -46,7 +46,15 @@ public final class KernelReferenceReader {
     }
 
     public static List<Map<String, Object>> readAll(Engine engine, Path table) throws Exception {
-        Snapshot snapshot = TableManager.loadSnapshot(table.toUri().toString()).build(engine);
+        return read(engine, TableManager.loadSnapshot(table.toUri().toString()).build(engine));
+    }
+
+    /** The rows of one version of the table, through Kernel's own time travel. */
+    public static List<Map<String, Object>> readVersion(Engine engine, Path table, long version) throws Exception {
+        return read(engine, TableManager.loadSnapshot(table.toUri().toString()).atVersion(version).build(engine));
+    }
+
+    private static List<Map<String, Object>> read(Engine engine, Snapshot snapshot) throws Exception {
         Scan scan = snapshot.getScanBuilder().build();
         Row scanState = scan.getScanState(engine);
         StructType logical = ScanStateRow.getLogicalSchema(scanState);

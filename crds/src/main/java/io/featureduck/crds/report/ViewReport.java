@@ -21,6 +21,9 @@ import java.util.List;
  * @param degraded         serving an older version than the table has, because the latest load failed
  * @param onDemand         request-time features, with their CEL expressions
  * @param requestData      the values requests send for them ({@code request.<name>})
+ * @param pinned           the pin of the definition served ({@code version 3}, {@code asOf <time>}), if any
+ * @param reloading        the pod has a newer definition of the view than the one its index was built from, and
+ *                         is loading it (or failed to: see lastError)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -48,7 +51,9 @@ public record ViewReport(
         @JsonProperty("next_retry_at") String nextRetryAt,
         boolean degraded,
         @JsonProperty("on_demand") List<Column> onDemand,
-        @JsonProperty("request_data") List<Column> requestData) {
+        @JsonProperty("request_data") List<Column> requestData,
+        String pinned,
+        boolean reloading) {
 
     public ViewReport {
         entities = entities == null ? List.of() : List.copyOf(entities);

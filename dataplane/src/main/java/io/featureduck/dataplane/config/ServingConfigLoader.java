@@ -16,6 +16,7 @@ import io.featureduck.crds.FeatureViewSpec;
 import io.featureduck.crds.KubeDuration;
 import io.featureduck.crds.SpecValidator;
 import io.featureduck.crds.TableFormat;
+import io.featureduck.crds.TablePin;
 import io.featureduck.crds.Violation;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import java.io.IOException;
@@ -236,6 +237,12 @@ public final class ServingConfigLoader {
             problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.table",
                     "is required for a DuckDB database file: name the table or view to read")));
         }
+        Optional<TablePin> pin = TablePin.of(spec.source());
+        if (pin.isPresent() && format != TableFormat.DELTA && format != TableFormat.ICEBERG) {
+            problems.add(describe(FeatureView.KIND, view.name(), new Violation(spec.source().version() != null
+                    ? "spec.source.version" : "spec.source.asOf", "pins a table version, and " + format.wireName()
+                    + " tables have no versions; pin delta or iceberg tables")));
+        }
         if (problems.size() != before.size()) {
             return Optional.empty();
         }
@@ -245,7 +252,8 @@ public final class ServingConfigLoader {
                 spec.source().isSnapshot() ? null : spec.source().timestampColumn(),
                 spec.source().createdTimestampColumn(), spec.entities(), spec.features(),
                 Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.servesOnline(),
-                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse), onDemand, spec.requestData()));
+                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse), onDemand, spec.requestData(),
+                pin));
     }
 
     private static Optional<FeatureServiceDefinition> resolveService(FeatureService service, FeatureStore store,

@@ -4,6 +4,7 @@ import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.RequestFieldSpec;
 import io.featureduck.crds.TableFormat;
+import io.featureduck.crds.TablePin;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import java.time.Duration;
 import java.util.List;
@@ -12,11 +13,14 @@ import java.util.Optional;
 /**
  * A FeatureView resolved against its store: the format and location are absolute and the durations parsed. This is
  * what every serving component works from, online and historical alike.
+ *
+ * @param pin the one table version served instead of the latest ({@code spec.source.version} or {@code asOf})
  */
 public record ViewDefinition(String name, TableFormat format, TableLocation location, String timestampColumn,
                              String createdTimestampColumn, List<EntitySpec> entities, List<FeatureSpec> features,
                              Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval,
-                             List<OnDemandFeature> onDemand, List<RequestFieldSpec> requestData) {
+                             List<OnDemandFeature> onDemand, List<RequestFieldSpec> requestData,
+                             Optional<TablePin> pin) {
 
     public ViewDefinition {
         entities = List.copyOf(entities);
@@ -30,7 +34,13 @@ public record ViewDefinition(String name, TableFormat format, TableLocation loca
                           String createdTimestampColumn, List<EntitySpec> entities, List<FeatureSpec> features,
                           Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval) {
         this(name, format, location, timestampColumn, createdTimestampColumn, entities, features, ttl, online,
-                refreshInterval, List.of(), List.of());
+                refreshInterval, List.of(), List.of(), Optional.empty());
+    }
+
+    /** The same view held at {@code newPin}, or following its table when empty. */
+    public ViewDefinition withPin(Optional<TablePin> newPin) {
+        return new ViewDefinition(name, format, location, timestampColumn, createdTimestampColumn, entities, features,
+                ttl, online, refreshInterval, onDemand, requestData, newPin);
     }
 
     /** Every feature clients may ask for: the stored ones, then the on-demand ones, in definition order. */

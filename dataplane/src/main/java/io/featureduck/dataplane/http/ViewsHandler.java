@@ -106,6 +106,8 @@ final class ViewsHandler {
                 view.onDemand().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(), f.expression()))
                         .toList(),
                 view.requestData().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(), null))
-                        .toList());
+                        .toList(),
+                view.pin().map(io.featureduck.crds.TablePin::describe).orElse(null),
+                index.isPresent() && !view.equals(served.definition()));
     }
 }

@@ -265,9 +265,12 @@ public final class ViewRegistry {
                          boolean incremental) {
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         // Neither a load for a definition that has since changed or been removed, nor an older table version than
-        // the one served, may replace what is served now.
+        // the one served for the same definition (a slow refresh overtaken by a newer one), may replace what is
+        // served now. A new definition's index replaces an old one's whatever its version: pinning to an older
+        // version is a rollback.
         ServedView installed = views.computeIfPresent(name, (n, v) -> v.definition().equals(definition)
-                && v.index().map(i -> i.tableVersion() <= index.tableVersion()).orElse(true)
+                && v.index().filter(i -> i.view().equals(definition))
+                        .map(i -> i.tableVersion() <= index.tableVersion()).orElse(true)
                 ? v.loaded(index, took) : v);
         if (installed == null || installed.index().orElse(null) != index) {
             LOG.info("FeatureView '{}' changed while loading; this load is dropped", name);

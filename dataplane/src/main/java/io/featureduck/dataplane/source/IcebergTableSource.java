@@ -91,6 +91,22 @@ public final class IcebergTableSource implements TableSource {
         });
     }
 
+    /** Iceberg users name a snapshot by its id ({@code SELECT snapshot_id FROM t.snapshots}), not by sequence number. */
+    @Override
+    public TableSnapshot snapshotNamed(long snapshotId) {
+        return read(() -> {
+            Table table = open();
+            Snapshot snapshot = table.snapshot(snapshotId);
+            if (snapshot == null) {
+                List<Snapshot> all = snapshotsInOrder(table);
+                throw new TableSourceException("Iceberg table " + location + " has no snapshot " + snapshotId
+                        + " (it may have been expired); its newest snapshots are " + all.subList(
+                        Math.max(0, all.size() - 10), all.size()).stream().map(s -> s.snapshotId()).toList());
+            }
+            return describe(table, snapshot);
+        });
+    }
+
     @Override
     public OptionalLong versionAsOf(Instant time) {
         return read(() -> {

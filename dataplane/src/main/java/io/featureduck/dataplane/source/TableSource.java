@@ -12,6 +12,14 @@ public interface TableSource {
     /** A given version, through the format's own time travel. */
     TableSnapshot snapshotAt(long version);
 
+    /**
+     * The version a FeatureView's {@code spec.source.version} names, in the format's own terms: by default a version
+     * number as {@link #snapshotAt} takes it; Iceberg names snapshots by id.
+     */
+    default TableSnapshot snapshotNamed(long version) {
+        return snapshotAt(version);
+    }
+
     /** The version that was current at {@code time}; empty when the table did not exist yet. */
     java.util.OptionalLong versionAsOf(java.time.Instant time);
 

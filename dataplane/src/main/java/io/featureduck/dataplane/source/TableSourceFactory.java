@@ -53,7 +53,13 @@ public final class TableSourceFactory {
         loader.start();
     }
 
+    /** The view's table as the view sees it: the latest version, or the one its pin names. */
     public TableSource forView(ViewDefinition view) {
+        TableSource table = tableOf(view);
+        return view.pin().<TableSource>map(pin -> new PinnedTableSource(table, pin)).orElse(table);
+    }
+
+    private TableSource tableOf(ViewDefinition view) {
         if (view.location().isObjectStore() && view.format() == TableFormat.DUCKDB) {
             throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(),
                     "a DuckDB database file cannot be read from an object store (" + view.location()

@@ -175,4 +175,27 @@ class ServingConfigLoaderTest {
         assertThatThrownBy(() -> new ServingConfigLoader().load(missing))
                 .isInstanceOf(DefinitionException.class).hasMessageContaining(missing.toString());
     }
+
+    @Test
+    void aPinIsReadAndRefusedWhereTheTableHasNoVersionsOrTwoPinsAreGiven() throws Exception {
+        String view = """
+                source: {path: scores, timestampColumn: ts, %s}
+                entities: [{name: id, type: int64}]
+                features: [{name: score, type: float64}]
+                """;
+        ViewDefinition pinned = new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "iceberg", view.formatted("asOf: '2026-11-30T12:00:00+01:00'"))).view("scores").orElseThrow();
+        assertThat(pinned.pin()).contains(io.featureduck.crds.TablePin.ofInstant(
+                java.time.Instant.parse("2026-11-30T11:00:00Z")));
+
+        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "parquet", view.formatted("version: 3"))))
+                .hasMessageContaining("spec.source.version: pins a table version, and parquet tables have no versions");
+        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "delta", view.formatted("version: 3, asOf: '2026-11-30T00:00:00Z'"))))
+                .hasMessageContaining("pin the table by version or by asOf, not both");
+        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "delta", view.formatted("asOf: yesterday"))))
+                .hasMessageContaining("spec.source.asOf: 'yesterday' is not an RFC 3339 date-time");
+    }
 }

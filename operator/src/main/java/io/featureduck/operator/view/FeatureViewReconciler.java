@@ -5,6 +5,7 @@ import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewStatus;
 import io.featureduck.crds.TableFormat;
+import io.featureduck.crds.TablePin;
 import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneClient;
 import io.featureduck.operator.dataplane.DataPlaneObserver;
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
 
 import static io.featureduck.operator.status.StatusConditions.ACCEPTED;
 import static io.featureduck.operator.status.StatusConditions.DEGRADED;
+import static io.featureduck.operator.status.StatusConditions.PROGRESSING;
 import static io.featureduck.operator.status.StatusConditions.READY;
 
 /**
@@ -88,24 +90,29 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
         FeatureViewStatus after;
         if (!problems.isEmpty()) {
             conditions.set(ACCEPTED, false, "InvalidSpec", problems).set(READY, false, "InvalidSpec", problems)
-                    .set(DEGRADED, false, "NotServed", "the view is not served");
+                    .set(DEGRADED, false, "NotServed", "the view is not served")
+                    .set(PROGRESSING, false, "NotServed", "the view is not served");
             after = FeatureViewStatus.builder(generation, conditions.build()).build();
         } else if (store.isEmpty()) {
             String message = "FeatureStore '" + storeName + "' does not exist in namespace '"
                     + view.getMetadata().getNamespace() + "'; create it or correct spec.store";
             conditions.set(ACCEPTED, false, "StoreNotFound", message).set(READY, false, "StoreNotFound", message)
-                    .set(DEGRADED, false, "NotServed", "the view is not served");
+                    .set(DEGRADED, false, "NotServed", "the view is not served")
+                    .set(PROGRESSING, false, "NotServed", "the view is not served");
             after = FeatureViewStatus.builder(generation, conditions.build()).format(format(view, null)).build();
         } else {
             conditions.set(ACCEPTED, true, "AssignedToStore", "served by FeatureStore '" + storeName + "'");
+            String wantedPin = TablePin.of(view.getSpec().source()).map(TablePin::describe).orElse(null);
             ServingConditions.Serving serving = ServingConditions.of(context.getSecondaryResource(ServingObservation.class)
-                    .orElseGet(ServingObservation::noReadyPods), storeName);
+                    .orElseGet(ServingObservation::noReadyPods), storeName, wantedPin);
             conditions.set(READY, serving.ready().status(), serving.ready().reason(), serving.ready().message());
             conditions.set(DEGRADED, serving.degraded().status(), serving.degraded().reason(),
                     serving.degraded().message());
+            conditions.set(PROGRESSING, serving.progressing().status(), serving.progressing().reason(),
+                    serving.progressing().message());
             after = FeatureViewStatus.builder(generation, conditions.build()).format(format(view, store.get()))
                     .tableVersion(serving.tableVersion()).rows(serving.rows()).lastRefresh(serving.lastRefresh())
-                    .lastError(serving.lastError()).build();
+                    .lastError(serving.lastError()).pinned(serving.pinned()).build();
         }
         announce(view, before, after);
         return Objects.equals(before, after) ? UpdateControl.noUpdate()

@@ -5,13 +5,15 @@ import io.featureduck.operator.dataplane.DataPlaneClient;
 import io.featureduck.operator.dataplane.ServingObservation;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Turns what the data plane reports of a view into its {@code Ready} and {@code Degraded} conditions and status
  * fields: a pure function of the observation, so every case is a unit test. Ready only when every pod serves the
  * view; the table version is the oldest any pod serves; Degraded when a pod serves an older version because its
- * latest load failed.
+ * latest load failed; Progressing while a pod is loading the view or still serves it by an older definition, or
+ * serves another pin than the spec names (the ConfigMap has not reached it yet).
  */
 final class ServingConditions {
     private ServingConditions() {
@@ -24,17 +26,21 @@ final class ServingConditions {
         }
     }
 
-    /** The view's serving state: its two conditions and, when a pod serves it, what is served. */
-    record Serving(Condition ready, Condition degraded, Long tableVersion, Long rows, String lastRefresh,
-                   String lastError) {
+    /** The view's serving state: its conditions and, when a pod serves it, what is served. */
+    record Serving(Condition ready, Condition degraded, Condition progressing, Long tableVersion, Long rows,
+                   String lastRefresh, String lastError, String pinned) {
     }
 
-    static Serving of(ServingObservation observation, String store) {
+    /**
+     * @param wantedPin how the spec pins the view ({@link io.featureduck.crds.TablePin#describe}), null when it
+     *                  follows the table
+     */
+    static Serving of(ServingObservation observation, String store, String wantedPin) {
         List<DataPlaneClient.Answer> answers = observation.answers();
         if (answers.isEmpty()) {
             return new Serving(Condition.of(false, "NoReadyPods", "no data-plane pod of FeatureStore '" + store
                     + "' is ready yet"), Condition.of(false, "AsExpected", "no load failures reported"),
-                    null, null, null, null);
+                    Condition.of(true, "NoReadyPods", "waiting for a data-plane pod"), null, null, null, null, null);
         }
         String pods = answers.size() == 1 ? "the data plane" : answers.size() + " data-plane pods";
         Optional<DataPlaneClient.Unreachable> unreachable = answers.stream()
@@ -69,14 +75,34 @@ final class ServingConditions {
         Condition degraded = failedRefresh.map(r -> Condition.of(true, "RefreshFailed", "serving table version "
                         + r.tableVersion().get() + " while the latest load failed: " + r.lastError().get()))
                 .orElse(Condition.of(false, "AsExpected", "no load failures"));
+        Condition progressing = progressing(ready, served, wantedPin);
         if (served.isEmpty()) {
-            return new Serving(ready, degraded, null, null, null, null);
+            return new Serving(ready, degraded, progressing, null, null, null, null, null);
         }
         DataPlaneClient.Served oldest = oldest(served);
         String lastError = served.stream().map(DataPlaneClient.Served::lastError).flatMap(Optional::stream)
                 .findFirst().orElse(null);
-        return new Serving(ready, degraded, oldest.tableVersion().orElse(null), oldest.entities().orElse(null),
-                oldest.loadedAt().orElse(null), lastError);
+        return new Serving(ready, degraded, progressing, oldest.tableVersion().orElse(null),
+                oldest.entities().orElse(null), oldest.loadedAt().orElse(null), lastError, oldest.report().pinned());
+    }
+
+    private static Condition progressing(Condition ready, List<DataPlaneClient.Served> served, String wantedPin) {
+        if ("Loading".equals(ready.reason()) || "WaitingForDataPlane".equals(ready.reason())) {
+            return Condition.of(true, ready.reason(), ready.message());
+        }
+        Optional<DataPlaneClient.Served> otherPin = served.stream().filter(r -> r.report().serving()
+                && !Objects.equals(r.report().pinned(), wantedPin)).findFirst();
+        if (otherPin.isPresent()) {
+            String has = otherPin.get().report().pinned();
+            return Condition.of(true, "ChangingPin", "a data-plane pod serves " + (has == null ? "the latest table "
+                    + "version" : "the table pinned to " + has) + "; the spec asks for " + (wantedPin == null
+                    ? "the latest version" : wantedPin));
+        }
+        if (served.stream().anyMatch(r -> r.report().reloading() && r.lastError().isEmpty())) {
+            return Condition.of(true, "Reloading", "a data-plane pod is loading the view's new definition while "
+                    + "the previous one keeps serving");
+        }
+        return Condition.of(false, "Serving", "the data plane serves the current definition");
     }
 
     /** The report of the pod serving the oldest table version (a pod without an index counts as oldest). */

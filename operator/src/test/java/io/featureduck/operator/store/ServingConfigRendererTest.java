@@ -21,7 +21,7 @@ class ServingConfigRendererTest {
         FeatureView view = TestResources.view("driver-stats", "drivers");
         view.getMetadata().setUid("1234");
         view.getMetadata().setResourceVersion("99");
-        view.setStatus(new FeatureViewStatus(3L, List.of(), "delta", 7L, 10L, null, null));
+        view.setStatus(new FeatureViewStatus(3L, List.of(), "delta", 7L, 10L, null, null, null));
 
         String yaml = renderer.render(store, List.of(view), List.of());
         assertThat(yaml).startsWith("# Serving configuration of FeatureStore 'drivers'")

@@ -30,7 +30,7 @@ class ServingConditionsTest {
 
     @Test
     void noReadyPod() {
-        ServingConditions.Serving serving = ServingConditions.of(ServingObservation.noReadyPods(), "drivers");
+        ServingConditions.Serving serving = ServingConditions.of(ServingObservation.noReadyPods(), "drivers", null);
         assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(false, "NoReadyPods",
                 "no data-plane pod of FeatureStore 'drivers' is ready yet"));
         assertThat(serving.degraded().status()).isEqualTo("False");
@@ -40,14 +40,14 @@ class ServingConditionsTest {
     @Test
     void readyOnlyWhenEveryPodServesAndReportsTheOldestVersion() throws Exception {
         ServingConditions.Serving both = ServingConditions.of(pods(served("READY", 4L, null),
-                served("READY", 3L, null)), "drivers");
+                served("READY", 3L, null)), "drivers", null);
         assertThat(both.ready()).isEqualTo(ServingConditions.Condition.of(true, "Serving",
                 "2 data-plane pods serve table version 3 or newer, 5000 entities"));
         assertThat(both.tableVersion()).isEqualTo(3L);
         assertThat(both.lastRefresh()).isEqualTo("2026-01-01T00:00:03Z");
 
         ServingConditions.Serving loading = ServingConditions.of(pods(served("READY", 4L, null),
-                served("LOADING", null, null)), "drivers");
+                served("LOADING", null, null)), "drivers", null);
         assertThat(loading.ready().status()).isEqualTo("False");
         assertThat(loading.ready().reason()).isEqualTo("Loading");
         assertThat(loading.tableVersion()).as("a pod without an index counts as oldest").isNull();
@@ -56,7 +56,7 @@ class ServingConditionsTest {
     @Test
     void aPodThatDoesNotServeTheViewYet() throws Exception {
         ServingConditions.Serving serving = ServingConditions.of(pods(served("READY", 1L, null),
-                new DataPlaneClient.NotServed()), "drivers");
+                new DataPlaneClient.NotServed()), "drivers", null);
         assertThat(serving.ready().reason()).isEqualTo("WaitingForDataPlane");
         assertThat(serving.ready().message()).startsWith("1 of 2 data-plane pods do not serve this view yet");
     }
@@ -64,7 +64,7 @@ class ServingConditionsTest {
     @Test
     void anUnreachablePodMakesReadinessUnknown() throws Exception {
         ServingConditions.Serving serving = ServingConditions.of(pods(served("READY", 1L, null),
-                new DataPlaneClient.Unreachable("GET http://pod-1/v1/views/driver-stats: connection refused")), "drivers");
+                new DataPlaneClient.Unreachable("GET http://pod-1/v1/views/driver-stats: connection refused")), "drivers", null);
         assertThat(serving.ready()).isEqualTo(new ServingConditions.Condition("Unknown", "DataPlaneUnreachable",
                 "GET http://pod-1/v1/views/driver-stats: connection refused"));
     }
@@ -72,21 +72,59 @@ class ServingConditionsTest {
     @Test
     void aFailedFirstLoadIsNotReadyAndAFailedRefreshIsDegraded() throws Exception {
         ServingConditions.Serving failed = ServingConditions.of(pods(served("FAILED", null, "table not found")),
-                "drivers");
+                "drivers", null);
         assertThat(failed.ready()).isEqualTo(ServingConditions.Condition.of(false, "LoadFailed", "table not found"));
         assertThat(failed.degraded().status()).as("nothing older is served").isEqualTo("False");
         assertThat(failed.lastError()).isEqualTo("table not found");
 
         ServingConditions.Serving stale = ServingConditions.of(pods(served("READY", 2L, "commit 3 unreadable")),
-                "drivers");
+                "drivers", null);
         assertThat(stale.ready().status()).isEqualTo("True");
         assertThat(stale.degraded()).isEqualTo(ServingConditions.Condition.of(true, "RefreshFailed",
                 "serving table version 2 while the latest load failed: commit 3 unreadable"));
     }
 
+    /** A pod's report of a view it serves pinned to {@code pinned}, perhaps loading a newer definition. */
+    private static DataPlaneClient.Served pinned(long version, String pinned, boolean reloading, String lastError)
+            throws Exception {
+        String json = "{\"name\": \"driver-stats\", \"state\": \"READY\", \"online\": true, \"table_version\": "
+                + version + ", \"entities_loaded\": 5000, \"loaded_at\": \"2026-01-01T00:00:00Z\", \"pinned\": "
+                + (pinned == null ? null : "\"" + pinned + "\"") + ", \"reloading\": " + reloading
+                + ", \"last_error\": " + (lastError == null ? null : "\"" + lastError + "\"")
+                + ", \"refresh_interval_seconds\": 60, \"consecutive_failures\": 0, \"degraded\": false}";
+        return new DataPlaneClient.Served(JSON.readValue(json, ViewReport.class));
+    }
+
+    @Test
+    void aPinIsShownAndProgressingLastsUntilEveryPodServesThePinTheSpecNames() throws Exception {
+        ServingConditions.Serving pinnedView = ServingConditions.of(pods(pinned(3, "version 3", false, null)),
+                "drivers", "version 3");
+        assertThat(pinnedView.pinned()).isEqualTo("version 3");
+        assertThat(pinnedView.progressing().status()).isEqualTo("False");
+
+        ServingConditions.Serving notYet = ServingConditions.of(pods(pinned(3, "version 3", false, null),
+                pinned(7, null, false, null)), "drivers", "version 3");
+        assertThat(notYet.progressing()).isEqualTo(ServingConditions.Condition.of(true, "ChangingPin",
+                "a data-plane pod serves the latest table version; the spec asks for version 3"));
+
+        ServingConditions.Serving unpinning = ServingConditions.of(pods(pinned(3, "version 3", true, null)),
+                "drivers", null);
+        assertThat(unpinning.progressing().reason()).isEqualTo("ChangingPin");
+
+        ServingConditions.Serving reloading = ServingConditions.of(pods(pinned(7, null, true, null)), "drivers", null);
+        assertThat(reloading.progressing().reason()).isEqualTo("Reloading");
+        assertThat(reloading.ready().status()).as("the previous definition keeps serving").isEqualTo("True");
+
+        ServingConditions.Serving missingPin = ServingConditions.of(pods(pinned(7, null, true,
+                "Delta table has no version 99")), "drivers", "version 99");
+        assertThat(missingPin.degraded()).isEqualTo(ServingConditions.Condition.of(true, "RefreshFailed",
+                "serving table version 7 while the latest load failed: Delta table has no version 99"));
+        assertThat(missingPin.pinned()).as("what is served, not what is asked").isNull();
+    }
+
     @Test
     void anOfflineViewIsReadyForHistoricalRetrieval() throws Exception {
-        ServingConditions.Serving serving = ServingConditions.of(pods(served("OFFLINE", null, null)), "drivers");
+        ServingConditions.Serving serving = ServingConditions.of(pods(served("OFFLINE", null, null)), "drivers", null);
         assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(true, "OfflineOnly",
                 "spec.online is false: served by historical retrieval only"));
     }

@@ -1,0 +1,73 @@
+package io.featureduck.dataplane.source;
+
+import io.featureduck.crds.TablePin;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * A table seen as it was at one version, for a pinned FeatureView: its "latest" version is the pinned one, so the
+ * online index, refreshes and historical retrieval all stop at the pin without knowing about it. Versions before
+ * the pin stay readable, so point-in-time answers for times before the pin are unchanged; for any later time the
+ * pinned version is the one current.
+ */
+final class PinnedTableSource implements TableSource {
+    private final TableSource table;
+    private final TablePin pin;
+
+    PinnedTableSource(TableSource table, TablePin pin) {
+        this.table = table;
+        this.pin = pin;
+    }
+
+    @Override
+    public TableSnapshot latestSnapshot() {
+        if (pin.version() != null) {
+            return table.snapshotNamed(pin.version());
+        }
+        OptionalLong version = table.versionAsOf(pin.asOf());
+        if (version.isEmpty()) {
+            throw new TableSourceException("the " + table.formatName() + " table has no version as of " + pin.asOf()
+                    + " (spec.source.asOf): its first commit is later");
+        }
+        return table.snapshotAt(version.getAsLong());
+    }
+
+    @Override
+    public TableSnapshot snapshotAt(long version) {
+        return table.snapshotAt(version);
+    }
+
+    @Override
+    public TableSnapshot snapshotNamed(long version) {
+        return table.snapshotNamed(version);
+    }
+
+    @Override
+    public OptionalLong versionAsOf(Instant time) {
+        OptionalLong current = table.versionAsOf(time);
+        if (current.isEmpty()) {
+            return current;
+        }
+        OptionalLong pinned = pin.asOf() != null ? table.versionAsOf(pin.asOf())
+                : OptionalLong.of(latestSnapshot().version());
+        if (pinned.isEmpty()) {
+            return pinned;
+        }
+        return current.getAsLong() > pinned.getAsLong() ? pinned : current;
+    }
+
+    @Override
+    public SnapshotChanges changes(TableSnapshot older, TableSnapshot newer) {
+        return table.changes(older, newer);
+    }
+
+    @Override
+    public boolean isSameVersion(TableSnapshot served, TableSnapshot latest) {
+        return table.isSameVersion(served, latest);
+    }
+
+    @Override
+    public String formatName() {
+        return table.formatName();
+    }
+}

@@ -18,6 +18,7 @@ import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
+import io.featureduck.crds.TablePin;
 import io.featureduck.crds.ValueType;
 import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.status.StatusConditions;
@@ -196,6 +197,36 @@ class ExamplesEndToEndTest {
         assertThat(served.getStatus().rows()).isEqualTo(5000);
         assertThat(StatusConditions.find(served.getStatus().conditions(), "Ready").orElseThrow().getMessage())
                 .isEqualTo("2 data-plane pods serve table version 3, 5000 entities");
+        assertThat(ArgoHealth.of(served)).isEqualTo(new ArgoHealth.Health("Healthy",
+                "2 data-plane pods serve table version 3, 5000 entities"));
+        FeatureView stale = view("driver-stats");
+        stale.getMetadata().setGeneration(stale.getMetadata().getGeneration() + 1);
+        assertThat(ArgoHealth.of(stale)).as("a spec change the operator has not seen yet").isEqualTo(
+                new ArgoHealth.Health("Progressing", "Waiting for the FeatureDuck operator to observe generation "
+                        + stale.getMetadata().getGeneration()));
+
+        // Rolling the features back in Git: pinned to table version 1, the pods serve it and the status says so;
+        // without the pin the view follows the table again.
+        FeatureView toPin = view("driver-stats");
+        FeatureViewSpec live = toPin.getSpec();
+        toPin.setSpec(new FeatureViewSpec(live.store(), live.source().pinned(TablePin.ofVersion(1)), live.entities(),
+                live.features(), live.ttl(), live.online(), live.refreshInterval(), live.description(),
+                live.onDemand(), live.requestData()));
+        client.resource(toPin).update();
+        mount(await().atMost(PATIENCE).until(() -> configMap(), c -> c.getData().get("feature-store.yaml")
+                .contains("version: 1")), configMount);
+        FeatureView pinned = await().atMost(PATIENCE).until(() -> view("driver-stats"), v -> v.getStatus() != null
+                && "version 1".equals(v.getStatus().pinned()) && Long.valueOf(1).equals(v.getStatus().tableVersion())
+                && "False".equals(FeatureStoreReconcilerTest.condition(v, "Progressing")));
+        assertThat(ArgoHealth.of(pinned).status()).isEqualTo("Healthy");
+        assertThat(get(base + "/v1/views/driver-stats").path("table_version").asLong()).isEqualTo(1);
+        FeatureView unpinned = view("driver-stats");
+        unpinned.setSpec(live);
+        client.resource(unpinned).update();
+        mount(await().atMost(PATIENCE).until(() -> configMap(), c -> !c.getData().get("feature-store.yaml")
+                .contains("version: 1")), configMount);
+        await().atMost(PATIENCE).until(() -> view("driver-stats"), v -> v.getStatus().pinned() == null
+                && Long.valueOf(3).equals(v.getStatus().tableVersion()));
 
         // A change to the view: the operator rewrites the ConfigMap, the kubelet swaps the file, the pod reloads.
         FeatureView changed = view("driver-stats");
@@ -232,6 +263,9 @@ class ExamplesEndToEndTest {
         assertThat(degraded.getStatus().lastError()).contains("driver-stats");
         assertThat(StatusConditions.find(degraded.getStatus().conditions(), "Degraded").orElseThrow().getReason())
                 .isEqualTo("RefreshFailed");
+        assertThat(ArgoHealth.of(degraded).status()).isEqualTo("Degraded");
+        assertThat(ArgoHealth.of(degraded).message()).startsWith("serving table version " + lastGood
+                + " while the latest load failed: ");
         assertThat(post(base + "/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
                 + "\"entities\": {\"driver_id\": [1010]}}").at("/results/1/statuses/0").asText()).isEqualTo("PRESENT");
     }

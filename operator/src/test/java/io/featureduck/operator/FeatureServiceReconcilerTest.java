@@ -65,7 +65,10 @@ class FeatureServiceReconcilerTest {
 
     @Test
     void aServiceIsAcceptedOnceItsStoreAndViewsResolveItAndIsServedOnlyThen() {
-        client.resource(service("ranking", "drivers", "driver-stats:*", "driver-profile:rating")).create();
+        FeatureService created = client.resource(service("ranking", "drivers", "driver-stats:*",
+                "driver-profile:rating")).create();
+        assertThat(ArgoHealth.of(created)).isEqualTo(new ArgoHealth.Health("Progressing",
+                "Waiting for the FeatureDuck operator to report this FeatureService's status"));
         FeatureService waiting = await().atMost(OperatorHarness.patience()).until(() -> stored("ranking"),
                 s -> s.getStatus() != null);
         assertThat(condition(waiting, "Accepted")).isEqualTo("False");
@@ -78,6 +81,8 @@ class FeatureServiceReconcilerTest {
                 s -> message(s).contains("driver-profile"));
         assertThat(condition(unresolved, "Accepted")).isEqualTo("False");
         assertThat(message(unresolved)).contains("the store has no feature view 'driver-profile'");
+        assertThat(ArgoHealth.of(unresolved).status()).isEqualTo("Degraded");
+        assertThat(ArgoHealth.of(unresolved).message()).isEqualTo(message(unresolved));
         await().atMost(OperatorHarness.patience()).until(() -> servingConfig().contains("driver-stats"));
         assertThat(servingConfig()).doesNotContain("kind: FeatureService");
 
@@ -89,6 +94,11 @@ class FeatureServiceReconcilerTest {
                 "driver-profile:rating");
         assertThat(accepted.getStatus().views()).containsExactly("driver-profile", "driver-stats");
         assertThat(accepted.getStatus().featureCount()).isEqualTo(3);
+        assertThat(ArgoHealth.of(accepted)).isEqualTo(new ArgoHealth.Health("Healthy",
+                "3 features of 2 views, served by FeatureStore 'drivers'"));
+        FeatureService stale = stored("ranking");
+        stale.getMetadata().setGeneration(stale.getMetadata().getGeneration() + 1);
+        assertThat(ArgoHealth.of(stale).status()).isEqualTo("Progressing");
         await().atMost(OperatorHarness.patience()).until(() -> servingConfig().contains("name: ranking"));
 
         // A view's features change what view:* stands for.

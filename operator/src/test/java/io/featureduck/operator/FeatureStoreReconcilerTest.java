@@ -119,7 +119,9 @@ class FeatureStoreReconcilerTest {
 
     @Test
     void statusFollowsTheRolloutAndReportsTheAssignedViews() {
-        client.resource(store("drivers", 2)).create();
+        FeatureStore created = client.resource(store("drivers", 2)).create();
+        assertThat(ArgoHealth.of(created)).isEqualTo(new ArgoHealth.Health("Progressing",
+                "Waiting for the FeatureDuck operator to report this FeatureStore's status"));
         client.resource(view("driver-stats", "drivers", "conv_rate")).create();
         client.resource(view("driver-profile", "drivers", "rating")).create();
 
@@ -131,6 +133,7 @@ class FeatureStoreReconcilerTest {
         assertThat(progressing.getStatus().views()).containsExactly("driver-profile", "driver-stats");
         assertThat(progressing.getStatus().endpoint()).isEqualTo("http://drivers-dataplane.features.svc:8000");
         assertThat(progressing.getStatus().observedGeneration()).isEqualTo(progressing.getMetadata().getGeneration());
+        assertThat(ArgoHealth.of(progressing).status()).isEqualTo("Progressing");
 
         // What the Deployment controller and the kubelet would report once both pods pass their readiness probes.
         Deployment deployment = deployment("drivers");
@@ -142,6 +145,11 @@ class FeatureStoreReconcilerTest {
                 s -> "True".equals(condition(s, "Ready")));
         assertThat(ready.getStatus().readyReplicas()).isEqualTo(2);
         assertThat(condition(ready, "Progressing")).isEqualTo("False");
+        assertThat(ArgoHealth.of(ready).status()).isEqualTo("Healthy");
+        FeatureStore stale = stored("drivers");
+        stale.getMetadata().setGeneration(stale.getMetadata().getGeneration() + 1);
+        assertThat(ArgoHealth.of(stale).message()).isEqualTo("Waiting for the FeatureDuck operator to observe "
+                + "generation " + stale.getMetadata().getGeneration());
         assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems())
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Serving"));
     }
@@ -174,6 +182,7 @@ class FeatureStoreReconcilerTest {
         assertThat(reason.getMessage()).isEqualTo("data-plane pod drivers-dataplane-abc12: CreateContainerConfigError: "
                 + "secret \"lake-credentials\" not found");
         assertThat(condition(degraded, "Ready")).isEqualTo("False");
+        assertThat(ArgoHealth.of(degraded)).isEqualTo(new ArgoHealth.Health("Degraded", reason.getMessage()));
     }
 
     @Test
@@ -255,6 +264,8 @@ class FeatureStoreReconcilerTest {
         assertThat(condition(reported, "Degraded")).isEqualTo("True");
         assertThat(reported.getStatus().conditions()).anySatisfy(c ->
                 assertThat(c.getMessage()).contains("spec.lakehouse: is required"));
+        assertThat(ArgoHealth.of(reported).status()).isEqualTo("Degraded");
+        assertThat(ArgoHealth.of(reported).message()).contains("spec.lakehouse: is required");
         assertThat(deployment("broken")).isNull();
     }
 

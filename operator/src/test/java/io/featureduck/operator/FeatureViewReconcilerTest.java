@@ -39,9 +39,13 @@ class FeatureViewReconcilerTest {
 
     @Test
     void aViewWhoseStoreDoesNotExistIsNotAcceptedUntilTheStoreAppears() {
-        client.resource(view("driver-stats", "drivers", "conv_rate")).create();
+        FeatureView created = client.resource(view("driver-stats", "drivers", "conv_rate")).create();
+        assertThat(ArgoHealth.of(created)).isEqualTo(new ArgoHealth.Health("Progressing",
+                "Waiting for the FeatureDuck operator to report this FeatureView's status"));
         FeatureView waiting = await().atMost(OperatorHarness.patience()).until(() -> stored("driver-stats"),
                 v -> v.getStatus() != null);
+        assertThat(ArgoHealth.of(waiting)).isEqualTo(new ArgoHealth.Health("Degraded", "FeatureStore 'drivers' "
+                + "does not exist in namespace '" + NAMESPACE + "'; create it or correct spec.store"));
         assertThat(condition(waiting, "Accepted")).isEqualTo("False");
         assertThat(message(waiting, "Accepted")).isEqualTo("FeatureStore 'drivers' does not exist in namespace '"
                 + NAMESPACE + "'; create it or correct spec.store");
@@ -55,6 +59,8 @@ class FeatureViewReconcilerTest {
         // Nothing serves it in this test: the operator says it cannot reach the data plane rather than guessing.
         assertThat(condition(accepted, "Ready")).isEqualTo("Unknown");
         assertThat(message(accepted, "Ready")).contains("127.0.0.1:1");
+        assertThat(ArgoHealth.of(accepted).status()).as("not known to be served yet").isEqualTo("Progressing");
+        assertThat(ArgoHealth.of(accepted).message()).contains("127.0.0.1:1");
     }
 
     @Test

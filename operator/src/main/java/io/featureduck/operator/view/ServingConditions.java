@@ -90,6 +90,9 @@ final class ServingConditions {
         if ("Loading".equals(ready.reason()) || "WaitingForDataPlane".equals(ready.reason())) {
             return Condition.of(true, ready.reason(), ready.message());
         }
+        if ("Unknown".equals(ready.status())) {
+            return ready;
+        }
         Optional<DataPlaneClient.Served> otherPin = served.stream().filter(r -> r.report().serving()
                 && !Objects.equals(r.report().pinned(), wantedPin)).findFirst();
         if (otherPin.isPresent()) {

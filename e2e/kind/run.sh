@@ -2,7 +2,10 @@
 # End-to-end on a real Kubernetes cluster: builds both images, creates a kind cluster, installs the Helm chart,
 # applies examples/kubernetes/ (lakehouse volume and demo Job, FeatureStore, FeatureViews), waits until
 # `kubectl wait --for=condition=Ready` passes for the store and a view, queries features through the data plane's
-# Service, then changes a FeatureView and waits for the running pods to serve the new feature without a restart.
+# Service, then changes a FeatureView and waits for the running pods to serve the new feature without a restart,
+# pins it to an older table version and back. Then the GitOps path, where Argo CD can be installed (ARGOCD=0 skips
+# it): Argo CD with FeatureDuck's health checks syncs examples/gitops/features/ from GITOPS_REPO at GITOPS_REVISION
+# (on GitHub Actions: this repository at this commit) and reports the store and views Healthy.
 #
 # Needs docker (with a running engine), kind, kubectl and helm; without them it says what is missing and exits 0
 # (skipped). KEEP_CLUSTER=1 leaves the cluster for inspection.
@@ -24,9 +27,8 @@ NS=features
 PORT=${PORT:-18000}
 
 echo "== build"
-mvn -B -q package -DskipTests
-docker build -q -f dataplane/Dockerfile -t featureduck:e2e .
-docker build -q -f operator/Dockerfile -t featureduck-operator:e2e .
+bash images/build.sh
+TAG=$(mvn -B -q help:evaluate -Dexpression=featureduck.image.tag -DforceStdout)
 
 echo "== cluster $CLUSTER"
 kind get clusters | grep -qx "$CLUSTER" || kind create cluster --name "$CLUSTER" --wait 180s
@@ -37,16 +39,17 @@ cleanup() {
 }
 trap cleanup EXIT
 kubectl config use-context "kind-$CLUSTER"
-kind load docker-image featureduck:e2e featureduck-operator:e2e --name "$CLUSTER"
+kind load image-archive target/images/featureduck.tar --name "$CLUSTER"
+kind load image-archive target/images/featureduck-operator.tar --name "$CLUSTER"
 
 echo "== helm install"
 helm upgrade --install featureduck helm/featureduck -n featureduck-system --create-namespace --wait --timeout 5m \
-  --set image.repository=featureduck-operator --set image.tag=e2e --set image.pullPolicy=Never \
-  --set operator.dataPlaneImage=featureduck:e2e --set operator.statusInterval=5s
+  --set image.tag="$TAG" --set image.pullPolicy=Never \
+  --set operator.dataPlaneImage="ghcr.io/featureduck/featureduck:$TAG" --set operator.statusInterval=5s
 
 echo "== examples"
 kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f -
-sed 's#ghcr.io/featureduck/featureduck:0.1.0#featureduck:e2e#' examples/kubernetes/lakehouse.yaml | kubectl apply -n "$NS" -f -
+kubectl apply -n "$NS" -f examples/kubernetes/lakehouse.yaml
 kubectl wait -n "$NS" --for=condition=complete job/write-demo-lakehouse --timeout=300s
 TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 kubectl create secret generic drivers-tokens -n "$NS" --from-literal=tokens="$TOKEN" --dry-run=client -o yaml | kubectl apply -f -
@@ -78,4 +81,41 @@ done
 lookup '"driver-stats:trips_per_week"' | tee /dev/stderr | grep -q '"PRESENT"'
 PODS_AFTER=$(kubectl get pods -n "$NS" -l app.kubernetes.io/instance=drivers -o jsonpath='{.items[*].metadata.uid}')
 [ "$PODS_BEFORE" = "$PODS_AFTER" ] || { echo "FAILED: the data-plane pods were replaced"; exit 1; }
+
+echo "== pinned to table version 1, then following the table again"
+kubectl patch -n "$NS" featureview driver-stats --type=merge -p '{"spec": {"source": {"version": 1}}}'
+for _ in $(seq 1 90); do
+  [ "$(kubectl get -n "$NS" featureview driver-stats -o jsonpath='{.status.pinned}/{.status.tableVersion}')" = "version 1/1" ] && break
+  sleep 2
+done
+[ "$(kubectl get -n "$NS" featureview driver-stats -o jsonpath='{.status.pinned}/{.status.tableVersion}')" = "version 1/1" ] \
+  || { echo "FAILED: the pin is not served"; kubectl get -n "$NS" featureview driver-stats -o yaml; exit 1; }
+kubectl patch -n "$NS" featureview driver-stats --type=json -p '[{"op": "remove", "path": "/spec/source/version"}]'
+kubectl wait -n "$NS" --for=jsonpath='{.status.tableVersion}'=3 featureview/driver-stats --timeout=180s
+
+echo "== GitOps with Argo CD"
+if [ "${ARGOCD:-1}" = 0 ]; then
+  echo "SKIPPED: ARGOCD=0"
+elif ! kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f - \
+    || ! kubectl apply -n argocd --server-side -f "${ARGOCD_MANIFEST:-https://raw.githubusercontent.com/argoproj/argo-cd/stable/manifests/install.yaml}"; then
+  echo "SKIPPED: Argo CD could not be installed (no network to its manifest?)"
+else
+  REPO=${GITOPS_REPO:-${GITHUB_SERVER_URL:-https://github.com}/${GITHUB_REPOSITORY:-featureduck/featureduck}.git}
+  REVISION=${GITOPS_REVISION:-${GITHUB_SHA:-main}}
+  kubectl -n argocd patch configmap argocd-cm --type merge --patch-file helm/featureduck/argocd/argocd-cm.yaml
+  kubectl -n argocd rollout status deployment/argocd-repo-server --timeout=300s
+  kubectl -n argocd rollout status statefulset/argocd-application-controller --timeout=300s
+  # The GitOps example owns the namespace's store and views from here on.
+  kubectl delete -n "$NS" featureservices,featureviews,featurestores --all --wait=true
+  sed -e "s#https://github.com/example/feature-repo.git#$REPO#" examples/gitops/argocd/project.yaml | kubectl apply -f -
+  sed -e "s#https://github.com/example/feature-repo.git#$REPO#" -e "s#targetRevision: main#targetRevision: $REVISION#" \
+    examples/gitops/argocd/application.yaml | kubectl apply -f -
+  for _ in $(seq 1 150); do
+    [ "$(kubectl -n argocd get application features -o jsonpath='{.status.sync.status}/{.status.health.status}')" = "Synced/Healthy" ] && break
+    sleep 2
+  done
+  kubectl -n argocd get application features -o jsonpath='{range .status.resources[*]}{.kind}/{.name}: {.health.status} {.health.message}{"\n"}{end}'
+  [ "$(kubectl -n argocd get application features -o jsonpath='{.status.sync.status}/{.status.health.status}')" = "Synced/Healthy" ] \
+    || { echo "FAILED: the GitOps Application is not Synced/Healthy"; exit 1; }
+fi
 echo "PASSED"

@@ -178,4 +178,38 @@ class ExampleManifestsTest {
         ((ObjectNode) unknownFormat.at("/spec/lakehouse")).put("format", "csv");
         assertThat(crd.validate(unknownFormat, null)).singleElement().asString().contains("format");
     }
+
+    @Test
+    void theGitOpsExampleAppliesTheStoreBeforeItsViewsAndSyncsOnlyFeatureDuckKinds() throws IOException {
+        Path gitops = Path.of("..", "examples", "gitops");
+        List<JsonNode> documents = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(gitops)) {
+            for (Path file : walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (MappingIterator<JsonNode> read = CrdSchema.YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+                    documents.addAll(read.readAll());
+                }
+            }
+        }
+        java.util.function.Function<String, List<Integer>> waves = kind -> documents.stream()
+                .filter(d -> d.path("kind").asText().equals(kind))
+                .map(d -> Integer.parseInt(d.at("/metadata/annotations").path("argocd.argoproj.io/sync-wave").asText()))
+                .toList();
+        assertThat(waves.apply("FeatureStore")).isNotEmpty();
+        assertThat(waves.apply("FeatureView")).isNotEmpty()
+                .allSatisfy(view -> assertThat(view).isGreaterThan(java.util.Collections.max(waves.apply("FeatureStore"))));
+        JsonNode application = documents.stream().filter(d -> d.path("kind").asText().equals("Application"))
+                .findFirst().orElseThrow();
+        assertThat(Path.of("..").resolve(application.at("/spec/source/path").asText())).isDirectory();
+        assertThat(application.at("/spec/ignoreDifferences").isMissingNode()).as("the operator owns no synced field")
+                .isTrue();
+        JsonNode project = documents.stream().filter(d -> d.path("kind").asText().equals("AppProject"))
+                .findFirst().orElseThrow();
+        List<String> kinds = new ArrayList<>();
+        project.at("/spec/namespaceResourceWhitelist").forEach(k -> {
+            assertThat(k.path("group").asText()).isEqualTo(ApiVersions.GROUP);
+            kinds.add(k.path("kind").asText());
+        });
+        assertThat(kinds).containsExactlyInAnyOrder("FeatureStore", "FeatureView", "FeatureService");
+        assertThat(application.at("/spec/project").asText()).isEqualTo(project.at("/metadata/name").asText());
+    }
 }

@@ -290,7 +290,10 @@ class ExamplesEndToEndTest {
         client.getKubernetesSerialization().registerKubernetesResource(FeatureService.class);
         List<Path> manifests;
         try (Stream<Path> files = Files.walk(EXAMPLES)) {
-            manifests = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            // The GitOps example is applied by Argo CD, not by a user: its resources are checked against the CRDs
+            // in the crds module, and the same store and views are served here from examples/kubernetes/.
+            manifests = files.filter(p -> p.toString().endsWith(".yaml") && !p.startsWith(EXAMPLES.resolve("gitops")))
+                    .sorted().toList();
         }
         for (Path manifest : manifests) {
             // Each example directory goes into its own namespace, as a user would apply it.

@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 OUT=${1:-target/images/base.tar}
 # The C runtime, gcc's support library, the C++ runtime DuckDB's JNI library needs, and zlib (java.util.zip).
 PACKAGES=(libc6 libgcc-s1 libstdc++6 zlib1g)
-# From jdeps over both jars (images/README.md says how), plus what is loaded reflectively: the EC and JGSS
-# providers for TLS and Kerberos-free Hadoop, jdk.management for container-aware JMX and Micrometer, zipfs.
+# What the two jars use, chosen generously (java.desktop for java.beans, which Jackson and Hadoop touch; the EC and
+# JGSS providers for TLS and Hadoop's security classes; jdk.management for Micrometer's JVM metrics; zipfs).
+# ContainerImagesIT runs the data plane from the image, so a missing module fails a test, not a pod.
 MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.crypto.ec,jdk.jfr,jdk.management,jdk.net,jdk.unsupported,jdk.zipfs
 JLINK=${JAVA_HOME:+$JAVA_HOME/bin/}jlink
 command -v "$JLINK" >/dev/null || JLINK=$(dirname "$(readlink -f "$(command -v java)")")/jlink

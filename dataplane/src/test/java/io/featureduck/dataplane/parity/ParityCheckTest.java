@@ -32,6 +32,27 @@ class ParityCheckTest {
     Path directory;
 
     @Test
+    void aPinnedViewAgreesWithHistoricalRetrievalAsOfItsPin() throws Exception {
+        java.nio.file.Path file = new DemoLakehouse(200, 4).write(directory, Instant.now());
+        String yaml = java.nio.file.Files.readString(file);
+        java.nio.file.Files.writeString(file, yaml.replaceFirst("createdTimestampColumn: created",
+                "createdTimestampColumn: created\n    version: 1"));
+        ServingConfig config = new ServingConfigLoader().load(file);
+        ViewDefinition view = config.view("driver-stats").orElseThrow();
+        assertThat(view.pin()).contains(io.featureduck.crds.TablePin.ofVersion(1));
+        TableSourceFactory sources = new TableSourceFactory();
+        OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC())
+                .load(view, sources.forView(view));
+        assertThat(index.tableVersion()).isEqualTo(1);
+
+        ParityCheck.Report report = new ParityCheck(new HistoricalRetrieval(config, sources, DuckDbSettings.defaults()))
+                .check(index, 0, directory);
+
+        assertThat(report.entitiesChecked()).isEqualTo(200);
+        assertThat(report.differences()).as("historical retrieval answers as of the pin too").isEmpty();
+    }
+
+    @Test
     void onlineAndHistoricalAgreeOnTheDemoData() throws Exception {
         ServingConfig config = new ServingConfigLoader().load(new DemoLakehouse(200, 4).write(directory, Instant.now()));
         ViewDefinition view = config.view("driver-stats").orElseThrow();

@@ -28,34 +28,29 @@ local function said(condition, fallback)
   end
   return fallback
 end
+local function answer(status, condition, fallback)
+  hs.status = status
+  hs.message = said(condition, fallback)
+  return hs
+end
 local accepted = conditions["Accepted"]
 if accepted ~= nil and accepted.status == "False" then
-  hs.status = "Degraded"
-  hs.message = said(accepted, "The FeatureStore is not accepted")
-  return hs
+  return answer("Degraded", accepted, "The FeatureStore is not accepted")
 end
 local degraded = conditions["Degraded"]
 if degraded ~= nil and degraded.status == "True" then
-  hs.status = "Degraded"
-  hs.message = said(degraded, "The FeatureStore is degraded")
-  return hs
+  return answer("Degraded", degraded, "The FeatureStore is degraded")
 end
 local ready = conditions["Ready"]
 if ready ~= nil and ready.status == "False" and ready.reason == "ScaledToZero" then
-  hs.status = "Suspended"
-  hs.message = said(ready, "Scaled to zero replicas")
-  return hs
+  return answer("Suspended", ready, "Scaled to zero replicas")
 end
 local progressing = conditions["Progressing"]
 if progressing ~= nil and progressing.status == "True" then
-  hs.status = "Progressing"
-  hs.message = said(progressing, "The data plane is rolling out")
-  return hs
+  return answer("Progressing", progressing, "The data plane is rolling out")
 end
 if ready ~= nil and ready.status == "True" then
-  hs.status = "Healthy"
-  hs.message = said(ready, "Serving")
-  return hs
+  return answer("Healthy", ready, "Serving")
 end
 hs.status = "Progressing"
 if ready ~= nil then

@@ -28,34 +28,29 @@ local function said(condition, fallback)
   end
   return fallback
 end
+local function answer(status, condition, fallback)
+  hs.status = status
+  hs.message = said(condition, fallback)
+  return hs
+end
 local accepted = conditions["Accepted"]
 if accepted ~= nil and accepted.status == "False" then
-  hs.status = "Degraded"
-  hs.message = said(accepted, "The FeatureView is not accepted")
-  return hs
+  return answer("Degraded", accepted, "The FeatureView is not accepted")
 end
 local degraded = conditions["Degraded"]
 if degraded ~= nil and degraded.status == "True" then
-  hs.status = "Degraded"
-  hs.message = said(degraded, "The FeatureView is degraded")
-  return hs
+  return answer("Degraded", degraded, "The FeatureView is degraded")
 end
 local ready = conditions["Ready"]
 if ready ~= nil and ready.status == "False" and ready.reason == "LoadFailed" then
-  hs.status = "Degraded"
-  hs.message = said(ready, "The table could not be loaded")
-  return hs
+  return answer("Degraded", ready, "The table could not be loaded")
 end
 local progressing = conditions["Progressing"]
 if progressing ~= nil and progressing.status == "True" then
-  hs.status = "Progressing"
-  hs.message = said(progressing, "The data plane is loading the view")
-  return hs
+  return answer("Progressing", progressing, "The data plane is loading the view")
 end
 if ready ~= nil and ready.status == "True" then
-  hs.status = "Healthy"
-  hs.message = said(ready, "Served")
-  return hs
+  return answer("Healthy", ready, "Served")
 end
 hs.status = "Progressing"
 if ready ~= nil then

@@ -19,7 +19,7 @@ MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.m
 JLINK=${JAVA_HOME:+$JAVA_HOME/bin/}jlink
 command -v "$JLINK" >/dev/null || JLINK=$(dirname "$(readlink -f "$(command -v java)")")/jlink
 
-key=$(printf '%s\n' "${PACKAGES[*]}" "$MODULES" "$("$JLINK" --version)" "$(sha256sum "$0")" | sha256sum | cut -c1-16)
+key=$(printf '%s\n' "${PACKAGES[*]}" "$MODULES" "$("$JLINK" --version)" "$(sha256sum < "$0")" | sha256sum | cut -c1-16)
 if [ -f "$OUT" ] && [ "$(cat "$OUT.key" 2>/dev/null)" = "$key" ]; then
   echo "base image $OUT is up to date"
   exit 0

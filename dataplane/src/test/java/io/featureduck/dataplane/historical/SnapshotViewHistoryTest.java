@@ -85,6 +85,12 @@ class SnapshotViewHistoryTest {
                 row(9, v1)));
 
         assertThat(values).containsExactly(null, "one", null, "three", "two", null);
+
+        // Pinned to version 0: every time after the pin sees version 0, so key 3 (added by version 1) is unknown;
+        // times before the pin's commit still see nothing, as the table did not exist yet.
+        ViewDefinition pinned = view.withPin(Optional.of(io.featureduck.crds.TablePin.ofVersion(0)));
+        assertThat(retrieve(pinned, "name", List.of(row(1, v0.minusSeconds(60)), row(1, v0), row(3, v1),
+                row(2, v1.plusSeconds(3600))))).containsExactly(null, "one", null, "two");
     }
 
     /**

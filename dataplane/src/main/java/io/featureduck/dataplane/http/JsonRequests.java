@@ -84,7 +84,6 @@ final class JsonRequests {
         return value;
     }
 
-    /** A {@code view:feature} reference, or a 400 naming the expected form. */
     static boolean optionalBoolean(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.crds.TablePin;
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.crds.report.ViewsReport;
 import io.featureduck.dataplane.auth.Grant;
@@ -107,7 +108,7 @@ final class ViewsHandler {
                         .toList(),
                 view.requestData().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(), null))
                         .toList(),
-                view.pin().map(io.featureduck.crds.TablePin::describe).orElse(null),
+                view.pin().map(TablePin::describe).orElse(null),
                 index.isPresent() && !view.equals(served.definition()));
     }
 }

@@ -13,6 +13,13 @@ import java.util.OptionalLong;
 final class PinnedTableSource implements TableSource {
     private final TableSource table;
     private final TablePin pin;
+    /**
+     * The pin, resolved once: a source serves one load, refresh or request (TableSourceFactory.forView makes one
+     * each time), so the pin cannot move under it, and a historical request asks for the pinned version more than
+     * once (the time range's first and last entity rows) without reading the table's metadata each time.
+     */
+    private TableSnapshot snapshot;
+    private OptionalLong version;
 
     PinnedTableSource(TableSource table, TablePin pin) {
         this.table = table;
@@ -20,16 +27,29 @@ final class PinnedTableSource implements TableSource {
     }
 
     @Override
-    public TableSnapshot latestSnapshot() {
-        if (pin.version() != null) {
-            return table.snapshotNamed(pin.version());
+    public synchronized TableSnapshot latestSnapshot() {
+        if (snapshot == null) {
+            if (pin.version() != null) {
+                snapshot = table.snapshotNamed(pin.version());
+            } else {
+                OptionalLong version = pinnedVersion();
+                if (version.isEmpty()) {
+                    throw new TableSourceException("the " + table.formatName() + " table has no version as of "
+                            + pin.asOf() + " (spec.source.asOf): its first commit is later");
+                }
+                snapshot = table.snapshotAt(version.getAsLong());
+            }
         }
-        OptionalLong version = table.versionAsOf(pin.asOf());
-        if (version.isEmpty()) {
-            throw new TableSourceException("the " + table.formatName() + " table has no version as of " + pin.asOf()
-                    + " (spec.source.asOf): its first commit is later");
+        return snapshot;
+    }
+
+    /** The pinned version's number: the instant's version, or the number of the version the pin names. */
+    private synchronized OptionalLong pinnedVersion() {
+        if (version == null) {
+            version = pin.asOf() != null ? table.versionAsOf(pin.asOf())
+                    : OptionalLong.of(latestSnapshot().version());
         }
-        return table.snapshotAt(version.getAsLong());
+        return version;
     }
 
     @Override
@@ -48,8 +68,7 @@ final class PinnedTableSource implements TableSource {
         if (current.isEmpty()) {
             return current;
         }
-        OptionalLong pinned = pin.asOf() != null ? table.versionAsOf(pin.asOf())
-                : OptionalLong.of(latestSnapshot().version());
+        OptionalLong pinned = pinnedVersion();
         if (pinned.isEmpty()) {
             return pinned;
         }

@@ -142,15 +142,12 @@ class ContainerImagesIT {
             exec(List.of("chown", "10001:10001", directory.toString()), 10);
             volumes.put(emptyDir, directory);
         }
-        for (Path shared : List.of(config, tokens)) {
-            exec(List.of("chmod", "-R", "a+rX", work.toString(), shared.toString()), 10);
-        }
-        exec(List.of("chmod", "-R", "a+rX", demo.toString()), 10);
+        exec(List.of("chmod", "-R", "a+rX", work.toString()), 10); // readable by the container's user 10001
 
         Path bundle = bundle(IMAGES.resolve("featureduck.tar"), work.resolve("dataplane"));
         ObjectNode spec = spec(bundle);
         ObjectNode process = (ObjectNode) spec.get("process");
-        JsonNode image = Image.read(IMAGES.resolve("featureduck.tar"), work.resolve("inspect")).config();
+        JsonNode image = Image.config(IMAGES.resolve("featureduck.tar"));
         List<String> args = new ArrayList<>(strings(image.at("/config/Entrypoint")));
         args.addAll(container.getArgs());
         process.set("args", JSON.valueToTree(args));
@@ -182,7 +179,7 @@ class ContainerImagesIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             int ready = 0;
             while (System.nanoTime() < deadline && running.isAlive() && ready != 200) {
-                ready = status(http, "http://127.0.0.1:8081/ready", null);
+                ready = status(http, "http://127.0.0.1:8081/ready");
                 Thread.sleep(250);
             }
             assertThat(ready).as("ready; container log:\n" + Files.readString(work.resolve("container.log")))
@@ -195,7 +192,7 @@ class ContainerImagesIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(features.statusCode()).as(features.body()).isEqualTo(200);
             assertThat(JSON.readTree(features.body()).at("/results/1/statuses/0").asText()).isEqualTo("PRESENT");
-            assertThat(status(http, "http://127.0.0.1:8000/v1/views", null)).as("auth on every route").isEqualTo(401);
+            assertThat(status(http, "http://127.0.0.1:8000/v1/views")).as("auth on every route").isEqualTo(401);
         } finally {
             exec(List.of("runc", "kill", id, "KILL"), 10);
             running.waitFor(30, TimeUnit.SECONDS);
@@ -218,6 +215,18 @@ class ContainerImagesIT {
             }
             return new Image(manifest.get("RepoTags").get(0).asText(),
                     JSON.readTree(into.resolve(manifest.get("Config").asText()).toFile()), files);
+        }
+
+        /** Only the image's configuration, without unpacking its layers. */
+        static JsonNode config(Path archive) throws Exception {
+            JsonNode manifest = JSON.readTree(entry(archive, "manifest.json")).get(0);
+            return JSON.readTree(entry(archive, manifest.get("Config").asText()));
+        }
+
+        private static String entry(Path archive, String name) throws Exception {
+            Result read = exec(List.of("tar", "-xOf", archive.toString(), name), 60);
+            assertThat(read.code()).as(read.output()).isZero();
+            return read.output();
         }
     }
 
@@ -295,11 +304,10 @@ class ContainerImagesIT {
         return false;
     }
 
-    private static int status(HttpClient http, String url, String token) {
+    private static int status(HttpClient http, String url) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
-            return http.send(token == null ? request.build() : request.header("authorization", "Bearer " + token)
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -30,7 +30,6 @@ import java.util.List;
         message = "with a persistentVolumeClaim, root must be the absolute path where the claim is mounted")
 @ValidationRule(value = "!self.root.contains('://') || self.root.matches('^(file|s3|s3a|gs|abfs|abfss|wasb|wasbs|az)://')",
         message = "root must be a path or an s3://, gs://, abfss://, wasbs:// or az:// URI")
-@ValidationRule(value = "self.format != 'hudi'", message = TableFormat.HUDI_NOT_SUPPORTED)
 @ValidationRule(value = "!has(self.catalogs) || self.catalogs.all(c, has(c.name) && has(c.type))",
         message = "each catalog of a store needs a name and a type")
 public record LakehouseSpec(

@@ -38,7 +38,6 @@ import java.util.List;
 @ValidationRule(value = "!has(self.createdTimestampColumn) || !has(self.timestampColumn) "
         + "|| self.createdTimestampColumn != self.timestampColumn",
         message = "createdTimestampColumn must differ from timestampColumn")
-@ValidationRule(value = "!has(self.format) || self.format != 'hudi'", message = TableFormat.HUDI_NOT_SUPPORTED)
 @ValidationRule(value = "!has(self.version) || !has(self.asOf)", message = SourceSpec.ONE_PIN)
 public record SourceSpec(
         @JsonPropertyDescription("Table format; the store's format when absent") TableFormat format,

@@ -45,8 +45,6 @@ public final class SpecValidator {
         } else {
             if (spec.lakehouse().format() == null) {
                 violations.add(new Violation("spec.lakehouse.format", "is required"));
-            } else if (spec.lakehouse().format() == TableFormat.HUDI) {
-                violations.add(new Violation("spec.lakehouse.format", TableFormat.HUDI_NOT_SUPPORTED));
             }
             if (blank(spec.lakehouse().root())) {
                 violations.add(new Violation("spec.lakehouse.root", "is required"));
@@ -173,9 +171,6 @@ public final class SpecValidator {
             } else if (catalog.name() == null && blank(catalog.warehouse())) {
                 violations.add(new Violation("spec.source.catalog.warehouse", "is required for a hadoop catalog"));
             }
-        }
-        if (source.format() == TableFormat.HUDI) {
-            violations.add(new Violation("spec.source.format", TableFormat.HUDI_NOT_SUPPORTED));
         }
         if (source.format() == TableFormat.DUCKDB && blank(source.table())) {
             violations.add(new Violation("spec.source.table",

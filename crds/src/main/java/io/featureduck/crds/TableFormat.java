@@ -12,11 +12,7 @@ public enum TableFormat {
     ICEBERG("iceberg"),
     PARQUET("parquet"),
     DUCKDB("duckdb"),
-    /** Reserved: named in the schema, refused by validation until a reader exists ({@link #HUDI_NOT_SUPPORTED}). */
     HUDI("hudi");
-
-    public static final String HUDI_NOT_SUPPORTED = "Apache Hudi tables are not supported yet: use delta, iceberg, "
-            + "parquet or duckdb";
 
     private final String wireName;
 

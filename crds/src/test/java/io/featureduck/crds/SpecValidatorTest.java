@@ -49,10 +49,9 @@ class SpecValidatorTest {
     }
 
     @Test
-    void eachAuthTypeNeedsWhatItReadsAndHudiIsRefused() {
+    void eachAuthTypeNeedsWhatItReadsAndHudiIsAccepted() {
         FeatureStore bearer = store(TableFormat.HUDI, new DataPlaneSpec.AuthSpec("bearer", null, null));
         assertThat(SpecValidator.validate(bearer)).containsExactly(
-                new Violation("spec.lakehouse.format", TableFormat.HUDI_NOT_SUPPORTED),
                 new Violation("spec.dataPlane.auth.tokenSecretName",
                         "is required for bearer authentication: the Secret holding the accepted tokens"));
         assertThat(SpecValidator.validate(store(TableFormat.DELTA, new DataPlaneSpec.AuthSpec("kubernetes", null, null))))
@@ -66,8 +65,7 @@ class SpecValidatorTest {
         FeatureView hudiView = FeatureView.of("v", new FeatureViewSpec("s", new SourceSpec(TableFormat.HUDI, "t", "ts", null),
                 List.of(new EntitySpec("k", ValueType.STRING)), List.of(new FeatureSpec("f", ValueType.STRING)),
                 null, null, null, null));
-        assertThat(SpecValidator.validate(hudiView)).containsExactly(
-                new Violation("spec.source.format", TableFormat.HUDI_NOT_SUPPORTED));
+        assertThat(SpecValidator.validate(hudiView)).isEmpty();
     }
 
     private static FeatureViewSpec withOnDemand(List<OnDemandFeatureSpec> onDemand, List<RequestFieldSpec> request) {

@@ -21,6 +21,15 @@ public final class SharedTestData {
         return path;
     }
 
+    /** A Hudi table, named by its folder under {@code hudi/}, such as {@code cow/v6_nonpartitioned}. */
+    public static Path hudi(String table) {
+        Path path = projectRoot().resolve("../shared/testdata/hudi").resolve(table).normalize();
+        if (!Files.isDirectory(path)) {
+            throw new IllegalStateException("shared test table missing: " + path);
+        }
+        return path;
+    }
+
     public static Path delta(String table) {
         Path path = projectRoot().resolve("../shared/testdata/delta").resolve(table).normalize();
         if (!Files.isDirectory(path)) {

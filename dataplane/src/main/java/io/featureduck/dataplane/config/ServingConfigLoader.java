@@ -238,10 +238,10 @@ public final class ServingConfigLoader {
                     "is required for a DuckDB database file: name the table or view to read")));
         }
         Optional<TablePin> pin = TablePin.of(spec.source());
-        if (pin.isPresent() && format != TableFormat.DELTA && format != TableFormat.ICEBERG) {
+        if (pin.isPresent() && (format == TableFormat.PARQUET || format == TableFormat.DUCKDB)) {
             problems.add(describe(FeatureView.KIND, view.name(), new Violation(spec.source().version() != null
                     ? "spec.source.version" : "spec.source.asOf", "pins a table version, and " + format.wireName()
-                    + " tables have no versions; pin delta or iceberg tables")));
+                    + " tables have no versions; pin delta, iceberg or hudi tables")));
         }
         if (problems.size() != before.size()) {
             return Optional.empty();

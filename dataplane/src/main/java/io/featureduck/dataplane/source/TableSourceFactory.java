@@ -68,9 +68,7 @@ public final class TableSourceFactory {
         return switch (view.format()) {
             case DELTA -> new DeltaTableSource(deltaEngine, view.location());
             case ICEBERG -> new IcebergTableSource(view.location(), hadoop);
-            case HUDI -> throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(),
-                    "Hudi tables cannot be served: FeatureDuck has no Hudi reader (no maintained Java library for "
-                            + "the timeline without Spark could be used); see docs/TABLE_FORMATS.md");
+            case HUDI -> new HudiTableSource(view.location(), hadoop);
             case PARQUET -> new ParquetTableSource(view.location(), hadoop);
             case DUCKDB -> new DuckDbTableSource(view.location());
         };

@@ -1,0 +1,274 @@
+package io.featureduck.dataplane.source;
+
+import io.featureduck.dataplane.ComparableValues;
+import io.featureduck.dataplane.SharedTestData;
+import io.featureduck.dataplane.config.TableLocation;
+import io.featureduck.dataplane.duckdb.DuckDbSession;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.duckdb.SnapshotRelation;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every Hudi table in the shared conformance set (written by Spark with Hudi 0.x and 1.x: table versions 6, 8 and 9)
+ * reads through FeatureDuck exactly as the files that the Hudi specification selects read in DuckDB: the test picks
+ * those files itself ({@link HudiReferenceTimeline}), without Hudi's library.
+ */
+class HudiConformanceTest {
+    private static final Configuration HADOOP = TableSourceFactory.hadoopConfiguration();
+
+    static Stream<String> copyOnWriteTables() throws IOException {
+        return tablesUnder("cow");
+    }
+
+    static Stream<String> mergeOnReadTables() throws IOException {
+        return Stream.of("mor-parquet-logs", "mor-avro-logs", "trips-mor-avro-logs").flatMap(folder -> {
+            try {
+                return tablesUnder(folder);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static Stream<String> tablesUnder(String folder) throws IOException {
+        Path root = SharedTestData.hudi(folder);
+        try (Stream<Path> tables = Files.list(root)) {
+            List<String> names = tables.filter(Files::isDirectory).map(p -> folder + "/" + p.getFileName()).sorted()
+                    .toList();
+            assertThat(names).isNotEmpty();
+            return names.stream();
+        }
+    }
+
+    static HudiTableSource source(String table) {
+        return new HudiTableSource(new TableLocation(SharedTestData.hudi(table)), HADOOP);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("copyOnWriteTables")
+    void latestSnapshotReadsAsTheFilesTheTimelineSelects(String table) throws Exception {
+        Path path = SharedTestData.hudi(table);
+        TableSnapshot snapshot = source(table).latestSnapshot();
+        HudiReferenceTimeline timeline = new HudiReferenceTimeline(path);
+        String latest = timeline.completed().isEmpty() ? "0" : last(timeline);
+        HudiReferenceTimeline.Selection expected = timeline.asOf(latest);
+
+        assertThat(snapshot.version()).isEqualTo(Long.parseLong(latest));
+        assertThat(snapshot.dataFiles()).extracting(DataFile::path)
+                .containsExactlyInAnyOrderElementsOf(expected.baseFiles().stream().map(Path::toString).toList());
+        assertThat(read(snapshot, path)).containsExactlyInAnyOrderElementsOf(reference(snapshot, path, expected));
+        if (table.contains("empty")) {
+            assertThat(snapshot.dataFiles()).isEmpty();
+            assertThat(snapshot.columns()).extracting(SourceColumn::name).contains("id", "name", "isActive");
+        } else {
+            assertThat(read(snapshot, path)).isNotEmpty();
+        }
+    }
+
+    @Test
+    void theTransactionsTableHoldsWhatItsSqlLeftAfterUpdatesDeletesOverwriteAndClustering() throws Exception {
+        String table = "cow/v9_txns_simple_meta";
+        TableSnapshot snapshot = source(table).latestSnapshot();
+        List<Map<String, Object>> rows = read(snapshot, SharedTestData.hudi(table));
+        Map<String, Map<String, Object>> byId = rows.stream()
+                .collect(Collectors.toMap(r -> (String) r.get("txn_id"), r -> r));
+        // The eu partition was overwritten by TXN-011 and TXN-012; TXN-002 and TXN-005 were deleted.
+        assertThat(byId.keySet()).containsExactlyInAnyOrder("TXN-001", "TXN-003", "TXN-013", "TXN-014", "TXN-017",
+                "TXN-007", "TXN-008", "TXN-015", "TXN-016", "TXN-011", "TXN-012", "TXN-018");
+        assertThat(byId.get("TXN-001").get("txn_type")).isEqualTo("reversal");
+        assertThat(byId.get("TXN-001").get("txn_ts")).isEqualTo(1700100000001L);
+        assertThat(byId.get("TXN-007").get("fee_amount")).isEqualTo(75.0);
+        assertThat(byId.get("TXN-011").get("region")).isEqualTo("eu");
+        assertThat(snapshot.column("_hoodie_record_key")).isPresent();
+        assertThat(snapshot.column("amount").orElseThrow().type()).isEqualTo(ColumnType.Primitive.decimal(15, 2));
+        assertThat(snapshot.column("txn_datetime").orElseThrow().type())
+                .isEqualTo(ColumnType.Primitive.of(ColumnType.Scalar.TIMESTAMP));
+    }
+
+    @Test
+    void sampleTablesKeepTheirTypedValuesAndPartitionColumns() throws Exception {
+        String table = "cow/v6_complexkeygen_hivestyle";
+        TableSnapshot snapshot = source(table).latestSnapshot();
+        Map<Long, Map<String, Object>> byId = read(snapshot, SharedTestData.hudi(table)).stream()
+                .collect(Collectors.toMap(r -> (Long) r.get("id"), r -> r));
+        assertThat(snapshot.column("byteField").orElseThrow().type())
+                .isEqualTo(ColumnType.Primitive.of(ColumnType.Scalar.INT32));
+        assertThat(byId.get(1L).get("name")).isEqualTo("Alice");
+        assertThat(byId.get(1L).get("byteField")).isEqualTo(10L);
+        assertThat(byId.get(1L).get("shortField")).isEqualTo(300L);
+        assertThat(byId.get(1L).get("dateField")).isEqualTo(java.time.LocalDate.parse("2023-04-01"));
+    }
+
+    @Test
+    void tablesWithoutMetaFieldsHaveNoHudiMetaColumns() {
+        assertThat(source("cow/v6_simplekeygen_hivestyle_no_metafields").latestSnapshot().columns())
+                .extracting(SourceColumn::name).noneMatch(n -> n.startsWith("_hoodie_")).contains("id", "byteField");
+        assertThat(source("cow/v8_simplekeygen_hivestyle_no_metafields").latestSnapshot().columns())
+                .extracting(SourceColumn::name).noneMatch(n -> n.startsWith("_hoodie_")).contains("id", "byteField");
+    }
+
+    /** Time travel to every completed instant of multi-commit tables, layouts 1 and 2, with replacecommits. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("multiCommitTables")
+    void timeTravelToEachCompletedInstantEqualsTheTableAsOfIt(String table) throws Exception {
+        Path path = SharedTestData.hudi(table);
+        HudiTableSource source = source(table);
+        HudiReferenceTimeline timeline = new HudiReferenceTimeline(path);
+        assertThat(timeline.completed()).hasSizeGreaterThan(1);
+        for (HudiReferenceTimeline.Instant instant : timeline.completed()) {
+            TableSnapshot snapshot = source.snapshotAt(Long.parseLong(instant.time()));
+            HudiReferenceTimeline.Selection expected = timeline.asOf(instant.time());
+            assertThat(snapshot.version()).isEqualTo(Long.parseLong(instant.time()));
+            assertThat(snapshot.dataFiles()).as("files as of %s", instant.time()).extracting(DataFile::path)
+                    .containsExactlyInAnyOrderElementsOf(expected.baseFiles().stream().map(Path::toString).toList());
+            assertThat(read(snapshot, path)).as("rows as of %s", instant.time())
+                    .containsExactlyInAnyOrderElementsOf(reference(snapshot, path, expected));
+        }
+    }
+
+    static Stream<String> multiCommitTables() {
+        return Stream.of("cow/v6_nonpartitioned", "cow/v6_simplekeygen_nonhivestyle_overwritetable",
+                "cow/v9_txns_simple_meta", "cow/v9_txns_simple_overwrite", "cow/v9_txns_complex_nometa");
+    }
+
+    @Test
+    void versionAsOfNamesTheInstantCompletedByThen() throws Exception {
+        // Layout 2 records completion times: an instant counts from when it completed, not when it was requested.
+        HudiTableSource source = source("cow/v9_txns_simple_overwrite");
+        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:39:58.943Z"))).hasValue(20260403183955124L);
+        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:39:58.942Z"))).isEmpty();
+        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:40:00.000Z"))).hasValue(20260403183955124L);
+        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:40:00.568Z"))).hasValue(20260403183959838L);
+        assertThat(source.versionAsOf(Instant.parse("2030-01-01T00:00:00Z"))).hasValue(20260403184001282L);
+        // Layout 1 has only requested times.
+        HudiTableSource v6 = source("cow/v6_nonpartitioned");
+        assertThat(v6.versionAsOf(Instant.parse("2024-04-18T17:35:51.906Z"))).hasValue(20240418173551906L);
+        assertThat(v6.versionAsOf(Instant.parse("2024-04-18T17:35:51.905Z"))).hasValue(20240418173550988L);
+        assertThat(v6.latestSnapshot().commitTime()).isEqualTo(Instant.parse("2024-04-18T17:35:51.906Z"));
+    }
+
+    @Test
+    void anInstantNotOnTheTimelineIsRefusedNamingTheNewestOnes() {
+        assertThatThrownBy(() -> source("cow/v6_nonpartitioned").snapshotAt(20240418173551000L))
+                .isInstanceOf(TableSourceException.class)
+                .hasMessageContaining("no completed instant 20240418173551000")
+                .hasMessageContaining("20240418173551906");
+    }
+
+    @Test
+    void aDirectoryThatIsNotAHudiTableFailsSayingSo(@org.junit.jupiter.api.io.TempDir Path empty) {
+        assertThatThrownBy(() -> new HudiTableSource(new TableLocation(empty), HADOOP).latestSnapshot())
+                .isInstanceOf(TableSourceException.class)
+                .hasMessageContaining("Hudi table")
+                .hasMessageContaining("not found");
+    }
+
+    /**
+     * A merge-on-read table is served only when no log file follows its latest base files; otherwise it is refused,
+     * saying it is merge-on-read and what to do. Which one happens is decided by the reference timeline.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mergeOnReadTables")
+    void mergeOnReadTablesAreServedOnlyWithoutUnmergedLogFiles(String table) throws Exception {
+        Path path = SharedTestData.hudi(table);
+        HudiReferenceTimeline timeline = new HudiReferenceTimeline(path);
+        String latest = timeline.completed().isEmpty() ? "0" : last(timeline);
+        HudiReferenceTimeline.Selection expected = timeline.asOf(latest);
+        System.out.println("hudi merge-on-read " + table + ": " + (expected.logFilesAfterTheirBase() > 0
+                ? "refused, " + expected.logFilesAfterTheirBase() + " log files after the latest base files"
+                : "served, no log file after the latest base files"));
+        if (expected.logFilesAfterTheirBase() > 0) {
+            assertThatThrownBy(() -> source(table).latestSnapshot())
+                    .isInstanceOf(TableSourceException.class)
+                    .hasMessageContaining("merge-on-read")
+                    .hasMessageContaining("log file")
+                    .hasMessageContaining("Compact the table");
+        } else {
+            TableSnapshot snapshot = source(table).latestSnapshot();
+            assertThat(read(snapshot, path)).containsExactlyInAnyOrderElementsOf(reference(snapshot, path, expected));
+        }
+    }
+
+    @Test
+    void mergeOnReadTablesWithLogFilesAreAmongTheRefused() throws Exception {
+        // So that the test above exercises the refusal: these tables hold updates in log files.
+        for (String table : List.of("trips-mor-avro-logs/v6_trips_8i1u", "mor-parquet-logs/v6_nonpartitioned")) {
+            HudiReferenceTimeline timeline = new HudiReferenceTimeline(SharedTestData.hudi(table));
+            assertThat(timeline.asOf(last(timeline)).logFilesAfterTheirBase())
+                    .as(table).isPositive();
+        }
+    }
+
+    private static String last(HudiReferenceTimeline timeline) {
+        return timeline.completed().get(timeline.completed().size() - 1).time();
+    }
+
+    private static List<Map<String, Object>> read(TableSnapshot snapshot, Path path) throws Exception {
+        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(path))) {
+            new SnapshotRelation(snapshot).register(session, "source");
+            return rows(session, "SELECT * FROM source", snapshot);
+        }
+    }
+
+    /** The selected files read by DuckDB directly, with nothing of FeatureDuck's in between. */
+    private static List<Map<String, Object>> reference(TableSnapshot snapshot, Path path,
+                                                       HudiReferenceTimeline.Selection selection) throws Exception {
+        if (selection.baseFiles().isEmpty()) {
+            return List.of();
+        }
+        String files = selection.baseFiles().stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "));
+        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(path))) {
+            return rows(session, "SELECT * FROM read_parquet([" + files + "], union_by_name = true, "
+                    + "hive_partitioning = false)", snapshot);
+        }
+    }
+
+    private static List<Map<String, Object>> rows(DuckDbSession session, String sql, TableSnapshot snapshot)
+            throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Statement statement = session.connection().createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                Map<String, Object> row = new HashMap<>();
+                for (SourceColumn column : snapshot.columns()) {
+                    row.put(column.name(), comparable(rs.getObject(column.name())));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static Object comparable(Object value) {
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.doubleValue();
+        }
+        try {
+            return ComparableValues.of(value);
+        } catch (IllegalArgumentException nested) {
+            return String.valueOf(value);
+        }
+    }
+}

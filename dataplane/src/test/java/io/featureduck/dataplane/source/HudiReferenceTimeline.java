@@ -30,34 +30,37 @@ import org.apache.avro.generic.GenericRecord;
  * the newest completed instant is the latest, and a file group named in a completed {@code replacecommit}'s
  * {@code partitionToReplaceFileIds} is gone from that instant on. Log files are {@code .<fileId>_<instant>.log.*}.
  */
-final class HudiReferenceTimeline {
+public final class HudiReferenceTimeline {
     private static final Pattern LAYOUT_1 = Pattern.compile("(\\d{17})\\.(commit|deltacommit|replacecommit)");
     private static final Pattern LAYOUT_2 = Pattern.compile("(\\d{17})_(\\d{17})\\.(commit|deltacommit|replacecommit)");
     private static final Pattern BASE_FILE = Pattern.compile("(.+)_([^_]+)_(\\d{17})\\.parquet");
     private static final Pattern LOG_FILE = Pattern.compile("\\.(.+)_(\\d{17})\\.log\\..*");
 
-    /** One completed instant: its time, action and the file holding its metadata. */
-    record Instant(String time, String action, Path metadata) {
+    /**
+     * One completed instant: its (requested) time, when it completed (layout 2 records it; in layout 1 the requested
+     * time stands for it), its action and the file holding its metadata.
+     */
+    public record Instant(String time, String completed, String action, Path metadata) {
     }
 
     /** The files making up the table as of an instant. */
-    record Selection(List<Path> baseFiles, int logFilesAfterTheirBase) {
+    public record Selection(List<Path> baseFiles, int logFilesAfterTheirBase) {
     }
 
     private final Path table;
     private final List<Instant> completed;
 
-    HudiReferenceTimeline(Path table) throws IOException {
+    public HudiReferenceTimeline(Path table) throws IOException {
         this.table = table;
         this.completed = completedInstants(table);
     }
 
-    List<Instant> completed() {
+    public List<Instant> completed() {
         return completed;
     }
 
     /** The latest base file of every live file group as of {@code instantTime}, and how many log files follow them. */
-    Selection asOf(String instantTime) throws IOException {
+    public Selection asOf(String instantTime) throws IOException {
         Set<String> visible = new HashSet<>();
         Set<String> replaced = new HashSet<>();
         for (Instant instant : completed) {
@@ -113,7 +116,7 @@ final class HudiReferenceTimeline {
             for (Path file : files.toList()) {
                 Matcher m = (v2 ? LAYOUT_2 : LAYOUT_1).matcher(file.getFileName().toString());
                 if (m.matches()) {
-                    instants.add(new Instant(m.group(1), m.group(v2 ? 3 : 2), file));
+                    instants.add(new Instant(m.group(1), m.group(v2 ? 2 : 1), m.group(v2 ? 3 : 2), file));
                 }
             }
         }

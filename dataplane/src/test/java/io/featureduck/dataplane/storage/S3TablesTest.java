@@ -16,6 +16,7 @@ import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.source.DeltaTableSource;
+import io.featureduck.dataplane.source.HudiTableSource;
 import io.featureduck.dataplane.source.IcebergTableSource;
 import io.featureduck.dataplane.source.LocalSnapshot;
 import io.featureduck.dataplane.source.TableSnapshot;
@@ -45,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Delta and Iceberg tables written by Spark, delta-rs and pyiceberg, uploaded to a real S3 protocol server, read
+ * Delta, Iceberg and Hudi tables written by Spark, delta-rs and pyiceberg, uploaded to a real S3 protocol server, read
  * through the formats' own libraries on {@link ObjectStoreFileSystem} and by DuckDB from the file cache: the same
  * versions, files and rows as from local disk.
  */
@@ -69,6 +70,9 @@ class S3TablesTest {
         for (Arguments arguments : icebergTables().toList()) {
             String table = (String) arguments.get()[0];
             server.upload(SharedTestData.iceberg(table), BUCKET, "iceberg/" + table);
+        }
+        for (String table : hudiTables().toList()) {
+            server.upload(SharedTestData.hudi(table), BUCKET, "hudi/" + table);
         }
         stores = new ObjectStores(new ObjectStoreSettings(server.options(), S3TestServer.credentials()));
         meters = new SimpleMeterRegistry();
@@ -128,6 +132,27 @@ class S3TablesTest {
                 .withRewrites(List.of(new PathRewrite(writtenAt, remote + "/"))), hadoop);
 
         assertSameTable(localSource.latestSnapshot(), List.of(local), remoteSource.latestSnapshot(), true);
+    }
+
+    static Stream<String> hudiTables() {
+        return Stream.of("cow/v6_complexkeygen_hivestyle", "cow/v6_simplekeygen_nonhivestyle_overwritetable",
+                "cow/v8_nonpartitioned", "cow/v9_txns_simple_meta", "cow/v9_timebasedkeygen_nonhivestyle");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hudiTables")
+    void hudiTableOnS3ReadsAsFromLocalDisk(String table) throws Exception {
+        Path local = SharedTestData.hudi(table);
+        TableSource localSource = new HudiTableSource(new TableLocation(local), TableSourceFactory.hadoopConfiguration());
+        TableSource remoteSource = new HudiTableSource(TableLocation.of("s3://" + BUCKET + "/hudi/" + table), hadoop);
+
+        TableSnapshot latest = localSource.latestSnapshot();
+        assertSameTable(latest, List.of(local), remoteSource.latestSnapshot(), true);
+        // Time travel and "as of" read the timeline on S3 too.
+        assertThat(remoteSource.versionAsOf(latest.commitTime().plusSeconds(3600))).hasValue(latest.version());
+        assertThat(remoteSource.versionAsOf(java.time.Instant.EPOCH)).isEmpty();
+        assertSameTable(localSource.snapshotAt(latest.version()), List.of(local),
+                remoteSource.snapshotAt(latest.version()), true);
     }
 
     private static void assertSameTable(TableSnapshot local, List<Path> localRoots, TableSnapshot remote,

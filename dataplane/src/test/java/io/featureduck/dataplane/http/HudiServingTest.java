@@ -1,0 +1,280 @@
+package io.featureduck.dataplane.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.SharedTestData;
+import io.featureduck.dataplane.config.DataPlaneConfig;
+import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.duckdb.DuckDbSession;
+import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.source.HudiReferenceTimeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Hudi table written by Spark (Hudi 1.1, table version 9), served over HTTP while its commits arrive one by one: the
+ * test copies the table with its timeline cut short and publishes the remaining instants as a writer would complete
+ * them. Files of instants not yet completed are already there and must not be served. Every answer is checked
+ * against the files the test's own timeline reading selects, read by DuckDB.
+ */
+class HudiServingTest {
+    private static final String TABLE = "cow/v9_txns_simple_meta";
+    private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS");
+    private static final List<String> IDS = List.of("TXN-001", "TXN-002", "TXN-005", "TXN-007", "TXN-009", "TXN-011",
+            "TXN-013", "TXN-015", "TXN-017", "TXN-018");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void servesEachCompletedInstantRefreshesAsCommitsArriveAndPinsAnInstant() throws Exception {
+        Path original = SharedTestData.hudi(TABLE);
+        List<HudiReferenceTimeline.Instant> instants = new HudiReferenceTimeline(original).completed();
+        assertThat(instants).hasSize(12);
+        Path table = directory.resolve("lakehouse/txns");
+        copyWithTimelineUpTo(original, table, instants.get(7).time());
+
+        Path file = writeConfig("");
+        ServingConfig config = new ServingConfigLoader().load(file);
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0)
+                .configReloadInterval(Duration.ofMillis(100)).build())) {
+            dataPlane.initialLoad().join();
+            dataPlane.watch(file, new ServingConfigLoader());
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            HttpProbe management = new HttpProbe(dataPlane.managementPort());
+
+            // After the insert overwrite of eu: TXN-009 is gone, TXN-011 there; TXN-013 is written but not committed.
+            assertServedAsOf(http, table, instants.get(7).time());
+            assertThat(online(http).get("TXN-011")).isEqualTo("debit");
+            assertThat(online(http)).doesNotContainKeys("TXN-009", "TXN-013");
+
+            // The next commit only adds a file group: merged into the index without a rebuild.
+            publish(original, table, instants.get(8).time());
+            awaitVersion(http, instants.get(8).time());
+            assertServedAsOf(http, table, instants.get(8).time());
+            assertThat(online(http)).containsKey("TXN-013");
+            assertThat(loads(management, "incremental")).isEqualTo(1);
+
+            // Clustering replaces file groups: a rebuild.
+            double fullLoads = loads(management, "full");
+            publish(original, table, instants.get(11).time());
+            awaitVersion(http, instants.get(11).time());
+            assertServedAsOf(http, table, instants.get(11).time());
+            assertThat(loads(management, "full")).isGreaterThan(fullLoads);
+            assertThat(online(http)).containsKeys("TXN-017", "TXN-018").doesNotContainKey("TXN-002");
+
+            // Pinned to the second instant: TXN-001 already updated, TXN-002 not yet deleted.
+            String second = instants.get(1).time();
+            Files.move(writeConfig(", version: " + second), file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ("version " + second).equals(
+                    http.get("/v1/views/txns").json().path("pinned").asText()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !http.get("/v1/views/txns").json().path("reloading")
+                    .asBoolean());
+            assertServedAsOf(http, table, second);
+            assertThat(online(http)).containsEntry("TXN-001", "reversal").containsEntry("TXN-002", "debit");
+        }
+    }
+
+    @Test
+    void historicalRetrievalOfASnapshotViewReadsTheInstantCompletedByEachTime() throws Exception {
+        Path table = SharedTestData.hudi(TABLE);
+        List<HudiReferenceTimeline.Instant> instants = new HudiReferenceTimeline(table).completed();
+        Path file = writeSnapshotConfig(table);
+        ServingConfig config = new ServingConfigLoader().load(file);
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+            dataPlane.initialLoad().join();
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            for (int i : List.of(1, 2, 7, 11)) {
+                // Layout 2: an instant is part of the table from when it completed.
+                Instant completed = instantTime(instants.get(i).completed());
+                Map<String, Object> expected = reference(table, instants.get(i).time());
+                Map<String, Object> before = reference(table, instants.get(i - 1).time());
+                assertThat(expected).as("instant %d changes what the ids hold", i + 1).isNotEqualTo(before);
+                assertThat(historical(http, completed)).as("as of instant %d", i + 1).isEqualTo(expected);
+                assertThat(historical(http, completed.minusMillis(1))).as("just before instant %d", i + 1)
+                        .isEqualTo(before);
+            }
+        }
+    }
+
+    private Path writeConfig(String pin) throws Exception {
+        Path staged = Files.createDirectories(directory.resolve("staged")).resolve("store.yaml");
+        Files.writeString(staged, """
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureStore
+                metadata: {name: lake}
+                spec:
+                  lakehouse: {format: hudi, root: %s}
+                  dataPlane: {auth: {type: none}}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: txns}
+                spec:
+                  store: lake
+                  refreshInterval: 1s
+                  source: {path: txns, timestampColumn: txn_datetime%s}
+                  entities: [{name: txn_id, type: string}]
+                  features: [{name: txn_type, type: string}, {name: fee_amount, type: float64}]
+                """.formatted(directory.resolve("lakehouse"), pin));
+        Path file = directory.resolve("store.yaml");
+        if (!Files.exists(file)) {
+            Files.copy(staged, file);
+            return file;
+        }
+        return staged;
+    }
+
+    private Path writeSnapshotConfig(Path table) throws Exception {
+        Path file = directory.resolve("snapshot.yaml");
+        Files.writeString(file, """
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureStore
+                metadata: {name: lake}
+                spec:
+                  lakehouse: {format: hudi, root: %s}
+                  dataPlane: {auth: {type: none}}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: txns}
+                spec:
+                  store: lake
+                  source: {path: %s}
+                  entities: [{name: txn_id, type: string}]
+                  features: [{name: txn_type, type: string}]
+                """.formatted(table.getParent(), table.getFileName()));
+        return file;
+    }
+
+    /** Every file of the table, with only the timeline's instants up to {@code last}. */
+    private static void copyWithTimelineUpTo(Path from, Path to, String last) throws Exception {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else if (!isTimelineFileAfter(from, source, last)) {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    /** Completes the instants up to {@code last}: requested and inflight files first, the completed one last. */
+    private static void publish(Path from, Path to, String last) throws Exception {
+        Path timeline = from.resolve(".hoodie/timeline");
+        List<Path> pending;
+        try (Stream<Path> files = Files.list(timeline)) {
+            pending = files.filter(f -> !Files.exists(to.resolve(from.relativize(f).toString())))
+                    .filter(f -> f.getFileName().toString().substring(0, 17).compareTo(last) <= 0)
+                    .sorted(java.util.Comparator.comparing((Path f) -> f.getFileName().toString().contains("_"))
+                            .thenComparing(f -> f.getFileName().toString()))
+                    .toList();
+        }
+        for (Path source : pending) {
+            Path target = to.resolve(from.relativize(source).toString());
+            Path staged = target.resolveSibling(".staged-" + target.getFileName());
+            Files.copy(source, staged);
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private static boolean isTimelineFileAfter(Path table, Path file, String last) {
+        Path relative = table.relativize(file);
+        if (!relative.startsWith(".hoodie/timeline") || relative.getNameCount() != 3) {
+            return false;
+        }
+        String name = file.getFileName().toString();
+        return name.length() >= 17 && name.substring(0, 17).chars().allMatch(Character::isDigit)
+                && name.substring(0, 17).compareTo(last) > 0;
+    }
+
+    private static void awaitVersion(HttpProbe http, String instant) {
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                http.get("/v1/views/txns").json().path("table_version").asLong() == Long.parseLong(instant));
+    }
+
+    /** The served txn_type of every id in {@link #IDS} that has one, as the online API answers. */
+    private static Map<String, Object> online(HttpProbe http) {
+        String ids = IDS.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(", "));
+        DemoServer.Reply reply = http.post("/get-online-features?status=true",
+                "{\"features\": [\"txns:txn_type\"], \"entities\": {\"txn_id\": [" + ids + "]}}");
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        Map<String, Object> served = new HashMap<>();
+        for (int i = 0; i < IDS.size(); i++) {
+            if (reply.json().at("/results/1/statuses/" + i).asText().equals("PRESENT")) {
+                served.put(IDS.get(i), reply.json().at("/results/1/values/" + i).asText());
+            }
+        }
+        return served;
+    }
+
+    private static void assertServedAsOf(HttpProbe http, Path table, String instant) throws Exception {
+        assertThat(online(http)).as("served as of %s", instant).isEqualTo(reference(table, instant));
+    }
+
+    /** txn_type by txn_id of the ids in {@link #IDS}, from the files the reference timeline selects as of {@code instant}. */
+    private static Map<String, Object> reference(Path table, String instant) throws Exception {
+        List<Path> files = new HudiReferenceTimeline(table).asOf(instant).baseFiles();
+        Map<String, Object> rows = new HashMap<>();
+        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(table));
+             Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT txn_id, txn_type FROM read_parquet(["
+                     + files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "))
+                     + "], union_by_name = true, hive_partitioning = false)")) {
+            while (rs.next()) {
+                if (IDS.contains(rs.getString(1))) {
+                    rows.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** txn_type of every id in {@link #IDS} that had one at {@code time}, by historical retrieval. */
+    private static Map<String, Object> historical(HttpProbe http, Instant time) {
+        String rows = IDS.stream().map(id -> "{\"txn_id\": \"" + id + "\", \"event_timestamp\": \"" + time + "\"}")
+                .collect(Collectors.joining(", "));
+        DemoServer.Reply reply = http.post("/v1/features/historical",
+                "{\"features\": [\"txns:txn_type\"], \"entity_rows\": [" + rows + "]}");
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        Map<String, Object> values = new HashMap<>();
+        for (JsonNode row : reply.json().path("rows")) {
+            if (!row.path("txn_type").isNull() && !row.path("txn_type").isMissingNode()) {
+                values.put(row.path("txn_id").asText(), row.path("txn_type").asText());
+            }
+        }
+        return values;
+    }
+
+    private static double loads(HttpProbe management, String kind) {
+        String name = "featureduck_view_load_seconds_count{kind=\"" + kind + "\",outcome=\"success\",view=\"txns\"}";
+        return management.get("/metrics").text().lines().filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim())).findFirst().orElse(0);
+    }
+
+    private static Instant instantTime(String time) {
+        return LocalDateTime.parse(time, INSTANT).toInstant(ZoneOffset.UTC);
+    }
+}

@@ -6,6 +6,7 @@ import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.source.DeltaTableSource;
+import io.featureduck.dataplane.source.HudiTableSource;
 import io.featureduck.dataplane.source.IcebergTableSource;
 import io.featureduck.dataplane.source.LocalSnapshot;
 import io.featureduck.dataplane.source.TableSnapshot;
@@ -27,13 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A Delta table and an Iceberg table uploaded to Azurite (the Azure Blob protocol), read through {@code az://} and
+ * A Delta, an Iceberg and a Hudi table uploaded to Azurite (the Azure Blob protocol), read through {@code az://} and
  * {@code abfss://} locations exactly as from local disk.
  */
 class AzureBlobTablesTest {
     private static final String CONTAINER = "lakehouse";
     private static final String DELTA = "dv-partitioned-with-checkpoint";
     private static final String ICEBERG = "spark-v2-equality-deletes-partitioned";
+    private static final String HUDI = "cow/v9_txns_simple_overwrite";
     private static final String ICEBERG_WRITTEN_AT = "data/persistent/equality_deletes/warehouse/mydb/mytable_partitioned/";
     @TempDir
     static Path temp;
@@ -48,6 +50,7 @@ class AzureBlobTablesTest {
         server.createContainer(CONTAINER);
         server.upload(SharedTestData.delta(DELTA), CONTAINER, "delta/" + DELTA);
         server.upload(SharedTestData.iceberg(ICEBERG), CONTAINER, "iceberg/" + ICEBERG);
+        server.upload(SharedTestData.hudi(HUDI), CONTAINER, "hudi/" + HUDI);
         stores = new ObjectStores(new ObjectStoreSettings(server.options(), AzuriteServer.credentials()));
         cache = new DataFileCache(temp.resolve("cache"), 1L << 30, stores, 4, new SimpleMeterRegistry());
         hadoop = TableSourceFactory.hadoopConfiguration();
@@ -89,6 +92,19 @@ class AzureBlobTablesTest {
                 .withRewrites(List.of(new PathRewrite(ICEBERG_WRITTEN_AT, uri + "/"))), hadoop).latestSnapshot();
         assertThat(remote.commitTime()).isEqualTo(expected.commitTime());
         assertSameRows(expected, local, remote, uri);
+    }
+
+    @Test
+    void hudiTableOnAzureReadsAsFromLocalDisk() throws Exception {
+        Path local = SharedTestData.hudi(HUDI);
+        TableSnapshot expected = new HudiTableSource(new TableLocation(local), TableSourceFactory.hadoopConfiguration())
+                .latestSnapshot();
+        for (String uri : List.of("az://" + CONTAINER + "/hudi/" + HUDI,
+                "abfss://" + CONTAINER + "@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/hudi/" + HUDI)) {
+            TableSnapshot remote = new HudiTableSource(TableLocation.of(uri), hadoop).latestSnapshot();
+            assertThat(remote.commitTime()).isEqualTo(expected.commitTime());
+            assertSameRows(expected, local, remote, uri);
+        }
     }
 
     private static void assertSameRows(TableSnapshot expected, Path local, TableSnapshot remote, String uri)

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -114,6 +115,29 @@ class HudiServingTest {
                 assertThat(historical(http, completed.minusMillis(1))).as("just before instant %d", i + 1)
                         .isEqualTo(before);
             }
+        }
+    }
+
+    @Test
+    void theHudiExampleServesASparkWrittenTable() throws Exception {
+        Path example = Files.createDirectories(directory.resolve("example"));
+        Files.copy(SharedTestData.projectRoot().resolve("examples/hudi/feature-store.yaml"),
+                example.resolve("feature-store.yaml"));
+        copyWithTimelineUpTo(SharedTestData.hudi(TABLE), example.resolve("lakehouse/transactions"), "99999999999999999");
+        ServingConfig config = new ServingConfigLoader().load(example.resolve("feature-store.yaml"));
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+            dataPlane.initialLoad().join();
+            JsonNode results = new HttpProbe(dataPlane.port()).post("/v1/features/online", "{\"feature_view\": "
+                    + "\"transactions\", \"entities\": [{\"txn_id\": \"TXN-007\"}, {\"txn_id\": \"TXN-002\"}]}")
+                    .json().get("results");
+            JsonNode features = results.get(0).get("features");
+            assertThat(results.get(0).get("status").asText()).isEqualTo("PRESENT");
+            assertThat(features.get("amount").asDouble()).isEqualTo(8900.0);
+            assertThat(features.get("fee_amount").asDouble()).as("updated by the table's sixth commit").isEqualTo(75.0);
+            assertThat(features.get("fee_ratio").asDouble()).isCloseTo(75.0 / 8900.0, within(1e-12));
+            assertThat(features.get("is_international").asBoolean()).isTrue();
+            assertThat(features.get("currency").asText()).isEqualTo("USD");
+            assertThat(results.get(1).get("status").asText()).as("deleted by the third commit").isEqualTo("NOT_FOUND");
         }
     }
 

@@ -21,8 +21,8 @@ import java.util.List;
  * @param pathRewrite            prefix rewrites for every path the table metadata names
  * @param table                  for a DuckDB database file, the table or view inside it; with a catalog, the table
  * @param catalog                an Iceberg catalog naming the table, instead of a path
- * @param version                serve this table version and no other: a Delta commit version or an Iceberg
- *                               snapshot id
+ * @param version                serve this table version and no other: a Delta commit version, an Iceberg
+ *                               snapshot id or a Hudi instant time
  * @param asOf                   serve the table version that was current at this RFC 3339 time and no other
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -62,8 +62,8 @@ public record SourceSpec(
         String table,
         @JsonPropertyDescription("An Iceberg catalog naming the table, instead of a path") CatalogSpec catalog,
         @Min(0)
-        @JsonPropertyDescription("Pins the view to this table version (a Delta commit version or an Iceberg "
-                + "snapshot id): it is served, online and historically, instead of following new commits; remove "
+        @JsonPropertyDescription("Pins the view to this table version (a Delta commit version, an Iceberg "
+                + "snapshot id or a Hudi instant time such as 20240418173551906): it is served, online and historically, instead of following new commits; remove "
                 + "it to follow the table again")
         Long version,
         @Pattern(SourceSpec.RFC_3339) @Size(max = 64)

@@ -9,7 +9,8 @@ import java.util.Optional;
  * A FeatureView held at one version of its table ({@code spec.source.version} or {@code spec.source.asOf}) instead of
  * following new commits: rolling features back is then a change to the view in Git.
  *
- * @param version the format's own name for a version: a Delta commit version, an Iceberg snapshot id
+ * @param version the format's own name for a version: a Delta commit version, an Iceberg snapshot id, a Hudi
+ *                instant time
  * @param asOf    the version that was current at this instant
  */
 public record TablePin(Long version, Instant asOf) {

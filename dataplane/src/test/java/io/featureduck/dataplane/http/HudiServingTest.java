@@ -141,6 +141,50 @@ class HudiServingTest {
         }
     }
 
+    @Test
+    void aMergeOnReadTableWithLogFilesIsRefusedWithWhatToDoWhileTheStoresOtherViewsServe() throws Exception {
+        Path file = directory.resolve("mixed.yaml");
+        Files.writeString(file, """
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureStore
+                metadata: {name: lake}
+                spec:
+                  lakehouse: {format: hudi, root: %s}
+                  dataPlane: {auth: {type: none}}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: trips}
+                spec:
+                  store: lake
+                  source: {path: trips-mor-avro-logs/v6_trips_8i1u}
+                  entities: [{name: uuid, type: string}]
+                  features: [{name: fare, type: float64}]
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: txns}
+                spec:
+                  store: lake
+                  source: {path: %s}
+                  entities: [{name: txn_id, type: string}]
+                  features: [{name: txn_type, type: string}]
+                """.formatted(SharedTestData.hudi("cow").getParent(), TABLE));
+        ServingConfig config = new ServingConfigLoader().load(file);
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+            dataPlane.initialLoad().join();
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            JsonNode trips = http.get("/v1/views/trips").json();
+            assertThat(trips.path("state").asText()).isEqualTo("FAILED");
+            assertThat(trips.path("last_error").asText()).contains("merge-on-read", "1 log file", "Compact the table");
+            DemoServer.Reply refused = http.post("/v1/features/online",
+                    "{\"feature_view\": \"trips\", \"entities\": [{\"uuid\": \"x\"}]}");
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().at("/error/message").asText()).contains("merge-on-read");
+            assertThat(online(http)).containsEntry("TXN-001", "reversal");
+        }
+    }
+
     private Path writeConfig(String pin) throws Exception {
         Path staged = Files.createDirectories(directory.resolve("staged")).resolve("store.yaml");
         Files.writeString(staged, """

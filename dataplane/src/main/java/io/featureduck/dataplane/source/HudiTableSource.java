@@ -43,8 +43,8 @@ import org.apache.hudi.storage.hadoop.HadoopStorageConfiguration;
  * file groups that a completed {@code replacecommit} (insert overwrite, clustering) replaced. DuckDB then reads the
  * slices' base files.
  *
- * <p>A version is the instant time of the latest completed commit, as a number ({@code 20240418173551906}). Instant
- * times carry no zone; they are read as UTC, which is what Hudi writes with {@code hoodie.table.timeline.timezone=UTC}
+ * <p>A version is the instant time of the latest completed commit, as a number ({@code 20240418173551906}); its
+ * commit time is when that instant completed. Instant times carry no zone; they are read as UTC, which is what Hudi writes with {@code hoodie.table.timeline.timezone=UTC}
  * and what a writer in a UTC JVM writes by default.
  *
  * <p>Merge-on-read tables are served only where every latest file slice is a base file alone (just compacted):
@@ -104,20 +104,26 @@ public final class HudiTableSource implements TableSource {
         });
     }
 
-    /**
-     * The latest instant that had completed at {@code time}. Table versions 8 and up record when each instant
-     * completed; version 6 records only when it was requested, which then stands for both.
-     */
+    /** The latest instant that had completed at {@code time} ({@link #completedAt}). */
     @Override
     public OptionalLong versionAsOf(Instant time) {
         return read(() -> {
             HoodieTableMetaClient table = open();
-            boolean completionTimes = table.getTableConfig().getTableVersion().greaterThanOrEquals(HoodieTableVersion.EIGHT);
             Optional<HoodieInstant> asOf = completedCommits(table).stream().flatMap(HoodieTimeline::getInstantsAsStream)
-                    .filter(i -> !instantTime(completionTimes ? i.getCompletionTime() : i.requestedTime()).isAfter(time))
+                    .filter(i -> !completedAt(table, i).isAfter(time))
                     .reduce((first, second) -> second);
             return asOf.map(i -> OptionalLong.of(Long.parseLong(i.requestedTime()))).orElse(OptionalLong.empty());
         });
+    }
+
+    /**
+     * When {@code instant} became part of the table. Table versions 8 and up record when each instant completed;
+     * version 6 records only when it was requested (Hudi's library then reports the file's modification time, which
+     * a copy of the table changes), so the requested time stands for both.
+     */
+    private Instant completedAt(HoodieTableMetaClient table, HoodieInstant instant) {
+        boolean completionTimes = table.getTableConfig().getTableVersion().greaterThanOrEquals(HoodieTableVersion.EIGHT);
+        return instantTime(completionTimes ? instant.getCompletionTime() : instant.requestedTime());
     }
 
     /**
@@ -173,7 +179,7 @@ public final class HudiTableSource implements TableSource {
             }
         }
         long version = instant.map(i -> Long.parseLong(i.requestedTime())).orElse(0L);
-        Instant committed = instant.map(i -> instantTime(i.requestedTime())).orElse(Instant.EPOCH);
+        Instant committed = instant.map(i -> completedAt(table, i)).orElse(Instant.EPOCH);
         return new TableSnapshot(location.toString(), version, committed, columns, files);
     }
 

@@ -144,32 +144,17 @@ class HudiServingTest {
     @Test
     void aMergeOnReadTableWithLogFilesIsRefusedWithWhatToDoWhileTheStoresOtherViewsServe() throws Exception {
         Path file = directory.resolve("mixed.yaml");
-        Files.writeString(file, """
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureStore
-                metadata: {name: lake}
-                spec:
-                  lakehouse: {format: hudi, root: %s}
-                  dataPlane: {auth: {type: none}}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: trips}
-                spec:
-                  store: lake
-                  source: {path: trips-mor-avro-logs/v6_trips_8i1u}
-                  entities: [{name: uuid, type: string}]
-                  features: [{name: fare, type: float64}]
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: txns}
-                spec:
-                  store: lake
-                  source: {path: %s}
-                  entities: [{name: txn_id, type: string}]
-                  features: [{name: txn_type, type: string}]
-                """.formatted(SharedTestData.hudi("cow").getParent(), TABLE));
+        Files.writeString(file, store(SharedTestData.hudi("cow").getParent(), """
+                name: trips
+                source: {path: trips-mor-avro-logs/v6_trips_8i1u}
+                entities: [{name: uuid, type: string}]
+                features: [{name: fare, type: float64}]
+                """, """
+                name: txns
+                source: {path: %s}
+                entities: [{name: txn_id, type: string}]
+                features: [{name: txn_type, type: string}]
+                """.formatted(TABLE)));
         ServingConfig config = new ServingConfigLoader().load(file);
         try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
@@ -187,24 +172,13 @@ class HudiServingTest {
 
     private Path writeConfig(String pin) throws Exception {
         Path staged = Files.createDirectories(directory.resolve("staged")).resolve("store.yaml");
-        Files.writeString(staged, """
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureStore
-                metadata: {name: lake}
-                spec:
-                  lakehouse: {format: hudi, root: %s}
-                  dataPlane: {auth: {type: none}}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: txns}
-                spec:
-                  store: lake
-                  refreshInterval: 1s
-                  source: {path: txns, timestampColumn: txn_datetime%s}
-                  entities: [{name: txn_id, type: string}]
-                  features: [{name: txn_type, type: string}, {name: fee_amount, type: float64}]
-                """.formatted(directory.resolve("lakehouse"), pin));
+        Files.writeString(staged, store(directory.resolve("lakehouse"), """
+                name: txns
+                refreshInterval: 1s
+                source: {path: txns, timestampColumn: txn_datetime%s}
+                entities: [{name: txn_id, type: string}]
+                features: [{name: txn_type, type: string}, {name: fee_amount, type: float64}]
+                """.formatted(pin)));
         Path file = directory.resolve("store.yaml");
         if (!Files.exists(file)) {
             Files.copy(staged, file);
@@ -215,24 +189,35 @@ class HudiServingTest {
 
     private Path writeSnapshotConfig(Path table) throws Exception {
         Path file = directory.resolve("snapshot.yaml");
-        Files.writeString(file, """
+        Files.writeString(file, store(table.getParent(), """
+                name: txns
+                source: {path: %s}
+                entities: [{name: txn_id, type: string}]
+                features: [{name: txn_type, type: string}]
+                """.formatted(table.getFileName())));
+        return file;
+    }
+
+    /**
+     * A Hudi store {@code lake} over {@code root} and its views, each given as {@code name: ...} followed by the rest
+     * of its spec.
+     */
+    private static String store(Path root, String... views) {
+        StringBuilder yaml = new StringBuilder("""
                 apiVersion: featureduck.io/v1alpha1
                 kind: FeatureStore
                 metadata: {name: lake}
                 spec:
                   lakehouse: {format: hudi, root: %s}
                   dataPlane: {auth: {type: none}}
-                ---
-                apiVersion: featureduck.io/v1alpha1
-                kind: FeatureView
-                metadata: {name: txns}
-                spec:
-                  store: lake
-                  source: {path: %s}
-                  entities: [{name: txn_id, type: string}]
-                  features: [{name: txn_type, type: string}]
-                """.formatted(table.getParent(), table.getFileName()));
-        return file;
+                """.formatted(root));
+        for (String view : views) {
+            String name = view.lines().findFirst().orElseThrow().substring("name: ".length());
+            String spec = view.lines().skip(1).map(l -> "  " + l).collect(Collectors.joining("\n"));
+            yaml.append("---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata: {name: ")
+                    .append(name).append("}\nspec:\n  store: lake\n").append(spec).append('\n');
+        }
+        return yaml.toString();
     }
 
     /** Every file of the table, with only the timeline's instants up to {@code last}. */

@@ -160,6 +160,8 @@ class HudiConformanceTest {
         assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:40:00.000Z"))).hasValue(20260403183955124L);
         assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:40:00.568Z"))).hasValue(20260403183959838L);
         assertThat(source.versionAsOf(Instant.parse("2030-01-01T00:00:00Z"))).hasValue(20260403184001282L);
+        assertThat(source.latestSnapshot().commitTime()).as("when the last instant completed")
+                .isEqualTo(Instant.parse("2026-04-03T18:40:02.260Z"));
         // Layout 1 has only requested times.
         HudiTableSource v6 = source("cow/v6_nonpartitioned");
         assertThat(v6.versionAsOf(Instant.parse("2024-04-18T17:35:51.906Z"))).hasValue(20240418173551906L);

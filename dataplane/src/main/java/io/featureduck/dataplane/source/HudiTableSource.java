@@ -109,9 +109,17 @@ public final class HudiTableSource implements TableSource {
     public OptionalLong versionAsOf(Instant time) {
         return read(() -> {
             HoodieTableMetaClient table = open();
-            Optional<HoodieInstant> asOf = completedCommits(table).stream().flatMap(HoodieTimeline::getInstantsAsStream)
-                    .filter(i -> !completedAt(table, i).isAfter(time))
+            List<HoodieInstant> completed = completedCommits(table).stream()
+                    .flatMap(HoodieTimeline::getInstantsAsStream).toList();
+            Optional<HoodieInstant> asOf = completed.stream().filter(i -> !completedAt(table, i).isAfter(time))
                     .reduce((first, second) -> second);
+            if (asOf.isEmpty() && !completed.isEmpty() && hasArchivedInstants(table)) {
+                // Answering "no table yet" would turn an old entity row's features into nulls without a word.
+                throw new TableSourceException("Hudi table " + location + ": the instants current at " + time
+                        + " have been archived (the active timeline starts at " + completed.get(0).requestedTime()
+                        + "), and FeatureDuck reads only the active timeline; keep more commits active "
+                        + "(hoodie.keep.min.commits, hoodie.keep.max.commits) to look further back");
+            }
             return asOf.map(i -> OptionalLong.of(Long.parseLong(i.requestedTime()))).orElse(OptionalLong.empty());
         });
     }
@@ -137,6 +145,16 @@ public final class HudiTableSource implements TableSource {
 
     private HoodieTableMetaClient open() {
         return HoodieTableMetaClient.builder().setConf(storage.newInstance()).setBasePath(location.uri()).build();
+    }
+
+    /** Whether instants older than the active timeline were moved to the archived timeline. */
+    private static boolean hasArchivedInstants(HoodieTableMetaClient table) {
+        try {
+            return table.getStorage().exists(table.getArchivePath())
+                    && !table.getStorage().listDirectEntries(table.getArchivePath()).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the archived timeline: " + e.getMessage(), e);
+        }
     }
 
     /** The completed commits; none when the table was created and never written, leaving no timeline directory. */

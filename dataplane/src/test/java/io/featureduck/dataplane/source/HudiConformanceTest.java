@@ -169,6 +169,51 @@ class HudiConformanceTest {
         assertThat(v6.latestSnapshot().commitTime()).isEqualTo(Instant.parse("2024-04-18T17:35:51.906Z"));
     }
 
+    /** Archiving moves the oldest instants off the active timeline; their base files may still be served. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("archivedLayouts")
+    void aTimeBeforeTheActiveTimelineOfAnArchivedTableIsAnErrorNotAnEmptyTable(String table, String archive,
+                                                                                @org.junit.jupiter.api.io.TempDir Path copy)
+            throws Exception {
+        Path original = SharedTestData.hudi(table);
+        HudiReferenceTimeline timeline = new HudiReferenceTimeline(original);
+        String firstKept = timeline.completed().get(1).time();
+        try (Stream<Path> files = Files.walk(original)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(original.relativize(file).toString());
+                String name = file.getFileName().toString();
+                boolean archived = file.getParent().getFileName().toString().matches("\\.hoodie|timeline")
+                        && name.matches("\\d{17}.*") && name.substring(0, 17).compareTo(firstKept) < 0;
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else if (!archived) {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Files.createDirectories(copy.resolve(archive));
+        HudiTableSource source = new HudiTableSource(new TableLocation(copy), HADOOP);
+        Instant beforeKept = Instant.parse("2000-01-01T00:00:00Z");
+        assertThat(new HudiTableSource(new TableLocation(copy), HADOOP).latestSnapshot().version())
+                .isEqualTo(source(table).latestSnapshot().version());
+        assertThat(source.versionAsOf(beforeKept)).as("nothing archived yet: the table did not exist").isEmpty();
+
+        Files.writeString(copy.resolve(archive).resolve(archive.endsWith("history") ? "manifest_1"
+                : ".commits_.archive.1_1-0-1"), "archived instants");
+        assertThatThrownBy(() -> source.versionAsOf(beforeKept))
+                .isInstanceOf(TableSourceException.class)
+                .hasMessageContaining("archived")
+                .hasMessageContaining("active timeline starts at " + firstKept)
+                .hasMessageContaining("hoodie.keep.min.commits");
+        assertThat(source.versionAsOf(Instant.parse("2100-01-01T00:00:00Z")))
+                .hasValue(Long.parseLong(last(timeline)));
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> archivedLayouts() {
+        return Stream.of(org.junit.jupiter.params.provider.Arguments.of("cow/v6_nonpartitioned", ".hoodie/archived"),
+                org.junit.jupiter.params.provider.Arguments.of("cow/v9_txns_simple_meta", ".hoodie/timeline/history"));
+    }
+
     @Test
     void anInstantNotOnTheTimelineIsRefusedNamingTheNewestOnes() {
         assertThatThrownBy(() -> source("cow/v6_nonpartitioned").snapshotAt(20240418173551000L))

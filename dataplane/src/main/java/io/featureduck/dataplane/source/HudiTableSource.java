@@ -23,6 +23,7 @@ import org.apache.hudi.avro.HoodieAvroUtils;
 import org.apache.hudi.common.engine.HoodieLocalEngineContext;
 import org.apache.hudi.common.fs.FSUtils;
 import org.apache.hudi.common.model.FileSlice;
+import org.apache.hudi.common.model.HoodieFileFormat;
 import org.apache.hudi.common.model.HoodieBaseFile;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableConfig;
@@ -203,6 +204,11 @@ public final class HudiTableSource implements TableSource {
 
     /** Table layouts this reader would read wrongly, refused rather than served with missing or stale values. */
     private void refuseWhatCannotBeRead(HoodieTableConfig config) {
+        if (config.getBaseFileFormat() != HoodieFileFormat.PARQUET || config.isMultipleBaseFileFormatsEnabled()) {
+            throw new TableSourceException("Hudi table " + location + " keeps its base files as "
+                    + (config.isMultipleBaseFileFormatsEnabled() ? "several formats" : config.getBaseFileFormat())
+                    + "; FeatureDuck reads Parquet base files only");
+        }
         if (config.getBoolean(HoodieTableConfig.DROP_PARTITION_COLUMNS)) {
             throw new TableSourceException("Hudi table " + location + " was written with "
                     + HoodieTableConfig.DROP_PARTITION_COLUMNS.key() + "=true, so its partition columns are only in "

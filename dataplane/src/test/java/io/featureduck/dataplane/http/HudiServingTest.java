@@ -97,6 +97,38 @@ class HudiServingTest {
     }
 
     @Test
+    void aCorruptCommitLeavesTheLastGoodVersionServingUntilItIsRepaired() throws Exception {
+        Path original = SharedTestData.hudi(TABLE);
+        List<HudiReferenceTimeline.Instant> instants = new HudiReferenceTimeline(original).completed();
+        Path table = directory.resolve("lakehouse/txns");
+        copyWithTimelineUpTo(original, table, instants.get(7).time());
+        Path file = writeConfig("");
+        ServingConfig config = new ServingConfigLoader().load(file);
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+            dataPlane.initialLoad().join();
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            Map<String, Object> good = online(http);
+
+            // The ninth instant completes, but its commit metadata is cut short, as a failed copy might leave it.
+            publish(original, table, instants.get(8).time());
+            Path commit = table.resolve(original.relativize(instants.get(8).metadata()).toString());
+            byte[] whole = Files.readAllBytes(commit);
+            Files.write(commit, java.util.Arrays.copyOf(whole, whole.length / 3));
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/v1/views/txns").json().path("degraded")
+                    .asBoolean());
+            JsonNode view = http.get("/v1/views/txns").json();
+            assertThat(view.path("last_error").asText()).contains("Hudi table");
+            assertThat(view.path("table_version").asLong()).isEqualTo(Long.parseLong(instants.get(7).time()));
+            assertThat(online(http)).as("the last good version keeps serving").isEqualTo(good);
+
+            Files.write(commit, whole);
+            awaitVersion(http, instants.get(8).time());
+            assertThat(http.get("/v1/views/txns").json().path("degraded").asBoolean()).isFalse();
+            assertServedAsOf(http, table, instants.get(8).time());
+        }
+    }
+
+    @Test
     void historicalRetrievalOfASnapshotViewReadsTheInstantCompletedByEachTime() throws Exception {
         Path table = SharedTestData.hudi(TABLE);
         List<HudiReferenceTimeline.Instant> instants = new HudiReferenceTimeline(table).completed();

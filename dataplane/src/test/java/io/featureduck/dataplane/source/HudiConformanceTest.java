@@ -215,6 +215,27 @@ class HudiConformanceTest {
     }
 
     @Test
+    void aTableWithOrcBaseFilesIsRefusedNamingTheFormat(@org.junit.jupiter.api.io.TempDir Path copy) throws Exception {
+        Path original = SharedTestData.hudi("cow/v6_nonpartitioned");
+        try (Stream<Path> files = Files.walk(original)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(original.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Path properties = copy.resolve(".hoodie/hoodie.properties");
+        Files.writeString(properties, Files.readString(properties) + "hoodie.table.base.file.format=ORC\n");
+        assertThatThrownBy(() -> new HudiTableSource(new TableLocation(copy), HADOOP).latestSnapshot())
+                .isInstanceOf(TableSourceException.class)
+                .hasMessageContaining("ORC")
+                .hasMessageContaining("Parquet base files only");
+    }
+
+    @Test
     void anInstantNotOnTheTimelineIsRefusedNamingTheNewestOnes() {
         assertThatThrownBy(() -> source("cow/v6_nonpartitioned").snapshotAt(20240418173551000L))
                 .isInstanceOf(TableSourceException.class)

@@ -338,6 +338,11 @@ public final class HudiTableSource implements TableSource {
         } catch (TableNotFoundException e) {
             throw new TableSourceException("Hudi table " + location + " not found: no .hoodie/hoodie.properties there",
                     e);
+        } catch (LinkageError e) {
+            // Hudi loads some classes only on the paths that need them: a build missing one fails this view, not the
+            // thread that refreshes every view.
+            throw new TableSourceException("Hudi table " + location + " cannot be read: a class Hudi needs is "
+                    + "missing from this build (" + e + ")", e);
         } catch (RuntimeException e) {
             Optional<ObjectStoreException> store = ObjectStoreException.in(e);
             String reason = store.isPresent() ? store.get().getMessage()

@@ -1,11 +1,11 @@
 package io.featureduck.dataplane.cli;
 
 import io.featureduck.dataplane.SharedTestData;
+import io.featureduck.dataplane.TableCopies;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +23,7 @@ class DataPlaneJarIT {
     void theHudiExampleServesAndAgreesWithPointInTimeRetrieval() throws Exception {
         Files.copy(SharedTestData.projectRoot().resolve("examples/hudi/feature-store.yaml"),
                 directory.resolve("feature-store.yaml"));
-        copy(SharedTestData.hudi("cow/v9_txns_simple_meta"), directory.resolve("lakehouse/transactions"));
+        TableCopies.copy(SharedTestData.hudi("cow/v9_txns_simple_meta"), directory.resolve("lakehouse/transactions"));
 
         Process parity = new ProcessBuilder(javaBinary(), "-jar", jar().toString(), "parity", "-f",
                 directory.resolve("feature-store.yaml").toString()).redirectErrorStream(true).start();
@@ -41,18 +41,5 @@ class DataPlaneJarIT {
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.featureduck.dataplane.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.SharedTestData;
+import io.featureduck.dataplane.TableCopies;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
@@ -254,16 +255,7 @@ class HudiServingTest {
 
     /** Every file of the table, with only the timeline's instants up to {@code last}. */
     private static void copyWithTimelineUpTo(Path from, Path to, String last) throws Exception {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else if (!isTimelineFileAfter(from, source, last)) {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        TableCopies.copy(from, to, file -> !isTimelineFileAfter(from, file, last));
     }
 
     /** Completes the instants up to {@code last}: requested and inflight files first, the completed one last. */

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.http;
 
 import io.featureduck.crds.report.ViewState;
 import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.TableCopies;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
@@ -11,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,16 +58,7 @@ class RetryOnNewVersionTest {
 
     private static void copy(Path from, Path to) throws Exception {
         Path staging = to.resolveSibling(".staging");
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = staging.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        TableCopies.copy(from, staging);
         // The table appears whole, as a writer's first commit does.
         Files.move(staging, to);
     }

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.source;
 
 import io.featureduck.dataplane.ComparableValues;
 import io.featureduck.dataplane.SharedTestData;
+import io.featureduck.dataplane.TableCopies;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
@@ -178,19 +179,12 @@ class HudiConformanceTest {
         Path original = SharedTestData.hudi(table);
         HudiReferenceTimeline timeline = new HudiReferenceTimeline(original);
         String firstKept = timeline.completed().get(1).time();
-        try (Stream<Path> files = Files.walk(original)) {
-            for (Path file : files.toList()) {
-                Path target = copy.resolve(original.relativize(file).toString());
-                String name = file.getFileName().toString();
-                boolean archived = file.getParent().getFileName().toString().matches("\\.hoodie|timeline")
-                        && name.matches("\\d{17}.*") && name.substring(0, 17).compareTo(firstKept) < 0;
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else if (!archived) {
-                    Files.copy(file, target);
-                }
-            }
-        }
+        TableCopies.copy(original, copy, file -> {
+            String name = file.getFileName().toString();
+            boolean archived = file.getParent().getFileName().toString().matches("\\.hoodie|timeline")
+                    && name.matches("\\d{17}.*") && name.substring(0, 17).compareTo(firstKept) < 0;
+            return !archived;
+        });
         Files.createDirectories(copy.resolve(archive));
         HudiTableSource source = new HudiTableSource(new TableLocation(copy), HADOOP);
         Instant beforeKept = Instant.parse("2000-01-01T00:00:00Z");
@@ -217,16 +211,7 @@ class HudiConformanceTest {
     @Test
     void aTableWithOrcBaseFilesIsRefusedNamingTheFormat(@org.junit.jupiter.api.io.TempDir Path copy) throws Exception {
         Path original = SharedTestData.hudi("cow/v6_nonpartitioned");
-        try (Stream<Path> files = Files.walk(original)) {
-            for (Path file : files.toList()) {
-                Path target = copy.resolve(original.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
+        TableCopies.copy(original, copy);
         Path properties = copy.resolve(".hoodie/hoodie.properties");
         Files.writeString(properties, Files.readString(properties) + "hoodie.table.base.file.format=ORC\n");
         assertThatThrownBy(() -> new HudiTableSource(new TableLocation(copy), HADOOP).latestSnapshot())

@@ -262,6 +262,33 @@ class HudiConformanceTest {
         }
     }
 
+    /**
+     * The v9 transaction tables were written by the same SQL as copy-on-write and as merge-on-read tables (the latter
+     * compacted before their last commits): a served merge-on-read table holds exactly the latest values, which are
+     * the copy-on-write table's.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("compactedTransactionTables")
+    void aServedMergeOnReadTableHoldsTheSameRowsAsItsCopyOnWriteTwin(String table) throws Exception {
+        TableSnapshot mergeOnRead = source("mor-avro-logs/" + table).latestSnapshot();
+        TableSnapshot copyOnWrite = source("cow/" + table).latestSnapshot();
+        List<Map<String, Object>> expected = withoutMetaColumns(read(copyOnWrite, SharedTestData.hudi("cow/" + table)));
+        assertThat(expected).isNotEmpty();
+        assertThat(withoutMetaColumns(read(mergeOnRead, SharedTestData.hudi("mor-avro-logs/" + table))))
+                .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    static Stream<String> compactedTransactionTables() {
+        return Stream.of("v9_txns_simple_meta", "v9_txns_simple_nometa", "v9_txns_complex_meta",
+                "v9_txns_complex_nometa", "v9_txns_nonpart_meta", "v9_txns_nonpart_nometa", "v9_txns_simple_overwrite");
+    }
+
+    private static List<Map<String, Object>> withoutMetaColumns(List<Map<String, Object>> rows) {
+        return rows.stream().map(row -> row.entrySet().stream().filter(e -> !e.getKey().startsWith("_hoodie_"))
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() == null ? "null" : e.getValue())))
+                .toList();
+    }
+
     @Test
     void mergeOnReadTablesWithLogFilesAreAmongTheRefused() throws Exception {
         // So that the test above exercises the refusal: these tables hold updates in log files.

@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -163,12 +162,8 @@ public final class HistoricalRetrieval {
                                                     ViewDefinition view) throws SQLException {
         TableSource source = sources.forView(view);
         PointInTimeQuery.TimeRange range = query.timeRange();
-        OptionalLong to = source.versionAsOf(range.last());
         List<PointInTimeQuery.Version> versions = new ArrayList<>();
-        if (to.isEmpty()) {
-            return versions;
-        }
-        for (long version = source.versionAsOf(range.first()).orElse(0); version <= to.getAsLong(); version++) {
+        for (long version : source.versionsBetween(range.first(), range.last())) {
             versions.add(local(session, source.snapshotAt(version)));
         }
         return versions;

@@ -31,6 +31,14 @@ public record DataFile(String path, long sizeBytes, Map<String, Object> partitio
         this(path, sizeBytes, partitionValues, deletedRows, List.of());
     }
 
+    /** A file URI as a data file is named: a local path, or {@code scheme://authority/decoded key}. */
+    public static String pathOf(java.net.URI uri) {
+        if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
+            return java.nio.file.Path.of(uri.getPath()).normalize().toString();
+        }
+        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getPath();
+    }
+
     public boolean hasDeletedRows() {
         return deletedRows.length > 0;
     }

@@ -183,15 +183,7 @@ public final class DeltaTableSource implements TableSource {
         URI uri = URI.create(logPath);
         URI absolute = uri.isAbsolute() ? uri : URI.create(tableUri.endsWith("/") ? tableUri : tableUri + "/")
                 .resolve(uri);
-        return location.rewrite(fileName(absolute));
-    }
-
-    /** A file URI as {@link DataFile} names it: a local path, or {@code scheme://authority/decoded key}. */
-    private static String fileName(URI uri) {
-        if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
-            return Path.of(uri.getPath()).normalize().toString();
-        }
-        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getPath();
+        return location.rewrite(DataFile.pathOf(absolute));
     }
 
     private <T> T read(java.util.function.Supplier<T> action) {
@@ -254,7 +246,7 @@ public final class DeltaTableSource implements TableSource {
     private DataFile dataFile(Row scanFile, Map<String, StructField> partitionFields) {
         FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
         // Kernel hands out decoded Hadoop path strings ("file:/a/b c%3A"), not URIs: let Hadoop take them apart.
-        String path = location.rewrite(fileName(new org.apache.hadoop.fs.Path(status.getPath()).toUri()));
+        String path = location.rewrite(DataFile.pathOf(new org.apache.hadoop.fs.Path(status.getPath()).toUri()));
         Map<String, Object> partitionValues = new HashMap<>();
         InternalScanFileUtils.getPartitionValues(scanFile).forEach((physical, serialized) -> {
             StructField field = partitionFields.get(physical);

@@ -1,6 +1,5 @@
 package io.featureduck.dataplane.source;
 
-import io.featureduck.dataplane.config.ObjectPath;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.storage.ObjectStoreException;
 import java.time.Instant;
@@ -81,8 +80,8 @@ public final class HudiTableSource implements TableSource {
         return read(() -> {
             HoodieTableMetaClient table = open();
             Optional<HoodieTimeline> completed = completedCommits(table);
-            return describe(table, completed.orElse(null),
-                    completed.flatMap(timeline -> timeline.lastInstant().toJavaOptional()));
+            Optional<HoodieInstant> last = completed.flatMap(timeline -> timeline.lastInstant().toJavaOptional());
+            return last.isPresent() ? describe(table, completed.get(), last.get()) : created(table);
         });
     }
 
@@ -101,7 +100,7 @@ public final class HudiTableSource implements TableSource {
                         + " on its active timeline (it may have been archived or rolled back); its newest are "
                         + newest.subList(Math.max(0, newest.size() - 10), newest.size()));
             }
-            return describe(table, timeline.get().findInstantsBeforeOrEquals(instantTime), instant);
+            return describe(table, timeline.get().findInstantsBeforeOrEquals(instantTime), instant.get());
         });
     }
 
@@ -110,19 +109,52 @@ public final class HudiTableSource implements TableSource {
     public OptionalLong versionAsOf(Instant time) {
         return read(() -> {
             HoodieTableMetaClient table = open();
-            List<HoodieInstant> completed = completedCommits(table).stream()
-                    .flatMap(HoodieTimeline::getInstantsAsStream).toList();
-            Optional<HoodieInstant> asOf = completed.stream().filter(i -> !completedAt(table, i).isAfter(time))
-                    .reduce((first, second) -> second);
-            if (asOf.isEmpty() && !completed.isEmpty() && hasArchivedInstants(table)) {
-                // Answering "no table yet" would turn an old entity row's features into nulls without a word.
-                throw new TableSourceException("Hudi table " + location + ": the instants current at " + time
-                        + " have been archived (the active timeline starts at " + completed.get(0).requestedTime()
-                        + "), and FeatureDuck reads only the active timeline; keep more commits active "
-                        + "(hoodie.keep.min.commits, hoodie.keep.max.commits) to look further back");
-            }
-            return asOf.map(i -> OptionalLong.of(Long.parseLong(i.requestedTime()))).orElse(OptionalLong.empty());
+            return currentAt(table, completedInstants(table), time).map(i -> OptionalLong.of(version(i)))
+                    .orElse(OptionalLong.empty());
         });
+    }
+
+    /** The instant current at {@code from}, then every one completed after it up to {@code to}, from one timeline. */
+    @Override
+    public List<Long> versionsBetween(Instant from, Instant to) {
+        return read(() -> {
+            HoodieTableMetaClient table = open();
+            List<HoodieInstant> completed = completedInstants(table);
+            List<Long> versions = new ArrayList<>();
+            currentAt(table, completed, from).ifPresent(first -> versions.add(version(first)));
+            for (HoodieInstant instant : completed) {
+                Instant at = completedAt(table, instant);
+                if (at.isAfter(from) && !at.isAfter(to)) {
+                    versions.add(version(instant));
+                }
+            }
+            return versions;
+        });
+    }
+
+    /**
+     * The latest of {@code completed} that had completed at {@code time}; empty when none had, unless older instants
+     * were archived: answering "no table yet" then would turn an old entity row's features into nulls without a word.
+     */
+    private Optional<HoodieInstant> currentAt(HoodieTableMetaClient table, List<HoodieInstant> completed,
+                                              Instant time) {
+        Optional<HoodieInstant> current = completed.stream().filter(i -> !completedAt(table, i).isAfter(time))
+                .reduce((first, second) -> second);
+        if (current.isEmpty() && !completed.isEmpty() && hasArchivedInstants(table)) {
+            throw new TableSourceException("Hudi table " + location + ": the instants current at " + time
+                    + " have been archived (the active timeline starts at " + completed.get(0).requestedTime()
+                    + "), and FeatureDuck reads only the active timeline; keep more commits active "
+                    + "(hoodie.keep.min.commits, hoodie.keep.max.commits) to look further back");
+        }
+        return current;
+    }
+
+    private static long version(HoodieInstant instant) {
+        return Long.parseLong(instant.requestedTime());
+    }
+
+    private static List<HoodieInstant> completedInstants(HoodieTableMetaClient table) {
+        return completedCommits(table).stream().flatMap(HoodieTimeline::getInstantsAsStream).toList();
     }
 
     /**
@@ -170,36 +202,45 @@ public final class HudiTableSource implements TableSource {
         return Optional.of(table.getActiveTimeline().getCommitsTimeline().filterCompletedInstants());
     }
 
-    /** The table as of {@code instant} on the timeline {@code visible}, or as created when there is no instant yet. */
-    private TableSnapshot describe(HoodieTableMetaClient table, HoodieTimeline visible, Optional<HoodieInstant> instant) {
+    /** The table as of {@code instant}, with the file slices committed on the timeline {@code visible}. */
+    private TableSnapshot describe(HoodieTableMetaClient table, HoodieTimeline visible, HoodieInstant instant) {
         HoodieTableConfig config = table.getTableConfig();
         refuseWhatCannotBeRead(config);
         List<SourceColumn> columns = columns(schema(table, instant));
         List<DataFile> files = new ArrayList<>();
-        if (instant.isPresent()) {
-            HoodieLocalEngineContext context = new HoodieLocalEngineContext(table.getStorageConf());
-            try (HoodieTableFileSystemView view =
-                         HoodieTableFileSystemView.fileListingBasedFileSystemView(context, table, visible)) {
-                List<String> partitions = FSUtils.getAllPartitionPaths(context, table, false);
-                int logFiles = 0;
-                for (String partition : partitions) {
-                    for (FileSlice slice : view.getLatestFileSlices(partition).toList()) {
-                        logFiles += (int) slice.getLogFiles().count();
-                        files.add(dataFile(slice));
-                    }
-                }
-                if (config.getTableType() == HoodieTableType.MERGE_ON_READ && logFiles > 0) {
-                    throw new TableSourceException("Hudi table " + location + " is a merge-on-read table whose latest "
-                            + "file slices hold " + logFiles + " log file(s) of updates and deletes not yet compacted "
-                            + "into base files; FeatureDuck does not merge log files and will not serve base files "
-                            + "alone as the latest data. Compact the table (Hudi compaction, e.g. Spark's "
-                            + "CALL run_compaction), or serve a copy-on-write copy of it");
+        HoodieLocalEngineContext context = new HoodieLocalEngineContext(table.getStorageConf());
+        try (HoodieTableFileSystemView view =
+                     HoodieTableFileSystemView.fileListingBasedFileSystemView(context, table, visible)) {
+            int logFiles = 0;
+            for (String partition : FSUtils.getAllPartitionPaths(context, table, false)) {
+                for (FileSlice slice : view.getLatestFileSlices(partition).toList()) {
+                    logFiles += (int) slice.getLogFiles().count();
+                    files.add(dataFile(slice));
                 }
             }
+            if (config.getTableType() == HoodieTableType.MERGE_ON_READ && logFiles > 0) {
+                throw new TableSourceException("Hudi table " + location + " is a merge-on-read table whose latest "
+                        + "file slices hold " + logFiles + " log file(s) of updates and deletes not yet compacted "
+                        + "into base files; FeatureDuck does not merge log files and will not serve base files "
+                        + "alone as the latest data. Compact the table (Hudi compaction, e.g. Spark's "
+                        + "CALL run_compaction), or serve a copy-on-write copy of it");
+            }
         }
-        long version = instant.map(i -> Long.parseLong(i.requestedTime())).orElse(0L);
-        Instant committed = instant.map(i -> completedAt(table, i)).orElse(Instant.EPOCH);
-        return new TableSnapshot(location.toString(), version, committed, columns, files);
+        return new TableSnapshot(location.toString(), version(instant), completedAt(table, instant), columns, files);
+    }
+
+    /**
+     * A table created and never written: no files, and the schema it was created with, which holds no meta columns
+     * yet.
+     */
+    private TableSnapshot created(HoodieTableMetaClient table) {
+        refuseWhatCannotBeRead(table.getTableConfig());
+        Schema created = table.getTableConfig().getTableCreateSchema().toJavaOptional().orElseThrow(() ->
+                new TableSourceException("Hudi table " + location + " has no commit and no "
+                        + HoodieTableConfig.CREATE_SCHEMA.key() + ": it has no schema to serve yet"));
+        Schema schema = table.getTableConfig().populateMetaFields() ? HoodieAvroUtils.addMetadataFields(created)
+                : created;
+        return new TableSnapshot(location.toString(), 0, Instant.EPOCH, columns(schema), List.of());
     }
 
     /** Table layouts this reader would read wrongly, refused rather than served with missing or stale values. */
@@ -227,34 +268,18 @@ public final class HudiTableSource implements TableSource {
             throw new TableSourceException("Hudi table " + location + ": file group " + slice.getFileGroupId()
                     + " has only log files in its latest slice, which FeatureDuck does not merge; compact the table");
         }
-        String path = fileName(new org.apache.hadoop.fs.Path(base.get().getPath()));
+        String path = DataFile.pathOf(new org.apache.hadoop.fs.Path(base.get().getPath()).toUri());
         return new DataFile(path, base.get().getFileSize(), Map.of(), new long[0]);
     }
 
-    /** A Hadoop path as {@link DataFile} names it: a local path, or an object-store URI with a plain key. */
-    private static String fileName(org.apache.hadoop.fs.Path path) {
-        java.net.URI uri = path.toUri();
-        if (uri.getScheme() == null || "file".equals(uri.getScheme())) {
-            return java.nio.file.Path.of(uri.getPath()).normalize().toString();
-        }
-        return ObjectPath.parse(path.toString()).uri();
-    }
-
     /**
-     * The table's schema as of {@code instant} (from that commit's metadata, or the one in {@code hoodie.properties}),
-     * with Hudi's meta columns when the table stores them: a view sees them only if it names them.
+     * The table's schema as of {@code instant}, from that commit's metadata, with Hudi's meta columns when the table
+     * stores them: a view sees them only if it names them.
      */
-    private Schema schema(HoodieTableMetaClient table, Optional<HoodieInstant> instant) {
-        boolean metaFields = table.getTableConfig().populateMetaFields();
-        if (instant.isEmpty()) {
-            // Never written: only the schema the table was created with, which holds no meta columns yet.
-            Schema created = table.getTableConfig().getTableCreateSchema().toJavaOptional().orElseThrow(() ->
-                    new TableSourceException("Hudi table " + location + " has no commit and no "
-                            + HoodieTableConfig.CREATE_SCHEMA.key() + ": it has no schema to serve yet"));
-            return metaFields ? HoodieAvroUtils.addMetadataFields(created) : created;
-        }
+    private Schema schema(HoodieTableMetaClient table, HoodieInstant instant) {
         try {
-            return new TableSchemaResolver(table).getTableAvroSchema(instant.get(), metaFields);
+            return new TableSchemaResolver(table).getTableAvroSchema(instant,
+                    table.getTableConfig().populateMetaFields());
         } catch (HoodieException e) {
             throw e;
         } catch (Exception e) {

@@ -2,6 +2,8 @@ package io.featureduck.dataplane.source;
 
 import io.featureduck.crds.TablePin;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -73,6 +75,22 @@ final class PinnedTableSource implements TableSource {
             return pinned;
         }
         return current.getAsLong() > pinned.getAsLong() ? pinned : current;
+    }
+
+    /** The table's versions up to the pin; after it, the pinned version is the one current. */
+    @Override
+    public List<Long> versionsBetween(Instant from, Instant to) {
+        List<Long> current = table.versionsBetween(from, to);
+        OptionalLong pinned = pinnedVersion();
+        if (current.isEmpty() || pinned.isEmpty()) {
+            return List.of();
+        }
+        List<Long> versions = new ArrayList<>(current.stream().filter(v -> v <= pinned.getAsLong()).toList());
+        if (current.get(current.size() - 1) > pinned.getAsLong()
+                && (versions.isEmpty() || versions.get(versions.size() - 1) != pinned.getAsLong())) {
+            versions.add(pinned.getAsLong());
+        }
+        return versions;
     }
 
     @Override

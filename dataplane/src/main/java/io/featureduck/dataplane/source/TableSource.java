@@ -24,6 +24,19 @@ public interface TableSource {
     java.util.OptionalLong versionAsOf(java.time.Instant time);
 
     /**
+     * Every version current at some time from {@code from} to {@code to}, oldest first; none when the table did not
+     * exist by {@code to}. By default the version numbers between the two, which Delta and Iceberg number one by one;
+     * a format whose versions are not consecutive numbers (Hudi's instant times) names them itself.
+     */
+    default java.util.List<Long> versionsBetween(java.time.Instant from, java.time.Instant to) {
+        java.util.OptionalLong last = versionAsOf(to);
+        if (last.isEmpty()) {
+            return java.util.List.of();
+        }
+        return java.util.stream.LongStream.rangeClosed(versionAsOf(from).orElse(0), last.getAsLong()).boxed().toList();
+    }
+
+    /**
      * What changed from {@code older} to {@code newer}, two versions this source returned. By default the versions'
      * file lists are compared; a format with a change log can say it from the log instead.
      */

@@ -148,6 +148,21 @@ class HudiServingTest {
                 assertThat(historical(http, completed.minusMillis(1))).as("just before instant %d", i + 1)
                         .isEqualTo(before);
             }
+            // One request whose rows span every instant: TXN-002 as the second instant left it (deleted by the
+            // third), TXN-001 as the last one left it, TXN-013 before and after it was inserted.
+            Instant second = instantTime(instants.get(1).completed());
+            Instant last = instantTime(instants.get(11).completed());
+            Instant beforeInsert = instantTime(instants.get(8).completed()).minusMillis(1);
+            DemoServer.Reply reply = http.post("/v1/features/historical", "{\"features\": [\"txns:txn_type\"], "
+                    + "\"entity_rows\": [{\"txn_id\": \"TXN-002\", \"event_timestamp\": \"" + second + "\"}, "
+                    + "{\"txn_id\": \"TXN-001\", \"event_timestamp\": \"" + last + "\"}, "
+                    + "{\"txn_id\": \"TXN-013\", \"event_timestamp\": \"" + beforeInsert + "\"}, "
+                    + "{\"txn_id\": \"TXN-013\", \"event_timestamp\": \"" + last + "\"}]}");
+            assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+            assertThat(reply.json().at("/rows/0/txn_type").asText()).isEqualTo("debit");
+            assertThat(reply.json().at("/rows/1/txn_type").asText()).isEqualTo("reversal");
+            assertThat(reply.json().at("/rows/2/txn_type").isNull()).isTrue();
+            assertThat(reply.json().at("/rows/3/txn_type").asText()).isEqualTo("debit");
         }
     }
 

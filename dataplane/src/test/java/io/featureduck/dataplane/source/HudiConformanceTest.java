@@ -220,6 +220,32 @@ class HudiConformanceTest {
                 .hasMessageContaining("Parquet base files only");
     }
 
+    /** Hudi's versions are instant times, not consecutive numbers: historical retrieval asks the source for them. */
+    @Test
+    void theVersionsBetweenTwoTimesAreTheInstantsCurrentInBetweenPinnedOrNot() throws Exception {
+        HudiTableSource source = source("cow/v9_txns_simple_meta");
+        List<HudiReferenceTimeline.Instant> instants =
+                new HudiReferenceTimeline(SharedTestData.hudi("cow/v9_txns_simple_meta")).completed();
+        List<Long> all = instants.stream().map(i -> Long.parseLong(i.time())).toList();
+        Instant second = completed(instants.get(1));
+        Instant fifth = completed(instants.get(4));
+        assertThat(source.versionsBetween(second, fifth)).isEqualTo(all.subList(1, 5));
+        assertThat(source.versionsBetween(second.minusMillis(1), fifth.minusMillis(1))).isEqualTo(all.subList(0, 4));
+        assertThat(source.versionsBetween(Instant.EPOCH, Instant.EPOCH.plusSeconds(1))).isEmpty();
+        assertThat(source.versionsBetween(Instant.EPOCH, second)).isEqualTo(all.subList(0, 2));
+
+        PinnedTableSource pinned = new PinnedTableSource(source,
+                io.featureduck.crds.TablePin.ofVersion(all.get(2)));
+        assertThat(pinned.versionsBetween(second, Instant.parse("2100-01-01T00:00:00Z")))
+                .isEqualTo(all.subList(1, 3));
+        assertThat(pinned.versionsBetween(fifth, Instant.parse("2100-01-01T00:00:00Z"))).containsExactly(all.get(2));
+    }
+
+    private static Instant completed(HudiReferenceTimeline.Instant instant) {
+        return java.time.LocalDateTime.parse(instant.completed(),
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS")).toInstant(java.time.ZoneOffset.UTC);
+    }
+
     @Test
     void anInstantNotOnTheTimelineIsRefusedNamingTheNewestOnes() {
         assertThatThrownBy(() -> source("cow/v6_nonpartitioned").snapshotAt(20240418173551000L))

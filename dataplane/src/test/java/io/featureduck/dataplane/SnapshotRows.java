@@ -10,6 +10,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -19,28 +20,41 @@ public final class SnapshotRows {
     }
 
     public static List<Map<String, Object>> read(TableSnapshot snapshot, List<Path> readable) throws Exception {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), readable);
-             Statement statement = session.connection().createStatement()) {
+        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), readable)) {
             new SnapshotRelation(snapshot).register(session, "source");
-            try (ResultSet rs = statement.executeQuery("SELECT * FROM source")) {
-                ResultSetMetaData meta = rs.getMetaData();
-                while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        Object value = rs.getObject(i);
-                        Object comparable;
-                        try {
-                            comparable = ComparableValues.of(value);
-                        } catch (IllegalArgumentException nested) {
-                            comparable = String.valueOf(value);
-                        }
-                        row.put(meta.getColumnName(i), comparable);
-                    }
-                    rows.add(row);
+            return rows(session, "SELECT * FROM source");
+        }
+    }
+
+    /** Every row {@code sql} returns, in the same form: a reference read of files without FeatureDuck in between. */
+    public static List<Map<String, Object>> query(List<Path> readable, String sql) throws Exception {
+        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), readable)) {
+            return rows(session, sql);
+        }
+    }
+
+    private static List<Map<String, Object>> rows(DuckDbSession session, String sql) throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.put(meta.getColumnName(i), comparable(rs.getObject(i)));
                 }
+                rows.add(row);
             }
         }
         return rows;
+    }
+
+    /** Nested values compare by their text; bytes by their hex digits (an array's own text is its identity). */
+    private static Object comparable(Object value) {
+        try {
+            return ComparableValues.of(value);
+        } catch (IllegalArgumentException nested) {
+            return value instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : String.valueOf(value);
+        }
     }
 }

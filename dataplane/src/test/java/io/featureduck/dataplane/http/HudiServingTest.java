@@ -3,18 +3,16 @@ package io.featureduck.dataplane.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.SharedTestData;
+import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.TableCopies;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
-import io.featureduck.dataplane.duckdb.DuckDbSession;
-import io.featureduck.dataplane.duckdb.DuckDbSettings;
+import io.featureduck.dataplane.duckdb.Sql;
 import io.featureduck.dataplane.source.HudiReferenceTimeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -330,15 +328,11 @@ class HudiServingTest {
     private static Map<String, Object> reference(Path table, String instant) throws Exception {
         List<Path> files = new HudiReferenceTimeline(table).asOf(instant).baseFiles();
         Map<String, Object> rows = new HashMap<>();
-        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(table));
-             Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT txn_id, txn_type FROM read_parquet(["
-                     + files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "))
-                     + "], union_by_name = true, hive_partitioning = false)")) {
-            while (rs.next()) {
-                if (IDS.contains(rs.getString(1))) {
-                    rows.put(rs.getString(1), rs.getString(2));
-                }
+        for (Map<String, Object> row : SnapshotRows.query(List.of(table), "SELECT txn_id, txn_type FROM read_parquet(["
+                + files.stream().map(f -> Sql.stringLiteral(f.toString())).collect(Collectors.joining(", "))
+                + "], union_by_name = true, hive_partitioning = false)")) {
+            if (IDS.contains((String) row.get("txn_id"))) {
+                rows.put((String) row.get("txn_id"), row.get("txn_type"));
             }
         }
         return rows;

@@ -1,22 +1,14 @@
 package io.featureduck.dataplane.source;
 
-import io.featureduck.dataplane.ComparableValues;
 import io.featureduck.dataplane.SharedTestData;
+import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.TableCopies;
 import io.featureduck.dataplane.config.TableLocation;
-import io.featureduck.dataplane.duckdb.DuckDbSession;
-import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.duckdb.SnapshotRelation;
+import io.featureduck.dataplane.duckdb.Sql;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -330,10 +322,7 @@ class HudiConformanceTest {
     }
 
     private static List<Map<String, Object>> read(TableSnapshot snapshot, Path path) throws Exception {
-        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(path))) {
-            new SnapshotRelation(snapshot).register(session, "source");
-            return rows(session, "SELECT * FROM source", snapshot);
-        }
+        return SnapshotRows.read(snapshot, List.of(path));
     }
 
     /** The selected files read by DuckDB directly, with nothing of FeatureDuck's in between. */
@@ -342,39 +331,10 @@ class HudiConformanceTest {
         if (selection.baseFiles().isEmpty()) {
             return List.of();
         }
-        String files = selection.baseFiles().stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "));
-        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(path))) {
-            return rows(session, "SELECT * FROM read_parquet([" + files + "], union_by_name = true, "
-                    + "hive_partitioning = false)", snapshot);
-        }
-    }
-
-    private static List<Map<String, Object>> rows(DuckDbSession session, String sql, TableSnapshot snapshot)
-            throws Exception {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (Statement statement = session.connection().createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                Map<String, Object> row = new HashMap<>();
-                for (SourceColumn column : snapshot.columns()) {
-                    row.put(column.name(), comparable(rs.getObject(column.name())));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
-    }
-
-    private static Object comparable(Object value) {
-        if (value instanceof byte[] bytes) {
-            return HexFormat.of().formatHex(bytes);
-        }
-        if (value instanceof BigDecimal decimal) {
-            return decimal.doubleValue();
-        }
-        try {
-            return ComparableValues.of(value);
-        } catch (IllegalArgumentException nested) {
-            return String.valueOf(value);
-        }
+        String columns = snapshot.columns().stream().map(c -> Sql.quote(c.name())).collect(Collectors.joining(", "));
+        String files = selection.baseFiles().stream().map(f -> Sql.stringLiteral(f.toString()))
+                .collect(Collectors.joining(", "));
+        return SnapshotRows.query(List.of(path), "SELECT " + columns + " FROM read_parquet([" + files
+                + "], union_by_name = true, hive_partitioning = false)");
     }
 }

@@ -189,6 +189,9 @@ public record DataPlaneSpec(
      * @param tokenSecretName    bearer: the Secret whose key {@value #TOKENS_KEY} holds the accepted tokens, one per line
      * @param serviceAccountName kubernetes: the ServiceAccount the pods run as; it must be allowed to create
      *                           TokenReviews and SubjectAccessReviews (ClusterRole {@code system:auth-delegator})
+     * @param writeTokenSecretName bearer: the Secret whose key {@value #TOKENS_KEY} holds the tokens that may also
+     *                           push (write) rows; read tokens never may. Under kubernetes, pushing is RBAC verb
+     *                           {@code push} on the view.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -205,9 +208,17 @@ public record DataPlaneSpec(
             String tokenSecretName,
             @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
             @JsonPropertyDescription("kubernetes: ServiceAccount of the pods, bound to system:auth-delegator")
-            String serviceAccountName) {
+            String serviceAccountName,
+            @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+            @JsonPropertyDescription("bearer: Secret holding the tokens that may also push rows, under key 'tokens'; "
+                    + "without it no bearer token may push")
+            String writeTokenSecretName) {
         public static final String TOKENS_KEY = "tokens";
         public static final AuthSpec NONE = new AuthSpec("none", null, null);
+
+        public AuthSpec(String type, String tokenSecretName, String serviceAccountName) {
+            this(type, tokenSecretName, serviceAccountName, null);
+        }
         public static final String REQUIRED = "spec.dataPlane.auth is required: set type bearer (tokens from a Secret), "
                 + "kubernetes (TokenReview and RBAC) or none (an open endpoint, chosen explicitly)";
 

@@ -23,6 +23,7 @@ import java.util.List;
  * @param description     free text shown to users
  * @param onDemand        request-time features computed by CEL after the lookup
  * @param requestData     values requests send for the on-demand features ({@code request.<name>})
+ * @param push            whether and how Feast pushes write the view's table
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,6 +39,9 @@ import java.util.List;
 @ValidationRule(value = "!has(self.onDemand) || self.onDemand.all(o, !self.features.exists(f, f.name == o.name) "
         + "&& !self.entities.exists(e, e.name == o.name))",
         message = "an on-demand feature cannot have the name of a feature or a join key")
+@ValidationRule(value = "!has(self.push) || !has(self.push.enabled) || !self.push.enabled "
+        + "|| (has(self.source.timestampColumn) && self.source.timestampColumn != '')",
+        message = "a view that takes pushes needs source.timestampColumn: every pushed row says when it happened")
 @ValidationRule(value = "self.entities == oldSelf.entities",
         message = "entities (join keys) cannot change: clients and trained models key on them; create a new FeatureView")
 public record FeatureViewSpec(
@@ -63,7 +67,10 @@ public record FeatureViewSpec(
         List<OnDemandFeatureSpec> onDemand,
         @Size(max = SpecValidator.MAX_REQUEST_FIELDS)
         @JsonPropertyDescription("Values requests send for the on-demand features, named request.<name> in them")
-        List<RequestFieldSpec> requestData) {
+        List<RequestFieldSpec> requestData,
+        @JsonPropertyDescription("Whether Feast pushes (POST /push, /write-to-online-store) commit rows to the view's "
+                + "table, and how they are batched")
+        PushSpec push) {
     public FeatureViewSpec {
         entities = entities == null ? List.of() : List.copyOf(entities);
         features = features == null ? List.of() : List.copyOf(features);
@@ -74,7 +81,20 @@ public record FeatureViewSpec(
     /** A view without request-time features. */
     public FeatureViewSpec(String store, SourceSpec source, List<EntitySpec> entities, List<FeatureSpec> features,
                            String ttl, Boolean online, String refreshInterval, String description) {
-        this(store, source, entities, features, ttl, online, refreshInterval, description, null, null);
+        this(store, source, entities, features, ttl, online, refreshInterval, description, null, null, null);
+    }
+
+    /** A view with request-time features and no pushes. */
+    public FeatureViewSpec(String store, SourceSpec source, List<EntitySpec> entities, List<FeatureSpec> features,
+                           String ttl, Boolean online, String refreshInterval, String description,
+                           List<OnDemandFeatureSpec> onDemand, List<RequestFieldSpec> requestData) {
+        this(store, source, entities, features, ttl, online, refreshInterval, description, onDemand, requestData, null);
+    }
+
+    /** Whether the view takes pushes. */
+    @JsonIgnore
+    public boolean takesPushes() {
+        return push != null && push.accepted();
     }
 
     /**

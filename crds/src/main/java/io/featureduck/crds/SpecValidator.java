@@ -27,6 +27,8 @@ public final class SpecValidator {
     public static final java.time.Duration MIN_REFRESH_INTERVAL = java.time.Duration.ofSeconds(1);
 
     private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+    private static final Pattern PUSH_SOURCE = Pattern.compile(PushSpec.SOURCE_NAME_PATTERN);
+    private static final int MAX_LABEL_LENGTH = 253;
     private static final Pattern IDENTIFIER = Pattern.compile(IDENTIFIER_PATTERN);
 
     private SpecValidator() {
@@ -130,6 +132,7 @@ public final class SpecValidator {
         checkEntities(spec, violations);
         checkFeatures(spec, violations);
         checkOnDemand(spec, violations);
+        checkPush(spec, violations);
         checkDuration("spec.ttl", spec.ttl(), violations);
         checkDuration("spec.refreshInterval", spec.refreshInterval(), violations);
         if (spec.refreshInterval() != null && KubeDuration.isValid(spec.refreshInterval())
@@ -326,6 +329,34 @@ public final class SpecValidator {
             }
         }
         return violations;
+    }
+
+    private static void checkPush(FeatureViewSpec spec, List<Violation> violations) {
+        PushSpec push = spec.push();
+        if (push == null) {
+            return;
+        }
+        if (push.sourceName() != null && (push.sourceName().length() > MAX_LABEL_LENGTH
+                || !PUSH_SOURCE.matcher(push.sourceName()).matches())) {
+            violations.add(new Violation("spec.push.sourceName", "'" + push.sourceName() + "' is not a push source "
+                    + "name: letters, digits, '_', '.' and '-', starting with a letter or '_'"));
+        }
+        if (push.flushInterval() != null && !KubeDuration.isValid(push.flushInterval())) {
+            violations.add(new Violation("spec.push.flushInterval", "'" + push.flushInterval()
+                    + "' is not a duration such as 200ms or 1s"));
+        }
+        if (push.maxBatchRows() != null && (push.maxBatchRows() < 1 || push.maxBatchRows() > PushSpec.MAX_ROWS)) {
+            violations.add(new Violation("spec.push.maxBatchRows", "must be from 1 to " + PushSpec.MAX_ROWS));
+        }
+        if (spec.takesPushes() && spec.source() != null && spec.source().isSnapshot()) {
+            violations.add(new Violation("spec.push.enabled", "a view that takes pushes needs "
+                    + "spec.source.timestampColumn: every pushed row says when it happened"));
+        }
+        if (spec.takesPushes() && spec.source() != null
+                && (spec.source().version() != null || spec.source().asOf() != null)) {
+            violations.add(new Violation("spec.push.enabled", "a pinned view serves one fixed table version, so "
+                    + "pushes to it would never be served; unpin it or stop pushing"));
+        }
     }
 
     private static void checkIdentifier(String field, String value, List<Violation> violations) {

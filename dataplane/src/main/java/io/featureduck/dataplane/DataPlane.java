@@ -11,6 +11,7 @@ import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.serving.ConfigReloader;
 import io.featureduck.dataplane.serving.ViewRefresher;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.write.PushService;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -40,12 +41,14 @@ public final class DataPlane implements AutoCloseable {
     private final DataPlaneMetrics metrics;
     private final ViewRefresher refresher;
     private final AccessControl access;
+    private final PushService pushes;
     private volatile ConfigReloader reloader;
     private boolean closed;
 
     private DataPlane(Vertx vertx, DataPlaneComponents components, ViewRegistry registry, DataPlaneServer server,
                       CompletableFuture<Void> initialLoad, AtomicReference<ServingConfig> config,
-                      DataPlaneMetrics metrics, ViewRefresher refresher, AccessControl access) {
+                      DataPlaneMetrics metrics, ViewRefresher refresher, AccessControl access, PushService pushes) {
+        this.pushes = pushes;
         this.access = access;
         this.vertx = vertx;
         this.components = components;
@@ -75,12 +78,14 @@ public final class DataPlane implements AutoCloseable {
             throw e;
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        PushService pushes = components.pushes(registry);
         DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, settings, access,
-                redaction(serving, settings), components.clock(), current::get);
+                redaction(serving, settings), components.clock(), current::get, pushes);
         try {
             server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
+            pushes.close();
             access.close();
             components.close();
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ", "
@@ -90,7 +95,8 @@ public final class DataPlane implements AutoCloseable {
         CompletableFuture<Void> initialLoad = registry.loadAll();
         // Tables are polled for new versions at each view's refresh interval from here on.
         ViewRefresher refresher = ViewRefresher.start(registry, components.clock(), settings.refreshTick());
-        return new DataPlane(vertx, components, registry, server, initialLoad, current, metrics, refresher, access);
+        return new DataPlane(vertx, components, registry, server, initialLoad, current, metrics, refresher, access,
+                pushes);
     }
 
     /**
@@ -198,6 +204,8 @@ public final class DataPlane implements AutoCloseable {
         } catch (Exception ignored) {
             // Shutting down anyway.
         }
+        // Pushes already queued are committed before the tables' readers and DuckDB go away.
+        pushes.close();
         vertx.close();
         access.close();
         components.close();

@@ -5,9 +5,11 @@ import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
+import io.featureduck.dataplane.serving.ViewRegistry;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.storage.LakehouseStorage;
 import io.featureduck.dataplane.storage.StorageSettings;
+import io.featureduck.dataplane.write.PushService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -84,6 +86,11 @@ public final class DataPlaneComponents implements AutoCloseable {
     /** Historical retrieval over whatever configuration {@code serving} holds at each request. */
     public HistoricalRetrieval historical(Supplier<ServingConfig> serving) {
         return new HistoricalRetrieval(serving, sources, DuckDbSettings.of(config), storage.files(), metadata);
+    }
+
+    /** Writes pushes to the tables of {@code registry}'s views and serves them there. */
+    public PushService pushes(ViewRegistry registry) {
+        return new PushService(registry, sources, DuckDbSettings.of(config), clock);
     }
 
     @Override

@@ -32,7 +32,7 @@ public interface AccessControl extends AutoCloseable {
      */
     static AccessControl of(AuthSettings settings, Supplier<Collection<String>> views) {
         if (settings instanceof AuthSettings.BearerTokenFile bearer) {
-            return BearerTokens.load(bearer.file());
+            return BearerTokens.load(bearer.file(), bearer.writeFile());
         }
         if (settings instanceof AuthSettings.KubernetesRbac rbac) {
             // In a pod the client reads the ServiceAccount's own token and CA; outside one, KUBECONFIG.

@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BearerTokens implements AccessControl {
     private static final Logger LOG = LoggerFactory.getLogger(BearerTokens.class);
+    /** How a read token is named in grants and logs; write tokens are named "write token #n". */
+    static final String SUBJECT_PREFIX = "bearer token #";
 
     private final Path file;
+    private final Optional<Path> writeFile;
     private volatile Snapshot current;
 
     /**
@@ -37,8 +40,9 @@ public final class BearerTokens implements AccessControl {
     private record Snapshot(List<byte[]> digests, List<Map<AccessKind, Grant>> grants, byte[] fileDigest) {
     }
 
-    private BearerTokens(Path file, Snapshot snapshot) {
+    private BearerTokens(Path file, Optional<Path> writeFile, Snapshot snapshot) {
         this.file = file;
+        this.writeFile = writeFile;
         this.current = snapshot;
     }
 
@@ -49,7 +53,15 @@ public final class BearerTokens implements AccessControl {
      *                                  nobody is a misconfiguration, not a secure default
      */
     public static BearerTokens load(Path file) {
-        return new BearerTokens(file, read(file));
+        return load(file, Optional.empty());
+    }
+
+    /**
+     * The read tokens of {@code file} and, when given, the write tokens of {@code writeFile}: only those may push,
+     * and they may read as well. Without a write file no token may push.
+     */
+    public static BearerTokens load(Path file, Optional<Path> writeFile) {
+        return new BearerTokens(file, writeFile, read(file, writeFile));
     }
 
     /**
@@ -60,7 +72,7 @@ public final class BearerTokens implements AccessControl {
     public void reload() {
         Snapshot next;
         try {
-            next = read(file);
+            next = read(file, writeFile);
         } catch (IllegalArgumentException e) {
             LOG.warn("keeping the previous bearer tokens: {}", e.getMessage());
             return;
@@ -103,7 +115,23 @@ public final class BearerTokens implements AccessControl {
         return true;
     }
 
-    private static Snapshot read(Path file) {
+    private static Snapshot read(Path file, Optional<Path> writeFile) {
+        List<byte[]> digests = digests(file);
+        List<Map<AccessKind, Grant>> grants = new ArrayList<>();
+        for (int i = 0; i < digests.size(); i++) {
+            grants.add(Grant.readOnlyFor(SUBJECT_PREFIX + (i + 1)));
+        }
+        if (writeFile.isPresent()) {
+            List<byte[]> writers = digests(writeFile.get());
+            for (int i = 0; i < writers.size(); i++) {
+                grants.add(Grant.everythingFor("write token #" + (i + 1)));
+            }
+            digests.addAll(writers);
+        }
+        return new Snapshot(List.copyOf(digests), List.copyOf(grants), TokenDigest.sha256(digestsBytes(digests)));
+    }
+
+    private static List<byte[]> digests(Path file) {
         byte[] content;
         try {
             content = Files.readAllBytes(file);
@@ -122,11 +150,7 @@ public final class BearerTokens implements AccessControl {
         if (digests.isEmpty()) {
             throw new IllegalArgumentException("the bearer token file " + file.getFileName() + " holds no token");
         }
-        List<Map<AccessKind, Grant>> grants = new ArrayList<>();
-        for (int i = 0; i < digests.size(); i++) {
-            grants.add(Grant.everythingFor("bearer token #" + (i + 1)));
-        }
-        return new Snapshot(List.copyOf(digests), List.copyOf(grants), TokenDigest.sha256(digestsBytes(digests)));
+        return digests;
     }
 
     private static byte[] digestsBytes(List<byte[]> digests) {

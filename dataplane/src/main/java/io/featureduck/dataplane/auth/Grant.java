@@ -33,6 +33,13 @@ public record Grant(String subject, AccessKind kind, Set<String> views, boolean 
         return grants;
     }
 
+    /** Every read of every view, and no write: what a bearer token from the read tokens may do. */
+    static Map<AccessKind, Grant> readOnlyFor(String subject) {
+        Map<AccessKind, Grant> grants = everythingFor(subject);
+        grants.put(AccessKind.WRITE, only(subject, AccessKind.WRITE, Set.of()));
+        return grants;
+    }
+
     public static Grant only(String subject, AccessKind kind, Set<String> views) {
         return new Grant(subject, kind, views, false);
     }
@@ -44,8 +51,11 @@ public record Grant(String subject, AccessKind kind, Set<String> views, boolean 
     /** Refuses a view this grant does not cover, naming the view and the permission that would allow it. */
     public void require(String view) {
         if (!allows(view)) {
+            String remedy = subject.startsWith(BearerTokens.SUBJECT_PREFIX)
+                    ? "pushes need a token from the store's write tokens (spec.dataPlane.auth.writeTokenSecretName)"
+                    : "a Role must grant verb '" + kind.verb() + "' on featureviews/" + view;
             throw FeatureDuckException.ofView(ErrorCode.FORBIDDEN, view, "'" + subject + "' may not " + kind.verb()
-                    + " this view; a Role must grant verb '" + kind.verb() + "' on featureviews/" + view);
+                    + " this view; " + remedy);
         }
     }
 }

@@ -40,6 +40,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "reread when it changes). In a pod, the store's token Secret mounted by the operator")
     Path authTokenFile;
 
+    @Option(names = "--auth-write-token-file",
+            description = "With --auth-token-file: the tokens (one per line) that may also push rows to views that "
+                    + "take pushes; read tokens never may. In a pod, the store's write-token Secret")
+    Path authWriteTokenFile;
+
     @Option(names = "--tls-cert", description = "PEM certificate chain: serve the API over HTTPS (with --tls-key); "
             + "reread when the file changes")
     Path tlsCertificate;
@@ -90,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
             if (grpcPort != null) {
                 builder.grpcPort(grpcPort);
             }
-            settings = builder.configReloadInterval(interval).authTokenFile(authTokenFile).authNamespace(authNamespace)
+            settings = builder.configReloadInterval(interval).authTokenFile(authTokenFile).authWriteTokenFile(authWriteTokenFile).authNamespace(authNamespace)
                     .tls(tlsCertificate, tlsKey)
                     .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize)).build();
             dataPlane = DataPlane.start(config, settings);

@@ -12,10 +12,18 @@ public sealed interface AuthSettings {
     record Open() implements AuthSettings {
     }
 
-    /** {@code bearer}: the tokens of a file, one per line, reread every {@code reloadInterval}. */
-    record BearerTokenFile(Path file, Duration reloadInterval) implements AuthSettings {
+    /**
+     * {@code bearer}: the tokens of a file, one per line, reread every {@code reloadInterval}; those of
+     * {@code writeFile} may push as well.
+     */
+    record BearerTokenFile(Path file, Optional<Path> writeFile, Duration reloadInterval) implements AuthSettings {
         public BearerTokenFile {
             Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(writeFile, "writeFile");
+        }
+
+        public BearerTokenFile(Path file, Duration reloadInterval) {
+            this(file, Optional.empty(), reloadInterval);
         }
     }
 
@@ -33,13 +41,18 @@ public sealed interface AuthSettings {
      *
      * @param tokenFile       {@code --auth-token-file}: where the operator mounts the token Secret; it turns bearer
      *                        authentication on even for a store that says {@code none}
+     * @param writeTokenFile  {@code --auth-write-token-file}: the tokens that may push too
      * @param namespace       {@code --auth-namespace}: the store's namespace, for Kubernetes authorization
      * @throws IllegalArgumentException when the store's choice cannot be honoured, naming the missing flag
      */
-    static AuthSettings resolve(DataPlaneSpec.AuthSpec spec, Optional<Path> tokenFile, Optional<String> namespace,
-                                Duration reloadInterval) {
+    static AuthSettings resolve(DataPlaneSpec.AuthSpec spec, Optional<Path> tokenFile, Optional<Path> writeTokenFile,
+                                Optional<String> namespace, Duration reloadInterval) {
+        if (writeTokenFile.isPresent() && tokenFile.isEmpty()) {
+            throw new IllegalArgumentException("--auth-write-token-file needs --auth-token-file: write tokens are "
+                    + "kept apart from the read tokens");
+        }
         if (tokenFile.isPresent()) {
-            return new BearerTokenFile(tokenFile.get(), reloadInterval);
+            return new BearerTokenFile(tokenFile.get(), writeTokenFile, reloadInterval);
         }
         String type = spec == null || spec.type() == null ? "none" : spec.type();
         return switch (type) {

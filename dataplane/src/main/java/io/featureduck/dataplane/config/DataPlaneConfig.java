@@ -99,6 +99,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
         private int managementPort = DEFAULT_MANAGEMENT_PORT;
         private int grpcPort;
         private Path tokenFile;
+        private Path writeTokenFile;
         private TlsFiles tls;
         private boolean serves = true;
         private String authNamespace;
@@ -140,6 +141,12 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
         /** {@code --auth-token-file}: bearer tokens, one per line; null to follow the store's spec. */
         public Builder authTokenFile(Path file) {
             this.tokenFile = file;
+            return this;
+        }
+
+        /** {@code --auth-write-token-file}: the bearer tokens that may push too; null when none may. */
+        public Builder authWriteTokenFile(Path file) {
+            this.writeTokenFile = file;
             return this;
         }
 
@@ -194,7 +201,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
         public DataPlaneConfig build() {
             int cores = Runtime.getRuntime().availableProcessors();
             AuthSettings auth = serves ? AuthSettings.resolve(spec.auth(), Optional.ofNullable(tokenFile),
-                    Optional.ofNullable(authNamespace), configReloadInterval) : new AuthSettings.Open();
+                    Optional.ofNullable(writeTokenFile), Optional.ofNullable(authNamespace), configReloadInterval) : new AuthSettings.Open();
             return new DataPlaneConfig(host, port, managementPort, grpcPort, auth, Optional.ofNullable(tls),
                     spec.effectiveMaxBatchEntities(),
                     spec.effectiveMaxBodyBytes(), spec.effectiveMaxHistoricalBodyBytes(), spec.effectiveMaxResponseBytes(),

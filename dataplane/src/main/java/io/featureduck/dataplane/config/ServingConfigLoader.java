@@ -12,6 +12,7 @@ import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureServiceResolution;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
+import io.featureduck.crds.PushSpec;
 import io.featureduck.crds.FeatureViewSpec;
 import io.featureduck.crds.KubeDuration;
 import io.featureduck.crds.SpecValidator;
@@ -115,6 +116,17 @@ public final class ServingConfigLoader {
         LakehouseBoundary boundary = root == null ? null : boundary(store, root, absolute, problems);
         for (FeatureView view : views) {
             resolveView(view, store, root, boundary, problems).ifPresent(definitions::add);
+        }
+        Map<String, String> pushSources = new HashMap<>();
+        for (ViewDefinition definition : definitions) {
+            definition.push().ifPresent(push -> {
+                String other = pushSources.putIfAbsent(push.sourceName(), definition.name());
+                if (other != null) {
+                    problems.add(describe(FeatureView.KIND, definition.name(), new Violation("spec.push.sourceName",
+                            "push source '" + push.sourceName() + "' is already FeatureView '" + other
+                                    + "''s: each push source writes one view")));
+                }
+            });
         }
         List<FeatureServiceDefinition> resolvedServices = new ArrayList<>();
         for (FeatureService service : services) {
@@ -243,6 +255,19 @@ public final class ServingConfigLoader {
                     ? "spec.source.version" : "spec.source.asOf", "pins a table version, and " + format.wireName()
                     + " tables have no versions; pin delta, iceberg or hudi tables")));
         }
+        if (spec.takesPushes() && (format == TableFormat.HUDI || format == TableFormat.DUCKDB)) {
+            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.push.enabled", "pushes commit "
+                    + "to delta and iceberg tables and add files to parquet directories; " + format.wireName()
+                    + " tables are written by their own engines (Spark, DuckDB), so push there instead")));
+        } else if (spec.takesPushes() && location.isObjectStore()) {
+            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.push.enabled", "pushes write "
+                    + "tables on the store's volume (persistentVolumeClaim or a local path); this view's table is on "
+                    + "an object store, which the data plane only reads")));
+        } else if (spec.takesPushes() && catalog != null) {
+            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.push.enabled", "pushes commit "
+                    + "to file-system tables; a table named through a catalog is committed through that catalog, "
+                    + "so write it with the catalog's own clients")));
+        }
         if (problems.size() != before.size()) {
             return Optional.empty();
         }
@@ -253,7 +278,16 @@ public final class ServingConfigLoader {
                 spec.source().createdTimestampColumn(), spec.entities(), spec.features(),
                 Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.servesOnline(),
                 Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse), onDemand, spec.requestData(),
-                pin));
+                pin, pushSettings(view)));
+    }
+
+    private static Optional<ViewDefinition.PushSettings> pushSettings(FeatureView view) {
+        if (!view.spec().takesPushes()) {
+            return Optional.empty();
+        }
+        PushSpec push = view.spec().push();
+        return Optional.of(new ViewDefinition.PushSettings(push.sourceName() == null ? view.name() : push.sourceName(),
+                push.flushEvery(), push.batchRows()));
     }
 
     private static Optional<FeatureServiceDefinition> resolveService(FeatureService service, FeatureStore store,

@@ -14,13 +14,14 @@ import java.util.Optional;
  * A FeatureView resolved against its store: the format and location are absolute and the durations parsed. This is
  * what every serving component works from, online and historical alike.
  *
- * @param pin the one table version served instead of the latest ({@code spec.source.version} or {@code asOf})
+ * @param pin  the one table version served instead of the latest ({@code spec.source.version} or {@code asOf})
+ * @param push how pushes write the view's table; empty when the view takes none
  */
 public record ViewDefinition(String name, TableFormat format, TableLocation location, String timestampColumn,
                              String createdTimestampColumn, List<EntitySpec> entities, List<FeatureSpec> features,
                              Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval,
                              List<OnDemandFeature> onDemand, List<RequestFieldSpec> requestData,
-                             Optional<TablePin> pin) {
+                             Optional<TablePin> pin, Optional<PushSettings> push) {
 
     public ViewDefinition {
         entities = List.copyOf(entities);
@@ -34,13 +35,23 @@ public record ViewDefinition(String name, TableFormat format, TableLocation loca
                           String createdTimestampColumn, List<EntitySpec> entities, List<FeatureSpec> features,
                           Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval) {
         this(name, format, location, timestampColumn, createdTimestampColumn, entities, features, ttl, online,
-                refreshInterval, List.of(), List.of(), Optional.empty());
+                refreshInterval, List.of(), List.of(), Optional.empty(), Optional.empty());
+    }
+
+    /** Whether pushes write a view, under which Feast push source name, and how they are batched into commits. */
+    public record PushSettings(String sourceName, java.time.Duration flushInterval, int maxBatchRows) {
     }
 
     /** The same view held at {@code newPin}, or following its table when empty. */
     public ViewDefinition withPin(Optional<TablePin> newPin) {
         return new ViewDefinition(name, format, location, timestampColumn, createdTimestampColumn, entities, features,
-                ttl, online, refreshInterval, onDemand, requestData, newPin);
+                ttl, online, refreshInterval, onDemand, requestData, newPin, push);
+    }
+
+    /** The same view taking pushes as {@code settings} say. */
+    public ViewDefinition withPush(Optional<PushSettings> settings) {
+        return new ViewDefinition(name, format, location, timestampColumn, createdTimestampColumn, entities, features,
+                ttl, online, refreshInterval, onDemand, requestData, pin, settings);
     }
 
     /** Every feature clients may ask for: the stored ones, then the on-demand ones, in definition order. */

@@ -29,8 +29,8 @@ public final class Sql {
     }
 
     /**
-     * A plain Java value (as table metadata holds partition values: see {@code DataFile}) as a literal of DuckDB type
-     * {@code duckDbType}.
+     * A plain Java value (as table metadata holds partition values, see {@code DataFile}, and as pushed rows hold
+     * theirs) as a literal of DuckDB type {@code duckDbType}.
      */
     public static String literal(Object value, String duckDbType) {
         String text;
@@ -42,7 +42,7 @@ public final class Sql {
             text = "from_hex('" + HexFormat.of().formatHex(bytes) + "')";
         } else if (value instanceof Instant instant) {
             text = "make_timestamp(" + (instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000) + "::BIGINT)";
-        } else if (value instanceof LocalDateTime || value instanceof LocalDate) {
+        } else if (value instanceof LocalDateTime || value instanceof LocalDate || value instanceof java.time.LocalTime) {
             text = stringLiteral(value.toString());
         } else if (value instanceof BigDecimal decimal) {
             text = stringLiteral(decimal.toPlainString());
@@ -52,7 +52,7 @@ public final class Sql {
         } else if (value instanceof Number || value instanceof Boolean) {
             text = value.toString();
         } else {
-            throw new IllegalArgumentException("unsupported partition value " + value + " (" + value.getClass() + ")");
+            throw new IllegalArgumentException("unsupported value " + value + " (" + value.getClass() + ")");
         }
         return "CAST(" + text + " AS " + duckDbType + ")";
     }

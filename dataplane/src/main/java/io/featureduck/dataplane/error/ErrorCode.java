@@ -52,6 +52,18 @@ public enum ErrorCode {
     TABLE_UNAVAILABLE(503, "UNAVAILABLE", true),
     /** A view whose definition its table cannot satisfy: missing columns, wrong types, repeated snapshot keys. */
     VIEW_DEFINITION_MISMATCH(409, "FAILED_PRECONDITION", false),
+    /** A push to a push source (or a view, for {@code /write-to-online-store}) no view of this data plane takes. */
+    PUSH_SOURCE_NOT_FOUND(404, "NOT_FOUND", false),
+    /** A push to a view whose {@code spec.push} does not accept pushes. */
+    PUSH_NOT_ACCEPTED(409, "FAILED_PRECONDITION", false),
+    /** A push whose rows do not fit the view's table: unknown or missing columns, wrong types, null keys. */
+    INVALID_PUSH(400, "INVALID_ARGUMENT", false),
+    /** A push of more rows than the view's {@code spec.push.maxBatchRows}. */
+    PUSH_TOO_LARGE(413, "RESOURCE_EXHAUSTED", false),
+    /** A table the data plane cannot commit to: a feature its format library cannot write, a catalog-managed table. */
+    TABLE_NOT_WRITABLE(409, "FAILED_PRECONDITION", false),
+    /** A write that could not be committed (conflicts beyond the retries, a failing volume); nothing became visible. */
+    WRITE_FAILED(503, "UNAVAILABLE", true),
     /** No route at that path. */
     NOT_FOUND(404, "NOT_FOUND", false),
     /** The route exists, not with that method. */

@@ -13,6 +13,7 @@ import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.lookup.OnlineViews;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.write.PushService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -53,6 +54,8 @@ public final class DataPlaneServer {
     private final Clock clock;
     private WorkerExecutor historicalWorkers;
     private WorkerExecutor authWorkers;
+    private WorkerExecutor pushWorkers;
+    private final PushService pushes;
     private HttpServer api;
     private HttpServer management;
     private FeastGrpcServer grpc;
@@ -61,7 +64,8 @@ public final class DataPlaneServer {
 
     public DataPlaneServer(Vertx vertx, ViewRegistry registry, HistoricalRetrieval historical, DataPlaneMetrics metrics,
                            DataPlaneConfig options, AccessControl access, Redaction redaction, Clock clock,
-                           Supplier<ServingConfig> serving) {
+                           Supplier<ServingConfig> serving, PushService pushes) {
+        this.pushes = pushes;
         this.redaction = redaction;
         this.serving = serving;
         this.vertx = vertx;
@@ -93,6 +97,11 @@ public final class DataPlaneServer {
         timed(router.post("/v1/features/historical"), "/v1/features/historical")
                 .handler(auth.require(AccessKind.HISTORICAL)).handler(new HistoricalFeaturesHandler(vertx, historical,
                         historicalWorkers, mapper, options.maxHistoricalBodyBytes(), options.maxConcurrentHistorical()));
+        PushHandler push = new PushHandler(pushes, requests, mapper, pushWorkers);
+        timed(router.post("/push").handler(timeout), "/push").handler(auth.require(AccessKind.WRITE)).handler(body)
+                .handler(push::push);
+        timed(router.post("/write-to-online-store").handler(timeout), "/write-to-online-store")
+                .handler(auth.require(AccessKind.WRITE)).handler(body).handler(push::writeToOnlineStore);
         timed(router.get("/v1/views"), "/v1/views").handler(auth.require(AccessKind.DESCRIBE))
                 .handler(viewsHandler::list);
         timed(router.get("/v1/views/:name"), "/v1/views/{name}").handler(auth.require(AccessKind.DESCRIBE))
@@ -147,6 +156,7 @@ public final class DataPlaneServer {
         // Historical queries are heavy: a small dedicated pool, so they never starve the event loop or each other.
         historicalWorkers = vertx.createSharedWorkerExecutor("featureduck-historical", options.historicalWorkers());
         authWorkers = vertx.createSharedWorkerExecutor("featureduck-auth", 4);
+        pushWorkers = vertx.createSharedWorkerExecutor("featureduck-push", 4);
         ObjectMapper mapper = JsonRequests.strictMapper();
         ErrorResponses errors = new ErrorResponses(options.retryAfter(), redaction);
         ViewsHandler views = new ViewsHandler(registry, mapper, clock, redaction);
@@ -228,6 +238,7 @@ public final class DataPlaneServer {
         Future<Void> grpcClosed = grpc == null ? Future.succeededFuture() : grpc.stop(grace);
         return Future.join(closed, grpcClosed).<Void>mapEmpty().eventually(() -> management == null ? Future.succeededFuture() : management.close())
                 .eventually(() -> historicalWorkers == null ? Future.succeededFuture() : historicalWorkers.close())
-                .eventually(() -> authWorkers == null ? Future.succeededFuture() : authWorkers.close());
+                .eventually(() -> authWorkers == null ? Future.succeededFuture() : authWorkers.close())
+                .eventually(() -> pushWorkers == null ? Future.succeededFuture() : pushWorkers.close());
     }
 }

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.serving;
 
 import io.featureduck.crds.report.ViewState;
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
@@ -45,6 +46,8 @@ public final class ViewRegistry {
     private final Clock clock;
     private final List<LoadListener> listeners = new ArrayList<>();
     private final RetryBackoff backoff = RetryBackoff.standard();
+    /** How long a push's answer waits for a refresh running elsewhere before it gives up on serving its rows here. */
+    private static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(30);
     /** The table version each failing view failed at, when the failure came after reading it. */
     private final Map<String, Long> failedVersions = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -184,6 +187,49 @@ public final class ViewRegistry {
      */
     public CompletableFuture<Void> refresh(String name) {
         return CompletableFuture.runAsync(() -> refreshNow(name), loadExecutor);
+    }
+
+    /**
+     * Returns once the view serves {@code version} of its table or a newer one: a push that committed that version is
+     * answered only when its rows are served here. A load or refresh already running (perhaps started before the
+     * commit) is waited for, then the table is refreshed if it still has to be; appended files are merged into the
+     * index as any incremental refresh merges them. Blocking: call it off the event loop.
+     *
+     * @throws FeatureDuckException {@code VIEW_NOT_READY} when the view could not be refreshed to that version
+     */
+    public void refreshToInclude(String name, long version) {
+        long deadline = System.nanoTime() + READ_YOUR_WRITES_WAIT.toNanos();
+        int refreshes = 0;
+        while (System.nanoTime() < deadline) {
+            ServedView current = views.get(name);
+            if (current == null || !current.definition().online()) {
+                return;
+            }
+            ViewDefinition definition = current.definition();
+            if (current.index().filter(i -> i.view().equals(definition) && i.tableVersion() >= version).isPresent()) {
+                return;
+            }
+            if (busy.contains(List.of(name, definition))) {
+                sleep(Duration.ofMillis(2));
+            } else if (refreshes++ < 3) {
+                refreshNow(name);
+            } else {
+                break;
+            }
+        }
+        ServedView current = views.get(name);
+        throw FeatureDuckException.ofView(ErrorCode.VIEW_NOT_READY, name, "table version " + version + " is committed "
+                + "but not served by this pod yet" + (current == null ? "" : current.lastError().map(e -> ": " + e)
+                .orElse("")) + "; other pods and the next refresh serve it");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the view's refresh", e);
+        }
     }
 
     private void loadNow(String name) {

@@ -241,7 +241,8 @@ public final class IcebergTableSource implements TableSource {
         return snapshots;
     }
 
-    private static long version(Table table, Snapshot snapshot) {
+    /** The version number FeatureDuck gives {@code snapshot} of {@code table}, for writers naming what they committed. */
+    public static long version(Table table, Snapshot snapshot) {
         if (formatVersion(table) >= 2) {
             return snapshot.sequenceNumber();
         }

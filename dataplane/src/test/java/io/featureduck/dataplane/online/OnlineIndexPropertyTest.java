@@ -80,7 +80,7 @@ class OnlineIndexPropertyTest {
                 new OnDemandFeatureSpec("label", ValueType.STRING, "request.prefix + string(int(v * 1e15))")), request);
         ViewDefinition view = new ViewDefinition("prop", TableFormat.DELTA, new TableLocation(table.resolve("t")), "ts", "created",
                 spec.entities(), spec.features(), Optional.of(TTL), true, Optional.empty(), OnDemandFeature.compile(spec),
-                request, Optional.empty());
+                request, Optional.empty(), Optional.empty());
         OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC))
                 .load(view, new TableSourceFactory().forView(view));
 

@@ -1,0 +1,272 @@
+package io.featureduck.dataplane.write;
+
+import io.delta.kernel.DataWriteContext;
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.KernelException;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.ByteType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.ShortType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampNTZType;
+import io.delta.kernel.types.TimestampType;
+import io.delta.kernel.utils.CloseableIterable;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.DataFileStatus;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.source.SourceColumn;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends to a Delta table with Delta Kernel's transaction API: DuckDB writes one Parquet file per partition (with
+ * physical column names and field ids under column mapping), Kernel turns them into add actions and commits them.
+ * Kernel checks each commit against those made since its snapshot; a conflicting one (another pod, Spark) is retried
+ * on a fresh snapshot with the same files, which no committed version names until a commit succeeds.
+ */
+final class DeltaWriter implements TableWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(DeltaWriter.class);
+    private static final String ENGINE_INFO = "FeatureDuck push";
+    private static final String PHYSICAL_NAME = "delta.columnMapping.physicalName";
+    private static final String FIELD_ID = "delta.columnMapping.id";
+
+    private final String view;
+    private final Engine engine;
+    private final Path table;
+    private final String tableUri;
+    private final DataFileWriter files;
+    private final int maxAttempts;
+
+    DeltaWriter(String view, Engine engine, Path table, DataFileWriter files, int maxAttempts) {
+        this.view = view;
+        this.engine = engine;
+        this.table = table;
+        this.tableUri = table.toUri().toString();
+        this.files = files;
+        this.maxAttempts = maxAttempts;
+    }
+
+    @Override
+    public Committed append(PushedRows rows) {
+        Snapshot snapshot = loadSnapshot();
+        StructType schema = snapshot.getSchema();
+        List<String> partitionColumns = snapshot.getPartitionColumnNames();
+        checkSchema(rows, schema);
+        List<Path> written = new ArrayList<>();
+        try {
+            Map<Map<String, Literal>, List<DataFileStatus>> statuses = new java.util.LinkedHashMap<>();
+            List<SourceColumn> dataColumns = rows.columns().stream()
+                    .filter(c -> !partitionColumns.contains(c.name())).toList();
+            Transaction first = snapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
+            Row firstState = first.getTransactionState(engine);
+            for (Map.Entry<List<Object>, List<Integer>> group
+                    : DataFileWriter.byPartition(rows, partitionColumns).entrySet()) {
+                Map<String, Literal> partition = partitionLiterals(partitionColumns, group.getKey(), schema);
+                DataWriteContext context = Transaction.getWriteContext(engine, firstState, partition);
+                Path file = localPath(context.getTargetDirectory()).resolve("part-" + UUID.randomUUID()
+                        + ".featureduck.snappy.parquet");
+                long size = files.write(rows, group.getValue(), dataColumns, c -> fieldId(schema, c), file);
+                written.add(file);
+                statuses.computeIfAbsent(partition, p -> new ArrayList<>()).add(new DataFileStatus(
+                        file.toUri().toString(), size, Files.getLastModifiedTime(file).toMillis(), Optional.empty()));
+            }
+            Transaction transaction = first;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    TransactionCommitResult result = commit(transaction, statuses);
+                    runHooks(result);
+                    return new Committed(result.getVersion(), written.size(), rows.size(), attempt - 1);
+                } catch (ConcurrentWriteException e) {
+                    if (attempt >= maxAttempts) {
+                        throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': the push "
+                                + "conflicted with other writers of its Delta table " + attempt + " times: "
+                                + e.getMessage(), e);
+                    }
+                    LOG.info("FeatureView '{}': push commit conflicted ({}); retrying on the newest version", view,
+                            e.getClass().getSimpleName());
+                    Snapshot fresh = loadSnapshot();
+                    checkSchema(rows, fresh.getSchema());
+                    transaction = fresh.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
+                }
+            }
+        } catch (IOException e) {
+            delete(written);
+            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot write the "
+                    + "pushed rows: " + e.getMessage(), e);
+        } catch (KernelException | UnsupportedOperationException e) {
+            delete(written);
+            throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': Delta Kernel "
+                    + "cannot append to this table: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            delete(written);
+            throw e;
+        }
+    }
+
+    private TransactionCommitResult commit(Transaction transaction,
+                                           Map<Map<String, Literal>, List<DataFileStatus>> statuses) {
+        Row state = transaction.getTransactionState(engine);
+        List<Row> actions = new ArrayList<>();
+        for (Map.Entry<Map<String, Literal>, List<DataFileStatus>> group : statuses.entrySet()) {
+            DataWriteContext context = Transaction.getWriteContext(engine, state, group.getKey());
+            try (CloseableIterator<Row> rows = Transaction.generateAppendActions(engine, state,
+                    io.delta.kernel.internal.util.Utils.toCloseableIterator(group.getValue().iterator()), context)) {
+                rows.forEachRemaining(actions::add);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return transaction.commit(engine, CloseableIterable.inMemoryIterable(
+                io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+    }
+
+    /** Checkpoints and the like: a failing hook leaves a valid commit, so it is logged, not answered. */
+    private void runHooks(TransactionCommitResult result) {
+        for (PostCommitHook hook : result.getPostCommitHooks()) {
+            try {
+                hook.threadSafeInvoke(engine);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("FeatureView '{}': {} after version {} failed: {}", view, hook.getType(), result.getVersion(),
+                        e.toString());
+            }
+        }
+    }
+
+    private Snapshot loadSnapshot() {
+        try {
+            return TableManager.loadSnapshot(tableUri).build(engine);
+        } catch (RuntimeException e) {
+            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot read its Delta "
+                    + "table to commit the push: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows were checked against the served version's columns; the table must still have exactly those. */
+    private void checkSchema(PushedRows rows, StructType schema) {
+        List<String> now = schema.fields().stream().map(StructField::getName).toList();
+        List<String> validated = rows.columns().stream().map(SourceColumn::name).toList();
+        if (!now.equals(validated)) {
+            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': its table's columns "
+                    + "changed since the push was checked (now " + now + "); retry once the view has refreshed");
+        }
+        for (StructField field : schema.fields()) {
+            SourceColumn column = rows.columns().get(rows.columnIndex(field.getName()));
+            String physical = field.getMetadata().contains(PHYSICAL_NAME)
+                    ? field.getMetadata().getString(PHYSICAL_NAME) : field.getName();
+            if (!physical.equals(column.physicalName())) {
+                throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': column '"
+                        + field.getName() + "' was renamed in the table since the push was checked; retry");
+            }
+        }
+    }
+
+    private static OptionalInt fieldId(StructType schema, SourceColumn column) {
+        StructField field = schema.get(column.name());
+        Long id = field.getMetadata().contains(FIELD_ID) ? field.getMetadata().getLong(FIELD_ID) : null;
+        return id == null ? OptionalInt.empty() : OptionalInt.of(Math.toIntExact(id));
+    }
+
+    private static Map<String, Literal> partitionLiterals(List<String> columns, List<Object> values, StructType schema) {
+        Map<String, Literal> literals = new HashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            DataType type = schema.get(columns.get(i)).getDataType();
+            literals.put(columns.get(i), literal(values.get(i), type));
+        }
+        return literals;
+    }
+
+    private static Literal literal(Object value, DataType type) {
+        if (value == null) {
+            return Literal.ofNull(type);
+        }
+        if (type instanceof StringType) {
+            return Literal.ofString((String) value);
+        }
+        if (type instanceof LongType) {
+            return Literal.ofLong((Long) value);
+        }
+        if (type instanceof IntegerType) {
+            return Literal.ofInt(Math.toIntExact((Long) value));
+        }
+        if (type instanceof ShortType) {
+            return Literal.ofShort((short) (long) (Long) value);
+        }
+        if (type instanceof ByteType) {
+            return Literal.ofByte((byte) (long) (Long) value);
+        }
+        if (type instanceof BooleanType) {
+            return Literal.ofBoolean((Boolean) value);
+        }
+        if (type instanceof DoubleType) {
+            return Literal.ofDouble((Double) value);
+        }
+        if (type instanceof FloatType) {
+            return Literal.ofFloat((float) (double) (Double) value);
+        }
+        if (type instanceof DateType) {
+            return Literal.ofDate(Math.toIntExact(((LocalDate) value).toEpochDay()));
+        }
+        if (type instanceof TimestampType) {
+            return Literal.ofTimestamp(micros((Instant) value));
+        }
+        if (type instanceof TimestampNTZType) {
+            return Literal.ofTimestampNtz(micros(((LocalDateTime) value).toInstant(ZoneOffset.UTC)));
+        }
+        if (type instanceof DecimalType decimal) {
+            return Literal.ofDecimal((BigDecimal) value, decimal.getPrecision(), decimal.getScale());
+        }
+        throw new UnsupportedOperationException("partition column of type " + type + " cannot be pushed to");
+    }
+
+    private static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+    }
+
+    private static Path localPath(String kernelPath) {
+        return kernelPath.startsWith("file:")
+                ? Path.of(new org.apache.hadoop.fs.Path(kernelPath).toUri()) : Path.of(kernelPath);
+    }
+
+    private static void delete(List<Path> files) {
+        for (Path file : files) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("cannot remove an uncommitted data file: {}", e.toString());
+            }
+        }
+    }
+}

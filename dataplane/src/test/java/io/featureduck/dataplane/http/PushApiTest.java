@@ -1,0 +1,239 @@
+package io.featureduck.dataplane.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.featureduck.dataplane.ComparableValues;
+import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.ServingYaml;
+import io.featureduck.dataplane.config.DataPlaneConfig;
+import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.error.ErrorCode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Feast pushes over HTTP into real Delta, Iceberg and Parquet tables: what a push commits is served by the pod that
+ * took it before it answers, historically at once, and read back exactly once by the format's own reader.
+ */
+class PushApiTest {
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+    private static final String VIEW = """
+            source: {path: drivers, timestampColumn: event_timestamp, createdTimestampColumn: created}
+            entities: [{name: driver_id, type: int64}]
+            features: [{name: conv_rate, type: float64}, {name: trips, type: int32}, {name: city, type: string}]
+            refreshInterval: 1h
+            push: {enabled: true, sourceName: driver_stats_push, flushInterval: %s}
+            """;
+
+    @TempDir
+    Path directory;
+
+    private DataPlane start(PushTables format, String flushInterval) throws Exception {
+        Path table = directory.resolve("lakehouse/drivers");
+        Files.createDirectories(table.getParent());
+        format.create(table, List.of(1L, 2L), T0);
+        ServingConfig config = new ServingConfigLoader().load(ServingYaml.write(directory, format.format(),
+                VIEW.formatted(flushInterval)));
+        DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build());
+        dataPlane.initialLoad().join();
+        return dataPlane;
+    }
+
+    private Path table() {
+        return directory.resolve("lakehouse/drivers");
+    }
+
+    @ParameterizedTest
+    @EnumSource(PushTables.class)
+    void aPushIsServedOnlineBeforeItIsAnsweredAndHistoricallyAtOnce(PushTables format) throws Exception {
+        try (DataPlane dataPlane = start(format, "200ms")) {
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            long before = http.get("/v1/views/scores").json().path("table_version").asLong();
+            Instant at = T0.plus(1, ChronoUnit.DAYS);
+
+            DemoServer.Reply pushed = http.post("/push", "{\"push_source_name\": \"driver_stats_push\", \"to\": "
+                    + "\"online_and_offline\", \"df\": {\"driver_id\": [1, 7], \"event_timestamp\": [\""
+                    + "2026-11-02 00:00:00\", " + at.getEpochSecond() + "], \"conv_rate\": [0.25, 0.75], "
+                    + "\"trips\": [11, 77], \"city\": [\"paris\", \"paris\"]}}");
+
+            assertThat(pushed.status()).as(pushed.text()).isEqualTo(200);
+            assertThat(pushed.json().path("status").asText()).isEqualTo("committed");
+            assertThat(pushed.json().path("rows").asInt()).isEqualTo(2);
+            long version = pushed.json().path("table_version").asLong();
+            assertThat(version).isGreaterThan(before);
+            // No refresh ran (the interval is an hour): the answer came only after this pod served the commit.
+            JsonNode online = http.post("/v1/features/online", "{\"feature_view\": \"scores\", \"entities\": "
+                    + "[{\"driver_id\": 1}, {\"driver_id\": 7}, {\"driver_id\": 2}]}").json();
+            assertThat(online.path("table_version").asLong()).isEqualTo(version);
+            assertThat(online.at("/results/0/features/conv_rate").asDouble()).isEqualTo(0.25);
+            assertThat(online.at("/results/1/features/trips").asInt()).isEqualTo(77);
+            assertThat(online.at("/results/1/event_timestamp").asText()).isEqualTo(at.toString());
+            assertThat(online.at("/results/2/features/conv_rate").asDouble()).isEqualTo(0.002);
+
+            JsonNode historical = http.post("/v1/features/historical", "{\"features\": [\"scores:conv_rate\"], "
+                    + "\"entity_rows\": [{\"driver_id\": 1, \"event_timestamp\": \"2026-11-01T12:00:00Z\"}, "
+                    + "{\"driver_id\": 1, \"event_timestamp\": \"2026-11-03T00:00:00Z\"}, "
+                    + "{\"driver_id\": 7, \"event_timestamp\": \"2026-11-03T00:00:00Z\"}]}").json();
+            assertThat(historical.at("/rows/0/conv_rate").asDouble()).as("before the push: the older row")
+                    .isEqualTo(0.001);
+            assertThat(historical.at("/rows/1/conv_rate").asDouble()).isEqualTo(0.25);
+            assertThat(historical.at("/rows/2/conv_rate").asDouble()).isEqualTo(0.75);
+
+            List<Map<String, Object>> rows = format.readAll(table());
+            assertThat(rows).hasSize(4);
+            Map<String, Object> seven = rows.stream().filter(r -> Long.valueOf(7).equals(r.get("driver_id")))
+                    .findFirst().orElseThrow();
+            assertThat(seven).containsEntry("conv_rate", 0.75).containsEntry("trips", 77L)
+                    .containsEntry("city", "paris")
+                    .containsEntry("event_timestamp", ComparableValues.of(at));
+            assertThat(seven.get("created")).as("the push's receive time stands in for a created timestamp it "
+                    + "did not send").isNotNull();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = PushTables.class, names = {"DELTA", "ICEBERG"})
+    void fourPushersOfAThousandSingleRowsLandExactlyOnceInFewCommitsBesideAnotherWriter(PushTables format)
+            throws Exception {
+        try (DataPlane dataPlane = start(format, "200ms")) {
+            long commitsBefore = format.commits(table());
+            HttpClient client = HttpClient.newHttpClient();
+            URI push = URI.create("http://127.0.0.1:" + dataPlane.port() + "/push");
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            List<CompletableFuture<Void>> pushers = new ArrayList<>();
+            for (int pusher = 0; pusher < 4; pusher++) {
+                long first = 10_000L * (pusher + 1);
+                pushers.add(CompletableFuture.runAsync(() -> pushAll(client, push, first, 1_000, failures)));
+            }
+            // Another writer commits to the same table while the pushes arrive.
+            List<Long> external = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                List<Long> drivers = List.of(900_000L + 2 * i, 900_001L + 2 * i);
+                format.appendExternally(table(), drivers, T0.plusSeconds(60 + i));
+                external.addAll(drivers);
+                Thread.sleep(150);
+            }
+            CompletableFuture.allOf(pushers.toArray(CompletableFuture[]::new)).join();
+            assertThat(failures).isEmpty();
+
+            Map<Long, Integer> counts = new HashMap<>();
+            for (Map<String, Object> row : format.readAll(table())) {
+                counts.merge((Long) row.get("driver_id"), 1, Integer::sum);
+            }
+            for (int pusher = 0; pusher < 4; pusher++) {
+                for (long driver = 10_000L * (pusher + 1); driver < 10_000L * (pusher + 1) + 1_000; driver++) {
+                    assertThat(counts.get(driver)).as("driver %d", driver).isEqualTo(1);
+                }
+            }
+            external.forEach(driver -> assertThat(counts.get(driver)).as("external driver %d", driver).isEqualTo(1));
+            assertThat(counts).hasSize(4_000 + external.size() + 2);
+            long commits = format.commits(table()) - commitsBefore;
+            assertThat(commits).as("commits for 4,000 pushes and 5 external commits").isLessThan(200);
+
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            JsonNode online = http.post("/v1/features/online", "{\"feature_view\": \"scores\", \"entities\": "
+                    + "[{\"driver_id\": 10000}, {\"driver_id\": 40999}]}").json();
+            assertThat(online.at("/results/0/features/trips").asInt()).isEqualTo(0);
+            assertThat(online.at("/results/1/features/trips").asInt()).isEqualTo(999);
+        }
+    }
+
+    /** Pushes one row per driver, up to 64 in flight, as a stream job's sink would. */
+    private static void pushAll(HttpClient client, URI push, long first, int count,
+                                ConcurrentLinkedQueue<String> failures) {
+        Semaphore inFlight = new Semaphore(64);
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (long driver = first; driver < first + count; driver++) {
+            inFlight.acquireUninterruptibly();
+            String body = "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [" + driver
+                    + "], \"event_timestamp\": [\"2026-11-05T00:00:00Z\"], \"conv_rate\": [0.5], \"trips\": ["
+                    + (driver - first) + "]}}";
+            sent.add(client.sendAsync(HttpRequest.newBuilder(push).header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, failure) -> {
+                        inFlight.release();
+                        if (failure != null) {
+                            failures.add(failure.toString());
+                        } else if (response.statusCode() != 200) {
+                            failures.add(response.statusCode() + " " + response.body());
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+    }
+
+    @ParameterizedTest
+    @EnumSource(PushTables.class)
+    void invalidPushesAreRefusedNamingColumnAndRowAndWriteNothing(PushTables format) throws Exception {
+        try (DataPlane dataPlane = start(format, "50ms")) {
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            long commits = format.commits(table());
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(table())) {
+                files = walk.sorted().toList();
+            }
+            String ok = "\"event_timestamp\": [\"2026-11-05T00:00:00Z\", \"2026-11-05T00:00:00Z\"]";
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [5, 6], "
+                    + ok + ", \"speed\": [1, 2]}}", ErrorCode.INVALID_PUSH, "column 'speed' is not a column");
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {" + ok + "}}",
+                    ErrorCode.INVALID_PUSH, "column 'driver_id' is missing");
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [5]}}",
+                    ErrorCode.INVALID_PUSH, "column 'event_timestamp' is missing");
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [5, null], "
+                    + ok + "}}", ErrorCode.INVALID_PUSH, "column 'driver_id', row 1: is null");
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [5, 6], "
+                    + ok + ", \"trips\": [1, \"many\"]}}", ErrorCode.INVALID_PUSH, "column 'trips', row 1: \"many\" is "
+                    + "not a int32");
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [5, 6], "
+                    + ok + ", \"trips\": [1, 3000000000]}}", ErrorCode.INVALID_PUSH, "column 'trips', row 1");
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [5, 6], "
+                    + "\"event_timestamp\": [\"2026-11-05T00:00:00Z\", \"yesterday\"]}}", ErrorCode.INVALID_PUSH,
+                    "column 'event_timestamp', row 1: \"yesterday\" is not a timestamp");
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [5, 6], "
+                    + "\"event_timestamp\": [\"2026-11-05T00:00:00Z\"]}}", ErrorCode.INVALID_PUSH,
+                    "every column needs a value for every row");
+            assertRefused(http, "{\"push_source_name\": \"nobody\", \"df\": {\"driver_id\": [5]}}",
+                    ErrorCode.PUSH_SOURCE_NOT_FOUND, "push source 'nobody'");
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"to\": \"redis\", \"df\": {}}",
+                    ErrorCode.INVALID_FIELD, "'to' must be online, offline or online_and_offline");
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i < 10_001; i++) {
+                many.append(i == 0 ? "" : ",").append(i);
+            }
+            assertRefused(http, "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [" + many
+                    + "]}}", ErrorCode.PUSH_TOO_LARGE, "at most 10000 rows");
+
+            assertThat(format.commits(table())).isEqualTo(commits);
+            try (Stream<Path> walk = Files.walk(table())) {
+                assertThat(walk.sorted().toList()).as("no file was written").isEqualTo(files);
+            }
+            assertThat(format.readAll(table())).hasSize(2);
+        }
+    }
+
+    private static void assertRefused(HttpProbe http, String body, ErrorCode code, String message) {
+        DemoServer.Reply reply = http.post("/push", body);
+        assertThat(reply.status()).as(reply.text()).isEqualTo(code.httpStatus());
+        assertThat(reply.json().at("/error/code").asText()).isEqualTo(code.name());
+        assertThat(reply.json().at("/error/message").asText()).contains(message);
+    }
+}

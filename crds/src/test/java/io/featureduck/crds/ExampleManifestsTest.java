@@ -65,6 +65,33 @@ class ExampleManifestsTest {
     }
 
     @Test
+    void pushesAreAcceptedOnlyByViewsWithAnEventTimeAndWithinTheRowLimit() throws IOException {
+        JsonNode view = exampleResources().stream().filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
+                .findFirst().orElseThrow();
+        CrdSchema crd = schemas.get("FeatureView");
+
+        ObjectNode pushing = view.deepCopy();
+        ((ObjectNode) pushing.at("/spec")).putObject("push").put("enabled", true).put("sourceName", "driver_stats_push")
+                .put("flushInterval", "200ms").put("maxBatchRows", 5000);
+        assertThat(crd.validate(pushing, null)).isEmpty();
+
+        ObjectNode snapshot = pushing.deepCopy();
+        ((ObjectNode) snapshot.at("/spec/source")).remove(List.of("timestampColumn", "createdTimestampColumn"));
+        assertThat(crd.validate(snapshot, null)).containsExactly(".spec: a view that takes pushes needs "
+                + "source.timestampColumn: every pushed row says when it happened");
+        ((ObjectNode) snapshot.at("/spec/push")).put("enabled", false);
+        assertThat(crd.validate(snapshot, null)).as("a snapshot view with pushes turned off").isEmpty();
+
+        ObjectNode tooMany = pushing.deepCopy();
+        ((ObjectNode) tooMany.at("/spec/push")).put("maxBatchRows", 1_000_000);
+        assertThat(crd.validate(tooMany, null)).singleElement().asString().contains("maxBatchRows");
+
+        ObjectNode badSource = pushing.deepCopy();
+        ((ObjectNode) badSource.at("/spec/push")).put("sourceName", "drivers push");
+        assertThat(crd.validate(badSource, null)).singleElement().asString().contains("sourceName");
+    }
+
+    @Test
     void brokenViewsAreRejectedWithAReason() throws IOException {
         JsonNode view = exampleResources().stream().filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
                 .findFirst().orElseThrow();

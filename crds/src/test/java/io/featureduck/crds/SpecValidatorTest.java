@@ -33,6 +33,31 @@ class SpecValidatorTest {
     }
 
     @Test
+    void pushesNeedAnEventTimeAnUnpinnedTableAndWellFormedSettings() {
+        List<EntitySpec> keys = List.of(new EntitySpec("k", ValueType.STRING));
+        List<FeatureSpec> features = List.of(new FeatureSpec("f", ValueType.STRING));
+        PushSpec push = new PushSpec(true, "k_push", "100ms", 500);
+        assertThat(SpecValidator.validate(FeatureView.of("v", new FeatureViewSpec("s", new SourceSpec(null, "t", "ts",
+                null), keys, features, null, null, null, null, null, null, push)))).isEmpty();
+
+        FeatureViewSpec snapshot = new FeatureViewSpec("s", new SourceSpec(null, "t", null, null), keys, features,
+                null, null, null, null, null, null, push);
+        assertThat(SpecValidator.validate(FeatureView.of("v", snapshot))).extracting(Violation::message)
+                .containsExactly("a view that takes pushes needs spec.source.timestampColumn: every pushed row says "
+                        + "when it happened");
+
+        SourceSpec pinned = new SourceSpec(null, "t", "ts", null).pinned(TablePin.ofVersion(3));
+        assertThat(SpecValidator.validate(FeatureView.of("v", new FeatureViewSpec("s", pinned, keys, features, null,
+                null, null, null, null, null, push)))).extracting(Violation::field).containsExactly("spec.push.enabled");
+
+        PushSpec broken = new PushSpec(true, "k push", "soon", 0);
+        assertThat(SpecValidator.validate(FeatureView.of("v", new FeatureViewSpec("s", new SourceSpec(null, "t", "ts",
+                null), keys, features, null, null, null, null, null, null, broken)))).extracting(Violation::field)
+                .containsExactly("spec.push.sourceName", "spec.push.flushInterval", "spec.push.maxBatchRows");
+        assertThat(new PushSpec(null, null, null, null).accepted()).as("pushes are opt-in").isFalse();
+    }
+
+    @Test
     void createdTimestampNeedsAnEventTimestamp() {
         FeatureView view = FeatureView.of("v", new FeatureViewSpec("s", new SourceSpec(null, "t", null, "created"),
                 List.of(new EntitySpec("k", ValueType.STRING)), List.of(new FeatureSpec("f", ValueType.STRING)),

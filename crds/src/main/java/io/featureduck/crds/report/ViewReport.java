@@ -24,6 +24,10 @@ import java.util.List;
  * @param pinned           the pin of the definition served ({@code version 3}, {@code asOf <time>}), if any
  * @param reloading        the pod has a newer definition of the view than the one its index was built from, and
  *                         is loading it (or failed to: see lastError)
+ * @param dataFiles        data files of the table version served
+ * @param smallFiles       those of them smaller than {@value #SMALL_FILE_BYTES} bytes: many small files (pushes
+ *                         add one per commit) slow every reader down, and call for the table's own compaction
+ * @param push             how the view takes pushes; null when it takes none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -53,7 +57,12 @@ public record ViewReport(
         @JsonProperty("on_demand") List<Column> onDemand,
         @JsonProperty("request_data") List<Column> requestData,
         String pinned,
-        boolean reloading) {
+        boolean reloading,
+        @JsonProperty("data_files") Long dataFiles,
+        @JsonProperty("small_files") Long smallFiles,
+        Push push) {
+    /** Below this size a data file counts as small: well under what compaction writes (128 MiB and more). */
+    public static final long SMALL_FILE_BYTES = 8L << 20;
 
     public ViewReport {
         entities = entities == null ? List.of() : List.copyOf(entities);
@@ -72,6 +81,13 @@ public record ViewReport(
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Column(String name, String type, String expression) {
+    }
+
+    /** A view's push settings: its Feast push source and how pushes are batched into commits. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Push(@JsonProperty("source_name") String sourceName,
+                       @JsonProperty("flush_interval_millis") long flushIntervalMillis,
+                       @JsonProperty("max_batch_rows") int maxBatchRows) {
     }
 
     /** Whether an index is served. */

@@ -109,6 +109,11 @@ final class ViewsHandler {
                 view.requestData().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(), null))
                         .toList(),
                 view.pin().map(TablePin::describe).orElse(null),
-                index.isPresent() && !view.equals(served.definition()));
+                index.isPresent() && !view.equals(served.definition()),
+                index.map(i -> (long) i.snapshot().dataFiles().size()).orElse(null),
+                index.map(i -> i.snapshot().dataFiles().stream()
+                        .filter(f -> f.sizeBytes() < ViewReport.SMALL_FILE_BYTES).count()).orElse(null),
+                view.push().map(p -> new ViewReport.Push(p.sourceName(), p.flushInterval().toMillis(),
+                        p.maxBatchRows())).orElse(null));
     }
 }

@@ -236,4 +236,150 @@ class PushApiTest {
         assertThat(reply.json().at("/error/code").asText()).isEqualTo(code.name());
         assertThat(reply.json().at("/error/message").asText()).contains(message);
     }
+
+    @org.junit.jupiter.api.Test
+    void olderRowsNeverReplaceNewerOnesAndWriteToOnlineStoreNamesTheView() throws Exception {
+        try (DataPlane dataPlane = start(PushTables.DELTA, "20ms")) {
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            DemoServer.Reply older = http.post("/write-to-online-store", "{\"feature_view_name\": \"scores\", \"df\": "
+                    + "{\"driver_id\": [1], \"event_timestamp\": [\"2026-10-01T00:00:00Z\"], \"conv_rate\": [9.0]}}");
+            assertThat(older.status()).as(older.text()).isEqualTo(200);
+            assertThat(conv(http, 1)).as("a row older than the one served does not replace it").isEqualTo(0.001);
+
+            DemoServer.Reply newer = http.post("/write-to-online-store", "{\"feature_view_name\": \"scores\", \"df\": "
+                    + "{\"driver_id\": [1], \"event_timestamp\": [\"2026-11-01 00:00:01+00:00\"], \"conv_rate\": [3.0]}}");
+            assertThat(newer.status()).as(newer.text()).isEqualTo(200);
+            assertThat(conv(http, 1)).isEqualTo(3.0);
+
+            // Same event time again: the created timestamp (the later receive time) breaks the tie.
+            http.post("/push", "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [1], "
+                    + "\"event_timestamp\": [\"2026-11-01T00:00:01Z\"], \"conv_rate\": [4.0]}}");
+            assertThat(conv(http, 1)).isEqualTo(4.0);
+
+            assertThat(http.post("/write-to-online-store", "{\"feature_view_name\": \"nope\", \"df\": {}}")
+                    .json().at("/error/code").asText()).isEqualTo(ErrorCode.PUSH_SOURCE_NOT_FOUND.name());
+            JsonNode report = http.get("/v1/views/scores").json();
+            assertThat(report.path("data_files").asLong()).isEqualTo(4);
+            assertThat(report.path("small_files").asLong()).isEqualTo(4);
+            assertThat(report.at("/push/source_name").asText()).isEqualTo("driver_stats_push");
+            assertThat(report.at("/push/flush_interval_millis").asLong()).isEqualTo(20);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAsynchronousAcknowledgementAnswersBeforeTheCommitWhichFollows() throws Exception {
+        try (DataPlane dataPlane = start(PushTables.ICEBERG, "300ms")) {
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            long before = http.get("/v1/views/scores").json().path("table_version").asLong();
+            DemoServer.Reply accepted = http.post("/push?ack=async", "{\"push_source_name\": \"driver_stats_push\", "
+                    + "\"df\": {\"driver_id\": [42], \"event_timestamp\": [\"2026-11-05T00:00:00Z\"], "
+                    + "\"conv_rate\": [0.42]}}");
+            assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+            assertThat(accepted.json().path("status").asText()).isEqualTo("accepted");
+            assertThat(http.get("/v1/views/scores").json().path("table_version").asLong())
+                    .as("answered before the flush interval ended").isEqualTo(before);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> conv(http, 42) == 0.42);
+            assertThat(http.post("/push?ack=later", "{\"push_source_name\": \"driver_stats_push\", \"df\": {}}")
+                    .status()).isEqualTo(400);
+        }
+    }
+
+    private static double conv(HttpProbe http, long driver) {
+        return http.post("/v1/features/online", "{\"feature_view\": \"scores\", \"entities\": [{\"driver_id\": "
+                + driver + "}]}").json().at("/results/0/features/conv_rate").asDouble();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPartitionedColumnMappedDeltaTableGetsAFilePerPartitionUnderPhysicalNames() throws Exception {
+        Path table = table();
+        io.delta.kernel.engine.Engine engine = io.delta.kernel.defaults.engine.DefaultEngine.create(
+                io.featureduck.dataplane.source.TableSourceFactory.hadoopConfiguration());
+        io.delta.kernel.TableManager.buildCreateTableTransaction(table.toUri().toString(), PushTables.DELTA_SCHEMA,
+                        "test").withTableProperties(Map.of("delta.columnMapping.mode", "name"))
+                .withDataLayoutSpec(io.delta.kernel.transaction.DataLayoutSpec.partitioned(
+                        List.of(new io.delta.kernel.expressions.Column("city"))))
+                .build(engine).commit(engine, io.delta.kernel.utils.CloseableIterable.emptyIterable());
+        ServingConfig config = new ServingConfigLoader().load(ServingYaml.write(directory, "delta",
+                VIEW.formatted("10ms")));
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+            dataPlane.initialLoad().join();
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            DemoServer.Reply pushed = http.post("/push", "{\"push_source_name\": \"driver_stats_push\", \"df\": {"
+                    + "\"driver_id\": [1, 2, 3], \"event_timestamp\": [\"2026-11-05T00:00:00Z\", "
+                    + "\"2026-11-05T00:00:00Z\", \"2026-11-05T00:00:00Z\"], \"conv_rate\": [0.1, 0.2, 0.3], "
+                    + "\"city\": [\"paris\", \"lyon\", \"paris\"]}}");
+            assertThat(pushed.status()).as(pushed.text()).isEqualTo(200);
+            assertThat(http.post("/v1/features/online", "{\"feature_view\": \"scores\", \"entities\": "
+                    + "[{\"driver_id\": 2}]}").json().at("/results/0/features/city").asText()).isEqualTo("lyon");
+        }
+        List<Map<String, Object>> rows = PushTables.DELTA.readAll(table);
+        assertThat(rows).extracting(r -> r.get("driver_id") + "@" + r.get("city") + "=" + r.get("conv_rate"))
+                .containsExactlyInAnyOrder("1@paris=0.1", "2@lyon=0.2", "3@paris=0.3");
+        // Our own read path (DeltaTableSource and DuckDB) agrees with Kernel's reader on what the pushes wrote.
+        io.featureduck.dataplane.source.TableSnapshot snapshot = new io.featureduck.dataplane.source.DeltaTableSource(
+                engine, table).latestSnapshot();
+        assertThat(snapshot.dataFiles()).hasSize(2);
+        assertThat(snapshot.column("conv_rate").orElseThrow().isRenamed()).as("column mapping in use").isTrue();
+        assertThat(io.featureduck.dataplane.SnapshotRows.read(snapshot, List.of(table)))
+                .containsExactlyInAnyOrderElementsOf(rows);
+    }
+
+    @org.junit.jupiter.api.Test
+    void onlyWriteTokensMayPushAndReadTokensStillRead() throws Exception {
+        Path table = table();
+        Files.createDirectories(table.getParent());
+        PushTables.DELTA.create(table, List.of(1L), T0);
+        Path readTokens = Files.writeString(directory.resolve("tokens"), "reader-token\n");
+        Path writeTokens = Files.writeString(directory.resolve("write-tokens"), "# the stream job\nwriter-token\n");
+        ServingConfig config = new ServingConfigLoader().load(ServingYaml.write(directory, "delta",
+                VIEW.formatted("10ms")));
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0)
+                .authTokenFile(readTokens).authWriteTokenFile(writeTokens).build())) {
+            dataPlane.initialLoad().join();
+            String body = "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [5], "
+                    + "\"event_timestamp\": [\"2026-11-05T00:00:00Z\"]}}";
+            DemoServer.Reply anonymous = new HttpProbe(dataPlane.port()).post("/push", body);
+            assertThat(anonymous.status()).isEqualTo(401);
+            DemoServer.Reply reader = new HttpProbe(dataPlane.port(), "reader-token").post("/push", body);
+            assertThat(reader.status()).as(reader.text()).isEqualTo(403);
+            assertThat(reader.json().at("/error/message").asText()).contains("bearer token #1")
+                    .contains("writeTokenSecretName");
+            assertThat(new HttpProbe(dataPlane.port(), "reader-token").post("/v1/features/online",
+                    "{\"feature_view\": \"scores\", \"entities\": [{\"driver_id\": 1}]}").status()).isEqualTo(200);
+            DemoServer.Reply writer = new HttpProbe(dataPlane.port(), "writer-token").post("/push", body);
+            assertThat(writer.status()).as(writer.text()).isEqualTo(200);
+            assertThat(PushTables.DELTA.readAll(table)).hasSize(2);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSecondReplicaServesThePushesAtItsNextRefreshAndItsOwnPushesLandBesideThem() throws Exception {
+        Path table = table();
+        Files.createDirectories(table.getParent());
+        PushTables.DELTA.create(table, List.of(1L), T0);
+        ServingConfig config = new ServingConfigLoader().load(ServingYaml.write(directory, "delta",
+                VIEW.formatted("20ms").replace("refreshInterval: 1h", "refreshInterval: 1s")));
+        try (DataPlane first = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build());
+             DataPlane second = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+            first.initialLoad().join();
+            second.initialLoad().join();
+            HttpClient client = HttpClient.newHttpClient();
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            CompletableFuture<Void> one = CompletableFuture.runAsync(() -> pushAll(client,
+                    URI.create("http://127.0.0.1:" + first.port() + "/push"), 100_000, 300, failures));
+            CompletableFuture<Void> two = CompletableFuture.runAsync(() -> pushAll(client,
+                    URI.create("http://127.0.0.1:" + second.port() + "/push"), 200_000, 300, failures));
+            CompletableFuture.allOf(one, two).join();
+            assertThat(failures).isEmpty();
+            Map<Long, Integer> counts = new HashMap<>();
+            PushTables.DELTA.readAll(table).forEach(r -> counts.merge((Long) r.get("driver_id"), 1, Integer::sum));
+            assertThat(counts).hasSize(601).allSatisfy((driver, count) -> assertThat(count).isEqualTo(1));
+
+            HttpProbe other = new HttpProbe(second.port());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> other.post(
+                    "/v1/features/online", "{\"feature_view\": \"scores\", \"entities\": [{\"driver_id\": "
+                            + "100299}]}").json().at("/results/0/status").asText().equals("PRESENT"));
+        }
+    }
 }

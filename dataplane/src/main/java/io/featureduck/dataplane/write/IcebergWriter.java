@@ -22,6 +22,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
@@ -34,7 +35,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
-import org.apache.iceberg.hadoop.HadoopTables;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Appends to an Iceberg table with Iceberg Java: DuckDB writes one Parquet file per partition (Iceberg's partition
  * transforms decide which), with each column's Iceberg field id, and an {@link AppendFiles} commits them. The table
- * is committed as a file-system table ({@link HadoopTables}: {@code metadata/vN.metadata.json} with a version hint);
- * Iceberg retries a commit that lost a race on a refreshed table, and this writer retries that again.
+ * is committed as a file-system table ({@code metadata/vN.metadata.json} with a version hint, see
+ * {@link NoReplaceTableOperations}); Iceberg retries a commit that lost a race on a refreshed table, and this writer
+ * retries that again.
  */
 final class IcebergWriter implements TableWriter {
     private static final Logger LOG = LoggerFactory.getLogger(IcebergWriter.class);
@@ -120,7 +121,11 @@ final class IcebergWriter implements TableWriter {
     private Table table() {
         if (table == null) {
             try {
-                table = new HadoopTables(hadoop).load(location.toUri().toString());
+                NoReplaceTableOperations operations = new NoReplaceTableOperations(location, hadoop);
+                if (operations.current() == null) {
+                    throw new NoSuchTableException("no metadata/vN.metadata.json");
+                }
+                table = new BaseTable(operations, location.getFileName().toString());
             } catch (NoSuchTableException e) {
                 throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': its Iceberg "
                         + "table has no metadata/vN.metadata.json files (it is managed by a catalog, which must commit "

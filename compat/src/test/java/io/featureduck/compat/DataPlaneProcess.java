@@ -35,6 +35,8 @@ final class DataPlaneProcess implements AutoCloseable {
 
     final Path lakehouse;
     final String token = UUID.randomUUID().toString();
+    /** A token that may also push (to driver-quality, which takes pushes as push source driver_quality_push). */
+    final String writeToken = UUID.randomUUID().toString();
     final int port;
     final int grpcPort;
     private final Process process;
@@ -71,15 +73,17 @@ final class DataPlaneProcess implements AutoCloseable {
                     - {name: vip, type: bool}
                     - {name: tags, type: list<string>}
                   ttl: 48h
+                  push: {enabled: true, sourceName: driver_quality_push, flushInterval: 50ms}
                 """);
         Path tokens = Files.writeString(work.resolve("tokens"), token + "\n");
+        Path writeTokens = Files.writeString(work.resolve("write-tokens"), writeToken + "\n");
         port = freePort();
         int management = freePort();
         grpcPort = freePort();
         process = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString(), "serve", "-f", config.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--management-port",
                 Integer.toString(management), "--grpc-port", Integer.toString(grpcPort), "--auth-token-file",
-                tokens.toString()).redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
+                tokens.toString(), "--auth-write-token-file", writeTokens.toString()).redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
         await().atMost(Duration.ofSeconds(90)).until(() -> status("http://127.0.0.1:" + management + "/ready") == 200);
     }
 

@@ -25,6 +25,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import com.google.protobuf.DynamicMessage;
+import io.featureduck.dataplane.write.PushService;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -60,6 +62,8 @@ public final class FeastGrpcServer {
     private static final Logger LOG = LoggerFactory.getLogger(FeastGrpcServer.class);
     static final ServiceName SERVING = ServiceName.create("feast.serving", "ServingService");
     static final ServiceName HEALTH = ServiceName.create("grpc.health.v1", "Health");
+    /** Feast's Python feature server's gRPC service; its proto declares no package. */
+    static final ServiceName FEATURE_SERVER = ServiceName.create("GrpcFeatureServer");
     static final String ERROR_CODE_TRAILER = "featureduck-error-code";
     /**
      * The longest status message sent, in characters: it travels percent-encoded in a trailer (up to 6 bytes per
@@ -74,6 +78,16 @@ public final class FeastGrpcServer {
     /** Answered with the bytes of a {@code GetOnlineFeaturesResponse} written straight from the index columns. */
     private static final ServiceMethod<GetOnlineFeaturesRequest, Buffer> ONLINE_FEATURES =
             ServiceMethod.server(SERVING, "GetOnlineFeatures", GrpcMessageEncoder.IDENTITY,
+                    GrpcMessageDecoder.decoder(GetOnlineFeaturesRequest.newBuilder()));
+    private static final ServiceMethod<DynamicMessage, DynamicMessage> PUSH = ServiceMethod.server(FEATURE_SERVER,
+            "Push", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(
+                    DynamicMessage.getDefaultInstance(FeastPushMessages.PUSH_REQUEST)));
+    private static final ServiceMethod<DynamicMessage, DynamicMessage> WRITE_TO_ONLINE_STORE = ServiceMethod.server(
+            FEATURE_SERVER, "WriteToOnlineStore", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(
+                    DynamicMessage.getDefaultInstance(FeastPushMessages.WRITE_REQUEST)));
+    /** The same lookup as ServingService's, under the feature server's name. */
+    private static final ServiceMethod<GetOnlineFeaturesRequest, Buffer> SERVER_ONLINE_FEATURES =
+            ServiceMethod.server(FEATURE_SERVER, "GetOnlineFeatures", GrpcMessageEncoder.IDENTITY,
                     GrpcMessageDecoder.decoder(GetOnlineFeaturesRequest.newBuilder()));
     private static final ServiceMethod<HealthCheckRequest, HealthCheckResponse> HEALTH_CHECK =
             ServiceMethod.server(HEALTH, "Check", GrpcMessageEncoder.encoder(),
@@ -100,6 +114,8 @@ public final class FeastGrpcServer {
     private final BooleanSupplier ready;
     private final Redaction redaction;
     private final DataPlaneMetrics metrics;
+    private final PushService pushes;
+    private final WorkerExecutor pushWorkers;
     private HttpServer server;
 
     /**
@@ -108,7 +124,9 @@ public final class FeastGrpcServer {
      */
     public FeastGrpcServer(Vertx vertx, Settings settings, OnlineLookup lookup, AccessControl access,
                            WorkerExecutor authWorkers, BooleanSupplier ready, Redaction redaction,
-                           DataPlaneMetrics metrics) {
+                           DataPlaneMetrics metrics, PushService pushes, WorkerExecutor pushWorkers) {
+        this.pushes = pushes;
+        this.pushWorkers = pushWorkers;
         this.vertx = vertx;
         this.settings = settings;
         this.serving = new FeastServingService(lookup);
@@ -133,6 +151,20 @@ public final class FeastGrpcServer {
                     call.response().headers().set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
                     return Buffer.buffer(answer.response());
                 }));
+        grpc.callHandler(SERVER_ONLINE_FEATURES, call -> unary(call, "GrpcFeatureServer/GetOnlineFeatures",
+                AccessKind.ONLINE, GetOnlineFeaturesRequest.parser(), (request, grant) -> {
+                    FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
+                    call.response().headers().set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
+                    return Buffer.buffer(answer.response());
+                }));
+        grpc.callHandler(PUSH, call -> unaryLater(call, "GrpcFeatureServer/Push", AccessKind.WRITE,
+                DynamicMessage.getDefaultInstance(FeastPushMessages.PUSH_REQUEST).getParserForType(),
+                (request, grant) -> push(request, grant, () -> pushes.viewOfPushSource(
+                        FeastPushMessages.text(request, "stream_feature_view")), FeastPushMessages.PUSH_RESPONSE)));
+        grpc.callHandler(WRITE_TO_ONLINE_STORE, call -> unaryLater(call, "GrpcFeatureServer/WriteToOnlineStore",
+                AccessKind.WRITE, DynamicMessage.getDefaultInstance(FeastPushMessages.WRITE_REQUEST).getParserForType(),
+                (request, grant) -> push(request, grant, () -> pushes.pushableView(
+                        FeastPushMessages.text(request, "feature_view_name")), FeastPushMessages.WRITE_RESPONSE)));
         grpc.callHandler(HEALTH_CHECK, this::health);
         HttpServerOptions http = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
                 .setTcpNoDelay(true).setIdleTimeout((int) settings.idleTimeout().toMillis())
@@ -177,6 +209,13 @@ public final class FeastGrpcServer {
      */
     private <Req extends Message, Resp> void unary(GrpcServerRequest<Req, Resp> call, String method, AccessKind kind,
                                                    Parser<Req> parser, BiFunction<Req, Grant, Resp> answer) {
+        unaryLater(call, method, kind, parser, (request, grant) -> Future.succeededFuture(answer.apply(request, grant)));
+    }
+
+    /** As {@link #unary}, for an answer that completes later (off the event loop). */
+    private <Req extends Message, Resp> void unaryLater(GrpcServerRequest<Req, Resp> call, String method,
+                                                        AccessKind kind, Parser<Req> parser,
+                                                        BiFunction<Req, Grant, Future<Resp>> answer) {
         long start = System.nanoTime();
         Promise<Req> message = Promise.promise();
         call.invalidMessageHandler(invalid -> message.tryFail(invalid instanceof MessageSizeOverflowException
@@ -206,20 +245,50 @@ public final class FeastGrpcServer {
             }
         });
         message.future().onFailure(complete::tryFail);
-        Future.all(grant(call, kind), complete.future()).onComplete(both -> {
-            String code;
+        Future.all(grant(call, kind), complete.future()).compose(both -> {
             try {
-                if (both.failed()) {
-                    throw both.cause();
-                }
-                Resp response = answer.apply(complete.future().result(), both.result().resultAt(0));
-                call.response().end(response);
+                return answer.apply(complete.future().result(), both.resultAt(0));
+            } catch (RuntimeException failure) {
+                return Future.failedFuture(failure);
+            }
+        }).onComplete(done -> {
+            String code;
+            if (done.succeeded()) {
+                call.response().end(done.result());
                 code = GrpcStatus.OK.name();
-            } catch (Throwable failure) {
-                code = fail(call, failure);
+            } else {
+                code = fail(call, unwrap(done.cause()));
             }
             metrics.grpcTimer(method, code).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * A one-row push, checked and committed on a push worker; answered {@code status: true} once the row is committed
+     * and served here, as the HTTP route is.
+     */
+    private Future<DynamicMessage> push(DynamicMessage request, Grant grant,
+                                        java.util.function.Supplier<io.featureduck.dataplane.serving.ServedView> view,
+                                        com.google.protobuf.Descriptors.Descriptor response) {
+        if (request.getDescriptorForType().findFieldByName("to") != null) {
+            String to = FeastPushMessages.text(request, "to");
+            if (!to.isEmpty() && !java.util.Set.of("online", "offline", "online_and_offline").contains(to)) {
+                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "'to' must be online, offline or "
+                        + "online_and_offline; each writes the view's table, which serves both");
+            }
+        }
+        return pushWorkers.executeBlocking(() -> pushes.pushRow(view.get(), FeastPushMessages.features(request), grant),
+                        false)
+                .compose(committing -> Future.fromCompletionStage(committing, vertx.getOrCreateContext()))
+                .map(pushed -> FeastPushMessages.ok(response));
     }
 
     private static FeatureDuckException malformed(GrpcServerRequest<?, ?> call) {

@@ -178,7 +178,7 @@ public final class DataPlaneServer {
         grpc = new FeastGrpcServer(vertx, new FeastGrpcServer.Settings(options.host(), options.grpcPort(),
                 options.maxBodyBytes(), options.idleTimeout(), Optional.ofNullable(certificate)
                 .map(ServerCertificate::initial)), lookup, access, authWorkers,
-                this::serving, redaction, metrics);
+                this::serving, redaction, metrics, pushes, pushWorkers);
         return vertx.createHttpServer(apiOptions).requestHandler(apiRouter(mapper, errors, views, lookup))
                 .invalidRequestHandler(errors::invalidRequest).listen()
                 .compose(s -> {

@@ -91,6 +91,11 @@ public final class PushService implements AutoCloseable {
                 .thenApply(committed -> new Pushed(definition.name(), committed.version(), committed.rows()));
     }
 
+    /** A one-row push whose values are text, as Feast's gRPC push sends them. */
+    public CompletableFuture<Pushed> pushRow(ServedView view, Map<String, String> row, Grant grant) {
+        return push(view, PushValidator.textRow(row, columns(view)), grant);
+    }
+
     /** The table's columns as served; read from the table for a view that is not loaded online. */
     private List<SourceColumn> columns(ServedView view) {
         Optional<List<SourceColumn>> served = view.index().filter(i -> i.view().equals(view.definition()))

@@ -136,6 +136,53 @@ public final class PushValidator {
         return new PushedRows(columns, values);
     }
 
+    /**
+     * One row whose values all come as text, as Feast's gRPC push sends them ({@code map<string, string>}): each read
+     * as its column's type would be written in JSON, so the same checks and messages apply to it as to a {@code df}.
+     */
+    public static JsonNode textRow(Map<String, String> row, List<SourceColumn> columns) {
+        com.fasterxml.jackson.databind.node.ObjectNode df = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode();
+        for (Map.Entry<String, String> value : row.entrySet()) {
+            ColumnType type = columns.stream().filter(c -> c.name().equals(value.getKey())).findFirst()
+                    .map(SourceColumn::type).orElse(null);
+            df.putArray(value.getKey()).add(fromText(value.getValue(), type));
+        }
+        return df;
+    }
+
+    private static JsonNode fromText(String text, ColumnType type) {
+        com.fasterxml.jackson.databind.node.JsonNodeFactory nodes =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        if (text == null || text.isEmpty() && !(type instanceof ColumnType.Primitive p
+                && p.scalar() == ColumnType.Scalar.STRING)) {
+            return nodes.nullNode();
+        }
+        if (type instanceof ColumnType.Primitive p) {
+            try {
+                switch (p.scalar()) {
+                    case INT8, INT16, INT32, INT64:
+                        return nodes.numberNode(Long.parseLong(text.strip()));
+                    case FLOAT32, FLOAT64, DECIMAL:
+                        return nodes.numberNode(new BigDecimal(text.strip()));
+                    case TIMESTAMP, TIMESTAMP_NTZ:
+                        return text.strip().matches("-?[0-9]+(\\.[0-9]+)?") ? nodes.numberNode(new BigDecimal(
+                                text.strip())) : nodes.textNode(text);
+                    case BOOLEAN:
+                        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+                            return nodes.booleanNode(Boolean.parseBoolean(text));
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            } catch (NumberFormatException e) {
+                return nodes.textNode(text); // refused below, naming the column and its type
+            }
+        }
+        return nodes.textNode(text);
+    }
+
     private static Object createdAt(ViewDefinition view, SourceColumn column, Instant receivedAt) {
         Instant micros = receivedAt.truncatedTo(ChronoUnit.MICROS);
         if (column.type() instanceof ColumnType.Primitive p) {

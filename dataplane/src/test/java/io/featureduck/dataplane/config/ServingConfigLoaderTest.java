@@ -177,6 +177,40 @@ class ServingConfigLoaderTest {
     }
 
     @Test
+    void pushSettingsAreReadWithDefaultsAndRefusedWhereTheTableCannotBeWritten() throws Exception {
+        String view = """
+                source: {path: scores, timestampColumn: ts}
+                entities: [{name: id, type: int64}]
+                features: [{name: score, type: float64}]
+                push: {enabled: true%s}
+                """;
+        ViewDefinition pushed = new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "delta", view.formatted(""))).view("scores").orElseThrow();
+        assertThat(pushed.push()).contains(new ViewDefinition.PushSettings("scores", java.time.Duration.ofMillis(200),
+                10_000));
+        assertThat(new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir, "iceberg",
+                view.formatted(", sourceName: s_push, flushInterval: 1s, maxBatchRows: 50"))).view("scores")
+                .orElseThrow().push()).contains(new ViewDefinition.PushSettings("s_push", java.time.Duration.ofSeconds(1),
+                50));
+        assertThat(new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir, "delta",
+                view.replace("push: {enabled: true%s}", "push: {enabled: false}"))).view("scores").orElseThrow()
+                .push()).isEmpty();
+
+        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "hudi", view.formatted("")))).hasMessageContaining("spec.push.enabled: pushes commit to delta and "
+                + "iceberg tables and add files to parquet directories; hudi tables are written by their own engines");
+        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "duckdb", view.replace("path: scores,", "path: scores.duckdb, table: scores,").formatted(""))))
+                .hasMessageContaining("duckdb tables are written by their own engines");
+        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "delta", view.replace("path: scores", "path: 's3://bucket/scores'").formatted(""))))
+                .hasMessageContaining("this view's table is on an object store, which the data plane only reads");
+        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                "delta", view.replace("timestampColumn: ts", "timestampColumn: ts, version: 3").formatted(""))))
+                .hasMessageContaining("a pinned view serves one fixed table version");
+    }
+
+    @Test
     void aPinIsReadAndRefusedWhereTheTableHasNoVersionsOrTwoPinsAreGiven() throws Exception {
         String view = """
                 source: {path: scores, timestampColumn: ts, %s}

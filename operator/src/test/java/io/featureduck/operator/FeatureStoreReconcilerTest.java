@@ -186,6 +186,46 @@ class FeatureStoreReconcilerTest {
     }
 
     @Test
+    void aViewThatTakesPushesMakesTheLakehouseWritableAndWriteTokensAreMountedApart() {
+        FeatureStore store = store("drivers", 1);
+        DataPlaneSpec d = store.getSpec().effectiveDataPlane();
+        store.setSpec(new FeatureStoreSpec(store.getSpec().lakehouse(), new DataPlaneSpec(d.replicas(), d.image(),
+                d.resources(), d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(),
+                new DataPlaneSpec.AuthSpec("bearer", "drivers-tokens", null, "drivers-write-tokens"), d.fileCacheSize(),
+                d.maxHistoricalBodyBytes(), d.maxResponseBytes(), d.maxConcurrentHistorical(), d.drainPeriod(),
+                d.tls(), d.grpcPort())));
+        client.resource(store).create();
+        client.resource(view("driver-stats", "drivers", "conv_rate")).create();
+        Deployment readOnly = await().atMost(OperatorHarness.patience()).until(() -> deployment("drivers"),
+                dep -> dep != null);
+        assertThat(lakehouseMount(readOnly).getReadOnly()).as("no view takes pushes").isTrue();
+        Container container = readOnly.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(String.join(" ", container.getArgs())).contains("--auth-token-file /etc/featureduck-auth/tokens "
+                + "--auth-write-token-file /etc/featureduck-write-auth/tokens");
+        assertThat(readOnly.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("auth-write-tokens");
+            assertThat(v.getSecret().getSecretName()).isEqualTo("drivers-write-tokens");
+        });
+
+        FeatureView pushing = client.resources(FeatureView.class).inNamespace(NAMESPACE).withName("driver-stats").get();
+        FeatureViewSpec spec = pushing.getSpec();
+        pushing.setSpec(new FeatureViewSpec(spec.store(), spec.source(), spec.entities(), spec.features(), spec.ttl(),
+                spec.online(), spec.refreshInterval(), spec.description(), spec.onDemand(), spec.requestData(),
+                new io.featureduck.crds.PushSpec(true, "driver_stats_push", null, null)));
+        client.resource(pushing).update();
+        await().atMost(OperatorHarness.patience()).until(() -> !lakehouseMount(deployment("drivers")).getReadOnly());
+        assertThat(deployment("drivers").getSpec().getTemplate().getSpec().getVolumes())
+                .filteredOn(v -> v.getName().equals("lakehouse")).singleElement()
+                .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getReadOnly()).isFalse());
+        assertThat(configMap("drivers").getData().get("feature-store.yaml")).contains("sourceName: driver_stats_push");
+    }
+
+    private static io.fabric8.kubernetes.api.model.VolumeMount lakehouseMount(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getName().equals("lakehouse")).findFirst().orElseThrow();
+    }
+
+    @Test
     void viewChangesRewriteOnlyTheConfigMapWhileStoreChangesRollThePods() {
         client.resource(store("drivers", 1)).create();
         client.resource(view("driver-stats", "drivers", "conv_rate")).create();

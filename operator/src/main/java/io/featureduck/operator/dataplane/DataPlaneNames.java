@@ -23,6 +23,9 @@ public final class DataPlaneNames {
     /** Where the store's bearer-token Secret is mounted, and the file of its tokens. */
     public static final String TOKENS_MOUNT = "/etc/featureduck-auth";
     public static final String TOKENS_FILE = TOKENS_MOUNT + "/" + DataPlaneSpec.AuthSpec.TOKENS_KEY;
+    /** Where the tokens that may push are mounted: apart from the read tokens, from their own Secret. */
+    public static final String WRITE_TOKENS_MOUNT = "/etc/featureduck-write-auth";
+    public static final String WRITE_TOKENS_FILE = WRITE_TOKENS_MOUNT + "/" + DataPlaneSpec.AuthSpec.TOKENS_KEY;
     /** Where the store's TLS Secret is mounted. */
     public static final String TLS_MOUNT = "/etc/featureduck-tls";
     public static final String MANAGED_BY = "featureduck-operator";

@@ -13,9 +13,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.dataplane.ViewAssignment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import java.security.MessageDigest;
@@ -71,11 +73,14 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 .build());
         long cacheBytes = Quantity.getAmountInBytes(cacheSize).longValue() / 10 * 9;
         if (lakehouse.persistentVolumeClaim() != null) {
+            // Read-only unless a view of the store takes pushes, which commit to its table on this volume.
+            boolean writes = ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class)).stream()
+                    .anyMatch(view -> view.getSpec().takesPushes());
             volumes.add(new VolumeBuilder().withName("lakehouse").withNewPersistentVolumeClaim()
-                    .withClaimName(lakehouse.persistentVolumeClaim()).withReadOnly(true).endPersistentVolumeClaim()
+                    .withClaimName(lakehouse.persistentVolumeClaim()).withReadOnly(!writes).endPersistentVolumeClaim()
                     .build());
             mounts.add(new VolumeMountBuilder().withName("lakehouse").withMountPath(lakehouse.root())
-                    .withReadOnly(true).build());
+                    .withReadOnly(!writes).build());
         }
 
         DataPlaneSpec.AuthSpec auth = dataPlane.auth() == null ? DataPlaneSpec.AuthSpec.NONE : dataPlane.auth();
@@ -94,6 +99,15 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 mounts.add(new VolumeMountBuilder().withName("auth-tokens").withMountPath(DataPlaneNames.TOKENS_MOUNT)
                         .withReadOnly(true).build());
                 args.addAll(List.of("--auth-token-file", DataPlaneNames.TOKENS_FILE));
+                if (auth.writeTokenSecretName() != null) {
+                    volumes.add(new VolumeBuilder().withName("auth-write-tokens").withNewSecret()
+                            .withSecretName(auth.writeTokenSecretName()).addNewItem()
+                            .withKey(DataPlaneSpec.AuthSpec.TOKENS_KEY).withPath(DataPlaneSpec.AuthSpec.TOKENS_KEY)
+                            .endItem().withDefaultMode(0440).endSecret().build());
+                    mounts.add(new VolumeMountBuilder().withName("auth-write-tokens")
+                            .withMountPath(DataPlaneNames.WRITE_TOKENS_MOUNT).withReadOnly(true).build());
+                    args.addAll(List.of("--auth-write-token-file", DataPlaneNames.WRITE_TOKENS_FILE));
+                }
             }
             case "kubernetes" -> args.addAll(List.of("--auth-namespace", store.getMetadata().getNamespace()));
             default -> { }

@@ -100,7 +100,9 @@ class HelmChartTest {
         assertThat(roles.get("featureduck-online-reader").at("/rules/0/verbs").toString()).contains("read-online")
                 .doesNotContain("read-historical");
         assertThat(roles.get("featureduck-historical-reader").at("/rules/0/verbs").toString())
-                .contains("read-historical");
+                .contains("read-historical").doesNotContain("push");
+        assertThat(roles.get("featureduck-pusher").at("/rules/0/verbs").toString()).contains("push")
+                .doesNotContain("read-");
         assertThat(roles.get("featureduck-online-reader").at("/rules/0/resources/0").asText()).isEqualTo("featureviews");
         JsonNode reviewer = manifests.stream().filter(m -> m.path("kind").asText().equals("ClusterRoleBinding")
                 && m.at("/roleRef/name").asText().equals("system:auth-delegator")).findFirst().orElseThrow();

@@ -1,8 +1,7 @@
 package io.featureduck.dataplane.write;
 
 import io.featureduck.dataplane.duckdb.DuckDbSession;
-import io.featureduck.dataplane.duckdb.DuckDbTypes;
-import io.featureduck.dataplane.duckdb.Sql;
+import io.featureduck.dataplane.duckdb.ParquetRowsWriter;
 import io.featureduck.dataplane.source.SourceColumn;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,13 +10,11 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.StringJoiner;
 import java.util.function.Function;
 
 /**
- * Writes pushed rows as one Parquet file with DuckDB, in the table's types: each value a literal cast to its column's
- * type, so the file's schema is the table's whatever the values were. The file is written under a hidden name and
- * moved into place whole, so no reader ever lists a half-written file.
+ * Writes pushed rows as one Parquet file in the table's types ({@link ParquetRowsWriter}), under a hidden name first
+ * and moved into place whole, so no reader ever lists a half-written file.
  */
 final class DataFileWriter {
     private final DuckDbSession session;
@@ -37,33 +34,11 @@ final class DataFileWriter {
                Function<SourceColumn, OptionalInt> fieldIds, Path target) throws IOException {
         Files.createDirectories(target.getParent());
         Path hidden = target.resolveSibling("." + target.getFileName() + ".tmp");
-        StringBuilder sql = new StringBuilder("COPY (SELECT * FROM (VALUES ");
-        int[] indexes = columns.stream().mapToInt(c -> pushed.columnIndex(c.name())).toArray();
-        String[] types = columns.stream().map(c -> DuckDbTypes.of(c.type())).toArray(String[]::new);
-        for (int r = 0; r < rows.size(); r++) {
-            Object[] row = pushed.rows().get(rows.get(r));
-            sql.append(r == 0 ? "(" : ", (");
-            for (int c = 0; c < indexes.length; c++) {
-                sql.append(c == 0 ? "" : ", ").append(Sql.literal(row[indexes[c]], types[c]));
-            }
-            sql.append(')');
-        }
-        StringJoiner names = new StringJoiner(", ", ") AS pushed(", "))");
-        columns.forEach(c -> names.add(Sql.quote(c.physicalName())));
-        sql.append(names).append(" TO ").append(Sql.stringLiteral(hidden.toString()))
-                .append(" (FORMAT parquet, COMPRESSION snappy");
-        StringJoiner ids = new StringJoiner(", ", ", FIELD_IDS {", "}");
-        boolean anyId = false;
-        for (SourceColumn column : columns) {
-            OptionalInt id = fieldIds.apply(column);
-            if (id.isPresent()) {
-                ids.add(Sql.quote(column.physicalName()) + ": " + id.getAsInt());
-                anyId = true;
-            }
-        }
-        sql.append(anyId ? ids.toString() : "").append(')');
+        List<ParquetRowsWriter.Column> written = columns.stream().map(c -> new ParquetRowsWriter.Column(
+                c.physicalName(), c.type(), pushed.columnIndex(c.name()), fieldIds.apply(c))).toList();
+        List<Object[]> selected = rows.stream().map(r -> pushed.rows().get(r)).toList();
         try {
-            session.execute(sql.toString());
+            ParquetRowsWriter.write(session, written, selected, hidden);
             Files.move(hidden, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return Files.size(target);
         } catch (SQLException e) {

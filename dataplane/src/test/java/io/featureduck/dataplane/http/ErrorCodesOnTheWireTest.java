@@ -34,6 +34,7 @@ class ErrorCodesOnTheWireTest {
     static HttpProbe http;
     static final Set<ErrorCode> SEEN = EnumSet.noneOf(ErrorCode.class);
     private static final String TOKEN = "wire-test-token";
+    private static final String WRITE_TOKEN = "wire-test-write-token";
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,13 +50,54 @@ class ErrorCodesOnTheWireTest {
                   source: {path: driver_hourly_stats, timestampColumn: event_timestamp}
                   entities: [{name: driver_id, type: int64}]
                   features: [{name: conv_rate, type: float64}]
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: pushed-stats}
+                spec:
+                  store: demo
+                  source: {path: driver_hourly_stats, timestampColumn: event_timestamp}
+                  entities: [{name: driver_id, type: int64}]
+                  features: [{name: conv_rate, type: float64}]
+                  push: {enabled: true, sourceName: pushed_stats, maxBatchRows: 2}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: pushed-glob}
+                spec:
+                  store: demo
+                  source: {path: 'driver_hourly_stats/*.parquet', format: parquet, timestampColumn: event_timestamp}
+                  entities: [{name: driver_id, type: int64}]
+                  features: [{name: conv_rate, type: float64}]
+                  push: {enabled: true, sourceName: pushed_glob}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: pushed-blocked}
+                spec:
+                  store: demo
+                  source: {path: blocked, format: parquet, timestampColumn: event_timestamp}
+                  entities: [{name: driver_id, type: int64}]
+                  features: [{name: score, type: float64}]
+                  push: {enabled: true, sourceName: pushed_blocked}
                 """);
+        // A Parquet directory where a file stands in the way of the partition directory a push must create.
+        Path blocked = file.getParent().resolve("lakehouse/blocked");
+        Files.createDirectories(blocked.resolve("city=lyon"));
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement sql = duck.createStatement()) {
+            sql.execute("COPY (SELECT 1::BIGINT AS driver_id, now()::TIMESTAMPTZ AS event_timestamp, 0.5::DOUBLE AS "
+                    + "score) TO '" + blocked.resolve("city=lyon/part-0.parquet") + "' (FORMAT parquet)");
+        }
+        Files.writeString(blocked.resolve("city=paris"), "not a directory");
         // Bearer tokens and small limits, so that the refusals of authentication and limits can be provoked too.
         Files.writeString(file, Files.readString(file).replaceFirst("auth: \\{type: none\\}.*", "auth: {type: bearer, "
                 + "tokenSecretName: t}\n    maxResponseBytes: 16384\n    maxConcurrentHistorical: 1"));
         Path tokens = Files.writeString(directory.resolve("tokens"), TOKEN + "\n");
+        Path writeTokens = Files.writeString(directory.resolve("write-tokens"), WRITE_TOKEN + "\n");
         ServingConfig config = new ServingConfigLoader().load(file);
         dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).authTokenFile(tokens)
+                .authWriteTokenFile(writeTokens)
                 .timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5)).build());
         dataPlane.initialLoad().join();
         http = new HttpProbe(dataPlane.port(), TOKEN);
@@ -196,6 +238,25 @@ class ErrorCodesOnTheWireTest {
     }
 
     @Test
+    void pushes() {
+        HttpProbe writer = new HttpProbe(dataPlane.port(), WRITE_TOKEN);
+        String row = "\"event_timestamp\": [\"2030-01-01T00:00:00Z\"]";
+        expect(http.post("/push", "{\"push_source_name\": \"pushed_stats\", \"df\": {\"driver_id\": [1], " + row
+                + "}}"), ErrorCode.FORBIDDEN);
+        expect(writer.post("/push", "{\"push_source_name\": \"nope\", \"df\": {}}"), ErrorCode.PUSH_SOURCE_NOT_FOUND);
+        expect(writer.post("/write-to-online-store", "{\"feature_view_name\": \"driver-stats\", \"df\": {}}"),
+                ErrorCode.PUSH_NOT_ACCEPTED);
+        expect(writer.post("/push", "{\"push_source_name\": \"pushed_stats\", \"df\": {\"driver_id\": [1], " + row
+                + ", \"speed\": [3]}}"), ErrorCode.INVALID_PUSH);
+        expect(writer.post("/push", "{\"push_source_name\": \"pushed_stats\", \"df\": {\"driver_id\": [1, 2, 3]}}"),
+                ErrorCode.PUSH_TOO_LARGE);
+        expect(writer.post("/push", "{\"push_source_name\": \"pushed_glob\", \"df\": {\"driver_id\": [1], " + row
+                + "}}"), ErrorCode.TABLE_NOT_WRITABLE);
+        expect(writer.post("/push", "{\"push_source_name\": \"pushed_blocked\", \"df\": {\"driver_id\": [1], " + row
+                + ", \"city\": [\"paris\"]}}"), ErrorCode.WRITE_FAILED);
+    }
+
+    @Test
     void routing() {
         expect(http.get("/no/such/route"), ErrorCode.NOT_FOUND);
         expect(http.get("/v1/features/online"), ErrorCode.METHOD_NOT_ALLOWED);
@@ -222,8 +283,7 @@ class ErrorCodesOnTheWireTest {
         // INTERNAL is a bug by definition: no request can be built to cause one (ErrorResponsesTest covers it).
         missing.remove(ErrorCode.INTERNAL);
         // Kubernetes authentication needs an API server: the operator module's DataPlaneKubernetesAuthTest runs this
-        // data plane against Fabric8's mock server and provokes both.
-        missing.remove(ErrorCode.FORBIDDEN);
+        // data plane against Fabric8's mock server and provokes it (and FORBIDDEN of RBAC).
         missing.remove(ErrorCode.AUTH_UNAVAILABLE);
         assertThat(missing).as("error codes no test provoked").isEmpty();
     }

@@ -78,7 +78,7 @@ public final class DataPlane implements AutoCloseable {
             throw e;
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        PushService pushes = components.pushes(registry);
+        PushService pushes = components.pushes(registry, metrics);
         DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, settings, access,
                 redaction(serving, settings), components.clock(), current::get, pushes);
         try {

@@ -88,9 +88,9 @@ public final class DataPlaneComponents implements AutoCloseable {
         return new HistoricalRetrieval(serving, sources, DuckDbSettings.of(config), storage.files(), metadata);
     }
 
-    /** Writes pushes to the tables of {@code registry}'s views and serves them there. */
-    public PushService pushes(ViewRegistry registry) {
-        return new PushService(registry, sources, DuckDbSettings.of(config), clock);
+    /** Writes pushes to the tables of {@code registry}'s views and serves them there, telling {@code listener}. */
+    public PushService pushes(ViewRegistry registry, PushService.Listener listener) {
+        return new PushService(registry, sources, DuckDbSettings.of(config), clock, listener);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.write.PushService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -25,7 +26,7 @@ import java.util.function.ToDoubleFunction;
  * view the index size, table version and load durations. Meters are created once and cached, so recording on the
  * request path is a map probe and an atomic add.
  */
-public final class DataPlaneMetrics implements ViewRegistry.LoadListener {
+public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushService.Listener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter[]> lookupCounters = new ConcurrentHashMap<>();
@@ -121,6 +122,30 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener {
                     .register(registry));
         }
         return timer;
+    }
+
+    @Override
+    public void committed(String view, int pushes, int rows, int retries, Duration commit, Duration served) {
+        Counter.builder("featureduck_push_rows").description("Rows committed by pushes").tag("view", view)
+                .register(registry).increment(rows);
+        Counter.builder("featureduck_push_requests").description("Pushes committed").tag("view", view)
+                .register(registry).increment(pushes);
+        Counter.builder("featureduck_push_conflicts_retried").description("Commits retried after another writer's")
+                .tag("view", view).register(registry).increment(retries);
+        pushTimer("featureduck_push_commit", "Writing and committing one batch of pushes", view).record(commit);
+        pushTimer("featureduck_push_served", "From a push commit until this pod serves it", view).record(served);
+    }
+
+    @Override
+    public void failed(String view, int rows, io.featureduck.dataplane.error.ErrorCode code) {
+        Counter.builder("featureduck_push_failed_rows").description("Pushed rows that could not be committed")
+                .tag("view", view).tag("code", code.name()).register(registry).increment(rows);
+    }
+
+    private Timer pushTimer(String name, String description, String view) {
+        return Timer.builder(name).description(description).tag("view", view).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
     }
 
     public void record(String view, LookupStatus status) {

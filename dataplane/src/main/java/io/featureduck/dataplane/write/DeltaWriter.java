@@ -104,6 +104,7 @@ final class DeltaWriter implements TableWriter {
                         file.toUri().toString(), size, Files.getLastModifiedTime(file).toMillis(), Optional.empty()));
             }
             Transaction transaction = first;
+            LOG.debug("FeatureView '{}': {} data files written", view, written.size());
             for (int attempt = 1; ; attempt++) {
                 try {
                     TransactionCommitResult result = commit(transaction, statuses);

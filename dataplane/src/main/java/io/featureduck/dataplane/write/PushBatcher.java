@@ -29,6 +29,7 @@ final class PushBatcher implements AutoCloseable {
     private final Duration flushInterval;
     private final int maxRows;
     private final Consumer<TableWriter.Committed> afterCommit;
+    private final PushService.Listener listener;
     private final ScheduledExecutorService thread;
     private final List<Pending> pending = new ArrayList<>();
     private int pendingRows;
@@ -39,7 +40,8 @@ final class PushBatcher implements AutoCloseable {
      *                    receiving pod's index takes the rows there
      */
     PushBatcher(String view, TableWriter writer, Duration flushInterval, int maxRows,
-                Consumer<TableWriter.Committed> afterCommit) {
+                Consumer<TableWriter.Committed> afterCommit, PushService.Listener listener) {
+        this.listener = listener;
         this.view = view;
         this.writer = writer;
         this.flushInterval = flushInterval;
@@ -114,20 +116,30 @@ final class PushBatcher implements AutoCloseable {
             rows = rows.and(group.get(i).rows());
         }
         TableWriter.Committed committed;
+        long start = System.nanoTime();
         try {
             committed = writer.append(rows);
         } catch (RuntimeException | Error e) {
             LOG.warn("FeatureView '{}': {} pushes ({} rows) not committed: {}", view, group.size(), rows.size(),
                     e.toString());
             group.forEach(p -> p.done().completeExceptionally(e));
+            listener.failed(view, rows.size(), e instanceof io.featureduck.dataplane.error.FeatureDuckException known
+                    ? known.code() : io.featureduck.dataplane.error.ErrorCode.INTERNAL);
             return;
         }
+        long written = System.nanoTime();
         try {
             afterCommit.accept(committed);
         } catch (RuntimeException e) {
             LOG.warn("FeatureView '{}': version {} is committed but not yet served here: {}", view,
                     committed.version(), e.toString());
         }
+        long served = System.nanoTime();
+        listener.committed(view, group.size(), rows.size(), committed.retries(), Duration.ofNanos(written - start),
+                Duration.ofNanos(served - written));
+        LOG.debug("FeatureView '{}': {} pushes, {} rows committed as version {} in {} ms, served here {} ms later",
+                view, group.size(), rows.size(), committed.version(), (written - start) / 1_000_000,
+                (served - written) / 1_000_000);
         for (Pending push : group) {
             push.done().complete(new TableWriter.Committed(committed.version(), committed.files(), push.rows().size(),
                     committed.retries()));

@@ -32,6 +32,7 @@ public final class PushService implements AutoCloseable {
     private final TableSourceFactory sources;
     private final TableWriters writers;
     private final Clock clock;
+    private final Listener listener;
     private final Map<String, Batcher> batchers = new ConcurrentHashMap<>();
 
     /** A view's batcher with the definition and writer it was made for. */
@@ -48,7 +49,36 @@ public final class PushService implements AutoCloseable {
     public record Pushed(String view, long version, int rows) {
     }
 
+    /** Told of every commit of pushes and every batch that could not be committed, for metrics. */
+    public interface Listener {
+        /**
+         * @param commit how long writing and committing took
+         * @param served how long it then took until this pod served the version
+         */
+        void committed(String view, int pushes, int rows, int retries, java.time.Duration commit,
+                       java.time.Duration served);
+
+        void failed(String view, int rows, io.featureduck.dataplane.error.ErrorCode code);
+
+        Listener NONE = new Listener() {
+            @Override
+            public void committed(String view, int pushes, int rows, int retries, java.time.Duration commit,
+                                  java.time.Duration served) {
+            }
+
+            @Override
+            public void failed(String view, int rows, io.featureduck.dataplane.error.ErrorCode code) {
+            }
+        };
+    }
+
     public PushService(ViewRegistry registry, TableSourceFactory sources, DuckDbSettings duckDb, Clock clock) {
+        this(registry, sources, duckDb, clock, Listener.NONE);
+    }
+
+    public PushService(ViewRegistry registry, TableSourceFactory sources, DuckDbSettings duckDb, Clock clock,
+                       Listener listener) {
+        this.listener = listener;
         this.registry = registry;
         this.sources = sources;
         this.writers = new TableWriters(duckDb);
@@ -127,7 +157,8 @@ public final class PushService implements AutoCloseable {
             TableWriters.Opened writer = writers.open(definition, source);
             ViewDefinition.PushSettings settings = definition.push().orElseThrow();
             PushBatcher batcher = new PushBatcher(name, writer.writer(), settings.flushInterval(),
-                    settings.maxBatchRows(), committed -> registry.refreshToInclude(name, committed.version()));
+                    settings.maxBatchRows(), committed -> registry.refreshToInclude(name, committed.version()),
+                    listener);
             return new Batcher(definition, batcher, writer);
         });
         return current.batcher();

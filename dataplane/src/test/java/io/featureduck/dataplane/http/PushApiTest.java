@@ -263,6 +263,10 @@ class PushApiTest {
             assertThat(report.path("small_files").asLong()).isEqualTo(4);
             assertThat(report.at("/push/source_name").asText()).isEqualTo("driver_stats_push");
             assertThat(report.at("/push/flush_interval_millis").asLong()).isEqualTo(20);
+            String metrics = new HttpProbe(dataPlane.managementPort()).get("/metrics").text();
+            assertThat(metrics).contains("featureduck_push_rows_total{view=\"scores\"} 3.0")
+                    .contains("featureduck_push_requests_total{view=\"scores\"} 3.0")
+                    .contains("featureduck_push_commit_seconds_count{view=\"scores\"} 3");
         }
     }
 
@@ -381,5 +385,68 @@ class PushApiTest {
                     "/v1/features/online", "{\"feature_view\": \"scores\", \"entities\": [{\"driver_id\": "
                             + "100299}]}").json().at("/results/0/status").asText().equals("PRESENT"));
         }
+    }
+    @org.junit.jupiter.api.Test
+    void everyScalarTypeIsWrittenInTheTypeTheTableDeclares() throws Exception {
+        Path table = table();
+        io.delta.kernel.engine.Engine engine = io.delta.kernel.defaults.engine.DefaultEngine.create(
+                io.featureduck.dataplane.source.TableSourceFactory.hadoopConfiguration());
+        io.delta.kernel.types.StructType schema = new io.delta.kernel.types.StructType()
+                .add("driver_id", io.delta.kernel.types.LongType.LONG)
+                .add("event_timestamp", io.delta.kernel.types.TimestampType.TIMESTAMP)
+                .add("tiny", io.delta.kernel.types.ByteType.BYTE).add("small", io.delta.kernel.types.ShortType.SHORT)
+                .add("whole", io.delta.kernel.types.IntegerType.INTEGER)
+                .add("ratio", io.delta.kernel.types.FloatType.FLOAT)
+                .add("amount", new io.delta.kernel.types.DecimalType(10, 2))
+                .add("flag", io.delta.kernel.types.BooleanType.BOOLEAN)
+                .add("day", io.delta.kernel.types.DateType.DATE)
+                .add("local", io.delta.kernel.types.TimestampNTZType.TIMESTAMP_NTZ)
+                .add("label", io.delta.kernel.types.StringType.STRING)
+                .add("payload", io.delta.kernel.types.BinaryType.BINARY);
+        io.delta.kernel.TableManager.buildCreateTableTransaction(table.toUri().toString(), schema, "test")
+                .build(engine).commit(engine, io.delta.kernel.utils.CloseableIterable.emptyIterable());
+        ServingConfig config = new ServingConfigLoader().load(ServingYaml.write(directory, "delta", """
+                source: {path: drivers, timestampColumn: event_timestamp}
+                entities: [{name: driver_id, type: int64}]
+                features: [{name: label, type: string}, {name: payload, type: bytes}, {name: day, type: date}]
+                push: {enabled: true, flushInterval: 10ms}
+                """));
+        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+            dataPlane.initialLoad().join();
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            DemoServer.Reply pushed = http.post("/write-to-online-store", "{\"feature_view_name\": \"scores\", \"df\": {"
+                    + "\"driver_id\": [1, 2], \"event_timestamp\": [\"2026-11-05T10:00:00.123456+02:00\", 1762340400.5],"
+                    + " \"tiny\": [-128, 127], \"small\": [-32768, 7], \"whole\": [2147483647, null],"
+                    + " \"ratio\": [0.5, -1.25], \"amount\": [12345678.91, \"-0.10\"], \"flag\": [true, false],"
+                    + " \"day\": [\"2026-02-28\", null], \"local\": [\"2026-11-05 10:00:00\", \"2026-11-05T10:00:00Z\"],"
+                    + " \"label\": [\"ünïcødé ✓\", \"\"], \"payload\": [\"AAEC/w==\", null]}}");
+            assertThat(pushed.status()).as(pushed.text()).isEqualTo(200);
+            JsonNode online = http.post("/v1/features/online", "{\"feature_view\": \"scores\", \"entities\": "
+                    + "[{\"driver_id\": 1}]}").json();
+            assertThat(online.at("/results/0/features/label").asText()).isEqualTo("ünïcødé ✓");
+            assertThat(online.at("/results/0/features/payload").asText()).isEqualTo("AAEC/w==");
+            assertThat(online.at("/results/0/features/day").asText()).isEqualTo("2026-02-28");
+            assertThat(online.at("/results/0/event_timestamp").asText()).isEqualTo("2026-11-05T08:00:00.123456Z");
+
+            DemoServer.Reply rounding = http.post("/write-to-online-store", "{\"feature_view_name\": \"scores\", "
+                    + "\"df\": {\"driver_id\": [3], \"event_timestamp\": [0], \"amount\": [0.125]}}");
+            assertThat(rounding.json().at("/error/message").asText()).as("no silent rounding")
+                    .contains("column 'amount', row 0");
+        }
+        List<Map<String, Object>> rows = PushTables.DELTA.readAll(table);
+        Map<String, Object> first = rows.stream().filter(r -> Long.valueOf(1).equals(r.get("driver_id"))).findFirst()
+                .orElseThrow();
+        assertThat(first).containsEntry("tiny", -128L).containsEntry("small", -32768L)
+                .containsEntry("whole", 2147483647L).containsEntry("ratio", 0.5).containsEntry("amount", 12345678.91)
+                .containsEntry("flag", true).containsEntry("day", java.time.LocalDate.parse("2026-02-28"))
+                .containsEntry("local", ComparableValues.of(java.time.LocalDateTime.parse("2026-11-05T10:00:00")))
+                .containsEntry("label", "ünïcødé ✓")
+                .containsEntry("event_timestamp", ComparableValues.of(Instant.parse("2026-11-05T08:00:00.123456Z")));
+        Map<String, Object> second = rows.stream().filter(r -> Long.valueOf(2).equals(r.get("driver_id"))).findFirst()
+                .orElseThrow();
+        assertThat(second).containsEntry("whole", null).containsEntry("amount", -0.1).containsEntry("label", "")
+                .containsEntry("ratio", -1.25).containsEntry("day", null)
+                .containsEntry("event_timestamp", ComparableValues.of(Instant.parse("2025-11-05T11:00:00.5Z")))
+                .containsEntry("local", ComparableValues.of(java.time.LocalDateTime.parse("2026-11-05T10:00:00")));
     }
 }

@@ -119,7 +119,10 @@ class DataPlaneKubernetesAuthTest {
                 .waitFor(120, TimeUnit.SECONDS)).isTrue();
         Path config = demo.resolve("feature-store.yaml");
         Files.writeString(config, Files.readString(config).replaceFirst("auth: \\{type: none\\}.*",
-                "auth: {type: kubernetes, serviceAccountName: featureduck-dataplane}"));
+                "auth: {type: kubernetes, serviceAccountName: featureduck-dataplane}").replace(
+                "  description: Hourly driver statistics, one row per driver and hour\n",
+                "  description: Hourly driver statistics, one row per driver and hour\n"
+                        + "  push: {enabled: true, sourceName: driver_stats_push}\n"));
         // The data plane's own credentials, as a pod's ServiceAccount token would be.
         Path kubeconfig = work.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
@@ -157,6 +160,13 @@ class DataPlaneKubernetesAuthTest {
         assertThat(export.statusCode()).as(export.body()).isEqualTo(403);
         assertThat(export.body()).contains("read-historical");
 
+        // Pushing is a third permission (verb push), which a Role for reading never grants.
+        HttpResponse<String> push = post(base + "/push", "{\"push_source_name\": \"driver_stats_push\", \"df\": "
+                + "{\"driver_id\": [1010], \"event_timestamp\": [\"2030-01-01T00:00:00Z\"]}}", TEAM_A);
+        assertThat(push.statusCode()).as(push.body()).isEqualTo(403);
+        assertThat(read(push.body()).at("/error/message").asText()).contains("may not push",
+                "verb 'push' on featureviews/driver-stats");
+
         HttpResponse<String> stranger = post(base + "/get-online-features", statsLookup, "not-a-service-account-token");
         assertThat(stranger.statusCode()).isEqualTo(401);
         assertThat(stranger.headers().firstValue("www-authenticate")).isPresent();
@@ -172,7 +182,8 @@ class DataPlaneKubernetesAuthTest {
             assertThat(post(base + "/get-online-features", statsLookup, TEAM_A).statusCode()).isEqualTo(200);
         }
         assertThat(tokenReviews.get()).isEqualTo(reviews);
-        assertThat(accessReviews).contains(TEAM_A_USER + " read-online featureduck.io/featureviews/driver-stats in "
+        assertThat(accessReviews).contains(TEAM_A_USER + " push featureduck.io/featureviews/driver-stats in features",
+                TEAM_A_USER + " read-online featureduck.io/featureviews/driver-stats in "
                 + "features", TEAM_A_USER + " read-online featureduck.io/featureviews/driver-profile in features");
         // The caller's token never reaches the process log.
         assertThat(Files.readString(work.resolve("process-1.log"))).doesNotContain(TEAM_A);

@@ -107,6 +107,13 @@ class PushApiTest {
                     .containsEntry("event_timestamp", ComparableValues.of(at));
             assertThat(seven.get("created")).as("the push's receive time stands in for a created timestamp it "
                     + "did not send").isNotNull();
+            // Our own read path (the format's TableSource, DuckDB over the files it names) reads the same rows.
+            ServingConfig served = dataPlane.config();
+            io.featureduck.dataplane.source.TableSnapshot snapshot = new io.featureduck.dataplane.source
+                    .TableSourceFactory().forView(served.view("scores").orElseThrow()).latestSnapshot();
+            assertThat(snapshot.version()).isEqualTo(version);
+            assertThat(io.featureduck.dataplane.SnapshotRows.read(snapshot, List.of(table())))
+                    .containsExactlyInAnyOrderElementsOf(rows);
         }
     }
 

@@ -108,8 +108,7 @@ public final class ParquetRowsWriter {
         } else if (value instanceof LocalTime time) {
             appender.append(time);
         } else if (value instanceof Instant instant) {
-            appender.appendEpochMicros(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
-                    instant.getNano() / 1000));
+            appender.appendEpochMicros(java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, instant));
         } else if (value instanceof LocalDateTime local) {
             appender.append(local);
         } else {

@@ -209,7 +209,8 @@ public final class FeastGrpcServer {
      */
     private <Req extends Message, Resp> void unary(GrpcServerRequest<Req, Resp> call, String method, AccessKind kind,
                                                    Parser<Req> parser, BiFunction<Req, Grant, Resp> answer) {
-        unaryLater(call, method, kind, parser, (request, grant) -> Future.succeededFuture(answer.apply(request, grant)));
+        unaryLater(call, method, kind, parser,
+                (request, grant) -> Future.succeededFuture(answer.apply(request, grant)));
     }
 
     /** As {@link #unary}, for an answer that completes later (off the event loop). */

@@ -77,7 +77,8 @@ final class PushHandler {
                     if (async) {
                         committing.whenComplete((done, failure) -> {
                             if (failure != null) {
-                                LOG.warn("an asynchronously acknowledged push was not committed: {}", failure.toString());
+                                LOG.warn("an asynchronously acknowledged push was not committed: {}",
+                                        failure.toString());
                             }
                         });
                         return Future.succeededFuture((PushService.Pushed) null);

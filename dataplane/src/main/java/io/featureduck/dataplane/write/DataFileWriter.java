@@ -17,6 +17,7 @@ import java.util.function.Function;
  * and moved into place whole, so no reader ever lists a half-written file.
  */
 final class DataFileWriter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataFileWriter.class);
     private final DuckDbSession session;
 
     DataFileWriter(DuckDbSession session) {
@@ -44,6 +45,23 @@ final class DataFileWriter {
         } catch (SQLException e) {
             Files.deleteIfExists(hidden);
             throw new IOException("DuckDB could not write the pushed rows as Parquet: " + e.getMessage(), e);
+        }
+    }
+
+    /** A data file's location as a format library names it ({@code file:} URI or path), as a local path. */
+    static Path localPath(String location) {
+        return location.startsWith("file:") ? Path.of(new org.apache.hadoop.fs.Path(location).toUri())
+                : Path.of(location);
+    }
+
+    /** Removes the files of a write that was not committed: no version names them, so they are only litter. */
+    static void removeUncommitted(List<Path> files) {
+        for (Path file : files) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("cannot remove an uncommitted data file: {}", e.toString());
+            }
         }
     }
 

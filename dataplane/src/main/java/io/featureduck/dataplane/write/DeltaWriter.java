@@ -41,6 +41,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -96,7 +97,7 @@ final class DeltaWriter implements TableWriter {
                     : DataFileWriter.byPartition(rows, partitionColumns).entrySet()) {
                 Map<String, Literal> partition = partitionLiterals(partitionColumns, group.getKey(), schema);
                 DataWriteContext context = Transaction.getWriteContext(engine, firstState, partition);
-                Path file = localPath(context.getTargetDirectory()).resolve("part-" + UUID.randomUUID()
+                Path file = DataFileWriter.localPath(context.getTargetDirectory()).resolve("part-" + UUID.randomUUID()
                         + ".featureduck.snappy.parquet");
                 long size = files.write(rows, group.getValue(), dataColumns, c -> fieldId(schema, c), file);
                 written.add(file);
@@ -124,15 +125,15 @@ final class DeltaWriter implements TableWriter {
                 }
             }
         } catch (IOException e) {
-            delete(written);
+            DataFileWriter.removeUncommitted(written);
             throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot write the "
                     + "pushed rows: " + e.getMessage(), e);
         } catch (KernelException | UnsupportedOperationException e) {
-            delete(written);
+            DataFileWriter.removeUncommitted(written);
             throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': Delta Kernel "
                     + "cannot append to this table: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            delete(written);
+            DataFileWriter.removeUncommitted(written);
             throw e;
         }
     }
@@ -200,7 +201,8 @@ final class DeltaWriter implements TableWriter {
         return id == null ? OptionalInt.empty() : OptionalInt.of(Math.toIntExact(id));
     }
 
-    private static Map<String, Literal> partitionLiterals(List<String> columns, List<Object> values, StructType schema) {
+    private static Map<String, Literal> partitionLiterals(List<String> columns, List<Object> values,
+                                                          StructType schema) {
         Map<String, Literal> literals = new HashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             DataType type = schema.get(columns.get(i)).getDataType();
@@ -241,10 +243,11 @@ final class DeltaWriter implements TableWriter {
             return Literal.ofDate(Math.toIntExact(((LocalDate) value).toEpochDay()));
         }
         if (type instanceof TimestampType) {
-            return Literal.ofTimestamp(micros((Instant) value));
+            return Literal.ofTimestamp(ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) value));
         }
         if (type instanceof TimestampNTZType) {
-            return Literal.ofTimestampNtz(micros(((LocalDateTime) value).toInstant(ZoneOffset.UTC)));
+            return Literal.ofTimestampNtz(ChronoUnit.MICROS.between(Instant.EPOCH,
+                    ((LocalDateTime) value).toInstant(ZoneOffset.UTC)));
         }
         if (type instanceof DecimalType decimal) {
             return Literal.ofDecimal((BigDecimal) value, decimal.getPrecision(), decimal.getScale());
@@ -252,22 +255,4 @@ final class DeltaWriter implements TableWriter {
         throw new UnsupportedOperationException("partition column of type " + type + " cannot be pushed to");
     }
 
-    private static long micros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
-    }
-
-    private static Path localPath(String kernelPath) {
-        return kernelPath.startsWith("file:")
-                ? Path.of(new org.apache.hadoop.fs.Path(kernelPath).toUri()) : Path.of(kernelPath);
-    }
-
-    private static void delete(List<Path> files) {
-        for (Path file : files) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.warn("cannot remove an uncommitted data file: {}", e.toString());
-            }
-        }
-    }
 }

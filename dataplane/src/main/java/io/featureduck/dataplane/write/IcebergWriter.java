@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,7 @@ final class IcebergWriter implements TableWriter {
                 String name = "featureduck-" + UUID.randomUUID() + ".parquet";
                 String uri = spec.isUnpartitioned() ? current.locationProvider().newDataLocation(name)
                         : current.locationProvider().newDataLocation(spec, group.getKey(), name);
-                Path file = localPath(uri);
+                Path file = DataFileWriter.localPath(uri);
                 long size = files.write(rows, group.getValue(), rows.columns(),
                         c -> OptionalInt.of(schema.findField(c.name()).fieldId()), file);
                 written.add(file);
@@ -109,11 +110,11 @@ final class IcebergWriter implements TableWriter {
                 }
             }
         } catch (IOException e) {
-            delete(written);
+            DataFileWriter.removeUncommitted(written);
             throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot write the "
                     + "pushed rows: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            delete(written);
+            DataFileWriter.removeUncommitted(written);
             throw e;
         }
     }
@@ -131,7 +132,7 @@ final class IcebergWriter implements TableWriter {
                         + "table has no metadata/vN.metadata.json files (it is managed by a catalog, which must commit "
                         + "its writes); push to a file-system table", e);
             }
-            Path declared = localPath(table.location());
+            Path declared = DataFileWriter.localPath(table.location());
             if (!declared.toAbsolutePath().normalize().equals(location.toAbsolutePath().normalize())) {
                 table = null;
                 throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': its Iceberg "
@@ -184,17 +185,13 @@ final class IcebergWriter implements TableWriter {
             case FLOAT -> (float) (double) (Double) value;
             case DATE -> Math.toIntExact(((LocalDate) value).toEpochDay());
             case TIME -> ((LocalTime) value).toNanoOfDay() / 1000;
-            case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC() ? micros((Instant) value)
-                    : micros(((LocalDateTime) value).toInstant(ZoneOffset.UTC));
+            case TIMESTAMP -> ChronoUnit.MICROS.between(Instant.EPOCH, ((Types.TimestampType) type).shouldAdjustToUTC()
+                    ? (Instant) value : ((LocalDateTime) value).toInstant(ZoneOffset.UTC));
             case BINARY, FIXED -> ByteBuffer.wrap((byte[]) value);
             case UUID -> java.util.UUID.fromString((String) value);
             case DECIMAL -> (BigDecimal) value;
             default -> value;
         };
-    }
-
-    private static long micros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
     }
 
     private record Values(Object[] values) implements StructLike {
@@ -214,17 +211,4 @@ final class IcebergWriter implements TableWriter {
         }
     }
 
-    private static Path localPath(String uri) {
-        return uri.startsWith("file:") ? Path.of(new org.apache.hadoop.fs.Path(uri).toUri()) : Path.of(uri);
-    }
-
-    private static void delete(List<Path> written) {
-        for (Path file : written) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.warn("cannot remove an uncommitted data file: {}", e.toString());
-            }
-        }
-    }
 }

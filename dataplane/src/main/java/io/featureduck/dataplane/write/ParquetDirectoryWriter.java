@@ -60,7 +60,7 @@ final class ParquetDirectoryWriter implements TableWriter {
                 written.add(file);
             }
         } catch (IOException e) {
-            delete(written);
+            DataFileWriter.removeUncommitted(written);
             throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot write the "
                     + "pushed rows: " + e.getMessage(), e);
         }
@@ -71,13 +71,4 @@ final class ParquetDirectoryWriter implements TableWriter {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
-    private static void delete(List<Path> written) {
-        for (Path file : written) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // best effort: the file is the only trace of the failed push
-            }
-        }
-    }
 }

@@ -111,10 +111,7 @@ final class PushBatcher implements AutoCloseable {
     }
 
     private void commit(List<Pending> group) {
-        PushedRows rows = group.get(0).rows();
-        for (int i = 1; i < group.size(); i++) {
-            rows = rows.and(group.get(i).rows());
-        }
+        PushedRows rows = PushedRows.concat(group.stream().map(Pending::rows).toList());
         TableWriter.Committed committed;
         long start = System.nanoTime();
         try {

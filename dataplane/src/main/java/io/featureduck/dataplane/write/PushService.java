@@ -98,8 +98,8 @@ public final class PushService implements AutoCloseable {
 
     /** The view named {@code name}, which must take pushes. */
     public ServedView pushableView(String name) {
-        ServedView view = registry.view(name).orElseThrow(() -> new FeatureDuckException(ErrorCode.PUSH_SOURCE_NOT_FOUND,
-                "no FeatureView '" + name + "' is served here"));
+        ServedView view = registry.view(name).orElseThrow(() -> new FeatureDuckException(
+                ErrorCode.PUSH_SOURCE_NOT_FOUND, "no FeatureView '" + name + "' is served here"));
         if (view.definition().push().isEmpty()) {
             throw FeatureDuckException.ofView(ErrorCode.PUSH_NOT_ACCEPTED, name, "this view takes no pushes; set "
                     + "spec.push.enabled: true on its FeatureView to write to its table");
@@ -146,6 +146,15 @@ public final class PushService implements AutoCloseable {
     }
 
     private PushBatcher batcher(ViewDefinition definition) {
+        // A view removed from the configuration keeps no thread or DuckDB session: its batcher commits and goes.
+        for (String name : List.copyOf(batchers.keySet())) {
+            if (registry.view(name).isEmpty()) {
+                Batcher removed = batchers.remove(name);
+                if (removed != null) {
+                    retire(removed);
+                }
+            }
+        }
         Batcher current = batchers.compute(definition.name(), (name, existing) -> {
             if (existing != null && existing.definition().equals(definition)) {
                 return existing;

@@ -24,14 +24,17 @@ public record PushedRows(List<SourceColumn> columns, List<Object[]> rows) {
         return rows.size();
     }
 
-    /** These rows followed by {@code other}'s, which must have been validated against the same columns. */
-    public PushedRows and(PushedRows other) {
-        if (!other.columns.equals(columns)) {
-            throw new IllegalArgumentException("rows validated against different table schemas cannot share a commit");
+    /** The rows of several pushes in order, one batch; all must have been validated against the same columns. */
+    public static PushedRows concat(List<PushedRows> pushes) {
+        List<Object[]> all = new ArrayList<>();
+        for (PushedRows push : pushes) {
+            if (!push.columns.equals(pushes.get(0).columns)) {
+                throw new IllegalArgumentException("rows validated against different table schemas cannot share a "
+                        + "commit");
+            }
+            all.addAll(push.rows);
         }
-        List<Object[]> all = new ArrayList<>(rows);
-        all.addAll(other.rows);
-        return new PushedRows(columns, all);
+        return new PushedRows(pushes.get(0).columns, all);
     }
 
     public int columnIndex(String name) {

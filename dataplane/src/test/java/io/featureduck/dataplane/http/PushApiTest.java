@@ -456,4 +456,37 @@ class PushApiTest {
                 .containsEntry("event_timestamp", ComparableValues.of(Instant.parse("2025-11-05T11:00:00.5Z")))
                 .containsEntry("local", ComparableValues.of(java.time.LocalDateTime.parse("2026-11-05T10:00:00")));
     }
+    @org.junit.jupiter.api.Test
+    void fourSequentialPushersWithAsynchronousAcknowledgementLandEveryRowOnceInFewCommits() throws Exception {
+        try (DataPlane dataPlane = start(PushTables.DELTA, "200ms")) {
+            long commitsBefore = PushTables.DELTA.commits(table());
+            List<CompletableFuture<Void>> pushers = new ArrayList<>();
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            for (int pusher = 0; pusher < 4; pusher++) {
+                long first = 10_000L * (pusher + 1);
+                pushers.add(CompletableFuture.runAsync(() -> {
+                    HttpProbe http = new HttpProbe(dataPlane.port());
+                    // One request after another, each answered once its row is queued.
+                    for (long driver = first; driver < first + 1_000; driver++) {
+                        DemoServer.Reply reply = http.post("/push?ack=async", "{\"push_source_name\": "
+                                + "\"driver_stats_push\", \"df\": {\"driver_id\": [" + driver + "], "
+                                + "\"event_timestamp\": [\"2026-11-05T00:00:00Z\"], \"trips\": [" + (driver - first)
+                                + "]}}");
+                        if (reply.status() != 202) {
+                            failures.add(reply.status() + " " + reply.text());
+                        }
+                    }
+                }));
+            }
+            CompletableFuture.allOf(pushers.toArray(CompletableFuture[]::new)).join();
+            assertThat(failures).isEmpty();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> PushTables.DELTA.readAll(table()).size() == 4_002);
+            Map<Long, Integer> counts = new HashMap<>();
+            PushTables.DELTA.readAll(table()).forEach(r -> counts.merge((Long) r.get("driver_id"), 1, Integer::sum));
+            assertThat(counts).hasSize(4_002).allSatisfy((driver, count) -> assertThat(count).isEqualTo(1));
+            assertThat(PushTables.DELTA.commits(table()) - commitsBefore).as("commits for 4,000 pushes")
+                    .isLessThan(200);
+        }
+    }
 }

@@ -51,6 +51,16 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
 
     @Override
     protected Deployment desired(FeatureStore store, Context<FeatureStore> context) {
+        return desired(store, store.getSpec().lakehouse().persistentVolumeClaim() != null
+                && ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class)).stream()
+                        .anyMatch(view -> view.getSpec().takesPushes()));
+    }
+
+    /**
+     * @param lakehouseWritable whether a view of the store takes pushes, which commit to its table on the volume:
+     *                          only then is the lakehouse claim mounted read-write
+     */
+    Deployment desired(FeatureStore store, boolean lakehouseWritable) {
         DataPlaneSpec dataPlane = store.getSpec().effectiveDataPlane();
         LakehouseSpec lakehouse = store.getSpec().lakehouse();
         String configFile = DataPlaneNames.CONFIG_MOUNT + "/" + DataPlaneNames.CONFIG_FILE;
@@ -73,14 +83,11 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 .build());
         long cacheBytes = Quantity.getAmountInBytes(cacheSize).longValue() / 10 * 9;
         if (lakehouse.persistentVolumeClaim() != null) {
-            // Read-only unless a view of the store takes pushes, which commit to its table on this volume.
-            boolean writes = ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class)).stream()
-                    .anyMatch(view -> view.getSpec().takesPushes());
             volumes.add(new VolumeBuilder().withName("lakehouse").withNewPersistentVolumeClaim()
-                    .withClaimName(lakehouse.persistentVolumeClaim()).withReadOnly(!writes).endPersistentVolumeClaim()
-                    .build());
+                    .withClaimName(lakehouse.persistentVolumeClaim()).withReadOnly(!lakehouseWritable)
+                    .endPersistentVolumeClaim().build());
             mounts.add(new VolumeMountBuilder().withName("lakehouse").withMountPath(lakehouse.root())
-                    .withReadOnly(!writes).build());
+                    .withReadOnly(!lakehouseWritable).build());
         }
 
         DataPlaneSpec.AuthSpec auth = dataPlane.auth() == null ? DataPlaneSpec.AuthSpec.NONE : dataPlane.auth();

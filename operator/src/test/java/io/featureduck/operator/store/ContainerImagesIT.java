@@ -117,7 +117,8 @@ class ContainerImagesIT {
                 views.add(YAML.readValue(document, FeatureView.class));
             }
         }
-        PodSpec pod = new DataPlaneDeploymentDependent(OperatorSettings.from(Map.of())).desired(store, null)
+        PodSpec pod = new DataPlaneDeploymentDependent(OperatorSettings.from(Map.of())).desired(store,
+                views.stream().anyMatch(view -> view.getSpec().takesPushes()))
                 .getSpec().getTemplate().getSpec();
         Container container = pod.getContainers().get(0);
 

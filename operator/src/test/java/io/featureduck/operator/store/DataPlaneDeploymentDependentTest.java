@@ -11,6 +11,7 @@ import io.featureduck.crds.ObjectStoreSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.config.OperatorSettings;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class DataPlaneDeploymentDependentTest {
 
     @Test
     void theCredentialsSecretBecomesTheContainersEnvironmentAndNothingElse() {
-        Deployment deployment = dependent.desired(s3Store("lake-credentials", null), null);
+        Deployment deployment = dependent.desired(s3Store("lake-credentials", null), false);
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 
         assertThat(container.getEnvFrom()).singleElement()
@@ -47,7 +48,7 @@ class DataPlaneDeploymentDependentTest {
 
     @Test
     void theFileCacheVolumeIsSizedByTheStoreAndTheDataPlaneStaysATenthBelowIt() {
-        Deployment deployment = dependent.desired(s3Store(null, "20Gi"), null);
+        Deployment deployment = dependent.desired(s3Store(null, "20Gi"), false);
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 
         assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
@@ -64,6 +65,22 @@ class DataPlaneDeploymentDependentTest {
     }
 
     @Test
+    void theLakehouseClaimIsWritableOnlyWhileAViewTakesPushes() {
+        FeatureStore store = FeatureStore.of("lake", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA,
+                "/var/lib/featureduck/lakehouse", "lakehouse"), new DataPlaneSpec(null, null, null, null, null, null,
+                DataPlaneSpec.AuthSpec.NONE, null, null, null, null, null, null, null)));
+        store.getMetadata().setNamespace("features");
+        for (boolean writable : List.of(false, true)) {
+            PodSpec pod = dependent.desired(store, writable).getSpec().getTemplate().getSpec();
+            assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("lakehouse")).singleElement()
+                    .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getReadOnly()).isEqualTo(!writable));
+            assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals("lakehouse"))
+                    .singleElement().satisfies(m -> assertThat(m.getReadOnly()).isEqualTo(!writable));
+            assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        }
+    }
+
+    @Test
     void aNewSecretNameRollsThePods() {
         assertThat(DataPlaneDeploymentDependent.settingsHash(s3Store("a", null)))
                 .isNotEqualTo(DataPlaneDeploymentDependent.settingsHash(s3Store("b", null)));
@@ -72,7 +89,7 @@ class DataPlaneDeploymentDependentTest {
     @Test
     void bearerAuthMountsOnlyTheTokensKeyOfTheSecretAndPointsTheDataPlaneAtIt() {
         Deployment deployment = dependent.desired(s3Store(null, null, DataPlaneSpec.AuthSpec.bearer("lake-tokens"), null),
-                null);
+                false);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         Container container = pod.getContainers().get(0);
         assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null).singleElement().satisfies(v -> {
@@ -94,7 +111,7 @@ class DataPlaneDeploymentDependentTest {
     @Test
     void kubernetesAuthRunsAsTheNamedServiceAccountWithItsTokenAndTheStoresNamespace() {
         PodSpec pod = dependent.desired(s3Store(null, null, DataPlaneSpec.AuthSpec.kubernetes("lake-reader"), null),
-                null).getSpec().getTemplate().getSpec();
+                false).getSpec().getTemplate().getSpec();
         assertThat(pod.getServiceAccountName()).isEqualTo("lake-reader");
         assertThat(pod.getAutomountServiceAccountToken()).isTrue();
         assertThat(String.join(" ", pod.getContainers().get(0).getArgs())).contains("--auth-namespace features")
@@ -103,7 +120,7 @@ class DataPlaneDeploymentDependentTest {
 
     @Test
     void probesUseTheManagementPortAndTheGracePeriodCoversDrainAndInFlightRequests() {
-        PodSpec pod = dependent.desired(s3Store(null, null, DataPlaneSpec.AuthSpec.NONE, "20s"), null)
+        PodSpec pod = dependent.desired(s3Store(null, null, DataPlaneSpec.AuthSpec.NONE, "20s"), false)
                 .getSpec().getTemplate().getSpec();
         Container container = pod.getContainers().get(0);
         assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
@@ -123,7 +140,7 @@ class DataPlaneDeploymentDependentTest {
                 new DataPlaneSpec(null, null, null, null, null, null, DataPlaneSpec.AuthSpec.bearer("t"), null, null,
                         null, null, null, new DataPlaneSpec.TlsSpec("lake-tls"), null)));
         store.getMetadata().setNamespace("features");
-        PodSpec pod = dependent.desired(store, null).getSpec().getTemplate().getSpec();
+        PodSpec pod = dependent.desired(store, false).getSpec().getTemplate().getSpec();
         assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null
                 && v.getSecret().getSecretName().equals("lake-tls")).singleElement()
                 .satisfies(v -> assertThat(v.getSecret().getItems()).extracting(i -> i.getKey())

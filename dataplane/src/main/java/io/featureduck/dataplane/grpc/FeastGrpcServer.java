@@ -258,18 +258,10 @@ public final class FeastGrpcServer {
                 call.response().end(done.result());
                 code = GrpcStatus.OK.name();
             } else {
-                code = fail(call, unwrap(done.cause()));
+                code = fail(call, done.cause());
             }
             metrics.grpcTimer(method, code).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         });
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /**
@@ -280,11 +272,7 @@ public final class FeastGrpcServer {
                                         java.util.function.Supplier<io.featureduck.dataplane.serving.ServedView> view,
                                         com.google.protobuf.Descriptors.Descriptor response) {
         if (request.getDescriptorForType().findFieldByName("to") != null) {
-            String to = FeastPushMessages.text(request, "to");
-            if (!to.isEmpty() && !java.util.Set.of("online", "offline", "online_and_offline").contains(to)) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "'to' must be online, offline or "
-                        + "online_and_offline; each writes the view's table, which serves both");
-            }
+            PushService.destination(FeastPushMessages.text(request, "to"));
         }
         return pushWorkers.executeBlocking(() -> pushes.pushRow(view.get(), FeastPushMessages.features(request), grant),
                         false)

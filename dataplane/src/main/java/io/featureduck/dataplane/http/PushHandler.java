@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class PushHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PushHandler.class);
-    private static final Set<String> DESTINATIONS = Set.of("online", "offline", "online_and_offline");
 
     private final PushService pushes;
     private final JsonRequests requests;
@@ -46,11 +44,7 @@ final class PushHandler {
     void push(RoutingContext ctx) {
         JsonNode body = requests.object(ctx);
         String source = text(body, "push_source_name");
-        String to = body.has("to") ? text(body, "to") : "online";
-        if (!DESTINATIONS.contains(to)) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "'to' must be online, offline or "
-                    + "online_and_offline; each writes the view's table, which serves both");
-        }
+        String to = PushService.destination(body.has("to") ? text(body, "to") : null);
         run(ctx, () -> pushes.viewOfPushSource(source), body.get("df"), to);
     }
 
@@ -85,7 +79,7 @@ final class PushHandler {
                     }
                     return Future.fromCompletionStage(committing, ctx.vertx().getOrCreateContext());
                 })
-                .onFailure(failure -> ctx.fail(unwrap(failure)))
+                .onFailure(ctx::fail)
                 .onSuccess(pushed -> answer(ctx, pushed, to));
     }
 
@@ -114,15 +108,6 @@ final class PushHandler {
         }
         throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "query parameter 'ack' must be commit (the default: "
                 + "answer once the rows are committed and served) or async (answer once they are queued)");
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private static String text(JsonNode body, String field) {

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushService.class);
+    private static final java.util.Set<String> DESTINATIONS = java.util.Set.of("online", "offline",
+            "online_and_offline");
 
     private final ViewRegistry registry;
     private final TableSourceFactory sources;
@@ -59,21 +61,6 @@ public final class PushService implements AutoCloseable {
                        java.time.Duration served);
 
         void failed(String view, int rows, io.featureduck.dataplane.error.ErrorCode code);
-
-        Listener NONE = new Listener() {
-            @Override
-            public void committed(String view, int pushes, int rows, int retries, java.time.Duration commit,
-                                  java.time.Duration served) {
-            }
-
-            @Override
-            public void failed(String view, int rows, io.featureduck.dataplane.error.ErrorCode code) {
-            }
-        };
-    }
-
-    public PushService(ViewRegistry registry, TableSourceFactory sources, DuckDbSettings duckDb, Clock clock) {
-        this(registry, sources, duckDb, clock, Listener.NONE);
     }
 
     public PushService(ViewRegistry registry, TableSourceFactory sources, DuckDbSettings duckDb, Clock clock,
@@ -112,18 +99,50 @@ public final class PushService implements AutoCloseable {
      * the check (it may read the table's schema); the future completes when the rows are committed and served here.
      */
     public CompletableFuture<Pushed> push(ServedView view, JsonNode df, Grant grant) {
-        ViewDefinition definition = view.definition();
-        grant.require(definition.name());
-        ViewDefinition.PushSettings settings = definition.push().orElseThrow();
-        PushedRows rows = PushValidator.validate(definition, df, columns(view), settings.maxBatchRows(),
-                clock.instant());
-        return batcher(definition).submit(rows)
-                .thenApply(committed -> new Pushed(definition.name(), committed.version(), committed.rows()));
+        grant.require(view.name());
+        return submit(view, df, columns(view));
     }
 
     /** A one-row push whose values are text, as Feast's gRPC push sends them. */
     public CompletableFuture<Pushed> pushRow(ServedView view, Map<String, String> row, Grant grant) {
-        return push(view, PushValidator.textRow(row, columns(view)), grant);
+        grant.require(view.name());
+        List<SourceColumn> columns = columns(view);
+        return submit(view, PushValidator.textRow(row, columns), columns);
+    }
+
+    /**
+     * The values of Feast's {@code to}: every one writes the table, which is both stores; empty means online.
+     *
+     * @throws FeatureDuckException {@code INVALID_FIELD} for any other value
+     */
+    public static String destination(String to) {
+        if (to == null || to.isEmpty()) {
+            return "online";
+        }
+        if (!DESTINATIONS.contains(to)) {
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "'to' must be online, offline or "
+                    + "online_and_offline; each writes the view's table, which serves both");
+        }
+        return to;
+    }
+
+    /**
+     * Failures reach the caller as they were thrown (a {@code FeatureDuckException} with its code), not wrapped in
+     * a {@code CompletionException}, so every route maps them as it maps any other failure.
+     */
+    private CompletableFuture<Pushed> submit(ServedView view, JsonNode df, List<SourceColumn> columns) {
+        ViewDefinition definition = view.definition();
+        PushedRows rows = PushValidator.validate(definition, df, columns,
+                definition.push().orElseThrow().maxBatchRows(), clock.instant());
+        CompletableFuture<Pushed> pushed = new CompletableFuture<>();
+        batcher(definition).submit(rows).whenComplete((committed, failure) -> {
+            if (failure != null) {
+                pushed.completeExceptionally(failure);
+            } else {
+                pushed.complete(new Pushed(definition.name(), committed.version(), committed.rows()));
+            }
+        });
+        return pushed;
     }
 
     /** The table's columns as served; read from the table for a view that is not loaded online. */

@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.duckdb;
 
 import io.featureduck.dataplane.source.ColumnType;
+import io.featureduck.dataplane.values.EpochMicros;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -108,9 +109,9 @@ public final class ParquetRowsWriter {
         } else if (value instanceof LocalTime time) {
             appender.append(time);
         } else if (value instanceof Instant instant) {
-            appender.appendEpochMicros(java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, instant));
+            appender.appendEpochMicros(EpochMicros.of(instant));
         } else if (value instanceof LocalDateTime local) {
-            appender.append(local);
+            appender.appendEpochMicros(EpochMicros.of(local));
         } else {
             throw new IllegalArgumentException("no DuckDB form for " + value.getClass().getSimpleName());
         }

@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.duckdb;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -24,7 +25,14 @@ public final class Sql {
         return quoted.toString();
     }
 
+    /**
+     * {@code value} as a SQL string. DuckDB's parser ends a literal at a NUL character, which a VARCHAR may hold all
+     * the same (a partition value, a pushed string): such text goes in as the UTF-8 bytes it is, decoded.
+     */
     public static String stringLiteral(String value) {
+        if (value.indexOf('\0') >= 0) {
+            return "decode(from_hex('" + HexFormat.of().formatHex(value.getBytes(StandardCharsets.UTF_8)) + "'))";
+        }
         return "'" + value.replace("'", "''") + "'";
     }
 

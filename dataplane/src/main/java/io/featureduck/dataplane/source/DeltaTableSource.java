@@ -210,8 +210,8 @@ public final class DeltaTableSource implements TableSource {
         Map<String, StructField> partitionFieldsByPhysicalName = new HashMap<>();
         for (StructField field : schema.fields()) {
             boolean partition = partitionColumns.stream().anyMatch(p -> p.equalsIgnoreCase(field.getName()));
-            columns.add(new SourceColumn(field.getName(), physicalName(field), toColumnType(field.getDataType(), field.getName()),
-                    partition));
+            columns.add(new SourceColumn(field.getName(), physicalName(field),
+                    toColumnType(field.getDataType(), field.getName()), partition, field.isNullable()));
             if (partition) {
                 partitionFieldsByPhysicalName.put(physicalName(field), field);
             }

@@ -294,7 +294,7 @@ public final class IcebergTableSource implements TableSource {
         List<SourceColumn> columns = new ArrayList<>();
         for (Types.NestedField field : schema.columns()) {
             columns.add(new SourceColumn(field.name(), field.name(), columnType(field.type()),
-                    identitySources.contains(field.fieldId())));
+                    identitySources.contains(field.fieldId()), field.isOptional()));
         }
         return columns;
     }

@@ -249,11 +249,22 @@ public final class ParquetTableSource implements TableSource {
             String segment = part.toString();
             int equals = segment.indexOf('=');
             if (equals > 0) {
-                values.put(URLDecoder.decode(segment.substring(0, equals), StandardCharsets.UTF_8),
-                        URLDecoder.decode(segment.substring(equals + 1), StandardCharsets.UTF_8));
+                values.put(unescape(segment.substring(0, equals)), unescape(segment.substring(equals + 1)));
             }
         }
         return values;
+    }
+
+    /**
+     * A Hive directory name's text: {@code %XX} escapes decoded (as Spark and Hive write them, and as UTF-8 bytes, as
+     * pyarrow writes them); a {@code +} is a plus, not a space, and a {@code %} that starts no escape stays as it is.
+     */
+    private static String unescape(String name) {
+        try {
+            return URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notEscaped) {
+            return name;
+        }
     }
 
     /**

@@ -12,21 +12,8 @@ import io.delta.kernel.exceptions.ConcurrentWriteException;
 import io.delta.kernel.exceptions.KernelException;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.hook.PostCommitHook;
-import io.delta.kernel.types.BooleanType;
-import io.delta.kernel.types.ByteType;
-import io.delta.kernel.types.DataType;
-import io.delta.kernel.types.DateType;
-import io.delta.kernel.types.DecimalType;
-import io.delta.kernel.types.DoubleType;
-import io.delta.kernel.types.FloatType;
-import io.delta.kernel.types.IntegerType;
-import io.delta.kernel.types.LongType;
-import io.delta.kernel.types.ShortType;
-import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
-import io.delta.kernel.types.TimestampNTZType;
-import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
@@ -34,14 +21,10 @@ import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.source.SourceColumn;
 import java.io.IOException;
-import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,6 +63,12 @@ final class DeltaWriter implements TableWriter {
         this.maxAttempts = maxAttempts;
     }
 
+    /** Partition values must have a directory name that reads back as the value (see HivePartitionDirectory). */
+    @Override
+    public void check(PushedRows rows) {
+        HivePartitionDirectory.check(view, rows, true);
+    }
+
     @Override
     public Committed append(PushedRows rows) {
         Snapshot snapshot = loadSnapshot();
@@ -95,20 +84,23 @@ final class DeltaWriter implements TableWriter {
             Row firstState = first.getTransactionState(engine);
             for (Map.Entry<List<Object>, List<Integer>> group
                     : DataFileWriter.byPartition(rows, partitionColumns).entrySet()) {
-                Map<String, Literal> partition = partitionLiterals(partitionColumns, group.getKey(), schema);
+                Map<String, Literal> partition = partitionLiterals(partitionColumns, group.getKey(), rows);
                 DataWriteContext context = Transaction.getWriteContext(engine, firstState, partition);
                 Path file = DataFileWriter.localPath(context.getTargetDirectory()).resolve("part-" + UUID.randomUUID()
                         + ".featureduck.snappy.parquet");
                 long size = files.write(rows, group.getValue(), dataColumns, c -> fieldId(schema, c), file);
                 written.add(file);
+                // As a Hadoop path string (not a URI): Kernel parses it as one and URI-encodes it once for the add
+                // action, as the protocol asks. A URI here would be encoded twice, and name a file nobody wrote.
                 statuses.computeIfAbsent(partition, p -> new ArrayList<>()).add(new DataFileStatus(
-                        file.toUri().toString(), size, Files.getLastModifiedTime(file).toMillis(), Optional.empty()));
+                        new org.apache.hadoop.fs.Path(file.toUri()).toString(), size,
+                        Files.getLastModifiedTime(file).toMillis(), Optional.empty()));
             }
             Transaction transaction = first;
             LOG.debug("FeatureView '{}': {} data files written", view, written.size());
             for (int attempt = 1; ; attempt++) {
                 try {
-                    TransactionCommitResult result = commit(transaction, statuses);
+                    TransactionCommitResult result = commit(transaction, statuses, written);
                     runHooks(result);
                     return new Committed(result.getVersion(), written.size(), rows.size(), attempt - 1);
                 } catch (ConcurrentWriteException e) {
@@ -139,7 +131,8 @@ final class DeltaWriter implements TableWriter {
     }
 
     private TransactionCommitResult commit(Transaction transaction,
-                                           Map<Map<String, Literal>, List<DataFileStatus>> statuses) {
+                                           Map<Map<String, Literal>, List<DataFileStatus>> statuses,
+                                           List<Path> written) {
         Row state = transaction.getTransactionState(engine);
         List<Row> actions = new ArrayList<>();
         for (Map.Entry<Map<String, Literal>, List<DataFileStatus>> group : statuses.entrySet()) {
@@ -151,8 +144,36 @@ final class DeltaWriter implements TableWriter {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+        checkAddPaths(actions, written);
         return transaction.commit(engine, CloseableIterable.inMemoryIterable(
                 io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+    }
+
+    /**
+     * Each add action's path, resolved as the protocol tells every reader to (a URI relative to the table's root),
+     * must name a file this push wrote: a version naming a file that is not there fails every reader of the table.
+     */
+    private void checkAddPaths(List<Row> actions, List<Path> written) {
+        URI root = table.toAbsolutePath().normalize().toUri();
+        for (Row action : actions) {
+            int addField = action.getSchema().indexOf("add");
+            if (addField < 0 || action.isNullAt(addField)) {
+                continue;
+            }
+            Row add = action.getStruct(addField);
+            String path = add.getString(add.getSchema().indexOf("path"));
+            Path named;
+            try {
+                named = Path.of(root.resolve(new URI(path))).toAbsolutePath().normalize();
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                named = null;
+            }
+            Path resolved = named;
+            if (resolved == null || written.stream().noneMatch(w -> w.toAbsolutePath().normalize().equals(resolved))) {
+                throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': the commit "
+                        + "would name a data file that was not written, so it was not made; nothing changed");
+            }
+        }
     }
 
     /** Checkpoints and the like: a failing hook leaves a valid commit, so it is logged, not answered. */
@@ -202,57 +223,12 @@ final class DeltaWriter implements TableWriter {
     }
 
     private static Map<String, Literal> partitionLiterals(List<String> columns, List<Object> values,
-                                                          StructType schema) {
+                                                          PushedRows rows) {
         Map<String, Literal> literals = new HashMap<>();
         for (int i = 0; i < columns.size(); i++) {
-            DataType type = schema.get(columns.get(i)).getDataType();
-            literals.put(columns.get(i), literal(values.get(i), type));
+            SourceColumn column = rows.columns().get(rows.columnIndex(columns.get(i)));
+            literals.put(columns.get(i), HivePartitionDirectory.literal(values.get(i), column.type()));
         }
         return literals;
     }
-
-    private static Literal literal(Object value, DataType type) {
-        if (value == null) {
-            return Literal.ofNull(type);
-        }
-        if (type instanceof StringType) {
-            return Literal.ofString((String) value);
-        }
-        if (type instanceof LongType) {
-            return Literal.ofLong((Long) value);
-        }
-        if (type instanceof IntegerType) {
-            return Literal.ofInt(Math.toIntExact((Long) value));
-        }
-        if (type instanceof ShortType) {
-            return Literal.ofShort((short) (long) (Long) value);
-        }
-        if (type instanceof ByteType) {
-            return Literal.ofByte((byte) (long) (Long) value);
-        }
-        if (type instanceof BooleanType) {
-            return Literal.ofBoolean((Boolean) value);
-        }
-        if (type instanceof DoubleType) {
-            return Literal.ofDouble((Double) value);
-        }
-        if (type instanceof FloatType) {
-            return Literal.ofFloat((float) (double) (Double) value);
-        }
-        if (type instanceof DateType) {
-            return Literal.ofDate(Math.toIntExact(((LocalDate) value).toEpochDay()));
-        }
-        if (type instanceof TimestampType) {
-            return Literal.ofTimestamp(ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) value));
-        }
-        if (type instanceof TimestampNTZType) {
-            return Literal.ofTimestampNtz(ChronoUnit.MICROS.between(Instant.EPOCH,
-                    ((LocalDateTime) value).toInstant(ZoneOffset.UTC)));
-        }
-        if (type instanceof DecimalType decimal) {
-            return Literal.ofDecimal((BigDecimal) value, decimal.getPrecision(), decimal.getScale());
-        }
-        throw new UnsupportedOperationException("partition column of type " + type + " cannot be pushed to");
-    }
-
 }

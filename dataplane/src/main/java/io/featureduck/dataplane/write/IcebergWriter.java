@@ -4,6 +4,7 @@ import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.source.IcebergTableSource;
 import io.featureduck.dataplane.source.SourceColumn;
+import io.featureduck.dataplane.values.EpochMicros;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -13,8 +14,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +42,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends to an Iceberg table with Iceberg Java: DuckDB writes one Parquet file per partition (Iceberg's partition
- * transforms decide which), with each column's Iceberg field id, and an {@link AppendFiles} commits them. The table
+ * transforms decide which), with each column's Iceberg field id, and an {@link AppendFiles} commits them.
+ *
+ * <p>The files go to the table's data location ({@code write.data.path}, or its object-storage layout), not to
+ * directories named after partition values: Iceberg records a file's partition in its manifest entry, which is where
+ * every reader takes it from, and a directory name would have to escape values ({@code a/b} as {@code a%2Fb}) in a
+ * location that Iceberg's Java and Python readers resolve differently (Hadoop's file system decodes the escape,
+ * pyiceberg does not), and could outgrow a file name's 255 bytes. The table
  * is committed as a file-system table ({@code metadata/vN.metadata.json} with a version hint, see
  * {@link NoReplaceTableOperations}); Iceberg retries a commit that lost a race on a refreshed table, and this writer
  * retries that again.
@@ -66,6 +71,11 @@ final class IcebergWriter implements TableWriter {
         this.maxAttempts = maxAttempts;
     }
 
+    /** Every value fits: partition values are recorded in manifests, not in directory names (see the class). */
+    @Override
+    public void check(PushedRows rows) {
+    }
+
     @Override
     public Committed append(PushedRows rows) {
         Table current = table();
@@ -77,9 +87,8 @@ final class IcebergWriter implements TableWriter {
             Map<PartitionKey, List<Integer>> groups = partitions(rows, schema, spec);
             List<DataFile> dataFiles = new ArrayList<>();
             for (Map.Entry<PartitionKey, List<Integer>> group : groups.entrySet()) {
-                String name = "featureduck-" + UUID.randomUUID() + ".parquet";
-                String uri = spec.isUnpartitioned() ? current.locationProvider().newDataLocation(name)
-                        : current.locationProvider().newDataLocation(spec, group.getKey(), name);
+                String uri = current.locationProvider().newDataLocation("featureduck-" + UUID.randomUUID()
+                        + ".parquet");
                 Path file = DataFileWriter.localPath(uri);
                 long size = files.write(rows, group.getValue(), rows.columns(),
                         c -> OptionalInt.of(schema.findField(c.name()).fieldId()), file);
@@ -185,8 +194,8 @@ final class IcebergWriter implements TableWriter {
             case FLOAT -> (float) (double) (Double) value;
             case DATE -> Math.toIntExact(((LocalDate) value).toEpochDay());
             case TIME -> ((LocalTime) value).toNanoOfDay() / 1000;
-            case TIMESTAMP -> ChronoUnit.MICROS.between(Instant.EPOCH, ((Types.TimestampType) type).shouldAdjustToUTC()
-                    ? (Instant) value : ((LocalDateTime) value).toInstant(ZoneOffset.UTC));
+            case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC() ? EpochMicros.of((Instant) value)
+                    : EpochMicros.of((LocalDateTime) value);
             case BINARY, FIXED -> ByteBuffer.wrap((byte[]) value);
             case UUID -> java.util.UUID.fromString((String) value);
             case DECIMAL -> (BigDecimal) value;

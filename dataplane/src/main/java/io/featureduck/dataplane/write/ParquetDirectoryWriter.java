@@ -5,8 +5,6 @@ import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.source.SourceColumn;
 import io.featureduck.dataplane.source.TableSource;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +15,8 @@ import java.util.UUID;
 
 /**
  * Appends to a directory of plain Parquet files: each push adds a file (one per Hive partition, under
- * {@code column=value/}), moved into place whole. A plain directory has no commit log, so the new version is the one
- * the directory lists next, and nothing but the rename makes it atomic.
+ * {@code column=value/}, named as Spark and Hive name them), moved into place whole. A plain directory has no commit
+ * log, so the new version is the one the directory lists next, and nothing but the rename makes it atomic.
  */
 final class ParquetDirectoryWriter implements TableWriter {
     private final String view;
@@ -33,28 +31,28 @@ final class ParquetDirectoryWriter implements TableWriter {
         this.files = files;
     }
 
+    /** A plain directory records partition values only in directory names: each must read back as pushed. */
+    @Override
+    public void check(PushedRows rows) {
+        HivePartitionDirectory.check(view, rows, false);
+    }
+
     @Override
     public Committed append(PushedRows rows) {
         if (!Files.isDirectory(directory)) {
             throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': pushes add "
                     + "files to a directory of Parquet files; this view reads a single file or a glob");
         }
-        List<String> partitions = rows.columns().stream().filter(SourceColumn::partition).map(SourceColumn::name)
-                .toList();
+        check(rows);
+        List<SourceColumn> partitions = rows.columns().stream().filter(SourceColumn::partition).toList();
         List<SourceColumn> dataColumns = rows.columns().stream().filter(c -> !c.partition()).toList();
         List<Path> written = new ArrayList<>();
         try {
-            for (Map.Entry<List<Object>, List<Integer>> group
-                    : DataFileWriter.byPartition(rows, partitions).entrySet()) {
-                Path target = directory;
-                for (int i = 0; i < partitions.size(); i++) {
-                    Object value = group.getKey().get(i);
-                    if (value == null) {
-                        throw new FeatureDuckException(ErrorCode.INVALID_PUSH, "FeatureView '" + view + "': column '"
-                                + partitions.get(i) + "' names the directory a row goes to, so it cannot be null");
-                    }
-                    target = target.resolve(encode(partitions.get(i)) + "=" + encode(value.toString()));
-                }
+            for (Map.Entry<List<Object>, List<Integer>> group : DataFileWriter.byPartition(rows,
+                    partitions.stream().map(SourceColumn::name).toList()).entrySet()) {
+                Path target = partitions.isEmpty() ? directory : DataFileWriter.localPath(HivePartitionDirectory
+                        .directory(new org.apache.hadoop.fs.Path(directory.toUri()).toString(), partitions,
+                                group.getKey()));
                 Path file = target.resolve("featureduck-" + UUID.randomUUID() + ".parquet");
                 files.write(rows, group.getValue(), dataColumns, c -> OptionalInt.empty(), file);
                 written.add(file);
@@ -66,9 +64,4 @@ final class ParquetDirectoryWriter implements TableWriter {
         }
         return new Committed(source.latestSnapshot().version(), written.size(), rows.size(), 0);
     }
-
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
-
 }

@@ -7,6 +7,14 @@ package io.featureduck.dataplane.write;
 public interface TableWriter {
 
     /**
+     * Refuses rows this table cannot hold as they were pushed (a partition value with no faithful directory name),
+     * before they join a batch: a push that would fail its commit must not take the pushes batched with it down.
+     *
+     * @throws io.featureduck.dataplane.error.FeatureDuckException {@code INVALID_PUSH}, naming the column and row
+     */
+    void check(PushedRows rows);
+
+    /**
      * Commits {@code rows} as one version, retrying conflicts with other writers.
      *
      * @throws io.featureduck.dataplane.error.FeatureDuckException {@code WRITE_FAILED} when no commit could be made,

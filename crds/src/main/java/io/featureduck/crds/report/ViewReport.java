@@ -83,11 +83,23 @@ public record ViewReport(
     public record Column(String name, String type, String expression) {
     }
 
-    /** A view's push settings: its Feast push source and how pushes are batched into commits. */
+    /**
+     * A view's push settings (its Feast push source and how pushes are batched into commits) and what became of its
+     * pushes beyond their answers.
+     *
+     * @param unwrittenAsyncRows rows acknowledged with {@code ?ack=async} that could not be written after every retry
+     * @param lastError          why the latest such push failed, or why a commit could not be read back
+     * @param suspended          why pushes are refused now (an earlier commit cannot be read back); null when they
+     *                           are taken
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Push(@JsonProperty("source_name") String sourceName,
                        @JsonProperty("flush_interval_millis") long flushIntervalMillis,
-                       @JsonProperty("max_batch_rows") int maxBatchRows) {
+                       @JsonProperty("max_batch_rows") int maxBatchRows,
+                       @JsonProperty("unwritten_async_rows") long unwrittenAsyncRows,
+                       @JsonProperty("last_error") String lastError,
+                       @JsonProperty("last_error_at") String lastErrorAt,
+                       String suspended) {
     }
 
     /** Whether an index is served. */

@@ -64,6 +64,19 @@ public enum ErrorCode {
     TABLE_NOT_WRITABLE(409, "FAILED_PRECONDITION", false),
     /** A write that could not be committed (conflicts beyond the retries, a failing volume); nothing became visible. */
     WRITE_FAILED(503, "UNAVAILABLE", true),
+    /**
+     * A push committed to the table as a version this pod cannot read back: the rows are in the table, so pushing
+     * them again would write them twice; the view is degraded until it serves that version.
+     */
+    PUSH_UNCONFIRMED(503, "UNAVAILABLE", false),
+    /** Pushes to a view whose earlier commit cannot be read back; they resume once the view serves it. */
+    PUSHES_SUSPENDED(503, "UNAVAILABLE", true),
+    /** On-demand features that would take more evaluation than one request may use: a cheaper expression or less data. */
+    ON_DEMAND_BUDGET_EXCEEDED(422, "RESOURCE_EXHAUSTED", false),
+    /** A request-data value for on-demand features larger than the data plane takes. */
+    REQUEST_DATA_TOO_LARGE(413, "RESOURCE_EXHAUSTED", false),
+    /** A request body or message in a compression the data plane does not take. */
+    UNSUPPORTED_ENCODING(415, "UNIMPLEMENTED", false),
     /** No route at that path. */
     NOT_FOUND(404, "NOT_FOUND", false),
     /** The route exists, not with that method. */

@@ -13,8 +13,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Feast's write routes: {@code POST /push} ({@code {"push_source_name", "df", "to"}}) and
@@ -22,12 +20,11 @@ import org.slf4j.LoggerFactory;
  * which is the online and the offline store at once, so every {@code to} writes the same way.
  *
  * <p>The answer waits for the commit and for this pod to serve it, and says which table version holds the rows.
- * {@code ?ack=async} answers 202 as soon as the rows are checked and queued; they are committed with the next batch,
- * and lost if the pod dies before that. Checking and committing run on workers, never on the event loop.
+ * {@code ?ack=async} answers 202 as soon as the rows are checked and queued; they are committed with the next batch
+ * (retried while the failure passes, counted on the view's report when they cannot be written), and lost if the pod
+ * dies before that. Checking and committing run on workers, never on the event loop.
  */
 final class PushHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(PushHandler.class);
-
     private final PushService pushes;
     private final JsonRequests requests;
     private final ObjectMapper mapper;
@@ -66,19 +63,15 @@ final class PushHandler {
         }
         boolean async = asyncAck(ctx);
         Grant grant = Authentication.grant(ctx);
+        if (async) {
+            workers.executeBlocking(() -> {
+                pushes.pushAsync(lookup.find(), df, grant);
+                return (PushService.Pushed) null;
+            }, false).onFailure(ctx::fail).onSuccess(queued -> answer(ctx, null, to));
+            return;
+        }
         workers.executeBlocking(() -> pushes.push(lookup.find(), df, grant), false)
-                .compose(committing -> {
-                    if (async) {
-                        committing.whenComplete((done, failure) -> {
-                            if (failure != null) {
-                                LOG.warn("an asynchronously acknowledged push was not committed: {}",
-                                        failure.toString());
-                            }
-                        });
-                        return Future.succeededFuture((PushService.Pushed) null);
-                    }
-                    return Future.fromCompletionStage(committing, ctx.vertx().getOrCreateContext());
-                })
+                .compose(committing -> Future.fromCompletionStage(committing, ctx.vertx().getOrCreateContext()))
                 .onFailure(ctx::fail)
                 .onSuccess(pushed -> answer(ctx, pushed, to));
     }

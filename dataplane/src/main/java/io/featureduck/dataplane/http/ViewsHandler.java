@@ -12,11 +12,13 @@ import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRefresher;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.write.PushService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code GET /v1/views} and {@code GET /v1/views/{name}}: what each view is (schema, entities, source) and what this
@@ -29,8 +31,11 @@ final class ViewsHandler {
     private final Clock clock;
 
     private final Redaction redaction;
+    private final Function<String, PushService.PushState> pushes;
 
-    ViewsHandler(ViewRegistry registry, ObjectMapper json, Clock clock, Redaction redaction) {
+    ViewsHandler(ViewRegistry registry, ObjectMapper json, Clock clock, Redaction redaction,
+                 Function<String, PushService.PushState> pushes) {
+        this.pushes = pushes;
         this.registry = registry;
         this.json = json;
         this.clock = clock;
@@ -54,7 +59,7 @@ final class ViewsHandler {
     void reportOne(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         ServedView view = registry.view(name).orElseThrow(() -> OnlineViews.unknownView(name));
-        send(ctx, report(view, clock.millis(), redaction));
+        send(ctx, report(view, clock.millis(), redaction, pushes));
     }
 
     /** Every view, for the operator on the management port. */
@@ -64,8 +69,8 @@ final class ViewsHandler {
 
     private void sendViews(RoutingContext ctx, java.util.function.Predicate<String> shown) {
         long now = clock.millis();
-        send(ctx, new ViewsReport(registry.configurationError().orElse(null), registry.views().stream()
-                .filter(v -> shown.test(v.definition().name())).map(v -> report(v, now, redaction)).toList()));
+        send(ctx, new ViewsReport(registry.configurationError().map(redaction::apply).orElse(null), registry.views().stream()
+                .filter(v -> shown.test(v.definition().name())).map(v -> report(v, now, redaction, pushes)).toList()));
     }
 
     private void send(RoutingContext ctx, Object body) {
@@ -78,7 +83,8 @@ final class ViewsHandler {
     }
 
     /** What this pod serves of {@code served} at {@code nowMillis}, local paths shown as {@code redaction} says. */
-    static ViewReport report(ServedView served, long nowMillis, Redaction redaction) {
+    static ViewReport report(ServedView served, long nowMillis, Redaction redaction,
+                             Function<String, PushService.PushState> pushes) {
         // The definition of the index being served: after a change, the new definition shows once its index serves.
         ViewDefinition view = served.index().map(OnlineIndex::view).orElse(served.definition());
         Optional<OnlineIndex> index = served.index();
@@ -113,7 +119,12 @@ final class ViewsHandler {
                 index.map(i -> (long) i.snapshot().dataFiles().size()).orElse(null),
                 index.map(i -> i.snapshot().dataFiles().stream()
                         .filter(f -> f.sizeBytes() < ViewReport.SMALL_FILE_BYTES).count()).orElse(null),
-                view.push().map(p -> new ViewReport.Push(p.sourceName(), p.flushInterval().toMillis(),
-                        p.maxBatchRows())).orElse(null));
+                view.push().map(p -> {
+                    PushService.PushState state = pushes.apply(view.name());
+                    return new ViewReport.Push(p.sourceName(), p.flushInterval().toMillis(), p.maxBatchRows(),
+                            state.unwrittenAsyncRows(), state.lastError().map(redaction::apply).orElse(null),
+                            state.lastErrorAt().map(Instant::toString).orElse(null),
+                            state.suspended().map(redaction::apply).orElse(null));
+                }).orElse(null));
     }
 }

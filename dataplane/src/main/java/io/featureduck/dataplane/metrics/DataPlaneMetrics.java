@@ -142,6 +142,12 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushSe
                 .tag("view", view).tag("code", code.name()).register(registry).increment(rows);
     }
 
+    @Override
+    public void unwritten(String view, int rows) {
+        Counter.builder("featureduck_push_unwritten_async_rows").description("Rows acknowledged with ack=async that "
+                + "could not be written after every retry").tag("view", view).register(registry).increment(rows);
+    }
+
     private Timer pushTimer(String name, String description, String view) {
         return Timer.builder(name).description(description).tag("view", view).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))

@@ -189,6 +189,13 @@ public final class ViewRegistry {
         return CompletableFuture.runAsync(() -> refreshNow(name), loadExecutor);
     }
 
+    /** Whether the view's current definition is served at {@code version} of its table or a newer one. */
+    public boolean serves(String name, long version) {
+        ServedView current = views.get(name);
+        return current != null && current.index().filter(i -> i.view().equals(current.definition())
+                && i.tableVersion() >= version).isPresent();
+    }
+
     /**
      * Returns once the view serves {@code version} of its table or a newer one: a push that committed that version is
      * answered only when its rows are served here. A load or refresh already running (perhaps started before the

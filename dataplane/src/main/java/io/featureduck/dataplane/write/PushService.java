@@ -11,12 +11,19 @@ import io.featureduck.dataplane.serving.ViewRegistry;
 import io.featureduck.dataplane.source.SourceColumn;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceFactory;
+import io.featureduck.dataplane.source.DataFile;
+import io.featureduck.dataplane.source.TableSnapshot;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +34,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushService.class);
+    /** Commits tried for asynchronously acknowledged rows before they are counted as unwritten. */
+    static final int ASYNC_ATTEMPTS = 5;
+    /** The first wait before such a retry; each later one waits twice as long. */
+    static final Duration ASYNC_RETRY_DELAY = Duration.ofMillis(500);
     private static final java.util.Set<String> DESTINATIONS = java.util.Set.of("online", "offline",
             "online_and_offline");
 
@@ -36,9 +47,34 @@ public final class PushService implements AutoCloseable {
     private final Clock clock;
     private final Listener listener;
     private final Map<String, Batcher> batchers = new ConcurrentHashMap<>();
+    private final Map<String, PushRecord> records = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "push-retries");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A view's batcher with the definition and writer it was made for. */
     private record Batcher(ViewDefinition definition, PushBatcher batcher, TableWriters.Opened writer) {
+    }
+
+    /** Failures of one view's pushes that nobody is waiting to hear about: asynchronously acknowledged rows. */
+    private static final class PushRecord {
+        private final AtomicLong unwrittenRows = new AtomicLong();
+        private volatile String lastError;
+        private volatile java.time.Instant lastErrorAt;
+    }
+
+    /**
+     * What became of a view's pushes beyond each answer, for its report.
+     *
+     * @param unwrittenAsyncRows rows acknowledged with {@code ?ack=async} that could not be written after every retry
+     * @param lastError          why the latest push failed after it was acknowledged, or failed to read back
+     * @param lastErrorAt        when
+     * @param suspended          why pushes are refused, while an earlier commit cannot be read back here
+     */
+    public record PushState(long unwrittenAsyncRows, Optional<String> lastError,
+                            Optional<java.time.Instant> lastErrorAt, Optional<String> suspended) {
     }
 
     /**
@@ -61,6 +97,9 @@ public final class PushService implements AutoCloseable {
                        java.time.Duration served);
 
         void failed(String view, int rows, io.featureduck.dataplane.error.ErrorCode code);
+
+        /** Rows acknowledged asynchronously that could not be written after every retry. */
+        void unwritten(String view, int rows);
     }
 
     public PushService(ViewRegistry registry, TableSourceFactory sources, DuckDbSettings duckDb, Clock clock,
@@ -127,15 +166,77 @@ public final class PushService implements AutoCloseable {
     }
 
     /**
+     * Checks {@code df} as {@link #push} does and queues it, without waiting for the commit: the rows are retried while
+     * the failure is one that passes ({@link #ASYNC_ATTEMPTS} commits in all), and rows that still cannot be written
+     * are counted and reported on the view ({@link #state}), never dropped unseen.
+     */
+    public void pushAsync(ServedView view, JsonNode df, Grant grant) {
+        grant.require(view.name());
+        ViewDefinition definition = view.definition();
+        PushedRows rows = check(definition, df, columns(view));
+        submitAsync(definition, rows, 1);
+    }
+
+    private void submitAsync(ViewDefinition definition, PushedRows rows, int attempt) {
+        CompletableFuture<TableWriter.Committed> committing;
+        try {
+            committing = batcher(definition).batcher().submit(rows);
+        } catch (RuntimeException e) {
+            committing = CompletableFuture.failedFuture(e);
+        }
+        committing.whenComplete((committed, failure) -> {
+            if (failure == null) {
+                return;
+            }
+            boolean passes = failure instanceof FeatureDuckException known && known.code().retryable();
+            if (passes && attempt < ASYNC_ATTEMPTS) {
+                long delay = ASYNC_RETRY_DELAY.toMillis() << (attempt - 1);
+                LOG.info("FeatureView '{}': {} asynchronously acknowledged rows not committed ({}); retrying in {} ms",
+                        definition.name(), rows.size(), failure.getMessage(), delay);
+                retries.schedule(() -> submitAsync(current(definition), rows, attempt + 1), delay,
+                        TimeUnit.MILLISECONDS);
+                return;
+            }
+            PushRecord record = records.computeIfAbsent(definition.name(), n -> new PushRecord());
+            record.lastError = failure instanceof FeatureDuckException known ? known.getMessage() : failure.toString();
+            record.lastErrorAt = clock.instant();
+            if (failure instanceof FeatureDuckException known && known.code() == ErrorCode.PUSH_UNCONFIRMED) {
+                return; // committed, just not read back: written, and reported as the view's error
+            }
+            record.unwrittenRows.addAndGet(rows.size());
+            listener.unwritten(definition.name(), rows.size());
+            LOG.error("FeatureView '{}': {} asynchronously acknowledged rows could not be written after {} attempts: "
+                    + "{}", definition.name(), rows.size(), attempt, record.lastError);
+        });
+    }
+
+    /** The definition now served under the view's name (a retry follows a reload); the old one if it is gone. */
+    private ViewDefinition current(ViewDefinition definition) {
+        return registry.view(definition.name()).map(ServedView::definition)
+                .filter(d -> d.push().isPresent()).orElse(definition);
+    }
+
+    /** What became of the view's pushes beyond their answers. */
+    public PushState state(String view) {
+        PushRecord record = records.get(view);
+        Batcher batcher = batchers.get(view);
+        Optional<String> suspended = batcher == null ? Optional.empty() : batcher.batcher().suspendedReason();
+        if (record == null) {
+            return new PushState(0, Optional.empty(), Optional.empty(), suspended);
+        }
+        return new PushState(record.unwrittenRows.get(), Optional.ofNullable(record.lastError),
+                Optional.ofNullable(record.lastErrorAt), suspended);
+    }
+
+    /**
      * Failures reach the caller as they were thrown (a {@code FeatureDuckException} with its code), not wrapped in
      * a {@code CompletionException}, so every route maps them as it maps any other failure.
      */
     private CompletableFuture<Pushed> submit(ServedView view, JsonNode df, List<SourceColumn> columns) {
         ViewDefinition definition = view.definition();
-        PushedRows rows = PushValidator.validate(definition, df, columns,
-                definition.push().orElseThrow().maxBatchRows(), clock.instant());
+        PushedRows rows = check(definition, df, columns);
         CompletableFuture<Pushed> pushed = new CompletableFuture<>();
-        batcher(definition).submit(rows).whenComplete((committed, failure) -> {
+        batcher(definition).batcher().submit(rows).whenComplete((committed, failure) -> {
             if (failure != null) {
                 pushed.completeExceptionally(failure);
             } else {
@@ -143,6 +244,14 @@ public final class PushService implements AutoCloseable {
             }
         });
         return pushed;
+    }
+
+    /** Everything that can be known about the rows before they join a batch: types, ranges, partition directories. */
+    private PushedRows check(ViewDefinition definition, JsonNode df, List<SourceColumn> columns) {
+        PushedRows rows = PushValidator.validate(definition, df, columns,
+                definition.push().orElseThrow().maxBatchRows(), clock.instant());
+        batcher(definition).writer().writer().check(rows);
+        return rows;
     }
 
     /** The table's columns as served; read from the table for a view that is not loaded online. */
@@ -164,7 +273,7 @@ public final class PushService implements AutoCloseable {
         }
     }
 
-    private PushBatcher batcher(ViewDefinition definition) {
+    private Batcher batcher(ViewDefinition definition) {
         // A view removed from the configuration keeps no thread or DuckDB session: its batcher commits and goes.
         for (String name : List.copyOf(batchers.keySet())) {
             if (registry.view(name).isEmpty()) {
@@ -185,11 +294,47 @@ public final class PushService implements AutoCloseable {
             TableWriters.Opened writer = writers.open(definition, source);
             ViewDefinition.PushSettings settings = definition.push().orElseThrow();
             PushBatcher batcher = new PushBatcher(name, writer.writer(), settings.flushInterval(),
-                    settings.maxBatchRows(), committed -> registry.refreshToInclude(name, committed.version()),
-                    listener);
+                    settings.maxBatchRows(), committed -> readBack(definition, committed.version()),
+                    version -> readable(definition, version), listener);
             return new Batcher(definition, batcher, writer);
         });
-        return current.batcher();
+        return current;
+    }
+
+    /**
+     * Reads a committed version back before its pushes are answered: a view served online takes it into its index
+     * (reading the new files); a view kept for historical retrieval only reads the version's metadata and finds each
+     * of its data files.
+     */
+    private void readBack(ViewDefinition definition, long version) {
+        if (definition.online()) {
+            registry.refreshToInclude(definition.name(), version);
+            return;
+        }
+        TableSnapshot snapshot = sources.forView(definition).latestSnapshot();
+        if (snapshot.version() < version) {
+            throw FeatureDuckException.ofView(ErrorCode.TABLE_UNAVAILABLE, definition.name(), "the table reads as "
+                    + "version " + snapshot.version() + ", before the committed version " + version);
+        }
+        for (DataFile file : snapshot.dataFiles()) {
+            if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(file.path()))) {
+                throw FeatureDuckException.ofView(ErrorCode.TABLE_UNAVAILABLE, definition.name(), "version "
+                        + snapshot.version() + " names a data file that is not there: "
+                        + java.nio.file.Path.of(file.path()).getFileName());
+            }
+        }
+    }
+
+    private boolean readable(ViewDefinition definition, long version) {
+        if (definition.online()) {
+            return registry.serves(definition.name(), version);
+        }
+        try {
+            readBack(definition, version);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A batcher of an older definition commits what it holds, off the caller's thread. */
@@ -205,6 +350,7 @@ public final class PushService implements AutoCloseable {
     /** Commits every waiting push, then closes the writers. */
     @Override
     public void close() {
+        retries.shutdown();
         for (Batcher batcher : batchers.values()) {
             batcher.batcher().close();
             batcher.writer().close();

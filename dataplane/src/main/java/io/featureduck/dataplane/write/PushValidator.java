@@ -6,6 +6,7 @@ import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.source.ColumnType;
 import io.featureduck.dataplane.source.SourceColumn;
+import io.featureduck.dataplane.values.EpochMicros;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -48,6 +49,11 @@ public final class PushValidator {
             .toFormatter();
     private static final DateTimeFormatter WITH_SHORT_OFFSET = new DateTimeFormatterBuilder()
             .append(LOCAL_DATE_TIME).appendOffset("+HHmm", "Z").toFormatter();
+
+    private static final BigDecimal MIN_SECONDS = BigDecimal.valueOf(EpochMicros.MIN.getEpochSecond());
+    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(EpochMicros.MAX.getEpochSecond() + 1);
+    private static final String OUT_OF_RANGE = "outside the times every reader of the table accepts, "
+            + EpochMicros.MIN + " to " + EpochMicros.MAX;
 
     private PushValidator() {
     }
@@ -110,6 +116,9 @@ public final class PushValidator {
                     for (Object[] row : values) {
                         row[c] = created;
                     }
+                } else if (!column.nullable()) {
+                    throw invalid(view, "column '" + column.name() + "' is missing, and the table declares it NOT "
+                            + "NULL: send a value for every row");
                 }
                 continue;
             }
@@ -122,14 +131,17 @@ public final class PushValidator {
                                 + (column.name().equals(view.timestampColumn()) ? "every row needs its event time"
                                 : "join keys cannot be null"));
                     }
+                    if (!column.nullable()) {
+                        throw invalid(view, "column '" + column.name() + "', row " + row + ": is null, and the table "
+                                + "declares the column NOT NULL");
+                    }
                     continue;
                 }
                 try {
                     values.get(row)[c] = typed(value, column.type());
-                } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+                } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
                     throw invalid(view, "column '" + column.name() + "', row " + row + ": " + describe(value)
-                            + " is not a " + typeName(column.type()) + (e.getMessage() == null ? ""
-                            : " (" + e.getMessage() + ")"));
+                            + " is not a " + typeName(column.type()) + reason(e));
                 }
             }
         }
@@ -217,22 +229,59 @@ public final class PushValidator {
             case INT16 -> whole(value, Short.MIN_VALUE, Short.MAX_VALUE);
             case INT32 -> whole(value, Integer.MIN_VALUE, Integer.MAX_VALUE);
             case INT64 -> whole(value, Long.MIN_VALUE, Long.MAX_VALUE);
-            case FLOAT32, FLOAT64 -> {
-                if (!value.isNumber()) {
-                    throw new IllegalArgumentException((String) null);
-                }
-                yield value.doubleValue();
-            }
+            case FLOAT32, FLOAT64 -> floating(value, primitive.scalar() == ColumnType.Scalar.FLOAT32);
             case DECIMAL -> decimal(value, primitive);
-            case STRING -> text(value);
+            case STRING -> unicode(text(value));
             case UUID -> UUID.fromString(text(value)).toString();
             case BINARY -> Base64.getDecoder().decode(text(value));
-            case DATE -> LocalDate.parse(text(value));
+            case DATE -> date(LocalDate.parse(text(value)));
             case TIME -> LocalTime.parse(text(value));
             case TIMESTAMP -> instant(value);
             case TIMESTAMP_NTZ -> value.isNumber() ? LocalDateTime.ofInstant(instant(value), ZoneOffset.UTC)
                     : localDateTime(text(value));
         };
+    }
+
+    /** A number its column's floating-point type holds: one that would overflow to infinity is refused. */
+    private static double floating(JsonNode value, boolean single) {
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException((String) null);
+        }
+        double number = value.doubleValue();
+        if (Double.isNaN(number) || Double.isInfinite(number) || single && Math.abs(number) > Float.MAX_VALUE) {
+            throw new IllegalArgumentException("beyond the range of " + (single ? "float32" : "float64"));
+        }
+        return number;
+    }
+
+    /** Text that UTF-8 can carry: a lone surrogate (JSON's {@code "\ud800"}) would be written as '?'. */
+    private static String unicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("a lone UTF-16 surrogate at character " + i + " is not Unicode text");
+            }
+        }
+        return text;
+    }
+
+    private static LocalDate date(LocalDate date) {
+        if (date.isBefore(EpochMicros.MIN.atZone(ZoneOffset.UTC).toLocalDate())
+                || date.isAfter(EpochMicros.MAX.atZone(ZoneOffset.UTC).toLocalDate())) {
+            throw new IllegalArgumentException("outside the dates every reader of the table accepts, 0001-01-01 to "
+                    + "9999-12-31");
+        }
+        return date;
+    }
+
+    /** A time every reader of the table accepts, to the microsecond (the tables' unit). */
+    private static Instant inRange(Instant instant) {
+        if (!EpochMicros.inRange(instant)) {
+            throw new IllegalArgumentException(OUT_OF_RANGE);
+        }
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     private static long whole(JsonNode value, long min, long max) {
@@ -248,6 +297,17 @@ public final class PushValidator {
 
     private static BigDecimal decimal(JsonNode value, ColumnType.Primitive type) {
         BigDecimal decimal = value.isNumber() ? value.decimalValue() : new BigDecimal(text(value));
+        // Judged by its digits before any arithmetic: 1e999999999 would take a billion digits to rescale.
+        if (decimal.signum() != 0 && decimal.precision() - decimal.scale() > type.precision() - type.scale()) {
+            throw new IllegalArgumentException("more than " + (type.precision() - type.scale()) + " digits before "
+                    + "the decimal point");
+        }
+        if (decimal.scale() > type.scale()) {
+            decimal = decimal.stripTrailingZeros();
+            if (decimal.scale() > type.scale()) {
+                throw new IllegalArgumentException("more than " + type.scale() + " digits after the decimal point");
+            }
+        }
         // No silent rounding: a value that needs more digits than the column keeps is refused.
         BigDecimal scaled = decimal.setScale(type.scale(), java.math.RoundingMode.UNNECESSARY);
         if (scaled.precision() > type.precision()) {
@@ -266,8 +326,14 @@ public final class PushValidator {
     private static Instant instant(JsonNode value) {
         if (value.isNumber()) {
             BigDecimal seconds = value.decimalValue();
-            return Instant.ofEpochSecond(seconds.longValue(),
-                    seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue()).truncatedTo(ChronoUnit.MICROS);
+            // Compared before any conversion, which would wrap (2^64) or overflow (1e300) silently.
+            if (seconds.compareTo(MIN_SECONDS) < 0 || seconds.compareTo(MAX_SECONDS) > 0) {
+                throw new IllegalArgumentException(OUT_OF_RANGE);
+            }
+            BigDecimal whole = seconds.setScale(0, java.math.RoundingMode.FLOOR);
+            return inRange(Instant.ofEpochSecond(whole.longValueExact(),
+                    seconds.subtract(whole).movePointRight(9).setScale(0, java.math.RoundingMode.FLOOR)
+                            .longValueExact()));
         }
         String text = text(value).strip();
         Instant parsed;
@@ -276,7 +342,7 @@ public final class PushValidator {
         } else {
             parsed = LocalDateTime.parse(text, LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
         }
-        return parsed.truncatedTo(ChronoUnit.MICROS);
+        return inRange(parsed);
     }
 
     private static LocalDateTime localDateTime(String text) {
@@ -284,7 +350,7 @@ public final class PushValidator {
         LocalDateTime parsed = hasOffset(stripped)
                 ? LocalDateTime.ofInstant(parseOffset(stripped).toInstant(), ZoneOffset.UTC)
                 : LocalDateTime.parse(stripped, LOCAL_DATE_TIME);
-        return parsed.truncatedTo(ChronoUnit.MICROS);
+        return LocalDateTime.ofInstant(inRange(parsed.toInstant(ZoneOffset.UTC)), ZoneOffset.UTC);
     }
 
     private static OffsetDateTime parseOffset(String text) {
@@ -302,6 +368,18 @@ public final class PushValidator {
         }
         int time = Math.max(text.indexOf('T'), text.indexOf(' '));
         return time > 0 && (text.indexOf('+', time) > 0 || text.indexOf('-', time) > 0);
+    }
+
+    /** Why a value was refused, without echoing it again (a parser's message quotes the whole text). */
+    private static String reason(RuntimeException e) {
+        if (e instanceof DateTimeParseException parse) {
+            return " (cannot be read from character " + parse.getErrorIndex() + ")";
+        }
+        String message = e.getMessage();
+        if (message == null) {
+            return "";
+        }
+        return " (" + (message.length() > 120 ? message.substring(0, 120) + "..." : message) + ")";
     }
 
     private static String describe(JsonNode value) {

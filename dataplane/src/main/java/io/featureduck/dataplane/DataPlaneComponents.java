@@ -85,7 +85,8 @@ public final class DataPlaneComponents implements AutoCloseable {
 
     /** Historical retrieval over whatever configuration {@code serving} holds at each request. */
     public HistoricalRetrieval historical(Supplier<ServingConfig> serving) {
-        return new HistoricalRetrieval(serving, sources, DuckDbSettings.of(config), storage.files(), metadata);
+        return new HistoricalRetrieval(serving, sources, DuckDbSettings.of(config), storage.files(), metadata,
+                config.onDemand());
     }
 
     /** Writes pushes to the tables of {@code registry}'s views and serves them there, telling {@code listener}. */

@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.config;
 
 import io.featureduck.crds.DataPlaneSpec;
+import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,6 +42,7 @@ import java.util.Optional;
  * @param fileCacheBytes         size limit of the file cache
  * @param fetchParallelism       concurrent object-store downloads
  * @param historicalWorkers      historical queries run at once
+ * @param onDemand               how much evaluation on-demand features may take per request
  * @param environment            where object-store credentials are looked up (in a pod, filled from the store's
  *                               credentials Secret)
  */
@@ -52,7 +54,8 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
                               Duration idleTimeout,
                               Duration requestTimeout, int duckDbThreads, Optional<String> duckDbMemoryLimit,
                               Path duckDbTempDirectory, Optional<Path> fileCacheDirectory, long fileCacheBytes,
-                              int fetchParallelism, int historicalWorkers, Map<String, String> environment) {
+                              int fetchParallelism, int historicalWorkers, OnDemandLimits onDemand,
+                              Map<String, String> environment) {
     public static final int DEFAULT_PORT = 8000;
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
@@ -109,6 +112,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
         private Path fileCacheDirectory;
         private long fileCacheBytes = DEFAULT_FILE_CACHE_BYTES;
         private Map<String, String> environment = System.getenv();
+        private OnDemandLimits onDemand = OnDemandLimits.defaults();
 
         private Builder(DataPlaneSpec spec) {
             this.spec = spec;
@@ -192,6 +196,12 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
             return this;
         }
 
+        /** How much evaluation on-demand features may take per request. */
+        public Builder onDemand(OnDemandLimits limits) {
+            this.onDemand = limits;
+            return this;
+        }
+
         public Builder environment(Map<String, String> variables) {
             this.environment = variables;
             return this;
@@ -210,7 +220,7 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
                     spec.effectiveDuckdbMemoryLimit(),
                     Path.of(System.getProperty("java.io.tmpdir"), "featureduck-duckdb"),
                     Optional.ofNullable(fileCacheDirectory), fileCacheBytes, DEFAULT_FETCH_PARALLELISM,
-                    Math.max(1, cores / 2), environment);
+                    Math.max(1, cores / 2), onDemand, environment);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.duckdb;
 
 import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
+import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import io.featureduck.dataplane.values.FeatureValues;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,10 +28,12 @@ import org.duckdb.DuckDBWritableVector;
  */
 final class OnDemandColumns {
     private final DuckDbSession session;
+    private final OnDemandLimits limits;
     private int registered;
 
-    OnDemandColumns(DuckDbSession session) {
+    OnDemandColumns(DuckDbSession session, OnDemandLimits limits) {
         this.session = session;
+        this.limits = limits;
     }
 
     /** One input of a function call: its SQL, its declared type, and the DuckDB type the SQL holds (may be null). */
@@ -52,15 +55,17 @@ final class OnDemandColumns {
                 function.withParameter(parameterType(input.type()));
             }
             function.withReturnType(parameterType(feature.type()))
-                    .withVectorizedFunction((chunk, out) -> evaluate(feature, features.size(), inputs, chunk, out))
+                    .withVectorizedFunction((chunk, out) -> evaluate(feature, features.size(), inputs, chunk, out,
+                            limits))
                     .register(session.connection());
         }
         List<String> arguments = inputs.stream().map(OnDemandColumns::inputSql).toList();
         return outputSql(name + "(" + String.join(", ", arguments) + ")", feature.type());
     }
 
+    /** Each entity row has a budget of its own, as one online request has. */
     private static void evaluate(OnDemandFeature feature, int storedInputs, List<Input> inputs,
-                                 DuckDBDataChunkReader chunk, DuckDBWritableVector out) {
+                                 DuckDBDataChunkReader chunk, DuckDBWritableVector out, OnDemandLimits limits) {
         DuckDBReadableVector[] vectors = new DuckDBReadableVector[inputs.size()];
         for (int i = 0; i < vectors.length; i++) {
             vectors[i] = chunk.vector(i);
@@ -74,7 +79,7 @@ final class OnDemandColumns {
                 Input input = inputs.get(i);
                 (i < storedInputs ? stored : request).put(input.name(), read(vectors[i], row, input.type()));
             }
-            write(out, row, feature.evaluate(stored::get, request::get), feature.type());
+            write(out, row, feature.evaluate(stored::get, request::get, limits.budget()), feature.type());
         }
     }
 

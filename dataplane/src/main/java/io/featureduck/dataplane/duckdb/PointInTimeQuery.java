@@ -8,6 +8,7 @@ import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
+import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import io.featureduck.dataplane.source.TableSnapshot;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -67,10 +68,11 @@ public final class PointInTimeQuery {
         void accept(ResultSet rows) throws Exception;
     }
 
-    public PointInTimeQuery(DuckDbSession session, boolean fullNames) {
+    /** @param limits how much evaluation one entity row's on-demand features may take */
+    public PointInTimeQuery(DuckDbSession session, boolean fullNames, OnDemandLimits limits) {
         this.session = session;
         this.fullNames = fullNames;
-        this.onDemand = new OnDemandColumns(session);
+        this.onDemand = new OnDemandColumns(session, limits);
     }
 
     /**

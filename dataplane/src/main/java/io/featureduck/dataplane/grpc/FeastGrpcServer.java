@@ -188,16 +188,18 @@ public final class FeastGrpcServer {
         return server == null ? Future.succeededFuture() : server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * {@code grpc.health.v1.Health/Check}, without authentication (the kubelet's probe has no token), read as every
+     * other call is: a message that is not a {@code HealthCheckRequest} is answered INVALID_ARGUMENT, not reset.
+     */
     private void health(GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call) {
-        call.invalidMessageHandler(invalid -> call.response().status(GrpcStatus.INVALID_ARGUMENT)
-                .statusMessage("not a grpc.health.v1.HealthCheckRequest").end());
-        call.handler(request -> {
+        answer(call, "Health/Check", Future.succeededFuture(null), HealthCheckRequest.parser(), (request, none) -> {
             String service = request.getService();
             if (!service.isEmpty() && !service.equals(SERVING.fullyQualifiedName())) {
-                call.response().status(GrpcStatus.NOT_FOUND).statusMessage("unknown service '" + service + "'").end();
-                return;
+                return Future.failedFuture(new FeatureDuckException(ErrorCode.NOT_FOUND, "unknown service '"
+                        + service + "'"));
             }
-            call.response().end(HealthCheckResponse.newBuilder().setStatus(ready.getAsBoolean()
+            return Future.succeededFuture(HealthCheckResponse.newBuilder().setStatus(ready.getAsBoolean()
                     ? HealthCheckResponse.ServingStatus.SERVING : HealthCheckResponse.ServingStatus.NOT_SERVING)
                     .build());
         });
@@ -217,6 +219,13 @@ public final class FeastGrpcServer {
     private <Req extends Message, Resp> void unaryLater(GrpcServerRequest<Req, Resp> call, String method,
                                                         AccessKind kind, Parser<Req> parser,
                                                         BiFunction<Req, Grant, Future<Resp>> answer) {
+        answer(call, method, grant(call, kind), parser, answer);
+    }
+
+    /** One request message in, one answer out, once {@code grant} is decided. */
+    private <Req extends Message, Resp> void answer(GrpcServerRequest<Req, Resp> call, String method,
+                                                    Future<Grant> grant, Parser<Req> parser,
+                                                    BiFunction<Req, Grant, Future<Resp>> answer) {
         long start = System.nanoTime();
         Promise<Req> message = Promise.promise();
         call.invalidMessageHandler(invalid -> message.tryFail(invalid instanceof MessageSizeOverflowException
@@ -228,7 +237,9 @@ public final class FeastGrpcServer {
         // owed INVALID_ARGUMENT and a message, not a cancelled call.
         call.messageHandler(received -> {
             try {
-                message.tryComplete(parser.parseFrom(payload(received)));
+                message.tryComplete(parser.parseFrom(payload(received, settings.maxMessageBytes())));
+            } catch (FeatureDuckException e) {
+                message.tryFail(e);
             } catch (IOException e) {
                 message.tryFail(malformed(call));
             }
@@ -246,7 +257,7 @@ public final class FeastGrpcServer {
             }
         });
         message.future().onFailure(complete::tryFail);
-        Future.all(grant(call, kind), complete.future()).compose(both -> {
+        Future.all(grant, complete.future()).compose(both -> {
             try {
                 return answer.apply(complete.future().result(), both.resultAt(0));
             } catch (RuntimeException failure) {
@@ -285,13 +296,32 @@ public final class FeastGrpcServer {
                 + call.fullMethodName());
     }
 
-    /** The message's bytes, inflated when the client compressed it (gzip is the one compression gRPC clients use). */
-    private static InputStream payload(GrpcMessage message) throws IOException {
-        InputStream bytes = new ByteArrayInputStream(message.payload().getBytes());
+    /**
+     * The message's bytes, inflated when the client compressed it (gzip is the one compression gRPC clients use).
+     * Vert.x limits a message by its size on the wire; a compressed one is limited again by what it inflates to, and
+     * inflating stops there, so a small message cannot unfold into more memory than the limit allows.
+     *
+     * @throws FeatureDuckException {@code BODY_TOO_LARGE} past the limit, {@code UNSUPPORTED_ENCODING} for a
+     *                              compression other than gzip
+     */
+    static byte[] payload(GrpcMessage message, long maxBytes) throws IOException {
+        byte[] bytes = message.payload().getBytes();
         return switch (message.encoding()) {
             case "identity" -> bytes;
-            case "gzip" -> new GZIPInputStream(bytes);
-            default -> throw new IOException("unsupported message encoding " + message.encoding());
+            case "gzip" -> {
+                int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
+                byte[] inflated;
+                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                    inflated = in.readNBytes(limit + 1);
+                }
+                if (inflated.length > limit) {
+                    throw new FeatureDuckException(ErrorCode.BODY_TOO_LARGE, "the request message inflates to more "
+                            + "than the limit of " + maxBytes + " bytes of this data plane");
+                }
+                yield inflated;
+            }
+            default -> throw new FeatureDuckException(ErrorCode.UNSUPPORTED_ENCODING, "messages compressed as '"
+                    + message.encoding() + "' are not taken; send identity or gzip");
         };
     }
 

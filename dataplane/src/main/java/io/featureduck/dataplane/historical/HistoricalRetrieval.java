@@ -8,6 +8,7 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.duckdb.PointInTimeQuery;
+import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.source.LocalSnapshot;
@@ -48,10 +49,12 @@ public final class HistoricalRetrieval {
     private final DuckDbSettings settings;
     private final DataFileCache files;
     private final Executor metadata;
+    private final OnDemandLimits onDemand;
 
     /** Retrieval over tables on local disk, reading table metadata on the common pool. */
     public HistoricalRetrieval(ServingConfig config, TableSourceFactory sources, DuckDbSettings settings) {
-        this(() -> config, sources, settings, DataFileCache.localOnly(), ForkJoinPool.commonPool());
+        this(() -> config, sources, settings, DataFileCache.localOnly(), ForkJoinPool.commonPool(),
+                OnDemandLimits.defaults());
     }
 
     /**
@@ -60,12 +63,18 @@ public final class HistoricalRetrieval {
      * {@code metadata} while DuckDB starts.
      */
     public HistoricalRetrieval(Supplier<ServingConfig> config, TableSourceFactory sources, DuckDbSettings settings,
-                               DataFileCache files, Executor metadata) {
+                               DataFileCache files, Executor metadata, OnDemandLimits onDemand) {
+        this.onDemand = onDemand;
         this.config = config;
         this.sources = sources;
         this.settings = settings;
         this.files = files;
         this.metadata = metadata;
+    }
+
+    /** How much evaluation one entity row's on-demand features may take. */
+    public OnDemandLimits onDemandLimits() {
+        return onDemand;
     }
 
     /**
@@ -110,7 +119,7 @@ public final class HistoricalRetrieval {
         readable.add(files.directory());
         long start = System.nanoTime();
         try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
-            PointInTimeQuery query = new PointInTimeQuery(session, fullNames);
+            PointInTimeQuery query = new PointInTimeQuery(session, fullNames, onDemand);
             query.loadEntityRows(entityRows, features.keySet());
             long planned = System.nanoTime();
             for (Map.Entry<ViewDefinition, List<String>> entry : features.entrySet()) {

@@ -6,6 +6,8 @@ import io.featureduck.dataplane.auth.AccessControl;
 import io.featureduck.dataplane.auth.AccessKind;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.error.Redaction;
 import io.featureduck.dataplane.grpc.FeastGrpcServer;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
@@ -17,6 +19,7 @@ import io.featureduck.dataplane.write.PushService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -58,6 +61,7 @@ public final class DataPlaneServer {
     private final PushService pushes;
     private HttpServer api;
     private HttpServer management;
+    private Vertx probes;
     private FeastGrpcServer grpc;
     private final Supplier<ServingConfig> serving;
     private volatile boolean draining;
@@ -85,9 +89,12 @@ public final class DataPlaneServer {
         Authentication auth = new Authentication(access, authWorkers);
 
         Router router = Router.router(vertx);
+        // Bodies are read as they arrive; a compressed one would have to be inflated past the body limit to be judged.
+        router.route().handler(DataPlaneServer::uncompressedBodiesOnly);
         // A client that sends its request too slowly holds a connection and a buffer: answered 408 and closed.
         Handler<RoutingContext> timeout = TimeoutHandler.create(options.requestTimeout().toMillis(), 408);
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
+        Handler<RoutingContext> body = jsonBody(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes())
+                .setHandleFileUploads(false));
         timed(router.post("/v1/features/online").handler(timeout), "/v1/features/online")
                 .handler(auth.require(AccessKind.ONLINE)).handler(body)
                 .handler(new OnlineFeaturesHandler(requests, views));
@@ -112,8 +119,8 @@ public final class DataPlaneServer {
         return router;
     }
 
-    private Router managementRouter(ErrorResponses errors, ViewsHandler viewsHandler) {
-        Router router = Router.router(vertx);
+    private Router managementRouter(Vertx loop, ErrorResponses errors, ViewsHandler viewsHandler) {
+        Router router = Router.router(loop);
         router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
                 .end("{\"status\":\"UP\"}"));
         router.get("/ready").handler(this::ready);
@@ -141,6 +148,32 @@ public final class DataPlaneServer {
         });
     }
 
+    /**
+     * The body of a JSON route, read as JSON whatever its Content-Type says: {@code curl -d} sends
+     * {@code application/x-www-form-urlencoded}, which the body handler would decode as a form (and fail on, once the
+     * body is long enough for curl to send {@code Expect: 100-continue} too).
+     */
+    private static Handler<RoutingContext> jsonBody(BodyHandler body) {
+        return ctx -> {
+            String type = ctx.request().getHeader("content-type");
+            if (type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+                    || type.regionMatches(true, 0, "multipart/", 0, 10))) {
+                ctx.request().headers().remove("content-type");
+            }
+            body.handle(ctx);
+        };
+    }
+
+    private static void uncompressedBodiesOnly(RoutingContext ctx) {
+        String encoding = ctx.request().getHeader("content-encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            ctx.fail(new FeatureDuckException(ErrorCode.UNSUPPORTED_ENCODING, "request bodies are taken uncompressed, "
+                    + "not with Content-Encoding '" + encoding.strip() + "'"));
+            return;
+        }
+        ctx.next();
+    }
+
     /** Ready for traffic, for /ready and the gRPC health service alike: first loads done, not draining. */
     private boolean serving() {
         return !draining && registry.isReady();
@@ -157,11 +190,15 @@ public final class DataPlaneServer {
         historicalWorkers = vertx.createSharedWorkerExecutor("featureduck-historical", options.historicalWorkers());
         authWorkers = vertx.createSharedWorkerExecutor("featureduck-auth", 4);
         pushWorkers = vertx.createSharedWorkerExecutor("featureduck-push", 4);
+        // Probes, metrics and the operator's view report get an event loop of their own: however busy the API's
+        // loops are (a burst of expensive requests), the kubelet's probe is answered at once.
+        probes = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
         ObjectMapper mapper = JsonRequests.strictMapper();
         ErrorResponses errors = new ErrorResponses(options.retryAfter(), redaction);
-        ViewsHandler views = new ViewsHandler(registry, mapper, clock, redaction);
+        ViewsHandler views = new ViewsHandler(registry, mapper, clock, redaction, pushes::state);
         OnlineLookup lookup = new OnlineLookup(new OnlineViews(registry, options.maxBatchEntities(),
-                options.maxResponseBytes(), clock, metrics), name -> serving.get().service(name));
+                options.maxResponseBytes(), clock, metrics), name -> serving.get().service(name), options.onDemand());
         // HTTP/1.1 only on this port: an h2c upgrade offered by a client (the JDK's client offers one by default) is
         // declined. Mid-response upgrades of large answers were seen to corrupt the stream for such a client.
         HttpServerOptions apiOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
@@ -183,8 +220,8 @@ public final class DataPlaneServer {
                 .invalidRequestHandler(errors::invalidRequest).listen()
                 .compose(s -> {
                     api = s;
-                    return vertx.createHttpServer(managementOptions).requestHandler(managementRouter(errors, views))
-                            .listen();
+                    return probes.createHttpServer(managementOptions)
+                            .requestHandler(managementRouter(probes, errors, views)).listen();
                 })
                 .compose(s -> {
                     management = s;
@@ -236,7 +273,9 @@ public final class DataPlaneServer {
         Future<Void> closed = api == null ? Future.succeededFuture()
                 : api.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
         Future<Void> grpcClosed = grpc == null ? Future.succeededFuture() : grpc.stop(grace);
-        return Future.join(closed, grpcClosed).<Void>mapEmpty().eventually(() -> management == null ? Future.succeededFuture() : management.close())
+        return Future.join(closed, grpcClosed).<Void>mapEmpty()
+                .eventually(() -> management == null ? Future.succeededFuture() : management.close())
+                .eventually(() -> probes == null ? Future.succeededFuture() : probes.close())
                 .eventually(() -> historicalWorkers == null ? Future.succeededFuture() : historicalWorkers.close())
                 .eventually(() -> authWorkers == null ? Future.succeededFuture() : authWorkers.close())
                 .eventually(() -> pushWorkers == null ? Future.succeededFuture() : pushWorkers.close());

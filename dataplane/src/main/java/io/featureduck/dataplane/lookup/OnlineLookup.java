@@ -7,7 +7,9 @@ import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.FeatureServiceDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.ondemand.EvaluationBudget;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
+import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import io.featureduck.dataplane.online.EntityKeys;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
@@ -30,10 +32,14 @@ public final class OnlineLookup {
     private final OnlineViews views;
     private final Function<String, Optional<FeatureServiceDefinition>> services;
     private final FeaturePlans plans = new FeaturePlans();
+    private final OnDemandLimits limits;
 
-    public OnlineLookup(OnlineViews views, Function<String, Optional<FeatureServiceDefinition>> services) {
+    /** @param limits how much evaluation the on-demand features of one request may take */
+    public OnlineLookup(OnlineViews views, Function<String, Optional<FeatureServiceDefinition>> services,
+                        OnDemandLimits limits) {
         this.views = views;
         this.services = services;
+        this.limits = limits;
     }
 
     public OnlineViews views() {
@@ -71,12 +77,14 @@ public final class OnlineLookup {
         }
         List<AnswerFeature> features = plan.features();
         Object[][] computed = null;
+        EvaluationBudget budget = null;
         for (int f = 0; f < features.size(); f++) {
             AnswerFeature feature = features.get(f);
             if (feature.isOnDemand()) {
                 computed = computed == null ? new Object[features.size()][] : computed;
+                budget = budget == null ? limits.budget() : budget;
                 computed[f] = compute(feature, indexes[feature.viewSlot()], request.requestData(), entities,
-                        rows[feature.viewSlot()], statuses[feature.viewSlot()]);
+                        rows[feature.viewSlot()], statuses[feature.viewSlot()], budget);
             }
         }
         return new OnlineAnswer(plan, indexes, rows, statuses, computed, entities, now);
@@ -262,7 +270,7 @@ public final class OnlineLookup {
     }
 
     private static Object[] compute(AnswerFeature feature, OnlineIndex index, RequestColumns requestData,
-                                    int entities, int[] rows, LookupStatus[] statuses) {
+                                    int entities, int[] rows, LookupStatus[] statuses, EvaluationBudget budget) {
         OnDemandFeature onDemand = feature.onDemand().orElseThrow();
         Map<String, RequestFieldSpec> fields = new LinkedHashMap<>();
         for (String field : onDemand.requestFields()) {
@@ -278,7 +286,9 @@ public final class OnlineLookup {
             // Request data is checked for every entity, found or not: a wrong type is the client's error either way.
             for (RequestFieldSpec field : fields.values()) {
                 try {
-                    request.put(field.name(), requestData.value(field.name(), e, field.type()));
+                    Object value = requestData.value(field.name(), e, field.type());
+                    budget.checkValue(field.name(), e, value);
+                    request.put(field.name(), value);
                 } catch (IllegalArgumentException bad) {
                     throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "request data '" + field.name() + "'["
                             + e + "]: " + bad.getMessage());
@@ -289,7 +299,8 @@ public final class OnlineLookup {
                 continue;
             }
             int row = rows[e];
-            values[e] = onDemand.evaluate(name -> index.value(index.featurePosition(name), row), request::get);
+            values[e] = onDemand.evaluate(name -> index.value(index.featurePosition(name), row), request::get,
+                    budget);
         }
         return values;
     }

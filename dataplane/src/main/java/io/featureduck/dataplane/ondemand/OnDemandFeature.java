@@ -19,7 +19,9 @@ import java.util.function.Function;
  *
  * <p>Values go in and come out in the forms of {@code values/FeatureValues}. A result is absent ({@code NULL_VALUE}
  * to clients) when an input the expression reads is absent, or when evaluation fails for that entity (a division by
- * zero, an int32 result out of range): one entity's bad data does not fail the others.
+ * zero, an int32 result out of range): one entity's bad data does not fail the others. Every evaluation spends an
+ * {@link EvaluationBudget}, whose end fails the request: an expression quadratic in a request value cannot hold a
+ * thread for long.
  */
 public final class OnDemandFeature {
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
@@ -76,9 +78,14 @@ public final class OnDemandFeature {
     }
 
     /**
-     * The value for one entity, from its stored features and request values by name ({@code null} when absent).
+     * The value for one entity, from its stored features and request values by name ({@code null} when absent),
+     * each evaluated node spent from {@code budget}.
+     *
+     * @throws io.featureduck.dataplane.error.FeatureDuckException {@code ON_DEMAND_BUDGET_EXCEEDED} when the budget
+     *         runs out: the request is refused, not answered with nulls
      */
-    public Object evaluate(Function<String, Object> feature, Function<String, Object> request) {
+    public Object evaluate(Function<String, Object> feature, Function<String, Object> request,
+                           EvaluationBudget budget) {
         Map<String, Object> inputs = new HashMap<>(4 * (features.size() + requestFields.size()) / 3 + 1);
         for (String input : features) {
             Object value = feature.apply(input);
@@ -95,8 +102,13 @@ public final class OnDemandFeature {
             inputs.put(OnDemandExpressions.REQUEST + input, toCel(value));
         }
         try {
-            return fromCel(program.eval(inputs), type);
-        } catch (CelEvaluationException | ArithmeticException e) {
+            return fromCel(program.trace(inputs, (node, value) -> budget.spend(name)), type);
+        } catch (CelEvaluationException e) {
+            if (e.getCause() instanceof io.featureduck.dataplane.error.FeatureDuckException exceeded) {
+                throw exceeded;
+            }
+            return null;
+        } catch (ArithmeticException e) {
             return null;
         }
     }

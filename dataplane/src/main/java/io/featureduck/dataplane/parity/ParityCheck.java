@@ -98,7 +98,8 @@ public final class ParityCheck {
                 }
                 for (OnDemandFeature feature : view.onDemand()) {
                     Object online = present ? normalize(feature.evaluate(name -> index.value(
-                            index.featurePosition(name), row), request::get), feature.type()) : null;
+                            index.featurePosition(name), row), request::get, historical.onDemandLimits().budget()),
+                            feature.type()) : null;
                     compare(differences, view, key, feature.name(), online,
                             normalize(rs.getObject(feature.name()), feature.type()));
                 }

@@ -48,6 +48,11 @@ final class PinnedTableSource implements TableSource {
     /** The pinned version's number: the instant's version, or the number of the version the pin names. */
     private synchronized OptionalLong pinnedVersion() {
         if (version == null) {
+            if (pin.asOf() != null && pin.asOf().isAfter(Instant.now())) {
+                // Resolving it now would pin whatever is latest today and keep serving it after that time has come.
+                throw new TableSourceException("spec.source.asOf " + pin.asOf() + " is in the future: a pin names a "
+                        + "version the table has; the view is served once that time has passed (or pin a version)");
+            }
             version = pin.asOf() != null ? table.versionAsOf(pin.asOf())
                     : OptionalLong.of(latestSnapshot().version());
         }

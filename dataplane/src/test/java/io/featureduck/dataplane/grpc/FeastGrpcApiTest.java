@@ -297,6 +297,91 @@ class FeastGrpcApiTest {
         assertThat(withNull.getResults(2).getStatuses(0).name()).isEqualTo("NULL_VALUE");
     }
 
+    /** Zeros, made as they are read: a message of any size without holding it in memory. */
+    private static final class Zeros extends InputStream {
+        private long left;
+
+        Zeros(long bytes) {
+            left = bytes;
+        }
+
+        @Override
+        public int read() {
+            return left-- > 0 ? 0 : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(length, left);
+            java.util.Arrays.fill(buffer, offset, offset + n, (byte) 0);
+            left -= n;
+            return n;
+        }
+    }
+
+    /** Bytes the data plane's event loops have allocated so far. */
+    private static long eventLoopAllocations() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("vert.x-eventloop-thread")) {
+                total += Math.max(0, threads.getThreadAllocatedBytes(thread.getId()));
+            }
+        }
+        return total;
+    }
+
+    /**
+     * 400 MB of zeros compress to about 400 KB, under the 1 MiB message limit that Vert.x checks on the compressed
+     * size: each is refused once it inflates past the limit, and inflating stops there. Three at once allocate a few
+     * megabytes on the event loops, not the 1.2 GB they unfold to.
+     */
+    @Test
+    void gzipBombsAreRefusedAtTheInflatedLimitWithoutInflatingThem() throws Exception {
+        MethodDescriptor<InputStream, GetOnlineFeaturesResponse> bomb = method("GetOnlineFeatures",
+                new MethodDescriptor.Marshaller<>() {
+                    @Override
+                    public InputStream stream(InputStream value) {
+                        return value;
+                    }
+
+                    @Override
+                    public InputStream parse(InputStream stream) {
+                        throw new UnsupportedOperationException();
+                    }
+                });
+        long before = eventLoopAllocations();
+        List<java.util.concurrent.CompletableFuture<Status.Code>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> catchThrowableOfType(
+                    StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(channel, bomb,
+                            authorized().withCompression("gzip"), new Zeros(400L << 20))).getStatus().getCode()));
+        }
+        for (java.util.concurrent.CompletableFuture<Status.Code> call : calls) {
+            assertThat(call.get(60, TimeUnit.SECONDS)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        }
+        long allocated = eventLoopAllocations() - before;
+        assertThat(allocated).as("bytes allocated on the event loops by three bombs").isLessThan(64L << 20);
+        assertThat(call(request(List.of("driver-stats:conv_rate"), 1010)).getResults(1).getStatuses(0).name())
+                .isEqualTo("PRESENT");
+    }
+
+    @Test
+    void aMalformedHealthCheckIsAnsweredInvalidArgumentNotReset() {
+        MethodDescriptor<byte[], HealthCheckResponse> rawHealth = MethodDescriptor.<byte[], HealthCheckResponse>
+                newBuilder().setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("grpc.health.v1.Health/Check")
+                .setRequestMarshaller(new RawBytes())
+                .setResponseMarshaller(ProtoUtils.marshaller(HealthCheckResponse.getDefaultInstance())).build();
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
+                ClientCalls.blockingUnaryCall(channel, rawHealth, CallOptions.DEFAULT, new byte[] {(byte) 0xff, 1, 2}));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getStatus().getDescription()).contains("Health/Check");
+    }
+
     @Test
     void randomBytesAndHostileMessagesAreRefusedWithoutInternalErrors() {
         java.util.Random random = new java.util.Random(13);

@@ -1,10 +1,13 @@
 package io.featureduck.dataplane.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -73,6 +76,18 @@ class ErrorCodesOnTheWireTest {
                 ---
                 apiVersion: featureduck.io/v1alpha1
                 kind: FeatureView
+                metadata: {name: pushed-labels}
+                spec:
+                  store: demo
+                  source: {path: labels, format: parquet, timestampColumn: event_timestamp}
+                  entities: [{name: driver_id, type: int64}]
+                  features: [{name: label_number, type: int32, expression: CAST(label AS INTEGER)}]
+                  requestData: [{name: note, type: string}]
+                  onDemand: [{name: noted, type: string, expression: "request.note + 'x'"}]
+                  push: {enabled: true, sourceName: pushed_labels, flushInterval: 10ms}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
                 metadata: {name: pushed-blocked}
                 spec:
                   store: demo
@@ -90,6 +105,13 @@ class ErrorCodesOnTheWireTest {
                     + "score) TO '" + blocked.resolve("city=lyon/part-0.parquet") + "' (FORMAT parquet)");
         }
         Files.writeString(blocked.resolve("city=paris"), "not a directory");
+        // Labels the view casts to integers: a pushed label that is no number commits, and cannot be served.
+        Path labels = Files.createDirectories(file.getParent().resolve("lakehouse/labels"));
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement sql = duck.createStatement()) {
+            sql.execute("COPY (SELECT 1::BIGINT AS driver_id, now()::TIMESTAMPTZ AS event_timestamp, '7' AS label) TO '"
+                    + labels.resolve("part-0.parquet") + "' (FORMAT parquet)");
+        }
         // Bearer tokens and small limits, so that the refusals of authentication and limits can be provoked too.
         Files.writeString(file, Files.readString(file).replaceFirst("auth: \\{type: none\\}.*", "auth: {type: bearer, "
                 + "tokenSecretName: t}\n    maxResponseBytes: 16384\n    maxConcurrentHistorical: 1"));
@@ -98,6 +120,8 @@ class ErrorCodesOnTheWireTest {
         ServingConfig config = new ServingConfigLoader().load(file);
         dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).authTokenFile(tokens)
                 .authWriteTokenFile(writeTokens)
+                // Small on-demand limits: a request value of nine characters and a batch of 40 entities exceed them.
+                .onDemand(new OnDemandLimits(100, Duration.ofSeconds(5), 8))
                 .timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5)).build());
         dataPlane.initialLoad().join();
         http = new HttpProbe(dataPlane.port(), TOKEN);
@@ -254,6 +278,44 @@ class ErrorCodesOnTheWireTest {
                 + "}}"), ErrorCode.TABLE_NOT_WRITABLE);
         expect(writer.post("/push", "{\"push_source_name\": \"pushed_blocked\", \"df\": {\"driver_id\": [1], " + row
                 + ", \"city\": [\"paris\"]}}"), ErrorCode.WRITE_FAILED);
+    }
+
+    @Test
+    void aCommitThisPodCannotReadIsUnconfirmedAndSuspendsThePushesAfterIt() {
+        HttpProbe writer = new HttpProbe(dataPlane.port(), WRITE_TOKEN);
+        String push = "{\"push_source_name\": \"pushed_labels\", \"df\": {\"driver_id\": [2], "
+                + "\"event_timestamp\": [\"2030-01-01T00:00:00Z\"], \"label\": [\"%s\"]}}";
+        DemoServer.Reply unconfirmed = writer.post("/push", push.formatted("not a number"));
+        expect(unconfirmed, ErrorCode.PUSH_UNCONFIRMED);
+        assertThat(unconfirmed.json().at("/error/message").asText()).contains("do not push them again");
+        expect(writer.post("/push", push.formatted("8")), ErrorCode.PUSHES_SUSPENDED);
+        JsonNode report = http.get("/v1/views/pushed-labels").json();
+        assertThat(report.path("degraded").asBoolean()).isTrue();
+        assertThat(report.at("/push/suspended").asText()).contains("cannot be read back");
+    }
+
+    @Test
+    void onDemandLimitsAndEncodings() {
+        expect(feast("{\"features\": [\"pushed-labels:noted\"], \"entities\": {\"driver_id\": [1], "
+                + "\"note\": [\"ninechars\"]}}"), ErrorCode.REQUEST_DATA_TOO_LARGE);
+        String drivers = "1, ".repeat(39) + "1";
+        String notes = "\"x\", ".repeat(39) + "\"x\"";
+        expect(feast("{\"features\": [\"pushed-labels:noted\"], \"entities\": {\"driver_id\": [" + drivers
+                + "], \"note\": [" + notes + "]}}"), ErrorCode.ON_DEMAND_BUDGET_EXCEEDED);
+        expect(http.send(http.request("/get-online-features").header("content-type", "application/json")
+                .header("content-encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(
+                        "{\"features\": [\"driver-stats:conv_rate\"], \"entities\": {\"driver_id\": [1]}}")))
+                .build()), ErrorCode.UNSUPPORTED_ENCODING);
+    }
+
+    static byte[] gzip(String text) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import java.io.IOException;
@@ -63,6 +65,49 @@ class RequestLimitsTest {
         // The same lookup for a few entities is answered.
         assertThat(server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
                 + "\"entities\": {\"driver_id\": [" + DRIVER + "]}}").status()).isEqualTo(200);
+    }
+
+    /**
+     * curl sends {@code Expect: 100-continue} with any body over 1 KiB and waits for the interim answer before it
+     * sends the body: every route that reads a body answers it, then answers the request itself.
+     */
+    @Test
+    void everyRouteWithABodyAnswersExpectContinueAsCurlSendsIt() throws Exception {
+        String padding = "x".repeat(2048);
+        Map<String, String> bodies = Map.of(
+                "/v1/features/online", "{\"feature_view\": \"driver-stats\", \"entities\": [{\"driver_id\": "
+                        + DRIVER + "}], \"features\": [\"conv_rate\"], \"padding\": \"" + padding + "\"}",
+                "/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], \"entities\": "
+                        + "{\"driver_id\": [" + DRIVER + "]}, \"padding\": \"" + padding + "\"}",
+                "/v1/features/historical", "{\"features\": [\"driver-stats:conv_rate\"], \"entity_rows\": [{"
+                        + "\"driver_id\": " + DRIVER + ", \"event_timestamp\": \"2030-01-01T00:00:00Z\", "
+                        + "\"note\": \"" + "y".repeat(1500) + "\"}]}",
+                "/push", "{\"push_source_name\": \"nobody\", \"df\": {\"padding\": [\"" + padding + "\"]}}");
+        for (Map.Entry<String, String> route : bodies.entrySet()) {
+            byte[] body = route.getValue().getBytes(StandardCharsets.UTF_8);
+            try (Socket client = new Socket("127.0.0.1", server.dataPlane.port())) {
+                client.setSoTimeout(10_000);
+                OutputStream out = client.getOutputStream();
+                // curl -d's own content type, which a JSON route reads as JSON all the same.
+                out.write(("POST " + route.getKey() + " HTTP/1.1\r\nhost: x\r\n"
+                        + "content-type: application/x-www-form-urlencoded\r\n"
+                        + "content-length: " + body.length + "\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                java.io.InputStream in = client.getInputStream();
+                String interim = new String(in.readNBytes("HTTP/1.1 100 Continue\r\n\r\n".length()),
+                        StandardCharsets.US_ASCII);
+                assertThat(interim).as(route.getKey()).startsWith("HTTP/1.1 100 Continue");
+                out.write(body);
+                out.flush();
+                String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                if (route.getKey().equals("/push")) {
+                    assertThat(answer).as(answer).startsWith("HTTP/1.1 404").contains("PUSH_SOURCE_NOT_FOUND");
+                } else {
+                    assertThat(answer).as(answer).startsWith("HTTP/1.1 200");
+                }
+            }
+        }
     }
 
     @Test

@@ -100,13 +100,16 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /**
-     * What clients may see of this process's paths: the lakehouse root as the store's spec names it (not as a
-     * {@code --lakehouse-root} override or a relative path resolved here), and placeholders for private directories.
+     * What clients may see of this process's paths: the lakehouse root as the store's spec names it when that is a
+     * relative path (not as a {@code --lakehouse-root} override or resolved here), {@code <lakehouse>} when it is an
+     * absolute one (a path of the machine or the pod), and placeholders for private directories.
      */
     private static Redaction redaction(ServingConfig serving, DataPlaneConfig settings) {
         Map<String, String> shown = new LinkedHashMap<>();
         if (!serving.root().isObjectStore()) {
-            shown.put(serving.root().path().toString(), serving.store().spec().lakehouse().root().replaceAll("/+$", ""));
+            String configured = serving.store().spec().lakehouse().root().replaceAll("/+$", "");
+            shown.put(serving.root().path().toString(), configured.startsWith("/") || configured.startsWith("file:")
+                    ? "<lakehouse>" : configured);
         }
         shown.put(settings.duckDbTempDirectory().toAbsolutePath().toString(), "<duckdb-temp>");
         settings.fileCacheDirectory().ifPresent(d -> shown.put(d.toAbsolutePath().toString(), "<file-cache>"));

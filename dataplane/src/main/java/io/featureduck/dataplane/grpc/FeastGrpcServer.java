@@ -9,6 +9,7 @@ import io.featureduck.dataplane.auth.AccessControl;
 import io.featureduck.dataplane.auth.AccessKind;
 import io.featureduck.dataplane.auth.BearerHeader;
 import io.featureduck.dataplane.auth.Grant;
+import io.featureduck.dataplane.error.ErrorAnswers;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.error.Redaction;
@@ -344,11 +345,11 @@ public final class FeastGrpcServer {
         String message;
         if (failure instanceof FeatureDuckException known) {
             code = known.code();
-            message = redaction.apply(known.getMessage());
+            message = ErrorAnswers.shown(redaction, "grpc", code, known.getMessage());
         } else {
             LOG.error("unexpected failure serving {}", call.fullMethodName(), failure);
             code = ErrorCode.INTERNAL;
-            message = "internal error; the data plane log has the details";
+            message = ErrorAnswers.shown(redaction, "grpc", code, "internal error; the data plane log has the details");
         }
         if (message.length() > MAX_STATUS_MESSAGE) {
             message = message.substring(0, MAX_STATUS_MESSAGE) + "...";

@@ -104,7 +104,7 @@ public final class DataPlaneServer {
         timed(router.post("/v1/features/historical"), "/v1/features/historical")
                 .handler(auth.require(AccessKind.HISTORICAL)).handler(new HistoricalFeaturesHandler(vertx, historical,
                         historicalWorkers, mapper, options.maxHistoricalBodyBytes(), options.maxConcurrentHistorical()));
-        PushHandler push = new PushHandler(pushes, requests, mapper, pushWorkers);
+        PushHandler push = new PushHandler(pushes, requests.exactNumbers(), mapper, pushWorkers);
         timed(router.post("/push").handler(timeout), "/push").handler(auth.require(AccessKind.WRITE)).handler(body)
                 .handler(push::push);
         timed(router.post("/write-to-online-store").handler(timeout), "/write-to-online-store")

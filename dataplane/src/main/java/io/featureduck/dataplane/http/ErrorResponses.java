@@ -3,6 +3,7 @@ package io.featureduck.dataplane.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.featureduck.dataplane.error.ErrorAnswers;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.error.Redaction;
@@ -119,7 +120,7 @@ public final class ErrorResponses {
             json.writeStartObject();
             json.writeObjectFieldStart("error");
             json.writeStringField("code", code.name());
-            json.writeStringField("message", redaction.apply(message));
+            json.writeStringField("message", ErrorAnswers.shown(redaction, "http", code, message));
             json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {

@@ -22,7 +22,20 @@ final class JsonRequests {
 
     JsonRequests(ObjectMapper mapper) {
         // On whole bodies only: the historical route reads rows one by one from a stream and checks its own end.
-        this.reader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this(mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+    }
+
+    private JsonRequests(ObjectReader reader) {
+        this.reader = reader;
+    }
+
+    /**
+     * The same reader keeping numbers with fractions exact: pushed values are written to tables, and a double would
+     * move 253402300799.999999 (the last microsecond of 9999, in epoch seconds) to the next second, or round a
+     * decimal column's value before it is checked.
+     */
+    JsonRequests exactNumbers() {
+        return new JsonRequests(reader.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
     }
 
     /**

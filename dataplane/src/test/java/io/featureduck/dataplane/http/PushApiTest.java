@@ -456,6 +456,61 @@ class PushApiTest {
                 .containsEntry("event_timestamp", ComparableValues.of(Instant.parse("2025-11-05T11:00:00.5Z")))
                 .containsEntry("local", ComparableValues.of(java.time.LocalDateTime.parse("2026-11-05T10:00:00")));
     }
+    /**
+     * In a Parquet directory where a file stands where a partition directory must go, a push to that partition fails
+     * when its file is written, after it was checked: the push batched with it still commits.
+     */
+    @org.junit.jupiter.api.Test
+    void aPushThatFailsAtItsCommitDoesNotFailThePushesBatchedWithIt() throws Exception {
+        try (DataPlane dataPlane = start(PushTables.PARQUET, "500ms")) {
+            Files.writeString(table().resolve("city=rome"), "a file, not a directory");
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            CompletableFuture<DemoServer.Reply> blocked = CompletableFuture.supplyAsync(() -> http.post("/push",
+                    "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [51], "
+                            + "\"event_timestamp\": [\"2026-11-05T00:00:00Z\"], \"city\": [\"rome\"]}}"));
+            CompletableFuture<DemoServer.Reply> fine = CompletableFuture.supplyAsync(() -> http.post("/push",
+                    "{\"push_source_name\": \"driver_stats_push\", \"df\": {\"driver_id\": [52], "
+                            + "\"event_timestamp\": [\"2026-11-05T00:00:00Z\"], \"city\": [\"lyon\"]}}"));
+            assertThat(blocked.join().status()).as(blocked.join().text()).isEqualTo(503);
+            assertThat(blocked.join().json().at("/error/code").asText()).isEqualTo("WRITE_FAILED");
+            assertThat(fine.join().status()).as(fine.join().text()).isEqualTo(200);
+            assertThat(PushTables.PARQUET.readAll(table())).extracting(r -> r.get("driver_id"))
+                    .contains(52L).doesNotContain(51L);
+        }
+    }
+
+    /**
+     * Rows acknowledged with ?ack=async are retried while their commit fails for a reason that passes, and counted on
+     * the view's report when every retry failed; they are never dropped unseen.
+     */
+    @org.junit.jupiter.api.Test
+    void asynchronouslyAcknowledgedRowsAreRetriedAndCountedWhenTheyCannotBeWritten() throws Exception {
+        try (DataPlane dataPlane = start(PushTables.PARQUET, "10ms")) {
+            HttpProbe http = new HttpProbe(dataPlane.port());
+            Path rome = Files.writeString(table().resolve("city=rome"), "in the way, for a while");
+            assertThat(http.post("/push?ack=async", "{\"push_source_name\": \"driver_stats_push\", \"df\": {"
+                    + "\"driver_id\": [61], \"event_timestamp\": [\"2026-11-05T00:00:00Z\"], \"city\": [\"rome\"]}}")
+                    .status()).isEqualTo(202);
+            Thread.sleep(800); // the first attempt and the first retry fail
+            Files.delete(rome);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> "PRESENT".equals(http.post("/v1/features/online", "{\"feature_view\": \"scores\", "
+                            + "\"entities\": [{\"driver_id\": 61}]}").json().at("/results/0/status").asText()));
+
+            Files.writeString(table().resolve("city=oslo"), "in the way for good");
+            assertThat(http.post("/push?ack=async", "{\"push_source_name\": \"driver_stats_push\", \"df\": {"
+                    + "\"driver_id\": [62, 63], \"event_timestamp\": [\"2026-11-05T00:00:00Z\", "
+                    + "\"2026-11-05T00:00:00Z\"], \"city\": [\"oslo\", \"oslo\"]}}").status()).isEqualTo(202);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> http
+                    .get("/v1/views/scores").json().at("/push/unwritten_async_rows").asLong() == 2);
+            JsonNode push = http.get("/v1/views/scores").json().path("push");
+            assertThat(push.path("last_error").asText()).contains("cannot write the pushed rows");
+            assertThat(push.path("last_error_at").asText()).isNotEmpty();
+            assertThat(PushTables.PARQUET.readAll(table())).extracting(r -> r.get("driver_id"))
+                    .contains(61L).doesNotContain(62L, 63L);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void fourSequentialPushersWithAsynchronousAcknowledgementLandEveryRowOnceInFewCommits() throws Exception {
         try (DataPlane dataPlane = start(PushTables.DELTA, "200ms")) {

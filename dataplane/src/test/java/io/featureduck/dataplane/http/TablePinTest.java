@@ -210,6 +210,14 @@ class TablePinTest {
             assertThat(online(http)).isEqualTo(latestScores(table.rowsAt(table.pinOfCommit(1))))
                     .containsExactly(11.0, 12.0, 13.0);
 
+            // A time still to come names no version yet: refused by name, not pinned to today's latest.
+            Instant future = Instant.now().plus(Duration.ofDays(365));
+            replace(file, format, "asOf: \"" + future + "\"");
+            await().atMost(Duration.ofSeconds(30)).until(() -> view(http).path("last_error").asText()
+                    .contains("asOf " + future + " is in the future"));
+            assertThat(view(http).path("pinned").asText()).isEqualTo("asOf " + first);
+            assertThat(online(http)).containsExactly(11.0, 12.0, 13.0);
+
             replace(file, format, "");
             await().atMost(Duration.ofSeconds(30)).until(() -> view(http).path("pinned").isNull()
                     && !view(http).path("reloading").asBoolean());

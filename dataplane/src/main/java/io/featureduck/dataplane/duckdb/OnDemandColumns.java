@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.duckdb;
 
 import io.featureduck.crds.ValueType;
+import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import io.featureduck.dataplane.values.FeatureValues;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.duckdb.DuckDBColumnType;
 import org.duckdb.DuckDBDataChunkReader;
 import org.duckdb.DuckDBFunctions;
@@ -30,10 +32,18 @@ final class OnDemandColumns {
     private final DuckDbSession session;
     private final OnDemandLimits limits;
     private int registered;
+    /** The first budget an entity row exhausted: the query fails, and this is why (DuckDB only passes on text). */
+    private final java.util.concurrent.atomic.AtomicReference<FeatureDuckException> exhausted =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     OnDemandColumns(DuckDbSession session, OnDemandLimits limits) {
         this.session = session;
         this.limits = limits;
+    }
+
+    /** Why the query failed inside an on-demand feature, if it did: an entity row that exhausted its budget. */
+    Optional<FeatureDuckException> failure() {
+        return Optional.ofNullable(exhausted.get());
     }
 
     /** One input of a function call: its SQL, its declared type, and the DuckDB type the SQL holds (may be null). */
@@ -55,8 +65,14 @@ final class OnDemandColumns {
                 function.withParameter(parameterType(input.type()));
             }
             function.withReturnType(parameterType(feature.type()))
-                    .withVectorizedFunction((chunk, out) -> evaluate(feature, features.size(), inputs, chunk, out,
-                            limits))
+                    .withVectorizedFunction((chunk, out) -> {
+                        try {
+                            evaluate(feature, features.size(), inputs, chunk, out, limits);
+                        } catch (FeatureDuckException e) {
+                            exhausted.compareAndSet(null, e);
+                            throw e;
+                        }
+                    })
                     .register(session.connection());
         }
         List<String> arguments = inputs.stream().map(OnDemandColumns::inputSql).toList();

@@ -68,6 +68,14 @@ public final class PointInTimeQuery {
         void accept(ResultSet rows) throws Exception;
     }
 
+    /**
+     * Why running the query failed inside an on-demand feature (an entity row that exhausted its evaluation budget),
+     * if it did: DuckDB reports only the text of such a failure.
+     */
+    public java.util.Optional<io.featureduck.dataplane.error.FeatureDuckException> onDemandFailure() {
+        return onDemand.failure();
+    }
+
     /** @param limits how much evaluation one entity row's on-demand features may take */
     public PointInTimeQuery(DuckDbSession session, boolean fullNames, OnDemandLimits limits) {
         this.session = session;

@@ -136,7 +136,14 @@ public final class HistoricalRetrieval {
             }
             long prepared = System.nanoTime();
             LOG.debug("historical query: {}", query.sql());
-            execution.run(query);
+            try {
+                execution.run(query);
+            } catch (SQLException e) {
+                if (query.onDemandFailure().isPresent()) {
+                    throw query.onDemandFailure().get();
+                }
+                throw e;
+            }
             LOG.debug("historical retrieval: {} ms to open DuckDB and read entity rows, {} ms to prepare views, "
                             + "{} ms to run", (planned - start) / 1_000_000, (prepared - planned) / 1_000_000,
                     (System.nanoTime() - prepared) / 1_000_000);

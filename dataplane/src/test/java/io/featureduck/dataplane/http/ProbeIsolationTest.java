@@ -108,6 +108,16 @@ class ProbeIsolationTest {
             load.shutdown();
             assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
+            // Historical retrieval evaluates the same feature per entity row, with a budget per row.
+            HttpResponse<String> historical = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + dataPlane.port() + "/v1/features/historical")).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [\"repeats:repeated\"], "
+                            + "\"entity_rows\": [{\"driver_id\": " + (DemoLakehouse.FIRST_DRIVER
+                            + DemoLakehouse.INACTIVE_DRIVERS) + ", \"event_timestamp\": \"2030-01-01T00:00:00Z\", "
+                            + "\"items\": [" + items + "]}]}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(historical.statusCode()).as(historical.body()).isEqualTo(422);
+            assertThat(historical.body()).contains("ON_DEMAND_BUDGET_EXCEEDED", "repeated");
+
             assertThat(unexpected).as("answers other than the budget's refusal").isEmpty();
             assertThat(answers.getOrDefault(422, 0)).as("expensive requests answered").isGreaterThan(8);
             assertThat(probeStatuses).as("readiness probes").containsOnly(200);

@@ -8,13 +8,14 @@ import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.source.DataFile;
 import io.featureduck.dataplane.source.SourceColumn;
+import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceFactory;
-import io.featureduck.dataplane.source.DataFile;
-import io.featureduck.dataplane.source.TableSnapshot;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +63,7 @@ public final class PushService implements AutoCloseable {
     private static final class PushRecord {
         private final AtomicLong unwrittenRows = new AtomicLong();
         private volatile String lastError;
-        private volatile java.time.Instant lastErrorAt;
+        private volatile Instant lastErrorAt;
     }
 
     /**
@@ -74,7 +75,7 @@ public final class PushService implements AutoCloseable {
      * @param suspended          why pushes are refused, while an earlier commit cannot be read back here
      */
     public record PushState(long unwrittenAsyncRows, Optional<String> lastError,
-                            Optional<java.time.Instant> lastErrorAt, Optional<String> suspended) {
+                            Optional<Instant> lastErrorAt, Optional<String> suspended) {
     }
 
     /**

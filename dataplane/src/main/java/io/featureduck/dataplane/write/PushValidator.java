@@ -278,10 +278,11 @@ public final class PushValidator {
 
     /** A time every reader of the table accepts, to the microsecond (the tables' unit). */
     private static Instant inRange(Instant instant) {
-        if (!EpochMicros.inRange(instant)) {
+        Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+        if (!EpochMicros.inRange(micros)) {
             throw new IllegalArgumentException(OUT_OF_RANGE);
         }
-        return instant.truncatedTo(ChronoUnit.MICROS);
+        return micros;
     }
 
     private static long whole(JsonNode value, long min, long max) {
@@ -325,10 +326,14 @@ public final class PushValidator {
 
     private static Instant instant(JsonNode value) {
         if (value.isNumber()) {
-            BigDecimal seconds = value.decimalValue();
+            BigDecimal seconds = value.decimalValue().stripTrailingZeros();
             // Compared before any conversion, which would wrap (2^64) or overflow (1e300) silently.
             if (seconds.compareTo(MIN_SECONDS) < 0 || seconds.compareTo(MAX_SECONDS) > 0) {
                 throw new IllegalArgumentException(OUT_OF_RANGE);
+            }
+            // Rounding 1e-999999999 to nanoseconds would compute a billion-digit power of ten.
+            if (seconds.scale() > 18) {
+                throw new IllegalArgumentException("more than 18 decimal places");
             }
             BigDecimal whole = seconds.setScale(0, java.math.RoundingMode.FLOOR);
             return inRange(Instant.ofEpochSecond(whole.longValueExact(),

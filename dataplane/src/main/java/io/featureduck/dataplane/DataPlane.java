@@ -4,6 +4,7 @@ import io.featureduck.dataplane.auth.AccessControl;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.Redaction;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.http.DataPlaneServer;
@@ -16,9 +17,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -66,6 +70,8 @@ public final class DataPlane implements AutoCloseable {
         DataPlaneComponents components = DataPlaneComponents.open(serving, settings, metrics.registry());
         ViewRegistry registry = new ViewRegistry(serving.views(), components.sources(), components.loader(),
                 components.loadExecutor(), components.clock());
+        registry.refuse(serving.refused(), Map.of());
+        serving.refused().forEach((name, reason) -> LOG.error("FeatureView '{}' is not served: {}", name, reason));
         AtomicReference<ServingConfig> current = new AtomicReference<>(serving);
         HistoricalRetrieval historical = components.historical(current::get);
         metrics.watch(registry);
@@ -121,13 +127,34 @@ public final class DataPlane implements AutoCloseable {
      * Serves the views of {@code next} from now on without a restart (see {@link ViewRegistry#apply}). The store's
      * own settings (port, limits, DuckDB memory) are fixed at start; the operator rolls the pods when they change.
      */
-    public CompletableFuture<Void> reconfigure(ServingConfig next) {
-        ServingConfig previous = config.getAndSet(next);
+    public CompletableFuture<Void> reconfigure(ServingConfig written) {
+        ServingConfig previous = config.get();
+        // A view whose new definition is refused keeps serving its previous one: a typo in a change must not take a
+        // serving view away. A refused view that was not served before is left out.
+        List<ViewDefinition> definitions = new ArrayList<>(written.views());
+        Map<String, String> refused = new LinkedHashMap<>();
+        Map<String, String> keptPrevious = new LinkedHashMap<>();
+        written.refused().forEach((name, reason) -> {
+            Optional<ViewDefinition> served = previous.view(name);
+            if (served.isPresent()) {
+                definitions.add(served.get());
+                keptPrevious.put(name, reason);
+            } else {
+                refused.put(name, reason);
+            }
+        });
+        ServingConfig next = new ServingConfig(written.file(), written.store(), definitions, written.root(),
+                written.services(), refused);
+        config.set(next);
         if (!Objects.equals(previous.dataPlane(), next.dataPlane())
                 || !Objects.equals(previous.store().spec().lakehouse(), next.store().spec().lakehouse())) {
             LOG.warn("the FeatureStore's own settings changed; they take effect when the data plane restarts");
         }
         CompletableFuture<Void> loads = registry.apply(next.views());
+        registry.refuse(refused, keptPrevious);
+        refused.forEach((name, reason) -> LOG.error("FeatureView '{}' is not served: {}", name, reason));
+        keptPrevious.forEach((name, reason) -> LOG.error("FeatureView '{}' keeps its previous definition; the new one "
+                + "was refused: {}", name, reason));
         metrics.track(registry);
         return loads;
     }

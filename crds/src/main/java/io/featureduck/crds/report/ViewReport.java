@@ -102,6 +102,16 @@ public record ViewReport(
                        String suspended) {
     }
 
+    /**
+     * A view the pod does not serve because its definition was refused: its name, {@link ViewState#FAILED}, and why
+     * in {@code lastError}; nothing else is known of it.
+     */
+    public static ViewReport refused(String name, String reason) {
+        return new ViewReport(name, ViewState.FAILED, null, List.of(), List.of(), null, true, null, null, null, null,
+                null, null, null, null, 0, null, reason, null, 1, null, false, List.of(), List.of(), null, false, null,
+                null, null);
+    }
+
     /** Whether an index is served. */
     public boolean serving() {
         return tableVersion != null;

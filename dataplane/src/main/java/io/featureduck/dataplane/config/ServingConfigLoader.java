@@ -12,8 +12,8 @@ import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureServiceResolution;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
-import io.featureduck.crds.PushSpec;
 import io.featureduck.crds.FeatureViewSpec;
+import io.featureduck.crds.PushSpec;
 import io.featureduck.crds.KubeDuration;
 import io.featureduck.crds.SpecValidator;
 import io.featureduck.crds.TableFormat;
@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import java.util.stream.Collectors;
  * FeatureServices, in the same shape as the custom resources. Every problem is reported at once, each naming file, resource and field.
  */
 public final class ServingConfigLoader {
+    private static final String TWICE = "is defined more than once";
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
@@ -58,10 +60,21 @@ public final class ServingConfigLoader {
         return new ServingConfigLoader(root.toAbsolutePath().normalize());
     }
 
+    /**
+     * Reads {@code file}: one FeatureStore, its FeatureViews and FeatureServices.
+     *
+     * <p>What is wrong with the store, a document that names no view, or a feature service fails the whole file (there
+     * is nothing to serve without them). What is wrong with one FeatureView leaves that view out, with every reason,
+     * in {@link ServingConfig#refused()}: the store's other views serve. Two views that claim one push source both
+     * serve without pushes, and say why.
+     *
+     * @throws DefinitionException naming the file-wide problems
+     */
     public ServingConfig load(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         List<JsonNode> documents = readDocuments(absolute);
         List<String> problems = new ArrayList<>();
+        Map<String, List<String>> refusals = new LinkedHashMap<>();
         List<FeatureStore> stores = new ArrayList<>();
         List<FeatureView> views = new ArrayList<>();
         List<FeatureService> services = new ArrayList<>();
@@ -71,16 +84,20 @@ public final class ServingConfigLoader {
                 continue;
             }
             String kind = document.path("kind").asText("");
+            String name = document.path("metadata").path("name").asText("");
             String where = "document " + (i + 1) + " (" + (kind.isEmpty() ? "no kind" : kind) + " '"
-                    + document.path("metadata").path("name").asText("?") + "')";
+                    + (name.isEmpty() ? "?" : name) + "')";
+            // A view's own mistakes are its own, once it has a name to be reported under.
+            List<String> found = FeatureView.KIND.equals(kind) && !name.isEmpty()
+                    ? refusals.computeIfAbsent(name, n -> new ArrayList<>()) : problems;
             String apiVersion = document.path("apiVersion").asText("");
             if (!ApiVersions.V1ALPHA1.equals(apiVersion)) {
-                problems.add(where + ": apiVersion: '" + apiVersion + "' is not " + ApiVersions.V1ALPHA1);
+                found.add(where + ": apiVersion: '" + apiVersion + "' is not " + ApiVersions.V1ALPHA1);
                 continue;
             }
             switch (kind) {
                 case FeatureStore.KIND -> convert(document, FeatureStore.class, where, problems).ifPresent(stores::add);
-                case FeatureView.KIND -> convert(document, FeatureView.class, where, problems).ifPresent(views::add);
+                case FeatureView.KIND -> convert(document, FeatureView.class, where, found).ifPresent(views::add);
                 case FeatureService.KIND -> convert(document, FeatureService.class, where, problems)
                         .ifPresent(services::add);
                 default -> problems.add(where + ": kind: expected FeatureStore, FeatureView or FeatureService");
@@ -92,42 +109,39 @@ public final class ServingConfigLoader {
         for (FeatureStore store : stores) {
             SpecValidator.validate(store).forEach(v -> problems.add(describe(FeatureStore.KIND, store.name(), v)));
         }
-        Set<String> viewNames = new HashSet<>();
+        Map<String, Long> viewCounts = views.stream().filter(v -> v.name() != null)
+                .collect(Collectors.groupingBy(FeatureView::name, LinkedHashMap::new, Collectors.counting()));
         for (FeatureView view : views) {
-            SpecValidator.validate(view).forEach(v -> problems.add(describe(FeatureView.KIND, view.name(), v)));
-            if (view.name() != null && !viewNames.add(view.name())) {
-                problems.add(describe(FeatureView.KIND, view.name(), new Violation("metadata.name", "is defined twice")));
+            List<String> reasons = refusals.computeIfAbsent(view.name(), n -> new ArrayList<>());
+            SpecValidator.validate(view).forEach(v -> reasons.add(describe(FeatureView.KIND, view.name(), v)));
+            if (viewCounts.getOrDefault(view.name(), 0L) > 1 && reasons.stream().noneMatch(r -> r.contains(TWICE))) {
+                reasons.add(describe(FeatureView.KIND, view.name(), new Violation("metadata.name", TWICE)));
             }
         }
         Set<String> serviceNames = new HashSet<>();
         for (FeatureService service : services) {
             SpecValidator.validate(service).forEach(v -> problems.add(describe(FeatureService.KIND, service.name(), v)));
             if (service.name() != null && !serviceNames.add(service.name())) {
-                problems.add(describe(FeatureService.KIND, service.name(), new Violation("metadata.name",
-                        "is defined twice")));
+                problems.add(describe(FeatureService.KIND, service.name(), new Violation("metadata.name", TWICE)));
             }
         }
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
         }
         FeatureStore store = stores.get(0);
-        List<ViewDefinition> definitions = new ArrayList<>();
         TableLocation root = resolveRoot(store, absolute, problems);
         LakehouseBoundary boundary = root == null ? null : boundary(store, root, absolute, problems);
+        if (!problems.isEmpty()) {
+            throw failure(absolute, problems);
+        }
+        List<ViewDefinition> definitions = new ArrayList<>();
         for (FeatureView view : views) {
-            resolveView(view, store, root, boundary, problems).ifPresent(definitions::add);
+            List<String> reasons = refusals.get(view.name());
+            if (reasons.isEmpty()) {
+                resolveView(view, store, root, boundary, reasons).ifPresent(definitions::add);
+            }
         }
-        Map<String, String> pushSources = new HashMap<>();
-        for (ViewDefinition definition : definitions) {
-            definition.push().ifPresent(push -> {
-                String other = pushSources.putIfAbsent(push.sourceName(), definition.name());
-                if (other != null) {
-                    problems.add(describe(FeatureView.KIND, definition.name(), new Violation("spec.push.sourceName",
-                            "push source '" + push.sourceName() + "' is already FeatureView '" + other
-                                    + "''s: each push source writes one view")));
-                }
-            });
-        }
+        definitions = withoutContestedPushes(definitions);
         List<FeatureServiceDefinition> resolvedServices = new ArrayList<>();
         for (FeatureService service : services) {
             resolveService(service, store, views, problems).ifPresent(resolvedServices::add);
@@ -135,7 +149,36 @@ public final class ServingConfigLoader {
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
         }
-        return new ServingConfig(absolute, store, definitions, root, resolvedServices);
+        Map<String, String> refused = new LinkedHashMap<>();
+        refusals.forEach((name, reasons) -> {
+            if (!reasons.isEmpty()) {
+                refused.put(name, String.join("; ", reasons));
+            }
+        });
+        return new ServingConfig(absolute, store, definitions, root, resolvedServices, refused);
+    }
+
+    /**
+     * Views that claim one push source between them keep serving, but none of them takes pushes (which view's table
+     * the pushes belong in is for whoever wrote the definitions to say): each says so in its push settings.
+     */
+    private static List<ViewDefinition> withoutContestedPushes(List<ViewDefinition> definitions) {
+        Map<String, List<String>> claims = new LinkedHashMap<>();
+        definitions.forEach(d -> d.push().ifPresent(p -> claims.computeIfAbsent(p.sourceName(),
+                s -> new ArrayList<>()).add(d.name())));
+        List<ViewDefinition> settled = new ArrayList<>(definitions.size());
+        for (ViewDefinition definition : definitions) {
+            Optional<ViewDefinition.PushSettings> push = definition.push();
+            List<String> claimants = push.map(p -> claims.get(p.sourceName())).orElse(List.of());
+            if (claimants.size() > 1) {
+                settled.add(definition.withPushRefused("push source '" + push.get().sourceName() + "' is claimed by "
+                        + "FeatureViews " + claimants + "; none of them takes pushes until each names its own "
+                        + "(spec.push.sourceName)"));
+            } else {
+                settled.add(definition);
+            }
+        }
+        return settled;
     }
 
     private List<JsonNode> readDocuments(Path file) {

@@ -38,8 +38,18 @@ public record ViewDefinition(String name, TableFormat format, TableLocation loca
                 refreshInterval, List.of(), List.of(), Optional.empty(), Optional.empty());
     }
 
-    /** Whether pushes write a view, under which Feast push source name, and how they are batched into commits. */
-    public record PushSettings(String sourceName, java.time.Duration flushInterval, int maxBatchRows) {
+    /**
+     * Whether pushes write a view, under which Feast push source name, and how they are batched into commits.
+     *
+     * @param refused why the view takes no pushes although its spec asks for them (another view claims its push
+     *                source); empty when it takes them
+     */
+    public record PushSettings(String sourceName, java.time.Duration flushInterval, int maxBatchRows,
+                               Optional<String> refused) {
+        /** Settings of a view that takes pushes. */
+        public PushSettings(String sourceName, java.time.Duration flushInterval, int maxBatchRows) {
+            this(sourceName, flushInterval, maxBatchRows, Optional.empty());
+        }
     }
 
     /** The same view held at {@code newPin}, or following its table when empty. */
@@ -52,6 +62,12 @@ public record ViewDefinition(String name, TableFormat format, TableLocation loca
     public ViewDefinition withPush(Optional<PushSettings> settings) {
         return new ViewDefinition(name, format, location, timestampColumn, createdTimestampColumn, entities, features,
                 ttl, online, refreshInterval, onDemand, requestData, pin, settings);
+    }
+
+    /** The same view, its pushes refused for {@code reason} (it keeps its settings, so it can say so). */
+    public ViewDefinition withPushRefused(String reason) {
+        return withPush(push.map(p -> new PushSettings(p.sourceName(), p.flushInterval(), p.maxBatchRows(),
+                Optional.of(reason))));
     }
 
     /** Every feature clients may ask for: the stored ones, then the on-demand ones, in definition order. */

@@ -40,6 +40,8 @@ public enum ErrorCode {
     REQUEST_TIMEOUT(408, "DEADLINE_EXCEEDED", true),
     /** A feature view that this data plane does not serve. */
     UNKNOWN_FEATURE_VIEW(404, "NOT_FOUND", false),
+    /** A view of the configuration that is not served because its definition was refused (the message says why). */
+    VIEW_REFUSED(409, "FAILED_PRECONDITION", false),
     /** A feature service that this data plane does not serve. */
     UNKNOWN_FEATURE_SERVICE(404, "NOT_FOUND", false),
     /** A feature the view does not define. */

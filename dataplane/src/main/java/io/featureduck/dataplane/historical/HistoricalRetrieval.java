@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -194,8 +195,8 @@ public final class HistoricalRetrieval {
         Map<ViewDefinition, List<String>> features = new LinkedHashMap<>();
         Set<String> outputs = new HashSet<>();
         for (FeatureRef ref : refs) {
-            ViewDefinition view = current.view(ref.view()).orElseThrow(() -> new FeatureDuckException(
-                    ErrorCode.UNKNOWN_FEATURE_VIEW, "feature view '" + ref.view() + "' is not defined here"));
+            ViewDefinition view = current.view(ref.view()).orElseThrow(() -> ServingConfig.notServed(ref.view(),
+                    Optional.ofNullable(current.refused().get(ref.view()))));
             if (view.feature(ref.feature()).isEmpty() && view.onDemandFeature(ref.feature()).isEmpty()) {
                 throw new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE, "feature view '" + view.name()
                         + "' has no feature '" + ref.feature() + "'; it has " + view.servedFeatureNames());

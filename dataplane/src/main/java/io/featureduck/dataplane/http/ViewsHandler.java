@@ -5,9 +5,9 @@ import io.featureduck.crds.TablePin;
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.crds.report.ViewsReport;
 import io.featureduck.dataplane.auth.Grant;
+import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.Redaction;
-import io.featureduck.dataplane.lookup.OnlineViews;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRefresher;
@@ -17,6 +17,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -58,8 +60,14 @@ final class ViewsHandler {
     /** One view, for the operator on the management port. */
     void reportOne(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        ServedView view = registry.view(name).orElseThrow(() -> OnlineViews.unknownView(name));
-        send(ctx, report(view, clock.millis(), redaction, pushes));
+        Optional<ServedView> view = registry.view(name);
+        if (view.isPresent()) {
+            send(ctx, report(view.get(), clock.millis(), redaction, pushes));
+            return;
+        }
+        Optional<String> refusal = registry.refusal(name);
+        send(ctx, ViewReport.refused(name, redaction.apply(refusal.orElseThrow(() -> ServingConfig.notServed(name,
+                refusal)))));
     }
 
     /** Every view, for the operator on the management port. */
@@ -69,8 +77,15 @@ final class ViewsHandler {
 
     private void sendViews(RoutingContext ctx, java.util.function.Predicate<String> shown) {
         long now = clock.millis();
-        send(ctx, new ViewsReport(registry.configurationError().map(redaction::apply).orElse(null), registry.views().stream()
-                .filter(v -> shown.test(v.definition().name())).map(v -> report(v, now, redaction, pushes)).toList()));
+        List<ViewReport> reports = new ArrayList<>();
+        registry.views().stream().filter(v -> shown.test(v.definition().name()))
+                .forEach(v -> reports.add(report(v, now, redaction, pushes)));
+        registry.refusals().forEach((name, reason) -> {
+            if (shown.test(name)) {
+                reports.add(ViewReport.refused(name, redaction.apply(reason)));
+            }
+        });
+        send(ctx, new ViewsReport(registry.configurationError().map(redaction::apply).orElse(null), reports));
     }
 
     private void send(RoutingContext ctx, Object body) {

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.lookup;
 
 import io.featureduck.crds.report.ViewState;
 import io.featureduck.dataplane.auth.Grant;
+import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
@@ -72,7 +73,8 @@ public final class OnlineViews {
     /** The index currently served for {@code name}, for a caller {@code grant} allows to read it. */
     public OnlineIndex index(String name, Grant grant) {
         grant.require(name);
-        ServedView view = registry.view(name).orElseThrow(() -> unknownView(name));
+        ServedView view = registry.view(name).orElseThrow(() -> ServingConfig.notServed(name,
+                registry.refusal(name)));
         if (view.state() == ViewState.OFFLINE) {
             throw new FeatureDuckException(ErrorCode.VIEW_NOT_ONLINE, "feature view '" + name
                     + "' is not served online (spec.online is false); use historical retrieval");
@@ -80,12 +82,6 @@ public final class OnlineViews {
         return view.index().orElseThrow(() -> new FeatureDuckException(ErrorCode.VIEW_NOT_READY, "feature view '" + name
                 + "' is " + view.state().name().toLowerCase() + view.lastError().map(e -> ": " + e).orElse("")
                 + "; retry later"));
-    }
-
-    /** A view this data plane does not serve, answered the same on every route. */
-    public static FeatureDuckException unknownView(String name) {
-        return new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE_VIEW, "feature view '" + name
-                + "' is not served here; GET /v1/views lists the views");
     }
 
     /** The position of a stored feature in its view. */

@@ -38,6 +38,8 @@ public final class ViewRegistry {
     private final List<String> order = new CopyOnWriteArrayList<>();
     private final Set<String> startupViews;
     private volatile Optional<String> configurationError = Optional.empty();
+    private volatile Map<String, String> refused = Map.of();
+    private volatile Map<String, String> keptPrevious = Map.of();
     /** Views with a load or refresh running: one at a time per view. */
     private final Set<List<Object>> busy = ConcurrentHashMap.newKeySet();
     private final TableSourceFactory sources;
@@ -79,8 +81,34 @@ public final class ViewRegistry {
         configurationError = error;
     }
 
+    /** Why the newest configuration is not served as written: the file refused, or views kept at their previous definition. */
     public Optional<String> configurationError() {
-        return configurationError;
+        Optional<String> kept = keptPrevious.isEmpty() ? Optional.empty() : Optional.of(keptPrevious.entrySet()
+                .stream().map(e -> "FeatureView '" + e.getKey() + "' keeps serving its previous definition; the new "
+                        + "one was refused: " + e.getValue()).collect(java.util.stream.Collectors.joining("\n")));
+        if (configurationError.isPresent() && kept.isPresent()) {
+            return Optional.of(configurationError.get() + "\n" + kept.get());
+        }
+        return configurationError.or(() -> kept);
+    }
+
+    /**
+     * The configuration's views that are not served, and why ({@code ServingConfig.refused}), and those whose new
+     * definition was refused while their previous one keeps serving; both replaced whole.
+     */
+    public void refuse(Map<String, String> refused, Map<String, String> keptPrevious) {
+        this.refused = Map.copyOf(refused);
+        this.keptPrevious = Map.copyOf(keptPrevious);
+    }
+
+    /** Views refused by the configuration, in its order, each with why. */
+    public Map<String, String> refusals() {
+        return refused;
+    }
+
+    /** Why view {@code name} was refused, if it was. */
+    public Optional<String> refusal(String name) {
+        return Optional.ofNullable(refused.get(name));
     }
 
     public void addListener(LoadListener listener) {

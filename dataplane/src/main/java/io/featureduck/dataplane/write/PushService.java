@@ -116,7 +116,7 @@ public final class PushService implements AutoCloseable {
     public ServedView viewOfPushSource(String pushSource) {
         for (ServedView view : registry.views()) {
             if (view.definition().push().filter(p -> p.sourceName().equals(pushSource)).isPresent()) {
-                return view;
+                return accepting(view);
             }
         }
         throw new FeatureDuckException(ErrorCode.PUSH_SOURCE_NOT_FOUND, "no FeatureView served here takes push "
@@ -131,6 +131,14 @@ public final class PushService implements AutoCloseable {
             throw FeatureDuckException.ofView(ErrorCode.PUSH_NOT_ACCEPTED, name, "this view takes no pushes; set "
                     + "spec.push.enabled: true on its FeatureView to write to its table");
         }
+        return accepting(view);
+    }
+
+    /** {@code view}, unless its pushes are refused (its push source is contested). */
+    private static ServedView accepting(ServedView view) {
+        view.definition().push().flatMap(ViewDefinition.PushSettings::refused).ifPresent(reason -> {
+            throw FeatureDuckException.ofView(ErrorCode.PUSH_NOT_ACCEPTED, view.name(), reason);
+        });
         return view;
     }
 
@@ -221,7 +229,9 @@ public final class PushService implements AutoCloseable {
     public PushState state(String view) {
         PushRecord record = records.get(view);
         Batcher batcher = batchers.get(view);
-        Optional<String> suspended = batcher == null ? Optional.empty() : batcher.batcher().suspendedReason();
+        Optional<String> suspended = registry.view(view).flatMap(v -> v.definition().push())
+                .flatMap(ViewDefinition.PushSettings::refused)
+                .or(() -> batcher == null ? Optional.empty() : batcher.batcher().suspendedReason());
         if (record == null) {
             return new PushState(0, Optional.empty(), Optional.empty(), suspended);
         }

@@ -32,6 +32,13 @@ class ServingConfigLoaderTest {
         return file;
     }
 
+    /** The reasons the file's refused views were left out, as one text; the file itself must load. */
+    private static String refusals(Path file) {
+        ServingConfig config = new ServingConfigLoader().load(file);
+        assertThat(config.refused()).as("refused views").isNotEmpty();
+        return String.join("\n", config.refused().values());
+    }
+
     @Test
     void loadsTheExampleConfiguration() {
         ServingConfig config = new ServingConfigLoader().load(SharedTestData.projectRoot()
@@ -100,14 +107,13 @@ class ServingConfigLoaderTest {
                   features: [{name: f, type: int64}]
                   ttl: forever
                 """);
-        assertThatThrownBy(() -> new ServingConfigLoader().load(file))
-                .isInstanceOf(DefinitionException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("FeatureView 'driver-stats'")
-                .hasMessageContaining("spec.features[0].type")
-                .hasMessageContaining("unknown value type 'double'")
-                .hasMessageContaining("FeatureView 'other': spec.ttl")
-                ;
+        // Each bad view is left out with its reasons; the store loads.
+        ServingConfig config = new ServingConfigLoader().load(file);
+        assertThat(config.views()).isEmpty();
+        assertThat(config.refused()).containsOnlyKeys("driver-stats", "other");
+        assertThat(config.refused().get("driver-stats")).contains("FeatureView 'driver-stats'")
+                .contains("spec.features[0].type").contains("unknown value type 'double'");
+        assertThat(config.refused().get("other")).contains("FeatureView 'other': spec.ttl");
     }
 
     @Test
@@ -123,9 +129,9 @@ class ServingConfigLoaderTest {
                   entities: [{name: k, type: int64}]
                   features: [{name: f, type: int64}]
                 """);
-        assertThatThrownBy(() -> new ServingConfigLoader().load(file))
-                .hasMessageContaining("FeatureView 'other': spec.store: 'elsewhere' is not the store in this file ('demo')")
-                .hasMessageContaining("FeatureView 'other': spec.source.path: 'hdfs://namenode/t': hdfs:// is not supported; "
+        assertThat(refusals(file))
+                .contains("FeatureView 'other': spec.store: 'elsewhere' is not the store in this file ('demo')")
+                .contains("FeatureView 'other': spec.source.path: 'hdfs://namenode/t': hdfs:// is not supported; "
                         + "use s3://, gs://, abfss://, wasbs:// or az://");
     }
 
@@ -196,18 +202,18 @@ class ServingConfigLoaderTest {
                 view.replace("push: {enabled: true%s}", "push: {enabled: false}"))).view("scores").orElseThrow()
                 .push()).isEmpty();
 
-        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
-                "hudi", view.formatted("")))).hasMessageContaining("spec.push.enabled: pushes commit to delta and "
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
+                "hudi", view.formatted("")))).contains("spec.push.enabled: pushes commit to delta and "
                 + "iceberg tables and add files to parquet directories; hudi tables are written by their own engines");
-        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
                 "duckdb", view.replace("path: scores,", "path: scores.duckdb, table: scores,").formatted(""))))
-                .hasMessageContaining("duckdb tables are written by their own engines");
-        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                .contains("duckdb tables are written by their own engines");
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
                 "delta", view.replace("path: scores", "path: 's3://bucket/scores'").formatted(""))))
-                .hasMessageContaining("this view's table is on an object store, which the data plane only reads");
-        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                .contains("this view's table is on an object store, which the data plane only reads");
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
                 "delta", view.replace("timestampColumn: ts", "timestampColumn: ts, version: 3").formatted(""))))
-                .hasMessageContaining("a pinned view serves one fixed table version");
+                .contains("a pinned view serves one fixed table version");
     }
 
     @Test
@@ -222,14 +228,14 @@ class ServingConfigLoaderTest {
         assertThat(pinned.pin()).contains(io.featureduck.crds.TablePin.ofInstant(
                 java.time.Instant.parse("2026-11-30T11:00:00Z")));
 
-        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
                 "parquet", view.formatted("version: 3"))))
-                .hasMessageContaining("spec.source.version: pins a table version, and parquet tables have no versions");
-        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                .contains("spec.source.version: pins a table version, and parquet tables have no versions");
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
                 "delta", view.formatted("version: 3, asOf: '2026-11-30T00:00:00Z'"))))
-                .hasMessageContaining("pin the table by version or by asOf, not both");
-        assertThatThrownBy(() -> new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
+                .contains("pin the table by version or by asOf, not both");
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
                 "delta", view.formatted("asOf: yesterday"))))
-                .hasMessageContaining("spec.source.asOf: 'yesterday' is not an RFC 3339 date-time");
+                .contains("spec.source.asOf: 'yesterday' is not an RFC 3339 date-time");
     }
 }

@@ -76,6 +76,15 @@ class ErrorCodesOnTheWireTest {
                 ---
                 apiVersion: featureduck.io/v1alpha1
                 kind: FeatureView
+                metadata: {name: outside}
+                spec:
+                  store: demo
+                  source: {path: ../elsewhere, timestampColumn: event_timestamp}
+                  entities: [{name: driver_id, type: int64}]
+                  features: [{name: conv_rate, type: float64}]
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
                 metadata: {name: pushed-labels}
                 spec:
                   store: demo
@@ -259,6 +268,8 @@ class ErrorCodesOnTheWireTest {
                 ErrorCode.VIEW_DEFINITION_MISMATCH);
         expect(online("{\"feature_view\": \"training-only\", \"entities\": [{\"driver_id\": 1}]}"),
                 ErrorCode.VIEW_NOT_ONLINE);
+        // In the file, outside the lakehouse: refused, and every route says so.
+        expect(online("{\"feature_view\": \"outside\", \"entities\": [{\"driver_id\": 1}]}"), ErrorCode.VIEW_REFUSED);
     }
 
     @Test

@@ -87,6 +87,10 @@ public record DataPlaneSpec(
 
     public static final int DEFAULT_MAX_BATCH_ENTITIES = 1000;
     public static final int DEFAULT_GRPC_PORT = 6566;
+    /** The data plane's HTTP API port, in a pod and for {@code featureduck serve}. */
+    public static final int DEFAULT_HTTP_PORT = 8000;
+    /** Probes, metrics and the view report the operator reads: no authentication, no feature values. */
+    public static final int DEFAULT_MANAGEMENT_PORT = 8081;
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final String DEFAULT_FILE_CACHE_SIZE = "10Gi";
     public static final long DEFAULT_MAX_HISTORICAL_BODY_BYTES = 4L << 30;

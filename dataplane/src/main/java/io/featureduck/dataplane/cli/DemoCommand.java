@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.cli;
 
+import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
@@ -20,7 +21,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "featureduck-demo", description = "Where to write the lakehouse (default: ${DEFAULT-VALUE})")
     Path directory;
 
-    @Option(names = "--port", defaultValue = "8000", description = "HTTP port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "" + DataPlaneSpec.DEFAULT_HTTP_PORT, description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--drivers", defaultValue = "5000", description = "Number of drivers (default: ${DEFAULT-VALUE})")
@@ -53,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         ServingConfig config = new ServingConfigLoader().load(configFile);
-        DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", port).build());
+        DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address(DataPlaneConfig.LOCAL_HOST, port).build());
         dataPlane.initialLoad().join();
         dataPlane.registry().views().forEach(v -> System.out.println("  " + v.name() + ": " + v.state()
                 + v.index().map(i -> ", table version " + i.tableVersion() + ", " + i.size() + " entities").orElse("")

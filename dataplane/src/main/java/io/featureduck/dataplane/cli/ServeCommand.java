@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.cli;
 
+import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.KubeDuration;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.AuthSettings;
@@ -22,10 +23,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, required = true, description = "YAML file with one FeatureStore, its FeatureViews and FeatureServices")
     Path file;
 
-    @Option(names = "--port", defaultValue = "8000", description = "HTTP port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "" + DataPlaneSpec.DEFAULT_HTTP_PORT, description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--management-port", defaultValue = "8081",
+    @Option(names = "--management-port", defaultValue = "" + DataPlaneSpec.DEFAULT_MANAGEMENT_PORT,
             description = "Port of /health, /ready, /metrics and the operator's view report, served without "
                     + "authentication; never exposed outside the cluster (default: ${DEFAULT-VALUE})")
     int managementPort;
@@ -57,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "checked with SubjectAccessReviews")
     String authNamespace;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to bind (default: ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = DataPlaneConfig.SERVE_HOST, description = "Interface to bind (default: ${DEFAULT-VALUE})")
     String host;
 
     @Option(names = "--reload-interval", defaultValue = "2s",
@@ -73,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Where data files fetched from object stores are kept (default: a private temporary directory)")
     Path fileCacheDirectory;
 
-    @Option(names = "--file-cache-size", defaultValue = "10Gi",
+    @Option(names = "--file-cache-size", defaultValue = DataPlaneSpec.DEFAULT_FILE_CACHE_SIZE,
             description = "Size limit of the file cache, e.g. 20Gi (default: ${DEFAULT-VALUE})")
     String fileCacheSize;
 

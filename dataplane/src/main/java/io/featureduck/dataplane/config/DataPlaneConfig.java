@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.config;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import java.nio.file.Path;
@@ -56,14 +57,17 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
                               Path duckDbTempDirectory, Optional<Path> fileCacheDirectory, long fileCacheBytes,
                               int fetchParallelism, int historicalWorkers, OnDemandLimits onDemand,
                               Map<String, String> environment) {
-    public static final int DEFAULT_PORT = 8000;
-    public static final int DEFAULT_MANAGEMENT_PORT = 8081;
+    /** Where {@code featureduck serve} listens: every interface, as a pod must. */
+    public static final String SERVE_HOST = "0.0.0.0";
+    /** Where tools, tests and the demo listen: this machine only. */
+    public static final String LOCAL_HOST = "127.0.0.1";
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REFRESH_TICK = Duration.ofMillis(100);
     public static final Duration DEFAULT_CONFIG_RELOAD_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    public static final long DEFAULT_FILE_CACHE_BYTES = 10L << 30;
+    public static final long DEFAULT_FILE_CACHE_BYTES = Quantity.getAmountInBytes(
+            new Quantity(DataPlaneSpec.DEFAULT_FILE_CACHE_SIZE)).longValueExact();
     public static final int DEFAULT_FETCH_PARALLELISM = 8;
 
     /** Where the API port's certificate chain and private key are, both PEM; reread when they change. */
@@ -97,9 +101,9 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
     /** Command-line and environment settings on top of a store's own. */
     public static final class Builder {
         private final DataPlaneSpec spec;
-        private String host = "127.0.0.1";
-        private int port = DEFAULT_PORT;
-        private int managementPort = DEFAULT_MANAGEMENT_PORT;
+        private String host = LOCAL_HOST;
+        private int port = DataPlaneSpec.DEFAULT_HTTP_PORT;
+        private int managementPort = DataPlaneSpec.DEFAULT_MANAGEMENT_PORT;
         private int grpcPort;
         private Path tokenFile;
         private Path writeTokenFile;

@@ -17,9 +17,8 @@ public final class DataPlaneNames {
     public static final String CONFIG_MOUNT = "/etc/featureduck";
     /** Where data files fetched from object stores are kept, on an emptyDir sized by spec.dataPlane.fileCacheSize. */
     public static final String FILE_CACHE_MOUNT = "/var/cache/featureduck";
-    public static final int HTTP_PORT = 8000;
-    /** Probes, metrics and the view report the operator reads: no authentication, no feature values. */
-    public static final int MANAGEMENT_PORT = 8081;
+    public static final int HTTP_PORT = io.featureduck.crds.DataPlaneSpec.DEFAULT_HTTP_PORT;
+    public static final int MANAGEMENT_PORT = io.featureduck.crds.DataPlaneSpec.DEFAULT_MANAGEMENT_PORT;
     /** Where the store's bearer-token Secret is mounted, and the file of its tokens. */
     public static final String TOKENS_MOUNT = "/etc/featureduck-auth";
     public static final String TOKENS_FILE = TOKENS_MOUNT + "/" + DataPlaneSpec.AuthSpec.TOKENS_KEY;

@@ -70,8 +70,7 @@ public final class DataPlane implements AutoCloseable {
         DataPlaneComponents components = DataPlaneComponents.open(serving, settings, metrics.registry());
         ViewRegistry registry = new ViewRegistry(serving.views(), components.sources(), components.loader(),
                 components.loadExecutor(), components.clock());
-        registry.refuse(serving.refused(), Map.of());
-        serving.refused().forEach((name, reason) -> LOG.error("FeatureView '{}' is not served: {}", name, reason));
+        refuse(registry, serving.refused(), Map.of());
         AtomicReference<ServingConfig> current = new AtomicReference<>(serving);
         HistoricalRetrieval historical = components.historical(current::get);
         metrics.watch(registry);
@@ -151,12 +150,17 @@ public final class DataPlane implements AutoCloseable {
             LOG.warn("the FeatureStore's own settings changed; they take effect when the data plane restarts");
         }
         CompletableFuture<Void> loads = registry.apply(next.views());
+        refuse(registry, refused, keptPrevious);
+        metrics.track(registry);
+        return loads;
+    }
+
+    /** Tells the registry (and the log) which views are not served as written, and why. */
+    private static void refuse(ViewRegistry registry, Map<String, String> refused, Map<String, String> keptPrevious) {
         registry.refuse(refused, keptPrevious);
         refused.forEach((name, reason) -> LOG.error("FeatureView '{}' is not served: {}", name, reason));
         keptPrevious.forEach((name, reason) -> LOG.error("FeatureView '{}' keeps its previous definition; the new one "
                 + "was refused: {}", name, reason));
-        metrics.track(registry);
-        return loads;
     }
 
     /** Applies every change of the configuration file, checked as often as the settings say (never when zero). */

@@ -114,10 +114,12 @@ public final class ServingConfigLoader {
         for (FeatureView view : views) {
             List<String> reasons = refusals.computeIfAbsent(view.name(), n -> new ArrayList<>());
             SpecValidator.validate(view).forEach(v -> reasons.add(describe(FeatureView.KIND, view.name(), v)));
-            if (viewCounts.getOrDefault(view.name(), 0L) > 1 && reasons.stream().noneMatch(r -> r.contains(TWICE))) {
-                reasons.add(describe(FeatureView.KIND, view.name(), new Violation("metadata.name", TWICE)));
-            }
         }
+        viewCounts.forEach((name, count) -> {
+            if (count > 1) {
+                refusals.get(name).add(describe(FeatureView.KIND, name, new Violation("metadata.name", TWICE)));
+            }
+        });
         Set<String> serviceNames = new HashSet<>();
         for (FeatureService service : services) {
             SpecValidator.validate(service).forEach(v -> problems.add(describe(FeatureService.KIND, service.name(), v)));

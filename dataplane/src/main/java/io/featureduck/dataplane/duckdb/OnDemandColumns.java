@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.duckdb.DuckDBColumnType;
 import org.duckdb.DuckDBDataChunkReader;
 import org.duckdb.DuckDBFunctions;
@@ -33,8 +34,7 @@ final class OnDemandColumns {
     private final OnDemandLimits limits;
     private int registered;
     /** The first budget an entity row exhausted: the query fails, and this is why (DuckDB only passes on text). */
-    private final java.util.concurrent.atomic.AtomicReference<FeatureDuckException> exhausted =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<FeatureDuckException> exhausted = new AtomicReference<>();
 
     OnDemandColumns(DuckDbSession session, OnDemandLimits limits) {
         this.session = session;

@@ -72,7 +72,7 @@ public final class PointInTimeQuery {
      * Why running the query failed inside an on-demand feature (an entity row that exhausted its evaluation budget),
      * if it did: DuckDB reports only the text of such a failure.
      */
-    public java.util.Optional<io.featureduck.dataplane.error.FeatureDuckException> onDemandFailure() {
+    public Optional<FeatureDuckException> onDemandFailure() {
         return onDemand.failure();
     }
 

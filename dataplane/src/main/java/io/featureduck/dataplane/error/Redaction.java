@@ -85,12 +85,13 @@ public final class Redaction {
         }
         // Long echoes are cut first (each pattern a single pass), and anything past what can be sent is dropped, so
         // that no pattern below runs over a huge echo.
-        String shown = replace(text, QUOTED, m -> {
+        String shown = QUOTED.matcher(text).replaceAll(m -> {
             String quote = m.group(1) != null ? "'" : "\"";
             String name = m.group(1) != null ? m.group(1) : m.group(2);
-            return quote + name.substring(0, MAX_QUOTED) + "…" + quote;
+            return Matcher.quoteReplacement(quote + name.substring(0, MAX_QUOTED) + "…" + quote);
         });
-        shown = replace(shown, LONG_WORD, m -> m.group().substring(0, MAX_QUOTED) + "…");
+        shown = LONG_WORD.matcher(shown).replaceAll(m -> Matcher.quoteReplacement(m.group().substring(0, MAX_QUOTED)
+                + "…"));
         shown = shown.length() > 4 * MAX_MESSAGE ? shown.substring(0, 4 * MAX_MESSAGE) : shown;
         shown = SQL_LINE.matcher(shown).replaceAll("");
         // Known prefixes become tokens first, so that what they are shown as is not taken for a path below.
@@ -102,11 +103,11 @@ public final class Redaction {
                 shown = shown.replace(replacement.getKey(), token);
             }
         }
-        shown = replace(shown, ABSOLUTE_PATH, Redaction::lastSegment);
+        shown = ABSOLUTE_PATH.matcher(shown).replaceAll(m -> Matcher.quoteReplacement(lastSegment(m.group())));
         for (int i = 0; i < tokens.size(); i++) {
             shown = shown.replace("\u0000" + i + "\u0000", tokens.get(i));
         }
-        shown = replace(shown, SECRET_PARAMETER, m -> m.group(1) + "=<redacted>");
+        shown = SECRET_PARAMETER.matcher(shown).replaceAll("$1=<redacted>");
         shown = withoutSql(shown);
         return shown.length() > MAX_MESSAGE ? shown.substring(0, MAX_MESSAGE) + "…" : shown;
     }
@@ -121,8 +122,8 @@ public final class Redaction {
         return text.substring(0, sql.start()) + "<SQL>" + (end < 0 ? "" : withoutSql(text.substring(end)));
     }
 
-    private static String lastSegment(Matcher path) {
-        String found = path.group();
+    /** An absolute path shown by its last segment, when it is a place on this machine. */
+    private static String lastSegment(String found) {
         String bare = found.replaceFirst("^file:(//)?", "");
         String[] segments = bare.split("/");
         List<String> named = new ArrayList<>();
@@ -145,15 +146,5 @@ public final class Redaction {
             roots.addAll(Set.of("tmp", "home", "root", "var", "etc", "opt", "usr", "mnt", "srv", "data", "work"));
         }
         return Set.copyOf(roots);
-    }
-
-    private static String replace(String text, Pattern pattern, java.util.function.Function<Matcher, String> with) {
-        Matcher matcher = pattern.matcher(text);
-        StringBuilder out = new StringBuilder(text.length());
-        while (matcher.find()) {
-            matcher.appendReplacement(out, Matcher.quoteReplacement(with.apply(matcher)));
-        }
-        matcher.appendTail(out);
-        return out.toString();
     }
 }

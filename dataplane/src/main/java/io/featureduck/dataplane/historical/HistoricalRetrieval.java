@@ -140,10 +140,7 @@ public final class HistoricalRetrieval {
             try {
                 execution.run(query);
             } catch (SQLException e) {
-                if (query.onDemandFailure().isPresent()) {
-                    throw query.onDemandFailure().get();
-                }
-                throw e;
+                throw query.onDemandFailure().orElseThrow(() -> e);
             }
             LOG.debug("historical retrieval: {} ms to open DuckDB and read entity rows, {} ms to prepare views, "
                             + "{} ms to run", (planned - start) / 1_000_000, (prepared - planned) / 1_000_000,

@@ -65,9 +65,8 @@ final class ViewsHandler {
             send(ctx, report(view.get(), clock.millis(), redaction, pushes));
             return;
         }
-        Optional<String> refusal = registry.refusal(name);
-        send(ctx, ViewReport.refused(name, redaction.apply(refusal.orElseThrow(() -> ServingConfig.notServed(name,
-                refusal)))));
+        String reason = registry.refusal(name).orElseThrow(() -> ServingConfig.notServed(name, Optional.empty()));
+        send(ctx, ViewReport.refused(name, redaction.apply(reason)));
     }
 
     /** Every view, for the operator on the management port. */

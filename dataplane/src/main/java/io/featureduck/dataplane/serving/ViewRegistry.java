@@ -97,8 +97,8 @@ public final class ViewRegistry {
      * definition was refused while their previous one keeps serving; both replaced whole.
      */
     public void refuse(Map<String, String> refused, Map<String, String> keptPrevious) {
-        this.refused = Map.copyOf(refused);
-        this.keptPrevious = Map.copyOf(keptPrevious);
+        this.refused = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(refused));
+        this.keptPrevious = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keptPrevious));
     }
 
     /** Views refused by the configuration, in its order, each with why. */
@@ -241,7 +241,7 @@ public final class ViewRegistry {
                 return;
             }
             ViewDefinition definition = current.definition();
-            if (current.index().filter(i -> i.view().equals(definition) && i.tableVersion() >= version).isPresent()) {
+            if (serves(name, version)) {
                 return;
             }
             if (busy.contains(List.of(name, definition))) {

@@ -155,6 +155,8 @@ final class DeltaWriter implements TableWriter {
      */
     private void checkAddPaths(List<Row> actions, List<Path> written) {
         URI root = table.toAbsolutePath().normalize().toUri();
+        java.util.Set<Path> files = new java.util.HashSet<>();
+        written.forEach(w -> files.add(w.toAbsolutePath().normalize()));
         for (Row action : actions) {
             int addField = action.getSchema().indexOf("add");
             if (addField < 0 || action.isNullAt(addField)) {
@@ -168,8 +170,7 @@ final class DeltaWriter implements TableWriter {
             } catch (URISyntaxException | IllegalArgumentException e) {
                 named = null;
             }
-            Path resolved = named;
-            if (resolved == null || written.stream().noneMatch(w -> w.toAbsolutePath().normalize().equals(resolved))) {
+            if (named == null || !files.contains(named)) {
                 throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': the commit "
                         + "would name a data file that was not written, so it was not made; nothing changed");
             }

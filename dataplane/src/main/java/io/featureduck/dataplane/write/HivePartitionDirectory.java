@@ -26,9 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Hive-style partition directories ({@code column=value}, the value escaped as Spark, delta-rs and Hive escape it),
@@ -64,8 +66,14 @@ final class HivePartitionDirectory {
             if (!column.partition()) {
                 continue;
             }
+            // Each distinct value once (its directory name takes a Hadoop path to build), named by its first row.
+            Set<Object> seen = new HashSet<>();
             for (int r = 0; r < rows.size(); r++) {
-                Optional<String> problem = unrepresentable(column, rows.rows().get(r)[c], nullsAllowed);
+                Object value = rows.rows().get(r)[c];
+                if (!seen.add(value)) {
+                    continue;
+                }
+                Optional<String> problem = unrepresentable(column, value, nullsAllowed);
                 if (problem.isPresent()) {
                     throw FeatureDuckException.ofView(ErrorCode.INVALID_PUSH, view, "column '" + column.name()
                             + "', row " + r + ": " + problem.get());

@@ -43,7 +43,6 @@ final class ParquetDirectoryWriter implements TableWriter {
             throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': pushes add "
                     + "files to a directory of Parquet files; this view reads a single file or a glob");
         }
-        check(rows);
         List<SourceColumn> partitions = rows.columns().stream().filter(SourceColumn::partition).toList();
         List<SourceColumn> dataColumns = rows.columns().stream().filter(c -> !c.partition()).toList();
         List<Path> written = new ArrayList<>();

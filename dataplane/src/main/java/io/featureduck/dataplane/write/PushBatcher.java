@@ -82,9 +82,7 @@ final class PushBatcher implements AutoCloseable {
      */
     CompletableFuture<TableWriter.Committed> submit(PushedRows rows) {
         suspension().ifPresent(unreadable -> {
-            throw FeatureDuckException.ofView(ErrorCode.PUSHES_SUSPENDED, view, "pushes are suspended: table version "
-                    + unreadable.version() + ", committed by earlier pushes, cannot be read back here ("
-                    + unreadable.reason() + "); they resume once the view serves that version or a later one");
+            throw suspendedPush(unreadable);
         });
         CompletableFuture<TableWriter.Committed> done = new CompletableFuture<>();
         synchronized (this) {
@@ -105,6 +103,14 @@ final class PushBatcher implements AutoCloseable {
     /** Why pushes are refused, while a committed version has not been served since it failed to read back. */
     Optional<String> suspendedReason() {
         return suspension().map(u -> "version " + u.version() + " cannot be read back: " + u.reason());
+    }
+
+    /** A push refused while {@code unreadable} is not served: nothing of it was written. */
+    private FeatureDuckException suspendedPush(Unreadable unreadable) {
+        return FeatureDuckException.ofView(ErrorCode.PUSHES_SUSPENDED, view, "pushes are suspended: table version "
+                + unreadable.version() + ", committed by earlier pushes, cannot be read back here ("
+                + unreadable.reason() + "); nothing of this push was written, and pushes resume once the view serves "
+                + "that version or a later one");
     }
 
     private Optional<Unreadable> suspension() {
@@ -158,9 +164,7 @@ final class PushBatcher implements AutoCloseable {
     private void commit(List<Pending> group) {
         Optional<Unreadable> unreadable = suspension();
         if (unreadable.isPresent()) {
-            FeatureDuckException refused = FeatureDuckException.ofView(ErrorCode.PUSHES_SUSPENDED, view, "pushes are "
-                    + "suspended: table version " + unreadable.get().version() + " cannot be read back here ("
-                    + unreadable.get().reason() + "); nothing of this push was written");
+            FeatureDuckException refused = suspendedPush(unreadable.get());
             group.forEach(p -> p.done().completeExceptionally(refused));
             return;
         }

@@ -182,8 +182,8 @@ public final class PushService implements AutoCloseable {
     public void pushAsync(ServedView view, JsonNode df, Grant grant) {
         grant.require(view.name());
         ViewDefinition definition = view.definition();
-        PushedRows rows = check(definition, df, columns(view));
-        submitAsync(definition, rows, 1);
+        Batcher batcher = batcher(definition);
+        submitAsync(definition, check(batcher, df, columns(view)), 1);
     }
 
     private void submitAsync(ViewDefinition definition, PushedRows rows, int attempt) {
@@ -245,9 +245,10 @@ public final class PushService implements AutoCloseable {
      */
     private CompletableFuture<Pushed> submit(ServedView view, JsonNode df, List<SourceColumn> columns) {
         ViewDefinition definition = view.definition();
-        PushedRows rows = check(definition, df, columns);
+        Batcher batcher = batcher(definition);
+        PushedRows rows = check(batcher, df, columns);
         CompletableFuture<Pushed> pushed = new CompletableFuture<>();
-        batcher(definition).batcher().submit(rows).whenComplete((committed, failure) -> {
+        batcher.batcher().submit(rows).whenComplete((committed, failure) -> {
             if (failure != null) {
                 pushed.completeExceptionally(failure);
             } else {
@@ -258,10 +259,11 @@ public final class PushService implements AutoCloseable {
     }
 
     /** Everything that can be known about the rows before they join a batch: types, ranges, partition directories. */
-    private PushedRows check(ViewDefinition definition, JsonNode df, List<SourceColumn> columns) {
+    private PushedRows check(Batcher batcher, JsonNode df, List<SourceColumn> columns) {
+        ViewDefinition definition = batcher.definition();
         PushedRows rows = PushValidator.validate(definition, df, columns,
                 definition.push().orElseThrow().maxBatchRows(), clock.instant());
-        batcher(definition).writer().writer().check(rows);
+        batcher.writer().writer().check(rows);
         return rows;
     }
 

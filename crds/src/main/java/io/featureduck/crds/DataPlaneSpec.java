@@ -199,14 +199,11 @@ public record DataPlaneSpec(
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @ValidationRule(value = "self.type != 'bearer' || has(self.tokenSecretName)",
-            message = "bearer authentication needs tokenSecretName: the Secret holding the accepted tokens")
+    @ValidationRule(value = "self.type != 'bearer' || has(self.tokenSecretName)", message = AuthSpec.BEARER_NEEDS_SECRET)
     @ValidationRule(value = "self.type != 'kubernetes' || has(self.serviceAccountName)",
-            message = "kubernetes authentication needs serviceAccountName: a ServiceAccount allowed to create "
-                    + "TokenReviews and SubjectAccessReviews")
+            message = AuthSpec.KUBERNETES_NEEDS_ACCOUNT)
     public record AuthSpec(
-            @Required @Pattern("^(none|bearer|kubernetes)$")
-            @JsonPropertyDescription("bearer, kubernetes or none; there is no default") String type,
+            @Required @JsonPropertyDescription("bearer, kubernetes or none; there is no default") AuthType type,
             @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
             @JsonPropertyDescription("bearer: Secret holding the accepted tokens, one per line, under key 'tokens'")
             String tokenSecretName,
@@ -218,20 +215,24 @@ public record DataPlaneSpec(
                     + "without it no bearer token may push")
             String writeTokenSecretName) {
         public static final String TOKENS_KEY = "tokens";
-        public static final AuthSpec NONE = new AuthSpec("none", null, null);
+        public static final AuthSpec NONE = new AuthSpec(AuthType.NONE, null, null);
+        public static final String BEARER_NEEDS_SECRET = "bearer authentication needs tokenSecretName: the Secret "
+                + "holding the accepted tokens";
+        public static final String KUBERNETES_NEEDS_ACCOUNT = "kubernetes authentication needs serviceAccountName: a "
+                + "ServiceAccount allowed to create TokenReviews and SubjectAccessReviews (system:auth-delegator)";
 
-        public AuthSpec(String type, String tokenSecretName, String serviceAccountName) {
+        public AuthSpec(AuthType type, String tokenSecretName, String serviceAccountName) {
             this(type, tokenSecretName, serviceAccountName, null);
         }
         public static final String REQUIRED = "spec.dataPlane.auth is required: set type bearer (tokens from a Secret), "
                 + "kubernetes (TokenReview and RBAC) or none (an open endpoint, chosen explicitly)";
 
         public static AuthSpec bearer(String secret) {
-            return new AuthSpec("bearer", secret, null);
+            return new AuthSpec(AuthType.BEARER, secret, null);
         }
 
         public static AuthSpec kubernetes(String serviceAccount) {
-            return new AuthSpec("kubernetes", null, serviceAccount);
+            return new AuthSpec(AuthType.KUBERNETES, null, serviceAccount);
         }
     }
 }

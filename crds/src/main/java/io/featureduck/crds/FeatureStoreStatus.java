@@ -16,6 +16,7 @@ import java.util.List;
  * @param viewCount          number of FeatureViews assigned
  * @param views              names of the FeatureViews assigned, sorted
  * @param endpoint           base URL of the data plane inside the cluster
+ * @param refusedViews       FeatureViews naming the store that admission refused, each with why; they are not served
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,10 +27,20 @@ public record FeatureStoreStatus(
         @JsonPropertyDescription("Data-plane pods ready to serve") Integer readyReplicas,
         @JsonPropertyDescription("Number of FeatureViews assigned") Integer viewCount,
         @JsonPropertyDescription("FeatureViews assigned, sorted by name") List<String> views,
-        @JsonPropertyDescription("Base URL of the data plane inside the cluster") String endpoint) {
+        @JsonPropertyDescription("Base URL of the data plane inside the cluster") String endpoint,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @JsonPropertyDescription("FeatureViews naming this store that are not served, each with why")
+        List<RefusedView> refusedViews) {
     public FeatureStoreStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
         views = views == null ? List.of() : List.copyOf(views);
+        refusedViews = refusedViews == null ? List.of() : List.copyOf(refusedViews);
+    }
+
+    /** A FeatureView the store does not serve, and why (its own status says the same). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RefusedView(@JsonPropertyDescription("The FeatureView") String name,
+                              @JsonPropertyDescription("Why it is not served") String reason) {
     }
 
     public static Builder builder(Long observedGeneration, List<Condition> conditions) {
@@ -44,6 +55,7 @@ public record FeatureStoreStatus(
         private Integer readyReplicas;
         private List<String> views;
         private String endpoint;
+        private List<RefusedView> refusedViews;
 
         private Builder(Long observedGeneration, List<Condition> conditions) {
             this.observedGeneration = observedGeneration;
@@ -67,9 +79,14 @@ public record FeatureStoreStatus(
             return this;
         }
 
+        public Builder refusedViews(List<RefusedView> refused) {
+            this.refusedViews = refused;
+            return this;
+        }
+
         public FeatureStoreStatus build() {
             return new FeatureStoreStatus(observedGeneration, conditions, replicas, readyReplicas,
-                    views == null ? null : views.size(), views, endpoint);
+                    views == null ? null : views.size(), views, endpoint, refusedViews);
         }
     }
 }

@@ -79,16 +79,12 @@ public final class SpecValidator {
                 violations.add(new Violation(field + ".name", "is required and must be unique: views refer to the "
                         + "catalog by it"));
             }
-            if ("rest".equals(catalog.type())) {
-                if (blank(catalog.uri())) {
-                    violations.add(new Violation(field + ".uri", "is required for a rest catalog"));
-                }
-            } else if ("hadoop".equals(catalog.type())) {
-                if (blank(catalog.warehouse())) {
-                    violations.add(new Violation(field + ".warehouse", "is required for a hadoop catalog"));
-                }
-            } else {
+            if (catalog.type() == null) {
                 violations.add(new Violation(field + ".type", "must be hadoop or rest"));
+            } else if (catalog.type() == CatalogType.REST && blank(catalog.uri())) {
+                violations.add(new Violation(field + ".uri", CatalogSpec.REST_NEEDS_URI));
+            } else if (catalog.type() == CatalogType.HADOOP && blank(catalog.warehouse())) {
+                violations.add(new Violation(field + ".warehouse", CatalogSpec.HADOOP_NEEDS_WAREHOUSE));
             }
         }
     }
@@ -99,21 +95,19 @@ public final class SpecValidator {
             return;
         }
         switch (auth.type()) {
-            case "none" -> { }
-            case "bearer" -> {
+            case NONE -> { }
+            case BEARER -> {
                 if (blank(auth.tokenSecretName())) {
                     violations.add(new Violation("spec.dataPlane.auth.tokenSecretName",
-                            "is required for bearer authentication: the Secret holding the accepted tokens"));
+                            DataPlaneSpec.AuthSpec.BEARER_NEEDS_SECRET));
                 }
             }
-            case "kubernetes" -> {
+            case KUBERNETES -> {
                 if (blank(auth.serviceAccountName())) {
                     violations.add(new Violation("spec.dataPlane.auth.serviceAccountName",
-                            "is required for kubernetes authentication: a ServiceAccount bound to system:auth-delegator"));
+                            DataPlaneSpec.AuthSpec.KUBERNETES_NEEDS_ACCOUNT));
                 }
             }
-            default -> violations.add(new Violation("spec.dataPlane.auth.type", "must be bearer, kubernetes or none, not '"
-                    + auth.type() + "'"));
         }
     }
 
@@ -168,7 +162,7 @@ public final class SpecValidator {
             CatalogSpec catalog = source.catalog();
             if (catalog.uri() != null || !catalog.properties().isEmpty()) {
                 violations.add(new Violation("spec.source.catalog", CatalogSpec.VIEW_ADDRESS_REFUSED));
-            } else if (catalog.name() == null && !"hadoop".equals(catalog.type())) {
+            } else if (catalog.name() == null && catalog.type() != CatalogType.HADOOP) {
                 violations.add(new Violation("spec.source.catalog", "name a catalog of the store (spec.lakehouse.catalogs), "
                         + "or give a hadoop catalog's warehouse directory"));
             } else if (catalog.name() == null && blank(catalog.warehouse())) {

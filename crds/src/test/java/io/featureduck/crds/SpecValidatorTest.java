@@ -75,14 +75,12 @@ class SpecValidatorTest {
 
     @Test
     void eachAuthTypeNeedsWhatItReadsAndHudiIsAccepted() {
-        FeatureStore bearer = store(TableFormat.HUDI, new DataPlaneSpec.AuthSpec("bearer", null, null));
+        FeatureStore bearer = store(TableFormat.HUDI, new DataPlaneSpec.AuthSpec(io.featureduck.crds.AuthType.BEARER, null, null));
         assertThat(SpecValidator.validate(bearer)).containsExactly(
-                new Violation("spec.dataPlane.auth.tokenSecretName",
-                        "is required for bearer authentication: the Secret holding the accepted tokens"));
-        assertThat(SpecValidator.validate(store(TableFormat.DELTA, new DataPlaneSpec.AuthSpec("kubernetes", null, null))))
+                new Violation("spec.dataPlane.auth.tokenSecretName", DataPlaneSpec.AuthSpec.BEARER_NEEDS_SECRET));
+        assertThat(SpecValidator.validate(store(TableFormat.DELTA, new DataPlaneSpec.AuthSpec(io.featureduck.crds.AuthType.KUBERNETES, null, null))))
                 .extracting(Violation::field).containsExactly("spec.dataPlane.auth.serviceAccountName");
-        assertThat(SpecValidator.validate(store(TableFormat.DELTA, new DataPlaneSpec.AuthSpec("basic", null, null))))
-                .extracting(Violation::field).containsExactly("spec.dataPlane.auth.type");
+        assertThatThrownBy(() -> AuthType.fromWireName("basic")).hasMessageContaining("bearer, kubernetes, none");
         assertThat(SpecValidator.validate(store(TableFormat.DELTA, DataPlaneSpec.AuthSpec.bearer("tokens")))).isEmpty();
         assertThat(SpecValidator.validate(store(TableFormat.DELTA, DataPlaneSpec.AuthSpec.kubernetes("reader")))).isEmpty();
         assertThat(SpecValidator.validate(store(TableFormat.DELTA, DataPlaneSpec.AuthSpec.NONE))).isEmpty();

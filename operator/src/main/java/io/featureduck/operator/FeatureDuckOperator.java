@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneClient;
+import io.featureduck.operator.dataplane.DataPlaneReports;
 import io.featureduck.operator.service.FeatureServiceReconciler;
 import io.featureduck.operator.status.KubernetesEvents;
 import io.featureduck.operator.store.FeatureStoreReconciler;
@@ -72,9 +73,9 @@ public final class FeatureDuckOperator {
             }
         });
         KubernetesEvents events = new KubernetesEvents(client, clock);
-        operator.register(new FeatureStoreReconciler(settings, events, clock), c -> namespaces(c, settings));
-        operator.register(new FeatureViewReconciler(settings, new DataPlaneClient(), events, clock),
-                c -> namespaces(c, settings));
+        DataPlaneReports reports = new DataPlaneReports(settings, new DataPlaneClient(), clock);
+        operator.register(new FeatureStoreReconciler(settings, reports, events, clock), c -> namespaces(c, settings));
+        operator.register(new FeatureViewReconciler(settings, reports, events, clock), c -> namespaces(c, settings));
         operator.register(new FeatureServiceReconciler(events, clock, settings.serverSideApply()), c -> namespaces(c, settings));
         return operator;
     }

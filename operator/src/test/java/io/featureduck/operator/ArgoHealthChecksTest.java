@@ -48,6 +48,41 @@ class ArgoHealthChecksTest {
         }
     }
 
+    /**
+     * The reasons the scripts compare against, and those in their test data, are reasons the operator writes: each is
+     * named once, in {@link io.featureduck.operator.status.Reason}, so renaming one there fails here.
+     */
+    @Test
+    void everyReasonTheScriptsAndTheirTestDataNameIsOneTheOperatorWrites() throws Exception {
+        java.util.Set<String> written = java.util.Arrays.stream(io.featureduck.operator.status.Reason.values())
+                .map(io.featureduck.operator.status.Reason::wireName).collect(java.util.stream.Collectors.toSet());
+        java.util.regex.Pattern compared = java.util.regex.Pattern.compile("reason ==? \"([A-Za-z]+)\"");
+        java.util.regex.Pattern recorded = java.util.regex.Pattern.compile("reason: \"?([A-Za-z]+)\"?");
+        int found = 0;
+        for (String kind : KINDS) {
+            Path directory = ArgoHealth.CUSTOMIZATIONS.resolve(kind);
+            java.util.regex.Matcher inScript = compared.matcher(Files.readString(directory.resolve("health.lua")));
+            while (inScript.find()) {
+                assertThat(written).as(kind + " health.lua").contains(inScript.group(1));
+                found++;
+            }
+            try (var files = Files.list(directory.resolve("testdata"))) {
+                for (Path data : files.toList()) {
+                    java.util.regex.Matcher inData = recorded.matcher(Files.readString(data));
+                    while (inData.find()) {
+                        // Reasons the kubelet or a Deployment gave are passed through as they are.
+                        if (!List.of("CrashLoopBackOff", "ProgressDeadlineExceeded", "CreateContainerConfigError")
+                                .contains(inData.group(1))) {
+                            assertThat(written).as(data.getFileName().toString()).contains(inData.group(1));
+                        }
+                        found++;
+                    }
+                }
+            }
+        }
+        assertThat(found).as("reasons found").isGreaterThan(10);
+    }
+
     @Test
     void scriptsUseOnlyWhatArgoCdAllows() throws Exception {
         for (String kind : KINDS) {

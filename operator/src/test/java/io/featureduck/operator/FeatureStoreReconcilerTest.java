@@ -191,7 +191,7 @@ class FeatureStoreReconcilerTest {
         DataPlaneSpec d = store.getSpec().effectiveDataPlane();
         store.setSpec(new FeatureStoreSpec(store.getSpec().lakehouse(), new DataPlaneSpec(d.replicas(), d.image(),
                 d.resources(), d.maxBatchEntities(), d.maxBodyBytes(), d.duckdbMemoryLimit(),
-                new DataPlaneSpec.AuthSpec("bearer", "drivers-tokens", null, "drivers-write-tokens"), d.fileCacheSize(),
+                new DataPlaneSpec.AuthSpec(io.featureduck.crds.AuthType.BEARER, "drivers-tokens", null, "drivers-write-tokens"), d.fileCacheSize(),
                 d.maxHistoricalBodyBytes(), d.maxResponseBytes(), d.maxConcurrentHistorical(), d.drainPeriod(),
                 d.tls(), d.grpcPort())));
         client.resource(store).create();

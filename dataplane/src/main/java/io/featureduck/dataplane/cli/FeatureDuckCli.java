@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code featureduck} command. */
 @Command(name = "featureduck", mixinStandardHelpOptions = true, version = "featureduck " + Version.CURRENT,
         description = "Feature store served straight from the lakehouse.",
-        subcommands = {ServeCommand.class, DemoCommand.class, HistoricalCommand.class, ParityCommand.class,
+        subcommands = {ServeCommand.class, CheckCommand.class, DemoCommand.class, HistoricalCommand.class, ParityCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FeatureDuckCli {
 

@@ -61,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = DataPlaneConfig.SERVE_HOST, description = "Interface to bind (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--reload-interval", defaultValue = "2s",
+    @Option(names = "--reload-interval", defaultValue = DataPlaneConfig.DEFAULT_CONFIG_RELOAD,
             description = "How often the file is checked for changed views, e.g. 2s; 0 turns reloading off (default: ${DEFAULT-VALUE})")
     String reloadInterval;
 

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.config;
 
+import io.featureduck.crds.AuthType;
 import io.featureduck.crds.DataPlaneSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,14 +55,14 @@ public sealed interface AuthSettings {
         if (tokenFile.isPresent()) {
             return new BearerTokenFile(tokenFile.get(), writeTokenFile, reloadInterval);
         }
-        String type = spec == null || spec.type() == null ? "none" : spec.type();
+        AuthType type = spec == null || spec.type() == null ? AuthType.NONE : spec.type();
         return switch (type) {
-            case "bearer" -> throw new IllegalArgumentException("the store asks for bearer authentication (Secret '"
+            case BEARER -> throw new IllegalArgumentException("the store asks for bearer authentication (Secret '"
                     + spec.tokenSecretName() + "'): pass the tokens with --auth-token-file <file>, one per line");
-            case "kubernetes" -> new KubernetesRbac(namespace.orElseThrow(() -> new IllegalArgumentException("the "
+            case KUBERNETES -> new KubernetesRbac(namespace.orElseThrow(() -> new IllegalArgumentException("the "
                     + "store asks for kubernetes authentication: pass its namespace with --auth-namespace <namespace>")),
                     DEFAULT_CACHE_TTL);
-            default -> new Open();
+            case NONE -> new Open();
         };
     }
 }

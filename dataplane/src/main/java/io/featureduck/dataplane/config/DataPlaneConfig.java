@@ -63,7 +63,10 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
     public static final String LOCAL_HOST = "127.0.0.1";
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REFRESH_TICK = Duration.ofMillis(100);
-    public static final Duration DEFAULT_CONFIG_RELOAD_INTERVAL = Duration.ofSeconds(2);
+    /** How often {@code serve} checks its file for changes, as the command line writes it. */
+    public static final String DEFAULT_CONFIG_RELOAD = "2s";
+    public static final Duration DEFAULT_CONFIG_RELOAD_INTERVAL = io.featureduck.crds.KubeDuration.parse(
+            DEFAULT_CONFIG_RELOAD);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_FILE_CACHE_BYTES = Quantity.getAmountInBytes(

@@ -1,65 +1,36 @@
 package io.featureduck.dataplane.config;
 
+import io.featureduck.crds.location.LakehouseRoots;
+import io.featureduck.crds.location.ObjectPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The locations a store's views may read: its lakehouse root and the extra roots the store lists
- * ({@code spec.lakehouse.allowedRoots}), nothing else. A view's path, a Hadoop catalog's warehouse and every path
- * rewrite target must lie inside one of them, so that whoever may write a FeatureView cannot point the data plane at
- * {@code /etc}, another team's bucket or the pod's service-account token.
- *
- * <p>Local paths are compared after normalisation and, where they exist, after resolving symbolic links, so neither
- * {@code ..} nor a link out of the lakehouse escapes. Object-store locations must share a root's bucket and lie under
- * its key prefix; keys with {@code ..} segments are refused outright.
+ * The half of the lakehouse boundary ({@link LakehouseRoots}) only a process that sees the files can check: a local
+ * location that is inside a root by name must stay inside it once symbolic links are followed, so no link leads a
+ * view out of the lakehouse. Admission has already checked every location by name.
  */
 public final class LakehouseBoundary {
-    private final List<TableLocation> roots;
+    private final LakehouseRoots roots;
 
-    public LakehouseBoundary(List<TableLocation> roots) {
-        this.roots = List.copyOf(roots);
+    public LakehouseBoundary(LakehouseRoots roots) {
+        this.roots = roots;
     }
 
-    /** Why {@code location} is outside every root, or empty when it is inside one. */
-    public Optional<String> refusal(TableLocation location) {
-        return refusal(location.uri());
-    }
-
-    /** Why {@code location} (a path or object-store URI, already absolute) is outside every root. */
+    /** Why {@code location} (canonical, inside a root by name) leads outside every root; empty when it does not. */
     public Optional<String> refusal(String location) {
-        for (TableLocation root : roots) {
-            if (contains(root, location)) {
+        if (ObjectPath.isObjectStore(location)) {
+            return Optional.empty();
+        }
+        Path inner = real(LakehouseRoots.withoutGlob(location));
+        for (String root : roots.roots()) {
+            if (!ObjectPath.isObjectStore(root) && inner.startsWith(real(Path.of(root).toAbsolutePath().normalize()))) {
                 return Optional.empty();
             }
         }
-        List<String> allowed = new ArrayList<>();
-        roots.forEach(r -> allowed.add(r.uri()));
-        return Optional.of("'" + location + "' is outside the store's lakehouse " + allowed + "; add its location to "
-                + "the FeatureStore's spec.lakehouse.allowedRoots to allow it");
-    }
-
-    private static boolean contains(TableLocation root, String location) {
-        boolean objectStore = ObjectPath.isObjectStore(location);
-        if (objectStore != root.isObjectStore()) {
-            return false;
-        }
-        if (objectStore) {
-            ObjectPath inner = ObjectPath.parse(location);
-            ObjectPath outer = ObjectPath.parse(root.uri());
-            if (("/" + inner.key() + "/").contains("/../")) {
-                return false;
-            }
-            return inner.authorityUri().equals(outer.authorityUri())
-                    && (outer.key().isEmpty() || inner.key().equals(outer.key())
-                    || inner.key().startsWith(outer.directoryPrefix()));
-        }
-        Path inner = real(Path.of(location.replaceFirst("[*?\\[{].*$", "")).toAbsolutePath().normalize());
-        Path outer = real(root.path().toAbsolutePath().normalize());
-        return inner.startsWith(outer);
+        return Optional.of(roots.outside(location));
     }
 
     /** The path with symbolic links resolved as far as it exists, so a link cannot lead out of a root. */

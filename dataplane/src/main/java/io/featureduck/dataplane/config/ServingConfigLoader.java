@@ -7,30 +7,26 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.featureduck.crds.ApiVersions;
-import io.featureduck.crds.CatalogSpec;
+import io.featureduck.crds.CatalogType;
 import io.featureduck.crds.FeatureService;
-import io.featureduck.crds.FeatureServiceResolution;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
-import io.featureduck.crds.PushSpec;
 import io.featureduck.crds.KubeDuration;
-import io.featureduck.crds.SpecValidator;
-import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.TablePin;
 import io.featureduck.crds.Violation;
+import io.featureduck.crds.admission.Admission;
+import io.featureduck.crds.admission.AdmittedView;
+import io.featureduck.crds.admission.StoreAdmission;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -38,7 +34,7 @@ import java.util.stream.Collectors;
  * FeatureServices, in the same shape as the custom resources. Every problem is reported at once, each naming file, resource and field.
  */
 public final class ServingConfigLoader {
-    private static final String TWICE = "is defined more than once";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServingConfigLoader.class);
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
@@ -63,9 +59,11 @@ public final class ServingConfigLoader {
     /**
      * Reads {@code file}: one FeatureStore, its FeatureViews and FeatureServices.
      *
-     * <p>What is wrong with the store, a document that names no view, or a feature service fails the whole file (there
-     * is nothing to serve without them). What is wrong with one FeatureView leaves that view out, with every reason,
-     * in {@link ServingConfig#refused()}: the store's other views serve. Two views that claim one push source both
+     * <p>The definitions are admitted as the operator admits them ({@link StoreAdmission}); this adds only what needs
+     * the files (symbolic links out of the lakehouse). What is wrong with the store, or a document that names no view
+     * or service, fails the whole file (there is nothing to serve without them). What is wrong with one FeatureView
+     * leaves that view out, with every reason, in {@link ServingConfig#refused()}: the store's other views serve. A
+     * FeatureService that does not resolve is left out alone and logged. Two views that claim one push source both
      * serve without pushes, and say why.
      *
      * @throws DefinitionException naming the file-wide problems
@@ -75,6 +73,7 @@ public final class ServingConfigLoader {
         List<JsonNode> documents = readDocuments(absolute);
         List<String> problems = new ArrayList<>();
         Map<String, List<String>> refusals = new LinkedHashMap<>();
+        List<String> serviceRefusals = new ArrayList<>();
         List<FeatureStore> stores = new ArrayList<>();
         List<FeatureView> views = new ArrayList<>();
         List<FeatureService> services = new ArrayList<>();
@@ -87,9 +86,10 @@ public final class ServingConfigLoader {
             String name = document.path("metadata").path("name").asText("");
             String where = "document " + (i + 1) + " (" + (kind.isEmpty() ? "no kind" : kind) + " '"
                     + (name.isEmpty() ? "?" : name) + "')";
-            // A view's own mistakes are its own, once it has a name to be reported under.
+            // A view's or a service's own mistakes are its own, once it has a name to be reported under.
             List<String> found = FeatureView.KIND.equals(kind) && !name.isEmpty()
-                    ? refusals.computeIfAbsent(name, n -> new ArrayList<>()) : problems;
+                    ? refusals.computeIfAbsent(name, n -> new ArrayList<>())
+                    : FeatureService.KIND.equals(kind) && !name.isEmpty() ? serviceRefusals : problems;
             String apiVersion = document.path("apiVersion").asText("");
             if (!ApiVersions.V1ALPHA1.equals(apiVersion)) {
                 found.add(where + ": apiVersion: '" + apiVersion + "' is not " + ApiVersions.V1ALPHA1);
@@ -98,7 +98,7 @@ public final class ServingConfigLoader {
             switch (kind) {
                 case FeatureStore.KIND -> convert(document, FeatureStore.class, where, problems).ifPresent(stores::add);
                 case FeatureView.KIND -> convert(document, FeatureView.class, where, found).ifPresent(views::add);
-                case FeatureService.KIND -> convert(document, FeatureService.class, where, problems)
+                case FeatureService.KIND -> convert(document, FeatureService.class, where, found)
                         .ifPresent(services::add);
                 default -> problems.add(where + ": kind: expected FeatureStore, FeatureView or FeatureService");
             }
@@ -106,81 +106,76 @@ public final class ServingConfigLoader {
         if (stores.size() != 1) {
             problems.add("expected exactly one FeatureStore, found " + stores.size());
         }
-        for (FeatureStore store : stores) {
-            SpecValidator.validate(store).forEach(v -> problems.add(describe(FeatureStore.KIND, store.name(), v)));
-        }
-        Map<String, Long> viewCounts = views.stream().filter(v -> v.name() != null)
-                .collect(Collectors.groupingBy(FeatureView::name, LinkedHashMap::new, Collectors.counting()));
-        for (FeatureView view : views) {
-            List<String> reasons = refusals.computeIfAbsent(view.name(), n -> new ArrayList<>());
-            SpecValidator.validate(view).forEach(v -> reasons.add(describe(FeatureView.KIND, view.name(), v)));
-        }
-        viewCounts.forEach((name, count) -> {
-            if (count > 1) {
-                refusals.get(name).add(describe(FeatureView.KIND, name, new Violation("metadata.name", TWICE)));
-            }
-        });
-        Set<String> serviceNames = new HashSet<>();
-        for (FeatureService service : services) {
-            SpecValidator.validate(service).forEach(v -> problems.add(describe(FeatureService.KIND, service.name(), v)));
-            if (service.name() != null && !serviceNames.add(service.name())) {
-                problems.add(describe(FeatureService.KIND, service.name(), new Violation("metadata.name", TWICE)));
-            }
-        }
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
         }
         FeatureStore store = stores.get(0);
-        TableLocation root = resolveRoot(store, absolute, problems);
-        LakehouseBoundary boundary = root == null ? null : boundary(store, root, absolute, problems);
+        Admission admission = StoreAdmission.admit(store, views, services, new StoreAdmission.Placement(
+                absolute.getParent(), lakehouseRoot == null ? null : lakehouseRoot.toString()));
+        admission.storeProblems().forEach(p -> problems.add(FeatureStore.KIND + " '" + store.name() + "': " + p));
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
         }
+        admission.refusedViews().forEach((name, reason) -> refusals.get(name).add(reason));
+        LakehouseBoundary links = new LakehouseBoundary(admission.lakehouse());
         List<ViewDefinition> definitions = new ArrayList<>();
-        for (FeatureView view : views) {
-            List<String> reasons = refusals.get(view.name());
-            if (reasons.isEmpty()) {
-                resolveView(view, store, root, boundary, reasons).ifPresent(definitions::add);
+        for (AdmittedView view : admission.views()) {
+            Optional<String> outside = linksOutside(view, links);
+            if (outside.isPresent()) {
+                refusals.get(view.name()).add(outside.get());
+            } else if (refusals.get(view.name()).isEmpty()) {
+                definitions.add(definition(view));
             }
         }
-        definitions = withoutContestedPushes(definitions);
         List<FeatureServiceDefinition> resolvedServices = new ArrayList<>();
-        for (FeatureService service : services) {
-            resolveService(service, store, views, problems).ifPresent(resolvedServices::add);
-        }
-        if (!problems.isEmpty()) {
-            throw failure(absolute, problems);
-        }
+        admission.services().forEach((service, features) -> resolvedServices.add(new FeatureServiceDefinition(
+                service.name(), features.stream().map(FeatureRef::parse).toList())));
+        serviceRefusals.forEach(reason -> LOG.warn("{}: not served: {}", absolute.getFileName(), reason));
+        admission.refusedServices().forEach((name, reason) -> LOG.warn("{}: FeatureService '{}' is not served: {}",
+                absolute.getFileName(), name, reason));
         Map<String, String> refused = new LinkedHashMap<>();
         refusals.forEach((name, reasons) -> {
             if (!reasons.isEmpty()) {
                 refused.put(name, String.join("; ", reasons));
             }
         });
-        return new ServingConfig(absolute, store, definitions, root, resolvedServices, refused);
+        return new ServingConfig(absolute, store, definitions, TableLocation.of(admission.root()), resolvedServices,
+                refused);
     }
 
-    /**
-     * Views that claim one push source between them keep serving, but none of them takes pushes (which view's table
-     * the pushes belong in is for whoever wrote the definitions to say): each says so in its push settings.
-     */
-    private static List<ViewDefinition> withoutContestedPushes(List<ViewDefinition> definitions) {
-        Map<String, List<String>> claims = new LinkedHashMap<>();
-        definitions.forEach(d -> d.push().ifPresent(p -> claims.computeIfAbsent(p.sourceName(),
-                s -> new ArrayList<>()).add(d.name())));
-        List<ViewDefinition> settled = new ArrayList<>(definitions.size());
-        for (ViewDefinition definition : definitions) {
-            Optional<ViewDefinition.PushSettings> push = definition.push();
-            List<String> claimants = push.map(p -> claims.get(p.sourceName())).orElse(List.of());
-            if (claimants.size() > 1) {
-                settled.add(definition.withPushRefused("push source '" + push.get().sourceName() + "' is claimed by "
-                        + "FeatureViews " + claimants + "; none of them takes pushes until each names its own "
-                        + "(spec.push.sourceName)"));
-            } else {
-                settled.add(definition);
+    /** Where following symbolic links leads the view's table, or one of its rewrite targets, out of the lakehouse. */
+    private static Optional<String> linksOutside(AdmittedView view, LakehouseBoundary links) {
+        String field = view.catalog() == null ? "spec.source.path" : "spec.source.catalog.warehouse";
+        Optional<String> table = view.catalog() != null && view.catalog().type() != CatalogType.HADOOP
+                ? Optional.empty() : links.refusal(view.location());
+        if (table.isPresent()) {
+            return Optional.of(new Violation(field, table.get()).toString());
+        }
+        List<io.featureduck.crds.PathRewrite> rewrites = view.view().spec().source().pathRewrite();
+        for (int i = 0; i < rewrites.size(); i++) {
+            Optional<String> target = links.refusal(rewrites.get(i).to());
+            if (target.isPresent()) {
+                return Optional.of(new Violation("spec.source.pathRewrite[" + i + "].to", target.get()).toString());
             }
         }
-        return settled;
+        return Optional.empty();
+    }
+
+    private static ViewDefinition definition(AdmittedView admitted) {
+        FeatureViewSpec spec = admitted.view().spec();
+        TableLocation location = TableLocation.of(admitted.location()).withRewrites(spec.source().pathRewrite())
+                .withTable(spec.source().table()).withCatalog(admitted.catalog());
+        // Compiled once here; SpecValidator has already compiled them, so this cannot fail on an admitted view.
+        List<OnDemandFeature> onDemand = OnDemandFeature.compile(spec);
+        ViewDefinition definition = new ViewDefinition(admitted.name(), admitted.format(), location,
+                spec.source().isSnapshot() ? null : spec.source().timestampColumn(),
+                spec.source().createdTimestampColumn(), spec.entities(), spec.features(),
+                Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.servesOnline(),
+                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse), onDemand, spec.requestData(),
+                TablePin.of(spec.source()), admitted.push().map(claim -> new ViewDefinition.PushSettings(
+                        claim.sourceName(), spec.push().flushEvery(), spec.push().batchRows())));
+        return admitted.push().flatMap(AdmittedView.PushClaim::refusal).map(definition::withPushRefused)
+                .orElse(definition);
     }
 
     private List<JsonNode> readDocuments(Path file) {
@@ -204,151 +199,6 @@ public final class ServingConfigLoader {
             return Optional.empty();
         } catch (IOException e) {
             problems.add(where + ": " + e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    private TableLocation resolveRoot(FeatureStore store, Path file, List<String> problems) {
-        try {
-            String root = lakehouseRoot != null ? lakehouseRoot.toString() : store.spec().lakehouse().root();
-            return TableLocation.resolve(root, file.getParent());
-        } catch (IllegalArgumentException e) {
-            problems.add(describe(FeatureStore.KIND, store.name(), new Violation("spec.lakehouse.root", e.getMessage())));
-            return null;
-        }
-    }
-
-    /** The store's root and its further allowed roots, relative ones resolved as the root is. */
-    private static LakehouseBoundary boundary(FeatureStore store, TableLocation root, Path file, List<String> problems) {
-        List<TableLocation> roots = new ArrayList<>(List.of(root));
-        List<String> allowed = store.spec().lakehouse().allowedRoots();
-        for (int i = 0; i < allowed.size(); i++) {
-            try {
-                roots.add(TableLocation.resolve(allowed.get(i), file.getParent()));
-            } catch (IllegalArgumentException e) {
-                problems.add(describe(FeatureStore.KIND, store.name(), new Violation("spec.lakehouse.allowedRoots["
-                        + i + "]", e.getMessage())));
-            }
-        }
-        return new LakehouseBoundary(roots);
-    }
-
-    private Optional<ViewDefinition> resolveView(FeatureView view, FeatureStore store, TableLocation root,
-                                                 LakehouseBoundary boundary, List<String> problems) {
-        FeatureViewSpec spec = view.spec();
-        List<String> before = new ArrayList<>(problems);
-        if (!spec.store().equals(store.name())) {
-            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.store",
-                    "'" + spec.store() + "' is not the store in this file ('" + store.name() + "')")));
-        }
-        TableFormat format = spec.source().format() != null ? spec.source().format() : store.spec().lakehouse().format();
-        TableLocation location = null;
-        CatalogSpec catalog = spec.source().catalog();
-        // A view's own catalog is a warehouse directory and is held to the lakehouse like a path; the store's
-        // catalogs are set by whoever manages the store and may be anywhere.
-        boolean ownLocation = catalog == null || !catalog.isReference();
-        if (catalog != null && catalog.isReference()) {
-            String name = catalog.name();
-            catalog = store.spec().lakehouse().catalog(name).orElse(null);
-            if (catalog == null) {
-                problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.catalog.name",
-                        "the store has no catalog '" + name + "'; it has " + store.spec().lakehouse().catalogs().stream()
-                                .map(CatalogSpec::name).toList())));
-                return Optional.empty();
-            }
-        }
-        if (root != null) {
-            // With a Hadoop catalog the warehouse directory is the table's location; a REST catalog has none here.
-            String where = catalog == null ? spec.source().path()
-                    : "hadoop".equals(catalog.type()) ? catalog.warehouse() : root.uri();
-            try {
-                location = TableLocation.resolve(where, root).withRewrites(spec.source().pathRewrite())
-                        .withTable(spec.source().table()).withCatalog(catalog);
-                String field = catalog == null ? "spec.source.path" : "spec.source.catalog.warehouse";
-                if (ownLocation && (catalog == null || "hadoop".equals(catalog.type()))) {
-                    boundary.refusal(location).ifPresent(reason -> problems.add(describe(FeatureView.KIND,
-                            view.name(), new Violation(field, reason))));
-                }
-                List<io.featureduck.crds.PathRewrite> rewrites = spec.source().pathRewrite();
-                for (int i = 0; i < rewrites.size(); i++) {
-                    String target = rewrites.get(i).to();
-                    String at = "spec.source.pathRewrite[" + i + "].to";
-                    if (!target.startsWith("/") && !ObjectPath.isObjectStore(target)) {
-                        problems.add(describe(FeatureView.KIND, view.name(), new Violation(at,
-                                "must be an absolute path or an object-store URI")));
-                        continue;
-                    }
-                    boundary.refusal(target).ifPresent(reason -> problems.add(describe(FeatureView.KIND, view.name(),
-                            new Violation(at, reason))));
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(describe(FeatureView.KIND, view.name(), new Violation(catalog == null ? "spec.source.path"
-                        : "spec.source.catalog.warehouse", e.getMessage())));
-            }
-        }
-        if (catalog != null && format != TableFormat.ICEBERG) {
-            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.catalog",
-                    "catalogs name Iceberg tables; the view's format is " + format.wireName())));
-        }
-        if (format == TableFormat.DUCKDB && (spec.source().table() == null || spec.source().table().isBlank())) {
-            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.source.table",
-                    "is required for a DuckDB database file: name the table or view to read")));
-        }
-        Optional<TablePin> pin = TablePin.of(spec.source());
-        if (pin.isPresent() && (format == TableFormat.PARQUET || format == TableFormat.DUCKDB)) {
-            problems.add(describe(FeatureView.KIND, view.name(), new Violation(spec.source().version() != null
-                    ? "spec.source.version" : "spec.source.asOf", "pins a table version, and " + format.wireName()
-                    + " tables have no versions; pin delta, iceberg or hudi tables")));
-        }
-        if (spec.takesPushes() && (format == TableFormat.HUDI || format == TableFormat.DUCKDB)) {
-            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.push.enabled", "pushes commit "
-                    + "to delta and iceberg tables and add files to parquet directories; " + format.wireName()
-                    + " tables are written by their own engines (Spark, DuckDB), so push there instead")));
-        } else if (spec.takesPushes() && location.isObjectStore()) {
-            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.push.enabled", "pushes write "
-                    + "tables on the store's volume (persistentVolumeClaim or a local path); this view's table is on "
-                    + "an object store, which the data plane only reads")));
-        } else if (spec.takesPushes() && catalog != null) {
-            problems.add(describe(FeatureView.KIND, view.name(), new Violation("spec.push.enabled", "pushes commit "
-                    + "to file-system tables; a table named through a catalog is committed through that catalog, "
-                    + "so write it with the catalog's own clients")));
-        }
-        if (problems.size() != before.size()) {
-            return Optional.empty();
-        }
-        // Compiled once here; SpecValidator has already compiled them, so this cannot fail on a valid view.
-        List<OnDemandFeature> onDemand = OnDemandFeature.compile(spec);
-        return Optional.of(new ViewDefinition(view.name(), format, location,
-                spec.source().isSnapshot() ? null : spec.source().timestampColumn(),
-                spec.source().createdTimestampColumn(), spec.entities(), spec.features(),
-                Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.servesOnline(),
-                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse), onDemand, spec.requestData(),
-                pin, pushSettings(view)));
-    }
-
-    private static Optional<ViewDefinition.PushSettings> pushSettings(FeatureView view) {
-        if (!view.spec().takesPushes()) {
-            return Optional.empty();
-        }
-        PushSpec push = view.spec().push();
-        return Optional.of(new ViewDefinition.PushSettings(push.sourceName() == null ? view.name() : push.sourceName(),
-                push.flushEvery(), push.batchRows()));
-    }
-
-    private static Optional<FeatureServiceDefinition> resolveService(FeatureService service, FeatureStore store,
-                                                                     List<FeatureView> views, List<String> problems) {
-        if (!service.spec().store().equals(store.name())) {
-            problems.add(describe(FeatureService.KIND, service.name(), new Violation("spec.store",
-                    "'" + service.spec().store() + "' is not the store in this file ('" + store.name() + "')")));
-            return Optional.empty();
-        }
-        Map<String, List<String>> served = new HashMap<>();
-        views.forEach(view -> served.put(view.name(), FeatureServiceResolution.servedFeatures(view.spec())));
-        try {
-            return Optional.of(new FeatureServiceDefinition(service.name(),
-                    FeatureServiceResolution.resolve(service.spec(), served).stream().map(FeatureRef::parse).toList()));
-        } catch (IllegalArgumentException e) {
-            problems.add(describe(FeatureService.KIND, service.name(), new Violation("spec.features", e.getMessage())));
             return Optional.empty();
         }
     }

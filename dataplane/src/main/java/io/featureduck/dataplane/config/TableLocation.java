@@ -2,7 +2,8 @@ package io.featureduck.dataplane.config;
 
 import io.featureduck.crds.CatalogSpec;
 import io.featureduck.crds.PathRewrite;
-import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.crds.location.LakehouseRoots;
+import io.featureduck.crds.location.ObjectPath;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -124,21 +125,9 @@ public record TableLocation(String uri, List<PathRewrite> rewrites, String table
         return resolve(text, new TableLocation(base));
     }
 
-    /** Resolves {@code text} against {@code base}, which may itself be on an object store. */
+    /** Resolves {@code text} against {@code base}, which may itself be on an object store (as admission does). */
     public static TableLocation resolve(String text, TableLocation base) {
-        String trimmed = text.trim();
-        if (trimmed.startsWith("file:")) {
-            return new TableLocation(Path.of(URI.create(trimmed)).normalize());
-        }
-        if (trimmed.contains("://")) {
-            ObjectPath.parse(trimmed); // refuses unsupported schemes with the list of supported ones
-            return of(trimmed);
-        }
-        Path path = Path.of(trimmed);
-        if (path.isAbsolute()) {
-            return new TableLocation(path.normalize());
-        }
-        return base.isObjectStore() ? base.child(trimmed) : new TableLocation(base.path().resolve(path).normalize());
+        return of(LakehouseRoots.resolve(text, base.uri()));
     }
 
     /** A catalog URI as it may be shown: without user information or query, where credentials can hide. */
@@ -154,7 +143,7 @@ public record TableLocation(String uri, List<PathRewrite> rewrites, String table
 
     @Override
     public String toString() {
-        return catalog == null ? uri : catalog.type() + " catalog " + (catalog.uri() != null
+        return catalog == null ? uri : catalog.type().wireName() + " catalog " + (catalog.uri() != null
                 ? withoutCredentials(catalog.uri())
                 : uri) + ", table " + table;
     }

@@ -132,10 +132,9 @@ public final class ViewRegistry {
     }
 
     /**
-     * Ready once the first load of every online view the data plane started with has finished and at least half of
-     * them have an index to serve, so a new pod takes traffic only once it can answer. Views added later by a reload
-     * do not count: one that cannot load is reported in {@code /v1/views}, but must not take a serving pod out of
-     * its Service.
+     * Ready once the first load of every online view the data plane started with has finished and one of them has an
+     * index to serve, so a new pod takes traffic only once it can answer. Views added later by a reload do not count:
+     * one that cannot load is reported in {@code /v1/views}, but must not take a serving pod out of its Service.
      */
     public boolean isReady() {
         int online = 0;
@@ -152,9 +151,10 @@ public final class ViewRegistry {
                 return false;
             }
         }
-        // One broken view must not take the others off the Service: it is reported Degraded on its FeatureView and
-        // answers 503 on its own. A pod that serves fewer than half of its views is better replaced.
-        return serving * 2 >= online;
+        // A broken view must not take the others off the Service: it is reported Degraded on its FeatureView and
+        // answers 503 on its own. Only a pod that serves none of its views (the lakehouse or its object store out
+        // of reach) has nothing to offer its Service.
+        return online == 0 || serving > 0;
     }
 
     /** Loads every online view in parallel; the future completes when all have succeeded or failed. */

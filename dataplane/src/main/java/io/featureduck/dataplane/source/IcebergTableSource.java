@@ -156,7 +156,7 @@ public final class IcebergTableSource implements TableSource {
      */
     private Catalog catalog() {
         Map<String, String> properties = new HashMap<>(location.catalog().properties());
-        if ("hadoop".equals(location.catalog().type())) {
+        if (location.catalog().type() == io.featureduck.crds.CatalogType.HADOOP) {
             HadoopCatalog catalog = new HadoopCatalog();
             catalog.setConf(hadoop);
             properties.put(CatalogProperties.WAREHOUSE_LOCATION, location.uri());

@@ -1,6 +1,6 @@
 package io.featureduck.dataplane.source;
 
-import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.crds.location.ObjectPath;
 import io.featureduck.dataplane.config.TableLocation;
 import java.io.FileNotFoundException;
 import java.io.IOException;

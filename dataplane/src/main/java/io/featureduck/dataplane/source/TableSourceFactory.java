@@ -2,10 +2,7 @@ package io.featureduck.dataplane.source;
 
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
-import io.featureduck.crds.TableFormat;
 import io.featureduck.dataplane.config.ViewDefinition;
-import io.featureduck.dataplane.error.ErrorCode;
-import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.storage.ObjectStores;
 import org.apache.hadoop.conf.Configuration;
 
@@ -60,11 +57,6 @@ public final class TableSourceFactory {
     }
 
     private TableSource tableOf(ViewDefinition view) {
-        if (view.location().isObjectStore() && view.format() == TableFormat.DUCKDB) {
-            throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(),
-                    "a DuckDB database file cannot be read from an object store (" + view.location()
-                            + "); serve it from a mounted volume");
-        }
         return switch (view.format()) {
             case DELTA -> new DeltaTableSource(deltaEngine, view.location());
             case ICEBERG -> new IcebergTableSource(view.location(), hadoop);

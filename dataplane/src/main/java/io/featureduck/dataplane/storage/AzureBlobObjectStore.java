@@ -15,7 +15,7 @@ import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.featureduck.crds.ObjectStoreSpec;
-import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.crds.location.ObjectPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.crds.location.ObjectPath;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.micrometer.core.instrument.Counter;

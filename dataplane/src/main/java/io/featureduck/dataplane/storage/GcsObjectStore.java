@@ -8,7 +8,7 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.featureduck.crds.ObjectStoreSpec;
-import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.crds.location.ObjectPath;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;

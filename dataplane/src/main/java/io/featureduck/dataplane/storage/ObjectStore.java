@@ -1,6 +1,6 @@
 package io.featureduck.dataplane.storage;
 
-import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.crds.location.ObjectPath;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,8 +5,7 @@ import io.delta.kernel.engine.Engine;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.dataplane.error.ErrorCode;
-import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.crds.TableFormat;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
@@ -38,9 +37,9 @@ final class TableWriters {
     }
 
     Opened open(ViewDefinition view, TableSource source) {
-        if (view.location().isObjectStore()) {
-            throw FeatureDuckException.ofView(ErrorCode.TABLE_NOT_WRITABLE, view.name(), "pushes write tables on the "
-                    + "store's volume; this table is on an object store, which the data plane only reads");
+        // Admission (StoreAdmission) gives pushes only to views of formats that take them, on the store's volume.
+        if (view.location().isObjectStore() || !view.format().can(TableFormat.Capability.PUSHES)) {
+            throw new IllegalStateException("FeatureView '" + view.name() + "' was admitted with pushes it cannot take");
         }
         Path table = view.location().path();
         DuckDbSession session = DuckDbSession.open(duckDb, List.of(table));
@@ -49,11 +48,7 @@ final class TableWriters {
             case DELTA -> new DeltaWriter(view.name(), deltaEngine, table, files, MAX_COMMIT_ATTEMPTS);
             case ICEBERG -> new IcebergWriter(view.name(), table, hadoop, files, MAX_COMMIT_ATTEMPTS);
             case PARQUET -> new ParquetDirectoryWriter(view.name(), table, source, files);
-            case HUDI, DUCKDB -> {
-                session.close();
-                throw FeatureDuckException.ofView(ErrorCode.TABLE_NOT_WRITABLE, view.name(), view.format().wireName()
-                        + " tables are written by their own engines (Spark, DuckDB); push there instead");
-            }
+            case HUDI, DUCKDB -> throw new IllegalStateException("unreachable: " + view.format() + " takes no pushes");
         };
         return new Opened(writer, session);
     }

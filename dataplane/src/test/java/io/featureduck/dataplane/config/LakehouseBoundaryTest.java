@@ -85,18 +85,6 @@ class LakehouseBoundaryTest {
     }
 
     @Test
-    void objectStoreLocationsMustShareTheRootsBucketAndPrefix() {
-        LakehouseBoundary boundary = new LakehouseBoundary(java.util.List.of(TableLocation.of("s3://lake/teams/a")));
-        assertThat(boundary.refusal("s3://lake/teams/a/t")).isEmpty();
-        assertThat(boundary.refusal("s3://lake/teams/a")).isEmpty();
-        assertThat(boundary.refusal("s3://lake/teams/ab/t")).isPresent();
-        assertThat(boundary.refusal("s3://lake/teams/a/../b/t")).isPresent();
-        assertThat(boundary.refusal("s3://other/teams/a/t")).isPresent();
-        assertThat(boundary.refusal("gs://lake/teams/a/t")).isPresent();
-        assertThat(boundary.refusal("/teams/a/t")).isPresent();
-    }
-
-    @Test
     void aViewNamesOnlyTheStoresCatalogsAndNeverAnAddress() throws IOException {
         assertThat(refusal("", "{catalog: {type: rest, uri: \"http://169.254.169.254/latest\"}, table: a.b, "
                 + "format: iceberg}")).contains("spec.source.catalog", "cannot set a catalog's uri or properties");

@@ -212,7 +212,7 @@ class ObjectStoreServingTest {
 
                 server.startProxy();
                 await().atMost(Duration.ofSeconds(30)).until(() -> httpManagement.get("/ready").status() == 200);
-                // Ready once half the views serve; this one recovers on its next retry.
+                // Ready once a view serves; this one recovers on its next retry.
                 await().atMost(Duration.ofSeconds(30)).until(() -> view(http).get("last_error").isNull());
             }
         }

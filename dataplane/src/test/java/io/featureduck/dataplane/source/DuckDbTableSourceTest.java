@@ -81,7 +81,7 @@ class DuckDbTableSourceTest {
                 features: [{name: score, type: float64}]
                 """);
         assertThat(new ServingConfigLoader().load(file).refused().get("scores"))
-                .contains("spec.source.table: is required for a DuckDB database file");
+                .contains("spec.source.table: is required: a duckdb file holds several tables");
     }
 
     private static java.util.Properties readOnly() {

@@ -8,7 +8,7 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.featureduck.crds.ObjectStoreSpec;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
-import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.crds.location.ObjectPath;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.source.DeltaTableSource;
 import io.featureduck.dataplane.source.LocalSnapshot;

@@ -1,7 +1,7 @@
 package io.featureduck.dataplane.storage;
 
 import io.featureduck.crds.ObjectStoreSpec;
-import io.featureduck.dataplane.config.ObjectPath;
+import io.featureduck.crds.location.ObjectPath;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

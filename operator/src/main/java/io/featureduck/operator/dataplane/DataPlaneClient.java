@@ -3,19 +3,18 @@ package io.featureduck.operator.dataplane;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.crds.report.ViewState;
+import io.featureduck.crds.report.ViewsReport;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Reads what a data plane serves of one view from {@code GET /views/{name}} on its management port, as the shared
- * {@link ViewReport}: the port without authentication, so the operator needs no data-plane credentials.
+ * Reads what a data-plane pod serves from {@code GET /views} on its management port, as the shared
+ * {@link ViewsReport}: the port without authentication, so the operator needs no data-plane credentials.
  */
 public final class DataPlaneClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,23 +57,38 @@ public final class DataPlaneClient {
     public record Unreachable(String reason) implements Answer {
     }
 
-    public Answer view(String baseUrl, String name) {
-        URI uri = URI.create(baseUrl + "/views/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+    /** What one pod said of everything it serves, or why it could not be asked. */
+    public sealed interface PodAnswer {
+    }
+
+    /** The pod's report of every view, and of a serving configuration it refused. */
+    public record Reports(ViewsReport report) implements PodAnswer {
+        /** What the pod said of view {@code name}. */
+        public Answer view(String name) {
+            return report.views().stream().filter(v -> name.equals(v.name())).findFirst().<Answer>map(Served::new)
+                    .orElseGet(NotServed::new);
+        }
+    }
+
+    /** The pod could not be asked; every view of it is {@link Unreachable}. */
+    public record PodUnreachable(String reason) implements PodAnswer {
+    }
+
+    /** {@code GET /views} on one pod's management port: one request for all of the store's views. */
+    public PodAnswer views(String baseUrl) {
+        URI uri = URI.create(baseUrl + "/views");
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 404) {
-                return new NotServed();
-            }
             if (response.statusCode() != 200) {
-                return new Unreachable("GET " + uri + " answered " + response.statusCode());
+                return new PodUnreachable("GET " + uri + " answered " + response.statusCode());
             }
-            return new Served(JSON.readValue(response.body(), ViewReport.class));
+            return new Reports(JSON.readValue(response.body(), ViewsReport.class));
         } catch (IOException e) {
-            return new Unreachable("GET " + uri + ": " + e);
+            return new PodUnreachable("GET " + uri + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Unreachable("interrupted");
+            return new PodUnreachable("interrupted");
         }
     }
 }

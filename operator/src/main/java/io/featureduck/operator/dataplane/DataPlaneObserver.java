@@ -18,27 +18,26 @@ import java.util.stream.Collectors;
 /**
  * Observes the data plane for the FeatureView controller, outside reconcile: a watch of the data-plane pods (whose
  * cache says which pods are ready, and whose changes reconcile the views of their store) and, every
- * {@code FEATUREDUCK_STATUS_INTERVAL}, a poll of each view's report on every ready pod. Reconcile reads the latest
+ * {@code FEATUREDUCK_STATUS_INTERVAL}, each view's part of its store's {@link DataPlaneReports} (one request per
+ * pod for all of a store's views). Reconcile reads the latest
  * {@link ServingObservation} from the framework's cache and makes no call of its own; a changed observation
  * reconciles the view.
  */
 public final class DataPlaneObserver {
-    private final OperatorSettings settings;
-    private final DataPlaneClient client;
+    private final DataPlaneReports reports;
     private final InformerEventSource<Pod, FeatureView> pods;
-    private final PerResourcePollingEventSource<ServingObservation, FeatureView, String> reports;
+    private final PerResourcePollingEventSource<ServingObservation, FeatureView, String> observations;
 
     public DataPlaneObserver(EventSourceContext<FeatureView> context, OperatorSettings settings,
-                             DataPlaneClient client) {
-        this.settings = settings;
-        this.client = client;
+                             DataPlaneReports reports) {
+        this.reports = reports;
         this.pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, FeatureView.class)
                 .withName("dataplane-pods")
                 .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper((Pod pod) -> viewsOf(context, pod))
                 .withNamespacesInheritedFromController()
                 .build(), context);
-        this.reports = new PerResourcePollingEventSource<>(ServingObservation.class, context,
+        this.observations = new PerResourcePollingEventSource<>(ServingObservation.class, context,
                 new PerResourcePollingConfigurationBuilder<ServingObservation, FeatureView, String>(
                         view -> Set.of(observe(view)), settings.statusInterval())
                         .withName("dataplane-reports")
@@ -48,7 +47,7 @@ public final class DataPlaneObserver {
 
     /** The event sources to register with the controller. */
     public List<EventSource<?, FeatureView>> eventSources() {
-        return List.of(pods, reports);
+        return List.of(pods, observations);
     }
 
     private static Set<ResourceID> viewsOf(EventSourceContext<FeatureView> context, Pod pod) {
@@ -59,28 +58,13 @@ public final class DataPlaneObserver {
                 .orElse(Set.of());
     }
 
-    /** Asks every ready pod of the view's store (or the configured address) what it serves of the view. */
+    /** What every ready pod of the view's store (or the configured address) serves of the view. */
     ServingObservation observe(FeatureView view) {
         String store = view.getSpec() == null ? null : view.getSpec().store();
         if (store == null) {
             return ServingObservation.noReadyPods();
         }
         String namespace = view.getMetadata().getNamespace();
-        List<String> urls;
-        if (settings.addressesPods()) {
-            urls = pods.list(namespace, pod -> isReady(pod)
-                            && DataPlaneNames.storeOf(pod).filter(store::equals).isPresent())
-                    .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.MANAGEMENT_PORT)).sorted().toList();
-        } else {
-            urls = List.of(settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), namespace, DataPlaneNames.MANAGEMENT_PORT));
-        }
-        return new ServingObservation(urls.stream().map(url -> client.view(url, view.getMetadata().getName())).toList());
-    }
-
-    private static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
-                && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
-                && pod.getMetadata().getDeletionTimestamp() == null;
+        return reports.of(namespace, store, pods.list(namespace)).view(view.getMetadata().getName());
     }
 }

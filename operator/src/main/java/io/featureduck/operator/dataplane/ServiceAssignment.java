@@ -1,22 +1,14 @@
 package io.featureduck.operator.dataplane;
 
 import io.featureduck.crds.FeatureService;
-import io.featureduck.crds.FeatureServiceResolution;
 import io.featureduck.crds.FeatureStore;
-import io.featureduck.crds.FeatureView;
-import io.featureduck.crds.SpecValidator;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import io.featureduck.crds.admission.Admission;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
- * Which FeatureServices a FeatureStore serves: those in its namespace that name it, are valid and resolve against the
- * views it serves. One that does not resolve is left out of the serving configuration (where it would stop the data
- * plane from loading it) and says why in its own status.
+ * Which FeatureServices a FeatureStore serves: those admitted with its views ({@link ViewAssignment#admit}); one
+ * that does not resolve against the views the store serves is left out and says why in its own status.
  */
 public final class ServiceAssignment {
     private ServiceAssignment() {
@@ -29,11 +21,9 @@ public final class ServiceAssignment {
         }
     }
 
-    /** @param servedViews the views the store serves ({@link ViewAssignment#servedBy}) */
-    public static List<FeatureService> servedBy(FeatureStore store, Collection<FeatureService> services,
-                                                List<FeatureView> servedViews) {
-        return services.stream().filter(s -> names(s, store) && resolve(s, servedViews).resolved())
-                .sorted(Comparator.comparing(s -> s.getMetadata().getName())).toList();
+    /** The services {@code admission} accepted, in its (name) order. */
+    public static List<FeatureService> servedBy(Admission admission) {
+        return List.copyOf(admission.services().keySet());
     }
 
     public static boolean names(FeatureService service, FeatureStore store) {
@@ -41,20 +31,13 @@ public final class ServiceAssignment {
                 && Objects.equals(service.getMetadata().getNamespace(), store.getMetadata().getNamespace());
     }
 
-    /** {@code service} against the views its store serves ({@link ViewAssignment#servedBy}). */
-    public static Resolution resolve(FeatureService service, List<FeatureView> servedViews) {
-        String invalid = SpecValidator.validate(service).stream().map(v -> v.field() + ": " + v.message())
-                .collect(Collectors.joining("; "));
-        if (!invalid.isEmpty()) {
-            return new Resolution(List.of(), invalid);
+    /** What {@code admission} decided about {@code service}. */
+    public static Resolution resolution(Admission admission, FeatureService service) {
+        List<String> features = admission.services().get(service);
+        if (features != null) {
+            return new Resolution(features, "");
         }
-        Map<String, List<String>> features = new LinkedHashMap<>();
-        servedViews.forEach(view -> features.put(view.getMetadata().getName(),
-                FeatureServiceResolution.servedFeatures(view.getSpec())));
-        try {
-            return new Resolution(FeatureServiceResolution.resolve(service.getSpec(), features), "");
-        } catch (IllegalArgumentException e) {
-            return new Resolution(List.of(), "spec.features: " + e.getMessage());
-        }
+        return new Resolution(List.of(), admission.refusedServices().getOrDefault(service.getMetadata().getName(),
+                String.join("; ", admission.storeProblems())));
     }
 }

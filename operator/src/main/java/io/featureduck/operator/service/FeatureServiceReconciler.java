@@ -8,6 +8,7 @@ import io.featureduck.crds.FeatureView;
 import io.featureduck.operator.dataplane.ServiceAssignment;
 import io.featureduck.operator.dataplane.ViewAssignment;
 import io.featureduck.operator.status.KubernetesEvents;
+import io.featureduck.operator.status.Reason;
 import io.featureduck.operator.status.StatusConditions;
 import io.featureduck.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -90,22 +91,22 @@ public final class FeatureServiceReconciler implements Reconciler<FeatureService
         if (store.isEmpty()) {
             String message = "FeatureStore '" + store(service).orElse("") + "' does not exist in namespace '"
                     + service.getMetadata().getNamespace() + "'; create it or correct spec.store";
-            after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, false, "StoreNotFound", message)
+            after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, false, Reason.STORE_NOT_FOUND, message)
                     .build(), null, null, null);
         } else {
             // The views the store serves decide the resolution; read from the informer's cache, not the API server.
-            List<FeatureView> served = ViewAssignment.servedBy(store.get(), views
-                    .list(service.getMetadata().getNamespace(), view -> true).toList());
-            ServiceAssignment.Resolution resolution = ServiceAssignment.resolve(service, served);
+            ServiceAssignment.Resolution resolution = ServiceAssignment.resolution(ViewAssignment.admit(store.get(),
+                    views.list(service.getMetadata().getNamespace(), view -> true).toList(), List.of(service)),
+                    service);
             if (resolution.resolved()) {
                 List<String> views = resolution.features().stream().map(f -> f.substring(0, f.indexOf(':')))
                         .distinct().sorted().toList();
-                after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, true, "Resolved",
+                after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, true, Reason.RESOLVED,
                         resolution.features().size() + " features of " + views.size() + (views.size() == 1
                                 ? " view" : " views") + ", served by FeatureStore '" + store.get().getMetadata()
                                 .getName() + "'").build(), views, resolution.features(), resolution.features().size());
             } else {
-                after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, false, "Unresolved",
+                after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, false, Reason.UNRESOLVED,
                         resolution.problem()).build(), null, null, null);
             }
         }

@@ -37,11 +37,20 @@ public final class StatusConditions {
         this.clock = clock;
     }
 
-    public StatusConditions set(String type, boolean status, String reason, String message) {
+    public StatusConditions set(String type, boolean status, Reason reason, String message) {
         return set(type, status ? TRUE : FALSE, reason, message);
     }
 
-    public StatusConditions set(String type, String status, String reason, String message) {
+    public StatusConditions set(String type, String status, Reason reason, String message) {
+        return put(type, status, reason.wireName(), message);
+    }
+
+    /** A condition whose reason Kubernetes gave (the kubelet's {@code CrashLoopBackOff}, a Deployment's). */
+    public StatusConditions setObserved(String type, boolean status, String reason, String message) {
+        return put(type, status ? TRUE : FALSE, reason, message);
+    }
+
+    private StatusConditions put(String type, String status, String reason, String message) {
         Optional<Condition> before = find(previous, type);
         String since = before.filter(c -> Objects.equals(c.getStatus(), status))
                 .map(Condition::getLastTransitionTime)

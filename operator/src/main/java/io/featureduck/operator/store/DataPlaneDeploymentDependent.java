@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.featureduck.crds.AuthType;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
@@ -97,7 +98,7 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 "--grpc-port", Integer.toString(dataPlane.effectiveGrpcPort()),
                 "--file-cache-dir", DataPlaneNames.FILE_CACHE_MOUNT, "--file-cache-size", Long.toString(cacheBytes)));
         switch (auth.type()) {
-            case "bearer" -> {
+            case BEARER -> {
                 // The kubelet swaps the Secret's files when it changes; the data plane rereads them, so rotating a
                 // token needs no restart.
                 volumes.add(new VolumeBuilder().withName("auth-tokens").withNewSecret()
@@ -116,8 +117,8 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                     args.addAll(List.of("--auth-write-token-file", DataPlaneNames.WRITE_TOKENS_FILE));
                 }
             }
-            case "kubernetes" -> args.addAll(List.of("--auth-namespace", store.getMetadata().getNamespace()));
-            default -> { }
+            case KUBERNETES -> args.addAll(List.of("--auth-namespace", store.getMetadata().getNamespace()));
+            case NONE -> { }
         }
 
         if (dataPlane.tls() != null) {
@@ -145,8 +146,8 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 .withNewMetadata().withLabels(DataPlaneNames.labels(store)).withAnnotations(podAnnotations).endMetadata()
                 .withNewSpec()
                 // Only Kubernetes authentication calls the API server; no other pod needs a token mounted.
-                .withServiceAccountName(auth.type().equals("kubernetes") ? auth.serviceAccountName() : null)
-                .withAutomountServiceAccountToken(auth.type().equals("kubernetes"))
+                .withServiceAccountName(auth.type() == AuthType.KUBERNETES ? auth.serviceAccountName() : null)
+                .withAutomountServiceAccountToken(auth.type() == AuthType.KUBERNETES)
                 // On SIGTERM the data plane answers for its drain period while it leaves the Service, then lets
                 // requests in flight finish: the kubelet must wait for both before it kills the process.
                 .withTerminationGracePeriodSeconds(dataPlane.effectiveDrainPeriod().toSeconds()

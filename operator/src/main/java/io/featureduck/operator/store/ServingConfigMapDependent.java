@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
+import io.featureduck.crds.admission.Admission;
+import io.featureduck.crds.admission.AdmittedView;
 import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.dataplane.ServiceAssignment;
 import io.featureduck.operator.dataplane.ViewAssignment;
@@ -25,8 +27,11 @@ public final class ServingConfigMapDependent extends CRUDKubernetesDependentReso
 
     @Override
     protected ConfigMap desired(FeatureStore store, Context<FeatureStore> context) {
-        var views = ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class));
-        var services = ServiceAssignment.servedBy(store, context.getSecondaryResources(FeatureService.class), views);
+        // The data plane admits the file again, with the same admission: what is written here, it serves.
+        Admission admission = ViewAssignment.admit(store, context.getSecondaryResources(FeatureView.class),
+                context.getSecondaryResources(FeatureService.class));
+        var views = admission.views().stream().map(AdmittedView::view).toList();
+        var services = ServiceAssignment.servedBy(admission);
         return new ConfigMapBuilder()
                 .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.servingConfig(store)))
                 .withData(Map.of(DataPlaneNames.CONFIG_FILE, renderer.render(store, views, services)))

@@ -5,13 +5,18 @@ import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewStatus;
 import io.featureduck.crds.TableFormat;
+import io.featureduck.crds.SpecValidator;
 import io.featureduck.crds.TablePin;
+import io.featureduck.crds.admission.Admission;
+import io.featureduck.crds.admission.AdmittedView;
+import io.featureduck.crds.admission.StoreAdmission;
 import io.featureduck.operator.config.OperatorSettings;
-import io.featureduck.operator.dataplane.DataPlaneClient;
+import io.featureduck.operator.dataplane.DataPlaneReports;
 import io.featureduck.operator.dataplane.DataPlaneObserver;
 import io.featureduck.operator.dataplane.ServingObservation;
 import io.featureduck.operator.dataplane.ViewAssignment;
 import io.featureduck.operator.status.KubernetesEvents;
+import io.featureduck.operator.status.Reason;
 import io.featureduck.operator.status.StatusConditions;
 import io.featureduck.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -48,14 +53,14 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
     public static final String NAME = "featureview";
 
     private final OperatorSettings settings;
-    private final DataPlaneClient dataPlane;
+    private final DataPlaneReports reports;
     private final KubernetesEvents events;
     private final Clock clock;
 
-    public FeatureViewReconciler(OperatorSettings settings, DataPlaneClient dataPlane, KubernetesEvents events,
+    public FeatureViewReconciler(OperatorSettings settings, DataPlaneReports reports, KubernetesEvents events,
                                  Clock clock) {
         this.settings = settings;
-        this.dataPlane = dataPlane;
+        this.reports = reports;
         this.events = events;
         this.clock = clock;
     }
@@ -73,7 +78,7 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
                 .withNamespacesInheritedFromController()
                 .build(), context));
         // What the data plane serves, observed outside reconcile.
-        sources.addAll(new DataPlaneObserver(context, settings, dataPlane).eventSources());
+        sources.addAll(new DataPlaneObserver(context, settings, reports).eventSources());
         return sources;
     }
 
@@ -84,24 +89,33 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
         Long generation = view.getMetadata().getGeneration();
         StatusConditions conditions = new StatusConditions(previous, generation, clock);
         Optional<FeatureStore> store = context.getSecondaryResource(FeatureStore.class);
-        String problems = ViewAssignment.problems(view);
         String storeName = view.getSpec() == null ? null : view.getSpec().store();
+        Optional<Admission> admission = store.map(s -> ViewAssignment.admit(s, viewsOf(s, view, context), List.of()));
+        String problems = admission.map(a -> a.refusedViews().getOrDefault(view.getMetadata().getName(), ""))
+                .orElseGet(() -> StoreAdmission.describe(SpecValidator.validate(view)));
 
         FeatureViewStatus after;
         if (!problems.isEmpty()) {
-            conditions.set(ACCEPTED, false, "InvalidSpec", problems).set(READY, false, "InvalidSpec", problems)
-                    .set(DEGRADED, false, "NotServed", "the view is not served")
-                    .set(PROGRESSING, false, "NotServed", "the view is not served");
+            conditions.set(ACCEPTED, false, Reason.INVALID_SPEC, problems).set(READY, false, Reason.INVALID_SPEC, problems)
+                    .set(DEGRADED, false, Reason.NOT_SERVED, "the view is not served")
+                    .set(PROGRESSING, false, Reason.NOT_SERVED, "the view is not served");
             after = FeatureViewStatus.builder(generation, conditions.build()).build();
-        } else if (store.isEmpty()) {
-            String message = "FeatureStore '" + storeName + "' does not exist in namespace '"
-                    + view.getMetadata().getNamespace() + "'; create it or correct spec.store";
-            conditions.set(ACCEPTED, false, "StoreNotFound", message).set(READY, false, "StoreNotFound", message)
-                    .set(DEGRADED, false, "NotServed", "the view is not served")
-                    .set(PROGRESSING, false, "NotServed", "the view is not served");
+        } else if (store.isEmpty() || !admission.get().storeAccepted()) {
+            String message = store.isEmpty() ? "FeatureStore '" + storeName + "' does not exist in namespace '"
+                    + view.getMetadata().getNamespace() + "'; create it or correct spec.store"
+                    : "FeatureStore '" + storeName + "' is refused: " + String.join("; ",
+                    admission.get().storeProblems());
+            Reason reason = store.isEmpty() ? Reason.STORE_NOT_FOUND : Reason.STORE_REFUSED;
+            conditions.set(ACCEPTED, false, reason, message).set(READY, false, reason, message)
+                    .set(DEGRADED, false, Reason.NOT_SERVED, "the view is not served")
+                    .set(PROGRESSING, false, Reason.NOT_SERVED, "the view is not served");
             after = FeatureViewStatus.builder(generation, conditions.build()).format(format(view, null)).build();
         } else {
-            conditions.set(ACCEPTED, true, "AssignedToStore", "served by FeatureStore '" + storeName + "'");
+            Optional<String> noPushes = admission.get().views().stream()
+                    .filter(v -> v.name().equals(view.getMetadata().getName())).findFirst()
+                    .flatMap(AdmittedView::push).flatMap(AdmittedView.PushClaim::refusal);
+            conditions.set(ACCEPTED, true, Reason.ASSIGNED_TO_STORE, "served by FeatureStore '" + storeName + "'"
+                    + noPushes.map(reason -> "; takes no pushes: " + reason).orElse(""));
             String wantedPin = TablePin.of(view.getSpec().source()).map(TablePin::describe).orElse(null);
             ServingConditions.Serving serving = ServingConditions.of(context.getSecondaryResource(ServingObservation.class)
                     .orElseGet(ServingObservation::noReadyPods), storeName, wantedPin);
@@ -117,6 +131,15 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
         announce(view, before, after);
         return Objects.equals(before, after) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(StatusPatch.of(view, after, FeatureView::new));
+    }
+
+    /** The store's views as the informer has them, with this reconcile's copy of {@code view}. */
+    private static List<FeatureView> viewsOf(FeatureStore store, FeatureView view, Context<FeatureView> context) {
+        List<FeatureView> views = new ArrayList<>(context.getPrimaryCache().list(view.getMetadata().getNamespace(),
+                v -> ViewAssignment.names(v, store) && !v.getMetadata().getName().equals(view.getMetadata().getName()))
+                .toList());
+        views.add(view);
+        return views;
     }
 
     private static String format(FeatureView view, FeatureStore store) {

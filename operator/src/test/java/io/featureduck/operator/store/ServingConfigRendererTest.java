@@ -48,12 +48,12 @@ class ServingConfigRendererTest {
         FeatureService good = service("ranking", "drivers", "driver-stats:*");
         FeatureService unknownFeature = service("broken", "drivers", "driver-stats:nope");
         FeatureService otherStore = service("elsewhere", "other", "driver-stats:x");
-        List<FeatureService> served = ServiceAssignment.servedBy(store, List.of(unknownFeature, good, otherStore),
-                List.of(view));
+        var admission = ViewAssignment.admit(store, List.of(view), List.of(unknownFeature, good, otherStore));
+        List<FeatureService> served = ServiceAssignment.servedBy(admission);
         assertThat(served).extracting(s -> s.getMetadata().getName()).containsExactly("ranking");
-        assertThat(ServiceAssignment.resolve(unknownFeature, List.of(view)).problem())
+        assertThat(ServiceAssignment.resolution(admission, unknownFeature).problem())
                 .contains("feature view 'driver-stats' has no feature 'nope'");
-        assertThat(ServiceAssignment.resolve(good, List.of(view)).features()).containsExactly("driver-stats:x");
+        assertThat(ServiceAssignment.resolution(admission, good).features()).containsExactly("driver-stats:x");
         assertThat(renderer.render(store, List.of(view), served))
                 .contains("---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureService\nmetadata:\n  name: ranking\n")
                 .contains("1 FeatureView and 1 FeatureService");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.operator.dataplane.DataPlaneClient;
 import io.featureduck.operator.dataplane.ServingObservation;
+import io.featureduck.operator.status.Reason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class ServingConditionsTest {
     @Test
     void noReadyPod() {
         ServingConditions.Serving serving = ServingConditions.of(ServingObservation.noReadyPods(), "drivers", null);
-        assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(false, "NoReadyPods",
+        assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(false, Reason.NO_READY_PODS,
                 "no data-plane pod of FeatureStore 'drivers' is ready yet"));
         assertThat(serving.degraded().status()).isEqualTo("False");
         assertThat(serving.tableVersion()).isNull();
@@ -41,7 +42,7 @@ class ServingConditionsTest {
     void readyOnlyWhenEveryPodServesAndReportsTheOldestVersion() throws Exception {
         ServingConditions.Serving both = ServingConditions.of(pods(served("READY", 4L, null),
                 served("READY", 3L, null)), "drivers", null);
-        assertThat(both.ready()).isEqualTo(ServingConditions.Condition.of(true, "Serving",
+        assertThat(both.ready()).isEqualTo(ServingConditions.Condition.of(true, Reason.SERVING,
                 "2 data-plane pods serve table version 3 or newer, 5000 entities"));
         assertThat(both.tableVersion()).isEqualTo(3L);
         assertThat(both.lastRefresh()).isEqualTo("2026-01-01T00:00:03Z");
@@ -49,7 +50,7 @@ class ServingConditionsTest {
         ServingConditions.Serving loading = ServingConditions.of(pods(served("READY", 4L, null),
                 served("LOADING", null, null)), "drivers", null);
         assertThat(loading.ready().status()).isEqualTo("False");
-        assertThat(loading.ready().reason()).isEqualTo("Loading");
+        assertThat(loading.ready().reason()).isEqualTo(Reason.LOADING);
         assertThat(loading.tableVersion()).as("a pod without an index counts as oldest").isNull();
     }
 
@@ -57,7 +58,7 @@ class ServingConditionsTest {
     void aPodThatDoesNotServeTheViewYet() throws Exception {
         ServingConditions.Serving serving = ServingConditions.of(pods(served("READY", 1L, null),
                 new DataPlaneClient.NotServed()), "drivers", null);
-        assertThat(serving.ready().reason()).isEqualTo("WaitingForDataPlane");
+        assertThat(serving.ready().reason()).isEqualTo(Reason.WAITING_FOR_DATA_PLANE);
         assertThat(serving.ready().message()).startsWith("1 of 2 data-plane pods do not serve this view yet");
     }
 
@@ -65,7 +66,7 @@ class ServingConditionsTest {
     void anUnreachablePodMakesReadinessUnknown() throws Exception {
         ServingConditions.Serving serving = ServingConditions.of(pods(served("READY", 1L, null),
                 new DataPlaneClient.Unreachable("GET http://pod-1/v1/views/driver-stats: connection refused")), "drivers", null);
-        assertThat(serving.ready()).isEqualTo(new ServingConditions.Condition("Unknown", "DataPlaneUnreachable",
+        assertThat(serving.ready()).isEqualTo(new ServingConditions.Condition("Unknown", Reason.DATA_PLANE_UNREACHABLE,
                 "GET http://pod-1/v1/views/driver-stats: connection refused"));
     }
 
@@ -73,14 +74,14 @@ class ServingConditionsTest {
     void aFailedFirstLoadIsNotReadyAndAFailedRefreshIsDegraded() throws Exception {
         ServingConditions.Serving failed = ServingConditions.of(pods(served("FAILED", null, "table not found")),
                 "drivers", null);
-        assertThat(failed.ready()).isEqualTo(ServingConditions.Condition.of(false, "LoadFailed", "table not found"));
+        assertThat(failed.ready()).isEqualTo(ServingConditions.Condition.of(false, Reason.LOAD_FAILED, "table not found"));
         assertThat(failed.degraded().status()).as("nothing older is served").isEqualTo("False");
         assertThat(failed.lastError()).isEqualTo("table not found");
 
         ServingConditions.Serving stale = ServingConditions.of(pods(served("READY", 2L, "commit 3 unreadable")),
                 "drivers", null);
         assertThat(stale.ready().status()).isEqualTo("True");
-        assertThat(stale.degraded()).isEqualTo(ServingConditions.Condition.of(true, "RefreshFailed",
+        assertThat(stale.degraded()).isEqualTo(ServingConditions.Condition.of(true, Reason.REFRESH_FAILED,
                 "serving table version 2 while the latest load failed: commit 3 unreadable"));
     }
 
@@ -104,20 +105,20 @@ class ServingConditionsTest {
 
         ServingConditions.Serving notYet = ServingConditions.of(pods(pinned(3, "version 3", false, null),
                 pinned(7, null, false, null)), "drivers", "version 3");
-        assertThat(notYet.progressing()).isEqualTo(ServingConditions.Condition.of(true, "ChangingPin",
+        assertThat(notYet.progressing()).isEqualTo(ServingConditions.Condition.of(true, Reason.CHANGING_PIN,
                 "a data-plane pod serves the latest table version; the spec asks for version 3"));
 
         ServingConditions.Serving unpinning = ServingConditions.of(pods(pinned(3, "version 3", true, null)),
                 "drivers", null);
-        assertThat(unpinning.progressing().reason()).isEqualTo("ChangingPin");
+        assertThat(unpinning.progressing().reason()).isEqualTo(Reason.CHANGING_PIN);
 
         ServingConditions.Serving reloading = ServingConditions.of(pods(pinned(7, null, true, null)), "drivers", null);
-        assertThat(reloading.progressing().reason()).isEqualTo("Reloading");
+        assertThat(reloading.progressing().reason()).isEqualTo(Reason.RELOADING);
         assertThat(reloading.ready().status()).as("the previous definition keeps serving").isEqualTo("True");
 
         ServingConditions.Serving missingPin = ServingConditions.of(pods(pinned(7, null, true,
                 "Delta table has no version 99")), "drivers", "version 99");
-        assertThat(missingPin.degraded()).isEqualTo(ServingConditions.Condition.of(true, "RefreshFailed",
+        assertThat(missingPin.degraded()).isEqualTo(ServingConditions.Condition.of(true, Reason.REFRESH_FAILED,
                 "serving table version 7 while the latest load failed: Delta table has no version 99"));
         assertThat(missingPin.pinned()).as("what is served, not what is asked").isNull();
     }
@@ -125,7 +126,7 @@ class ServingConditionsTest {
     @Test
     void anOfflineViewIsReadyForHistoricalRetrieval() throws Exception {
         ServingConditions.Serving serving = ServingConditions.of(pods(served("OFFLINE", null, null)), "drivers", null);
-        assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(true, "OfflineOnly",
+        assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(true, Reason.OFFLINE_ONLY,
                 "spec.online is false: served by historical retrieval only"));
     }
 }

@@ -1,4 +1,4 @@
-package io.featureduck.dataplane.config;
+package io.featureduck.crds.location;
 
 import java.util.Locale;
 import java.util.Set;

@@ -97,7 +97,7 @@ public final class DataPlaneServer {
                 .setHandleFileUploads(false));
         timed(router.post("/v1/features/online").handler(timeout), "/v1/features/online")
                 .handler(auth.require(AccessKind.ONLINE)).handler(body)
-                .handler(new OnlineFeaturesHandler(requests, views));
+                .handler(new OnlineFeaturesHandler(requests, lookup));
         timed(router.post("/get-online-features").handler(timeout), "/get-online-features")
                 .handler(auth.require(AccessKind.ONLINE)).handler(body)
                 .handler(new FeastOnlineFeaturesHandler(mapper, lookup));

@@ -2,168 +2,181 @@ package io.featureduck.dataplane.http;
 
 import com.dslplatform.json.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.featureduck.crds.EntitySpec;
+import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
-import io.featureduck.dataplane.lookup.OnlineViews;
-import io.featureduck.dataplane.online.EntityKeyIndex;
-import io.featureduck.dataplane.online.EntityKeys;
+import io.featureduck.dataplane.lookup.AnswerFeature;
+import io.featureduck.dataplane.lookup.OnlineAnswer;
+import io.featureduck.dataplane.lookup.OnlineLookup;
+import io.featureduck.dataplane.lookup.OnlineRequest;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
-import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.values.FeatureValues;
 import io.featureduck.dataplane.values.JsonValues;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * {@code POST /v1/features/online}: features of one view for a batch of entities.
+ * {@code POST /v1/features/online}: features of one view, or of one feature service, for a batch of entities, through
+ * the same {@link OnlineLookup} as Feast's routes (so on-demand features are answered too).
  *
- * <pre>{"feature_view": "driver-stats", "entities": [{"driver_id": 1001}], "features": ["conv_rate"]}</pre>
+ * <pre>{"feature_view": "driver-stats", "entities": [{"driver_id": 1001}], "features": ["conv_rate"]}
+ * {"feature_service": "driver-ranking", "entities": [{"driver_id": 1001, "trip_km": 3.5}]}</pre>
  *
- * Answers one result per entity, in request order, with its status, event time and features, plus the table version
- * the values came from. Runs on the event loop: a lookup is a hash probe and array reads, no I/O.
+ * An entity object holds its join keys and the request fields on-demand features read. Answers one result per
+ * entity, in request order, with its status, event time and features, plus the table versions the values came from.
+ * Runs on the event loop: a lookup is hash probes and array reads, no I/O.
  */
 final class OnlineFeaturesHandler implements Handler<RoutingContext> {
     private final JsonRequests requests;
-    private final OnlineViews views;
+    private final OnlineLookup lookup;
     private final AnswerWriters writers;
 
-    OnlineFeaturesHandler(JsonRequests requests, OnlineViews views) {
+    OnlineFeaturesHandler(JsonRequests requests, OnlineLookup lookup) {
         this.requests = requests;
-        this.views = views;
-        this.writers = new AnswerWriters(views.maxResponseBytes());
+        this.lookup = lookup;
+        this.writers = new AnswerWriters(lookup.views().maxResponseBytes());
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         JsonNode body = requests.object(ctx);
-        JsonNode viewName = body.get("feature_view");
-        if (viewName == null || !viewName.isTextual()) {
-            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'feature_view' is required and must be a string");
+        Optional<String> view = text(body, "feature_view");
+        Optional<String> service = text(body, "feature_service");
+        if (view.isPresent() == service.isPresent()) {
+            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "name either 'feature_view' (with optional "
+                    + "'features') or 'feature_service'");
         }
-        OnlineIndex index = views.index(viewName.textValue(), Authentication.grant(ctx));
-        int[] features = features(body, index);
-        JsonNode entities = JsonRequests.requiredArray(body, "entities");
-        views.checkBatch(entities.size());
-        int[] rows = rows(index, entities);
-        writers.send(render(index, features, entities, rows), ctx.response());
+        // An unknown or unreadable view is named first, whatever else is wrong with the request.
+        view.ifPresent(name -> lookup.views().index(name, Authentication.grant(ctx)));
+        EntityRows entities = EntityRows.of(JsonRequests.requiredArray(body, "entities"), "entities");
+        List<FeatureRef> features = view.isPresent() ? features(body, view.get(), ctx) : noFeatures(body);
+        OnlineAnswer answer = lookup.answer(new OnlineRequest(features, service, entities, entities, false),
+                Authentication.grant(ctx));
+        writers.send(render(view, service, entities, answer), ctx.response());
     }
 
-    private static int[] features(JsonNode body, OnlineIndex index) {
+    private static Optional<String> text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field '" + field + "' must be a string");
+        }
+        return Optional.of(value.textValue());
+    }
+
+    private static List<FeatureRef> noFeatures(JsonNode body) {
+        if (body.has("features")) {
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "a feature service names its features; send "
+                    + "'features' with 'feature_view' only");
+        }
+        return List.of();
+    }
+
+    /**
+     * The features asked of {@code view}: those listed, or every stored feature (on-demand features need request data
+     * and are answered when named).
+     */
+    private List<FeatureRef> features(JsonNode body, String view, RoutingContext ctx) {
         JsonNode requested = body.get("features");
+        List<FeatureRef> refs = new ArrayList<>();
         if (requested == null || requested.isNull()) {
-            int[] all = new int[index.view().features().size()];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = i;
-            }
-            return all;
+            lookup.views().index(view, Authentication.grant(ctx)).view().featureNames()
+                    .forEach(name -> refs.add(new FeatureRef(view, name)));
+            return refs;
         }
         if (!requested.isArray()) {
             throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be an array of feature names");
         }
-        int[] positions = new int[requested.size()];
-        boolean[] seen = new boolean[index.view().features().size()];
-        for (int i = 0; i < positions.length; i++) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < requested.size(); i++) {
             JsonNode name = requested.get(i);
             if (!name.isTextual()) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "features[" + i + "] must be a feature name string");
             }
-            positions[i] = OnlineViews.featurePosition(index, name.textValue());
-            if (seen[positions[i]]) {
+            if (!seen.add(name.textValue())) {
                 throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "feature '" + name.textValue()
                         + "' is requested twice");
             }
-            seen[positions[i]] = true;
+            refs.add(new FeatureRef(view, name.textValue()));
         }
-        return positions;
+        return refs;
     }
 
-    private static int[] rows(OnlineIndex index, JsonNode entities) {
-        List<EntitySpec> keys = index.view().entities();
-        int[] rows = new int[entities.size()];
-        List<JsonNode> values = new ArrayList<>(keys.size());
-        for (int e = 0; e < rows.length; e++) {
-            JsonNode entity = entities.get(e);
-            if (!entity.isObject()) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities[" + e + "] must be an object of join keys");
-            }
-            values.clear();
-            for (EntitySpec key : keys) {
-                JsonNode value = entity.get(key.name());
-                if (value == null || value.isNull()) {
-                    throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "entities[" + e + "] lacks join key '"
-                            + key.name() + "' of feature view '" + index.view().name() + "'");
-                }
-                values.add(value);
-            }
-            rows[e] = index.rowOf(key(index, values));
-        }
-        return rows;
-    }
-
-    /** The canonical key of one entity, from its join-key values (one per entity of the view). */
-    private static Object key(OnlineIndex index, List<JsonNode> values) {
-        List<EntitySpec> entities = index.view().entities();
-        try {
-            if (entities.size() == 1) {
-                return EntityKeys.fromJson(values.get(0), entities.get(0));
-            }
-            List<Object> parts = new ArrayList<>(entities.size());
-            for (int i = 0; i < entities.size(); i++) {
-                parts.add(EntityKeys.fromJson(values.get(i), entities.get(i)));
-            }
-            return List.copyOf(parts);
-        } catch (IllegalArgumentException e) {
-            throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, e.getMessage());
-        }
-    }
-
-    private JsonWriter render(OnlineIndex index, int[] features, JsonNode entities, int[] rows) {
-        long now = views.nowMicros();
+    private JsonWriter render(Optional<String> view, Optional<String> service, EntityRows entities,
+                              OnlineAnswer answer) {
+        long nowMillis = answer.nowMicros() / 1000;
         JsonWriter out = writers.start();
-        out.writeAscii("{\"feature_view\":");
-        out.writeString(index.view().name());
-        out.writeAscii(",\"table_version\":");
-        JsonValues.writeLong(index.tableVersion(), out);
-        out.writeAscii(",\"data_age_seconds\":");
-        JsonValues.writeLong(index.dataAgeSeconds(now / 1000), out);
-        out.writeAscii(",\"features\":[");
-        for (int i = 0; i < features.length; i++) {
-            if (i > 0) {
+        if (view.isPresent()) {
+            out.writeAscii("{\"feature_view\":");
+            out.writeString(view.get());
+            out.writeAscii(",\"table_version\":");
+            JsonValues.writeLong(answer.index(0).tableVersion(), out);
+            out.writeAscii(",\"data_age_seconds\":");
+            JsonValues.writeLong(answer.index(0).dataAgeSeconds(nowMillis), out);
+        } else {
+            out.writeAscii("{\"feature_service\":");
+            out.writeString(service.orElseThrow());
+        }
+        out.writeAscii(",\"table_versions\":{");
+        for (int slot = 0; slot < answer.viewCount(); slot++) {
+            if (slot > 0) {
                 out.writeByte(JsonWriter.COMMA);
             }
-            out.writeString(index.view().features().get(features[i]).name());
+            out.writeString(answer.index(slot).view().name());
+            out.writeByte(JsonWriter.SEMI);
+            JsonValues.writeLong(answer.index(slot).tableVersion(), out);
+        }
+        List<AnswerFeature> features = answer.features();
+        out.writeAscii("},\"features\":[");
+        for (int f = 0; f < features.size(); f++) {
+            if (f > 0) {
+                out.writeByte(JsonWriter.COMMA);
+            }
+            out.writeString(features.get(f).outputName());
         }
         out.writeAscii("],\"results\":[");
-        for (int e = 0; e < rows.length; e++) {
-            int row = rows[e];
-            LookupStatus status = views.status(index, row, now);
+        for (int e = 0; e < answer.entities(); e++) {
             if (e > 0) {
                 out.writeByte(JsonWriter.COMMA);
             }
             out.writeAscii("{\"entity\":");
-            out.writeAscii(entities.get(e).toString());
+            out.writeAscii(entities.entity(e).toString());
             out.writeAscii(",\"status\":");
-            out.writeAscii(status.quotedJson());
+            out.writeAscii(status(answer, e).quotedJson());
             out.writeAscii(",\"event_timestamp\":");
-            if (row == EntityKeyIndex.ABSENT) {
+            long latest = Long.MIN_VALUE;
+            for (int slot = 0; slot < answer.viewCount(); slot++) {
+                if (answer.rowFound(slot, e)) {
+                    latest = Math.max(latest, answer.rowEventMicros(slot, e));
+                }
+            }
+            if (latest == Long.MIN_VALUE) {
                 out.writeNull();
             } else {
-                out.writeAscii(EventTime.quotedUtf8(index.eventMicros(row)));
+                out.writeAscii(EventTime.quotedUtf8(latest));
             }
             out.writeAscii(",\"features\":{");
-            for (int i = 0; i < features.length; i++) {
-                if (i > 0) {
+            for (int f = 0; f < features.size(); f++) {
+                if (f > 0) {
                     out.writeByte(JsonWriter.COMMA);
                 }
-                out.writeString(index.view().features().get(features[i]).name());
+                out.writeString(features.get(f).outputName());
                 out.writeByte(JsonWriter.SEMI);
-                if (status == LookupStatus.PRESENT) {
-                    index.column(features[i]).writeJson(row, out);
-                } else {
+                LookupStatus status = answer.status(f, e);
+                if (status != LookupStatus.PRESENT) {
                     out.writeNull();
+                } else if (features.get(f).isOnDemand()) {
+                    FeatureValues.writeJson(answer.computed(f, e), out);
+                } else {
+                    answer.column(f).writeJson(answer.row(f, e), out);
                 }
             }
             out.writeAscii("}}");
@@ -171,5 +184,16 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         }
         out.writeAscii("]}");
         return out;
+    }
+
+    /** The entity's status: PRESENT when every view holds it (fresh), else the first view's reason it does not. */
+    private static LookupStatus status(OnlineAnswer answer, int entity) {
+        for (int slot = 0; slot < answer.viewCount(); slot++) {
+            LookupStatus status = answer.rowStatus(slot, entity);
+            if (status != LookupStatus.PRESENT) {
+                return status;
+            }
+        }
+        return LookupStatus.PRESENT;
     }
 }

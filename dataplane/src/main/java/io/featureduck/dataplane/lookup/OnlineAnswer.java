@@ -83,6 +83,11 @@ public final class OnlineAnswer {
         return absent ? LookupStatus.NULL_VALUE : LookupStatus.PRESENT;
     }
 
+    /** The status of entity {@code entity}'s row in the view of slot {@code slot}, whatever its values. */
+    public LookupStatus rowStatus(int slot, int entity) {
+        return rowStatuses[slot][entity];
+    }
+
     /** Whether the entity was found in the feature's view, so that it has an event time. */
     public boolean found(int feature, int entity) {
         return rowFound(plan.features().get(feature).viewSlot(), entity);

@@ -47,9 +47,10 @@ public final class OnlineLookup {
     }
 
     public OnlineAnswer answer(OnlineRequest request, Grant grant) {
+        // The features first: an unknown view or feature is named whatever else is wrong with the request.
+        FeaturePlan plan = plan(request, grant);
         int entities = entityCount(request.entities());
         views.checkBatch(entities);
-        FeaturePlan plan = plan(request, grant);
         OnlineIndex[] indexes = bind(plan, grant);
         if (indexes == null) {
             // A view was redefined since the list was planned (a configuration reload): plan it again.

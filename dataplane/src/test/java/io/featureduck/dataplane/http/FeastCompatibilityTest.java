@@ -71,6 +71,50 @@ class FeastCompatibilityTest {
         assertThat(view.at("/request_data/1/type").asText()).isEqualTo("int64");
     }
 
+    /** {@code /v1/features/online} answers through the same lookup: on-demand features and feature services too. */
+    @Test
+    void theV1RouteAnswersOnDemandFeaturesAndFeatureServicesAsFeastsRouteDoes() {
+        JsonNode feast = ok(server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\", "
+                + "\"driver-stats:conv_rate_plus_val1\", \"driver-stats:conv_rate_plus_val2\"], \"entities\": "
+                + "{\"driver_id\": [1010, 1011, 1001], \"val_to_add\": [1, 2, 3], \"val_to_add_2\": [10, 20, 30]}}"));
+        JsonNode ours = ok(server.post("/v1/features/online", "{\"feature_view\": \"driver-stats\", \"features\": "
+                + "[\"conv_rate\", \"conv_rate_plus_val1\", \"conv_rate_plus_val2\"], \"entities\": ["
+                + "{\"driver_id\": 1010, \"val_to_add\": 1, \"val_to_add_2\": 10}, "
+                + "{\"driver_id\": 1011, \"val_to_add\": 2, \"val_to_add_2\": 20}, "
+                + "{\"driver_id\": 1001, \"val_to_add\": 3, \"val_to_add_2\": 30}]}"));
+        for (String feature : List.of("conv_rate", "conv_rate_plus_val1", "conv_rate_plus_val2")) {
+            for (int e = 0; e < 3; e++) {
+                assertThat(ours.at("/results/" + e + "/features/" + feature))
+                        .as(feature + " of entity " + e).isEqualTo(column(feast, feature).at("/values/" + e));
+            }
+        }
+        assertThat(ours.at("/results/0/status").asText()).isEqualTo("PRESENT");
+        assertThat(ours.at("/results/2/status").asText()).isEqualTo("OUTSIDE_MAX_AGE");
+        assertThat(ours.at("/table_versions/driver-stats").asLong()).isEqualTo(ours.at("/table_version").asLong());
+
+        JsonNode byService = ok(server.post("/v1/features/online", "{\"feature_service\": \"driver-activity\", "
+                + "\"entities\": [{\"driver_id\": 1010}, {\"driver_id\": 4242}]}"));
+        JsonNode feastService = ok(server.post("/get-online-features", "{\"feature_service\": \"driver-activity\", "
+                + "\"entities\": {\"driver_id\": [1010, 4242]}}"));
+        List<String> names = new ArrayList<>();
+        byService.path("features").forEach(n -> names.add(n.asText()));
+        assertThat(names).isEqualTo(names(feastService).subList(1, names(feastService).size()));
+        for (String name : names) {
+            assertThat(byService.at("/results/0/features/" + name)).as(name)
+                    .isEqualTo(column(feastService, name).at("/values/0"));
+        }
+        assertThat(byService.at("/results/1/status").asText()).isEqualTo("NOT_FOUND");
+        assertThat(byService.path("table_versions").size()).isEqualTo(2);
+
+        DemoServer.Reply both = server.post("/v1/features/online", "{\"feature_view\": \"driver-stats\", "
+                + "\"feature_service\": \"driver-activity\", \"entities\": [{\"driver_id\": 1010}]}");
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.json().at("/error/message").asText()).contains("either 'feature_view'");
+        DemoServer.Reply missing = server.post("/v1/features/online", "{\"feature_view\": \"driver-stats\", "
+                + "\"features\": [\"conv_rate_plus_val1\"], \"entities\": [{\"driver_id\": 1010}]}");
+        assertThat(missing.json().at("/error/code").asText()).isEqualTo(ErrorCode.MISSING_REQUEST_DATA.name());
+    }
+
     @Test
     void requestDataArrivesAsThePythonServerOrTheGoServerTakesIt() {
         String features = "\"features\": [\"driver-stats:conv_rate\", \"driver-stats:conv_rate_plus_val1\", "

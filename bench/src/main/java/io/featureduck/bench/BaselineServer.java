@@ -94,7 +94,7 @@ public final class BaselineServer {
         }
         List<String> refs = new ArrayList<>();
         body.get("features").forEach(f -> refs.add(f.asText()));
-        Map.Entry<String, JsonNode> entityColumn = body.get("entities").fields().next();
+        Map.Entry<String, JsonNode> entityColumn = body.get("entities").properties().iterator().next();
         JsonNode ids = entityColumn.getValue();
         List<String> views = refs.stream().map(r -> r.substring(0, r.indexOf(':'))).distinct().toList();
         List<String> fields = new ArrayList<>(refs);

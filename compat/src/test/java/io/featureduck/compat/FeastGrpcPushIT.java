@@ -83,6 +83,8 @@ class FeastGrpcPushIT {
         }
     }
 
+    // Feast's client declares close() to throw InterruptedException; the test lets any exception fail it.
+    @SuppressWarnings("try")
     @Test
     void feastsGrpcPushAndWriteToOnlineStoreCommitRowsServedAtOnce() throws Exception {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", dataPlane.grpcPort).usePlaintext().build();

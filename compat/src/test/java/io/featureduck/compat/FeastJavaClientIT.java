@@ -123,6 +123,8 @@ class FeastJavaClientIT {
         return "{\"driver_id\": " + drivers + "}";
     }
 
+    // Feast's client declares close() to throw InterruptedException; the test lets any exception fail it.
+    @SuppressWarnings("try")
     @Test
     void valuesStatusesAndTimesOverTwoViewsEqualTheHttpAnswerAndTheTables() throws Exception {
         List<String> refs = List.of("driver-stats:conv_rate", "driver-stats:avg_daily_trips", "driver-quality:score",
@@ -231,6 +233,8 @@ class FeastJavaClientIT {
         }
     }
 
+    // Feast's client declares close() to throw InterruptedException; the test lets any exception fail it.
+    @SuppressWarnings("try")
     @Test
     void onDemandFeaturesComputeFromTheRowAndTheRequestDataTheClientSends() throws Exception {
         List<String> refs = List.of("driver-stats:conv_rate", "driver-stats:conv_rate_plus_val1",

@@ -36,6 +36,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         message = "the name must be at most " + SpecValidator.MAX_NAME_LENGTH + " characters")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FeatureView extends CustomResource<FeatureViewSpec, FeatureViewStatus> implements Namespaced {
+    /** Fabric8 resources are Serializable; this class adds no state of its own to the form it serializes. */
+    private static final long serialVersionUID = 1L;
     public static final String KIND = "FeatureView";
 
     public static FeatureView of(String name, FeatureViewSpec spec) {

@@ -107,7 +107,7 @@ final class CrdSchema {
                 problems.add(path + ": CEL rule '" + rule.path("rule").asText() + "' has no message for users");
             }
         }
-        node.path("properties").fields().forEachRemaining(e -> checkNode(e.getValue(), path + "." + e.getKey(),
+        node.path("properties").properties().forEach(e -> checkNode(e.getValue(), path + "." + e.getKey(),
                 problems, false));
         if (node.path("items").isObject()) {
             checkNode(node.path("items"), path + "[]", problems, false);
@@ -151,7 +151,7 @@ final class CrdSchema {
                 problems.add(path + ": rule '" + expression + "' failed to evaluate: " + e.getMessage());
             }
         }
-        Iterator<Map.Entry<String, JsonNode>> properties = node.path("properties").fields();
+        Iterator<Map.Entry<String, JsonNode>> properties = node.path("properties").properties().iterator();
         while (properties.hasNext()) {
             Map.Entry<String, JsonNode> property = properties.next();
             evaluateRules(property.getValue(), value.path(property.getKey()),
@@ -168,7 +168,7 @@ final class CrdSchema {
     private static Object toCel(JsonNode node) {
         if (node.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> map.put(e.getKey(), toCel(e.getValue())));
+            node.properties().forEach(e -> map.put(e.getKey(), toCel(e.getValue())));
             return map;
         }
         if (node.isArray()) {

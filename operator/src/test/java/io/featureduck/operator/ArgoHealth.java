@@ -82,7 +82,7 @@ final class ArgoHealth {
         }
         if (node.isObject()) {
             LuaTable table = new LuaTable();
-            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 table.set(field.getKey(), lua(field.getValue()));
             }

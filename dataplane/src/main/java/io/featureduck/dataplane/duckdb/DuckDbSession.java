@@ -71,6 +71,7 @@ public final class DuckDbSession implements AutoCloseable {
      * Loads DuckDB's native library (its first connection costs about a second) on a background thread, so that a
      * short-lived command can overlap it with reading its configuration and table metadata.
      */
+    @SuppressWarnings("try") // the connection is opened only to load the library, and closed at once
     public static void preloadInBackground() {
         Thread loader = new Thread(() -> {
             try (Connection ignored = DriverManager.getConnection("jdbc:duckdb:")) {

@@ -11,6 +11,8 @@ import java.util.Optional;
  * the caller's own request carry no stack trace: they are thrown on hot paths and are not bugs.
  */
 public class FeatureDuckException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final ErrorCode code;
     private final String view;
     private final String detail;

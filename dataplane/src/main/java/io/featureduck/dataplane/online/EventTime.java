@@ -38,7 +38,7 @@ public final class EventTime {
 
     /** The formatted time as a JSON string, quotes included, in UTF-8: ready to copy into an answer. */
     public static byte[] quotedUtf8(long micros) {
-        int slot = (int) (Long.hashCode(micros * 0x9E3779B97F4A7C15L) & (CACHE_SLOTS - 1));
+        int slot = Long.hashCode(micros * 0x9E3779B97F4A7C15L) & (CACHE_SLOTS - 1);
         Formatted cached = CACHE.get(slot);
         if (cached != null && cached.micros() == micros) {
             return cached.quoted();

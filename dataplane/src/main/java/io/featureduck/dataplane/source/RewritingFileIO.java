@@ -11,6 +11,9 @@ import org.apache.iceberg.io.OutputFile;
  * files, manifest lists and manifests name each other by the absolute paths the table was written at.
  */
 final class RewritingFileIO implements FileIO {
+    // Iceberg ships FileIO to Spark executors as Java serialization; this one is only used in-process.
+    private static final long serialVersionUID = 1L;
+
     private final FileIO delegate;
     private final TableLocation location;
 

@@ -8,6 +8,8 @@ import io.featureduck.dataplane.error.FeatureDuckException;
  * the table and what to do about it. Retrying may help once the table or its store is back.
  */
 public class TableSourceException extends FeatureDuckException {
+    private static final long serialVersionUID = 1L;
+
     public TableSourceException(String message) {
         super(ErrorCode.TABLE_UNAVAILABLE, message);
     }

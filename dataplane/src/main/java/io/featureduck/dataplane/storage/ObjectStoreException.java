@@ -13,6 +13,8 @@ import java.nio.channels.UnresolvedAddressException;
  * message names the object and the endpoint, never a credential.
  */
 public final class ObjectStoreException extends IOException {
+    private static final long serialVersionUID = 1L;
+
     /** Why a request failed. */
     public enum Fault {
         UNREACHABLE("object store unreachable"),

@@ -72,7 +72,7 @@ public final class PushValidator {
         int rows = -1;
         Set<String> known = new HashSet<>();
         columns.forEach(c -> known.add(c.name()));
-        for (Iterator<Map.Entry<String, JsonNode>> it = df.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = df.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> column = it.next();
             if (!known.contains(column.getKey())) {
                 throw invalid(view, "column '" + column.getKey() + "' is not a column of the view's table; its columns "

@@ -140,7 +140,7 @@ public final class HudiReferenceTimeline {
             }
         } else {
             JsonNode json = new ObjectMapper().readTree(content);
-            json.path("partitionToReplaceFileIds").fields().forEachRemaining(entry ->
+            json.path("partitionToReplaceFileIds").properties().forEach(entry ->
                     entry.getValue().forEach(id -> groups.add(entry.getKey() + "/" + id.asText())));
         }
         return groups;

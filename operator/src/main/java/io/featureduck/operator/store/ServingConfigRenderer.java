@@ -22,7 +22,8 @@ public final class ServingConfigRenderer {
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+                    JsonInclude.Include.NON_NULL));
 
     public String render(FeatureStore store, List<FeatureView> views, List<FeatureService> services) {
         StringBuilder out = new StringBuilder("# Serving configuration of FeatureStore '")

@@ -28,14 +28,14 @@ public final class AllocationMeter {
         }
         try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
             MBeanServerConnection server = connector.getMBeanServerConnection();
-            ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(server,
-                    ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+            ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
+                    server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
             long total = Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds()))
-                    .filter(bytes -> bytes > 0).sum();
+                    .filter(bytes -> bytes > 0)
+                    .sum();
             System.out.println(total);
         }
     }
 
-    private AllocationMeter() {
-    }
+    private AllocationMeter() {}
 }

@@ -47,36 +47,52 @@ public final class BaselineServer {
         int corePort = Integer.parseInt(args[3]);
         Map<String, Buffer> floors = new LinkedHashMap<>();
         try (var files = Files.list(floorDir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("floor-")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("floor-"))
+                    .toList()) {
                 String n = file.getFileName().toString().replace("floor-", "").replace(".json", "");
                 floors.put(n, Buffer.buffer(Files.readAllBytes(file)));
             }
         }
         Vertx vertx = Vertx.vertx();
-        RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, new RedisOptions()
-                .setConnectionString("redis://127.0.0.1:" + redisPort).setMaxPoolSize(64).setMaxPoolWaiting(4096)));
+        RedisAPI redis = RedisAPI.api(Redis.createClient(
+                vertx,
+                new RedisOptions()
+                        .setConnectionString("redis://127.0.0.1:" + redisPort)
+                        .setMaxPoolSize(64)
+                        .setMaxPoolWaiting(4096)));
         Router router = Router.router(vertx);
         router.post("/floor/:n").handler(BodyHandler.create(false)).handler(ctx -> {
             Buffer body = floors.get(ctx.pathParam("n"));
             ctx.response().putHeader("content-type", "application/json").end(body);
         });
         router.post("/get-online-features").handler(BodyHandler.create(false)).handler(ctx -> redisLookup(ctx, redis));
-        vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1").setTcpNoDelay(true))
-                .requestHandler(router).listen()
+        vertx.createHttpServer(new HttpServerOptions()
+                        .setPort(port)
+                        .setHost("127.0.0.1")
+                        .setTcpNoDelay(true))
+                .requestHandler(router)
+                .listen()
                 .onSuccess(s -> System.out.println("baselines listening on " + s.actualPort()))
                 .onFailure(e -> {
                     e.printStackTrace();
                     System.exit(1);
                 });
-        vertx.createHttpServer(new HttpServerOptions().setPort(corePort).setHost("127.0.0.1").setTcpNoDelay(true))
+        vertx.createHttpServer(new HttpServerOptions()
+                        .setPort(corePort)
+                        .setHost("127.0.0.1")
+                        .setTcpNoDelay(true))
                 .requestHandler(request -> request.body().onSuccess(ignored -> {
-                    Buffer body = floors.get(request.path().substring(request.path().lastIndexOf('/') + 1));
+                    Buffer body =
+                            floors.get(request.path().substring(request.path().lastIndexOf('/') + 1));
                     if (body == null) {
                         request.response().setStatusCode(404).end();
                     } else {
-                        request.response().putHeader("content-type", "application/json").end(body);
+                        request.response()
+                                .putHeader("content-type", "application/json")
+                                .end(body);
                     }
-                })).listen()
+                }))
+                .listen()
                 .onSuccess(s -> System.out.println("core floor listening on " + s.actualPort()))
                 .onFailure(e -> {
                     e.printStackTrace();
@@ -94,9 +110,13 @@ public final class BaselineServer {
         }
         List<String> refs = new ArrayList<>();
         body.get("features").forEach(f -> refs.add(f.asText()));
-        Map.Entry<String, JsonNode> entityColumn = body.get("entities").properties().iterator().next();
+        Map.Entry<String, JsonNode> entityColumn =
+                body.get("entities").properties().iterator().next();
         JsonNode ids = entityColumn.getValue();
-        List<String> views = refs.stream().map(r -> r.substring(0, r.indexOf(':'))).distinct().toList();
+        List<String> views = refs.stream()
+                .map(r -> r.substring(0, r.indexOf(':')))
+                .distinct()
+                .toList();
         List<String> fields = new ArrayList<>(refs);
         views.forEach(v -> fields.add("_ts:" + v));
         List<Future<Response>> lookups = new ArrayList<>(ids.size());
@@ -106,13 +126,15 @@ public final class BaselineServer {
             args.addAll(fields);
             lookups.add(redis.hmget(args));
         }
-        Future.all(lookups).onSuccess(done -> ctx.response().putHeader("content-type", "application/json")
+        Future.all(lookups)
+                .onSuccess(done -> ctx.response()
+                        .putHeader("content-type", "application/json")
                         .end(Buffer.buffer(render(entityColumn.getKey(), ids, refs, views, lookups))))
                 .onFailure(e -> ctx.response().setStatusCode(503).end());
     }
 
-    private static byte[] render(String keyName, JsonNode ids, List<String> refs, List<String> views,
-                                 List<Future<Response>> lookups) {
+    private static byte[] render(
+            String keyName, JsonNode ids, List<String> refs, List<String> views, List<Future<Response>> lookups) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
         try (JsonGenerator out = JSON.getFactory().createGenerator(bytes)) {
             out.writeStartObject();
@@ -174,6 +196,5 @@ public final class BaselineServer {
         return bytes.toByteArray();
     }
 
-    private BaselineServer() {
-    }
+    private BaselineServer() {}
 }

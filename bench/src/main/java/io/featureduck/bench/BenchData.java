@@ -51,42 +51,54 @@ public final class BenchData {
         try (DuckDbSession session = DuckDbSession.open(settings, List.of(dir, settings.tempDirectory()))) {
             for (int v = 0; v < views; v++) {
                 String name = "view_" + v;
-                StructType schema = new StructType().add("entity_id", LongType.LONG, false)
+                StructType schema = new StructType()
+                        .add("entity_id", LongType.LONG, false)
                         .add("event_timestamp", TimestampType.TIMESTAMP, false);
                 StringBuilder columns = new StringBuilder();
                 yaml.append("---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata: {name: ")
-                        .append(name.replace('_', '-')).append("}\nspec:\n  store: bench\n  source: {path: ")
-                        .append(name).append(", timestampColumn: event_timestamp}\n")
+                        .append(name.replace('_', '-'))
+                        .append("}\nspec:\n  store: bench\n  source: {path: ")
+                        .append(name)
+                        .append(", timestampColumn: event_timestamp}\n")
                         .append("  entities: [{name: entity_id, type: int64}]\n  features:\n");
                 for (int f = 0; f < features; f++) {
                     String hash = "hash(range, " + v + ", " + f + ", version)";
                     if (strings) {
                         schema = schema.add("f" + f, StringType.STRING);
-                        columns.append(", 'seg-' || repeat('x', (").append(hash).append(" % 13)::INTEGER) || '-' || (")
-                                .append(hash).append(" % 1000000) AS f").append(f);
+                        columns.append(", 'seg-' || repeat('x', (")
+                                .append(hash)
+                                .append(" % 13)::INTEGER) || '-' || (")
+                                .append(hash)
+                                .append(" % 1000000) AS f")
+                                .append(f);
                         yaml.append("    - {name: f").append(f).append(", type: string}\n");
                     } else {
                         schema = schema.add("f" + f, DoubleType.DOUBLE);
-                        columns.append(", (").append(hash).append(" % 1000000) / 1000.0 AS f").append(f);
+                        columns.append(", (")
+                                .append(hash)
+                                .append(" % 1000000) / 1000.0 AS f")
+                                .append(f);
                         yaml.append("    - {name: f").append(f).append(", type: float64}\n");
                     }
                 }
-                DeltaTableWriter writer = new DeltaTableWriter(engine, dir.resolve("tables").resolve(name));
+                DeltaTableWriter writer =
+                        new DeltaTableWriter(engine, dir.resolve("tables").resolve(name));
                 for (int version = 0; version < versions; version++) {
                     long eventMicros = (now.getEpochSecond() - (versions - version) * 3600L) * 1_000_000L;
                     String select = "SELECT range AS entity_id, make_timestamp(" + eventMicros
-                            + "::BIGINT)::TIMESTAMPTZ AS event_timestamp" + columns.toString().replace("version", Integer.toString(version))
+                            + "::BIGINT)::TIMESTAMPTZ AS event_timestamp"
+                            + columns.toString().replace("version", Integer.toString(version))
                             + " FROM range(0, " + entities + ")";
                     writer.append(session, select, schema);
                 }
-                System.out.printf("wrote %s: %d entities x %d versions (%.1f s)%n", name, entities, versions,
-                        (System.nanoTime() - start) / 1e9);
+                System.out.printf(
+                        "wrote %s: %d entities x %d versions (%.1f s)%n",
+                        name, entities, versions, (System.nanoTime() - start) / 1e9);
             }
         }
         Files.writeString(dir.resolve("bench.yaml"), yaml.toString());
         System.out.println("wrote " + dir.resolve("bench.yaml"));
     }
 
-    private BenchData() {
-    }
+    private BenchData() {}
 }

@@ -26,7 +26,8 @@ public final class BenchReport {
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             if (!line.isBlank()) {
                 JsonNode run = JSON.readTree(line);
-                rounds.computeIfAbsent(run.get("label").asText(), l -> new ArrayList<>()).add(run);
+                rounds.computeIfAbsent(run.get("label").asText(), l -> new ArrayList<>())
+                        .add(run);
             }
         }
         Map<String, JsonNode> runs = new LinkedHashMap<>();
@@ -43,18 +44,22 @@ public final class BenchReport {
         row(md, "sum of per-view load times", load.getProperty("load_millis_sum") + " ms");
         row(md, "raw value bytes (keys, event times, features)", mib(load.getProperty("raw_bytes")));
         row(md, "heap used after full GC, indexes loaded", mib(load.getProperty("heap_after_gc_bytes")));
-        row(md, "heap used after full GC, same process before loading (JVM + server)",
+        row(
+                md,
+                "heap used after full GC, same process before loading (JVM + server)",
                 mib(load.getProperty("heap_baseline_bytes")));
         long indexHeap = Long.parseLong(load.getProperty("heap_after_gc_bytes"))
                 - Long.parseLong(load.getProperty("heap_baseline_bytes"));
-        row(md, "index heap / raw value bytes", String.format("%.2fx", indexHeap
-                / Double.parseDouble(load.getProperty("raw_bytes"))));
+        row(
+                md,
+                "index heap / raw value bytes",
+                String.format("%.2fx", indexHeap / Double.parseDouble(load.getProperty("raw_bytes"))));
         row(md, "process RSS, indexes loaded", mib(load.getProperty("rss_bytes")));
         row(md, "Redis used_memory for the same values", mib(load.getProperty("redis_used_memory")));
 
         md.append("\n### Online serving: 1 entity x 50 features\n\n");
         md.append(HEADER.replace("first", "connections"));
-        for (int c : new int[]{1, 8, 32}) {
+        for (int c : new int[] {1, 8, 32}) {
             JsonNode floor = runs.get("floor-b1-c" + c);
             for (String server : List.of("featureduck", "floor", "redis", "core")) {
                 JsonNode run = runs.get(server + "-b1-c" + c);
@@ -65,7 +70,7 @@ public final class BenchReport {
         }
         md.append("\n### Online serving: batches, 1 connection\n\n");
         md.append(HEADER.replace("first", "entities"));
-        for (int b : new int[]{100, 500}) {
+        for (int b : new int[] {100, 500}) {
             JsonNode floor = runs.get("floor-b" + b + "-c1");
             for (String server : List.of("featureduck", "floor", "redis")) {
                 JsonNode run = runs.get(server + "-b" + b + "-c1");
@@ -81,20 +86,33 @@ public final class BenchReport {
             for (String server : List.of("featureduck", "floor")) {
                 JsonNode run = runs.get(server + "-" + shape + "-c1");
                 if (run != null) {
-                    line(md, shape.equals("wide") ? "250 float64 features (25 views)" : "10 string features",
-                            server, run, floor);
+                    line(
+                            md,
+                            shape.equals("wide") ? "250 float64 features (25 views)" : "10 string features",
+                            server,
+                            run,
+                            floor);
                 }
             }
         }
-        md.append("\n| shape | entities | raw value bytes | index heap | index heap / raw | ready |\n|---|---|---|---|---|---|\n");
+        md.append(
+                "\n| shape | entities | raw value bytes | index heap | index heap / raw | ready |\n|---|---|---|---|---|---|\n");
         for (String shape : List.of("main", "wide", "strings")) {
             String prefix = shape.equals("main") ? "" : shape + "_";
             if (load.getProperty(prefix + "raw_bytes") != null) {
-                md.append("| ").append(shape).append(" | ").append(load.getProperty(prefix + "entities", "n/a"))
-                        .append(" | ").append(mib(load.getProperty(prefix + "raw_bytes"))).append(" | ")
-                        .append(mib(Long.toString(indexHeap(load, prefix)))).append(" | ")
-                        .append(String.format("%.2fx", heapRatio(load, prefix))).append(" | ")
-                        .append(load.getProperty(prefix + "ready_seconds")).append(" s |\n");
+                md.append("| ")
+                        .append(shape)
+                        .append(" | ")
+                        .append(load.getProperty(prefix + "entities", "n/a"))
+                        .append(" | ")
+                        .append(mib(load.getProperty(prefix + "raw_bytes")))
+                        .append(" | ")
+                        .append(mib(Long.toString(indexHeap(load, prefix))))
+                        .append(" | ")
+                        .append(String.format("%.2fx", heapRatio(load, prefix)))
+                        .append(" | ")
+                        .append(load.getProperty(prefix + "ready_seconds"))
+                        .append(" s |\n");
             }
         }
         targets(md, runs, load);
@@ -104,10 +122,16 @@ public final class BenchReport {
             JsonNode fd = runs.get("featureduck-" + scenario);
             JsonNode redis = runs.get("redis-" + scenario);
             if (fd != null && redis != null) {
-                md.append("| ").append(scenario).append(" | ")
-                        .append(String.format("%.2f", fd.get("p99_us").asDouble() / redis.get("p99_us").asDouble()))
+                md.append("| ")
+                        .append(scenario)
                         .append(" | ")
-                        .append(String.format("%.2f", rate(fd) / rate(redis))).append(" |\n");
+                        .append(String.format(
+                                "%.2f",
+                                fd.get("p99_us").asDouble()
+                                        / redis.get("p99_us").asDouble()))
+                        .append(" | ")
+                        .append(String.format("%.2f", rate(fd) / rate(redis)))
+                        .append(" |\n");
             }
         }
         Files.writeString(Path.of(args[2]), md.toString());
@@ -123,21 +147,34 @@ public final class BenchReport {
         median.put("label", runs.get(0).get("label").asText());
         median.put("rounds", runs.size());
         for (String field : List.of("p50_us", "p99_us", "p999_us")) {
-            median.put(field, middle(runs.stream().mapToDouble(r -> r.get(field).asDouble()).sorted().toArray()));
+            median.put(
+                    field,
+                    middle(runs.stream()
+                            .mapToDouble(r -> r.get(field).asDouble())
+                            .sorted()
+                            .toArray()));
         }
-        median.put("errors", runs.stream().mapToLong(r -> r.get("errors").asLong()).sum());
+        median.put(
+                "errors", runs.stream().mapToLong(r -> r.get("errors").asLong()).sum());
         if (runs.stream().allMatch(r -> r.has("alloc_bytes"))) {
-            median.put("alloc_per_request", middle(runs.stream()
-                    .mapToDouble(r -> r.get("alloc_bytes").asDouble() / Math.max(1, r.get("requests").asDouble()))
-                    .sorted().toArray()));
+            median.put(
+                    "alloc_per_request",
+                    middle(runs.stream()
+                            .mapToDouble(r -> r.get("alloc_bytes").asDouble()
+                                    / Math.max(1, r.get("requests").asDouble()))
+                            .sorted()
+                            .toArray()));
         }
         median.put("duration_us", 1_000_000);
-        median.put("requests", middle(runs.stream().mapToDouble(BenchReport::rate).sorted().toArray()));
+        median.put(
+                "requests",
+                middle(runs.stream().mapToDouble(BenchReport::rate).sorted().toArray()));
         return median;
     }
 
-    private static final String HEADER = "| first | server | p50 ms | p99 ms | p99.9 ms | req/s | errors | p99 vs floor "
-            + "| req/s vs floor | alloc B/req |\n|---|---|---|---|---|---|---|---|---|---|\n";
+    private static final String HEADER =
+            "| first | server | p50 ms | p99 ms | p99.9 ms | req/s | errors | p99 vs floor "
+                    + "| req/s vs floor | alloc B/req |\n|---|---|---|---|---|---|---|---|---|---|\n";
 
     private static long indexHeap(Properties load, String prefix) {
         return Long.parseLong(load.getProperty(prefix + "heap_after_gc_bytes"))
@@ -156,21 +193,36 @@ public final class BenchReport {
         JsonNode fd8 = runs.get("featureduck-b1-c8");
         JsonNode floor8 = runs.get("floor-b1-c8");
         if (fd1 != null && floor1 != null) {
-            ratio(md, "1 x 50, 1 connection: p50 <= 1.3x floor", fd1.get("p50_us").asDouble()
-                    / floor1.get("p50_us").asDouble(), 1.3, true);
-            ratio(md, "1 x 50, 1 connection: p99 <= 1.5x floor", fd1.get("p99_us").asDouble()
-                    / floor1.get("p99_us").asDouble(), 1.5, true);
+            ratio(
+                    md,
+                    "1 x 50, 1 connection: p50 <= 1.3x floor",
+                    fd1.get("p50_us").asDouble() / floor1.get("p50_us").asDouble(),
+                    1.3,
+                    true);
+            ratio(
+                    md,
+                    "1 x 50, 1 connection: p99 <= 1.5x floor",
+                    fd1.get("p99_us").asDouble() / floor1.get("p99_us").asDouble(),
+                    1.5,
+                    true);
         }
         if (fd8 != null && floor8 != null) {
             ratio(md, "1 x 50, 8 connections: req/s >= 0.6x floor", rate(fd8) / rate(floor8), 0.6, false);
             if (fd8.has("alloc_per_request") && floor8.has("alloc_per_request")) {
-                double own = fd8.get("alloc_per_request").asDouble() - floor8.get("alloc_per_request").asDouble();
+                double own = fd8.get("alloc_per_request").asDouble()
+                        - floor8.get("alloc_per_request").asDouble();
                 JsonNode core8 = runs.get("core-b1-c8");
-                md.append(String.format("| 1 x 50: allocation <= 2 KB per request | %.0f B in total; %.0f B beyond the "
-                                + "floor's %.0f B%s | %s |%n", fd8.get("alloc_per_request").asDouble(), own,
-                        floor8.get("alloc_per_request").asDouble(), core8 == null || !core8.has("alloc_per_request")
-                                ? "" : String.format(" (Vert.x core alone: %.0f B)",
-                                core8.get("alloc_per_request").asDouble()),
+                md.append(String.format(
+                        "| 1 x 50: allocation <= 2 KB per request | %.0f B in total; %.0f B beyond the "
+                                + "floor's %.0f B%s | %s |%n",
+                        fd8.get("alloc_per_request").asDouble(),
+                        own,
+                        floor8.get("alloc_per_request").asDouble(),
+                        core8 == null || !core8.has("alloc_per_request")
+                                ? ""
+                                : String.format(
+                                        " (Vert.x core alone: %.0f B)",
+                                        core8.get("alloc_per_request").asDouble()),
                         fd8.get("alloc_per_request").asDouble() <= 2048 ? "yes" : "no"));
             }
         }
@@ -184,13 +236,15 @@ public final class BenchReport {
             ratio(md, "string-heavy index heap <= 1.6x raw value bytes", heapRatio(load, "strings_"), 1.6, true);
         }
         double ready = Double.parseDouble(load.getProperty("ready_seconds"));
-        md.append(String.format("| 1M entities x 5 views x 5 versions ready <= 8 s | %.2f s | %s |%n", ready,
-                ready <= 8 ? "yes" : "no"));
+        md.append(String.format(
+                "| 1M entities x 5 views x 5 versions ready <= 8 s | %.2f s | %s |%n",
+                ready, ready <= 8 ? "yes" : "no"));
     }
 
     private static void ratio(StringBuilder md, String target, double measured, double bound, boolean atMost) {
-        md.append(String.format("| %s | %.2fx | %s |%n", target, measured,
-                (atMost ? measured <= bound : measured >= bound) ? "yes" : "no"));
+        md.append(String.format(
+                "| %s | %.2fx | %s |%n",
+                target, measured, (atMost ? measured <= bound : measured >= bound) ? "yes" : "no"));
     }
 
     private static void absolute(StringBuilder md, String target, JsonNode run, double boundMillis) {
@@ -218,14 +272,26 @@ public final class BenchReport {
     }
 
     private static void line(StringBuilder md, String first, String server, JsonNode run, JsonNode floor) {
-        md.append(String.format("| %s | %s | %.3f | %.3f | %.3f | %.0f | %d | %s | %s | %s |%n", first, server,
-                run.get("p50_us").asDouble() / 1000, run.get("p99_us").asDouble() / 1000,
-                run.get("p999_us").asDouble() / 1000, rate(run), run.get("errors").asLong(),
-                floor == null ? "n/a" : String.format("%.2fx", run.get("p99_us").asDouble() / floor.get("p99_us").asDouble()),
+        md.append(String.format(
+                "| %s | %s | %.3f | %.3f | %.3f | %.0f | %d | %s | %s | %s |%n",
+                first,
+                server,
+                run.get("p50_us").asDouble() / 1000,
+                run.get("p99_us").asDouble() / 1000,
+                run.get("p999_us").asDouble() / 1000,
+                rate(run),
+                run.get("errors").asLong(),
+                floor == null
+                        ? "n/a"
+                        : String.format(
+                                "%.2fx",
+                                run.get("p99_us").asDouble()
+                                        / floor.get("p99_us").asDouble()),
                 floor == null ? "n/a" : String.format("%.2fx", rate(run) / rate(floor)),
-                run.has("alloc_per_request") ? String.format("%.0f", run.get("alloc_per_request").asDouble()) : "n/a"));
+                run.has("alloc_per_request")
+                        ? String.format("%.0f", run.get("alloc_per_request").asDouble())
+                        : "n/a"));
     }
 
-    private BenchReport() {
-    }
+    private BenchReport() {}
 }

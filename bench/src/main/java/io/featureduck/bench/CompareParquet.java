@@ -14,7 +14,7 @@ import java.sql.Statement;
 public final class CompareParquet {
     public static void main(String[] args) throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
             String expected = "SELECT row_number() OVER () AS rn, * FROM read_parquet('" + args[0] + "')";
             for (int i = 1; i < args.length; i++) {
@@ -33,6 +33,5 @@ public final class CompareParquet {
         }
     }
 
-    private CompareParquet() {
-    }
+    private CompareParquet() {}
 }

@@ -19,7 +19,7 @@ public final class HistoricalBenchData {
         long entities = Long.parseLong(args[2]);
         long now = Instant.now().getEpochSecond();
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
             statement.execute("COPY (SELECT (hash(range, 'entity') % " + entities + ")::BIGINT AS entity_id, "
                     + "make_timestamp(((" + (now - 6 * 3600) + " + hash(range, 'time') % " + (6 * 3600)
@@ -30,6 +30,5 @@ public final class HistoricalBenchData {
         System.out.println("wrote " + rows + " entity rows to " + out);
     }
 
-    private HistoricalBenchData() {
-    }
+    private HistoricalBenchData() {}
 }

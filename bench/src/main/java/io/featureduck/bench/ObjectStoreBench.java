@@ -60,33 +60,49 @@ public final class ObjectStoreBench {
         }
         String endpoint = "http://127.0.0.1:" + port;
         Properties properties = new Properties();
-        properties.setProperty("jclouds.filesystem.basedir", Files.createDirectories(work.resolve("s3")).toString());
-        BlobStoreContext context = ContextBuilder.newBuilder("filesystem").overrides(properties)
-                .build(BlobStoreContext.class);
-        S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create(endpoint))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
+        properties.setProperty(
+                "jclouds.filesystem.basedir",
+                Files.createDirectories(work.resolve("s3")).toString());
+        BlobStoreContext context =
+                ContextBuilder.newBuilder("filesystem").overrides(properties).build(BlobStoreContext.class);
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(context.getBlobStore())
+                .endpoint(URI.create(endpoint))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET)
+                .build();
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             Thread.sleep(10);
         }
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+        try (S3Client s3 = S3Client.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .httpClient(UrlConnectionHttpClient.create())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
                 .build()) {
             s3.createBucket(b -> b.bucket(BUCKET));
             long uploadStart = System.nanoTime();
             List<String> uploaded = upload(s3, table, List.of());
-            System.out.printf("uploaded %d files in %.1f s%n", uploaded.size(), (System.nanoTime() - uploadStart) / 1e9);
+            System.out.printf(
+                    "uploaded %d files in %.1f s%n", uploaded.size(), (System.nanoTime() - uploadStart) / 1e9);
 
             ServingConfig local = config(work, "local.yaml", "local", "");
-            ServingConfig remote = config(work, "s3.yaml", "s3://" + BUCKET, "\n    objectStores:\n      s3: {endpoint: '"
-                    + endpoint + "', region: us-east-1, pathStyleAccess: true}");
+            ServingConfig remote = config(
+                    work,
+                    "s3.yaml",
+                    "s3://" + BUCKET,
+                    "\n    objectStores:\n      s3: {endpoint: '" + endpoint
+                            + "', region: us-east-1, pathStyleAccess: true}");
             Path cache = work.resolve("cache");
-            DataPlaneConfig localSettings = DataPlaneConfig.of(local).address("127.0.0.1", 0).build();
-            DataPlaneConfig remoteSettings = DataPlaneConfig.of(remote).address("127.0.0.1", 0)
+            DataPlaneConfig localSettings =
+                    DataPlaneConfig.of(local).address("127.0.0.1", 0).build();
+            DataPlaneConfig remoteSettings = DataPlaneConfig.of(remote)
+                    .address("127.0.0.1", 0)
                     .fileCache(cache, 20L << 30)
-                    .environment(Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET)).build();
+                    .environment(Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET))
+                    .build();
 
             // The JVM's first load also pays class loading and compilation: a throwaway load takes that cost first.
             try (DataPlane warmUp = DataPlane.start(local, localSettings)) {
@@ -100,7 +116,8 @@ public final class ObjectStoreBench {
             long cachedBytes = directorySize(cache);
             DataPlane warm = DataPlane.start(remote, remoteSettings);
             long s3Warm = loadMillis(warm);
-            System.out.printf("first load: local %d ms, S3 cold %d ms (%d MiB fetched), S3 warm %d ms%n",
+            System.out.printf(
+                    "first load: local %d ms, S3 cold %d ms (%d MiB fetched), S3 warm %d ms%n",
                     localFirst, s3Cold, cachedBytes >> 20, s3Warm);
 
             long version = version(localPlane);
@@ -111,8 +128,10 @@ public final class ObjectStoreBench {
             upload(s3, table, uploaded);
             double s3Visible = awaitVersion(warm, version + 1, uploadedAt);
             long s3Incremental = loadMillis(warm);
-            System.out.printf("incremental refresh: local %d ms (visible %.2f s after the commit), S3 %d ms "
-                    + "(visible %.2f s after the upload)%n", localIncremental, localVisible, s3Incremental, s3Visible);
+            System.out.printf(
+                    "incremental refresh: local %d ms (visible %.2f s after the commit), S3 %d ms "
+                            + "(visible %.2f s after the upload)%n",
+                    localIncremental, localVisible, s3Incremental, s3Visible);
             localPlane.close();
             warm.close();
 
@@ -123,8 +142,18 @@ public final class ObjectStoreBench {
             long s3Reload = loadMillis(s3Full);
             s3Full.close();
             System.out.printf("full load of the appended version: local %d ms, S3 warm %d ms%n", localReload, s3Reload);
-            System.out.printf("RESULT\t%d\t%d\t%d\t%d\t%d\t%.3f\t%.3f\t%d\t%d\t%d%n", localFirst, s3Cold, s3Warm,
-                    localIncremental, s3Incremental, localVisible, s3Visible, localReload, s3Reload, cachedBytes >> 20);
+            System.out.printf(
+                    "RESULT\t%d\t%d\t%d\t%d\t%d\t%.3f\t%.3f\t%d\t%d\t%d%n",
+                    localFirst,
+                    s3Cold,
+                    s3Warm,
+                    localIncremental,
+                    s3Incremental,
+                    localVisible,
+                    s3Visible,
+                    localReload,
+                    s3Reload,
+                    cachedBytes >> 20);
         } finally {
             proxy.stop();
             context.close();
@@ -150,13 +179,19 @@ public final class ObjectStoreBench {
         plane.initialLoad().join();
         ServedView view = plane.registry().view("view-0").orElseThrow();
         if (view.index().isEmpty()) {
-            throw new IllegalStateException("view-0 did not load: " + view.lastError().orElse("?"));
+            throw new IllegalStateException(
+                    "view-0 did not load: " + view.lastError().orElse("?"));
         }
         return view.lastLoadTime().orElseThrow().toMillis();
     }
 
     private static long version(DataPlane plane) {
-        return plane.registry().view("view-0").orElseThrow().index().orElseThrow().tableVersion();
+        return plane.registry()
+                .view("view-0")
+                .orElseThrow()
+                .index()
+                .orElseThrow()
+                .tableVersion();
     }
 
     private static double awaitVersion(DataPlane plane, long version, long sinceNanos) throws InterruptedException {
@@ -175,8 +210,10 @@ public final class ObjectStoreBench {
         try (Stream<Path> files = Files.walk(table)) {
             List<Path> all = files.filter(Files::isRegularFile).sorted().toList();
             // Data files first, the log last: a reader never sees a commit whose files are not there yet.
-            List<Path> ordered = Stream.concat(all.stream().filter(p -> !p.toString().contains("_delta_log")),
-                    all.stream().filter(p -> p.toString().contains("_delta_log"))).toList();
+            List<Path> ordered = Stream.concat(
+                            all.stream().filter(p -> !p.toString().contains("_delta_log")),
+                            all.stream().filter(p -> p.toString().contains("_delta_log")))
+                    .toList();
             for (Path file : ordered) {
                 String relative = table.relativize(file).toString();
                 if (!already.contains(relative)) {
@@ -202,10 +239,11 @@ public final class ObjectStoreBench {
 
     private static long directorySize(Path directory) throws IOException {
         try (Stream<Path> files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
         }
     }
 
-    private ObjectStoreBench() {
-    }
+    private ObjectStoreBench() {}
 }

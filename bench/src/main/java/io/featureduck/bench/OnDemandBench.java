@@ -33,8 +33,7 @@ public final class OnDemandBench {
                 "expression": "request.items.map(x, request.items.filter(y, y == x).size()).size()"}]}
             """;
 
-    private OnDemandBench() {
-    }
+    private OnDemandBench() {}
 
     public static void main(String[] args) throws Exception {
         int evaluations = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -42,7 +41,8 @@ public final class OnDemandBench {
         FeatureViewSpec spec = new ObjectMapper().readValue(SPEC, FeatureViewSpec.class);
         OnDemandFeature plus = OnDemandFeature.compile(spec).get(0);
         OnDemandFeature quadratic = OnDemandFeature.compile(spec).get(1);
-        CelRuntime.Program raw = CelRuntimeFactory.standardCelRuntimeBuilder().build()
+        CelRuntime.Program raw = CelRuntimeFactory.standardCelRuntimeBuilder()
+                .build()
                 .createProgram(OnDemandExpressions.compile(spec).get(0).ast());
         OnDemandLimits limits = OnDemandLimits.defaults();
 
@@ -88,12 +88,14 @@ public final class OnDemandBench {
         Arrays.sort(stopped);
         System.out.printf("| measure | FeatureDuck (budgeted) | baseline: cel-java eval, same AST | ratio |%n");
         System.out.printf("|---|---|---|---|%n");
-        System.out.printf("| ns per evaluation of `conv_rate + double(request.val_to_add)`, median of %d rounds of "
-                + "%,d | %.0f | %.0f | %.2fx |%n", rounds, evaluations, median(budgeted), median(baseline),
-                median(budgeted) / median(baseline));
-        System.out.printf("| quadratic expression over 2,000 request items (4M steps unbounded): time until the "
-                + "budget stops it, p50 / max of 20 | %.1f / %.1f ms | | |%n", stopped[10] / 1e6,
-                stopped[19] / 1e6);
+        System.out.printf(
+                "| ns per evaluation of `conv_rate + double(request.val_to_add)`, median of %d rounds of "
+                        + "%,d | %.0f | %.0f | %.2fx |%n",
+                rounds, evaluations, median(budgeted), median(baseline), median(budgeted) / median(baseline));
+        System.out.printf(
+                "| quadratic expression over 2,000 request items (4M steps unbounded): time until the "
+                        + "budget stops it, p50 / max of 20 | %.1f / %.1f ms | | |%n",
+                stopped[10] / 1e6, stopped[19] / 1e6);
         System.out.println(sink == 42 ? "" : " ");
     }
 

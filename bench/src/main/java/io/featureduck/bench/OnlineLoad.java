@@ -42,8 +42,7 @@ public final class OnlineLoad {
                     .setResponseMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesResponse.getDefaultInstance()))
                     .build();
 
-    private OnlineLoad() {
-    }
+    private OnlineLoad() {}
 
     /** One client connection: sends one request and waits for its answer. */
     private interface Caller extends AutoCloseable {
@@ -76,38 +75,41 @@ public final class OnlineLoad {
             long[] mine = new long[1 << 21];
             latencies.add(mine);
             int seed = c;
-            Thread thread = new Thread(() -> {
-                Random random = new Random(1000 + seed);
-                int count = 0;
-                try (Caller caller = protocol.equals("grpc") ? grpc(host, port, features, token)
-                        : http(host, port, features, token)) {
-                    long[] ids = new long[batch];
-                    while (true) {
-                        long before = System.nanoTime();
-                        if (before >= end) {
-                            break;
-                        }
-                        for (int i = 0; i < batch; i++) {
-                            ids[i] = random.nextInt(entities);
-                        }
-                        try {
-                            caller.call(ids);
-                        } catch (Exception e) {
-                            if (before >= measureFrom) {
-                                errors.incrementAndGet();
+            Thread thread = new Thread(
+                    () -> {
+                        Random random = new Random(1000 + seed);
+                        int count = 0;
+                        try (Caller caller = protocol.equals("grpc")
+                                ? grpc(host, port, features, token)
+                                : http(host, port, features, token)) {
+                            long[] ids = new long[batch];
+                            while (true) {
+                                long before = System.nanoTime();
+                                if (before >= end) {
+                                    break;
+                                }
+                                for (int i = 0; i < batch; i++) {
+                                    ids[i] = random.nextInt(entities);
+                                }
+                                try {
+                                    caller.call(ids);
+                                } catch (Exception e) {
+                                    if (before >= measureFrom) {
+                                        errors.incrementAndGet();
+                                    }
+                                    continue;
+                                }
+                                long after = System.nanoTime();
+                                if (before >= measureFrom && count < mine.length) {
+                                    mine[count++] = (after - before) / 1000;
+                                }
                             }
-                            continue;
+                        } finally {
+                            mine[mine.length - 1] = count;
+                            done.countDown();
                         }
-                        long after = System.nanoTime();
-                        if (before >= measureFrom && count < mine.length) {
-                            mine[count++] = (after - before) / 1000;
-                        }
-                    }
-                } finally {
-                    mine[mine.length - 1] = count;
-                    done.countDown();
-                }
-            }, "load-" + c);
+                    },
+                    "load-" + c);
             thread.start();
         }
         done.await();
@@ -121,10 +123,18 @@ public final class OnlineLoad {
         long[] sorted = all.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
         double mean = Arrays.stream(sorted).average().orElse(0);
-        System.out.printf("RESULT {\"label\": \"%s\", \"requests\": %d, \"duration_us\": %d, \"errors\": %d, "
+        System.out.printf(
+                "RESULT {\"label\": \"%s\", \"requests\": %d, \"duration_us\": %d, \"errors\": %d, "
                         + "\"p50_us\": %d, \"p99_us\": %d, \"p999_us\": %d, \"max_us\": %d, \"mean_us\": %.1f}%n",
-                label, sorted.length, runNanos / 1000, errors.get(), percentile(sorted, 50), percentile(sorted, 99),
-                percentile(sorted, 99.9), sorted.length == 0 ? 0 : sorted[sorted.length - 1], mean);
+                label,
+                sorted.length,
+                runNanos / 1000,
+                errors.get(),
+                percentile(sorted, 50),
+                percentile(sorted, 99),
+                percentile(sorted, 99.9),
+                sorted.length == 0 ? 0 : sorted[sorted.length - 1],
+                mean);
     }
 
     private static long percentile(long[] sorted, double p) {
@@ -135,13 +145,14 @@ public final class OnlineLoad {
     }
 
     private static Caller grpc(String host, int port, List<String> features, String token) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        ManagedChannel channel =
+                ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
         Metadata headers = new Metadata();
         if (!token.isEmpty()) {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         }
-        var intercepted = io.grpc.ClientInterceptors.intercept(channel,
-                MetadataUtils.newAttachHeadersInterceptor(headers));
+        var intercepted =
+                io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
         FeatureList list = FeatureList.newBuilder().addAllVal(features).build();
         return new Caller() {
             @Override
@@ -150,9 +161,15 @@ public final class OnlineLoad {
                 for (long id : ids) {
                     keys.addVal(Value.newBuilder().setInt64Val(id));
                 }
-                GetOnlineFeaturesResponse response = ClientCalls.blockingUnaryCall(intercepted, ONLINE,
-                        CallOptions.DEFAULT, GetOnlineFeaturesRequest.newBuilder().setFeatures(list)
-                                .putEntities("entity_id", keys.build()).setFullFeatureNames(true).build());
+                GetOnlineFeaturesResponse response = ClientCalls.blockingUnaryCall(
+                        intercepted,
+                        ONLINE,
+                        CallOptions.DEFAULT,
+                        GetOnlineFeaturesRequest.newBuilder()
+                                .setFeatures(list)
+                                .putEntities("entity_id", keys.build())
+                                .setFullFeatureNames(true)
+                                .build());
                 if (response.getResultsCount() != features.size() + 1) {
                     throw new IllegalStateException("unexpected answer");
                 }
@@ -167,20 +184,25 @@ public final class OnlineLoad {
 
     private static Caller http(String host, int port, List<String> features, String token) {
         // One client per connection, HTTP/1.1 keep-alive: the JDK client reuses the connection for the loop.
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("http://" + host + ":" + port + "/get-online-features");
-        String refs = features.stream().map(f -> "\"" + f + "\"").reduce((a, b) -> a + "," + b).orElse("");
+        String refs = features.stream()
+                .map(f -> "\"" + f + "\"")
+                .reduce((a, b) -> a + "," + b)
+                .orElse("");
         return new Caller() {
             @Override
             public void call(long[] ids) throws Exception {
-                StringBuilder body = new StringBuilder("{\"features\": [").append(refs)
-                        .append("], \"entities\": {\"entity_id\": [");
+                StringBuilder body =
+                        new StringBuilder("{\"features\": [").append(refs).append("], \"entities\": {\"entity_id\": [");
                 for (int i = 0; i < ids.length; i++) {
                     body.append(i == 0 ? "" : ",").append(ids[i]);
                 }
                 // Full feature names: the benchmark's views share feature names, which would otherwise collide.
                 body.append("]}, \"full_feature_names\": true}");
-                HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("content-type", "application/json")
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                        .header("content-type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
                 if (!token.isEmpty()) {
                     request.header("authorization", "Bearer " + token);

@@ -16,8 +16,7 @@ import java.util.Map;
  * baseline. Usage: {@code PairReport <results.jsonl> <baseline> <candidate> <machine>}.
  */
 public final class PairReport {
-    private PairReport() {
-    }
+    private PairReport() {}
 
     public static void main(String[] args) throws IOException {
         ObjectMapper json = new ObjectMapper();
@@ -31,13 +30,24 @@ public final class PairReport {
             JsonNode run = json.readTree(line);
             String[] label = run.get("label").asText().split(" ", 2);
             runs.computeIfAbsent(label[1], s -> new LinkedHashMap<>())
-                    .computeIfAbsent(label[0], v -> new ArrayList<>()).add(run);
+                    .computeIfAbsent(label[0], v -> new ArrayList<>())
+                    .add(run);
         }
-        StringBuilder md = new StringBuilder("# " + candidate + " vs " + baseline + "\n\nMachine: " + args[3] + ". Each "
-                + "figure is the median of the interleaved rounds; ratios are " + candidate + " / " + baseline + ".\n\n");
-        md.append("| scenario (batch, connections) | p50 ms ").append(baseline).append(" | p50 ms ").append(candidate)
-                .append(" | p99 ms ").append(baseline).append(" | p99 ms ").append(candidate).append(" | req/s ")
-                .append(baseline).append(" | req/s ").append(candidate)
+        StringBuilder md = new StringBuilder("# " + candidate + " vs " + baseline + "\n\nMachine: " + args[3]
+                + ". Each " + "figure is the median of the interleaved rounds; ratios are " + candidate + " / "
+                + baseline + ".\n\n");
+        md.append("| scenario (batch, connections) | p50 ms ")
+                .append(baseline)
+                .append(" | p50 ms ")
+                .append(candidate)
+                .append(" | p99 ms ")
+                .append(baseline)
+                .append(" | p99 ms ")
+                .append(candidate)
+                .append(" | req/s ")
+                .append(baseline)
+                .append(" | req/s ")
+                .append(candidate)
                 .append(" | p99 ratio | throughput ratio | errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, List<JsonNode>>> scenario : runs.entrySet()) {
             JsonNode base = BenchReport.median(scenario.getValue().get(baseline));
@@ -46,9 +56,17 @@ public final class PairReport {
             double candP99 = cand.get("p99_us").asDouble() / 1000;
             double baseRate = base.get("requests").asDouble();
             double candRate = cand.get("requests").asDouble();
-            md.append(String.format("| %s | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.2f | %.2f | %d |%n",
-                    scenario.getKey(), base.get("p50_us").asDouble() / 1000, cand.get("p50_us").asDouble() / 1000,
-                    baseP99, candP99, baseRate, candRate, candP99 / baseP99, candRate / baseRate,
+            md.append(String.format(
+                    "| %s | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.2f | %.2f | %d |%n",
+                    scenario.getKey(),
+                    base.get("p50_us").asDouble() / 1000,
+                    cand.get("p50_us").asDouble() / 1000,
+                    baseP99,
+                    candP99,
+                    baseRate,
+                    candRate,
+                    candP99 / baseP99,
+                    candRate / baseRate,
                     base.get("errors").asLong() + cand.get("errors").asLong()));
         }
         System.out.print(md);

@@ -150,15 +150,22 @@ public final class PushBench {
         return new Run(new ArrayList<>(millis), pushes * rows, seconds);
     }
 
-    private static final StructType SCHEMA = new StructType().add("entity_id", LongType.LONG, false)
-            .add("event_timestamp", TimestampType.TIMESTAMP, false).add("f0", DoubleType.DOUBLE);
+    private static final StructType SCHEMA = new StructType()
+            .add("entity_id", LongType.LONG, false)
+            .add("event_timestamp", TimestampType.TIMESTAMP, false)
+            .add("f0", DoubleType.DOUBLE);
 
     private static void create(Path table, int entities) {
         DuckDbSettings settings = DuckDbSettings.defaults();
-        try (DuckDbSession session = DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
-            new DeltaTableWriter(DefaultEngine.create(new Configuration()), table).append(session, "SELECT range::BIGINT "
-                    + "AS entity_id, now()::TIMESTAMPTZ - INTERVAL 1 HOUR AS event_timestamp, random()::DOUBLE AS f0 "
-                    + "FROM range(0, " + entities + ")", SCHEMA);
+        try (DuckDbSession session =
+                DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
+            new DeltaTableWriter(DefaultEngine.create(new Configuration()), table)
+                    .append(
+                            session,
+                            "SELECT range::BIGINT "
+                                    + "AS entity_id, now()::TIMESTAMPTZ - INTERVAL 1 HOUR AS event_timestamp, random()::DOUBLE AS f0 "
+                                    + "FROM range(0, " + entities + ")",
+                            SCHEMA);
         }
     }
 
@@ -167,14 +174,18 @@ public final class PushBench {
         DuckDbSettings settings = DuckDbSettings.defaults();
         List<Double> millis = new ArrayList<>();
         long start = System.nanoTime();
-        try (DuckDbSession session = DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
+        try (DuckDbSession session =
+                DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
             DeltaTableWriter writer = new DeltaTableWriter(DefaultEngine.create(new Configuration()), table);
             for (int i = 0; i < commits; i++) {
                 long first = ids.get() + 1;
                 ids.addAndGet(rows);
                 long begin = System.nanoTime();
-                writer.append(session, "SELECT (" + first + " + range)::BIGINT AS entity_id, now()::TIMESTAMPTZ AS "
-                        + "event_timestamp, 1.0::DOUBLE AS f0 FROM range(0, " + rows + ")", schema);
+                writer.append(
+                        session,
+                        "SELECT (" + first + " + range)::BIGINT AS entity_id, now()::TIMESTAMPTZ AS "
+                                + "event_timestamp, 1.0::DOUBLE AS f0 FROM range(0, " + rows + ")",
+                        schema);
                 millis.add((System.nanoTime() - begin) / 1e6);
             }
         }
@@ -192,23 +203,27 @@ public final class PushBench {
             times.append(comma).append('"').append(now).append('"');
             values.append(comma).append(value);
         }
-        return "{\"push_source_name\": \"view_0_push\", \"to\": \"online_and_offline\", \"df\": {\"entity_id\": ["
-                + ids + "], \"event_timestamp\": [" + times + "], \"f0\": [" + values + "]}}";
+        return "{\"push_source_name\": \"view_0_push\", \"to\": \"online_and_offline\", \"df\": {\"entity_id\": [" + ids
+                + "], \"event_timestamp\": [" + times + "], \"f0\": [" + values + "]}}";
     }
 
     private static boolean present(String url, long id) throws Exception {
-        JsonNode answer = post(url + "/v1/features/online", "{\"feature_view\": \"view-0\", \"entities\": "
-                + "[{\"entity_id\": " + id + "}]}");
+        JsonNode answer = post(
+                url + "/v1/features/online",
+                "{\"feature_view\": \"view-0\", \"entities\": " + "[{\"entity_id\": " + id + "}]}");
         return answer.at("/results/0/status").asText().equals("PRESENT");
     }
 
     private static HttpRequest request(String url, String body) {
-        return HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private static JsonNode post(String url, String body) throws Exception {
-        return JSON.readTree(HTTP.send(request(url, body), HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(HTTP.send(request(url, body), HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     private static long commits(Path table) throws Exception {
@@ -240,6 +255,5 @@ public final class PushBench {
         System.out.printf("RESULT\t%s\t%.2f%n", name, value);
     }
 
-    private PushBench() {
-    }
+    private PushBench() {}
 }

@@ -23,17 +23,20 @@ public final class RawDuckDbJoin {
         int features = Integer.parseInt(args[3]);
         String files;
         try (var list = Files.list(table)) {
-            files = list.filter(p -> p.toString().endsWith(".parquet")).map(p -> "'" + p + "'")
+            files = list.filter(p -> p.toString().endsWith(".parquet"))
+                    .map(p -> "'" + p + "'")
                     .collect(Collectors.joining(", ", "[", "]"));
         }
-        String featureColumns = IntStream.range(0, features).mapToObj(i -> "f" + i).collect(Collectors.joining(", "));
+        String featureColumns =
+                IntStream.range(0, features).mapToObj(i -> "f" + i).collect(Collectors.joining(", "));
         String selected = IntStream.range(0, features).mapToObj(i -> "h.f" + i).collect(Collectors.joining(", "));
         long start = System.nanoTime();
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
             statement.execute("SET memory_limit = '" + System.getProperty("memoryLimit", "4GB") + "'");
-            statement.execute("COPY (SELECT e.* EXCLUDE (rn), " + selected + " FROM (SELECT row_number() OVER () AS rn, * FROM "
+            statement.execute("COPY (SELECT e.* EXCLUDE (rn), " + selected
+                    + " FROM (SELECT row_number() OVER () AS rn, * FROM "
                     + "read_parquet('" + entities + "')) e ASOF LEFT JOIN (SELECT entity_id, event_timestamp AS ts, "
                     + featureColumns + " FROM read_parquet(" + files + ") QUALIFY row_number() OVER (PARTITION BY "
                     + "entity_id, event_timestamp) = 1) h ON e.entity_id = h.entity_id AND e.event_timestamp >= h.ts "
@@ -42,6 +45,5 @@ public final class RawDuckDbJoin {
         System.out.printf("raw DuckDB join: %.2f s%n", (System.nanoTime() - start) / 1e9);
     }
 
-    private RawDuckDbJoin() {
-    }
+    private RawDuckDbJoin() {}
 }

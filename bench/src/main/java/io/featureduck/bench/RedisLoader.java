@@ -47,7 +47,8 @@ public final class RedisLoader {
                     for (int f = 0; f < index.view().features().size(); f++) {
                         Object value = index.column(f).value(row);
                         if (value != null) {
-                            command.add(index.view().name() + ":" + index.view().features().get(f).name());
+                            command.add(index.view().name() + ":"
+                                    + index.view().features().get(f).name());
                             command.add(value.toString());
                         }
                     }
@@ -71,6 +72,5 @@ public final class RedisLoader {
         }
     }
 
-    private RedisLoader() {
-    }
+    private RedisLoader() {}
 }

@@ -44,9 +44,13 @@ public final class RefreshBench {
         long probe = (rows - 1) * step;
         String body = "{\"feature_view\": \"" + view + "\", \"entities\": [{\"entity_id\": " + probe + "}]}";
         while (true) {
-            JsonNode reply = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url + "/v1/features/online"))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode reply = JSON.readTree(http.send(
+                            HttpRequest.newBuilder(URI.create(url + "/v1/features/online"))
+                                    .header("content-type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
             if (reply.path("table_version").asLong() > before
                     && reply.at("/results/0/features/f0").asDouble() == -1.0) {
                 break;
@@ -55,10 +59,15 @@ public final class RefreshBench {
         }
         double visibleSeconds = (System.nanoTime() - committed) / 1e9;
         JsonNode served = get(http, url + "/v1/views/" + view);
-        System.out.printf("version %d -> %d: %d rows appended, visible online %.2f s after the commit; "
-                        + "refresh took %d ms%n", before, served.path("table_version").asLong(), rows, visibleSeconds,
+        System.out.printf(
+                "version %d -> %d: %d rows appended, visible online %.2f s after the commit; " + "refresh took %d ms%n",
+                before,
+                served.path("table_version").asLong(),
+                rows,
+                visibleSeconds,
                 served.path("load_millis").asLong());
-        System.out.printf("RESULT\t%.3f\t%d%n", visibleSeconds, served.path("load_millis").asLong());
+        System.out.printf(
+                "RESULT\t%.3f\t%d%n", visibleSeconds, served.path("load_millis").asLong());
     }
 
     /**
@@ -66,7 +75,8 @@ public final class RefreshBench {
      * later than anything the table holds, with {@code -1.0} in every feature. Returns when it was committed.
      */
     static long append(Path table, int rows, int entities, int features) {
-        StructType schema = new StructType().add("entity_id", LongType.LONG, false)
+        StructType schema = new StructType()
+                .add("entity_id", LongType.LONG, false)
                 .add("event_timestamp", TimestampType.TIMESTAMP, false);
         StringBuilder columns = new StringBuilder();
         for (int f = 0; f < features; f++) {
@@ -77,17 +87,18 @@ public final class RefreshBench {
         String select = "SELECT range * " + step + " AS entity_id, now()::TIMESTAMPTZ AS event_timestamp" + columns
                 + " FROM range(0, " + rows + ")";
         DuckDbSettings settings = DuckDbSettings.defaults();
-        try (DuckDbSession session = DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
+        try (DuckDbSession session =
+                DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
             new DeltaTableWriter(DefaultEngine.create(new Configuration()), table).append(session, select, schema);
             return System.nanoTime();
         }
     }
 
     private static JsonNode get(HttpClient http, String url) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
-    private RefreshBench() {
-    }
+    private RefreshBench() {}
 }

@@ -1,5 +1,8 @@
 package io.featureduck.compat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -20,9 +23,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * A real {@code featureduck serve} process over the demo lakehouse plus one Parquet table with null values, with
  * bearer authentication, its HTTP, management and gRPC ports on free loopback ports. The compatibility tests call it
@@ -37,6 +37,7 @@ final class DataPlaneProcess implements AutoCloseable {
     final String token = UUID.randomUUID().toString();
     /** A token that may also push (to driver-quality, which takes pushes as push source driver_quality_push). */
     final String writeToken = UUID.randomUUID().toString();
+
     final int port;
     final int grpcPort;
     private final Process process;
@@ -44,20 +45,38 @@ final class DataPlaneProcess implements AutoCloseable {
 
     DataPlaneProcess(Path work) throws Exception {
         Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
-        assertThat(jar).as("the data plane jar; build it first with mvn -pl dataplane -am package").exists();
+        assertThat(jar)
+                .as("the data plane jar; build it first with mvn -pl dataplane -am package")
+                .exists();
         String java = ProcessHandle.current().info().command().orElse("java");
         Path demo = work.resolve("demo");
-        Process write = new ProcessBuilder(java, "-jar", jar.toString(), "demo", "--dir", demo.toString(),
-                "--drivers", "200", "--write-only").redirectErrorStream(true)
-                .redirectOutput(work.resolve("demo.log").toFile()).start();
+        Process write = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        jar.toString(),
+                        "demo",
+                        "--dir",
+                        demo.toString(),
+                        "--drivers",
+                        "200",
+                        "--write-only")
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("demo.log").toFile())
+                .start();
         assertThat(write.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(write.exitValue()).as(Files.readString(work.resolve("demo.log"))).isZero();
+        assertThat(write.exitValue())
+                .as(Files.readString(work.resolve("demo.log")))
+                .isZero();
         lakehouse = demo.resolve("lakehouse");
         writeQualityTable(lakehouse.resolve("driver_quality"));
 
         Path config = demo.resolve("feature-store.yaml");
-        Files.writeString(config, Files.readString(config).replaceFirst("auth: \\{type: none\\}.*",
-                "auth: {type: bearer, tokenSecretName: tokens}") + """
+        Files.writeString(
+                config,
+                Files.readString(config)
+                                .replaceFirst(
+                                        "auth: \\{type: none\\}.*", "auth: {type: bearer, tokenSecretName: tokens}")
+                        + """
                 ---
                 apiVersion: featureduck.io/v1alpha1
                 kind: FeatureView
@@ -80,16 +99,36 @@ final class DataPlaneProcess implements AutoCloseable {
         port = freePort();
         int management = freePort();
         grpcPort = freePort();
-        process = new ProcessBuilder(java, "-Xmx1g", "-jar", jar.toString(), "serve", "-f", config.toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--management-port",
-                Integer.toString(management), "--grpc-port", Integer.toString(grpcPort), "--auth-token-file",
-                tokens.toString(), "--auth-write-token-file", writeTokens.toString()).redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
+        process = new ProcessBuilder(
+                        java,
+                        "-Xmx1g",
+                        "-jar",
+                        jar.toString(),
+                        "serve",
+                        "-f",
+                        config.toString(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--management-port",
+                        Integer.toString(management),
+                        "--grpc-port",
+                        Integer.toString(grpcPort),
+                        "--auth-token-file",
+                        tokens.toString(),
+                        "--auth-write-token-file",
+                        writeTokens.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("serve.log").toFile())
+                .start();
         await().atMost(Duration.ofSeconds(90)).until(() -> status("http://127.0.0.1:" + management + "/ready") == 200);
     }
 
     private static void writeQualityTable(Path directory) throws IOException, SQLException {
         Files.createDirectories(directory);
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement sql = duck.createStatement()) {
             sql.execute("COPY (SELECT range::BIGINT AS driver_id,"
                     + " now()::TIMESTAMPTZ - INTERVAL 1 HOUR - range * INTERVAL 1 SECOND AS event_timestamp,"
                     + " CASE WHEN range % 3 = 0 THEN NULL ELSE range / 8.0 END::DOUBLE AS score,"
@@ -104,7 +143,8 @@ final class DataPlaneProcess implements AutoCloseable {
     /** The latest row of each driver in a table, read by DuckDB from the table's own Parquet files. */
     List<Object[]> latest(String table, String columns, List<Long> drivers) throws SQLException {
         List<Object[]> rows = new ArrayList<>();
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement sql = duck.createStatement()) {
             for (long driver : drivers) {
                 var result = sql.executeQuery("SELECT " + columns + " FROM read_parquet('" + lakehouse.resolve(table)
                         + "/**/*.parquet', hive_partitioning = false) WHERE driver_id = " + driver
@@ -124,9 +164,12 @@ final class DataPlaneProcess implements AutoCloseable {
     }
 
     JsonNode postFeast(String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/get-online-features")).header("authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/get-online-features"))
+                        .header("authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

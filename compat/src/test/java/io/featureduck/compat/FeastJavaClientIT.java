@@ -1,5 +1,8 @@
 package io.featureduck.compat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.feast.FeastClient;
 import dev.feast.Row;
@@ -29,9 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 /**
  * Feast's own Java serving client ({@code dev.feast:feast-serving-client}, unchanged) against a real data plane:
  * every value, status and timestamp it parses equals the HTTP route's answer and the tables as DuckDB reads them
@@ -40,6 +40,7 @@ import static org.assertj.core.api.Assertions.within;
 class FeastJavaClientIT {
     @TempDir
     static Path work;
+
     static DataPlaneProcess dataPlane;
 
     @BeforeAll
@@ -58,20 +59,25 @@ class FeastJavaClientIT {
             @Override
             public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
                 Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                headers.put(
+                        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                         "Bearer " + dataPlane.token);
                 applier.apply(headers);
             }
 
             @Override
-            public void thisUsesUnstableApi() {
-            }
+            public void thisUsesUnstableApi() {}
         };
     }
 
     private static FeastClient client() {
-        return FeastClient.createSecure("127.0.0.1", dataPlane.grpcPort, SecurityConfig.newBuilder()
-                .setCredentials(Optional.of(bearer())).setTLSEnabled(false).build());
+        return FeastClient.createSecure(
+                "127.0.0.1",
+                dataPlane.grpcPort,
+                SecurityConfig.newBuilder()
+                        .setCredentials(Optional.of(bearer()))
+                        .setTLSEnabled(false)
+                        .build());
     }
 
     /** A Feast value in the plain form the HTTP route's JSON reads as. */
@@ -127,8 +133,14 @@ class FeastJavaClientIT {
     @SuppressWarnings("try")
     @Test
     void valuesStatusesAndTimesOverTwoViewsEqualTheHttpAnswerAndTheTables() throws Exception {
-        List<String> refs = List.of("driver-stats:conv_rate", "driver-stats:avg_daily_trips", "driver-quality:score",
-                "driver-quality:tier", "driver-quality:trips", "driver-quality:vip", "driver-quality:tags");
+        List<String> refs = List.of(
+                "driver-stats:conv_rate",
+                "driver-stats:avg_daily_trips",
+                "driver-quality:score",
+                "driver-quality:tier",
+                "driver-quality:trips",
+                "driver-quality:vip",
+                "driver-quality:tags");
         // 1001 stopped reporting three days ago (stats expired under the 48h TTL); 1002 has no score and 1004 no
         // tier; 1100 has stats but no quality row; 99999 exists nowhere.
         List<Long> drivers = List.of(1001L, 1002L, 1004L, 1010L, 1011L, 1100L, 99999L);
@@ -151,12 +163,16 @@ class FeastJavaClientIT {
                 String name = ref.substring(ref.indexOf(':') + 1);
                 JsonNode expected = column(http, name);
                 String where = name + " of driver " + drivers.get(e);
-                assertThat(row.getStatus(name).name()).as(where).isEqualTo(expected.at("/statuses/" + e).asText());
+                assertThat(row.getStatus(name).name())
+                        .as(where)
+                        .isEqualTo(expected.at("/statuses/" + e).asText());
                 assertThat(plain(row.getFields().get(name))).as(where).isEqualTo(plain(expected.at("/values/" + e)));
             }
             // The client keeps one event time per row: the last column's, in whole seconds.
-            Instant last = Instant.parse(column(http, "tags").at("/event_timestamps/" + e).asText());
-            assertThat(row.getEntityTimestamp().getSeconds()).as("driver " + drivers.get(e))
+            Instant last = Instant.parse(
+                    column(http, "tags").at("/event_timestamps/" + e).asText());
+            assertThat(row.getEntityTimestamp().getSeconds())
+                    .as("driver " + drivers.get(e))
                     .isEqualTo(last.getEpochSecond());
         }
 
@@ -168,8 +184,8 @@ class FeastJavaClientIT {
         assertThat(answer.get(6).getStatus("conv_rate")).isEqualTo(FieldStatus.NOT_FOUND);
 
         // And the values equal the latest rows DuckDB reads from the tables' files.
-        List<Object[]> stats = dataPlane.latest("driver_hourly_stats", "conv_rate, avg_daily_trips, event_timestamp",
-                drivers);
+        List<Object[]> stats =
+                dataPlane.latest("driver_hourly_stats", "conv_rate, avg_daily_trips, event_timestamp", drivers);
         List<Object[]> quality = dataPlane.latest("driver_quality", "score, tier, trips, vip", drivers);
         Instant expiry = Instant.now().minus(Duration.ofHours(48));
         for (int e = 0; e < drivers.size(); e++) {
@@ -200,23 +216,45 @@ class FeastJavaClientIT {
 
     @Test
     void aFeatureServiceAnswersAsItsFeaturesThroughFeastsPublishedStub() throws Exception {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", dataPlane.grpcPort).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", dataPlane.grpcPort)
+                .usePlaintext()
+                .build();
         try {
-            ServingServiceGrpc.ServingServiceBlockingStub stub = ServingServiceGrpc.newBlockingStub(channel)
-                    .withCallCredentials(bearer());
-            RepeatedValue drivers = RepeatedValue.newBuilder().addVal(Value.newBuilder().setInt64Val(1010))
-                    .addVal(Value.newBuilder().setInt64Val(99999)).build();
+            ServingServiceGrpc.ServingServiceBlockingStub stub =
+                    ServingServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer());
+            RepeatedValue drivers = RepeatedValue.newBuilder()
+                    .addVal(Value.newBuilder().setInt64Val(1010))
+                    .addVal(Value.newBuilder().setInt64Val(99999))
+                    .build();
             GetOnlineFeaturesResponse byService = stub.getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder()
-                    .setFeatureService("driver-activity").putEntities("driver_id", drivers).build());
+                    .setFeatureService("driver-activity")
+                    .putEntities("driver_id", drivers)
+                    .build());
             GetOnlineFeaturesResponse listed = stub.getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder()
-                    .setFeatures(FeatureList.newBuilder().addAllVal(List.of("driver-stats:conv_rate",
-                            "driver-stats:acc_rate", "driver-stats:avg_daily_trips", "driver-profile:name",
-                            "driver-profile:vehicle_type", "driver-profile:rating", "driver-profile:signup_date",
-                            "driver-profile:languages"))).putEntities("driver_id", drivers).build());
+                    .setFeatures(FeatureList.newBuilder()
+                            .addAllVal(List.of(
+                                    "driver-stats:conv_rate",
+                                    "driver-stats:acc_rate",
+                                    "driver-stats:avg_daily_trips",
+                                    "driver-profile:name",
+                                    "driver-profile:vehicle_type",
+                                    "driver-profile:rating",
+                                    "driver-profile:signup_date",
+                                    "driver-profile:languages")))
+                    .putEntities("driver_id", drivers)
+                    .build());
             assertThat(byService).isEqualTo(listed);
-            assertThat(byService.getMetadata().getFeatureNames().getValList()).containsExactly("driver_id",
-                    "conv_rate", "acc_rate", "avg_daily_trips", "name", "vehicle_type", "rating", "signup_date",
-                    "languages");
+            assertThat(byService.getMetadata().getFeatureNames().getValList())
+                    .containsExactly(
+                            "driver_id",
+                            "conv_rate",
+                            "acc_rate",
+                            "avg_daily_trips",
+                            "name",
+                            "vehicle_type",
+                            "rating",
+                            "signup_date",
+                            "languages");
 
             JsonNode http = dataPlane.postFeast("{\"feature_service\": \"driver-activity\", \"entities\": "
                     + entities(List.of(1010L, 99999L)) + "}");
@@ -225,7 +263,8 @@ class FeastJavaClientIT {
                     assertThat(plain(byService.getResults(c).getValues(e)))
                             .isEqualTo(plain(http.at("/results/" + c + "/values/" + e)));
                     assertThat(byService.getResults(c).getStatuses(e).name())
-                            .isEqualTo(http.at("/results/" + c + "/statuses/" + e).asText());
+                            .isEqualTo(
+                                    http.at("/results/" + c + "/statuses/" + e).asText());
                 }
             }
         } finally {
@@ -237,13 +276,15 @@ class FeastJavaClientIT {
     @SuppressWarnings("try")
     @Test
     void onDemandFeaturesComputeFromTheRowAndTheRequestDataTheClientSends() throws Exception {
-        List<String> refs = List.of("driver-stats:conv_rate", "driver-stats:conv_rate_plus_val1",
-                "driver-stats:conv_rate_plus_val2");
+        List<String> refs = List.of(
+                "driver-stats:conv_rate", "driver-stats:conv_rate_plus_val1", "driver-stats:conv_rate_plus_val2");
         List<Long> drivers = List.of(1010L, 1011L, 1001L, 99999L);
         List<Row> rows = new ArrayList<>();
         for (int e = 0; e < drivers.size(); e++) {
             // Feast's Java client has no request_context: request data rides along as extra entity columns.
-            rows.add(Row.create().set("driver_id", drivers.get(e)).set("val_to_add", (long) e * 10)
+            rows.add(Row.create()
+                    .set("driver_id", drivers.get(e))
+                    .set("val_to_add", (long) e * 10)
                     .set("val_to_add_2", 1000L + e));
         }
         List<Row> answer;
@@ -257,7 +298,8 @@ class FeastJavaClientIT {
             Row row = answer.get(e);
             for (String name : List.of("conv_rate", "conv_rate_plus_val1", "conv_rate_plus_val2")) {
                 JsonNode expected = column(http, name);
-                assertThat(row.getStatus(name).name()).isEqualTo(expected.at("/statuses/" + e).asText());
+                assertThat(row.getStatus(name).name())
+                        .isEqualTo(expected.at("/statuses/" + e).asText());
                 assertThat(plain(row.getFields().get(name))).isEqualTo(plain(expected.at("/values/" + e)));
             }
         }

@@ -1,5 +1,7 @@
 package io.featureduck.compat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * What Feast's Python {@code remote} online store sends, sent by a Python script using only {@code requests}
  * ({@code src/test/python/feast_remote_online_read.py}): one view, one join key, bare feature names, values decoded
@@ -26,6 +26,7 @@ class FeastPythonRemoteStoreIT {
 
     @TempDir
     static Path work;
+
     static DataPlaneProcess dataPlane;
 
     @BeforeAll
@@ -42,7 +43,9 @@ class FeastPythonRemoteStoreIT {
     private static String python() throws IOException, InterruptedException {
         for (String candidate : List.of("python3", "/usr/bin/python3")) {
             try {
-                Process probe = new ProcessBuilder(candidate, "-c", "import requests").redirectErrorStream(true).start();
+                Process probe = new ProcessBuilder(candidate, "-c", "import requests")
+                        .redirectErrorStream(true)
+                        .start();
                 if (probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0) {
                     return candidate;
                 }
@@ -55,10 +58,18 @@ class FeastPythonRemoteStoreIT {
     }
 
     private static JsonNode read(String view, String features, List<Long> keys) throws Exception {
-        List<String> command = new ArrayList<>(List.of(python(), SCRIPT.toString(), "http://127.0.0.1:"
-                + dataPlane.port, dataPlane.token, view, "driver_id", features));
+        List<String> command = new ArrayList<>(List.of(
+                python(),
+                SCRIPT.toString(),
+                "http://127.0.0.1:" + dataPlane.port,
+                dataPlane.token,
+                view,
+                "driver_id",
+                features));
         keys.forEach(key -> command.add(Long.toString(key)));
-        Process script = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process script = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(script.exitValue()).as(out).isZero();
@@ -69,8 +80,8 @@ class FeastPythonRemoteStoreIT {
     void theRemoteStoresReadParsesToTheLatestRowsOfTheTable() throws Exception {
         List<Long> drivers = List.of(1010L, 1011L, 1001L, 99999L);
         JsonNode rows = read("driver-stats", "conv_rate,avg_daily_trips", drivers);
-        List<Object[]> latest = dataPlane.latest("driver_hourly_stats", "conv_rate, avg_daily_trips, event_timestamp",
-                drivers);
+        List<Object[]> latest =
+                dataPlane.latest("driver_hourly_stats", "conv_rate, avg_daily_trips, event_timestamp", drivers);
         assertThat(rows).hasSize(drivers.size());
         for (int e = 0; e < 2; e++) {
             JsonNode features = rows.get(e).path("features");
@@ -82,8 +93,10 @@ class FeastPythonRemoteStoreIT {
                 .isEqualTo(((OffsetDateTime) latest.get(0)[2]).toInstant());
         // Expired (48h TTL) and unknown drivers: not PRESENT, so the store leaves their values empty.
         assertThat(rows.get(2).path("features").path("conv_rate").isNull()).isTrue();
-        assertThat(rows.get(3).path("features").path("avg_daily_trips").isNull()).isTrue();
-        assertThat(Instant.now()).isAfter(((OffsetDateTime) latest.get(2)[2]).toInstant().plusSeconds(48 * 3600));
+        assertThat(rows.get(3).path("features").path("avg_daily_trips").isNull())
+                .isTrue();
+        assertThat(Instant.now())
+                .isAfter(((OffsetDateTime) latest.get(2)[2]).toInstant().plusSeconds(48 * 3600));
     }
 
     @Test
@@ -100,6 +113,8 @@ class FeastPythonRemoteStoreIT {
             }
             assertThat(features.path("trips").asInt()).isEqualTo(((Number) expected[2]).intValue());
         }
-        assertThat(rows.get(0).path("features").path("score").isNull()).as("driver 1002 has no score").isTrue();
+        assertThat(rows.get(0).path("features").path("score").isNull())
+                .as("driver 1002 has no score")
+                .isTrue();
     }
 }

@@ -6,6 +6,5 @@ public final class ApiVersions {
     public static final String VERSION = "v1alpha1";
     public static final String V1ALPHA1 = GROUP + "/" + VERSION;
 
-    private ApiVersions() {
-    }
+    private ApiVersions() {}
 }

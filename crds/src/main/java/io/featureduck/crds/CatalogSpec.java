@@ -27,15 +27,25 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @ValidationRule(value = "has(self.name) || has(self.type)", message = "name a catalog of the store, or give its type")
 @ValidationRule(value = "!has(self.type) || self.type != 'rest' || has(self.uri)", message = CatalogSpec.REST_NEEDS_URI)
-@ValidationRule(value = "!has(self.type) || self.type != 'hadoop' || has(self.warehouse)",
+@ValidationRule(
+        value = "!has(self.type) || self.type != 'hadoop' || has(self.warehouse)",
         message = CatalogSpec.HADOOP_NEEDS_WAREHOUSE)
 public record CatalogSpec(
-        @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 63)
-        @JsonPropertyDescription("In a store, the catalog's name; in a view, the store's catalog to use") String name,
+        @Pattern(SpecValidator.NAME_PATTERN)
+        @Size(max = 63)
+        @JsonPropertyDescription("In a store, the catalog's name; in a view, the store's catalog to use")
+        String name,
+
         @JsonPropertyDescription("hadoop or rest") CatalogType type,
-        @Size(max = 2048) @JsonPropertyDescription("Warehouse location; for hadoop, a directory") String warehouse,
-        @Size(max = 2048) @JsonPropertyDescription("For rest, the catalog's base URI (in the store only)") String uri,
-        @JsonPropertyDescription("Further Iceberg catalog properties (in the store only)") Map<String, String> properties) {
+
+        @Size(max = 2048) @JsonPropertyDescription("Warehouse location; for hadoop, a directory")
+        String warehouse,
+
+        @Size(max = 2048) @JsonPropertyDescription("For rest, the catalog's base URI (in the store only)")
+        String uri,
+
+        @JsonPropertyDescription("Further Iceberg catalog properties (in the store only)")
+        Map<String, String> properties) {
     public static final String REST_NEEDS_URI = "a rest catalog needs uri: the catalog's base URI";
     public static final String HADOOP_NEEDS_WAREHOUSE = "a hadoop catalog needs warehouse: its directory";
     public static final String VIEW_ADDRESS_REFUSED = "a view cannot set a catalog's uri or properties: list the "

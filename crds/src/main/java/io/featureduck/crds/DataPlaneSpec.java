@@ -37,35 +37,55 @@ import java.util.Optional;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataPlaneSpec(
-        @Min(0) @Max(100) @JsonPropertyDescription("Number of data-plane pods (default 1)") Integer replicas,
+        @Min(0) @Max(100) @JsonPropertyDescription("Number of data-plane pods (default 1)")
+        Integer replicas,
+
         @Size(max = 512) @JsonPropertyDescription("Container image of the data plane (default: the operator's)")
         String image,
-        @JsonPropertyDescription("CPU and memory requests and limits of each pod") ResourcesSpec resources,
-        @Min(1) @Max(100000)
+
+        @JsonPropertyDescription("CPU and memory requests and limits of each pod")
+        ResourcesSpec resources,
+
+        @Min(1)
+        @Max(100000)
         @JsonPropertyDescription("Largest number of entities one online request may ask for (default 1000)")
         Integer maxBatchEntities,
+
         @Min(1024) @JsonPropertyDescription("Largest request body accepted, in bytes (default 1 MiB)")
         Long maxBodyBytes,
+
         @Pattern(MEMORY_PATTERN)
         @JsonPropertyDescription("DuckDB memory limit per pod, e.g. 2GB (default: 12% of the pod's memory limit)")
         String duckdbMemoryLimit,
-        @JsonPropertyDescription("How clients authenticate to the data plane") AuthSpec auth,
+
+        @JsonPropertyDescription("How clients authenticate to the data plane")
+        AuthSpec auth,
+
         @Pattern(QUANTITY_PATTERN)
         @JsonPropertyDescription("Local disk for data files fetched from object stores, e.g. 20Gi (default 10Gi)")
         String fileCacheSize,
+
         @Min(1024) @JsonPropertyDescription("Largest historical request body accepted, in bytes (default 4 GiB)")
         Long maxHistoricalBodyBytes,
+
         @Min(1024) @JsonPropertyDescription("Largest online answer one request may produce, in bytes (default 16 MiB)")
         Long maxResponseBytes,
-        @Min(1) @Max(256)
+
+        @Min(1)
+        @Max(256)
         @JsonPropertyDescription("Historical queries admitted at once, running or queued (default 4); more get 503")
         Integer maxConcurrentHistorical,
+
         @Pattern(KubeDuration.PATTERN)
-        @JsonPropertyDescription("How long a pod keeps answering after SIGTERM while it leaves the Service (default 5s)")
+        @JsonPropertyDescription(
+                "How long a pod keeps answering after SIGTERM while it leaves the Service (default 5s)")
         String drainPeriod,
-        @JsonPropertyDescription("HTTPS on the API port, from a kubernetes.io/tls Secret") TlsSpec tls,
-        @Min(1) @Max(65535)
-        @JsonPropertyDescription("Port of Feast's gRPC ServingService (default 6566, Feast's own)") Integer grpcPort) {
+
+        @JsonPropertyDescription("HTTPS on the API port, from a kubernetes.io/tls Secret")
+        TlsSpec tls,
+
+        @Min(1) @Max(65535) @JsonPropertyDescription("Port of Feast's gRPC ServingService (default 6566, Feast's own)")
+        Integer grpcPort) {
     /** DuckDB's memory-limit notation. */
     public static final String MEMORY_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$";
     /** A Kubernetes resource quantity, e.g. {@code 500m}, {@code 2}, {@code 4Gi}. */
@@ -91,6 +111,7 @@ public record DataPlaneSpec(
     public static final int DEFAULT_HTTP_PORT = 8000;
     /** Probes, metrics and the view report the operator reads: no authentication, no feature values. */
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
+
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final String DEFAULT_FILE_CACHE_SIZE = "10Gi";
     public static final long DEFAULT_MAX_HISTORICAL_BODY_BYTES = 4L << 30;
@@ -105,8 +126,8 @@ public record DataPlaneSpec(
 
     /** Every setting at its default, with authentication explicitly off (tests and tools outside a cluster). */
     public static DataPlaneSpec defaults() {
-        return new DataPlaneSpec(null, null, null, null, null, null, AuthSpec.NONE, null, null, null, null, null, null,
-                null);
+        return new DataPlaneSpec(
+                null, null, null, null, null, null, AuthSpec.NONE, null, null, null, null, null, null, null);
     }
 
     public long effectiveMaxHistoricalBodyBytes() {
@@ -136,7 +157,8 @@ public record DataPlaneSpec(
         if (resources == null || resources.memoryLimit() == null) {
             return Optional.empty();
         }
-        long bytes = Quantity.getAmountInBytes(new Quantity(resources.memoryLimit())).longValue();
+        long bytes =
+                Quantity.getAmountInBytes(new Quantity(resources.memoryLimit())).longValue();
         return Optional.of(Math.max(1, bytes * DUCKDB_PERCENT / 100 >> 20) + "MiB");
     }
 
@@ -164,11 +186,17 @@ public record DataPlaneSpec(
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ResourcesSpec(
-            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("CPU request, e.g. 500m") String cpuRequest,
-            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("CPU limit, e.g. 2") String cpuLimit,
-            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("Memory request, e.g. 2Gi") String memoryRequest,
-            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("Memory limit, e.g. 4Gi") String memoryLimit) {
-    }
+            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("CPU request, e.g. 500m")
+            String cpuRequest,
+
+            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("CPU limit, e.g. 2")
+            String cpuLimit,
+
+            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("Memory request, e.g. 2Gi")
+            String memoryRequest,
+
+            @Pattern(QUANTITY_PATTERN) @JsonPropertyDescription("Memory limit, e.g. 4Gi")
+            String memoryLimit) {}
 
     /**
      * HTTPS on the data plane's API port. The Secret's {@code tls.crt} (PEM chain) and {@code tls.key} (PEM key) are
@@ -179,9 +207,11 @@ public record DataPlaneSpec(
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TlsSpec(
-            @Required @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
-            @JsonPropertyDescription("kubernetes.io/tls Secret with tls.crt and tls.key") String secretName) {
-    }
+            @Required
+            @Pattern(SpecValidator.NAME_PATTERN)
+            @Size(max = 253)
+            @JsonPropertyDescription("kubernetes.io/tls Secret with tls.crt and tls.key")
+            String secretName) {}
 
     /**
      * Client authentication, enforced by the data plane on every data route ({@code docs/SECURITY.md}). There is no
@@ -199,33 +229,45 @@ public record DataPlaneSpec(
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @ValidationRule(value = "self.type != 'bearer' || has(self.tokenSecretName)", message = AuthSpec.BEARER_NEEDS_SECRET)
-    @ValidationRule(value = "self.type != 'kubernetes' || has(self.serviceAccountName)",
+    @ValidationRule(
+            value = "self.type != 'bearer' || has(self.tokenSecretName)",
+            message = AuthSpec.BEARER_NEEDS_SECRET)
+    @ValidationRule(
+            value = "self.type != 'kubernetes' || has(self.serviceAccountName)",
             message = AuthSpec.KUBERNETES_NEEDS_ACCOUNT)
     public record AuthSpec(
-            @Required @JsonPropertyDescription("bearer, kubernetes or none; there is no default") AuthType type,
-            @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+            @Required @JsonPropertyDescription("bearer, kubernetes or none; there is no default")
+            AuthType type,
+
+            @Pattern(SpecValidator.NAME_PATTERN)
+            @Size(max = 253)
             @JsonPropertyDescription("bearer: Secret holding the accepted tokens, one per line, under key 'tokens'")
             String tokenSecretName,
-            @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+
+            @Pattern(SpecValidator.NAME_PATTERN)
+            @Size(max = 253)
             @JsonPropertyDescription("kubernetes: ServiceAccount of the pods, bound to system:auth-delegator")
             String serviceAccountName,
-            @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+
+            @Pattern(SpecValidator.NAME_PATTERN)
+            @Size(max = 253)
             @JsonPropertyDescription("bearer: Secret holding the tokens that may also push rows, under key 'tokens'; "
                     + "without it no bearer token may push")
             String writeTokenSecretName) {
         public static final String TOKENS_KEY = "tokens";
         public static final AuthSpec NONE = new AuthSpec(AuthType.NONE, null, null);
-        public static final String BEARER_NEEDS_SECRET = "bearer authentication needs tokenSecretName: the Secret "
-                + "holding the accepted tokens";
+        public static final String BEARER_NEEDS_SECRET =
+                "bearer authentication needs tokenSecretName: the Secret " + "holding the accepted tokens";
         public static final String KUBERNETES_NEEDS_ACCOUNT = "kubernetes authentication needs serviceAccountName: a "
                 + "ServiceAccount allowed to create TokenReviews and SubjectAccessReviews (system:auth-delegator)";
 
         public AuthSpec(AuthType type, String tokenSecretName, String serviceAccountName) {
             this(type, tokenSecretName, serviceAccountName, null);
         }
-        public static final String REQUIRED = "spec.dataPlane.auth is required: set type bearer (tokens from a Secret), "
-                + "kubernetes (TokenReview and RBAC) or none (an open endpoint, chosen explicitly)";
+
+        public static final String REQUIRED =
+                "spec.dataPlane.auth is required: set type bearer (tokens from a Secret), "
+                        + "kubernetes (TokenReview and RBAC) or none (an open endpoint, chosen explicitly)";
 
         public static AuthSpec bearer(String secret) {
             return new AuthSpec(AuthType.BEARER, secret, null);

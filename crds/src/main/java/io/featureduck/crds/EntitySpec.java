@@ -17,13 +17,21 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.type in ['string', 'int32', 'int64', 'bool', 'date', 'timestamp', 'bytes']",
+@ValidationRule(
+        value = "self.type in ['string', 'int32', 'int64', 'bool', 'date', 'timestamp', 'bytes']",
         message = "a join key must be string, int32, int64, bool, date, timestamp or bytes")
 public record EntitySpec(
-        @Required @Pattern(SpecValidator.IDENTIFIER_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
-        @JsonPropertyDescription("Column name in the source table, and the key name clients send") String name,
-        @Required @JsonPropertyDescription("Value type of the key") ValueType type,
-        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description) {
+        @Required
+        @Pattern(SpecValidator.IDENTIFIER_PATTERN)
+        @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @JsonPropertyDescription("Column name in the source table, and the key name clients send")
+        String name,
+
+        @Required @JsonPropertyDescription("Value type of the key")
+        ValueType type,
+
+        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users")
+        String description) {
     public EntitySpec(String name, ValueType type) {
         this(name, type, null);
     }

@@ -19,20 +19,28 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ApiVersions.VERSION)
 @ShortNames("fsvc")
 @AdditionalPrinterColumn(name = "Store", jsonPath = ".spec.store")
-@AdditionalPrinterColumn(name = "Features", jsonPath = ".status.featureCount",
-        type = AdditionalPrinterColumn.Type.INTEGER, getDescription = "features the service resolves to")
+@AdditionalPrinterColumn(
+        name = "Features",
+        jsonPath = ".status.featureCount",
+        type = AdditionalPrinterColumn.Type.INTEGER,
+        getDescription = "features the service resolves to")
 @AdditionalPrinterColumn(name = "Accepted", jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
-@ValidationRule(value = "self.metadata.name.matches('" + SpecValidator.NAME_PATTERN + "')",
+@ValidationRule(
+        value = "self.metadata.name.matches('" + SpecValidator.NAME_PATTERN + "')",
         message = "the name must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter "
                 + "or digit (clients name the service in requests)")
-@ValidationRule(value = "size(self.metadata.name) <= " + SpecValidator.MAX_NAME_LENGTH,
+@ValidationRule(
+        value = "size(self.metadata.name) <= " + SpecValidator.MAX_NAME_LENGTH,
         message = "the name must be at most " + SpecValidator.MAX_NAME_LENGTH + " characters")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FeatureService extends CustomResource<FeatureServiceSpec, FeatureServiceStatus> implements Namespaced {
     /** Fabric8 resources are Serializable; this class adds no state of its own to the form it serializes. */
     private static final long serialVersionUID = 1L;
+
     public static final String KIND = "FeatureService";
 
     public static FeatureService of(String name, FeatureServiceSpec spec) {

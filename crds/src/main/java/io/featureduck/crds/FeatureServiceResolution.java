@@ -11,8 +11,7 @@ import java.util.Set;
  * service's status and the data plane answers with it, so both expand {@code view:*} the same way.
  */
 public final class FeatureServiceResolution {
-    private FeatureServiceResolution() {
-    }
+    private FeatureServiceResolution() {}
 
     /** The features a view serves under their names: the stored ones, then the on-demand ones. */
     public static List<String> servedFeatures(FeatureViewSpec view) {

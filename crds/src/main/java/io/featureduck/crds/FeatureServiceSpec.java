@@ -22,13 +22,19 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureServiceSpec(
-        @Required @Pattern(SpecValidator.NAME_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @Required
+        @Pattern(SpecValidator.NAME_PATTERN)
+        @Size(max = SpecValidator.MAX_NAME_LENGTH)
         @JsonPropertyDescription("Name of the FeatureStore (in this namespace) that serves the views")
         String store,
-        @Required @Size(min = 1, max = SpecValidator.MAX_SERVICE_FEATURES)
+
+        @Required
+        @Size(min = 1, max = SpecValidator.MAX_SERVICE_FEATURES)
         @JsonPropertyDescription("view:feature references, or view:* for all features of a view, in answer order")
         List<String> features,
-        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description) {
+
+        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users")
+        String description) {
     public static final String REFERENCE_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?:([A-Za-z_][A-Za-z0-9_]*|[*])$";
     static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile(REFERENCE_PATTERN);
     /** The feature part of a reference that stands for every feature of its view. */

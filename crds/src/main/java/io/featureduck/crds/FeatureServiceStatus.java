@@ -18,11 +18,20 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureServiceStatus(
-        @JsonPropertyDescription("The spec generation this status describes") Long observedGeneration,
-        @JsonPropertyDescription("Accepted: the store exists and every reference resolves") List<Condition> conditions,
-        @JsonPropertyDescription("Views the service reads, sorted") List<String> views,
-        @JsonPropertyDescription("Features it resolves to, as view:feature, in answer order") List<String> features,
-        @JsonPropertyDescription("Number of features it resolves to") Integer featureCount) {
+        @JsonPropertyDescription("The spec generation this status describes")
+        Long observedGeneration,
+
+        @JsonPropertyDescription("Accepted: the store exists and every reference resolves")
+        List<Condition> conditions,
+
+        @JsonPropertyDescription("Views the service reads, sorted")
+        List<String> views,
+
+        @JsonPropertyDescription("Features it resolves to, as view:feature, in answer order")
+        List<String> features,
+
+        @JsonPropertyDescription("Number of features it resolves to")
+        Integer featureCount) {
     public FeatureServiceStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
         views = views == null ? List.of() : List.copyOf(views);

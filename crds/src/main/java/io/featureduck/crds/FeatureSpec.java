@@ -19,14 +19,22 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureSpec(
-        @Required @Pattern(SpecValidator.IDENTIFIER_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
-        @JsonPropertyDescription("Feature name clients ask for") String name,
-        @Required @JsonPropertyDescription("Value type served") ValueType type,
+        @Required
+        @Pattern(SpecValidator.IDENTIFIER_PATTERN)
+        @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @JsonPropertyDescription("Feature name clients ask for")
+        String name,
+
+        @Required @JsonPropertyDescription("Value type served")
+        ValueType type,
+
         @Size(min = 1, max = 4096)
         @JsonPropertyDescription("DuckDB SQL scalar expression over source columns; absent means the source column "
                 + "named like the feature")
         String expression,
-        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description) {
+
+        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users")
+        String description) {
     public FeatureSpec(String name, ValueType type) {
         this(name, type, null, null);
     }

@@ -19,21 +19,29 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ApiVersions.VERSION)
 @ShortNames("fs")
 @AdditionalPrinterColumn(name = "Format", jsonPath = ".spec.lakehouse.format")
-@AdditionalPrinterColumn(name = "Replicas", jsonPath = ".status.readyReplicas",
-        type = AdditionalPrinterColumn.Type.INTEGER, getDescription = "data-plane pods ready")
+@AdditionalPrinterColumn(
+        name = "Replicas",
+        jsonPath = ".status.readyReplicas",
+        type = AdditionalPrinterColumn.Type.INTEGER,
+        getDescription = "data-plane pods ready")
 @AdditionalPrinterColumn(name = "Views", jsonPath = ".status.viewCount", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
-@ValidationRule(value = "self.metadata.name.matches('" + SpecValidator.NAME_PATTERN + "')",
+@ValidationRule(
+        value = "self.metadata.name.matches('" + SpecValidator.NAME_PATTERN + "')",
         message = "the name must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter "
                 + "or digit (it is used in URLs, feature references and the names of generated objects)")
-@ValidationRule(value = "size(self.metadata.name) <= " + SpecValidator.MAX_NAME_LENGTH,
+@ValidationRule(
+        value = "size(self.metadata.name) <= " + SpecValidator.MAX_NAME_LENGTH,
         message = "the name must be at most " + SpecValidator.MAX_NAME_LENGTH + " characters")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FeatureStore extends CustomResource<FeatureStoreSpec, FeatureStoreStatus> implements Namespaced {
     /** Fabric8 resources are Serializable; this class adds no state of its own to the form it serializes. */
     private static final long serialVersionUID = 1L;
+
     public static final String KIND = "FeatureStore";
 
     public static FeatureStore of(String name, FeatureStoreSpec spec) {

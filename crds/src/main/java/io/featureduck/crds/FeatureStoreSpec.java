@@ -16,8 +16,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.dataPlane) && has(self.dataPlane.auth)", message = DataPlaneSpec.AuthSpec.REQUIRED)
 public record FeatureStoreSpec(
-        @Required @JsonPropertyDescription("Where the tables are and their default format") LakehouseSpec lakehouse,
-        @JsonPropertyDescription("How the serving pods run; auth is required") DataPlaneSpec dataPlane) {
+        @Required @JsonPropertyDescription("Where the tables are and their default format")
+        LakehouseSpec lakehouse,
+
+        @JsonPropertyDescription("How the serving pods run; auth is required")
+        DataPlaneSpec dataPlane) {
     public DataPlaneSpec effectiveDataPlane() {
         return dataPlane == null ? DataPlaneSpec.defaults() : dataPlane;
     }

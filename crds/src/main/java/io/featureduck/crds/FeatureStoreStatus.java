@@ -21,13 +21,26 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureStoreStatus(
-        @JsonPropertyDescription("The spec generation this status describes") Long observedGeneration,
-        @JsonPropertyDescription("Ready, Progressing and Degraded") List<Condition> conditions,
+        @JsonPropertyDescription("The spec generation this status describes")
+        Long observedGeneration,
+
+        @JsonPropertyDescription("Ready, Progressing and Degraded")
+        List<Condition> conditions,
+
         @JsonPropertyDescription("Data-plane pods wanted") Integer replicas,
-        @JsonPropertyDescription("Data-plane pods ready to serve") Integer readyReplicas,
-        @JsonPropertyDescription("Number of FeatureViews assigned") Integer viewCount,
-        @JsonPropertyDescription("FeatureViews assigned, sorted by name") List<String> views,
-        @JsonPropertyDescription("Base URL of the data plane inside the cluster") String endpoint,
+
+        @JsonPropertyDescription("Data-plane pods ready to serve")
+        Integer readyReplicas,
+
+        @JsonPropertyDescription("Number of FeatureViews assigned")
+        Integer viewCount,
+
+        @JsonPropertyDescription("FeatureViews assigned, sorted by name")
+        List<String> views,
+
+        @JsonPropertyDescription("Base URL of the data plane inside the cluster")
+        String endpoint,
+
         @JsonInclude(JsonInclude.Include.NON_EMPTY)
         @JsonPropertyDescription("FeatureViews naming this store that are not served, each with why")
         List<RefusedView> refusedViews) {
@@ -39,9 +52,9 @@ public record FeatureStoreStatus(
 
     /** A FeatureView the store does not serve, and why (its own status says the same). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RefusedView(@JsonPropertyDescription("The FeatureView") String name,
-                              @JsonPropertyDescription("Why it is not served") String reason) {
-    }
+    public record RefusedView(
+            @JsonPropertyDescription("The FeatureView") String name,
+            @JsonPropertyDescription("Why it is not served") String reason) {}
 
     public static Builder builder(Long observedGeneration, List<Condition> conditions) {
         return new Builder(observedGeneration, conditions);
@@ -85,8 +98,15 @@ public record FeatureStoreStatus(
         }
 
         public FeatureStoreStatus build() {
-            return new FeatureStoreStatus(observedGeneration, conditions, replicas, readyReplicas,
-                    views == null ? null : views.size(), views, endpoint, refusedViews);
+            return new FeatureStoreStatus(
+                    observedGeneration,
+                    conditions,
+                    replicas,
+                    readyReplicas,
+                    views == null ? null : views.size(),
+                    views,
+                    endpoint,
+                    refusedViews);
         }
     }
 }

@@ -21,23 +21,36 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Store", jsonPath = ".spec.store")
 @AdditionalPrinterColumn(name = "Format", jsonPath = ".status.format")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
-@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.tableVersion",
-        type = AdditionalPrinterColumn.Type.INTEGER, getDescription = "table version served")
-@AdditionalPrinterColumn(name = "Pinned", jsonPath = ".status.pinned",
+@AdditionalPrinterColumn(
+        name = "Version",
+        jsonPath = ".status.tableVersion",
+        type = AdditionalPrinterColumn.Type.INTEGER,
+        getDescription = "table version served")
+@AdditionalPrinterColumn(
+        name = "Pinned",
+        jsonPath = ".status.pinned",
         getDescription = "the table version the view is pinned to, if any")
-@AdditionalPrinterColumn(name = "Rows", jsonPath = ".status.rows", type = AdditionalPrinterColumn.Type.INTEGER,
+@AdditionalPrinterColumn(
+        name = "Rows",
+        jsonPath = ".status.rows",
+        type = AdditionalPrinterColumn.Type.INTEGER,
         getDescription = "rows (entities) in the online index")
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
-@ValidationRule(value = "self.metadata.name.matches('" + SpecValidator.NAME_PATTERN + "')",
+@ValidationRule(
+        value = "self.metadata.name.matches('" + SpecValidator.NAME_PATTERN + "')",
         message = "the name must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter "
                 + "or digit (it is used in URLs, feature references and the names of generated objects)")
-@ValidationRule(value = "size(self.metadata.name) <= " + SpecValidator.MAX_NAME_LENGTH,
+@ValidationRule(
+        value = "size(self.metadata.name) <= " + SpecValidator.MAX_NAME_LENGTH,
         message = "the name must be at most " + SpecValidator.MAX_NAME_LENGTH + " characters")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FeatureView extends CustomResource<FeatureViewSpec, FeatureViewStatus> implements Namespaced {
     /** Fabric8 resources are Serializable; this class adds no state of its own to the form it serializes. */
     private static final long serialVersionUID = 1L;
+
     public static final String KIND = "FeatureView";
 
     public static FeatureView of(String name, FeatureViewSpec spec) {

@@ -27,47 +27,74 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.features.all(f, self.features.exists_one(g, g.name == f.name))",
+@ValidationRule(
+        value = "self.features.all(f, self.features.exists_one(g, g.name == f.name))",
         message = "feature names must be unique within a view")
-@ValidationRule(value = "self.entities.all(e, self.entities.exists_one(g, g.name == e.name))",
+@ValidationRule(
+        value = "self.entities.all(e, self.entities.exists_one(g, g.name == e.name))",
         message = "entity names must be unique within a view")
-@ValidationRule(value = "self.features.all(f, !self.entities.exists(e, e.name == f.name))",
+@ValidationRule(
+        value = "self.features.all(f, !self.entities.exists(e, e.name == f.name))",
         message = "a feature cannot have the name of a join key")
-@ValidationRule(value = "!has(self.source.timestampColumn) || "
-        + "!self.entities.exists(e, e.name == self.source.timestampColumn)",
+@ValidationRule(
+        value = "!has(self.source.timestampColumn) || "
+                + "!self.entities.exists(e, e.name == self.source.timestampColumn)",
         message = "the timestamp column cannot also be a join key")
-@ValidationRule(value = "!has(self.onDemand) || self.onDemand.all(o, !self.features.exists(f, f.name == o.name) "
-        + "&& !self.entities.exists(e, e.name == o.name))",
+@ValidationRule(
+        value = "!has(self.onDemand) || self.onDemand.all(o, !self.features.exists(f, f.name == o.name) "
+                + "&& !self.entities.exists(e, e.name == o.name))",
         message = "an on-demand feature cannot have the name of a feature or a join key")
-@ValidationRule(value = "!has(self.push) || !has(self.push.enabled) || !self.push.enabled "
-        + "|| (has(self.source.timestampColumn) && self.source.timestampColumn != '')",
+@ValidationRule(
+        value = "!has(self.push) || !has(self.push.enabled) || !self.push.enabled "
+                + "|| (has(self.source.timestampColumn) && self.source.timestampColumn != '')",
         message = "a view that takes pushes needs source.timestampColumn: every pushed row says when it happened")
-@ValidationRule(value = "self.entities == oldSelf.entities",
-        message = "entities (join keys) cannot change: clients and trained models key on them; create a new FeatureView")
+@ValidationRule(
+        value = "self.entities == oldSelf.entities",
+        message =
+                "entities (join keys) cannot change: clients and trained models key on them; create a new FeatureView")
 public record FeatureViewSpec(
-        @Required @Pattern(SpecValidator.NAME_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @Required
+        @Pattern(SpecValidator.NAME_PATTERN)
+        @Size(max = SpecValidator.MAX_NAME_LENGTH)
         @JsonPropertyDescription("Name of the FeatureStore (in this namespace) that serves this view")
         String store,
-        @Required @JsonPropertyDescription("The table and its time columns") SourceSpec source,
-        @Required @Size(min = 1, max = SpecValidator.MAX_ENTITIES)
+
+        @Required @JsonPropertyDescription("The table and its time columns")
+        SourceSpec source,
+
+        @Required
+        @Size(min = 1, max = SpecValidator.MAX_ENTITIES)
         @JsonPropertyDescription("Join keys, in the order clients name them; immutable")
         List<EntitySpec> entities,
+
         @Required @Size(min = 1, max = SpecValidator.MAX_FEATURES) @JsonPropertyDescription("Served features")
         List<FeatureSpec> features,
-        @Pattern(KubeDuration.PATTERN) @Size(max = 32)
+
+        @Pattern(KubeDuration.PATTERN)
+        @Size(max = 32)
         @JsonPropertyDescription("How old a value may be and still be served, e.g. 48h; absent means no expiry")
         String ttl,
-        @JsonPropertyDescription("Whether the view is loaded for online serving (default true)") Boolean online,
-        @Pattern(KubeDuration.PATTERN) @Size(max = 32)
-        @JsonPropertyDescription("How often the table is checked for a new version, e.g. 1m") String refreshInterval,
-        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description,
+
+        @JsonPropertyDescription("Whether the view is loaded for online serving (default true)")
+        Boolean online,
+
+        @Pattern(KubeDuration.PATTERN)
+        @Size(max = 32)
+        @JsonPropertyDescription("How often the table is checked for a new version, e.g. 1m")
+        String refreshInterval,
+
+        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users")
+        String description,
+
         @Size(max = SpecValidator.MAX_ON_DEMAND)
         @JsonPropertyDescription("Request-time features: CEL over the view's features and request data, computed per "
                 + "request after the lookup")
         List<OnDemandFeatureSpec> onDemand,
+
         @Size(max = SpecValidator.MAX_REQUEST_FIELDS)
         @JsonPropertyDescription("Values requests send for the on-demand features, named request.<name> in them")
         List<RequestFieldSpec> requestData,
+
         @JsonPropertyDescription("Whether Feast pushes (POST /push, /write-to-online-store) commit rows to the view's "
                 + "table, and how they are batched")
         PushSpec push) {
@@ -79,15 +106,30 @@ public record FeatureViewSpec(
     }
 
     /** A view without request-time features. */
-    public FeatureViewSpec(String store, SourceSpec source, List<EntitySpec> entities, List<FeatureSpec> features,
-                           String ttl, Boolean online, String refreshInterval, String description) {
+    public FeatureViewSpec(
+            String store,
+            SourceSpec source,
+            List<EntitySpec> entities,
+            List<FeatureSpec> features,
+            String ttl,
+            Boolean online,
+            String refreshInterval,
+            String description) {
         this(store, source, entities, features, ttl, online, refreshInterval, description, null, null, null);
     }
 
     /** A view with request-time features and no pushes. */
-    public FeatureViewSpec(String store, SourceSpec source, List<EntitySpec> entities, List<FeatureSpec> features,
-                           String ttl, Boolean online, String refreshInterval, String description,
-                           List<OnDemandFeatureSpec> onDemand, List<RequestFieldSpec> requestData) {
+    public FeatureViewSpec(
+            String store,
+            SourceSpec source,
+            List<EntitySpec> entities,
+            List<FeatureSpec> features,
+            String ttl,
+            Boolean online,
+            String refreshInterval,
+            String description,
+            List<OnDemandFeatureSpec> onDemand,
+            List<RequestFieldSpec> requestData) {
         this(store, source, entities, features, ttl, online, refreshInterval, description, onDemand, requestData, null);
     }
 

@@ -22,15 +22,29 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureViewStatus(
-        @JsonPropertyDescription("The spec generation this status describes") Long observedGeneration,
+        @JsonPropertyDescription("The spec generation this status describes")
+        Long observedGeneration,
+
         @JsonPropertyDescription("Accepted and Ready") List<Condition> conditions,
-        @JsonPropertyDescription("Table format in effect: the view's own or its store's") String format,
-        @JsonPropertyDescription("Table version the data plane serves") Long tableVersion,
-        @JsonPropertyDescription("Entities in the online index") Long rows,
-        @JsonPropertyDescription("When the data plane last loaded the table (RFC 3339)") String lastRefresh,
-        @JsonPropertyDescription("The data plane's last load error, if its last load failed") String lastError,
+
+        @JsonPropertyDescription("Table format in effect: the view's own or its store's")
+        String format,
+
+        @JsonPropertyDescription("Table version the data plane serves")
+        Long tableVersion,
+
+        @JsonPropertyDescription("Entities in the online index")
+        Long rows,
+
+        @JsonPropertyDescription("When the data plane last loaded the table (RFC 3339)")
+        String lastRefresh,
+
+        @JsonPropertyDescription("The data plane's last load error, if its last load failed")
+        String lastError,
+
         @JsonPropertyDescription("The pin of the table version served (version N or asOf <time>); absent while the "
-                + "view follows its table") String pinned) {
+                + "view follows its table")
+        String pinned) {
     public FeatureViewStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
     }
@@ -86,8 +100,8 @@ public record FeatureViewStatus(
         }
 
         public FeatureViewStatus build() {
-            return new FeatureViewStatus(observedGeneration, conditions, format, tableVersion, rows, lastRefresh,
-                    lastError, pinned);
+            return new FeatureViewStatus(
+                    observedGeneration, conditions, format, tableVersion, rows, lastRefresh, lastError, pinned);
         }
     }
 }

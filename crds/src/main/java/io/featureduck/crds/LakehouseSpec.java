@@ -26,32 +26,45 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.persistentVolumeClaim) || self.root.startsWith('/')",
+@ValidationRule(
+        value = "!has(self.persistentVolumeClaim) || self.root.startsWith('/')",
         message = "with a persistentVolumeClaim, root must be the absolute path where the claim is mounted")
-@ValidationRule(value = "!self.root.contains('://') || self.root.matches('^(file|s3|s3a|gs|abfs|abfss|wasb|wasbs|az)://')",
+@ValidationRule(
+        value = "!self.root.contains('://') || self.root.matches('^(file|s3|s3a|gs|abfs|abfss|wasb|wasbs|az)://')",
         message = "root must be a path or an s3://, gs://, abfss://, wasbs:// or az:// URI")
-@ValidationRule(value = "!has(self.catalogs) || self.catalogs.all(c, has(c.name) && has(c.type))",
+@ValidationRule(
+        value = "!has(self.catalogs) || self.catalogs.all(c, has(c.name) && has(c.type))",
         message = "each catalog of a store needs a name and a type")
 public record LakehouseSpec(
-        @Required @JsonPropertyDescription("Default table format of the store's views") TableFormat format,
-        @Required @Size(min = 1, max = 2048)
+        @Required @JsonPropertyDescription("Default table format of the store's views")
+        TableFormat format,
+
+        @Required
+        @Size(min = 1, max = 2048)
         @JsonPropertyDescription("Base location of the store's tables: an s3://, gs://, abfss:// or az:// URI, an "
                 + "absolute path, a file: URI, or (when served locally) a path relative to the file defining the store")
         String root,
-        @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
+
+        @Pattern(SpecValidator.NAME_PATTERN)
+        @Size(max = 253)
         @JsonPropertyDescription("PersistentVolumeClaim holding the tables; the operator mounts it read-only at root")
         String persistentVolumeClaim,
-        @Pattern(SpecValidator.NAME_PATTERN) @Size(max = 253)
-        @JsonPropertyDescription("Secret whose keys become environment variables of the data-plane pods: the object "
-                + "stores' credentials (AWS_ACCESS_KEY_ID, AZURE_STORAGE_ACCOUNT_KEY, GOOGLE_SERVICE_ACCOUNT_JSON, ...)")
+
+        @Pattern(SpecValidator.NAME_PATTERN)
+        @Size(max = 253)
+        @JsonPropertyDescription(
+                "Secret whose keys become environment variables of the data-plane pods: the object "
+                        + "stores' credentials (AWS_ACCESS_KEY_ID, AZURE_STORAGE_ACCOUNT_KEY, GOOGLE_SERVICE_ACCOUNT_JSON, ...)")
         String credentialsSecret,
+
         @JsonPropertyDescription("Endpoints and options of the object stores holding the tables")
         ObjectStoreSpec objectStores,
+
         @Size(max = 16)
         @JsonPropertyDescription("Further locations views may read besides root; paths outside them are refused")
         List<@Size(min = 1, max = 2048) String> allowedRoots,
-        @Size(max = 16)
-        @JsonPropertyDescription("Iceberg catalogs the store's views may name, each with a name")
+
+        @Size(max = 16) @JsonPropertyDescription("Iceberg catalogs the store's views may name, each with a name")
         List<CatalogSpec> catalogs) {
     public LakehouseSpec {
         allowedRoots = allowedRoots == null ? List.of() : List.copyOf(allowedRoots);
@@ -66,8 +79,12 @@ public record LakehouseSpec(
         this(format, root, persistentVolumeClaim, null, null, null, null);
     }
 
-    public LakehouseSpec(TableFormat format, String root, String persistentVolumeClaim, String credentialsSecret,
-                         ObjectStoreSpec objectStores) {
+    public LakehouseSpec(
+            TableFormat format,
+            String root,
+            String persistentVolumeClaim,
+            String credentialsSecret,
+            ObjectStoreSpec objectStores) {
         this(format, root, persistentVolumeClaim, credentialsSecret, objectStores, null, null);
     }
 

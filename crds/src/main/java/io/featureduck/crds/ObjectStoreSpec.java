@@ -17,8 +17,12 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ObjectStoreSpec(
-        @JsonPropertyDescription("S3 and S3-compatible stores (MinIO, Ceph, R2)") S3 s3,
-        @JsonPropertyDescription("Azure Blob Storage and ADLS Gen2") Azure azure,
+        @JsonPropertyDescription("S3 and S3-compatible stores (MinIO, Ceph, R2)")
+        S3 s3,
+
+        @JsonPropertyDescription("Azure Blob Storage and ADLS Gen2")
+        Azure azure,
+
         @JsonPropertyDescription("Google Cloud Storage") Gcs gcs) {
 
     /** An http(s) endpoint. */
@@ -33,11 +37,16 @@ public record ObjectStoreSpec(
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record S3(
-            @Pattern(ENDPOINT_PATTERN) @Size(max = 2048)
+            @Pattern(ENDPOINT_PATTERN)
+            @Size(max = 2048)
             @JsonPropertyDescription("Endpoint URL of an S3-compatible store, e.g. http://minio.minio:9000")
             String endpoint,
-            @Size(max = 64) @JsonPropertyDescription("Signing region, e.g. eu-west-1") String region,
-            @JsonPropertyDescription("Path-style bucket addressing (MinIO, Ceph, R2)") Boolean pathStyleAccess) {
+
+            @Size(max = 64) @JsonPropertyDescription("Signing region, e.g. eu-west-1")
+            String region,
+
+            @JsonPropertyDescription("Path-style bucket addressing (MinIO, Ceph, R2)")
+            Boolean pathStyleAccess) {
         public boolean effectivePathStyleAccess() {
             return Boolean.TRUE.equals(pathStyleAccess);
         }
@@ -51,12 +60,13 @@ public record ObjectStoreSpec(
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Azure(
-            @Pattern(ENDPOINT_PATTERN) @Size(max = 2048)
+            @Pattern(ENDPOINT_PATTERN)
+            @Size(max = 2048)
             @JsonPropertyDescription("Blob service endpoint URL (default: https://<account>.blob.core.windows.net)")
             String endpoint,
-            @Pattern("^[a-z0-9]{3,24}$")
-            @JsonPropertyDescription("Storage account of az:// locations") String accountName) {
-    }
+
+            @Pattern("^[a-z0-9]{3,24}$") @JsonPropertyDescription("Storage account of az:// locations")
+            String accountName) {}
 
     /**
      * @param endpoint  API endpoint (default: Google's), for an emulator or a private endpoint
@@ -65,9 +75,11 @@ public record ObjectStoreSpec(
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Gcs(
-            @Pattern(ENDPOINT_PATTERN) @Size(max = 2048) @JsonPropertyDescription("API endpoint URL") String endpoint,
-            @Size(max = 64) @JsonPropertyDescription("Project ID") String projectId) {
-    }
+            @Pattern(ENDPOINT_PATTERN) @Size(max = 2048) @JsonPropertyDescription("API endpoint URL")
+            String endpoint,
+
+            @Size(max = 64) @JsonPropertyDescription("Project ID")
+            String projectId) {}
 
     public static ObjectStoreSpec none() {
         return new ObjectStoreSpec(null, null, null);

@@ -25,15 +25,14 @@ public final class OnDemandExpressions {
     /** The prefix of request data in expressions, as in {@code request.trip_km}. */
     public static final String REQUEST = "request.";
 
-    private OnDemandExpressions() {
-    }
+    private OnDemandExpressions() {}
 
     /**
      * One compiled expression: the checked syntax tree and the variables it reads, split into stored features and
      * request fields (without the {@code request.} prefix).
      */
-    public record Compiled(OnDemandFeatureSpec feature, CelAbstractSyntaxTree ast, List<String> features,
-                           List<String> requestFields) {
+    public record Compiled(
+            OnDemandFeatureSpec feature, CelAbstractSyntaxTree ast, List<String> features, List<String> requestFields) {
         public Compiled {
             features = List.copyOf(features);
             requestFields = List.copyOf(requestFields);
@@ -80,8 +79,8 @@ public final class OnDemandExpressions {
         if (spec.onDemand().isEmpty()) {
             return;
         }
-        CelCompilerBuilder environment = CelCompilerFactory.standardCelCompilerBuilder()
-                .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+        CelCompilerBuilder environment =
+                CelCompilerFactory.standardCelCompilerBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
         Set<String> features = new HashSet<>();
         for (FeatureSpec feature : spec.features()) {
             if (feature != null && feature.name() != null && feature.type() != null) {
@@ -100,19 +99,27 @@ public final class OnDemandExpressions {
         for (int i = 0; i < spec.onDemand().size(); i++) {
             OnDemandFeatureSpec feature = spec.onDemand().get(i);
             String field = "spec.onDemand[" + i + "]";
-            if (feature == null || feature.type() == null || feature.expression() == null
+            if (feature == null
+                    || feature.type() == null
+                    || feature.expression() == null
                     || feature.expression().isBlank()) {
                 continue;
             }
             Optional<CelType> result = celType(feature.type());
             if (result.isEmpty()) {
-                violations.add(new Violation(field + ".type", "'" + feature.type().wireName() + "' cannot be computed "
-                        + "by CEL; use string, int32, int64, float32, float64, bool, bytes, timestamp or a list of them"));
+                violations.add(
+                        new Violation(
+                                field + ".type",
+                                "'" + feature.type().wireName() + "' cannot be computed "
+                                        + "by CEL; use string, int32, int64, float32, float64, bool, bytes, timestamp or a list of them"));
                 continue;
             }
             try {
-                CelAbstractSyntaxTree ast = base.toCompilerBuilder().setResultType(result.get()).build()
-                        .compile(feature.expression()).getAst();
+                CelAbstractSyntaxTree ast = base.toCompilerBuilder()
+                        .setResultType(result.get())
+                        .build()
+                        .compile(feature.expression())
+                        .getAst();
                 Set<String> readFeatures = new LinkedHashSet<>();
                 Set<String> readRequest = new LinkedHashSet<>();
                 ast.getReferenceMap().values().forEach(reference -> {
@@ -125,8 +132,9 @@ public final class OnDemandExpressions {
                 });
                 compiled.add(new Compiled(feature, ast, List.copyOf(readFeatures), List.copyOf(readRequest)));
             } catch (CelValidationException e) {
-                violations.add(new Violation(field + ".expression", "does not compile as CEL producing "
-                        + feature.type().wireName() + ": " + e.getMessage()));
+                violations.add(new Violation(
+                        field + ".expression",
+                        "does not compile as CEL producing " + feature.type().wireName() + ": " + e.getMessage()));
             }
         }
     }

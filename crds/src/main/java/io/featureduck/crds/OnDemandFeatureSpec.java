@@ -20,14 +20,23 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OnDemandFeatureSpec(
-        @Required @Pattern(SpecValidator.IDENTIFIER_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
-        @JsonPropertyDescription("Feature name clients ask for") String name,
-        @Required @JsonPropertyDescription("Value type served; the expression must produce it") ValueType type,
-        @Required @Size(min = 1, max = 4096)
+        @Required
+        @Pattern(SpecValidator.IDENTIFIER_PATTERN)
+        @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @JsonPropertyDescription("Feature name clients ask for")
+        String name,
+
+        @Required @JsonPropertyDescription("Value type served; the expression must produce it")
+        ValueType type,
+
+        @Required
+        @Size(min = 1, max = 4096)
         @JsonPropertyDescription("CEL expression over the view's features (by name) and request data "
                 + "(request.<name>), e.g. conv_rate * request.trip_km")
         String expression,
-        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description) {
+
+        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users")
+        String description) {
     public OnDemandFeatureSpec(String name, ValueType type, String expression) {
         this(name, type, expression, null);
     }

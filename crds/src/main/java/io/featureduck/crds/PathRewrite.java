@@ -16,6 +16,8 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PathRewrite(
-        @Required @Size(min = 1, max = 2048) @JsonPropertyDescription("Prefix as the table metadata has it") String from,
-        @Required @Size(max = 2048) @JsonPropertyDescription("Replacement prefix") String to) {
-}
+        @Required @Size(min = 1, max = 2048) @JsonPropertyDescription("Prefix as the table metadata has it")
+        String from,
+
+        @Required @Size(max = 2048) @JsonPropertyDescription("Replacement prefix")
+        String to) {}

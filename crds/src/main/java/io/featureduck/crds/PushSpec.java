@@ -22,16 +22,23 @@ import java.time.Duration;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PushSpec(
-        @JsonPropertyDescription("Whether pushes are accepted (default false)") Boolean enabled,
-        @Pattern(PushSpec.SOURCE_NAME_PATTERN) @Size(max = 253)
+        @JsonPropertyDescription("Whether pushes are accepted (default false)")
+        Boolean enabled,
+
+        @Pattern(PushSpec.SOURCE_NAME_PATTERN)
+        @Size(max = 253)
         @JsonPropertyDescription("Feast push source name clients send as push_source_name; default the view's name")
         String sourceName,
-        @Pattern(KubeDuration.PATTERN) @Size(max = 32)
+
+        @Pattern(KubeDuration.PATTERN)
+        @Size(max = 32)
         @JsonPropertyDescription("How long pushed rows wait to share one commit with others, e.g. 200ms (default)")
         String flushInterval,
-        @Min(1) @Max(PushSpec.MAX_ROWS)
-        @JsonPropertyDescription("Rows that make a commit at once, without waiting for the flush interval "
-                + "(default 10000)")
+
+        @Min(1)
+        @Max(PushSpec.MAX_ROWS)
+        @JsonPropertyDescription(
+                "Rows that make a commit at once, without waiting for the flush interval " + "(default 10000)")
         Integer maxBatchRows) {
     public static final String SOURCE_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_.-]*$";
     public static final int MAX_ROWS = 100_000;

@@ -19,10 +19,17 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RequestFieldSpec(
-        @Required @Pattern(SpecValidator.IDENTIFIER_PATTERN) @Size(max = SpecValidator.MAX_NAME_LENGTH)
-        @JsonPropertyDescription("The name clients send the value under") String name,
-        @Required @JsonPropertyDescription("Value type of the request value") ValueType type,
-        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users") String description) {
+        @Required
+        @Pattern(SpecValidator.IDENTIFIER_PATTERN)
+        @Size(max = SpecValidator.MAX_NAME_LENGTH)
+        @JsonPropertyDescription("The name clients send the value under")
+        String name,
+
+        @Required @JsonPropertyDescription("Value type of the request value")
+        ValueType type,
+
+        @Size(max = 4096) @JsonPropertyDescription("Free text shown to users")
+        String description) {
     public RequestFieldSpec(String name, ValueType type) {
         this(name, type, null);
     }

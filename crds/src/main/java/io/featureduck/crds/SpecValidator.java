@@ -15,9 +15,11 @@ public final class SpecValidator {
     public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
     /** Feature and entity names: plain identifiers, so {@code view:feature} and {@code view__feature} stay unambiguous. */
     public static final String IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+
     public static final int MAX_NAME_LENGTH = 63;
     /** Bounds that keep the CRD's CEL rules (pairwise uniqueness checks) within the API server's cost budget. */
     public static final int MAX_ENTITIES = 16;
+
     public static final int MAX_FEATURES = 500;
     public static final int MAX_ON_DEMAND = 100;
     public static final int MAX_REQUEST_FIELDS = 64;
@@ -31,8 +33,7 @@ public final class SpecValidator {
     private static final int MAX_LABEL_LENGTH = 253;
     private static final Pattern IDENTIFIER = Pattern.compile(IDENTIFIER_PATTERN);
 
-    private SpecValidator() {
-    }
+    private SpecValidator() {}
 
     public static List<Violation> validate(FeatureStore store) {
         List<Violation> violations = new ArrayList<>();
@@ -76,8 +77,8 @@ public final class SpecValidator {
             CatalogSpec catalog = catalogs.get(i);
             String field = "spec.lakehouse.catalogs[" + i + "]";
             if (blank(catalog.name()) || !names.add(catalog.name())) {
-                violations.add(new Violation(field + ".name", "is required and must be unique: views refer to the "
-                        + "catalog by it"));
+                violations.add(new Violation(
+                        field + ".name", "is required and must be unique: views refer to the " + "catalog by it"));
             }
             if (catalog.type() == null) {
                 violations.add(new Violation(field + ".type", "must be hadoop or rest"));
@@ -95,17 +96,17 @@ public final class SpecValidator {
             return;
         }
         switch (auth.type()) {
-            case NONE -> { }
+            case NONE -> {}
             case BEARER -> {
                 if (blank(auth.tokenSecretName())) {
-                    violations.add(new Violation("spec.dataPlane.auth.tokenSecretName",
-                            DataPlaneSpec.AuthSpec.BEARER_NEEDS_SECRET));
+                    violations.add(new Violation(
+                            "spec.dataPlane.auth.tokenSecretName", DataPlaneSpec.AuthSpec.BEARER_NEEDS_SECRET));
                 }
             }
             case KUBERNETES -> {
                 if (blank(auth.serviceAccountName())) {
-                    violations.add(new Violation("spec.dataPlane.auth.serviceAccountName",
-                            DataPlaneSpec.AuthSpec.KUBERNETES_NEEDS_ACCOUNT));
+                    violations.add(new Violation(
+                            "spec.dataPlane.auth.serviceAccountName", DataPlaneSpec.AuthSpec.KUBERNETES_NEEDS_ACCOUNT));
                 }
             }
         }
@@ -129,10 +130,13 @@ public final class SpecValidator {
         checkPush(spec, violations);
         checkDuration("spec.ttl", spec.ttl(), violations);
         checkDuration("spec.refreshInterval", spec.refreshInterval(), violations);
-        if (spec.refreshInterval() != null && KubeDuration.isValid(spec.refreshInterval())
+        if (spec.refreshInterval() != null
+                && KubeDuration.isValid(spec.refreshInterval())
                 && KubeDuration.parse(spec.refreshInterval()).compareTo(MIN_REFRESH_INTERVAL) < 0) {
-            violations.add(new Violation("spec.refreshInterval", "must be at least " + MIN_REFRESH_INTERVAL.toSeconds()
-                    + "s: each check reads the table's metadata (an object-store listing per poll)"));
+            violations.add(new Violation(
+                    "spec.refreshInterval",
+                    "must be at least " + MIN_REFRESH_INTERVAL.toSeconds()
+                            + "s: each check reads the table's metadata (an object-store listing per poll)"));
         }
         return violations;
     }
@@ -141,8 +145,10 @@ public final class SpecValidator {
         if (blank(name)) {
             violations.add(new Violation("metadata.name", "is required"));
         } else if (name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
-            violations.add(new Violation("metadata.name", "'" + name + "' is not a valid name: use at most "
-                    + MAX_NAME_LENGTH + " lower-case letters, digits and '-', starting and ending with a letter or digit"));
+            violations.add(new Violation(
+                    "metadata.name",
+                    "'" + name + "' is not a valid name: use at most " + MAX_NAME_LENGTH
+                            + " lower-case letters, digits and '-', starting and ending with a letter or digit"));
         }
     }
 
@@ -152,29 +158,33 @@ public final class SpecValidator {
             return;
         }
         if (blank(source.path()) && source.catalog() == null) {
-            violations.add(new Violation("spec.source.path", "is required (or name the table through spec.source.catalog)"));
+            violations.add(
+                    new Violation("spec.source.path", "is required (or name the table through spec.source.catalog)"));
         }
         if (source.catalog() != null) {
             if (blank(source.table())) {
-                violations.add(new Violation("spec.source.table", "is required with a catalog: name the table as "
-                        + "namespace.name"));
+                violations.add(new Violation(
+                        "spec.source.table", "is required with a catalog: name the table as " + "namespace.name"));
             }
             CatalogSpec catalog = source.catalog();
             if (catalog.uri() != null || !catalog.properties().isEmpty()) {
                 violations.add(new Violation("spec.source.catalog", CatalogSpec.VIEW_ADDRESS_REFUSED));
             } else if (catalog.name() == null && catalog.type() != CatalogType.HADOOP) {
-                violations.add(new Violation("spec.source.catalog", "name a catalog of the store (spec.lakehouse.catalogs), "
-                        + "or give a hadoop catalog's warehouse directory"));
+                violations.add(new Violation(
+                        "spec.source.catalog",
+                        "name a catalog of the store (spec.lakehouse.catalogs), "
+                                + "or give a hadoop catalog's warehouse directory"));
             } else if (catalog.name() == null && blank(catalog.warehouse())) {
                 violations.add(new Violation("spec.source.catalog.warehouse", "is required for a hadoop catalog"));
             }
         }
         if (source.format() == TableFormat.DUCKDB && blank(source.table())) {
-            violations.add(new Violation("spec.source.table",
-                    "is required for a DuckDB database file: name the table or view to read"));
+            violations.add(new Violation(
+                    "spec.source.table", "is required for a DuckDB database file: name the table or view to read"));
         }
         if (source.timestampColumn() != null && source.timestampColumn().isBlank()) {
-            violations.add(new Violation("spec.source.timestampColumn", "must not be empty; omit it for a snapshot view"));
+            violations.add(
+                    new Violation("spec.source.timestampColumn", "must not be empty; omit it for a snapshot view"));
         }
         if (source.version() != null && source.asOf() != null) {
             violations.add(new Violation("spec.source.version", SourceSpec.ONE_PIN));
@@ -188,7 +198,8 @@ public final class SpecValidator {
             }
         }
         if (source.createdTimestampColumn() != null && source.isSnapshot()) {
-            violations.add(new Violation("spec.source.createdTimestampColumn",
+            violations.add(new Violation(
+                    "spec.source.createdTimestampColumn",
                     "only breaks ties between event timestamps, so it needs spec.source.timestampColumn"));
         }
     }
@@ -212,8 +223,10 @@ public final class SpecValidator {
             if (entity.type() == null) {
                 violations.add(new Violation(field + ".type", "is required"));
             } else if (!isKeyType(entity.type())) {
-                violations.add(new Violation(field + ".type", "'" + entity.type().wireName()
-                        + "' cannot be a join key; use string, int32, int64, bool, date, timestamp or bytes"));
+                violations.add(new Violation(
+                        field + ".type",
+                        "'" + entity.type().wireName()
+                                + "' cannot be a join key; use string, int32, int64, bool, date, timestamp or bytes"));
             }
         }
     }
@@ -243,8 +256,9 @@ public final class SpecValidator {
                 violations.add(new Violation(field + ".type", "is required"));
             }
             if (feature.expression() != null && feature.expression().isBlank()) {
-                violations.add(new Violation(field + ".expression", "must not be empty; omit it to serve the column '"
-                        + feature.name() + "'"));
+                violations.add(new Violation(
+                        field + ".expression",
+                        "must not be empty; omit it to serve the column '" + feature.name() + "'"));
             }
         }
     }
@@ -262,8 +276,9 @@ public final class SpecValidator {
             }
             checkIdentifier(field + ".name", feature.name(), violations);
             if (feature.name() != null && !taken.add(feature.name())) {
-                violations.add(new Violation(field + ".name", "'" + feature.name() + "' is already the name of a "
-                        + "feature or join key of this view"));
+                violations.add(new Violation(
+                        field + ".name",
+                        "'" + feature.name() + "' is already the name of a " + "feature or join key of this view"));
             }
             if (feature.type() == null) {
                 violations.add(new Violation(field + ".type", "is required"));
@@ -287,13 +302,15 @@ public final class SpecValidator {
             if (request.type() == null) {
                 violations.add(new Violation(field + ".type", "is required"));
             } else if (OnDemandExpressions.celType(request.type()).isEmpty()) {
-                violations.add(new Violation(field + ".type", "'" + request.type().wireName() + "' has no CEL type; "
-                        + "send a date as a string or timestamp"));
+                violations.add(new Violation(
+                        field + ".type",
+                        "'" + request.type().wireName() + "' has no CEL type; "
+                                + "send a date as a string or timestamp"));
             }
         }
         if (!spec.requestData().isEmpty() && spec.onDemand().isEmpty()) {
-            violations.add(new Violation("spec.requestData", "is read only by on-demand features; declare "
-                    + "spec.onDemand or remove it"));
+            violations.add(new Violation(
+                    "spec.requestData", "is read only by on-demand features; declare " + "spec.onDemand or remove it"));
         }
         OnDemandExpressions.check(spec, violations);
     }
@@ -316,7 +333,8 @@ public final class SpecValidator {
         for (int i = 0; i < spec.features().size(); i++) {
             String reference = spec.features().get(i);
             String field = "spec.features[" + i + "]";
-            if (reference == null || !FeatureServiceSpec.REFERENCE.matcher(reference).matches()) {
+            if (reference == null
+                    || !FeatureServiceSpec.REFERENCE.matcher(reference).matches()) {
                 violations.add(new Violation(field, "'" + reference + "' must be 'view:feature' or 'view:*'"));
             } else if (!seen.add(reference)) {
                 violations.add(new Violation(field, "'" + reference + "' is listed twice"));
@@ -330,26 +348,34 @@ public final class SpecValidator {
         if (push == null) {
             return;
         }
-        if (push.sourceName() != null && (push.sourceName().length() > MAX_LABEL_LENGTH
-                || !PUSH_SOURCE.matcher(push.sourceName()).matches())) {
-            violations.add(new Violation("spec.push.sourceName", "'" + push.sourceName() + "' is not a push source "
-                    + "name: letters, digits, '_', '.' and '-', starting with a letter or '_'"));
+        if (push.sourceName() != null
+                && (push.sourceName().length() > MAX_LABEL_LENGTH
+                        || !PUSH_SOURCE.matcher(push.sourceName()).matches())) {
+            violations.add(new Violation(
+                    "spec.push.sourceName",
+                    "'" + push.sourceName() + "' is not a push source "
+                            + "name: letters, digits, '_', '.' and '-', starting with a letter or '_'"));
         }
         if (push.flushInterval() != null && !KubeDuration.isValid(push.flushInterval())) {
-            violations.add(new Violation("spec.push.flushInterval", "'" + push.flushInterval()
-                    + "' is not a duration such as 200ms or 1s"));
+            violations.add(new Violation(
+                    "spec.push.flushInterval", "'" + push.flushInterval() + "' is not a duration such as 200ms or 1s"));
         }
         if (push.maxBatchRows() != null && (push.maxBatchRows() < 1 || push.maxBatchRows() > PushSpec.MAX_ROWS)) {
             violations.add(new Violation("spec.push.maxBatchRows", "must be from 1 to " + PushSpec.MAX_ROWS));
         }
         if (spec.takesPushes() && spec.source() != null && spec.source().isSnapshot()) {
-            violations.add(new Violation("spec.push.enabled", "a view that takes pushes needs "
-                    + "spec.source.timestampColumn: every pushed row says when it happened"));
+            violations.add(new Violation(
+                    "spec.push.enabled",
+                    "a view that takes pushes needs "
+                            + "spec.source.timestampColumn: every pushed row says when it happened"));
         }
-        if (spec.takesPushes() && spec.source() != null
+        if (spec.takesPushes()
+                && spec.source() != null
                 && (spec.source().version() != null || spec.source().asOf() != null)) {
-            violations.add(new Violation("spec.push.enabled", "a pinned view serves one fixed table version, so "
-                    + "pushes to it would never be served; unpin it or stop pushing"));
+            violations.add(new Violation(
+                    "spec.push.enabled",
+                    "a pinned view serves one fixed table version, so "
+                            + "pushes to it would never be served; unpin it or stop pushing"));
         }
     }
 
@@ -363,7 +389,8 @@ public final class SpecValidator {
 
     private static void checkDuration(String field, String value, List<Violation> violations) {
         if (value != null && !KubeDuration.isValid(value)) {
-            violations.add(new Violation(field, "'" + value + "' is not a duration; write e.g. 30s, 15m, 48h, 7d or 1h30m"));
+            violations.add(
+                    new Violation(field, "'" + value + "' is not a duration; write e.g. 30s, 15m, 48h, 7d or 1h30m"));
         }
     }
 

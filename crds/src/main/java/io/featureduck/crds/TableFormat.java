@@ -43,7 +43,10 @@ public enum TableFormat {
 
     /** The formats with {@code capability}, by wire name, for messages that say what would be accepted. */
     public static java.util.List<String> with(Capability capability) {
-        return Arrays.stream(values()).filter(f -> f.can(capability)).map(TableFormat::wireName).toList();
+        return Arrays.stream(values())
+                .filter(f -> f.can(capability))
+                .map(TableFormat::wireName)
+                .toList();
     }
 
     @JsonValue

@@ -48,8 +48,8 @@ public record TablePin(Long version, Instant asOf) {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an RFC 3339 date-time such as "
-                    + "2026-11-30T00:00:00Z");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not an RFC 3339 date-time such as " + "2026-11-30T00:00:00Z");
         }
     }
 

@@ -7,8 +7,7 @@ import java.util.stream.Collectors;
 
 /** How the closed sets of the definitions (formats, auth and catalog types) are read from their YAML spelling. */
 final class WireNames {
-    private WireNames() {
-    }
+    private WireNames() {}
 
     static <E extends Enum<E>> E parse(Class<E> type, String name, Function<E, String> wireName, String what) {
         String wanted = name.toLowerCase(Locale.ROOT);

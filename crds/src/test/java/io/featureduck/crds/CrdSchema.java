@@ -33,11 +33,15 @@ import java.util.Set;
  */
 final class CrdSchema {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> OPENAPI_TYPES = Set.of("object", "array", "string", "integer", "number", "boolean");
+    private static final Set<String> OPENAPI_TYPES =
+            Set.of("object", "array", "string", "integer", "number", "boolean");
     private static final CelCompiler CEL = CelCompilerFactory.standardCelCompilerBuilder()
-            .addVar("self", SimpleType.DYN).addVar("oldSelf", SimpleType.DYN)
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS).build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+            .addVar("self", SimpleType.DYN)
+            .addVar("oldSelf", SimpleType.DYN)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
     final JsonNode crd;
     final JsonNode schema;
@@ -83,7 +87,8 @@ final class CrdSchema {
         if (node.has("additionalProperties") && node.has("properties")) {
             problems.add(path + ": properties and additionalProperties are mutually exclusive");
         }
-        if (node.path("additionalProperties").isBoolean() && !node.path("additionalProperties").asBoolean()) {
+        if (node.path("additionalProperties").isBoolean()
+                && !node.path("additionalProperties").asBoolean()) {
             problems.add(path + ": additionalProperties: false is not allowed");
         }
         if ("array".equals(type) && !node.path("items").isObject()) {
@@ -107,8 +112,9 @@ final class CrdSchema {
                 problems.add(path + ": CEL rule '" + rule.path("rule").asText() + "' has no message for users");
             }
         }
-        node.path("properties").properties().forEach(e -> checkNode(e.getValue(), path + "." + e.getKey(),
-                problems, false));
+        node.path("properties")
+                .properties()
+                .forEach(e -> checkNode(e.getValue(), path + "." + e.getKey(), problems, false));
         if (node.path("items").isObject()) {
             checkNode(node.path("items"), path + "[]", problems, false);
         }
@@ -145,17 +151,23 @@ final class CrdSchema {
             try {
                 CelAbstractSyntaxTree ast = CEL.compile(expression).getAst();
                 if (!Boolean.TRUE.equals(RUNTIME.createProgram(ast).eval(variables))) {
-                    problems.add((path.isEmpty() ? "<root>" : path) + ": " + rule.path("message").asText());
+                    problems.add((path.isEmpty() ? "<root>" : path) + ": "
+                            + rule.path("message").asText());
                 }
             } catch (CelEvaluationException | dev.cel.common.CelValidationException e) {
                 problems.add(path + ": rule '" + expression + "' failed to evaluate: " + e.getMessage());
             }
         }
-        Iterator<Map.Entry<String, JsonNode>> properties = node.path("properties").properties().iterator();
+        Iterator<Map.Entry<String, JsonNode>> properties =
+                node.path("properties").properties().iterator();
         while (properties.hasNext()) {
             Map.Entry<String, JsonNode> property = properties.next();
-            evaluateRules(property.getValue(), value.path(property.getKey()),
-                    old == null ? null : old.path(property.getKey()), path + "." + property.getKey(), problems);
+            evaluateRules(
+                    property.getValue(),
+                    value.path(property.getKey()),
+                    old == null ? null : old.path(property.getKey()),
+                    path + "." + property.getKey(),
+                    problems);
         }
         if (node.path("items").isObject() && value.isArray()) {
             for (int i = 0; i < value.size(); i++) {

@@ -29,21 +29,33 @@ class CustomResourceDefinitionsTest {
     @Test
     void checkedInCrdsMatchTheJavaModel() throws IOException {
         List<Path> generated = generated();
-        assertThat(generated).extracting(p -> p.getFileName().toString())
-                .containsExactly("featureservices.featureduck.io-v1.yml", "featurestores.featureduck.io-v1.yml",
+        assertThat(generated)
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly(
+                        "featureservices.featureduck.io-v1.yml",
+                        "featurestores.featureduck.io-v1.yml",
                         "featureviews.featureduck.io-v1.yml");
         for (Path file : generated) {
             Path checkedIn = CHECKED_IN.resolve(file.getFileName());
             if (Boolean.getBoolean("crds.update")) {
                 Files.copy(file, checkedIn, StandardCopyOption.REPLACE_EXISTING);
                 // The Helm chart installs the same files; HelmChartTest checks the copies.
-                Files.copy(file, Path.of("..", "helm", "featureduck", "crds").resolve(file.getFileName()),
+                Files.copy(
+                        file,
+                        Path.of("..", "helm", "featureduck", "crds").resolve(file.getFileName()),
                         StandardCopyOption.REPLACE_EXISTING);
             }
-            assertThat(checkedIn).as("crds/generated/%s is out of date with the Java model; rebuild with "
-                    + "mvn -pl crds test -Dcrds.update=true and commit it", file.getFileName()).exists();
-            assertThat(Files.readString(checkedIn)).as("crds/generated/%s differs from what the Java model generates; "
-                    + "rebuild with mvn -pl crds test -Dcrds.update=true and commit it", file.getFileName())
+            assertThat(checkedIn)
+                    .as(
+                            "crds/generated/%s is out of date with the Java model; rebuild with "
+                                    + "mvn -pl crds test -Dcrds.update=true and commit it",
+                            file.getFileName())
+                    .exists();
+            assertThat(Files.readString(checkedIn))
+                    .as(
+                            "crds/generated/%s differs from what the Java model generates; "
+                                    + "rebuild with mvn -pl crds test -Dcrds.update=true and commit it",
+                            file.getFileName())
                     .isEqualTo(Files.readString(file));
         }
     }
@@ -53,7 +65,8 @@ class CustomResourceDefinitionsTest {
         for (Path file : generated()) {
             CrdSchema crd = CrdSchema.load(file);
             assertThat(crd.structuralProblems()).as(file.toString()).isEmpty();
-            assertThat(crd.crd.at("/spec/versions/0/subresources/status").isObject()).isTrue();
+            assertThat(crd.crd.at("/spec/versions/0/subresources/status").isObject())
+                    .isTrue();
             assertThat(crd.crd.at("/spec/scope").asText()).isEqualTo("Namespaced");
             assertThat(crd.crd.at("/spec/group").asText()).isEqualTo(ApiVersions.GROUP);
         }
@@ -73,19 +86,31 @@ class CustomResourceDefinitionsTest {
                     node = node.path("type").asText().equals("array") ? node.path("items") : node;
                     node = node.path("properties").path(part);
                 }
-                assertThat(node.isMissingNode()).as(crd.kind() + " printer column " + column.path("name").asText()
-                        + " names " + column.path("jsonPath").asText() + ", which the schema lacks").isFalse();
+                assertThat(node.isMissingNode())
+                        .as(crd.kind() + " printer column "
+                                + column.path("name").asText() + " names "
+                                + column.path("jsonPath").asText() + ", which the schema lacks")
+                        .isFalse();
             }
         }
     }
 
     @Test
     void theCrdsCarryShortNamesForKubectl() throws IOException {
-        assertThat(CrdSchema.load(GENERATED.resolve("featurestores.featureduck.io-v1.yml")).crd
-                .at("/spec/names/shortNames/0").asText()).isEqualTo("fs");
-        assertThat(CrdSchema.load(GENERATED.resolve("featureviews.featureduck.io-v1.yml")).crd
-                .at("/spec/names/shortNames/0").asText()).isEqualTo("fv");
-        assertThat(CrdSchema.load(GENERATED.resolve("featureservices.featureduck.io-v1.yml")).crd
-                .at("/spec/names/shortNames/0").asText()).isEqualTo("fsvc");
+        assertThat(CrdSchema.load(GENERATED.resolve("featurestores.featureduck.io-v1.yml"))
+                        .crd
+                        .at("/spec/names/shortNames/0")
+                        .asText())
+                .isEqualTo("fs");
+        assertThat(CrdSchema.load(GENERATED.resolve("featureviews.featureduck.io-v1.yml"))
+                        .crd
+                        .at("/spec/names/shortNames/0")
+                        .asText())
+                .isEqualTo("fv");
+        assertThat(CrdSchema.load(GENERATED.resolve("featureservices.featureduck.io-v1.yml"))
+                        .crd
+                        .at("/spec/names/shortNames/0")
+                        .asText())
+                .isEqualTo("fsvc");
     }
 }

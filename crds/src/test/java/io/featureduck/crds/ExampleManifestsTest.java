@@ -1,5 +1,7 @@
 package io.featureduck.crds;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,8 +16,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Every FeatureStore, FeatureView and FeatureService in {@code examples/} passes the generated CRDs' schemas and CEL rules, and
  * broken variants of them fail with the messages a user would see from {@code kubectl apply}.
@@ -26,12 +26,15 @@ class ExampleManifestsTest {
     @BeforeAll
     static void loadCrds() throws IOException {
         schemas = Map.of(
-                "FeatureStore", CrdSchema.load(CustomResourceDefinitionsTest.GENERATED
-                        .resolve("featurestores.featureduck.io-v1.yml")),
-                "FeatureView", CrdSchema.load(CustomResourceDefinitionsTest.GENERATED
-                        .resolve("featureviews.featureduck.io-v1.yml")),
-                "FeatureService", CrdSchema.load(CustomResourceDefinitionsTest.GENERATED
-                        .resolve("featureservices.featureduck.io-v1.yml")));
+                "FeatureStore",
+                        CrdSchema.load(
+                                CustomResourceDefinitionsTest.GENERATED.resolve("featurestores.featureduck.io-v1.yml")),
+                "FeatureView",
+                        CrdSchema.load(
+                                CustomResourceDefinitionsTest.GENERATED.resolve("featureviews.featureduck.io-v1.yml")),
+                "FeatureService",
+                        CrdSchema.load(CustomResourceDefinitionsTest.GENERATED.resolve(
+                                "featureservices.featureduck.io-v1.yml")));
     }
 
     static List<JsonNode> exampleResources() throws IOException {
@@ -41,7 +44,8 @@ class ExampleManifestsTest {
             files = walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
         for (Path file : files) {
-            try (MappingIterator<JsonNode> documents = CrdSchema.YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            try (MappingIterator<JsonNode> documents =
+                    CrdSchema.YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
                 for (JsonNode document : documents.readAll()) {
                     if (document.path("apiVersion").asText().startsWith(ApiVersions.GROUP + "/")) {
                         resources.add(document);
@@ -55,32 +59,44 @@ class ExampleManifestsTest {
     @Test
     void everyExampleValidatesAgainstItsCrd() throws IOException {
         List<JsonNode> resources = exampleResources();
-        assertThat(resources).extracting(r -> r.path("kind").asText()).contains("FeatureStore", "FeatureView",
-                "FeatureService");
+        assertThat(resources)
+                .extracting(r -> r.path("kind").asText())
+                .contains("FeatureStore", "FeatureView", "FeatureService");
         assertThat(resources.size()).isGreaterThanOrEqualTo(6);
         for (JsonNode resource : resources) {
             assertThat(schemas.get(resource.path("kind").asText()).validate(resource, null))
-                    .as(resource.path("kind").asText() + " " + resource.at("/metadata/name").asText()).isEmpty();
+                    .as(resource.path("kind").asText() + " "
+                            + resource.at("/metadata/name").asText())
+                    .isEmpty();
         }
     }
 
     @Test
     void pushesAreAcceptedOnlyByViewsWithAnEventTimeAndWithinTheRowLimit() throws IOException {
-        JsonNode view = exampleResources().stream().filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
-                .findFirst().orElseThrow();
+        JsonNode view = exampleResources().stream()
+                .filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
+                .findFirst()
+                .orElseThrow();
         CrdSchema crd = schemas.get("FeatureView");
 
         ObjectNode pushing = view.deepCopy();
-        ((ObjectNode) pushing.at("/spec")).putObject("push").put("enabled", true).put("sourceName", "driver_stats_push")
-                .put("flushInterval", "200ms").put("maxBatchRows", 5000);
+        ((ObjectNode) pushing.at("/spec"))
+                .putObject("push")
+                .put("enabled", true)
+                .put("sourceName", "driver_stats_push")
+                .put("flushInterval", "200ms")
+                .put("maxBatchRows", 5000);
         assertThat(crd.validate(pushing, null)).isEmpty();
 
         ObjectNode snapshot = pushing.deepCopy();
         ((ObjectNode) snapshot.at("/spec/source")).remove(List.of("timestampColumn", "createdTimestampColumn"));
-        assertThat(crd.validate(snapshot, null)).containsExactly(".spec: a view that takes pushes needs "
-                + "source.timestampColumn: every pushed row says when it happened");
+        assertThat(crd.validate(snapshot, null))
+                .containsExactly(".spec: a view that takes pushes needs "
+                        + "source.timestampColumn: every pushed row says when it happened");
         ((ObjectNode) snapshot.at("/spec/push")).put("enabled", false);
-        assertThat(crd.validate(snapshot, null)).as("a snapshot view with pushes turned off").isEmpty();
+        assertThat(crd.validate(snapshot, null))
+                .as("a snapshot view with pushes turned off")
+                .isEmpty();
 
         ObjectNode tooMany = pushing.deepCopy();
         ((ObjectNode) tooMany.at("/spec/push")).put("maxBatchRows", 1_000_000);
@@ -93,31 +109,40 @@ class ExampleManifestsTest {
 
     @Test
     void brokenViewsAreRejectedWithAReason() throws IOException {
-        JsonNode view = exampleResources().stream().filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
-                .findFirst().orElseThrow();
+        JsonNode view = exampleResources().stream()
+                .filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
+                .findFirst()
+                .orElseThrow();
         CrdSchema crd = schemas.get("FeatureView");
 
         ObjectNode duplicate = view.deepCopy();
-        ((ArrayNode) duplicate.at("/spec/features")).add(view.at("/spec/features/0").deepCopy());
+        ((ArrayNode) duplicate.at("/spec/features"))
+                .add(view.at("/spec/features/0").deepCopy());
         assertThat(crd.validate(duplicate, null)).containsExactly(".spec: feature names must be unique within a view");
 
         ObjectNode shadowing = view.deepCopy();
         ((ObjectNode) shadowing.at("/spec/features/0")).put("name", "driver_id");
-        assertThat(crd.validate(shadowing, null)).containsExactly(".spec: a feature cannot have the name of a join key");
+        assertThat(crd.validate(shadowing, null))
+                .containsExactly(".spec: a feature cannot have the name of a join key");
 
         ObjectNode floatKey = view.deepCopy();
         ((ObjectNode) floatKey.at("/spec/entities/0")).put("type", "float64");
-        assertThat(crd.validate(floatKey, null)).containsExactly(
-                ".spec.entities[0]: a join key must be string, int32, int64, bool, date, timestamp or bytes");
+        assertThat(crd.validate(floatKey, null))
+                .containsExactly(
+                        ".spec.entities[0]: a join key must be string, int32, int64, bool, date, timestamp or bytes");
 
         ObjectNode noEventTime = view.deepCopy();
         ((ObjectNode) noEventTime.at("/spec/source")).remove("timestampColumn");
-        assertThat(crd.validate(noEventTime, null)).containsExactly(".spec.source: createdTimestampColumn only breaks "
-                + "ties between event timestamps, so it needs timestampColumn");
+        assertThat(crd.validate(noEventTime, null))
+                .containsExactly(".spec.source: createdTimestampColumn only breaks "
+                        + "ties between event timestamps, so it needs timestampColumn");
 
         ObjectNode badName = view.deepCopy();
         ((ObjectNode) badName.at("/metadata")).put("name", "Driver.Stats");
-        assertThat(crd.validate(badName, null)).singleElement().asString().startsWith("<root>: the name must be a DNS label");
+        assertThat(crd.validate(badName, null))
+                .singleElement()
+                .asString()
+                .startsWith("<root>: the name must be a DNS label");
 
         ObjectNode badTtl = view.deepCopy();
         ((ObjectNode) badTtl.at("/spec")).put("ttl", "2 days");
@@ -132,8 +157,12 @@ class ExampleManifestsTest {
         assertThat(crd.validate(hudi, null)).isEmpty();
 
         ObjectNode shadowingOnDemand = view.deepCopy();
-        ((ObjectNode) shadowingOnDemand.at("/spec")).putArray("onDemand").addObject().put("name", "conv_rate")
-                .put("type", "float64").put("expression", "conv_rate * 2.0");
+        ((ObjectNode) shadowingOnDemand.at("/spec"))
+                .putArray("onDemand")
+                .addObject()
+                .put("name", "conv_rate")
+                .put("type", "float64")
+                .put("expression", "conv_rate * 2.0");
         assertThat(crd.validate(shadowingOnDemand, null))
                 .containsExactly(".spec: an on-demand feature cannot have the name of a feature or a join key");
 
@@ -144,48 +173,67 @@ class ExampleManifestsTest {
 
     @Test
     void joinKeysCannotChangeOnUpdate() throws IOException {
-        JsonNode view = exampleResources().stream().filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
-                .findFirst().orElseThrow();
+        JsonNode view = exampleResources().stream()
+                .filter(r -> r.at("/metadata/name").asText().equals("driver-stats"))
+                .findFirst()
+                .orElseThrow();
         CrdSchema crd = schemas.get("FeatureView");
         ObjectNode rekeyed = view.deepCopy();
         ((ObjectNode) rekeyed.at("/spec/entities/0")).put("type", "string");
         assertThat(crd.validate(rekeyed, null)).as("a new view may use any key").isEmpty();
-        assertThat(crd.validate(rekeyed, view)).containsExactly(".spec: entities (join keys) cannot change: clients "
-                + "and trained models key on them; create a new FeatureView");
+        assertThat(crd.validate(rekeyed, view))
+                .containsExactly(".spec: entities (join keys) cannot change: clients "
+                        + "and trained models key on them; create a new FeatureView");
 
         ObjectNode moreFeatures = view.deepCopy();
-        ((ArrayNode) moreFeatures.at("/spec/features")).addObject().put("name", "extra").put("type", "float64");
+        ((ArrayNode) moreFeatures.at("/spec/features"))
+                .addObject()
+                .put("name", "extra")
+                .put("type", "float64");
         assertThat(crd.validate(moreFeatures, view)).as("features may change").isEmpty();
     }
 
     @Test
     void brokenStoresAreRejectedWithAReason() throws IOException {
-        JsonNode store = exampleResources().stream().filter(r -> r.path("kind").asText().equals("FeatureStore")
-                && r.at("/spec/lakehouse/persistentVolumeClaim").isTextual()).findFirst().orElseThrow();
+        JsonNode store = exampleResources().stream()
+                .filter(r -> r.path("kind").asText().equals("FeatureStore")
+                        && r.at("/spec/lakehouse/persistentVolumeClaim").isTextual())
+                .findFirst()
+                .orElseThrow();
         CrdSchema crd = schemas.get("FeatureStore");
 
         ObjectNode relativeRoot = store.deepCopy();
         ((ObjectNode) relativeRoot.at("/spec/lakehouse")).put("root", "lakehouse");
-        assertThat(crd.validate(relativeRoot, null)).containsExactly(".spec.lakehouse: with a persistentVolumeClaim, "
-                + "root must be the absolute path where the claim is mounted");
+        assertThat(crd.validate(relativeRoot, null))
+                .containsExactly(".spec.lakehouse: with a persistentVolumeClaim, "
+                        + "root must be the absolute path where the claim is mounted");
 
         ObjectNode bearerWithoutSecret = store.deepCopy();
-        ((ObjectNode) bearerWithoutSecret.at("/spec/dataPlane")).putObject("auth").put("type", "bearer");
-        assertThat(crd.validate(bearerWithoutSecret, null)).containsExactly(".spec.dataPlane.auth: bearer "
-                + "authentication needs tokenSecretName: the Secret holding the accepted tokens");
+        ((ObjectNode) bearerWithoutSecret.at("/spec/dataPlane"))
+                .putObject("auth")
+                .put("type", "bearer");
+        assertThat(crd.validate(bearerWithoutSecret, null))
+                .containsExactly(".spec.dataPlane.auth: bearer "
+                        + "authentication needs tokenSecretName: the Secret holding the accepted tokens");
 
         ObjectNode kubernetesWithoutAccount = store.deepCopy();
-        ((ObjectNode) kubernetesWithoutAccount.at("/spec/dataPlane")).putObject("auth").put("type", "kubernetes");
-        assertThat(crd.validate(kubernetesWithoutAccount, null)).hasSize(1)
+        ((ObjectNode) kubernetesWithoutAccount.at("/spec/dataPlane"))
+                .putObject("auth")
+                .put("type", "kubernetes");
+        assertThat(crd.validate(kubernetesWithoutAccount, null))
+                .hasSize(1)
                 .allMatch(m -> m.contains("needs serviceAccountName"));
 
         ObjectNode noAuth = store.deepCopy();
         ((ObjectNode) noAuth.at("/spec/dataPlane")).remove("auth");
-        assertThat(crd.validate(noAuth, null)).as("an open endpoint must be chosen explicitly")
+        assertThat(crd.validate(noAuth, null))
+                .as("an open endpoint must be chosen explicitly")
                 .containsExactly(".spec: " + DataPlaneSpec.AuthSpec.REQUIRED);
 
         ObjectNode bearer = store.deepCopy();
-        ((ObjectNode) bearer.at("/spec/dataPlane")).putObject("auth").put("type", "bearer")
+        ((ObjectNode) bearer.at("/spec/dataPlane"))
+                .putObject("auth")
+                .put("type", "bearer")
                 .put("tokenSecretName", "tokens");
         assertThat(crd.validate(bearer, null)).isEmpty();
 
@@ -211,32 +259,45 @@ class ExampleManifestsTest {
         Path gitops = Path.of("..", "examples", "gitops");
         List<JsonNode> documents = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(gitops)) {
-            for (Path file : walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                try (MappingIterator<JsonNode> read = CrdSchema.YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            for (Path file :
+                    walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (MappingIterator<JsonNode> read =
+                        CrdSchema.YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
                     documents.addAll(read.readAll());
                 }
             }
         }
         java.util.function.Function<String, List<Integer>> waves = kind -> documents.stream()
                 .filter(d -> d.path("kind").asText().equals(kind))
-                .map(d -> Integer.parseInt(d.at("/metadata/annotations").path("argocd.argoproj.io/sync-wave").asText()))
+                .map(d -> Integer.parseInt(d.at("/metadata/annotations")
+                        .path("argocd.argoproj.io/sync-wave")
+                        .asText()))
                 .toList();
         assertThat(waves.apply("FeatureStore")).isNotEmpty();
-        assertThat(waves.apply("FeatureView")).isNotEmpty()
-                .allSatisfy(view -> assertThat(view).isGreaterThan(java.util.Collections.max(waves.apply("FeatureStore"))));
-        JsonNode application = documents.stream().filter(d -> d.path("kind").asText().equals("Application"))
-                .findFirst().orElseThrow();
-        assertThat(Path.of("..").resolve(application.at("/spec/source/path").asText())).isDirectory();
-        assertThat(application.at("/spec/ignoreDifferences").isMissingNode()).as("the operator owns no synced field")
+        assertThat(waves.apply("FeatureView"))
+                .isNotEmpty()
+                .allSatisfy(
+                        view -> assertThat(view).isGreaterThan(java.util.Collections.max(waves.apply("FeatureStore"))));
+        JsonNode application = documents.stream()
+                .filter(d -> d.path("kind").asText().equals("Application"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(Path.of("..").resolve(application.at("/spec/source/path").asText()))
+                .isDirectory();
+        assertThat(application.at("/spec/ignoreDifferences").isMissingNode())
+                .as("the operator owns no synced field")
                 .isTrue();
-        JsonNode project = documents.stream().filter(d -> d.path("kind").asText().equals("AppProject"))
-                .findFirst().orElseThrow();
+        JsonNode project = documents.stream()
+                .filter(d -> d.path("kind").asText().equals("AppProject"))
+                .findFirst()
+                .orElseThrow();
         List<String> kinds = new ArrayList<>();
         project.at("/spec/namespaceResourceWhitelist").forEach(k -> {
             assertThat(k.path("group").asText()).isEqualTo(ApiVersions.GROUP);
             kinds.add(k.path("kind").asText());
         });
         assertThat(kinds).containsExactlyInAnyOrder("FeatureStore", "FeatureView", "FeatureService");
-        assertThat(application.at("/spec/project").asText()).isEqualTo(project.at("/metadata/name").asText());
+        assertThat(application.at("/spec/project").asText())
+                .isEqualTo(project.at("/metadata/name").asText());
     }
 }

@@ -1,10 +1,10 @@
 package io.featureduck.crds;
 
-import java.time.Duration;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class KubeDurationTest {
     @Test

@@ -49,9 +49,17 @@ public final class DataPlane implements AutoCloseable {
     private volatile ConfigReloader reloader;
     private boolean closed;
 
-    private DataPlane(Vertx vertx, DataPlaneComponents components, ViewRegistry registry, DataPlaneServer server,
-                      CompletableFuture<Void> initialLoad, AtomicReference<ServingConfig> config,
-                      DataPlaneMetrics metrics, ViewRefresher refresher, AccessControl access, PushService pushes) {
+    private DataPlane(
+            Vertx vertx,
+            DataPlaneComponents components,
+            ViewRegistry registry,
+            DataPlaneServer server,
+            CompletableFuture<Void> initialLoad,
+            AtomicReference<ServingConfig> config,
+            DataPlaneMetrics metrics,
+            ViewRefresher refresher,
+            AccessControl access,
+            PushService pushes) {
         this.pushes = pushes;
         this.access = access;
         this.vertx = vertx;
@@ -68,24 +76,40 @@ public final class DataPlane implements AutoCloseable {
     public static DataPlane start(ServingConfig serving, DataPlaneConfig settings) {
         DataPlaneMetrics metrics = new DataPlaneMetrics();
         DataPlaneComponents components = DataPlaneComponents.open(serving, settings, metrics.registry());
-        ViewRegistry registry = new ViewRegistry(serving.views(), components.sources(), components.loader(),
-                components.loadExecutor(), components.clock());
+        ViewRegistry registry = new ViewRegistry(
+                serving.views(),
+                components.sources(),
+                components.loader(),
+                components.loadExecutor(),
+                components.clock());
         refuse(registry, serving.refused(), Map.of());
         AtomicReference<ServingConfig> current = new AtomicReference<>(serving);
         HistoricalRetrieval historical = components.historical(current::get);
         metrics.watch(registry);
         AccessControl access;
         try {
-            access = AccessControl.of(settings.auth(), () -> registry.views().stream()
-                    .map(v -> v.definition().name()).toList());
+            access = AccessControl.of(
+                    settings.auth(),
+                    () -> registry.views().stream()
+                            .map(v -> v.definition().name())
+                            .toList());
         } catch (RuntimeException e) {
             components.close();
             throw e;
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         PushService pushes = components.pushes(registry, metrics);
-        DataPlaneServer server = new DataPlaneServer(vertx, registry, historical, metrics, settings, access,
-                redaction(serving, settings), components.clock(), current::get, pushes);
+        DataPlaneServer server = new DataPlaneServer(
+                vertx,
+                registry,
+                historical,
+                metrics,
+                settings,
+                access,
+                redaction(serving, settings),
+                components.clock(),
+                current::get,
+                pushes);
         try {
             server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -93,15 +117,17 @@ public final class DataPlane implements AutoCloseable {
             pushes.close();
             access.close();
             components.close();
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ", "
-                    + settings.managementPort() + " and " + settings.grpcPort() + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + settings.host() + ":" + settings.port() + ", "
+                            + settings.managementPort() + " and " + settings.grpcPort() + ": "
+                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                    e);
         }
         CompletableFuture<Void> initialLoad = registry.loadAll();
         // Tables are polled for new versions at each view's refresh interval from here on.
         ViewRefresher refresher = ViewRefresher.start(registry, components.clock(), settings.refreshTick());
-        return new DataPlane(vertx, components, registry, server, initialLoad, current, metrics, refresher, access,
-                pushes);
+        return new DataPlane(
+                vertx, components, registry, server, initialLoad, current, metrics, refresher, access, pushes);
     }
 
     /**
@@ -113,11 +139,13 @@ public final class DataPlane implements AutoCloseable {
         Map<String, String> shown = new LinkedHashMap<>();
         if (!serving.root().isObjectStore()) {
             String configured = serving.store().spec().lakehouse().root().replaceAll("/+$", "");
-            shown.put(serving.root().path().toString(), configured.startsWith("/") || configured.startsWith("file:")
-                    ? "<lakehouse>" : configured);
+            shown.put(
+                    serving.root().path().toString(),
+                    configured.startsWith("/") || configured.startsWith("file:") ? "<lakehouse>" : configured);
         }
         shown.put(settings.duckDbTempDirectory().toAbsolutePath().toString(), "<duckdb-temp>");
-        settings.fileCacheDirectory().ifPresent(d -> shown.put(d.toAbsolutePath().toString(), "<file-cache>"));
+        settings.fileCacheDirectory()
+                .ifPresent(d -> shown.put(d.toAbsolutePath().toString(), "<file-cache>"));
         shown.put(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString(), "<tmp>");
         return Redaction.of(shown);
     }
@@ -142,11 +170,12 @@ public final class DataPlane implements AutoCloseable {
                 refused.put(name, reason);
             }
         });
-        ServingConfig next = new ServingConfig(written.file(), written.store(), definitions, written.root(),
-                written.services(), refused);
+        ServingConfig next = new ServingConfig(
+                written.file(), written.store(), definitions, written.root(), written.services(), refused);
         config.set(next);
         if (!Objects.equals(previous.dataPlane(), next.dataPlane())
-                || !Objects.equals(previous.store().spec().lakehouse(), next.store().spec().lakehouse())) {
+                || !Objects.equals(
+                        previous.store().spec().lakehouse(), next.store().spec().lakehouse())) {
             LOG.warn("the FeatureStore's own settings changed; they take effect when the data plane restarts");
         }
         CompletableFuture<Void> loads = registry.apply(next.views());
@@ -159,15 +188,19 @@ public final class DataPlane implements AutoCloseable {
     private static void refuse(ViewRegistry registry, Map<String, String> refused, Map<String, String> keptPrevious) {
         registry.refuse(refused, keptPrevious);
         refused.forEach((name, reason) -> LOG.error("FeatureView '{}' is not served: {}", name, reason));
-        keptPrevious.forEach((name, reason) -> LOG.error("FeatureView '{}' keeps its previous definition; the new one "
-                + "was refused: {}", name, reason));
+        keptPrevious.forEach((name, reason) -> LOG.error(
+                "FeatureView '{}' keeps its previous definition; the new one " + "was refused: {}", name, reason));
     }
 
     /** Applies every change of the configuration file, checked as often as the settings say (never when zero). */
     public void watch(Path file, ServingConfigLoader loader) {
         if (!components.config().configReloadInterval().isZero()) {
-            reloader = ConfigReloader.start(file, loader, components.config().configReloadInterval(),
-                    this::reconfigure, registry::configurationRejected);
+            reloader = ConfigReloader.start(
+                    file,
+                    loader,
+                    components.config().configReloadInterval(),
+                    this::reconfigure,
+                    registry::configurationRejected);
         }
     }
 
@@ -233,7 +266,9 @@ public final class DataPlane implements AutoCloseable {
         }
         refresher.close();
         try {
-            server.stop(grace).toCompletionStage().toCompletableFuture()
+            server.stop(grace)
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(grace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         } catch (Exception ignored) {
             // Shutting down anyway.

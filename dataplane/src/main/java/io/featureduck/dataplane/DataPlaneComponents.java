@@ -33,8 +33,13 @@ public final class DataPlaneComponents implements AutoCloseable {
     private final ExecutorService loads;
     private final ExecutorService metadata;
 
-    private DataPlaneComponents(DataPlaneConfig config, Clock clock, LakehouseStorage storage,
-                                TableSourceFactory sources, ExecutorService loads, ExecutorService metadata) {
+    private DataPlaneComponents(
+            DataPlaneConfig config,
+            Clock clock,
+            LakehouseStorage storage,
+            TableSourceFactory sources,
+            ExecutorService loads,
+            ExecutorService metadata) {
         this.config = config;
         this.clock = clock;
         this.storage = storage;
@@ -45,10 +50,15 @@ public final class DataPlaneComponents implements AutoCloseable {
 
     /** Opens the storage of {@code serving}'s lakehouse and the executors, sized by {@code config}. */
     public static DataPlaneComponents open(ServingConfig serving, DataPlaneConfig config, MeterRegistry meters) {
-        LakehouseStorage storage = LakehouseStorage.open(serving.store().spec().lakehouse(),
-                StorageSettings.of(config), meters);
-        int loaders = Math.max(1, Math.min(serving.views().size(), Runtime.getRuntime().availableProcessors()));
-        return new DataPlaneComponents(config, Clock.systemUTC(), storage, new TableSourceFactory(storage.stores()),
+        LakehouseStorage storage =
+                LakehouseStorage.open(serving.store().spec().lakehouse(), StorageSettings.of(config), meters);
+        int loaders = Math.max(
+                1, Math.min(serving.views().size(), Runtime.getRuntime().availableProcessors()));
+        return new DataPlaneComponents(
+                config,
+                Clock.systemUTC(),
+                storage,
+                new TableSourceFactory(storage.stores()),
                 Executors.newFixedThreadPool(loaders, daemons("view-loader")),
                 Executors.newCachedThreadPool(daemons("table-metadata")));
     }
@@ -85,8 +95,8 @@ public final class DataPlaneComponents implements AutoCloseable {
 
     /** Historical retrieval over whatever configuration {@code serving} holds at each request. */
     public HistoricalRetrieval historical(Supplier<ServingConfig> serving) {
-        return new HistoricalRetrieval(serving, sources, DuckDbSettings.of(config), storage.files(), metadata,
-                config.onDemand());
+        return new HistoricalRetrieval(
+                serving, sources, DuckDbSettings.of(config), storage.files(), metadata, config.onDemand());
     }
 
     /** Writes pushes to the tables of {@code registry}'s views and serves them there, telling {@code listener}. */

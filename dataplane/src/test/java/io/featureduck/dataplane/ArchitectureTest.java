@@ -1,14 +1,19 @@
 package io.featureduck.dataplane;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
 import io.featureduck.dataplane.error.Redaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.lang.CompositeArchRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,20 +25,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The layering docs/ARCHITECTURE.md describes, checked on every build. */
 class ArchitectureTest {
     /** SQL as it appears in string literals: statements, table functions and casts (what error messages hide). */
     private static final Pattern SQL = Redaction.SQL;
+
     private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\\\n]|\\\\.)*\"");
 
     @Test
     void packagesHaveNoCycles() {
-        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.featureduck");
         slices().matching("io.featureduck.(**)").should().beFreeOfCycles().check(classes);
     }
@@ -44,7 +46,8 @@ class ArchitectureTest {
      */
     @Test
     void packagesUseOnlyWhatTheLayeringTableAllows() throws IOException {
-        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(DATAPLANE);
         Map<String, Set<String>> table = layering(Files.readString(Path.of("../docs/ARCHITECTURE.md")));
         assertThat(table).as("the layering table").containsKeys("error", "config", "lookup", "grpc");
@@ -54,11 +57,13 @@ class ArchitectureTest {
     /** The check itself fails on a class that uses a package its row does not name. */
     @Test
     void theLayeringCheckFindsAViolation() throws IOException {
-        JavaClasses violation = new ClassFileImporter().importClasses(
-                io.featureduck.dataplane.error.LayeringViolationFixture.class);
+        JavaClasses violation =
+                new ClassFileImporter().importClasses(io.featureduck.dataplane.error.LayeringViolationFixture.class);
         Map<String, Set<String>> table = layering(Files.readString(Path.of("../docs/ARCHITECTURE.md")));
-        assertThatThrownBy(() -> layeringRule(table).check(violation)).isInstanceOf(AssertionError.class)
-                .hasMessageContaining("LayeringViolationFixture").hasMessageContaining("dataplane.http");
+        assertThatThrownBy(() -> layeringRule(table).check(violation))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("LayeringViolationFixture")
+                .hasMessageContaining("dataplane.http");
     }
 
     private static final String DATAPLANE = "io.featureduck.dataplane";
@@ -95,10 +100,15 @@ class ArchitectureTest {
         table.forEach((pkg, allowed) -> {
             List<String> forbidden = new ArrayList<>();
             forbidden.add(DATAPLANE);
-            all.stream().filter(other -> !other.equals(pkg) && !allowed.contains(other))
+            all.stream()
+                    .filter(other -> !other.equals(pkg) && !allowed.contains(other))
                     .forEach(other -> forbidden.add(DATAPLANE + "." + other + ".."));
-            rules.add(noClasses().that().resideInAPackage(DATAPLANE + "." + pkg + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
+            rules.add(noClasses()
+                    .that()
+                    .resideInAPackage(DATAPLANE + "." + pkg + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(forbidden.toArray(String[]::new))
                     .as("package " + pkg + " uses only " + allowed + " (docs/ARCHITECTURE.md, Layering)")
                     .allowEmptyShould(true));
         });
@@ -108,14 +118,16 @@ class ArchitectureTest {
     @Test
     void onlyTheDuckDbPackageHoldsSql() throws IOException {
         List<String> offenders = new ArrayList<>();
-        for (Path root : List.of(Path.of("src/main/java"), Path.of("../crds/src/main/java"),
-                Path.of("../operator/src/main/java"))) {
+        for (Path root : List.of(
+                Path.of("src/main/java"), Path.of("../crds/src/main/java"), Path.of("../operator/src/main/java"))) {
             try (Stream<Path> files = Files.walk(root)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     String path = file.toString().replace('\\', '/');
                     // DuckDB is where SQL lives; the demo's sample-data generator writes its tables with SQL too.
                     // Redaction holds the pattern that recognises SQL, to keep it out of messages.
-                    if (path.contains("/dataplane/duckdb/") || path.contains("/dataplane/demo/")
+                    if (path.contains("/dataplane/duckdb/")
+                            || path.contains("/dataplane/demo/")
                             || path.endsWith("/dataplane/error/Redaction.java")) {
                         continue;
                     }
@@ -134,6 +146,7 @@ class ArchitectureTest {
     @Test
     void theSqlCheckFindsSql() {
         assertThat(SQL.matcher("\"SELECT count(*) FROM latest\"").find()).isTrue();
-        assertThat(SQL.matcher("\"feature view 'x' is not served here\"").find()).isFalse();
+        assertThat(SQL.matcher("\"feature view 'x' is not served here\"").find())
+                .isFalse();
     }
 }

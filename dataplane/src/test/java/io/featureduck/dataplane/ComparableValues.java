@@ -9,12 +9,10 @@ import java.time.ZoneOffset;
 
 /** Brings values from different readers to one comparable form: integers as Long, floats as Double, times as micros. */
 public final class ComparableValues {
-    private ComparableValues() {
-    }
+    private ComparableValues() {}
 
     /** A point in time as microseconds since the epoch (UTC). */
-    public record Micros(long value) {
-    }
+    public record Micros(long value) {}
 
     public static Object of(Object value) {
         if (value == null) return null;
@@ -28,7 +26,10 @@ public final class ComparableValues {
         if (value instanceof LocalDateTime l) return of(l.toInstant(ZoneOffset.UTC));
         if (value instanceof java.sql.Timestamp t) return of(t.toLocalDateTime());
         if (value instanceof java.sql.Date d) return d.toLocalDate();
-        if (value instanceof LocalDate || value instanceof String || value instanceof Boolean || value instanceof Double
+        if (value instanceof LocalDate
+                || value instanceof String
+                || value instanceof Boolean
+                || value instanceof Double
                 || value instanceof Micros) {
             return value;
         }

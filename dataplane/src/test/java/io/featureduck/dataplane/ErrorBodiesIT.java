@@ -1,5 +1,7 @@
 package io.featureduck.dataplane;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.dataplane.error.Redaction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +16,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Every error message the unit tests' data planes answered, over HTTP and gRPC (the {@code featureduck.errors} log
  * each test class's output holds, see dataplane/pom.xml), scanned after the tests ran: none shows an absolute path of
@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ErrorBodiesIT {
     /** A message of the errors log: its first line, as slf4j-simple writes it, and the lines it continues on. */
     private static final Pattern START = Pattern.compile("^\\S+ DEBUG errors - (http|grpc) ([A-Z_]+): (.*)$");
+
     private static final Pattern TIMESTAMPED = Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT");
     private static final Pattern ABSOLUTE = Pattern.compile("(?<![\\w.~:/%-])/[^\\s'\"(),;\\[\\]{}<>`]+");
 
@@ -33,7 +34,8 @@ class ErrorBodiesIT {
         List<String> messages = new ArrayList<>();
         Set<String> protocols = new TreeSet<>();
         try (Stream<Path> files = Files.list(reports)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith("-output.txt")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith("-output.txt"))
+                    .toList()) {
                 StringBuilder message = null;
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     Matcher start = START.matcher(line);
@@ -55,7 +57,9 @@ class ErrorBodiesIT {
                 }
             }
         }
-        assertThat(messages).as("error messages the tests' data planes answered").hasSizeGreaterThan(500);
+        assertThat(messages)
+                .as("error messages the tests' data planes answered")
+                .hasSizeGreaterThan(500);
         assertThat(protocols).containsExactly("grpc", "http");
 
         Set<String> topLevel = new TreeSet<>();

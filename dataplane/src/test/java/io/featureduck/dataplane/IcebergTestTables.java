@@ -24,8 +24,7 @@ import org.apache.iceberg.parquet.Parquet;
 
 /** Writes Iceberg tables in tests with Iceberg Java itself: Parquet data files and position and equality deletes. */
 public final class IcebergTestTables {
-    private IcebergTestTables() {
-    }
+    private IcebergTestTables() {}
 
     public static Table create(Path location, Schema schema, PartitionSpec spec) {
         return new HadoopTables(TableSourceFactory.hadoopConfiguration())
@@ -34,10 +33,15 @@ public final class IcebergTestTables {
 
     public static DataFile writeData(Table table, StructLike partition, List<Record> rows) {
         try {
-            DataWriter<Record> writer = Parquet.writeData(table.io().newOutputFile(
-                            table.locationProvider().newDataLocation(table.spec(), partition, fileName())))
-                    .schema(table.schema()).withSpec(table.spec()).withPartition(partition)
-                    .createWriterFunc(GenericParquetWriter::create).overwrite().build();
+            DataWriter<Record> writer = Parquet.writeData(table.io()
+                            .newOutputFile(
+                                    table.locationProvider().newDataLocation(table.spec(), partition, fileName())))
+                    .schema(table.schema())
+                    .withSpec(table.spec())
+                    .withPartition(partition)
+                    .createWriterFunc(GenericParquetWriter::create)
+                    .overwrite()
+                    .build();
             try (writer) {
                 rows.forEach(writer::write);
             }
@@ -48,15 +52,21 @@ public final class IcebergTestTables {
     }
 
     /** Deletes every row whose {@code deleteSchema} columns equal one of {@code rows}. */
-    public static DeleteFile writeEqualityDeletes(Table table, StructLike partition, Schema deleteSchema,
-                                                  List<Record> rows) {
+    public static DeleteFile writeEqualityDeletes(
+            Table table, StructLike partition, Schema deleteSchema, List<Record> rows) {
         try {
-            EqualityDeleteWriter<Record> writer = Parquet.writeDeletes(table.io().newOutputFile(
-                            table.locationProvider().newDataLocation(fileName())))
-                    .forTable(table).withSpec(table.spec()).withPartition(partition).rowSchema(deleteSchema)
+            EqualityDeleteWriter<Record> writer = Parquet.writeDeletes(
+                            table.io().newOutputFile(table.locationProvider().newDataLocation(fileName())))
+                    .forTable(table)
+                    .withSpec(table.spec())
+                    .withPartition(partition)
+                    .rowSchema(deleteSchema)
                     .createWriterFunc(GenericParquetWriter::create)
-                    .equalityFieldIds(deleteSchema.columns().stream().mapToInt(c -> c.fieldId()).toArray())
-                    .overwrite().buildEqualityWriter();
+                    .equalityFieldIds(deleteSchema.columns().stream()
+                            .mapToInt(c -> c.fieldId())
+                            .toArray())
+                    .overwrite()
+                    .buildEqualityWriter();
             try (writer) {
                 rows.forEach(writer::write);
             }
@@ -67,12 +77,15 @@ public final class IcebergTestTables {
     }
 
     /** Deletes the rows at {@code positions} of {@code dataFile}. */
-    public static DeleteFile writePositionDeletes(Table table, StructLike partition, DataFile dataFile,
-                                                  long... positions) {
+    public static DeleteFile writePositionDeletes(
+            Table table, StructLike partition, DataFile dataFile, long... positions) {
         try {
-            PositionDeleteWriter<Record> writer = Parquet.writeDeletes(table.io().newOutputFile(
-                            table.locationProvider().newDataLocation(fileName())))
-                    .withSpec(table.spec()).withPartition(partition).overwrite().buildPositionWriter();
+            PositionDeleteWriter<Record> writer = Parquet.writeDeletes(
+                            table.io().newOutputFile(table.locationProvider().newDataLocation(fileName())))
+                    .withSpec(table.spec())
+                    .withPartition(partition)
+                    .overwrite()
+                    .buildPositionWriter();
             try (writer) {
                 for (long position : positions) {
                     writer.write(PositionDelete.<Record>create().set(dataFile.location(), position));

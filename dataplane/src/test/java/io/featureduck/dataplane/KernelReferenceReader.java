@@ -42,8 +42,7 @@ import java.util.Optional;
  * Primitive columns only; values in {@link ComparableValues} form.
  */
 public final class KernelReferenceReader {
-    private KernelReferenceReader() {
-    }
+    private KernelReferenceReader() {}
 
     public static List<Map<String, Object>> readAll(Engine engine, Path table) throws Exception {
         return read(engine, TableManager.loadSnapshot(table.toUri().toString()).build(engine));
@@ -51,7 +50,11 @@ public final class KernelReferenceReader {
 
     /** The rows of one version of the table, through Kernel's own time travel. */
     public static List<Map<String, Object>> readVersion(Engine engine, Path table, long version) throws Exception {
-        return read(engine, TableManager.loadSnapshot(table.toUri().toString()).atVersion(version).build(engine));
+        return read(
+                engine,
+                TableManager.loadSnapshot(table.toUri().toString())
+                        .atVersion(version)
+                        .build(engine));
     }
 
     private static List<Map<String, Object>> read(Engine engine, Snapshot snapshot) throws Exception {
@@ -70,9 +73,10 @@ public final class KernelReferenceReader {
                                 .readParquetFiles(Utils.singletonCloseableIterator(status), physical, Optional.empty())
                                 .map(FileReadResult::getData);
                         try (CloseableIterator<FilteredColumnarBatch> data =
-                                     Scan.transformPhysicalData(engine, scanState, scanFile, physicalData)) {
+                                Scan.transformPhysicalData(engine, scanState, scanFile, physicalData)) {
                             while (data.hasNext()) {
-                                try (CloseableIterator<Row> dataRows = data.next().getRows()) {
+                                try (CloseableIterator<Row> dataRows =
+                                        data.next().getRows()) {
                                     while (dataRows.hasNext()) {
                                         rows.add(toMap(dataRows.next(), logical));
                                     }
@@ -117,9 +121,17 @@ public final class KernelReferenceReader {
     }
 
     public static boolean isPrimitive(DataType type) {
-        return type instanceof BooleanType || type instanceof ByteType || type instanceof ShortType
-                || type instanceof IntegerType || type instanceof LongType || type instanceof FloatType
-                || type instanceof DoubleType || type instanceof StringType || type instanceof DecimalType
-                || type instanceof DateType || type instanceof TimestampType || type instanceof TimestampNTZType;
+        return type instanceof BooleanType
+                || type instanceof ByteType
+                || type instanceof ShortType
+                || type instanceof IntegerType
+                || type instanceof LongType
+                || type instanceof FloatType
+                || type instanceof DoubleType
+                || type instanceof StringType
+                || type instanceof DecimalType
+                || type instanceof DateType
+                || type instanceof TimestampType
+                || type instanceof TimestampNTZType;
     }
 }

@@ -21,8 +21,7 @@ public final class PythonReader {
     private static final Path SCRIPT = Path.of("src", "test", "python", "read_table.py");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PythonReader() {
-    }
+    private PythonReader() {}
 
     /**
      * @param kind       {@code delta}, {@code iceberg} or {@code parquet}
@@ -30,14 +29,15 @@ public final class PythonReader {
      *                   day:date32}); empty for the table formats, which declare them
      */
     @SuppressWarnings("unchecked")
-    public static List<Map<String, Object>> read(String kind, Path table, String partitions) throws IOException,
-            InterruptedException {
+    public static List<Map<String, Object>> read(String kind, Path table, String partitions)
+            throws IOException, InterruptedException {
         if (!Files.isExecutable(PYTHON)) {
             throw new AssertionError(PYTHON + " is missing: the build creates it (mvn generate-test-resources, "
                     + "execution python-readers-install of dataplane/pom.xml)");
         }
         Process process = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), kind, table.toString(), partitions)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -35,8 +35,7 @@ public final class RandomHistory {
     public static final Comparator<Row> LATEST_LAST = Comparator.comparingInt(Row::hour)
             .thenComparing(Row::createdMinute, Comparator.nullsFirst(Comparator.naturalOrder()));
 
-    private RandomHistory() {
-    }
+    private RandomHistory() {}
 
     /** One source row: its key, event hour after {@link #BASE}, created minute after that (or none) and value. */
     public record Row(long key, int hour, Integer createdMinute, Double value) {
@@ -51,15 +50,20 @@ public final class RandomHistory {
     }
 
     /** As above, with between {@code minCommits} and {@code maxCommits} commits of at least one row each. */
-    public static Arbitrary<List<List<Row>>> commits(long maxKey, Arbitrary<Integer> hours, int maxRowsPerCommit,
-                                                    int minCommits, int maxCommits) {
+    public static Arbitrary<List<List<Row>>> commits(
+            long maxKey, Arbitrary<Integer> hours, int maxRowsPerCommit, int minCommits, int maxCommits) {
         Arbitrary<Row> row = Combinators.combine(
-                Arbitraries.longs().between(0, maxKey),
-                hours,
-                Arbitraries.integers().between(0, 3).injectNull(0.2),
-                Arbitraries.doubles().between(-1000, 1000).injectNull(0.1)).as(Row::new);
-        return row.list().ofMinSize(minCommits > 1 ? 1 : 0).ofMaxSize(maxRowsPerCommit).list()
-                .ofMinSize(minCommits).ofMaxSize(maxCommits);
+                        Arbitraries.longs().between(0, maxKey),
+                        hours,
+                        Arbitraries.integers().between(0, 3).injectNull(0.2),
+                        Arbitraries.doubles().between(-1000, 1000).injectNull(0.1))
+                .as(Row::new);
+        return row.list()
+                .ofMinSize(minCommits > 1 ? 1 : 0)
+                .ofMaxSize(maxRowsPerCommit)
+                .list()
+                .ofMinSize(minCommits)
+                .ofMaxSize(maxCommits);
     }
 
     /** Two rows equal in key, event time and created time have no defined winner, so histories never hold them. */
@@ -67,7 +71,9 @@ public final class RandomHistory {
         Set<String> seen = new HashSet<>();
         List<List<Row>> unique = new ArrayList<>();
         for (List<Row> commit : commits) {
-            unique.add(commit.stream().filter(r -> seen.add(r.key() + "/" + r.hour() + "/" + r.createdMinute())).toList());
+            unique.add(commit.stream()
+                    .filter(r -> seen.add(r.key() + "/" + r.hour() + "/" + r.createdMinute()))
+                    .toList());
         }
         return unique;
     }
@@ -79,18 +85,28 @@ public final class RandomHistory {
 
     /** Writes each commit as one Delta table version. */
     public static void writeDeltaTable(Path table, List<List<Row>> commits) {
-        StructType schema = new StructType().add("k", LongType.LONG).add("ts", TimestampType.TIMESTAMP)
-                .add("created", TimestampType.TIMESTAMP).add("v", DoubleType.DOUBLE);
+        StructType schema = new StructType()
+                .add("k", LongType.LONG)
+                .add("ts", TimestampType.TIMESTAMP)
+                .add("created", TimestampType.TIMESTAMP)
+                .add("v", DoubleType.DOUBLE);
         DeltaTableWriter writer = new DeltaTableWriter(DefaultEngine.create(new Configuration()), table);
-        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(),
+        try (DuckDbSession session = DuckDbSession.open(
+                DuckDbSettings.defaults(),
                 List.of(table.getParent(), DuckDbSettings.defaults().tempDirectory()))) {
             for (List<Row> commit : commits) {
                 String empty = "SELECT CAST(NULL AS BIGINT) AS k, CAST(NULL AS TIMESTAMPTZ) AS ts, "
                         + "CAST(NULL AS TIMESTAMPTZ) AS created, CAST(NULL AS DOUBLE) AS v WHERE false";
-                String rows = commit.stream().map(r -> " UNION ALL SELECT " + r.key() + ", TIMESTAMPTZ '"
-                        + r.eventTime() + "', " + (r.createdMinute() == null ? "NULL" : "TIMESTAMPTZ '"
-                        + r.eventTime().plus(Duration.ofMinutes(r.createdMinute())) + "'") + ", "
-                        + (r.value() == null ? "NULL" : Double.toString(r.value()))).collect(Collectors.joining());
+                String rows = commit.stream()
+                        .map(r -> " UNION ALL SELECT " + r.key() + ", TIMESTAMPTZ '"
+                                + r.eventTime() + "', "
+                                + (r.createdMinute() == null
+                                        ? "NULL"
+                                        : "TIMESTAMPTZ '" + r.eventTime().plus(Duration.ofMinutes(r.createdMinute()))
+                                                + "'")
+                                + ", "
+                                + (r.value() == null ? "NULL" : Double.toString(r.value())))
+                        .collect(Collectors.joining());
                 writer.append(session, empty + rows, schema);
             }
         }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Writes a serving configuration for tests: a store {@code lake} over {@code lakehouse/} and one view {@code scores}. */
 public final class ServingYaml {
-    private ServingYaml() {
-    }
+    private ServingYaml() {}
 
     /**
      * Writes {@code directory/store.yaml}: the store in {@code format}, and a view {@code scores} whose spec, below
@@ -35,8 +34,10 @@ public final class ServingYaml {
                     metadata: {name: scores}
                     spec:
                       store: lake
-                    %s""".formatted(format, lakehouse.isEmpty() ? "" : ", " + lakehouse,
-                    viewSpec.stripIndent().indent(2)));
+                    %s""".formatted(
+                            format,
+                            lakehouse.isEmpty() ? "" : ", " + lakehouse,
+                            viewSpec.stripIndent().indent(2)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,16 +5,19 @@ import java.nio.file.Path;
 
 /** The conformance tables written by other engines, beside the project root ({@code ../shared/testdata}). */
 public final class SharedTestData {
-    private SharedTestData() {
-    }
+    private SharedTestData() {}
 
     public static Path projectRoot() {
-        Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+        Path module =
+                Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
         return Files.exists(module.resolve("crds")) ? module : module.getParent();
     }
 
     public static Path iceberg(String table) {
-        Path path = projectRoot().resolve("../shared/testdata/iceberg").resolve(table).normalize();
+        Path path = projectRoot()
+                .resolve("../shared/testdata/iceberg")
+                .resolve(table)
+                .normalize();
         if (!Files.isDirectory(path)) {
             throw new IllegalStateException("shared test table missing: " + path);
         }
@@ -23,7 +26,8 @@ public final class SharedTestData {
 
     /** A Hudi table, named by its folder under {@code hudi/}, such as {@code cow/v6_nonpartitioned}. */
     public static Path hudi(String table) {
-        Path path = projectRoot().resolve("../shared/testdata/hudi").resolve(table).normalize();
+        Path path =
+                projectRoot().resolve("../shared/testdata/hudi").resolve(table).normalize();
         if (!Files.isDirectory(path)) {
             throw new IllegalStateException("shared test table missing: " + path);
         }
@@ -31,7 +35,8 @@ public final class SharedTestData {
     }
 
     public static Path delta(String table) {
-        Path path = projectRoot().resolve("../shared/testdata/delta").resolve(table).normalize();
+        Path path =
+                projectRoot().resolve("../shared/testdata/delta").resolve(table).normalize();
         if (!Files.isDirectory(path)) {
             throw new IllegalStateException("shared test table missing: " + path
                     + " (the conformance tables are expected in ../shared/testdata beside the project root)");

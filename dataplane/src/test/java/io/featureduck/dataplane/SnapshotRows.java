@@ -16,8 +16,7 @@ import java.util.Map;
 
 /** Every row of a table version as DuckDB reads it through {@link SnapshotRelation}, in a comparable form. */
 public final class SnapshotRows {
-    private SnapshotRows() {
-    }
+    private SnapshotRows() {}
 
     public static List<Map<String, Object>> read(TableSnapshot snapshot, List<Path> readable) throws Exception {
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), readable)) {
@@ -36,7 +35,7 @@ public final class SnapshotRows {
     private static List<Map<String, Object>> rows(DuckDbSession session, String sql) throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
+                ResultSet rs = statement.executeQuery(sql)) {
             ResultSetMetaData meta = rs.getMetaData();
             while (rs.next()) {
                 Map<String, Object> row = new HashMap<>();

@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 
 /** Copies of the shared tables that tests may change: the shared folder itself stays read-only. */
 public final class TableCopies {
-    private TableCopies() {
-    }
+    private TableCopies() {}
 
     /** Copies the directory tree {@code from} to {@code to}. */
     public static void copy(Path from, Path to) throws IOException {

@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
 public final class FeatureDuckOperator {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureDuckOperator.class);
 
-    private FeatureDuckOperator() {
-    }
+    private FeatureDuckOperator() {}
 
     public static void main(String[] args) {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.println("featureduck-operator: reconciles FeatureStore, FeatureView and FeatureService resources.\n"
-                    + "Configured by environment variables:\n" + OperatorSettings.DOCUMENTATION);
+            System.out.println(
+                    "featureduck-operator: reconciles FeatureStore, FeatureView and FeatureService resources.\n"
+                            + "Configured by environment variables:\n" + OperatorSettings.DOCUMENTATION);
             return;
         }
         OperatorSettings settings;
@@ -47,9 +47,12 @@ public final class FeatureDuckOperator {
         Operator operator = create(client, settings, true);
         operator.installShutdownHook(Duration.ofSeconds(10));
         operator.start();
-        LOG.info("FeatureDuck operator started against {} (namespaces: {}, server-side apply: {}, leader election: {})",
-                client.getMasterUrl(), settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
-                settings.serverSideApply(), settings.leaderElection());
+        LOG.info(
+                "FeatureDuck operator started against {} (namespaces: {}, server-side apply: {}, leader election: {})",
+                client.getMasterUrl(),
+                settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
+                settings.serverSideApply(),
+                settings.leaderElection());
     }
 
     /**
@@ -65,18 +68,23 @@ public final class FeatureDuckOperator {
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply());
             if (settings.leaderElection()) {
-                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME,
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+                        OperatorSettings.LEASE_NAME,
                         settings.leaseNamespace().isEmpty() ? null : settings.leaseNamespace(),
                         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, null, standalone));
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        null,
+                        null,
+                        standalone));
             }
         });
         KubernetesEvents events = new KubernetesEvents(client, clock);
         DataPlaneReports reports = new DataPlaneReports(settings, new DataPlaneClient(), clock);
         operator.register(new FeatureStoreReconciler(settings, reports, events, clock), c -> namespaces(c, settings));
         operator.register(new FeatureViewReconciler(settings, reports, events, clock), c -> namespaces(c, settings));
-        operator.register(new FeatureServiceReconciler(events, clock, settings.serverSideApply()), c -> namespaces(c, settings));
+        operator.register(
+                new FeatureServiceReconciler(events, clock, settings.serverSideApply()), c -> namespaces(c, settings));
         return operator;
     }
 

@@ -1,9 +1,12 @@
 package io.featureduck.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -36,9 +39,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * One admission, two places: a table of FeatureViews, one per rule a view meets only in its store's context (and a
  * few that pass), goes through the real operator (Fabric8's mock API) and through the real data plane (its jar, on
@@ -54,50 +54,93 @@ class AdmissionAgreementTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     /** A view of the table, by name, with what a correct admission decides: null when accepted, else the field. */
-    private record Case(String name, String source, String extra, String refusedField) {
-    }
+    private record Case(String name, String source, String extra, String refusedField) {}
 
     private static final List<Case> CASES = List.of(
             new Case("good-parquet", "{format: parquet, path: good, timestampColumn: ts}", "", null),
             new Case("good-in-allowed-root", "{path: \"s3://shared/tables/t\", timestampColumn: ts}", "", null),
-            new Case("good-hadoop-catalog", "{format: iceberg, catalog: {name: warehouse}, table: db.t, "
-                    + "timestampColumn: ts}", "", null),
-            new Case("pushes-a", "{format: parquet, path: pa, timestampColumn: ts}",
-                    "push: {enabled: true, sourceName: contested}", null),
-            new Case("pushes-b", "{format: parquet, path: pb, timestampColumn: ts}",
-                    "push: {enabled: true, sourceName: contested}", null),
+            new Case(
+                    "good-hadoop-catalog",
+                    "{format: iceberg, catalog: {name: warehouse}, table: db.t, " + "timestampColumn: ts}",
+                    "",
+                    null),
+            new Case(
+                    "pushes-a",
+                    "{format: parquet, path: pa, timestampColumn: ts}",
+                    "push: {enabled: true, sourceName: contested}",
+                    null),
+            new Case(
+                    "pushes-b",
+                    "{format: parquet, path: pb, timestampColumn: ts}",
+                    "push: {enabled: true, sourceName: contested}",
+                    null),
             new Case("outside-relative", "{path: ../elsewhere, timestampColumn: ts}", "", "spec.source.path"),
             new Case("outside-absolute", "{path: /etc, timestampColumn: ts}", "", "spec.source.path"),
-            new Case("outside-file-uri", "{path: \"file:///var/run/secrets\", timestampColumn: ts}", "",
+            new Case(
+                    "outside-file-uri",
+                    "{path: \"file:///var/run/secrets\", timestampColumn: ts}",
+                    "",
                     "spec.source.path"),
             new Case("outside-bucket", "{path: \"s3://other-team/t\", timestampColumn: ts}", "", "spec.source.path"),
-            new Case("unsupported-scheme", "{path: \"hdfs://namenode/t\", timestampColumn: ts}", "",
-                    "spec.source.path"),
-            new Case("rewrite-relative", "{path: t, timestampColumn: ts, pathRewrite: [{from: \"s3://x/\", "
-                    + "to: relative/}]}", "", "spec.source.pathRewrite[0].to"),
-            new Case("rewrite-outside", "{path: t, timestampColumn: ts, pathRewrite: [{from: \"s3://x/\", "
-                    + "to: /etc/}]}", "", "spec.source.pathRewrite[0].to"),
-            new Case("unknown-catalog", "{format: iceberg, catalog: {name: nowhere}, table: db.t, timestampColumn: ts}",
-                    "", "spec.source.catalog.name"),
-            new Case("catalog-not-iceberg", "{format: delta, catalog: {name: warehouse}, table: db.t, "
-                    + "timestampColumn: ts}", "", "spec.source.catalog"),
-            new Case("duckdb-without-table", "{format: duckdb, path: f.duckdb, timestampColumn: ts}", "",
+            new Case(
+                    "unsupported-scheme", "{path: \"hdfs://namenode/t\", timestampColumn: ts}", "", "spec.source.path"),
+            new Case(
+                    "rewrite-relative",
+                    "{path: t, timestampColumn: ts, pathRewrite: [{from: \"s3://x/\", " + "to: relative/}]}",
+                    "",
+                    "spec.source.pathRewrite[0].to"),
+            new Case(
+                    "rewrite-outside",
+                    "{path: t, timestampColumn: ts, pathRewrite: [{from: \"s3://x/\", " + "to: /etc/}]}",
+                    "",
+                    "spec.source.pathRewrite[0].to"),
+            new Case(
+                    "unknown-catalog",
+                    "{format: iceberg, catalog: {name: nowhere}, table: db.t, timestampColumn: ts}",
+                    "",
+                    "spec.source.catalog.name"),
+            new Case(
+                    "catalog-not-iceberg",
+                    "{format: delta, catalog: {name: warehouse}, table: db.t, " + "timestampColumn: ts}",
+                    "",
+                    "spec.source.catalog"),
+            new Case(
+                    "duckdb-without-table",
+                    "{format: duckdb, path: f.duckdb, timestampColumn: ts}",
+                    "",
                     "spec.source.table"),
-            new Case("duckdb-on-object-store", "{format: duckdb, path: \"s3://shared/tables/f.duckdb\", table: t, "
-                    + "timestampColumn: ts}", "", "spec.source.path"),
-            new Case("pin-unversioned", "{format: parquet, path: t, timestampColumn: ts, version: 3}", "",
+            new Case(
+                    "duckdb-on-object-store",
+                    "{format: duckdb, path: \"s3://shared/tables/f.duckdb\", table: t, " + "timestampColumn: ts}",
+                    "",
+                    "spec.source.path"),
+            new Case(
+                    "pin-unversioned",
+                    "{format: parquet, path: t, timestampColumn: ts, version: 3}",
+                    "",
                     "spec.source.version"),
-            new Case("push-hudi", "{format: hudi, path: t, timestampColumn: ts}", "push: {enabled: true}",
+            new Case(
+                    "push-hudi",
+                    "{format: hudi, path: t, timestampColumn: ts}",
+                    "push: {enabled: true}",
                     "spec.push.enabled"),
-            new Case("push-object-store", "{path: \"s3://shared/tables/p\", timestampColumn: ts}",
-                    "push: {enabled: true}", "spec.push.enabled"),
-            new Case("push-catalog", "{format: iceberg, catalog: {name: warehouse}, table: db.p, timestampColumn: ts}",
-                    "push: {enabled: true}", "spec.push.enabled"),
+            new Case(
+                    "push-object-store",
+                    "{path: \"s3://shared/tables/p\", timestampColumn: ts}",
+                    "push: {enabled: true}",
+                    "spec.push.enabled"),
+            new Case(
+                    "push-catalog",
+                    "{format: iceberg, catalog: {name: warehouse}, table: db.p, timestampColumn: ts}",
+                    "push: {enabled: true}",
+                    "spec.push.enabled"),
             new Case("invalid-ttl", "{path: t, timestampColumn: ts}", "ttl: forever", "spec.ttl"));
 
     KubernetesClient client;
+
     @TempDir
     Path work;
+
     private OperatorHarness operator;
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -124,16 +167,30 @@ class AdmissionAgreementTest {
         // The operator's decisions, from each view's Accepted condition.
         Map<String, Condition> operatorSays = new LinkedHashMap<>();
         for (Case c : CASES) {
-            FeatureView decided = await().atMost(PATIENCE).until(() -> client.resources(FeatureView.class)
-                    .inNamespace(NAMESPACE).withName(c.name()).get(), v -> v.getStatus() != null
-                    && StatusConditions.find(v.getStatus().conditions(), StatusConditions.ACCEPTED).isPresent());
-            operatorSays.put(c.name(), StatusConditions.find(decided.getStatus().conditions(),
-                    StatusConditions.ACCEPTED).orElseThrow());
+            FeatureView decided = await().atMost(PATIENCE)
+                    .until(
+                            () -> client.resources(FeatureView.class)
+                                    .inNamespace(NAMESPACE)
+                                    .withName(c.name())
+                                    .get(),
+                            v -> v.getStatus() != null
+                                    && StatusConditions.find(v.getStatus().conditions(), StatusConditions.ACCEPTED)
+                                            .isPresent());
+            operatorSays.put(
+                    c.name(),
+                    StatusConditions.find(decided.getStatus().conditions(), StatusConditions.ACCEPTED)
+                            .orElseThrow());
         }
 
         // The data plane's decisions on the same definitions, as the operator renders them.
-        FeatureStore store = client.resources(FeatureStore.class).inNamespace(NAMESPACE).withName("shop").get();
-        List<FeatureView> views = client.resources(FeatureView.class).inNamespace(NAMESPACE).list().getItems();
+        FeatureStore store = client.resources(FeatureStore.class)
+                .inNamespace(NAMESPACE)
+                .withName("shop")
+                .get();
+        List<FeatureView> views = client.resources(FeatureView.class)
+                .inNamespace(NAMESPACE)
+                .list()
+                .getItems();
         Path everything = work.resolve("everything.yaml");
         Files.writeString(everything, new ServingConfigRenderer().render(store, views, List.of()));
         Process check = run(List.of("check", "-f", everything.toString()));
@@ -146,13 +203,17 @@ class AdmissionAgreementTest {
             Condition accepted = operatorSays.get(c.name());
             JsonNode decision = dataPlaneSays.path(c.name());
             boolean good = c.refusedField() == null;
-            assertThat(accepted.getStatus()).as(c.name() + " by the operator: " + accepted.getMessage())
+            assertThat(accepted.getStatus())
+                    .as(c.name() + " by the operator: " + accepted.getMessage())
                     .isEqualTo(good ? "True" : "False");
-            assertThat(decision.path("accepted").asBoolean()).as(c.name() + " by the data plane: " + decision)
+            assertThat(decision.path("accepted").asBoolean())
+                    .as(c.name() + " by the data plane: " + decision)
                     .isEqualTo(good);
             if (!good) {
                 assertThat(accepted.getReason()).isEqualTo("InvalidSpec");
-                assertThat(accepted.getMessage()).as(c.name()).startsWith(c.refusedField() + ": ")
+                assertThat(accepted.getMessage())
+                        .as(c.name())
+                        .startsWith(c.refusedField() + ": ")
                         .isEqualTo(decision.path("reason").asText());
             }
         }
@@ -164,15 +225,32 @@ class AdmissionAgreementTest {
         }
 
         // The store sums it up, and its ConfigMap holds exactly the accepted views.
-        FeatureStore summed = await().atMost(PATIENCE).until(() -> client.resources(FeatureStore.class)
-                .inNamespace(NAMESPACE).withName("shop").get(), s -> s.getStatus() != null
-                && !s.getStatus().refusedViews().isEmpty());
-        List<String> refused = CASES.stream().filter(c -> c.refusedField() != null).map(Case::name).sorted().toList();
-        List<String> served = CASES.stream().filter(c -> c.refusedField() == null).map(Case::name).sorted().toList();
-        assertThat(summed.getStatus().refusedViews()).extracting(FeatureStoreStatus.RefusedView::name)
+        FeatureStore summed = await().atMost(PATIENCE)
+                .until(
+                        () -> client.resources(FeatureStore.class)
+                                .inNamespace(NAMESPACE)
+                                .withName("shop")
+                                .get(),
+                        s -> s.getStatus() != null
+                                && !s.getStatus().refusedViews().isEmpty());
+        List<String> refused = CASES.stream()
+                .filter(c -> c.refusedField() != null)
+                .map(Case::name)
+                .sorted()
+                .toList();
+        List<String> served = CASES.stream()
+                .filter(c -> c.refusedField() == null)
+                .map(Case::name)
+                .sorted()
+                .toList();
+        assertThat(summed.getStatus().refusedViews())
+                .extracting(FeatureStoreStatus.RefusedView::name)
                 .containsExactlyElementsOf(refused);
         assertThat(summed.getStatus().views()).containsExactlyElementsOf(served);
-        ConfigMap config = client.configMaps().inNamespace(NAMESPACE).withName("shop-serving-config").get();
+        ConfigMap config = client.configMaps()
+                .inNamespace(NAMESPACE)
+                .withName("shop-serving-config")
+                .get();
         String file = config.getData().get("feature-store.yaml");
         served.forEach(name -> assertThat(file).contains("name: " + name + "\n"));
         refused.forEach(name -> assertThat(file).doesNotContain("name: " + name + "\n"));
@@ -185,12 +263,26 @@ class AdmissionAgreementTest {
         for (Path serving : List.of(written, everything)) {
             int port = freePort();
             int management = freePort();
-            run(List.of("serve", "-f", serving.toString(), "--lakehouse-root", lake.toString(), "--host",
-                    "127.0.0.1", "--port", Integer.toString(port), "--management-port", Integer.toString(management),
-                    "--grpc-port", Integer.toString(freePort())));
+            run(List.of(
+                    "serve",
+                    "-f",
+                    serving.toString(),
+                    "--lakehouse-root",
+                    lake.toString(),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port),
+                    "--management-port",
+                    Integer.toString(management),
+                    "--grpc-port",
+                    Integer.toString(freePort())));
             int process = processes.size() - 1;
-            await().atMost(PATIENCE).failFast("the data plane exited: " + log(process), () -> !processes.get(process)
-                    .isAlive()).until(() -> status("http://127.0.0.1:" + management + "/ready") == 200);
+            await().atMost(PATIENCE)
+                    .failFast(
+                            "the data plane exited: " + log(process),
+                            () -> !processes.get(process).isAlive())
+                    .until(() -> status("http://127.0.0.1:" + management + "/ready") == 200);
             JsonNode report = JSON.readTree(get("http://127.0.0.1:" + management + "/views/good-parquet"));
             assertThat(report.path("state").asText()).as(report.toString()).isEqualTo("READY");
             if (serving.equals(everything)) {
@@ -241,7 +333,7 @@ class AdmissionAgreementTest {
     private static void writeParquet(Path directory) throws Exception {
         Files.createDirectories(directory);
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = duck.createStatement()) {
+                Statement statement = duck.createStatement()) {
             statement.execute("COPY (SELECT i::BIGINT AS id, i / 10.0 AS f, TIMESTAMP '2026-01-01' AS ts "
                     + "FROM range(10) t(i)) TO '" + directory.resolve("part-0.parquet") + "' (FORMAT parquet)");
         }
@@ -249,13 +341,18 @@ class AdmissionAgreementTest {
 
     private Process run(List<String> args) throws IOException {
         Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
-        assertThat(jar).as("the data-plane jar; build it first with mvn -pl dataplane -am package").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-jar", jar.toString()));
+        assertThat(jar)
+                .as("the data-plane jar; build it first with mvn -pl dataplane -am package")
+                .isRegularFile();
+        List<String> command = new ArrayList<>(
+                List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-jar", jar.toString()));
         command.addAll(args);
         Path log = work.resolve("process-" + processes.size() + ".log");
-        Process process = new ProcessBuilder(command).redirectOutput(log.toFile())
-                .redirectError(work.resolve("process-" + processes.size() + ".err").toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(log.toFile())
+                .redirectError(
+                        work.resolve("process-" + processes.size() + ".err").toFile())
+                .start();
         processes.add(process);
         return process;
     }
@@ -274,7 +371,8 @@ class AdmissionAgreementTest {
     }
 
     private String get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static int freePort() throws IOException {

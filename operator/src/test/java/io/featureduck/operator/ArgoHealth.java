@@ -35,11 +35,9 @@ final class ArgoHealth {
     private static final AtomicInteger CAPTURED = new AtomicInteger();
 
     /** What Argo CD would show: one of its health statuses and the message. */
-    record Health(String status, String message) {
-    }
+    record Health(String status, String message) {}
 
-    private ArgoHealth() {
-    }
+    private ArgoHealth() {}
 
     /** The health Argo CD gives {@code resource}, by the check for its kind. */
     static Health of(HasMetadata resource) {
@@ -82,7 +80,9 @@ final class ArgoHealth {
         }
         if (node.isObject()) {
             LuaTable table = new LuaTable();
-            for (Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator(); fields.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields =
+                            node.properties().iterator();
+                    fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 table.set(field.getKey(), lua(field.getValue()));
             }
@@ -107,7 +107,11 @@ final class ArgoHealth {
     private static void capture(String kind, JsonNode object) {
         try {
             Path directory = Files.createDirectories(Path.of("target/argocd-statuses"));
-            YAML.writeValue(directory.resolve(kind + "-" + CAPTURED.incrementAndGet() + ".yaml").toFile(), object);
+            YAML.writeValue(
+                    directory
+                            .resolve(kind + "-" + CAPTURED.incrementAndGet() + ".yaml")
+                            .toFile(),
+                    object);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package io.featureduck.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -7,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The health checks in {@code helm/featureduck/argocd/}, as Argo CD's own test runner takes them: every case of each
@@ -24,14 +24,18 @@ class ArgoHealthChecksTest {
     void everyCaseOfEveryKindsHealthTestHolds() throws Exception {
         for (String kind : KINDS) {
             Path directory = ArgoHealth.CUSTOMIZATIONS.resolve(kind);
-            JsonNode tests = YAML.readTree(directory.resolve("health_test.yaml").toFile()).get("tests");
+            JsonNode tests = YAML.readTree(directory.resolve("health_test.yaml").toFile())
+                    .get("tests");
             assertThat(tests).as(kind).hasSizeGreaterThanOrEqualTo(4);
             java.util.Set<String> statuses = new java.util.HashSet<>();
             for (JsonNode test : tests) {
                 Path input = directory.resolve(test.get("inputPath").asText());
-                ArgoHealth.Health expected = new ArgoHealth.Health(test.at("/healthStatus/status").asText(),
+                ArgoHealth.Health expected = new ArgoHealth.Health(
+                        test.at("/healthStatus/status").asText(),
                         test.at("/healthStatus/message").asText());
-                assertThat(ArgoHealth.evaluate(kind, input)).as(kind + " " + input.getFileName()).isEqualTo(expected);
+                assertThat(ArgoHealth.evaluate(kind, input))
+                        .as(kind + " " + input.getFileName())
+                        .isEqualTo(expected);
                 statuses.add(expected.status());
             }
             assertThat(statuses).as(kind).contains("Healthy", "Progressing", "Degraded");
@@ -40,11 +44,16 @@ class ArgoHealthChecksTest {
 
     @Test
     void theArgocdConfigMapSnippetCarriesExactlyTheseScripts() throws Exception {
-        JsonNode snippet = YAML.readTree(ArgoHealth.CUSTOMIZATIONS.resolve("../../argocd-cm.yaml").toFile());
+        JsonNode snippet = YAML.readTree(
+                ArgoHealth.CUSTOMIZATIONS.resolve("../../argocd-cm.yaml").toFile());
         assertThat(snippet.at("/metadata/name").asText()).isEqualTo("argocd-cm");
         for (String kind : KINDS) {
-            assertThat(snippet.at("/data").get("resource.customizations.health.featureduck.io_" + kind).asText())
-                    .as(kind).isEqualTo(Files.readString(ArgoHealth.CUSTOMIZATIONS.resolve(kind).resolve("health.lua")));
+            assertThat(snippet.at("/data")
+                            .get("resource.customizations.health.featureduck.io_" + kind)
+                            .asText())
+                    .as(kind)
+                    .isEqualTo(Files.readString(
+                            ArgoHealth.CUSTOMIZATIONS.resolve(kind).resolve("health.lua")));
         }
     }
 
@@ -55,7 +64,8 @@ class ArgoHealthChecksTest {
     @Test
     void everyReasonTheScriptsAndTheirTestDataNameIsOneTheOperatorWrites() throws Exception {
         java.util.Set<String> written = java.util.Arrays.stream(io.featureduck.operator.status.Reason.values())
-                .map(io.featureduck.operator.status.Reason::wireName).collect(java.util.stream.Collectors.toSet());
+                .map(io.featureduck.operator.status.Reason::wireName)
+                .collect(java.util.stream.Collectors.toSet());
         java.util.regex.Pattern compared = java.util.regex.Pattern.compile("reason ==? \"([A-Za-z]+)\"");
         java.util.regex.Pattern recorded = java.util.regex.Pattern.compile("reason: \"?([A-Za-z]+)\"?");
         int found = 0;
@@ -73,7 +83,9 @@ class ArgoHealthChecksTest {
                         // Reasons the kubelet or a Deployment gave are passed through as they are.
                         if (!List.of("CrashLoopBackOff", "ProgressDeadlineExceeded", "CreateContainerConfigError")
                                 .contains(inData.group(1))) {
-                            assertThat(written).as(data.getFileName().toString()).contains(inData.group(1));
+                            assertThat(written)
+                                    .as(data.getFileName().toString())
+                                    .contains(inData.group(1));
                         }
                         found++;
                     }
@@ -86,7 +98,8 @@ class ArgoHealthChecksTest {
     @Test
     void scriptsUseOnlyWhatArgoCdAllows() throws Exception {
         for (String kind : KINDS) {
-            String script = Files.readString(ArgoHealth.CUSTOMIZATIONS.resolve(kind).resolve("health.lua"));
+            String script =
+                    Files.readString(ArgoHealth.CUSTOMIZATIONS.resolve(kind).resolve("health.lua"));
             assertThat(script).as(kind).doesNotContain("require", "io.", "os.", "debug.", "loadstring", "dofile");
         }
     }

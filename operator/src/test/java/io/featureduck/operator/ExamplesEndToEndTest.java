@@ -1,12 +1,15 @@
 package io.featureduck.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -46,9 +49,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The whole path without a cluster: every manifest in {@code examples/} is applied to a Kubernetes API server (Fabric8's
  * mock, CRUD mode), the operator reconciles them, and what the kubelet would do is done by hand: the Job's command
@@ -66,8 +66,10 @@ class ExamplesEndToEndTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     KubernetesClient client;
+
     @TempDir
     Path work;
+
     private OperatorHarness operator;
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -89,21 +91,39 @@ class ExamplesEndToEndTest {
         int grpcPort = freePort();
         String base = "http://127.0.0.1:" + port;
         List<Path> manifests = applyExamples();
-        assertThat(manifests).extracting(p -> p.getParent().getFileName().toString()).contains("kubernetes", "local");
+        assertThat(manifests)
+                .extracting(p -> p.getParent().getFileName().toString())
+                .contains("kubernetes", "local");
         // The token Secret the example store names, created as its README says.
         token = UUID.randomUUID().toString();
-        client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata()
-                .withName("drivers-tokens").endMetadata().addToStringData("tokens", token + "\n").build()).create();
+        client.secrets()
+                .inNamespace(NAMESPACE)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("drivers-tokens")
+                        .endMetadata()
+                        .addToStringData("tokens", token + "\n")
+                        .build())
+                .create();
         // Status is read from every ready data-plane pod's management port, as in a cluster; here both "pods" are
         // the one process.
         operator = new OperatorHarness(client, "http://{podIP}:" + managementPort);
 
         // What the operator generated for the "drivers" store.
-        Deployment deployment = await().atMost(PATIENCE).until(() -> client.apps().deployments()
-                .inNamespace(NAMESPACE).withName("drivers-dataplane").get(), d -> d != null);
-        ConfigMap config = await().atMost(PATIENCE).until(() -> configMap(), c -> c != null
-                && c.getData().get("feature-store.yaml").contains("name: driver-profile"));
-        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Deployment deployment = await().atMost(PATIENCE)
+                .until(
+                        () -> client.apps()
+                                .deployments()
+                                .inNamespace(NAMESPACE)
+                                .withName("drivers-dataplane")
+                                .get(),
+                        d -> d != null);
+        ConfigMap config = await().atMost(PATIENCE)
+                .until(
+                        () -> configMap(),
+                        c -> c != null && c.getData().get("feature-store.yaml").contains("name: driver-profile"));
+        Container container =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         for (int replica = 0; replica < deployment.getSpec().getReplicas(); replica++) {
             startedPod(deployment, replica);
         }
@@ -112,10 +132,16 @@ class ExamplesEndToEndTest {
         // filled by the example Job (its own arguments, run here) at the claim's mount path.
         Path configMount = work.resolve("etc-featureduck");
         mount(config, configMount);
-        Job job = client.batch().v1().jobs().inNamespace(NAMESPACE).withName("write-demo-lakehouse").get();
+        Job job = client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(NAMESPACE)
+                .withName("write-demo-lakehouse")
+                .get();
         Path demo = work.resolve("demo");
         List<String> jobArgs = job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().stream()
-                .map(a -> a.equals("/demo") ? demo.toString() : a).toList();
+                .map(a -> a.equals("/demo") ? demo.toString() : a)
+                .toList();
         run(jar, jobArgs).waitFor(120, TimeUnit.SECONDS);
         Path claim = demo.resolve("lakehouse");
         assertThat(claim.resolve("driver_hourly_stats/_delta_log")).isDirectory();
@@ -123,30 +149,49 @@ class ExamplesEndToEndTest {
         // The token Secret, as the kubelet mounts it.
         Path tokensMount = work.resolve("etc-featureduck-auth");
         Files.createDirectories(tokensMount);
-        Secret tokens = client.secrets().inNamespace(NAMESPACE).withName("drivers-tokens").get();
-        Files.writeString(tokensMount.resolve("tokens"), tokens.getStringData() != null
-                ? tokens.getStringData().get("tokens")
-                : new String(java.util.Base64.getDecoder().decode(tokens.getData().get("tokens"))));
-        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
-                assertThat(v.getSecret() != null && v.getSecret().getSecretName().equals("drivers-tokens")).isTrue());
+        Secret tokens = client.secrets()
+                .inNamespace(NAMESPACE)
+                .withName("drivers-tokens")
+                .get();
+        Files.writeString(
+                tokensMount.resolve("tokens"),
+                tokens.getStringData() != null
+                        ? tokens.getStringData().get("tokens")
+                        : new String(java.util.Base64.getDecoder()
+                                .decode(tokens.getData().get("tokens"))));
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getSecret() != null
+                                && v.getSecret().getSecretName().equals("drivers-tokens"))
+                        .isTrue());
 
         String configPath = "/etc/featureduck";
-        VolumeMount lakehouseMount = container.getVolumeMounts().stream().filter(m -> m.getName().equals("lakehouse"))
-                .findFirst().orElseThrow();
+        VolumeMount lakehouseMount = container.getVolumeMounts().stream()
+                .filter(m -> m.getName().equals("lakehouse"))
+                .findFirst()
+                .orElseThrow();
         Volume lakehouseVolume = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getName().equals("lakehouse")).findFirst().orElseThrow();
+                .filter(v -> v.getName().equals("lakehouse"))
+                .findFirst()
+                .orElseThrow();
         assertThat(lakehouseVolume.getPersistentVolumeClaim().getClaimName()).isEqualTo("lakehouse");
         List<String> args = new ArrayList<>();
         // The pod's volumes, outside a pod: the ConfigMap, and the file cache's emptyDir.
         for (String arg : container.getArgs()) {
-            args.add(arg.startsWith(DataPlaneNames.TOKENS_MOUNT) ? tokensMount + arg.substring(
-                            DataPlaneNames.TOKENS_MOUNT.length())
-                    : arg.startsWith(configPath) ? configMount + arg.substring(configPath.length())
-                    : arg.equals(DataPlaneNames.FILE_CACHE_MOUNT) ? work.resolve("file-cache").toString()
-                    : arg.equals(Integer.toString(DataPlaneNames.HTTP_PORT)) ? Integer.toString(port)
-                    : arg.equals(Integer.toString(DataPlaneNames.MANAGEMENT_PORT)) ? Integer.toString(managementPort)
-                    : arg.equals(Integer.toString(DataPlaneSpec.DEFAULT_GRPC_PORT)) ? Integer.toString(grpcPort)
-                    : arg);
+            args.add(
+                    arg.startsWith(DataPlaneNames.TOKENS_MOUNT)
+                            ? tokensMount + arg.substring(DataPlaneNames.TOKENS_MOUNT.length())
+                            : arg.startsWith(configPath)
+                                    ? configMount + arg.substring(configPath.length())
+                                    : arg.equals(DataPlaneNames.FILE_CACHE_MOUNT)
+                                            ? work.resolve("file-cache").toString()
+                                            : arg.equals(Integer.toString(DataPlaneNames.HTTP_PORT))
+                                                    ? Integer.toString(port)
+                                                    : arg.equals(Integer.toString(DataPlaneNames.MANAGEMENT_PORT))
+                                                            ? Integer.toString(managementPort)
+                                                            : arg.equals(Integer.toString(
+                                                                            DataPlaneSpec.DEFAULT_GRPC_PORT))
+                                                                    ? Integer.toString(grpcPort)
+                                                                    : arg);
         }
         assertThat(args).contains(work.resolve("file-cache").toString());
         // Outside a pod: the claim is not at its mount path, and the process binds loopback only.
@@ -155,16 +200,26 @@ class ExamplesEndToEndTest {
         run(jar, args);
         await().atMost(PATIENCE).until(() -> status("http://127.0.0.1:" + managementPort + "/ready") == 200);
         // Without the token, or with another one, the API answers 401 and nothing else.
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/views")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/views"))
-                .header("authorization", "Bearer not-" + token).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).isEqualTo(401);
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/v1/views"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(base + "/v1/views"))
+                                        .header("authorization", "Bearer not-" + token)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(401);
 
         // Online answers equal the latest row per driver, read straight from the table's Parquet files.
-        JsonNode answer = post(base + "/get-online-features", "{\"features\": [\"driver-stats:conv_rate\", "
-                + "\"driver-stats:avg_daily_trips\", \"driver-profile:vehicle_type\"], \"entities\": {\"driver_id\": "
-                + "[1010, 1011]}}");
+        JsonNode answer = post(
+                base + "/get-online-features",
+                "{\"features\": [\"driver-stats:conv_rate\", "
+                        + "\"driver-stats:avg_daily_trips\", \"driver-profile:vehicle_type\"], \"entities\": {\"driver_id\": "
+                        + "[1010, 1011]}}");
         for (int i = 0; i < 2; i++) {
             long driver = 1010 + i;
             assertThat(answer.at("/results/1/values/" + i).floatValue())
@@ -175,58 +230,106 @@ class ExamplesEndToEndTest {
         }
 
         // The example's feature service resolves, is written into the serving configuration and answers by name.
-        FeatureService ranking = await().atMost(PATIENCE).until(() -> client.resources(FeatureService.class)
-                .inNamespace(NAMESPACE).withName("driver-ranking").get(), s -> s.getStatus() != null
-                && "True".equals(StatusConditions.find(s.getStatus().conditions(), "Accepted")
-                .map(io.fabric8.kubernetes.api.model.Condition::getStatus).orElse(null)));
-        assertThat(ranking.getStatus().features()).startsWith("driver-stats:conv_rate", "driver-stats:acc_rate",
-                "driver-profile:name");
+        FeatureService ranking = await().atMost(PATIENCE)
+                .until(
+                        () -> client.resources(FeatureService.class)
+                                .inNamespace(NAMESPACE)
+                                .withName("driver-ranking")
+                                .get(),
+                        s -> s.getStatus() != null
+                                && "True"
+                                        .equals(StatusConditions.find(
+                                                        s.getStatus().conditions(), "Accepted")
+                                                .map(io.fabric8.kubernetes.api.model.Condition::getStatus)
+                                                .orElse(null)));
+        assertThat(ranking.getStatus().features())
+                .startsWith("driver-stats:conv_rate", "driver-stats:acc_rate", "driver-profile:name");
         assertThat(configMap().getData().get("feature-store.yaml")).contains("name: driver-ranking");
-        JsonNode byService = post(base + "/get-online-features", "{\"feature_service\": \"driver-ranking\", "
-                + "\"entities\": {\"driver_id\": [1010]}}");
+        JsonNode byService = post(
+                base + "/get-online-features",
+                "{\"feature_service\": \"driver-ranking\", " + "\"entities\": {\"driver_id\": [1010]}}");
         List<String> names = new ArrayList<>();
         byService.at("/metadata/feature_names").forEach(n -> names.add(n.asText()));
-        assertThat(names).containsExactly("driver_id", "conv_rate", "acc_rate", "name", "vehicle_type", "rating",
-                "signup_date", "languages");
+        assertThat(names)
+                .containsExactly(
+                        "driver_id",
+                        "conv_rate",
+                        "acc_rate",
+                        "name",
+                        "vehicle_type",
+                        "rating",
+                        "signup_date",
+                        "languages");
 
         // The operator reads the serving state back into the FeatureView's status.
-        FeatureView served = await().atMost(PATIENCE).until(() -> view("driver-stats"),
-                v -> v.getStatus() != null && v.getStatus().tableVersion() != null);
+        FeatureView served = await().atMost(PATIENCE)
+                .until(
+                        () -> view("driver-stats"),
+                        v -> v.getStatus() != null && v.getStatus().tableVersion() != null);
         assertThat(FeatureStoreReconcilerTest.condition(served, "Ready")).isEqualTo("True");
         assertThat(served.getStatus().tableVersion()).isEqualTo(3);
         assertThat(served.getStatus().rows()).isEqualTo(5000);
-        assertThat(StatusConditions.find(served.getStatus().conditions(), "Ready").orElseThrow().getMessage())
+        assertThat(StatusConditions.find(served.getStatus().conditions(), "Ready")
+                        .orElseThrow()
+                        .getMessage())
                 .isEqualTo("2 data-plane pods serve table version 3, 5000 entities");
-        assertThat(ArgoHealth.of(served)).isEqualTo(new ArgoHealth.Health("Healthy",
-                "2 data-plane pods serve table version 3, 5000 entities"));
+        assertThat(ArgoHealth.of(served))
+                .isEqualTo(new ArgoHealth.Health("Healthy", "2 data-plane pods serve table version 3, 5000 entities"));
         FeatureView stale = view("driver-stats");
         stale.getMetadata().setGeneration(stale.getMetadata().getGeneration() + 1);
-        assertThat(ArgoHealth.of(stale)).as("a spec change the operator has not seen yet").isEqualTo(
-                new ArgoHealth.Health("Progressing", "Waiting for the FeatureDuck operator to observe generation "
-                        + stale.getMetadata().getGeneration()));
+        assertThat(ArgoHealth.of(stale))
+                .as("a spec change the operator has not seen yet")
+                .isEqualTo(new ArgoHealth.Health(
+                        "Progressing",
+                        "Waiting for the FeatureDuck operator to observe generation "
+                                + stale.getMetadata().getGeneration()));
 
         // Rolling the features back in Git: pinned to table version 1, the pods serve it and the status says so;
         // without the pin the view follows the table again.
         FeatureView toPin = view("driver-stats");
         FeatureViewSpec live = toPin.getSpec();
-        toPin.setSpec(new FeatureViewSpec(live.store(), live.source().pinned(TablePin.ofVersion(1)), live.entities(),
-                live.features(), live.ttl(), live.online(), live.refreshInterval(), live.description(),
-                live.onDemand(), live.requestData()));
+        toPin.setSpec(new FeatureViewSpec(
+                live.store(),
+                live.source().pinned(TablePin.ofVersion(1)),
+                live.entities(),
+                live.features(),
+                live.ttl(),
+                live.online(),
+                live.refreshInterval(),
+                live.description(),
+                live.onDemand(),
+                live.requestData()));
         client.resource(toPin).update();
-        mount(await().atMost(PATIENCE).until(() -> configMap(), c -> c.getData().get("feature-store.yaml")
-                .contains("version: 1")), configMount);
-        FeatureView pinned = await().atMost(PATIENCE).until(() -> view("driver-stats"), v -> v.getStatus() != null
-                && "version 1".equals(v.getStatus().pinned()) && Long.valueOf(1).equals(v.getStatus().tableVersion())
-                && "False".equals(FeatureStoreReconcilerTest.condition(v, "Progressing")));
+        mount(
+                await().atMost(PATIENCE)
+                        .until(
+                                () -> configMap(),
+                                c -> c.getData().get("feature-store.yaml").contains("version: 1")),
+                configMount);
+        FeatureView pinned = await().atMost(PATIENCE)
+                .until(
+                        () -> view("driver-stats"),
+                        v -> v.getStatus() != null
+                                && "version 1".equals(v.getStatus().pinned())
+                                && Long.valueOf(1).equals(v.getStatus().tableVersion())
+                                && "False".equals(FeatureStoreReconcilerTest.condition(v, "Progressing")));
         assertThat(ArgoHealth.of(pinned).status()).isEqualTo("Healthy");
-        assertThat(get(base + "/v1/views/driver-stats").path("table_version").asLong()).isEqualTo(1);
+        assertThat(get(base + "/v1/views/driver-stats").path("table_version").asLong())
+                .isEqualTo(1);
         FeatureView unpinned = view("driver-stats");
         unpinned.setSpec(live);
         client.resource(unpinned).update();
-        mount(await().atMost(PATIENCE).until(() -> configMap(), c -> !c.getData().get("feature-store.yaml")
-                .contains("version: 1")), configMount);
-        await().atMost(PATIENCE).until(() -> view("driver-stats"), v -> v.getStatus().pinned() == null
-                && Long.valueOf(3).equals(v.getStatus().tableVersion()));
+        mount(
+                await().atMost(PATIENCE)
+                        .until(
+                                () -> configMap(),
+                                c -> !c.getData().get("feature-store.yaml").contains("version: 1")),
+                configMount);
+        await().atMost(PATIENCE)
+                .until(
+                        () -> view("driver-stats"),
+                        v -> v.getStatus().pinned() == null
+                                && Long.valueOf(3).equals(v.getStatus().tableVersion()));
 
         // A change to the view: the operator rewrites the ConfigMap, the kubelet swaps the file, the pod reloads.
         FeatureView changed = view("driver-stats");
@@ -234,50 +337,91 @@ class ExamplesEndToEndTest {
         List<FeatureSpec> features = new ArrayList<>(spec.features());
         features.add(new FeatureSpec("trips_per_week", ValueType.INT64, "avg_daily_trips * 7", null));
         // Polled every second from now on, so the broken commit below is noticed quickly.
-        changed.setSpec(new FeatureViewSpec(spec.store(), spec.source(), spec.entities(), features, spec.ttl(),
-                spec.online(), "1s", spec.description()));
+        changed.setSpec(new FeatureViewSpec(
+                spec.store(),
+                spec.source(),
+                spec.entities(),
+                features,
+                spec.ttl(),
+                spec.online(),
+                "1s",
+                spec.description()));
         client.resource(changed).update();
-        ConfigMap updated = await().atMost(PATIENCE).until(() -> configMap(), c -> c.getData()
-                .get("feature-store.yaml").contains("trips_per_week"));
-        assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("drivers-dataplane").get().getSpec()
-                .getTemplate()).as("the pods are not restarted").isEqualTo(deployment.getSpec().getTemplate());
+        ConfigMap updated = await().atMost(PATIENCE)
+                .until(
+                        () -> configMap(),
+                        c -> c.getData().get("feature-store.yaml").contains("trips_per_week"));
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(NAMESPACE)
+                        .withName("drivers-dataplane")
+                        .get()
+                        .getSpec()
+                        .getTemplate())
+                .as("the pods are not restarted")
+                .isEqualTo(deployment.getSpec().getTemplate());
         mount(updated, configMount);
-        await().atMost(PATIENCE).until(() -> status(base + "/v1/views/driver-stats") == 200
-                && get(base + "/v1/views/driver-stats").toString().contains("trips_per_week")
-                && get(base + "/v1/views/driver-stats").path("state").asText().equals("READY"));
-        JsonNode weekly = post(base + "/get-online-features", "{\"features\": [\"driver-stats:trips_per_week\"], "
-                + "\"entities\": {\"driver_id\": [1010]}}");
+        await().atMost(PATIENCE)
+                .until(() -> status(base + "/v1/views/driver-stats") == 200
+                        && get(base + "/v1/views/driver-stats").toString().contains("trips_per_week")
+                        && get(base + "/v1/views/driver-stats")
+                                .path("state")
+                                .asText()
+                                .equals("READY"));
+        JsonNode weekly = post(
+                base + "/get-online-features",
+                "{\"features\": [\"driver-stats:trips_per_week\"], " + "\"entities\": {\"driver_id\": [1010]}}");
         assertThat(weekly.at("/results/1/values/0").asLong())
                 .isEqualTo(latest(claim, 1010, "avg_daily_trips").longValue() * 7);
 
         // A commit the data plane cannot read: it keeps serving the last good version, and the operator reports
         // the view as Degraded with the data plane's error, while Ready stays True.
-        long lastGood = get(base + "/v1/views/driver-stats").path("table_version").asLong();
-        Files.writeString(claim.resolve("driver_hourly_stats/_delta_log").resolve(String.format("%020d.json",
-                lastGood + 1)), "{\"add\":{\"path\":\"part-gone.parquet\",\"partitionValues\":{},\"size\":10,"
-                + "\"modificationTime\":1,\"dataChange\":true}}\n");
-        FeatureView degraded = await().atMost(PATIENCE).until(() -> view("driver-stats"),
-                v -> "True".equals(FeatureStoreReconcilerTest.condition(v, "Degraded")));
+        long lastGood =
+                get(base + "/v1/views/driver-stats").path("table_version").asLong();
+        Files.writeString(
+                claim.resolve("driver_hourly_stats/_delta_log").resolve(String.format("%020d.json", lastGood + 1)),
+                "{\"add\":{\"path\":\"part-gone.parquet\",\"partitionValues\":{},\"size\":10,"
+                        + "\"modificationTime\":1,\"dataChange\":true}}\n");
+        FeatureView degraded = await().atMost(PATIENCE)
+                .until(
+                        () -> view("driver-stats"),
+                        v -> "True".equals(FeatureStoreReconcilerTest.condition(v, "Degraded")));
         assertThat(FeatureStoreReconcilerTest.condition(degraded, "Ready")).isEqualTo("True");
         assertThat(degraded.getStatus().tableVersion()).isEqualTo(lastGood);
         assertThat(degraded.getStatus().lastError()).contains("driver-stats");
-        assertThat(StatusConditions.find(degraded.getStatus().conditions(), "Degraded").orElseThrow().getReason())
+        assertThat(StatusConditions.find(degraded.getStatus().conditions(), "Degraded")
+                        .orElseThrow()
+                        .getReason())
                 .isEqualTo("RefreshFailed");
         assertThat(ArgoHealth.of(degraded).status()).isEqualTo("Degraded");
-        assertThat(ArgoHealth.of(degraded).message()).startsWith("serving table version " + lastGood
-                + " while the latest load failed: ");
-        assertThat(post(base + "/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
-                + "\"entities\": {\"driver_id\": [1010]}}").at("/results/1/statuses/0").asText()).isEqualTo("PRESENT");
+        assertThat(ArgoHealth.of(degraded).message())
+                .startsWith("serving table version " + lastGood + " while the latest load failed: ");
+        assertThat(post(
+                                base + "/get-online-features",
+                                "{\"features\": [\"driver-stats:conv_rate\"], "
+                                        + "\"entities\": {\"driver_id\": [1010]}}")
+                        .at("/results/1/statuses/0")
+                        .asText())
+                .isEqualTo("PRESENT");
     }
 
     /** A pod of the Deployment as the kubelet reports it once it passes its readiness probe: here, on loopback. */
     private void startedPod(Deployment deployment, int replica) {
         io.fabric8.kubernetes.api.model.Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
-                .withNewMetadata().withName(deployment.getMetadata().getName() + "-" + replica).withNamespace(NAMESPACE)
-                .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+                .withNewMetadata()
+                .withName(deployment.getMetadata().getName() + "-" + replica)
+                .withNamespace(NAMESPACE)
+                .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .endMetadata()
                 .withSpec(deployment.getSpec().getTemplate().getSpec())
-                .withNewStatus().withPodIP("127.0.0.1").withPhase("Running")
-                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                .withNewStatus()
+                .withPodIP("127.0.0.1")
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
                 .build();
         client.resource(pod).create();
         client.resource(pod).updateStatus();
@@ -293,7 +437,8 @@ class ExamplesEndToEndTest {
             // The GitOps example is applied by Argo CD, not by a user: its resources are checked against the CRDs
             // in the crds module, and the same store and views are served here from examples/kubernetes/.
             manifests = files.filter(p -> p.toString().endsWith(".yaml") && !p.startsWith(EXAMPLES.resolve("gitops")))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
         for (Path manifest : manifests) {
             // Each example directory goes into its own namespace, as a user would apply it.
@@ -314,34 +459,42 @@ class ExamplesEndToEndTest {
         for (var entry : config.getData().entrySet()) {
             Path next = directory.resolve(".." + entry.getKey() + ".next");
             Files.writeString(next, entry.getValue());
-            Files.move(next, directory.resolve(entry.getKey()), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    next,
+                    directory.resolve(entry.getKey()),
+                    StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         }
     }
 
     private Process run(Path jar, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx1g", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-jar", jar.toString()));
         command.addAll(args);
         Path log = work.resolve("process-" + processes.size() + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         processes.add(process);
         return process;
     }
 
     private static Path dataPlaneJar() {
         Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
-        assertThat(jar).as("the data-plane jar; build it first with mvn -pl dataplane -am package").isRegularFile();
+        assertThat(jar)
+                .as("the data-plane jar; build it first with mvn -pl dataplane -am package")
+                .isRegularFile();
         return jar;
     }
 
     /** The source table's latest value for a driver, by event time then creation time, read without FeatureDuck. */
     private static Number latest(Path lakehouse, long driver, String column) throws Exception {
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = duck.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT " + column + " FROM read_parquet('"
-                     + lakehouse.resolve("driver_hourly_stats") + "/*.parquet') WHERE driver_id = " + driver
-                     + " ORDER BY event_timestamp DESC, created DESC LIMIT 1")) {
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT " + column + " FROM read_parquet('"
+                        + lakehouse.resolve("driver_hourly_stats") + "/*.parquet') WHERE driver_id = " + driver
+                        + " ORDER BY event_timestamp DESC, created DESC LIMIT 1")) {
             assertThat(rs.next()).isTrue();
             return (Number) rs.getObject(1);
         }
@@ -349,26 +502,35 @@ class ExamplesEndToEndTest {
 
     private static String profile(Path lakehouse, long driver) throws Exception {
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = duck.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT vehicle_type FROM read_parquet('"
-                     + lakehouse.resolve("driver_profile") + "/*.parquet') WHERE driver_id = " + driver)) {
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT vehicle_type FROM read_parquet('"
+                        + lakehouse.resolve("driver_profile") + "/*.parquet') WHERE driver_id = " + driver)) {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
         }
     }
 
     private ConfigMap configMap() {
-        return client.configMaps().inNamespace(NAMESPACE).withName("drivers-serving-config").get();
+        return client.configMaps()
+                .inNamespace(NAMESPACE)
+                .withName("drivers-serving-config")
+                .get();
     }
 
     private FeatureView view(String name) {
-        return client.resources(FeatureView.class).inNamespace(NAMESPACE).withName(name).get();
+        return client.resources(FeatureView.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .get();
     }
 
     private int status(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).header("authorization", "Bearer " + token).build(),
-                    HttpResponse.BodyHandlers.discarding())
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("authorization", "Bearer " + token)
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
                     .statusCode();
         } catch (IOException | InterruptedException e) {
             return -1;
@@ -376,14 +538,21 @@ class ExamplesEndToEndTest {
     }
 
     private JsonNode get(String url) throws Exception {
-        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url))
-                        .header("authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
     }
 
     private JsonNode post(String url, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("content-type", "application/json").header("authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("content-type", "application/json")
+                        .header("authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());

@@ -17,12 +17,19 @@ import org.junit.jupiter.api.Test;
 class KindEndToEndIT {
     @Test
     void examplesServeOnARealClusterAndFollowAFeatureViewChange() throws Exception {
-        assumeTrue(dockerEngine(), "skipped: no Docker engine here ('docker info' failed or docker is missing); "
-                + "run e2e/kind/run.sh on a machine with Docker, kind, kubectl and helm");
+        assumeTrue(
+                dockerEngine(),
+                "skipped: no Docker engine here ('docker info' failed or docker is missing); "
+                        + "run e2e/kind/run.sh on a machine with Docker, kind, kubectl and helm");
         Path log = Files.createTempFile("kind-e2e", ".log");
-        Process run = new ProcessBuilder("bash", "e2e/kind/run.sh").directory(Path.of("..").toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(run.waitFor(40, TimeUnit.MINUTES)).as("finished within 40 minutes").isTrue();
+        Process run = new ProcessBuilder("bash", "e2e/kind/run.sh")
+                .directory(Path.of("..").toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertThat(run.waitFor(40, TimeUnit.MINUTES))
+                .as("finished within 40 minutes")
+                .isTrue();
         String output = Files.readString(log);
         assertThat(run.exitValue()).as(output).isZero();
         assertThat(output).as(output).contains("PASSED");
@@ -30,8 +37,10 @@ class KindEndToEndIT {
 
     private static boolean dockerEngine() {
         try {
-            Process info = new ProcessBuilder("docker", "info").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process info = new ProcessBuilder("docker", "info")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return info.waitFor(20, TimeUnit.SECONDS) && info.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
             return false;

@@ -66,19 +66,44 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     static FeatureStore store(String name, int replicas) {
-        FeatureStore store = FeatureStore.of(name, new FeatureStoreSpec(
-                new LakehouseSpec(TableFormat.DELTA, "/var/lib/featureduck/lakehouse", "lakehouse"),
-                new DataPlaneSpec(replicas, null, new DataPlaneSpec.ResourcesSpec("250m", "2", "1Gi", "2Gi"), null,
-                        null, "1GB", DataPlaneSpec.AuthSpec.bearer("drivers-tokens"), null, null, null, null, null, null, null)));
+        FeatureStore store = FeatureStore.of(
+                name,
+                new FeatureStoreSpec(
+                        new LakehouseSpec(TableFormat.DELTA, "/var/lib/featureduck/lakehouse", "lakehouse"),
+                        new DataPlaneSpec(
+                                replicas,
+                                null,
+                                new DataPlaneSpec.ResourcesSpec("250m", "2", "1Gi", "2Gi"),
+                                null,
+                                null,
+                                "1GB",
+                                DataPlaneSpec.AuthSpec.bearer("drivers-tokens"),
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null)));
         store.getMetadata().setNamespace(NAMESPACE);
         return store;
     }
 
     static FeatureView view(String name, String store, String... features) {
-        List<FeatureSpec> specs = List.of(features).stream().map(f -> new FeatureSpec(f, ValueType.FLOAT64)).toList();
-        FeatureView view = FeatureView.of(name, new FeatureViewSpec(store,
-                new SourceSpec(null, name.replace('-', '_'), "event_timestamp", null),
-                List.of(new EntitySpec("driver_id", ValueType.INT64)), specs, "48h", null, "1m", null));
+        List<FeatureSpec> specs = List.of(features).stream()
+                .map(f -> new FeatureSpec(f, ValueType.FLOAT64))
+                .toList();
+        FeatureView view = FeatureView.of(
+                name,
+                new FeatureViewSpec(
+                        store,
+                        new SourceSpec(null, name.replace('-', '_'), "event_timestamp", null),
+                        List.of(new EntitySpec("driver_id", ValueType.INT64)),
+                        specs,
+                        "48h",
+                        null,
+                        "1m",
+                        null));
         view.getMetadata().setNamespace(NAMESPACE);
         return view;
     }

@@ -26,12 +26,15 @@ class OperatorJarIT {
     static final Path JAR = Path.of("target", "featureduck-operator.jar");
 
     KubernetesClient client;
+
     @TempDir
     Path work;
 
     @Test
     void helpListsEverySetting() throws Exception {
-        Process help = new ProcessBuilder(java(), "-jar", JAR.toString(), "--help").redirectErrorStream(true).start();
+        Process help = new ProcessBuilder(java(), "-jar", JAR.toString(), "--help")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(help.getInputStream().readAllBytes());
         assertThat(help.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).contains("FEATUREDUCK_SERVER_SIDE_APPLY", "FEATUREDUCK_NAMESPACES", "KUBECONFIG");
@@ -55,7 +58,8 @@ class OperatorJarIT {
                 current-context: test
                 """.formatted(client.getMasterUrl().toString(), NAMESPACE));
         ProcessBuilder builder = new ProcessBuilder(java(), "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("operator.log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("operator.log").toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         builder.environment().put("FEATUREDUCK_SERVER_SIDE_APPLY", "false");
         builder.environment().put("FEATUREDUCK_NAMESPACES", NAMESPACE);
@@ -63,8 +67,13 @@ class OperatorJarIT {
         try {
             client.resource(store("drivers", 1)).create();
             client.resource(view("driver-stats", "drivers", "conv_rate")).create();
-            ConfigMap config = await().atMost(Duration.ofSeconds(60)).until(() -> client.configMaps()
-                    .inNamespace(NAMESPACE).withName("drivers-serving-config").get(), c -> c != null);
+            ConfigMap config = await().atMost(Duration.ofSeconds(60))
+                    .until(
+                            () -> client.configMaps()
+                                    .inNamespace(NAMESPACE)
+                                    .withName("drivers-serving-config")
+                                    .get(),
+                            c -> c != null);
             assertThat(config.getData().get("feature-store.yaml")).contains("name: driver-stats");
             assertThat(operator.isAlive()).isTrue();
         } finally {

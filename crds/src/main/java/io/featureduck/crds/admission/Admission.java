@@ -19,9 +19,15 @@ import java.util.Map;
  * @param services        the feature services served, each with the {@code view:feature} references it stands for
  * @param refusedServices feature service name to why it is not served
  */
-public record Admission(FeatureStore store, List<String> storeProblems, String root, LakehouseRoots lakehouse,
-                        List<AdmittedView> views, Map<String, String> refusedViews,
-                        Map<FeatureService, List<String>> services, Map<String, String> refusedServices) {
+public record Admission(
+        FeatureStore store,
+        List<String> storeProblems,
+        String root,
+        LakehouseRoots lakehouse,
+        List<AdmittedView> views,
+        Map<String, String> refusedViews,
+        Map<FeatureService, List<String>> services,
+        Map<String, String> refusedServices) {
     public Admission {
         storeProblems = List.copyOf(storeProblems);
         views = List.copyOf(views);

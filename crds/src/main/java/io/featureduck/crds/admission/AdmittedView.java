@@ -15,8 +15,8 @@ import java.util.Optional;
  *                 null when the location is the table
  * @param push     where the view takes pushes, when it does
  */
-public record AdmittedView(FeatureView view, TableFormat format, String location, CatalogSpec catalog,
-                           Optional<PushClaim> push) {
+public record AdmittedView(
+        FeatureView view, TableFormat format, String location, CatalogSpec catalog, Optional<PushClaim> push) {
     public String name() {
         return view.name();
     }
@@ -27,6 +27,5 @@ public record AdmittedView(FeatureView view, TableFormat format, String location
      * @param sourceName the name pushes address
      * @param refusal    why the view takes no pushes although it asks to (another view claims the source too)
      */
-    public record PushClaim(String sourceName, Optional<String> refusal) {
-    }
+    public record PushClaim(String sourceName, Optional<String> refusal) {}
 }

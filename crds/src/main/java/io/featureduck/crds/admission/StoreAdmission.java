@@ -34,8 +34,7 @@ import java.util.stream.Collectors;
 public final class StoreAdmission {
     static final String TWICE = "is defined more than once";
 
-    private StoreAdmission() {
-    }
+    private StoreAdmission() {}
 
     /**
      * Where a store's relative locations are resolved.
@@ -51,21 +50,30 @@ public final class StoreAdmission {
         }
     }
 
-    public static Admission admit(FeatureStore store, List<FeatureView> views, List<FeatureService> services,
-                                  Placement placement) {
-        List<String> storeProblems = SpecValidator.validate(store).stream().map(Violation::toString)
+    public static Admission admit(
+            FeatureStore store, List<FeatureView> views, List<FeatureService> services, Placement placement) {
+        List<String> storeProblems = SpecValidator.validate(store).stream()
+                .map(Violation::toString)
                 .collect(Collectors.toCollection(ArrayList::new));
         String root = null;
         LakehouseRoots lakehouse = null;
         if (storeProblems.isEmpty()) {
-            root = location("spec.lakehouse.root", placement.rootOverride() != null ? placement.rootOverride()
-                    : store.spec().lakehouse().root(), placement.baseDirectory().toString(), storeProblems);
+            root = location(
+                    "spec.lakehouse.root",
+                    placement.rootOverride() != null
+                            ? placement.rootOverride()
+                            : store.spec().lakehouse().root(),
+                    placement.baseDirectory().toString(),
+                    storeProblems);
             List<String> roots = new ArrayList<>();
             roots.add(root);
             List<String> allowed = store.spec().lakehouse().allowedRoots();
             for (int i = 0; i < allowed.size(); i++) {
-                roots.add(location("spec.lakehouse.allowedRoots[" + i + "]", allowed.get(i),
-                        placement.baseDirectory().toString(), storeProblems));
+                roots.add(location(
+                        "spec.lakehouse.allowedRoots[" + i + "]",
+                        allowed.get(i),
+                        placement.baseDirectory().toString(),
+                        storeProblems));
             }
             lakehouse = new LakehouseRoots(roots);
         }
@@ -73,8 +81,8 @@ public final class StoreAdmission {
             return new Admission(store, storeProblems, null, null, List.of(), Map.of(), Map.of(), Map.of());
         }
 
-        Map<String, Long> counts = views.stream().collect(Collectors.groupingBy(FeatureView::name,
-                LinkedHashMap::new, Collectors.counting()));
+        Map<String, Long> counts = views.stream()
+                .collect(Collectors.groupingBy(FeatureView::name, LinkedHashMap::new, Collectors.counting()));
         Map<String, String> refusedViews = new LinkedHashMap<>();
         List<AdmittedView> admitted = new ArrayList<>();
         for (FeatureView view : views) {
@@ -96,9 +104,10 @@ public final class StoreAdmission {
         admitted = withoutContestedPushes(admitted);
 
         Map<String, List<String>> served = new LinkedHashMap<>();
-        admitted.forEach(v -> served.put(v.name(), FeatureServiceResolution.servedFeatures(v.view().spec())));
-        Map<String, Long> serviceCounts = services.stream().collect(Collectors.groupingBy(FeatureService::name,
-                LinkedHashMap::new, Collectors.counting()));
+        admitted.forEach(v -> served.put(
+                v.name(), FeatureServiceResolution.servedFeatures(v.view().spec())));
+        Map<String, Long> serviceCounts = services.stream()
+                .collect(Collectors.groupingBy(FeatureService::name, LinkedHashMap::new, Collectors.counting()));
         Map<FeatureService, List<String>> admittedServices = new LinkedHashMap<>();
         Map<String, String> refusedServices = new LinkedHashMap<>();
         for (FeatureService service : services) {
@@ -119,8 +128,8 @@ public final class StoreAdmission {
             }
             refusedServices.put(service.name(), describe(violations));
         }
-        return new Admission(store, List.of(), root, lakehouse, admitted, refusedViews, admittedServices,
-                refusedServices);
+        return new Admission(
+                store, List.of(), root, lakehouse, admitted, refusedViews, admittedServices, refusedServices);
     }
 
     /** Violations as one message, as a status condition or an error body shows them. */
@@ -142,14 +151,16 @@ public final class StoreAdmission {
     }
 
     /** The rules a view meets only in its store's context; each broken one adds a violation. */
-    private static Optional<AdmittedView> inStore(FeatureView view, FeatureStore store, String root,
-                                                  LakehouseRoots lakehouse, List<Violation> violations) {
+    private static Optional<AdmittedView> inStore(
+            FeatureView view, FeatureStore store, String root, LakehouseRoots lakehouse, List<Violation> violations) {
         FeatureViewSpec spec = view.spec();
         SourceSpec source = spec.source();
         if (!spec.store().equals(store.name())) {
             violations.add(notThisStore(spec.store(), store));
         }
-        TableFormat format = source.format() != null ? source.format() : store.spec().lakehouse().format();
+        TableFormat format = source.format() != null
+                ? source.format()
+                : store.spec().lakehouse().format();
         CatalogSpec catalog = source.catalog();
         // A view's own catalog is a warehouse directory and is held to the lakehouse like a path; the store's
         // catalogs are set by whoever manages the store and may be anywhere.
@@ -158,8 +169,12 @@ public final class StoreAdmission {
             String name = catalog.name();
             catalog = store.spec().lakehouse().catalog(name).orElse(null);
             if (catalog == null) {
-                violations.add(new Violation("spec.source.catalog.name", "the store has no catalog '" + name
-                        + "'; it has " + store.spec().lakehouse().catalogs().stream().map(CatalogSpec::name).toList()));
+                violations.add(new Violation(
+                        "spec.source.catalog.name",
+                        "the store has no catalog '" + name + "'; it has "
+                                + store.spec().lakehouse().catalogs().stream()
+                                        .map(CatalogSpec::name)
+                                        .toList()));
                 return Optional.empty();
             }
         }
@@ -168,8 +183,8 @@ public final class StoreAdmission {
         String field = catalog == null ? "spec.source.path" : "spec.source.catalog.warehouse";
         String location = null;
         try {
-            location = LakehouseRoots.resolve(catalog == null ? source.path() : hadoop ? catalog.warehouse() : root,
-                    root);
+            location =
+                    LakehouseRoots.resolve(catalog == null ? source.path() : hadoop ? catalog.warehouse() : root, root);
             if (ownLocation && (catalog == null || hadoop)) {
                 lakehouse.refusal(location).ifPresent(reason -> violations.add(new Violation(field, reason)));
             }
@@ -185,7 +200,8 @@ public final class StoreAdmission {
                 continue;
             }
             try {
-                lakehouse.refusal(LakehouseRoots.resolve(target, root))
+                lakehouse
+                        .refusal(LakehouseRoots.resolve(target, root))
                         .ifPresent(reason -> violations.add(new Violation(at, reason)));
             } catch (IllegalArgumentException e) {
                 violations.add(new Violation(at, e.getMessage()));
@@ -196,25 +212,37 @@ public final class StoreAdmission {
     }
 
     /** What the view asks of its table's format, against what the format can do ({@link TableFormat.Capability}). */
-    private static void capabilities(FeatureViewSpec spec, TableFormat format, CatalogSpec catalog, String location,
-                                     List<Violation> violations) {
+    private static void capabilities(
+            FeatureViewSpec spec,
+            TableFormat format,
+            CatalogSpec catalog,
+            String location,
+            List<Violation> violations) {
         SourceSpec source = spec.source();
         boolean objectStore = location != null && ObjectPath.isObjectStore(location);
         if (catalog != null && !format.can(Capability.CATALOGS)) {
-            violations.add(new Violation("spec.source.catalog", "catalogs name " + TableFormat.with(Capability.CATALOGS)
-                    + " tables; the view's format is " + format.wireName()));
+            violations.add(new Violation(
+                    "spec.source.catalog",
+                    "catalogs name " + TableFormat.with(Capability.CATALOGS) + " tables; the view's format is "
+                            + format.wireName()));
         }
-        if (format.can(Capability.NAMED_TABLE) && (source.table() == null || source.table().isBlank())) {
-            violations.add(new Violation("spec.source.table", "is required: a " + format.wireName()
-                    + " file holds several tables; name the table or view to read"));
+        if (format.can(Capability.NAMED_TABLE)
+                && (source.table() == null || source.table().isBlank())) {
+            violations.add(new Violation(
+                    "spec.source.table",
+                    "is required: a " + format.wireName()
+                            + " file holds several tables; name the table or view to read"));
         }
         if (objectStore && !format.can(Capability.OBJECT_STORES)) {
-            violations.add(new Violation("spec.source.path", format.wireName() + " files cannot be read from an "
-                    + "object store; serve them from a mounted volume (object stores hold "
-                    + TableFormat.with(Capability.OBJECT_STORES) + " tables)"));
+            violations.add(new Violation(
+                    "spec.source.path",
+                    format.wireName() + " files cannot be read from an "
+                            + "object store; serve them from a mounted volume (object stores hold "
+                            + TableFormat.with(Capability.OBJECT_STORES) + " tables)"));
         }
         if (TablePin.of(source).isPresent() && !format.can(Capability.VERSIONS)) {
-            violations.add(new Violation(source.version() != null ? "spec.source.version" : "spec.source.asOf",
+            violations.add(new Violation(
+                    source.version() != null ? "spec.source.version" : "spec.source.asOf",
                     "pins a table version, and " + format.wireName() + " tables have no versions; pin "
                             + TableFormat.with(Capability.VERSIONS) + " tables"));
         }
@@ -222,17 +250,24 @@ public final class StoreAdmission {
             return;
         }
         if (!format.can(Capability.PUSHES)) {
-            violations.add(new Violation("spec.push.enabled", "pushes commit to " + TableFormat.with(Capability.PUSHES)
-                    + " tables; " + format.wireName() + " tables are written by their own engines (Spark, DuckDB), "
-                    + "so push there instead"));
+            violations.add(new Violation(
+                    "spec.push.enabled",
+                    "pushes commit to " + TableFormat.with(Capability.PUSHES)
+                            + " tables; " + format.wireName()
+                            + " tables are written by their own engines (Spark, DuckDB), "
+                            + "so push there instead"));
         } else if (objectStore) {
-            violations.add(new Violation("spec.push.enabled", "pushes write tables on the store's volume "
-                    + "(persistentVolumeClaim or a local path); this view's table is on an object store, which the "
-                    + "data plane only reads"));
+            violations.add(new Violation(
+                    "spec.push.enabled",
+                    "pushes write tables on the store's volume "
+                            + "(persistentVolumeClaim or a local path); this view's table is on an object store, which the "
+                            + "data plane only reads"));
         } else if (catalog != null) {
-            violations.add(new Violation("spec.push.enabled", "pushes commit to file-system tables; a table named "
-                    + "through a catalog is committed through that catalog, so write it with the catalog's own "
-                    + "clients"));
+            violations.add(new Violation(
+                    "spec.push.enabled",
+                    "pushes commit to file-system tables; a table named "
+                            + "through a catalog is committed through that catalog, so write it with the catalog's own "
+                            + "clients"));
         }
     }
 
@@ -250,20 +285,29 @@ public final class StoreAdmission {
      */
     private static List<AdmittedView> withoutContestedPushes(List<AdmittedView> views) {
         Map<String, List<String>> claims = new LinkedHashMap<>();
-        views.forEach(v -> v.push().ifPresent(p -> claims.computeIfAbsent(p.sourceName(), s -> new ArrayList<>())
-                .add(v.name())));
+        views.forEach(v -> v.push()
+                .ifPresent(p -> claims.computeIfAbsent(p.sourceName(), s -> new ArrayList<>())
+                        .add(v.name())));
         List<AdmittedView> settled = new ArrayList<>(views.size());
         for (AdmittedView view : views) {
             Optional<AdmittedView.PushClaim> push = view.push();
             // Sorted, so that the message does not depend on the order the definitions came in.
-            List<String> claimants = push.map(p -> claims.get(p.sourceName()).stream().sorted().toList())
+            List<String> claimants = push.map(
+                            p -> claims.get(p.sourceName()).stream().sorted().toList())
                     .orElse(List.of());
             if (claimants.size() > 1) {
                 String source = push.get().sourceName();
-                settled.add(new AdmittedView(view.view(), view.format(), view.location(), view.catalog(),
-                        Optional.of(new AdmittedView.PushClaim(source, Optional.of("push source '" + source
-                                + "' is claimed by FeatureViews " + claimants + "; none of them takes pushes until "
-                                + "each names its own (spec.push.sourceName)")))));
+                settled.add(new AdmittedView(
+                        view.view(),
+                        view.format(),
+                        view.location(),
+                        view.catalog(),
+                        Optional.of(new AdmittedView.PushClaim(
+                                source,
+                                Optional.of("push source '" + source
+                                        + "' is claimed by FeatureViews " + claimants
+                                        + "; none of them takes pushes until "
+                                        + "each names its own (spec.push.sourceName)")))));
             } else {
                 settled.add(view);
             }

@@ -72,14 +72,17 @@ public record LakehouseRoots(List<String> roots) {
                 return false;
             }
             return inner.authorityUri().equals(outer.authorityUri())
-                    && (outer.key().isEmpty() || inner.key().equals(outer.key())
-                    || inner.key().startsWith(outer.directoryPrefix()));
+                    && (outer.key().isEmpty()
+                            || inner.key().equals(outer.key())
+                            || inner.key().startsWith(outer.directoryPrefix()));
         }
         return withoutGlob(location).startsWith(Path.of(root).normalize());
     }
 
     /** A local location up to its first glob character: the directory a pattern such as {@code data/*.parquet} reads. */
     public static Path withoutGlob(String location) {
-        return Path.of(location.replaceFirst("[*?\\[{].*$", "")).toAbsolutePath().normalize();
+        return Path.of(location.replaceFirst("[*?\\[{].*$", ""))
+                .toAbsolutePath()
+                .normalize();
     }
 }

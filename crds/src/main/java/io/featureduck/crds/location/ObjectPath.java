@@ -22,7 +22,11 @@ public record ObjectPath(String scheme, String bucket, String account, String ke
     private static final Set<String> GCS = Set.of("gs");
 
     /** Which service a scheme belongs to. */
-    public enum Service { S3, AZURE, GCS }
+    public enum Service {
+        S3,
+        AZURE,
+        GCS
+    }
 
     public ObjectPath {
         key = stripSlashes(key);
@@ -61,8 +65,8 @@ public record ObjectPath(String scheme, String bucket, String account, String ke
         if (AZURE.contains(scheme) && !scheme.equals("az")) {
             int at = authority.indexOf('@');
             if (at <= 0) {
-                throw new IllegalArgumentException("'" + uri + "': expected " + scheme
-                        + "://container@account.dfs.core.windows.net/path");
+                throw new IllegalArgumentException(
+                        "'" + uri + "': expected " + scheme + "://container@account.dfs.core.windows.net/path");
             }
             bucket = authority.substring(0, at);
             String host = authority.substring(at + 1);

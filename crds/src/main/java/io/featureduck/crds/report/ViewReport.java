@@ -73,15 +73,16 @@ public record ViewReport(
 
     /** The table a view reads. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Source(String format, String path, @JsonProperty("timestamp_column") String timestampColumn,
-                         @JsonProperty("created_timestamp_column") String createdTimestampColumn) {
-    }
+    public record Source(
+            String format,
+            String path,
+            @JsonProperty("timestamp_column") String timestampColumn,
+            @JsonProperty("created_timestamp_column") String createdTimestampColumn) {}
 
     /** A join key or feature: its name and declared type, and a feature's expression if it has one. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Column(String name, String type, String expression) {
-    }
+    public record Column(String name, String type, String expression) {}
 
     /**
      * A view's push settings (its Feast push source and how pushes are batched into commits) and what became of its
@@ -93,23 +94,50 @@ public record ViewReport(
      *                           are taken
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Push(@JsonProperty("source_name") String sourceName,
-                       @JsonProperty("flush_interval_millis") long flushIntervalMillis,
-                       @JsonProperty("max_batch_rows") int maxBatchRows,
-                       @JsonProperty("unwritten_async_rows") long unwrittenAsyncRows,
-                       @JsonProperty("last_error") String lastError,
-                       @JsonProperty("last_error_at") String lastErrorAt,
-                       String suspended) {
-    }
+    public record Push(
+            @JsonProperty("source_name") String sourceName,
+            @JsonProperty("flush_interval_millis") long flushIntervalMillis,
+            @JsonProperty("max_batch_rows") int maxBatchRows,
+            @JsonProperty("unwritten_async_rows") long unwrittenAsyncRows,
+            @JsonProperty("last_error") String lastError,
+            @JsonProperty("last_error_at") String lastErrorAt,
+            String suspended) {}
 
     /**
      * A view the pod does not serve because its definition was refused: its name, {@link ViewState#FAILED}, and why
      * in {@code lastError}; nothing else is known of it.
      */
     public static ViewReport refused(String name, String reason) {
-        return new ViewReport(name, ViewState.FAILED, null, List.of(), List.of(), null, true, null, null, null, null,
-                null, null, null, null, 0, null, reason, null, 1, null, false, List.of(), List.of(), null, false, null,
-                null, null);
+        return new ViewReport(
+                name,
+                ViewState.FAILED,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                true,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                reason,
+                null,
+                1,
+                null,
+                false,
+                List.of(),
+                List.of(),
+                null,
+                false,
+                null,
+                null,
+                null);
     }
 
     /** Whether an index is served. */

@@ -13,7 +13,8 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record ViewsReport(@JsonProperty("configuration_error") String configurationError, List<ViewReport> views) {
+public record ViewsReport(
+        @JsonProperty("configuration_error") String configurationError, List<ViewReport> views) {
     public ViewsReport {
         views = views == null ? List.of() : List.copyOf(views);
     }

@@ -1,10 +1,10 @@
 package io.featureduck.crds.location;
 
-import java.util.List;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The lexical lakehouse boundary, as both the operator and the data plane decide it. */
 class LakehouseRootsTest {
@@ -24,11 +24,17 @@ class LakehouseRootsTest {
     void localLocationsAreComparedByNormalisedName() {
         LakehouseRoots roots = new LakehouseRoots(List.of("/lake"));
         assertThat(roots.refusal(LakehouseRoots.resolve("tables/t", "/lake"))).isEmpty();
-        assertThat(roots.refusal(LakehouseRoots.resolve("tables/*.parquet", "/lake"))).isEmpty();
-        assertThat(roots.refusal(LakehouseRoots.resolve("../etc", "/lake"))).get().asString()
+        assertThat(roots.refusal(LakehouseRoots.resolve("tables/*.parquet", "/lake")))
+                .isEmpty();
+        assertThat(roots.refusal(LakehouseRoots.resolve("../etc", "/lake")))
+                .get()
+                .asString()
                 .contains("'/etc' is outside", "allowedRoots");
-        assertThat(roots.refusal(LakehouseRoots.resolve("file:///lake2/t", "/lake"))).isPresent();
-        assertThat(roots.refusal("/lake2")).as("a prefix of the name is not a parent directory").isPresent();
+        assertThat(roots.refusal(LakehouseRoots.resolve("file:///lake2/t", "/lake")))
+                .isPresent();
+        assertThat(roots.refusal("/lake2"))
+                .as("a prefix of the name is not a parent directory")
+                .isPresent();
     }
 
     @Test
@@ -36,6 +42,7 @@ class LakehouseRootsTest {
         assertThat(LakehouseRoots.resolve("t", "s3://lake/teams/")).isEqualTo("s3://lake/teams/t");
         assertThat(LakehouseRoots.resolve(" s3://lake//x/ ", "/lake")).isEqualTo("s3://lake/x");
         assertThat(LakehouseRoots.resolve("a/../b", "/lake")).isEqualTo("/lake/b");
-        assertThatThrownBy(() -> LakehouseRoots.resolve("ftp://host/x", "/lake")).hasMessageContaining("not supported");
+        assertThatThrownBy(() -> LakehouseRoots.resolve("ftp://host/x", "/lake"))
+                .hasMessageContaining("not supported");
     }
 }

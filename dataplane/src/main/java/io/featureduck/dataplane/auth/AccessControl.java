@@ -36,7 +36,8 @@ public interface AccessControl extends AutoCloseable {
         }
         if (settings instanceof AuthSettings.KubernetesRbac rbac) {
             // In a pod the client reads the ServiceAccount's own token and CA; outside one, KUBECONFIG.
-            return new KubernetesAccess(new KubernetesClientBuilder().build(), rbac.namespace(), views, rbac.cacheTtl());
+            return new KubernetesAccess(
+                    new KubernetesClientBuilder().build(), rbac.namespace(), views, rbac.cacheTtl());
         }
         return new OpenAccess();
     }
@@ -45,13 +46,11 @@ public interface AccessControl extends AutoCloseable {
      * Rereads what the decisions come from when it can change on disk (a rotated token Secret); a no-op otherwise.
      * Called on a worker every reload interval.
      */
-    default void reload() {
-    }
+    default void reload() {}
 
     /** Whether requests must carry a token at all. */
     boolean required();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -8,8 +8,7 @@ import java.util.Optional;
 public final class BearerHeader {
     private static final String BEARER = "bearer ";
 
-    private BearerHeader() {
-    }
+    private BearerHeader() {}
 
     /**
      * The token of {@code header}; empty when there is no header.
@@ -22,8 +21,8 @@ public final class BearerHeader {
         }
         // The scheme is case-insensitive (RFC 7235); compared in place, as this runs for every request.
         if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw new FeatureDuckException(ErrorCode.UNAUTHENTICATED, "only 'Authorization: Bearer <token>' is "
-                    + "accepted");
+            throw new FeatureDuckException(
+                    ErrorCode.UNAUTHENTICATED, "only 'Authorization: Bearer <token>' is " + "accepted");
         }
         return Optional.of(header.substring(BEARER.length()).strip());
     }

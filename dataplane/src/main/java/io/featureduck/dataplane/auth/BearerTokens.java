@@ -37,8 +37,7 @@ public final class BearerTokens implements AccessControl {
      * The digests of the file's tokens, what each token may do (made here, not per request), and the file's content
      * digest, to tell a change from a rewrite.
      */
-    private record Snapshot(List<byte[]> digests, List<Map<AccessKind, Grant>> grants, byte[] fileDigest) {
-    }
+    private record Snapshot(List<byte[]> digests, List<Map<AccessKind, Grant>> grants, byte[] fileDigest) {}
 
     private BearerTokens(Path file, Optional<Path> writeFile, Snapshot snapshot) {
         this.file = file;
@@ -91,8 +90,9 @@ public final class BearerTokens implements AccessControl {
     @Override
     public Grant authenticate(Optional<String> token, AccessKind kind) {
         if (token.isEmpty()) {
-            throw new FeatureDuckException(ErrorCode.UNAUTHENTICATED, "this data plane requires a bearer token: send "
-                    + "'Authorization: Bearer <token>'");
+            throw new FeatureDuckException(
+                    ErrorCode.UNAUTHENTICATED,
+                    "this data plane requires a bearer token: send " + "'Authorization: Bearer <token>'");
         }
         byte[] presented = TokenDigest.of(token.get());
         Snapshot current = this.current;
@@ -105,7 +105,8 @@ public final class BearerTokens implements AccessControl {
             }
         }
         if (matched < 0) {
-            throw new FeatureDuckException(ErrorCode.UNAUTHENTICATED, "the bearer token is not accepted by this data plane");
+            throw new FeatureDuckException(
+                    ErrorCode.UNAUTHENTICATED, "the bearer token is not accepted by this data plane");
         }
         return current.grants().get(matched).get(kind);
     }

@@ -54,8 +54,8 @@ public record Grant(String subject, AccessKind kind, Set<String> views, boolean 
             String remedy = subject.startsWith(BearerTokens.SUBJECT_PREFIX)
                     ? "pushes need a token from the store's write tokens (spec.dataPlane.auth.writeTokenSecretName)"
                     : "a Role must grant verb '" + kind.verb() + "' on featureviews/" + view;
-            throw FeatureDuckException.ofView(ErrorCode.FORBIDDEN, view, "'" + subject + "' may not " + kind.verb()
-                    + " this view; " + remedy);
+            throw FeatureDuckException.ofView(
+                    ErrorCode.FORBIDDEN, view, "'" + subject + "' may not " + kind.verb() + " this view; " + remedy);
         }
     }
 }

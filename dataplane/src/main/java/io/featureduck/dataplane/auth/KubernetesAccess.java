@@ -44,8 +44,7 @@ public final class KubernetesAccess implements AccessControl {
     private final Cache<String, Decision> decisions;
 
     /** A token's grant for one kind, or the reason it was refused. */
-    private record Decision(Grant grant, String refusal) {
-    }
+    private record Decision(Grant grant, String refusal) {}
 
     /**
      * @param client    a client of the API server with the right to create TokenReviews and SubjectAccessReviews
@@ -53,11 +52,15 @@ public final class KubernetesAccess implements AccessControl {
      * @param views     the views the pod serves now
      * @param ttl       how long a decision is reused
      */
-    public KubernetesAccess(KubernetesClient client, String namespace, Supplier<Collection<String>> views, Duration ttl) {
+    public KubernetesAccess(
+            KubernetesClient client, String namespace, Supplier<Collection<String>> views, Duration ttl) {
         this.client = client;
         this.namespace = namespace;
         this.views = views;
-        this.decisions = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_CACHED).build();
+        this.decisions = Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(MAX_CACHED)
+                .build();
     }
 
     @Override
@@ -83,8 +86,10 @@ public final class KubernetesAccess implements AccessControl {
     }
 
     private static String require(Optional<String> token) {
-        return token.orElseThrow(() -> new FeatureDuckException(ErrorCode.UNAUTHENTICATED, "this data plane requires "
-                + "the caller's Kubernetes token: send 'Authorization: Bearer <ServiceAccount token>'"));
+        return token.orElseThrow(() -> new FeatureDuckException(
+                ErrorCode.UNAUTHENTICATED,
+                "this data plane requires "
+                        + "the caller's Kubernetes token: send 'Authorization: Bearer <ServiceAccount token>'"));
     }
 
     private static Grant answer(Decision decision) {
@@ -97,9 +102,16 @@ public final class KubernetesAccess implements AccessControl {
     private Decision decide(String token, AccessKind kind) {
         UserInfo user;
         try {
-            TokenReview review = client.authentication().v1().tokenReviews().create(new TokenReviewBuilder()
-                    .withNewSpec().withToken(token).endSpec().build());
-            if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
+            TokenReview review = client.authentication()
+                    .v1()
+                    .tokenReviews()
+                    .create(new TokenReviewBuilder()
+                            .withNewSpec()
+                            .withToken(token)
+                            .endSpec()
+                            .build());
+            if (review.getStatus() == null
+                    || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
                 return new Decision(null, "the Kubernetes API does not accept this token");
             }
             user = review.getStatus().getUser();
@@ -117,24 +129,40 @@ public final class KubernetesAccess implements AccessControl {
     }
 
     private boolean allows(UserInfo user, String view, AccessKind kind) {
-        SubjectAccessReview review = new SubjectAccessReviewBuilder().withNewSpec()
-                .withUser(user.getUsername()).withUid(user.getUid()).withGroups(user.getGroups())
+        SubjectAccessReview review = new SubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withUser(user.getUsername())
+                .withUid(user.getUid())
+                .withGroups(user.getGroups())
                 .withExtra(user.getExtra() == null ? Map.of() : user.getExtra())
-                .withNewResourceAttributes().withGroup(ApiVersions.GROUP).withResource("featureviews")
-                .withName(view).withNamespace(namespace).withVerb(kind.verb()).endResourceAttributes()
-                .endSpec().build();
+                .withNewResourceAttributes()
+                .withGroup(ApiVersions.GROUP)
+                .withResource("featureviews")
+                .withName(view)
+                .withNamespace(namespace)
+                .withVerb(kind.verb())
+                .endResourceAttributes()
+                .endSpec()
+                .build();
         try {
-            SubjectAccessReview answer = client.authorization().v1().subjectAccessReview().create(review);
-            return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+            SubjectAccessReview answer =
+                    client.authorization().v1().subjectAccessReview().create(review);
+            return answer.getStatus() != null
+                    && Boolean.TRUE.equals(answer.getStatus().getAllowed());
         } catch (KubernetesClientException e) {
             throw unavailable("SubjectAccessReview", e);
         }
     }
 
     private static FeatureDuckException unavailable(String what, KubernetesClientException e) {
-        LOG.warn("{} failed: HTTP {} {}", what, e.getCode(), e.getStatus() == null ? "" : e.getStatus().getReason());
-        return new FeatureDuckException(ErrorCode.AUTH_UNAVAILABLE, "the Kubernetes API could not check the caller's "
-                + "access (" + what + " failed); retry later");
+        LOG.warn(
+                "{} failed: HTTP {} {}",
+                what,
+                e.getCode(),
+                e.getStatus() == null ? "" : e.getStatus().getReason());
+        return new FeatureDuckException(
+                ErrorCode.AUTH_UNAVAILABLE,
+                "the Kubernetes API could not check the caller's " + "access (" + what + " failed); retry later");
     }
 
     /** Tokens are kept only as digests, never as the bearer secret itself. */

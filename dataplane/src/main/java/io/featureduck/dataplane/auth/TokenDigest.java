@@ -9,8 +9,7 @@ import java.security.NoSuchAlgorithmException;
  * {@link MessageDigest#isEqual} takes the same time whatever they hold, and a heap dump shows no token.
  */
 final class TokenDigest {
-    private TokenDigest() {
-    }
+    private TokenDigest() {}
 
     static byte[] of(String token) {
         return sha256(token.getBytes(StandardCharsets.UTF_8));

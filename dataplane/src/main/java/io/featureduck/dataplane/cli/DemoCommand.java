@@ -15,26 +15,39 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code featureduck demo}: writes a sample lakehouse, serves it, and shows how to query it. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Write a sample Delta Lake lakehouse and serve its feature views over HTTP.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--dir", defaultValue = "featureduck-demo", description = "Where to write the lakehouse (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dir",
+            defaultValue = "featureduck-demo",
+            description = "Where to write the lakehouse (default: ${DEFAULT-VALUE})")
     Path directory;
 
-    @Option(names = "--port", defaultValue = "" + DataPlaneSpec.DEFAULT_HTTP_PORT, description = "HTTP port (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--port",
+            defaultValue = "" + DataPlaneSpec.DEFAULT_HTTP_PORT,
+            description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--drivers", defaultValue = "5000", description = "Number of drivers (default: ${DEFAULT-VALUE})")
     int drivers;
 
-    @Option(names = "--days", defaultValue = "4", description = "Days of hourly history, one table version each (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--days",
+            defaultValue = "4",
+            description = "Days of hourly history, one table version each (default: ${DEFAULT-VALUE})")
     int days;
 
     @Option(names = "--exit-when-ready", description = "Load, print the examples and exit instead of serving")
     boolean exitWhenReady;
 
-    @Option(names = "--write-only", description = "Write the lakehouse and its serving configuration, then exit "
-            + "(to fill a volume that a data plane serves)")
+    @Option(
+            names = "--write-only",
+            description = "Write the lakehouse and its serving configuration, then exit "
+                    + "(to fill a volume that a data plane serves)")
     boolean writeOnly;
 
     /** Counted down to stop serving; the shutdown hook does the same on Ctrl-C. */
@@ -43,7 +56,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (days < 4) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this),
                     "--days must be at least 4 so that the demo shows values outside the 48h TTL");
         }
         System.out.println("Writing the demo lakehouse (" + drivers + " drivers, " + days + " days of hourly stats) to "
@@ -54,11 +68,20 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         ServingConfig config = new ServingConfigLoader().load(configFile);
-        DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address(DataPlaneConfig.LOCAL_HOST, port).build());
+        DataPlane dataPlane = DataPlane.start(
+                config,
+                DataPlaneConfig.of(config)
+                        .address(DataPlaneConfig.LOCAL_HOST, port)
+                        .build());
         dataPlane.initialLoad().join();
-        dataPlane.registry().views().forEach(v -> System.out.println("  " + v.name() + ": " + v.state()
-                + v.index().map(i -> ", table version " + i.tableVersion() + ", " + i.size() + " entities").orElse("")
-                + v.lastError().map(e -> ", error: " + e).orElse("")));
+        dataPlane
+                .registry()
+                .views()
+                .forEach(v -> System.out.println("  " + v.name() + ": " + v.state()
+                        + v.index()
+                                .map(i -> ", table version " + i.tableVersion() + ", " + i.size() + " entities")
+                                .orElse("")
+                        + v.lastError().map(e -> ", error: " + e).orElse("")));
         String base = "http://127.0.0.1:" + dataPlane.port();
         System.out.println();
         System.out.println("FeatureDuck is serving " + configFile + " on " + base + " and Feast's gRPC API on port "

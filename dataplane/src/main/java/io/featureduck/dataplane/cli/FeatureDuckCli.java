@@ -5,10 +5,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code featureduck} command. */
-@Command(name = "featureduck", mixinStandardHelpOptions = true, version = "featureduck " + Version.CURRENT,
+@Command(
+        name = "featureduck",
+        mixinStandardHelpOptions = true,
+        version = "featureduck " + Version.CURRENT,
         description = "Feature store served straight from the lakehouse.",
-        subcommands = {ServeCommand.class, CheckCommand.class, DemoCommand.class, HistoricalCommand.class, ParityCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            CheckCommand.class,
+            DemoCommand.class,
+            HistoricalCommand.class,
+            ParityCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class FeatureDuckCli {
 
     public static void main(String[] args) {

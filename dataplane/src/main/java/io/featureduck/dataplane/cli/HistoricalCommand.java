@@ -22,17 +22,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code featureduck historical}: the HTTP API's point-in-time join, run locally on files. */
-@Command(name = "historical", mixinStandardHelpOptions = true,
+@Command(
+        name = "historical",
+        mixinStandardHelpOptions = true,
         description = "Build a point-in-time correct training set from entity rows (CSV, Parquet or NDJSON).")
 final class HistoricalCommand implements Callable<Integer> {
-    @Option(names = {"-f", "--file"}, required = true, description = "YAML file with one FeatureStore and its FeatureViews")
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            description = "YAML file with one FeatureStore and its FeatureViews")
     Path file;
 
-    @Option(names = "--entities", required = true,
+    @Option(
+            names = "--entities",
+            required = true,
             description = "Entity rows: join keys and event_timestamp (.parquet, .csv, or newline-delimited JSON)")
     Path entities;
 
-    @Option(names = "--features", required = true, split = ",", description = "Features as view:feature, comma-separated")
+    @Option(
+            names = "--features",
+            required = true,
+            split = ",",
+            description = "Features as view:feature, comma-separated")
     List<String> features;
 
     @Option(names = "--out", required = true, description = "Result file: .parquet, .csv, .ndjson or .json")
@@ -49,8 +60,8 @@ final class HistoricalCommand implements Callable<Integer> {
         TableSourceFactory.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
         List<FeatureRef> refs = features.stream().map(FeatureRef::parse).toList();
-        try (DataPlaneComponents components = DataPlaneComponents.open(config, DataPlaneConfig.of(config).withoutApi().build(),
-                new SimpleMeterRegistry())) {
+        try (DataPlaneComponents components = DataPlaneComponents.open(
+                config, DataPlaneConfig.of(config).withoutApi().build(), new SimpleMeterRegistry())) {
             export(components.historical(() -> config), refs);
         }
         return 0;
@@ -62,8 +73,13 @@ final class HistoricalCommand implements Callable<Integer> {
         progress.setDaemon(true);
         long start = System.nanoTime();
         progress.start();
-        retrieval.export(EntityRows.of(entities), refs, fullFeatureNames, OutputFormat.forFile(out.toString()),
-                out.toAbsolutePath(), running::set);
+        retrieval.export(
+                EntityRows.of(entities),
+                refs,
+                fullFeatureNames,
+                OutputFormat.forFile(out.toString()),
+                out.toAbsolutePath(),
+                running::set);
         progress.interrupt();
         System.err.printf("\rwrote %s in %.1f s%n", out, (System.nanoTime() - start) / 1e9);
     }

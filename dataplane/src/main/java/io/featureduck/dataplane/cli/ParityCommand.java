@@ -19,15 +19,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code featureduck parity}: proves online and historical answers agree, or lists the entities where they do not. */
-@Command(name = "parity", mixinStandardHelpOptions = true,
+@Command(
+        name = "parity",
+        mixinStandardHelpOptions = true,
         description = "Check that online lookups equal point-in-time retrieval as of the index's load time.")
 final class ParityCommand implements Callable<Integer> {
     private static final int SHOWN = 20;
 
-    @Option(names = {"-f", "--file"}, required = true, description = "YAML file with one FeatureStore and its FeatureViews")
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            description = "YAML file with one FeatureStore and its FeatureViews")
     Path file;
 
-    @Option(names = "--sample", defaultValue = "0",
+    @Option(
+            names = "--sample",
+            defaultValue = "0",
             description = "Check this many random entities per view; 0 checks all (default: ${DEFAULT-VALUE})")
     int sample;
 
@@ -37,8 +44,8 @@ final class ParityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DuckDbSession.preloadInBackground();
         ServingConfig config = new ServingConfigLoader().load(file);
-        DataPlaneComponents components = DataPlaneComponents.open(config, DataPlaneConfig.of(config).withoutApi().build(),
-                new SimpleMeterRegistry());
+        DataPlaneComponents components = DataPlaneComponents.open(
+                config, DataPlaneConfig.of(config).withoutApi().build(), new SimpleMeterRegistry());
         OnlineIndexLoader loader = components.loader();
         ParityCheck parity = new ParityCheck(components.historical(() -> config));
         Path work = Files.createTempDirectory("featureduck-parity");

@@ -17,64 +17,91 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code featureduck serve -f <yaml>}: what a data-plane pod runs, and what a developer runs locally. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Serve the feature views of a FeatureStore YAML file over HTTP and gRPC.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = {"-f", "--file"}, required = true, description = "YAML file with one FeatureStore, its FeatureViews and FeatureServices")
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            description = "YAML file with one FeatureStore, its FeatureViews and FeatureServices")
     Path file;
 
-    @Option(names = "--port", defaultValue = "" + DataPlaneSpec.DEFAULT_HTTP_PORT, description = "HTTP port (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--port",
+            defaultValue = "" + DataPlaneSpec.DEFAULT_HTTP_PORT,
+            description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--management-port", defaultValue = "" + DataPlaneSpec.DEFAULT_MANAGEMENT_PORT,
+    @Option(
+            names = "--management-port",
+            defaultValue = "" + DataPlaneSpec.DEFAULT_MANAGEMENT_PORT,
             description = "Port of /health, /ready, /metrics and the operator's view report, served without "
                     + "authentication; never exposed outside the cluster (default: ${DEFAULT-VALUE})")
     int managementPort;
 
-    @Option(names = "--grpc-port",
+    @Option(
+            names = "--grpc-port",
             description = "Port of Feast's gRPC ServingService and the gRPC health service (default: "
                     + "spec.dataPlane.grpcPort, else 6566, Feast's own)")
     Integer grpcPort;
 
-    @Option(names = "--auth-token-file",
+    @Option(
+            names = "--auth-token-file",
             description = "Require 'Authorization: Bearer <token>' with one of the tokens of this file (one per line; "
                     + "reread when it changes). In a pod, the store's token Secret mounted by the operator")
     Path authTokenFile;
 
-    @Option(names = "--auth-write-token-file",
+    @Option(
+            names = "--auth-write-token-file",
             description = "With --auth-token-file: the tokens (one per line) that may also push rows to views that "
                     + "take pushes; read tokens never may. In a pod, the store's write-token Secret")
     Path authWriteTokenFile;
 
-    @Option(names = "--tls-cert", description = "PEM certificate chain: serve the API over HTTPS (with --tls-key); "
-            + "reread when the file changes")
+    @Option(
+            names = "--tls-cert",
+            description = "PEM certificate chain: serve the API over HTTPS (with --tls-key); "
+                    + "reread when the file changes")
     Path tlsCertificate;
 
     @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
     Path tlsKey;
 
-    @Option(names = "--auth-namespace",
+    @Option(
+            names = "--auth-namespace",
             description = "For auth.type kubernetes: the namespace of the store's FeatureViews, where access is "
                     + "checked with SubjectAccessReviews")
     String authNamespace;
 
-    @Option(names = "--host", defaultValue = DataPlaneConfig.SERVE_HOST, description = "Interface to bind (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--host",
+            defaultValue = DataPlaneConfig.SERVE_HOST,
+            description = "Interface to bind (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--reload-interval", defaultValue = DataPlaneConfig.DEFAULT_CONFIG_RELOAD,
-            description = "How often the file is checked for changed views, e.g. 2s; 0 turns reloading off (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--reload-interval",
+            defaultValue = DataPlaneConfig.DEFAULT_CONFIG_RELOAD,
+            description =
+                    "How often the file is checked for changed views, e.g. 2s; 0 turns reloading off (default: ${DEFAULT-VALUE})")
     String reloadInterval;
 
-    @Option(names = "--lakehouse-root",
+    @Option(
+            names = "--lakehouse-root",
             description = "Read the store's tables from this directory instead of spec.lakehouse.root, e.g. to serve "
                     + "a pod's configuration outside the cluster from a copy of its lakehouse volume")
     Path lakehouseRoot;
 
-    @Option(names = "--file-cache-dir",
-            description = "Where data files fetched from object stores are kept (default: a private temporary directory)")
+    @Option(
+            names = "--file-cache-dir",
+            description =
+                    "Where data files fetched from object stores are kept (default: a private temporary directory)")
     Path fileCacheDirectory;
 
-    @Option(names = "--file-cache-size", defaultValue = DataPlaneSpec.DEFAULT_FILE_CACHE_SIZE,
+    @Option(
+            names = "--file-cache-size",
+            defaultValue = DataPlaneSpec.DEFAULT_FILE_CACHE_SIZE,
             description = "Size limit of the file cache, e.g. 20Gi (default: ${DEFAULT-VALUE})")
     String fileCacheSize;
 
@@ -91,14 +118,18 @@ final class ServeCommand implements Callable<Integer> {
         DataPlaneConfig settings;
         DataPlane dataPlane;
         try {
-            DataPlaneConfig.Builder builder = DataPlaneConfig.of(config).address(host, port)
-                    .managementPort(managementPort);
+            DataPlaneConfig.Builder builder =
+                    DataPlaneConfig.of(config).address(host, port).managementPort(managementPort);
             if (grpcPort != null) {
                 builder.grpcPort(grpcPort);
             }
-            settings = builder.configReloadInterval(interval).authTokenFile(authTokenFile).authWriteTokenFile(authWriteTokenFile).authNamespace(authNamespace)
+            settings = builder.configReloadInterval(interval)
+                    .authTokenFile(authTokenFile)
+                    .authWriteTokenFile(authWriteTokenFile)
+                    .authNamespace(authNamespace)
                     .tls(tlsCertificate, tlsKey)
-                    .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize)).build();
+                    .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize))
+                    .build();
             dataPlane = DataPlane.start(config, settings);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
@@ -125,7 +156,9 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private ServingConfigLoader loader() {
-        return lakehouseRoot == null ? new ServingConfigLoader() : new ServingConfigLoader().withLakehouseRoot(lakehouseRoot);
+        return lakehouseRoot == null
+                ? new ServingConfigLoader()
+                : new ServingConfigLoader().withLakehouseRoot(lakehouseRoot);
     }
 
     /**
@@ -133,10 +166,12 @@ final class ServeCommand implements Callable<Integer> {
      * in flight ({@link DataPlane#shutdownGracefully}), or until {@code stop} is counted down.
      */
     static void awaitShutdown(DataPlane dataPlane, CountDownLatch stop) throws InterruptedException {
-        Thread hook = new Thread(() -> {
-            dataPlane.shutdownGracefully();
-            stop.countDown();
-        }, "shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    dataPlane.shutdownGracefully();
+                    stop.countDown();
+                },
+                "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         stop.await();
         dataPlane.close();

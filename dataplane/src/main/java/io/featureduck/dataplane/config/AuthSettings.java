@@ -10,8 +10,7 @@ import java.util.Optional;
 /** How this process authenticates callers: the store's {@code spec.dataPlane.auth} resolved with the command line. */
 public sealed interface AuthSettings {
     /** {@code none}: every caller is served. */
-    record Open() implements AuthSettings {
-    }
+    record Open() implements AuthSettings {}
 
     /**
      * {@code bearer}: the tokens of a file, one per line, reread every {@code reloadInterval}; those of
@@ -46,8 +45,12 @@ public sealed interface AuthSettings {
      * @param namespace       {@code --auth-namespace}: the store's namespace, for Kubernetes authorization
      * @throws IllegalArgumentException when the store's choice cannot be honoured, naming the missing flag
      */
-    static AuthSettings resolve(DataPlaneSpec.AuthSpec spec, Optional<Path> tokenFile, Optional<Path> writeTokenFile,
-                                Optional<String> namespace, Duration reloadInterval) {
+    static AuthSettings resolve(
+            DataPlaneSpec.AuthSpec spec,
+            Optional<Path> tokenFile,
+            Optional<Path> writeTokenFile,
+            Optional<String> namespace,
+            Duration reloadInterval) {
         if (writeTokenFile.isPresent() && tokenFile.isEmpty()) {
             throw new IllegalArgumentException("--auth-write-token-file needs --auth-token-file: write tokens are "
                     + "kept apart from the read tokens");
@@ -57,11 +60,16 @@ public sealed interface AuthSettings {
         }
         AuthType type = spec == null || spec.type() == null ? AuthType.NONE : spec.type();
         return switch (type) {
-            case BEARER -> throw new IllegalArgumentException("the store asks for bearer authentication (Secret '"
-                    + spec.tokenSecretName() + "'): pass the tokens with --auth-token-file <file>, one per line");
-            case KUBERNETES -> new KubernetesRbac(namespace.orElseThrow(() -> new IllegalArgumentException("the "
-                    + "store asks for kubernetes authentication: pass its namespace with --auth-namespace <namespace>")),
-                    DEFAULT_CACHE_TTL);
+            case BEARER ->
+                throw new IllegalArgumentException("the store asks for bearer authentication (Secret '"
+                        + spec.tokenSecretName() + "'): pass the tokens with --auth-token-file <file>, one per line");
+            case KUBERNETES ->
+                new KubernetesRbac(
+                        namespace.orElseThrow(
+                                () -> new IllegalArgumentException(
+                                        "the "
+                                                + "store asks for kubernetes authentication: pass its namespace with --auth-namespace <namespace>")),
+                        DEFAULT_CACHE_TTL);
             case NONE -> new Open();
         };
     }

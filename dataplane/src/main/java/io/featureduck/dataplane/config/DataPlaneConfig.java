@@ -47,35 +47,55 @@ import java.util.Optional;
  * @param environment            where object-store credentials are looked up (in a pod, filled from the store's
  *                               credentials Secret)
  */
-public record DataPlaneConfig(String host, int port, int managementPort, int grpcPort, AuthSettings auth, Optional<TlsFiles> tls,
-                              int maxBatchEntities,
-                              long maxBodyBytes, long maxHistoricalBodyBytes, long maxResponseBytes,
-                              int maxConcurrentHistorical, Duration retryAfter, Duration refreshTick,
-                              Duration configReloadInterval, Duration drainPeriod, Duration shutdownGrace,
-                              Duration idleTimeout,
-                              Duration requestTimeout, int duckDbThreads, Optional<String> duckDbMemoryLimit,
-                              Path duckDbTempDirectory, Optional<Path> fileCacheDirectory, long fileCacheBytes,
-                              int fetchParallelism, int historicalWorkers, OnDemandLimits onDemand,
-                              Map<String, String> environment) {
+public record DataPlaneConfig(
+        String host,
+        int port,
+        int managementPort,
+        int grpcPort,
+        AuthSettings auth,
+        Optional<TlsFiles> tls,
+        int maxBatchEntities,
+        long maxBodyBytes,
+        long maxHistoricalBodyBytes,
+        long maxResponseBytes,
+        int maxConcurrentHistorical,
+        Duration retryAfter,
+        Duration refreshTick,
+        Duration configReloadInterval,
+        Duration drainPeriod,
+        Duration shutdownGrace,
+        Duration idleTimeout,
+        Duration requestTimeout,
+        int duckDbThreads,
+        Optional<String> duckDbMemoryLimit,
+        Path duckDbTempDirectory,
+        Optional<Path> fileCacheDirectory,
+        long fileCacheBytes,
+        int fetchParallelism,
+        int historicalWorkers,
+        OnDemandLimits onDemand,
+        Map<String, String> environment) {
     /** Where {@code featureduck serve} listens: every interface, as a pod must. */
     public static final String SERVE_HOST = "0.0.0.0";
     /** Where tools, tests and the demo listen: this machine only. */
     public static final String LOCAL_HOST = "127.0.0.1";
+
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
     public static final Duration DEFAULT_REFRESH_TICK = Duration.ofMillis(100);
     /** How often {@code serve} checks its file for changes, as the command line writes it. */
     public static final String DEFAULT_CONFIG_RELOAD = "2s";
-    public static final Duration DEFAULT_CONFIG_RELOAD_INTERVAL = io.featureduck.crds.KubeDuration.parse(
-            DEFAULT_CONFIG_RELOAD);
+
+    public static final Duration DEFAULT_CONFIG_RELOAD_INTERVAL =
+            io.featureduck.crds.KubeDuration.parse(DEFAULT_CONFIG_RELOAD);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_FILE_CACHE_BYTES = Quantity.getAmountInBytes(
-            new Quantity(DataPlaneSpec.DEFAULT_FILE_CACHE_SIZE)).longValueExact();
+                    new Quantity(DataPlaneSpec.DEFAULT_FILE_CACHE_SIZE))
+            .longValueExact();
     public static final int DEFAULT_FETCH_PARALLELISM = 8;
 
     /** Where the API port's certificate chain and private key are, both PEM; reread when they change. */
-    public record TlsFiles(Path certificate, Path key) {
-    }
+    public record TlsFiles(Path certificate, Path key) {}
 
     public DataPlaneConfig {
         environment = Map.copyOf(environment);
@@ -86,8 +106,8 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
             throw new IllegalArgumentException("the management port must differ from the API port " + port);
         }
         if (grpcPort != 0 && (grpcPort == port || grpcPort == managementPort)) {
-            throw new IllegalArgumentException("the gRPC port " + grpcPort + " must differ from the API and management "
-                    + "ports");
+            throw new IllegalArgumentException(
+                    "the gRPC port " + grpcPort + " must differ from the API and management " + "ports");
         }
     }
 
@@ -217,17 +237,42 @@ public record DataPlaneConfig(String host, int port, int managementPort, int grp
         /** @throws IllegalArgumentException when the store's auth choice lacks what it needs from the command line */
         public DataPlaneConfig build() {
             int cores = Runtime.getRuntime().availableProcessors();
-            AuthSettings auth = serves ? AuthSettings.resolve(spec.auth(), Optional.ofNullable(tokenFile),
-                    Optional.ofNullable(writeTokenFile), Optional.ofNullable(authNamespace), configReloadInterval) : new AuthSettings.Open();
-            return new DataPlaneConfig(host, port, managementPort, grpcPort, auth, Optional.ofNullable(tls),
+            AuthSettings auth = serves
+                    ? AuthSettings.resolve(
+                            spec.auth(),
+                            Optional.ofNullable(tokenFile),
+                            Optional.ofNullable(writeTokenFile),
+                            Optional.ofNullable(authNamespace),
+                            configReloadInterval)
+                    : new AuthSettings.Open();
+            return new DataPlaneConfig(
+                    host,
+                    port,
+                    managementPort,
+                    grpcPort,
+                    auth,
+                    Optional.ofNullable(tls),
                     spec.effectiveMaxBatchEntities(),
-                    spec.effectiveMaxBodyBytes(), spec.effectiveMaxHistoricalBodyBytes(), spec.effectiveMaxResponseBytes(),
-                    spec.effectiveMaxConcurrentHistorical(), DEFAULT_RETRY_AFTER, DEFAULT_REFRESH_TICK,
-                    configReloadInterval, spec.effectiveDrainPeriod(), DataPlaneSpec.SHUTDOWN_GRACE, idleTimeout, requestTimeout, cores,
+                    spec.effectiveMaxBodyBytes(),
+                    spec.effectiveMaxHistoricalBodyBytes(),
+                    spec.effectiveMaxResponseBytes(),
+                    spec.effectiveMaxConcurrentHistorical(),
+                    DEFAULT_RETRY_AFTER,
+                    DEFAULT_REFRESH_TICK,
+                    configReloadInterval,
+                    spec.effectiveDrainPeriod(),
+                    DataPlaneSpec.SHUTDOWN_GRACE,
+                    idleTimeout,
+                    requestTimeout,
+                    cores,
                     spec.effectiveDuckdbMemoryLimit(),
                     Path.of(System.getProperty("java.io.tmpdir"), "featureduck-duckdb"),
-                    Optional.ofNullable(fileCacheDirectory), fileCacheBytes, DEFAULT_FETCH_PARALLELISM,
-                    Math.max(1, cores / 2), onDemand, environment);
+                    Optional.ofNullable(fileCacheDirectory),
+                    fileCacheBytes,
+                    DEFAULT_FETCH_PARALLELISM,
+                    Math.max(1, cores / 2),
+                    onDemand,
+                    environment);
         }
     }
 }

@@ -19,8 +19,8 @@ public record FeatureRef(String view, String feature) {
     public static FeatureRef parse(String text) {
         int colon = text == null ? -1 : text.indexOf(':');
         if (colon <= 0 || colon == text.length() - 1 || text.indexOf(':', colon + 1) >= 0) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "feature reference must be "
-                    + "'view:feature', got '" + text + "'");
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FEATURE_REF, "feature reference must be " + "'view:feature', got '" + text + "'");
         }
         return new FeatureRef(text.substring(0, colon), text.substring(colon + 1));
     }

@@ -26,7 +26,8 @@ public final class LakehouseBoundary {
         }
         Path inner = real(LakehouseRoots.withoutGlob(location));
         for (String root : roots.roots()) {
-            if (!ObjectPath.isObjectStore(root) && inner.startsWith(real(Path.of(root).toAbsolutePath().normalize()))) {
+            if (!ObjectPath.isObjectStore(root)
+                    && inner.startsWith(real(Path.of(root).toAbsolutePath().normalize()))) {
                 return Optional.empty();
             }
         }

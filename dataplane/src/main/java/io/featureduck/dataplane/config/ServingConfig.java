@@ -19,8 +19,13 @@ import java.util.Optional;
  * @param refused  the FeatureViews of the file that are not served, by name, each with why: a view whose definition
  *                 breaks a rule is left out alone, and the store's other views serve
  */
-public record ServingConfig(Path file, FeatureStore store, List<ViewDefinition> views, TableLocation root,
-                            List<FeatureServiceDefinition> services, Map<String, String> refused) {
+public record ServingConfig(
+        Path file,
+        FeatureStore store,
+        List<ViewDefinition> views,
+        TableLocation root,
+        List<FeatureServiceDefinition> services,
+        Map<String, String> refused) {
     public ServingConfig {
         views = List.copyOf(views);
         services = List.copyOf(services);
@@ -28,23 +33,33 @@ public record ServingConfig(Path file, FeatureStore store, List<ViewDefinition> 
     }
 
     /** A configuration whose every view is served. */
-    public ServingConfig(Path file, FeatureStore store, List<ViewDefinition> views, TableLocation root,
-                         List<FeatureServiceDefinition> services) {
+    public ServingConfig(
+            Path file,
+            FeatureStore store,
+            List<ViewDefinition> views,
+            TableLocation root,
+            List<FeatureServiceDefinition> services) {
         this(file, store, views, root, services, Map.of());
     }
 
     /** A configuration without feature services whose root is the spec's, resolved against the file's directory. */
     public ServingConfig(Path file, FeatureStore store, List<ViewDefinition> views) {
-        this(file, store, views, TableLocation.resolve(store.spec().lakehouse().root(), file.toAbsolutePath().getParent()),
+        this(
+                file,
+                store,
+                views,
+                TableLocation.resolve(
+                        store.spec().lakehouse().root(), file.toAbsolutePath().getParent()),
                 List.of());
     }
 
     /** Why view {@code name} is not served: refused (and why), or not in the configuration at all. */
     public static FeatureDuckException notServed(String name, Optional<String> refusal) {
-        return refusal.map(reason -> FeatureDuckException.ofView(ErrorCode.VIEW_REFUSED, name, "not served: its "
-                        + "definition was refused: " + reason))
-                .orElseGet(() -> new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE_VIEW, "feature view '" + name
-                        + "' is not served here; GET /v1/views lists the views"));
+        return refusal.map(reason -> FeatureDuckException.ofView(
+                        ErrorCode.VIEW_REFUSED, name, "not served: its " + "definition was refused: " + reason))
+                .orElseGet(() -> new FeatureDuckException(
+                        ErrorCode.UNKNOWN_FEATURE_VIEW,
+                        "feature view '" + name + "' is not served here; GET /v1/views lists the views"));
     }
 
     public Optional<FeatureServiceDefinition> service(String name) {

@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
  */
 public final class ServingConfigLoader {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServingConfigLoader.class);
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private final ObjectMapper yaml =
+            new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private final Path lakehouseRoot;
 
@@ -96,10 +96,12 @@ public final class ServingConfigLoader {
                 continue;
             }
             switch (kind) {
-                case FeatureStore.KIND -> convert(document, FeatureStore.class, where, problems).ifPresent(stores::add);
-                case FeatureView.KIND -> convert(document, FeatureView.class, where, found).ifPresent(views::add);
-                case FeatureService.KIND -> convert(document, FeatureService.class, where, found)
-                        .ifPresent(services::add);
+                case FeatureStore.KIND ->
+                    convert(document, FeatureStore.class, where, problems).ifPresent(stores::add);
+                case FeatureView.KIND ->
+                    convert(document, FeatureView.class, where, found).ifPresent(views::add);
+                case FeatureService.KIND ->
+                    convert(document, FeatureService.class, where, found).ifPresent(services::add);
                 default -> problems.add(where + ": kind: expected FeatureStore, FeatureView or FeatureService");
             }
         }
@@ -110,8 +112,12 @@ public final class ServingConfigLoader {
             throw failure(absolute, problems);
         }
         FeatureStore store = stores.get(0);
-        Admission admission = StoreAdmission.admit(store, views, services, new StoreAdmission.Placement(
-                absolute.getParent(), lakehouseRoot == null ? null : lakehouseRoot.toString()));
+        Admission admission = StoreAdmission.admit(
+                store,
+                views,
+                services,
+                new StoreAdmission.Placement(
+                        absolute.getParent(), lakehouseRoot == null ? null : lakehouseRoot.toString()));
         admission.storeProblems().forEach(p -> problems.add(FeatureStore.KIND + " '" + store.name() + "': " + p));
         if (!problems.isEmpty()) {
             throw failure(absolute, problems);
@@ -128,30 +134,36 @@ public final class ServingConfigLoader {
             }
         }
         List<FeatureServiceDefinition> resolvedServices = new ArrayList<>();
-        admission.services().forEach((service, features) -> resolvedServices.add(new FeatureServiceDefinition(
-                service.name(), features.stream().map(FeatureRef::parse).toList())));
+        admission
+                .services()
+                .forEach((service, features) -> resolvedServices.add(new FeatureServiceDefinition(
+                        service.name(), features.stream().map(FeatureRef::parse).toList())));
         serviceRefusals.forEach(reason -> LOG.warn("{}: not served: {}", absolute.getFileName(), reason));
-        admission.refusedServices().forEach((name, reason) -> LOG.warn("{}: FeatureService '{}' is not served: {}",
-                absolute.getFileName(), name, reason));
+        admission
+                .refusedServices()
+                .forEach((name, reason) ->
+                        LOG.warn("{}: FeatureService '{}' is not served: {}", absolute.getFileName(), name, reason));
         Map<String, String> refused = new LinkedHashMap<>();
         refusals.forEach((name, reasons) -> {
             if (!reasons.isEmpty()) {
                 refused.put(name, String.join("; ", reasons));
             }
         });
-        return new ServingConfig(absolute, store, definitions, TableLocation.of(admission.root()), resolvedServices,
-                refused);
+        return new ServingConfig(
+                absolute, store, definitions, TableLocation.of(admission.root()), resolvedServices, refused);
     }
 
     /** Where following symbolic links leads the view's table, or one of its rewrite targets, out of the lakehouse. */
     private static Optional<String> linksOutside(AdmittedView view, LakehouseBoundary links) {
         String field = view.catalog() == null ? "spec.source.path" : "spec.source.catalog.warehouse";
         Optional<String> table = view.catalog() != null && view.catalog().type() != CatalogType.HADOOP
-                ? Optional.empty() : links.refusal(view.location());
+                ? Optional.empty()
+                : links.refusal(view.location());
         if (table.isPresent()) {
             return Optional.of(new Violation(field, table.get()).toString());
         }
-        List<io.featureduck.crds.PathRewrite> rewrites = view.view().spec().source().pathRewrite();
+        List<io.featureduck.crds.PathRewrite> rewrites =
+                view.view().spec().source().pathRewrite();
         for (int i = 0; i < rewrites.size(); i++) {
             Optional<String> target = links.refusal(rewrites.get(i).to());
             if (target.isPresent()) {
@@ -163,23 +175,40 @@ public final class ServingConfigLoader {
 
     private static ViewDefinition definition(AdmittedView admitted) {
         FeatureViewSpec spec = admitted.view().spec();
-        TableLocation location = TableLocation.of(admitted.location()).withRewrites(spec.source().pathRewrite())
-                .withTable(spec.source().table()).withCatalog(admitted.catalog());
+        TableLocation location = TableLocation.of(admitted.location())
+                .withRewrites(spec.source().pathRewrite())
+                .withTable(spec.source().table())
+                .withCatalog(admitted.catalog());
         // Compiled once here; SpecValidator has already compiled them, so this cannot fail on an admitted view.
         List<OnDemandFeature> onDemand = OnDemandFeature.compile(spec);
-        ViewDefinition definition = new ViewDefinition(admitted.name(), admitted.format(), location,
+        ViewDefinition definition = new ViewDefinition(
+                admitted.name(),
+                admitted.format(),
+                location,
                 spec.source().isSnapshot() ? null : spec.source().timestampColumn(),
-                spec.source().createdTimestampColumn(), spec.entities(), spec.features(),
-                Optional.ofNullable(spec.ttl()).map(KubeDuration::parse), spec.servesOnline(),
-                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse), onDemand, spec.requestData(),
-                TablePin.of(spec.source()), admitted.push().map(claim -> new ViewDefinition.PushSettings(
-                        claim.sourceName(), spec.push().flushEvery(), spec.push().batchRows())));
-        return admitted.push().flatMap(AdmittedView.PushClaim::refusal).map(definition::withPushRefused)
+                spec.source().createdTimestampColumn(),
+                spec.entities(),
+                spec.features(),
+                Optional.ofNullable(spec.ttl()).map(KubeDuration::parse),
+                spec.servesOnline(),
+                Optional.ofNullable(spec.refreshInterval()).map(KubeDuration::parse),
+                onDemand,
+                spec.requestData(),
+                TablePin.of(spec.source()),
+                admitted.push()
+                        .map(claim -> new ViewDefinition.PushSettings(
+                                claim.sourceName(),
+                                spec.push().flushEvery(),
+                                spec.push().batchRows())));
+        return admitted.push()
+                .flatMap(AdmittedView.PushClaim::refusal)
+                .map(definition::withPushRefused)
                 .orElse(definition);
     }
 
     private List<JsonNode> readDocuments(Path file) {
-        try (MappingIterator<JsonNode> iterator = yaml.readerFor(JsonNode.class).readValues(Files.newBufferedReader(file))) {
+        try (MappingIterator<JsonNode> iterator =
+                yaml.readerFor(JsonNode.class).readValues(Files.newBufferedReader(file))) {
             return iterator.readAll();
         } catch (IOException e) {
             throw new DefinitionException(file + ": cannot read serving configuration: " + e.getMessage(), e);
@@ -192,7 +221,8 @@ public final class ServingConfigLoader {
         } catch (JsonMappingException e) {
             String field = e.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
+                    .collect(Collectors.joining())
+                    .replaceFirst("^\\.", "");
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
             problems.add(where + ": " + field + ": " + message);
@@ -208,6 +238,7 @@ public final class ServingConfigLoader {
     }
 
     private static DefinitionException failure(Path file, List<String> problems) {
-        return new DefinitionException(file + ": invalid serving configuration:\n  - " + String.join("\n  - ", problems));
+        return new DefinitionException(
+                file + ": invalid serving configuration:\n  - " + String.join("\n  - ", problems));
     }
 }

@@ -75,7 +75,9 @@ public record TableLocation(String uri, List<PathRewrite> rewrites, String table
         if (isObjectStore()) {
             return new TableLocation(ObjectPath.parse(uri).resolve(relative).uri(), rewrites, table, catalog);
         }
-        return new TableLocation(path().resolve(relative), rewrites).withTable(table).withCatalog(catalog);
+        return new TableLocation(path().resolve(relative), rewrites)
+                .withTable(table)
+                .withCatalog(catalog);
     }
 
     /**
@@ -91,8 +93,10 @@ public record TableLocation(String uri, List<PathRewrite> rewrites, String table
             while (base.getParent() != null && base.toString().matches(".*[*?\\[{].*")) {
                 base = base.getParent();
             }
-            if (base.getFileName() != null && base.getFileName().toString().endsWith(".metadata.json")
-                    && base.getParent() != null && base.getParent().getParent() != null) {
+            if (base.getFileName() != null
+                    && base.getFileName().toString().endsWith(".metadata.json")
+                    && base.getParent() != null
+                    && base.getParent().getParent() != null) {
                 base = base.getParent().getParent();
             } else if (java.nio.file.Files.isRegularFile(base)) {
                 base = base.getParent();
@@ -143,8 +147,9 @@ public record TableLocation(String uri, List<PathRewrite> rewrites, String table
 
     @Override
     public String toString() {
-        return catalog == null ? uri : catalog.type().wireName() + " catalog " + (catalog.uri() != null
-                ? withoutCredentials(catalog.uri())
-                : uri) + ", table " + table;
+        return catalog == null
+                ? uri
+                : catalog.type().wireName() + " catalog "
+                        + (catalog.uri() != null ? withoutCredentials(catalog.uri()) : uri) + ", table " + table;
     }
 }

@@ -4,6 +4,5 @@ package io.featureduck.dataplane.config;
 public final class Version {
     public static final String CURRENT = "0.1.0";
 
-    private Version() {
-    }
+    private Version() {}
 }

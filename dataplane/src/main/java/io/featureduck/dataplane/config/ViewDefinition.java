@@ -17,11 +17,21 @@ import java.util.Optional;
  * @param pin  the one table version served instead of the latest ({@code spec.source.version} or {@code asOf})
  * @param push how pushes write the view's table; empty when the view takes none
  */
-public record ViewDefinition(String name, TableFormat format, TableLocation location, String timestampColumn,
-                             String createdTimestampColumn, List<EntitySpec> entities, List<FeatureSpec> features,
-                             Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval,
-                             List<OnDemandFeature> onDemand, List<RequestFieldSpec> requestData,
-                             Optional<TablePin> pin, Optional<PushSettings> push) {
+public record ViewDefinition(
+        String name,
+        TableFormat format,
+        TableLocation location,
+        String timestampColumn,
+        String createdTimestampColumn,
+        List<EntitySpec> entities,
+        List<FeatureSpec> features,
+        Optional<Duration> ttl,
+        boolean online,
+        Optional<Duration> refreshInterval,
+        List<OnDemandFeature> onDemand,
+        List<RequestFieldSpec> requestData,
+        Optional<TablePin> pin,
+        Optional<PushSettings> push) {
 
     public ViewDefinition {
         entities = List.copyOf(entities);
@@ -31,11 +41,32 @@ public record ViewDefinition(String name, TableFormat format, TableLocation loca
     }
 
     /** A view without request-time features. */
-    public ViewDefinition(String name, TableFormat format, TableLocation location, String timestampColumn,
-                          String createdTimestampColumn, List<EntitySpec> entities, List<FeatureSpec> features,
-                          Optional<Duration> ttl, boolean online, Optional<Duration> refreshInterval) {
-        this(name, format, location, timestampColumn, createdTimestampColumn, entities, features, ttl, online,
-                refreshInterval, List.of(), List.of(), Optional.empty(), Optional.empty());
+    public ViewDefinition(
+            String name,
+            TableFormat format,
+            TableLocation location,
+            String timestampColumn,
+            String createdTimestampColumn,
+            List<EntitySpec> entities,
+            List<FeatureSpec> features,
+            Optional<Duration> ttl,
+            boolean online,
+            Optional<Duration> refreshInterval) {
+        this(
+                name,
+                format,
+                location,
+                timestampColumn,
+                createdTimestampColumn,
+                entities,
+                features,
+                ttl,
+                online,
+                refreshInterval,
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /**
@@ -44,8 +75,8 @@ public record ViewDefinition(String name, TableFormat format, TableLocation loca
      * @param refused why the view takes no pushes although its spec asks for them (another view claims its push
      *                source); empty when it takes them
      */
-    public record PushSettings(String sourceName, java.time.Duration flushInterval, int maxBatchRows,
-                               Optional<String> refused) {
+    public record PushSettings(
+            String sourceName, java.time.Duration flushInterval, int maxBatchRows, Optional<String> refused) {
         /** Settings of a view that takes pushes. */
         public PushSettings(String sourceName, java.time.Duration flushInterval, int maxBatchRows) {
             this(sourceName, flushInterval, maxBatchRows, Optional.empty());
@@ -54,20 +85,46 @@ public record ViewDefinition(String name, TableFormat format, TableLocation loca
 
     /** The same view held at {@code newPin}, or following its table when empty. */
     public ViewDefinition withPin(Optional<TablePin> newPin) {
-        return new ViewDefinition(name, format, location, timestampColumn, createdTimestampColumn, entities, features,
-                ttl, online, refreshInterval, onDemand, requestData, newPin, push);
+        return new ViewDefinition(
+                name,
+                format,
+                location,
+                timestampColumn,
+                createdTimestampColumn,
+                entities,
+                features,
+                ttl,
+                online,
+                refreshInterval,
+                onDemand,
+                requestData,
+                newPin,
+                push);
     }
 
     /** The same view taking pushes as {@code settings} say. */
     public ViewDefinition withPush(Optional<PushSettings> settings) {
-        return new ViewDefinition(name, format, location, timestampColumn, createdTimestampColumn, entities, features,
-                ttl, online, refreshInterval, onDemand, requestData, pin, settings);
+        return new ViewDefinition(
+                name,
+                format,
+                location,
+                timestampColumn,
+                createdTimestampColumn,
+                entities,
+                features,
+                ttl,
+                online,
+                refreshInterval,
+                onDemand,
+                requestData,
+                pin,
+                settings);
     }
 
     /** The same view, its pushes refused for {@code reason} (it keeps its settings, so it can say so). */
     public ViewDefinition withPushRefused(String reason) {
-        return withPush(push.map(p -> new PushSettings(p.sourceName(), p.flushInterval(), p.maxBatchRows(),
-                Optional.of(reason))));
+        return withPush(push.map(
+                p -> new PushSettings(p.sourceName(), p.flushInterval(), p.maxBatchRows(), Optional.of(reason))));
     }
 
     /** Every feature clients may ask for: the stored ones, then the on-demand ones, in definition order. */

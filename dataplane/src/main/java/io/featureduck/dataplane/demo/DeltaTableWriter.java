@@ -65,15 +65,22 @@ public final class DeltaTableWriter {
                 Path file = directory.resolve("part-" + UUID.randomUUID() + ".snappy.parquet");
                 session.execute("COPY (" + select + ") TO " + Sql.stringLiteral(file.toString())
                         + " (FORMAT parquet, COMPRESSION snappy)");
-                written.add(new DataFileStatus(file.toUri().toString(), Files.size(file),
-                        Files.getLastModifiedTime(file).toMillis(), Optional.empty()));
+                written.add(new DataFileStatus(
+                        file.toUri().toString(),
+                        Files.size(file),
+                        Files.getLastModifiedTime(file).toMillis(),
+                        Optional.empty()));
             }
-            CloseableIterator<Row> actions = Transaction.generateAppendActions(engine, state,
-                    io.delta.kernel.internal.util.Utils.toCloseableIterator(written.iterator()), context);
+            CloseableIterator<Row> actions = Transaction.generateAppendActions(
+                    engine,
+                    state,
+                    io.delta.kernel.internal.util.Utils.toCloseableIterator(written.iterator()),
+                    context);
             TransactionCommitResult result = transaction.commit(engine, CloseableIterable.inMemoryIterable(actions));
             return result.getVersion();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot write data files of Delta table " + table + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot write data files of Delta table " + table + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Delta table " + table, e);
         }
@@ -81,15 +88,19 @@ public final class DeltaTableWriter {
 
     private Transaction transaction(StructType schema) {
         try {
-            Snapshot snapshot = TableManager.loadSnapshot(table.toUri().toString()).build(engine);
-            return snapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
+            Snapshot snapshot =
+                    TableManager.loadSnapshot(table.toUri().toString()).build(engine);
+            return snapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+                    .build(engine);
         } catch (TableNotFoundException e) {
-            return TableManager.buildCreateTableTransaction(table.toUri().toString(), schema, ENGINE_INFO).build(engine);
+            return TableManager.buildCreateTableTransaction(table.toUri().toString(), schema, ENGINE_INFO)
+                    .build(engine);
         }
     }
 
     private static String toUri(String kernelPath) {
-        return kernelPath.startsWith("file:") ? new org.apache.hadoop.fs.Path(kernelPath).toUri().toString()
+        return kernelPath.startsWith("file:")
+                ? new org.apache.hadoop.fs.Path(kernelPath).toUri().toString()
                 : Path.of(kernelPath).toUri().toString();
     }
 }

@@ -33,6 +33,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class DemoLakehouse {
     /** The serving configuration, shared with {@code examples/local/feature-store.yaml}. */
     public static final String CONFIG_RESOURCE = "/examples/local/feature-store.yaml";
+
     public static final String CONFIG_FILE = "feature-store.yaml";
     public static final long FIRST_DRIVER = 1001;
     public static final int INACTIVE_DRIVERS = 5;
@@ -69,7 +70,9 @@ public final class DemoLakehouse {
         Engine engine = DefaultEngine.create(new Configuration());
         DuckDbSettings settings = DuckDbSettings.defaults();
         try (DuckDbSession session = DuckDbSession.open(settings, List.of(lakehouse, settings.tempDirectory()))) {
-            writeDriverStats(new DeltaTableWriter(engine, lakehouse.resolve("driver_hourly_stats")), session,
+            writeDriverStats(
+                    new DeltaTableWriter(engine, lakehouse.resolve("driver_hourly_stats")),
+                    session,
                     now.truncatedTo(ChronoUnit.HOURS));
             writeDriverProfile(new DeltaTableWriter(engine, lakehouse.resolve("driver_profile")), session);
         }
@@ -93,8 +96,10 @@ public final class DemoLakehouse {
             // One version per day, oldest first: hours (day+1)*24-1 .. day*24 before the last hour.
             String hours = "range(" + day * 24 + ", " + (day + 1) * 24 + ")";
             String select = "SELECT d.range::BIGINT AS driver_id,"
-                    + " make_timestamp(" + micros(lastHour) + "::BIGINT - h.range * 3600000000)::TIMESTAMPTZ AS event_timestamp,"
-                    + " make_timestamp(" + micros(lastHour) + "::BIGINT - h.range * 3600000000 + 60000000)::TIMESTAMPTZ AS created,"
+                    + " make_timestamp(" + micros(lastHour)
+                    + "::BIGINT - h.range * 3600000000)::TIMESTAMPTZ AS event_timestamp,"
+                    + " make_timestamp(" + micros(lastHour)
+                    + "::BIGINT - h.range * 3600000000 + 60000000)::TIMESTAMPTZ AS created,"
                     + " CAST((hash(d.range, h.range, 'conv') % 1000) / 1000.0 AS FLOAT) AS conv_rate,"
                     + " CAST((hash(d.range, h.range, 'acc') % 1000) / 1000.0 AS FLOAT) AS acc_rate,"
                     + " CAST(hash(d.range, h.range, 'trips') % 500 AS BIGINT) AS avg_daily_trips"

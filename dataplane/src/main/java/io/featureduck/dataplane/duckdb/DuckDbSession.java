@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * A database per piece of work makes those limits exact, and in-memory databases cost little to open.
  */
 public final class DuckDbSession implements AutoCloseable {
-    private static final Pattern MEMORY_LIMIT = Pattern.compile("^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$");
+    private static final Pattern MEMORY_LIMIT =
+            Pattern.compile("^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$");
 
     private final Connection connection;
     private final java.util.List<AutoCloseable> closeWith = new java.util.ArrayList<>();
@@ -39,11 +40,13 @@ public final class DuckDbSession implements AutoCloseable {
                 if (settings.memoryLimit().isPresent()) {
                     String limit = settings.memoryLimit().get();
                     if (!MEMORY_LIMIT.matcher(limit).matches()) {
-                        throw new IllegalArgumentException("DuckDB memory limit '" + limit + "' is not a size like 2GB");
+                        throw new IllegalArgumentException(
+                                "DuckDB memory limit '" + limit + "' is not a size like 2GB");
                     }
                     session.execute("SET memory_limit = '" + limit + "'");
                 }
-                session.execute("SET temp_directory = " + literal(settings.tempDirectory().toString()));
+                session.execute("SET temp_directory = "
+                        + literal(settings.tempDirectory().toString()));
                 // Progress is tracked so long historical queries can report it; nothing is printed by DuckDB itself.
                 session.execute("SET enable_progress_bar = true");
                 session.execute("SET enable_progress_bar_print = false");
@@ -63,7 +66,8 @@ public final class DuckDbSession implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open DuckDB: " + e.getMessage(), e);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create DuckDB temp directory " + settings.tempDirectory() + ": " + e, e);
+            throw new IllegalStateException(
+                    "cannot create DuckDB temp directory " + settings.tempDirectory() + ": " + e, e);
         }
     }
 
@@ -73,13 +77,15 @@ public final class DuckDbSession implements AutoCloseable {
      */
     @SuppressWarnings("try") // the connection is opened only to load the library, and closed at once
     public static void preloadInBackground() {
-        Thread loader = new Thread(() -> {
-            try (Connection ignored = DriverManager.getConnection("jdbc:duckdb:")) {
-                // Opening is the point: the library stays loaded for the sessions that follow.
-            } catch (SQLException e) {
-                // The real session will report the problem with its context.
-            }
-        }, "duckdb-preload");
+        Thread loader = new Thread(
+                () -> {
+                    try (Connection ignored = DriverManager.getConnection("jdbc:duckdb:")) {
+                        // Opening is the point: the library stays loaded for the sessions that follow.
+                    } catch (SQLException e) {
+                        // The real session will report the problem with its context.
+                    }
+                },
+                "duckdb-preload");
         loader.setDaemon(true);
         loader.start();
     }

@@ -6,8 +6,7 @@ import java.util.stream.Collectors;
 
 /** DuckDB's names for the table formats' logical types and for the types a FeatureView declares. */
 public final class DuckDbTypes {
-    private DuckDbTypes() {
-    }
+    private DuckDbTypes() {}
 
     /** The DuckDB type that holds values of {@code type}, used to cast what the data files hold. */
     public static String of(ColumnType type) {
@@ -21,7 +20,8 @@ public final class DuckDbTypes {
             return "MAP(" + of(map.key()) + ", " + of(map.value()) + ")";
         }
         if (type instanceof ColumnType.StructOf struct) {
-            return struct.fields().stream().map(f -> Sql.quote(f.name()) + " " + of(f.type()))
+            return struct.fields().stream()
+                    .map(f -> Sql.quote(f.name()) + " " + of(f.type()))
                     .collect(Collectors.joining(", ", "STRUCT(", ")"));
         }
         return ((ColumnType.Native) type).name();

@@ -10,13 +10,15 @@ public record EntityRows(Path file, Format format) {
     /** The time column of entity rows, named as in Feast's entity dataframe. */
     public static final String TIMESTAMP_COLUMN = "event_timestamp";
 
-    public enum Format { NDJSON, CSV, PARQUET }
+    public enum Format {
+        NDJSON,
+        CSV,
+        PARQUET
+    }
 
     public static EntityRows of(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        Format format = name.endsWith(".parquet") ? Format.PARQUET
-                : name.endsWith(".csv") ? Format.CSV
-                : Format.NDJSON;
+        Format format = name.endsWith(".parquet") ? Format.PARQUET : name.endsWith(".csv") ? Format.CSV : Format.NDJSON;
         return new EntityRows(file.toAbsolutePath().normalize(), format);
     }
 }

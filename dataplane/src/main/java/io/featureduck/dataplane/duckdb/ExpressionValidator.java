@@ -18,20 +18,30 @@ import java.sql.SQLException;
 public final class ExpressionValidator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ExpressionValidator() {
-    }
+    private ExpressionValidator() {}
 
     /** Node classes an expression may consist of; functions are further checked by name. */
-    private static final java.util.Set<String> CLASSES = java.util.Set.of("COLUMN_REF", "CONSTANT", "FUNCTION",
-            "OPERATOR", "COMPARISON", "CONJUNCTION", "CASE", "CAST", "BETWEEN", "LAMBDA", "LAMBDA_REF", "TYPE");
+    private static final java.util.Set<String> CLASSES = java.util.Set.of(
+            "COLUMN_REF",
+            "CONSTANT",
+            "FUNCTION",
+            "OPERATOR",
+            "COMPARISON",
+            "CONJUNCTION",
+            "CASE",
+            "CAST",
+            "BETWEEN",
+            "LAMBDA",
+            "LAMBDA_REF",
+            "TYPE");
 
     /**
      * Returns empty when valid, else what is wrong.
      *
      * @param columns the names of the table's columns, the only names the expression may refer to
      */
-    public static java.util.Optional<String> problem(DuckDbSession session, String expression,
-                                                     java.util.Set<String> columns) {
+    public static java.util.Optional<String> problem(
+            DuckDbSession session, String expression, java.util.Set<String> columns) {
         JsonNode tree;
         try (PreparedStatement statement = session.connection().prepareStatement("SELECT json_serialize_sql(?)")) {
             statement.setString(1, "SELECT " + expression);
@@ -43,7 +53,8 @@ public final class ExpressionValidator {
             return java.util.Optional.of("cannot be parsed: " + e.getMessage());
         }
         if (tree.path("error").asBoolean(false)) {
-            return java.util.Optional.of("is not valid SQL: " + tree.path("error_message").asText());
+            return java.util.Optional.of(
+                    "is not valid SQL: " + tree.path("error_message").asText());
         }
         JsonNode statements = tree.path("statements");
         if (statements.size() != 1) {
@@ -55,7 +66,8 @@ public final class ExpressionValidator {
                 || !"EMPTY".equals(node.path("from_table").path("type").asText())
                 || node.path("modifiers").size() != 0
                 || node.path("cte_map").path("map").size() != 0
-                || !node.path("where_clause").isNull() && !node.path("where_clause").isMissingNode()
+                || !node.path("where_clause").isNull()
+                        && !node.path("where_clause").isMissingNode()
                 || node.path("group_expressions").size() != 0) {
             return java.util.Optional.of("must be a single scalar expression over the source columns "
                     + "(no FROM, WHERE, GROUP BY, ORDER BY or LIMIT)");
@@ -71,37 +83,39 @@ public final class ExpressionValidator {
         return firstRefusal(node.path("select_list"), columns, lambdaParameters);
     }
 
-    private static java.util.Optional<String> firstRefusal(JsonNode node, java.util.Set<String> columns,
-                                                           java.util.Set<String> lambdaParameters) {
+    private static java.util.Optional<String> firstRefusal(
+            JsonNode node, java.util.Set<String> columns, java.util.Set<String> lambdaParameters) {
         if (node.isObject() && node.has("class")) {
             String expressionClass = node.path("class").asText();
             if (expressionClass.equals("STAR")) {
                 return java.util.Optional.of("must name its columns: * and COLUMNS(...) are not allowed");
             }
             if (!CLASSES.contains(expressionClass)) {
-                return java.util.Optional.of("must not contain a " + expressionClass.toLowerCase(java.util.Locale.ROOT)
-                        + " expression");
+                return java.util.Optional.of(
+                        "must not contain a " + expressionClass.toLowerCase(java.util.Locale.ROOT) + " expression");
             }
             if (expressionClass.equals("FUNCTION")) {
                 String name = node.path("function_name").asText();
-                if (!node.path("schema").asText().isEmpty() || !node.path("catalog").asText().isEmpty()
+                if (!node.path("schema").asText().isEmpty()
+                        || !node.path("catalog").asText().isEmpty()
                         || ExpressionFunctions.familyOf(name).isEmpty()) {
                     return java.util.Optional.of("calls '" + name + "', which is not a function feature expressions "
                             + "may use (allowed: arithmetic, string, date and time, list and struct, conditional and "
                             + "hashing functions of their arguments)");
                 }
-                if (node.path("distinct").asBoolean(false) || !node.path("filter").isNull()
-                        && !node.path("filter").isMissingNode()
+                if (node.path("distinct").asBoolean(false)
+                        || !node.path("filter").isNull() && !node.path("filter").isMissingNode()
                         || node.path("order_bys").path("orders").size() != 0) {
                     return java.util.Optional.of("calls '" + name + "' as an aggregate (DISTINCT, FILTER or ORDER BY)");
                 }
             }
             if (expressionClass.equals("COLUMN_REF")) {
                 JsonNode names = node.path("column_names");
-                String name = names.size() == 0 ? "" : names.get(names.size() - 1).asText();
+                String name =
+                        names.size() == 0 ? "" : names.get(names.size() - 1).asText();
                 if (names.size() != 1 || !columns.contains(name) && !lambdaParameters.contains(name)) {
-                    return java.util.Optional.of("refers to '" + String.join(".", textsOf(names))
-                            + "', which is not a column of the table");
+                    return java.util.Optional.of(
+                            "refers to '" + String.join(".", textsOf(names)) + "', which is not a column of the table");
                 }
             }
         }

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 public final class LatestRows {
     /** The result-set column of the first key. */
     public static final int KEYS_START = 1;
+
     private static final String SOURCE = "source";
     private static final String LATEST = "latest";
 
@@ -44,8 +45,9 @@ public final class LatestRows {
      * Registers {@code local} (the version with local file paths) in {@code session}, checks {@code view} against it
      * and computes the latest rows; {@code version} is the same version as the table names it, for messages.
      */
-    public static LatestRows compute(DuckDbSession session, ViewDefinition view, TableSnapshot local,
-                                     TableSnapshot version) throws SQLException {
+    public static LatestRows compute(
+            DuckDbSession session, ViewDefinition view, TableSnapshot local, TableSnapshot version)
+            throws SQLException {
         new SnapshotRelation(local).register(session, SOURCE);
         ViewProjection projection = ViewProjection.check(view, version, session, SOURCE);
         if (view.isSnapshot()) {
@@ -58,7 +60,8 @@ public final class LatestRows {
     private static String sql(ViewProjection projection, TableSnapshot version) {
         ViewDefinition view = projection.view();
         List<String> select = new ArrayList<>(projection.keyProjections());
-        String notNull = projection.keyColumns().stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
+        String notNull =
+                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
         if (view.isSnapshot()) {
             select.add("epoch_us(" + Sql.literal(version.commitTime(), "TIMESTAMPTZ") + ") AS event_us");
             select.addAll(projection.featureProjections());
@@ -68,7 +71,10 @@ public final class LatestRows {
         projection.createdTime().ifPresent(c -> select.add("epoch_us(" + c + ") AS created_us"));
         select.addAll(projection.featureProjections());
         String order = projection.eventTime() + " DESC"
-                + projection.createdTime().map(c -> ", " + c + " DESC NULLS LAST").orElse("");
+                + projection
+                        .createdTime()
+                        .map(c -> ", " + c + " DESC NULLS LAST")
+                        .orElse("");
         return "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM " + SOURCE + " WHERE " + notNull
                 + " AND " + projection.eventTime() + " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY "
                 + String.join(", ", projection.keyColumns()) + " ORDER BY " + order + ") = 1)";
@@ -76,7 +82,7 @@ public final class LatestRows {
 
     private static long count(DuckDbSession session, String relation) throws SQLException {
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + relation)) {
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + relation)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -98,7 +104,8 @@ public final class LatestRows {
      */
     public void read(RowReader reader, boolean stableOrder) throws SQLException {
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT * FROM " + LATEST + (stableOrder ? " ORDER BY rowid" : ""))) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT * FROM " + LATEST + (stableOrder ? " ORDER BY rowid" : ""))) {
             while (rs.next()) {
                 reader.row(rs);
             }

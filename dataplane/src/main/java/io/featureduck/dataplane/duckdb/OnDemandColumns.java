@@ -47,8 +47,7 @@ final class OnDemandColumns {
     }
 
     /** One input of a function call: its SQL, its declared type, and the DuckDB type the SQL holds (may be null). */
-    record Input(String name, String sql, ValueType type, String columnType) {
-    }
+    record Input(String name, String sql, ValueType type, String columnType) {}
 
     /**
      * Registers {@code feature} as a function of {@code features} (its stored inputs, in the order of
@@ -80,8 +79,13 @@ final class OnDemandColumns {
     }
 
     /** Each entity row has a budget of its own, as one online request has. */
-    private static void evaluate(OnDemandFeature feature, int storedInputs, List<Input> inputs,
-                                 DuckDBDataChunkReader chunk, DuckDBWritableVector out, OnDemandLimits limits) {
+    private static void evaluate(
+            OnDemandFeature feature,
+            int storedInputs,
+            List<Input> inputs,
+            DuckDBDataChunkReader chunk,
+            DuckDBWritableVector out,
+            OnDemandLimits limits) {
         DuckDBReadableVector[] vectors = new DuckDBReadableVector[inputs.size()];
         for (int i = 0; i < vectors.length; i++) {
             vectors[i] = chunk.vector(i);
@@ -128,8 +132,10 @@ final class OnDemandColumns {
             case FLOAT64 -> "CAST(" + sql + " AS DOUBLE)";
             case BOOL -> "CAST(" + sql + " AS BOOLEAN)";
             // Request data in entity rows may be epoch seconds, as Feast's clients send timestamps online.
-            case TIMESTAMP -> PointInTimeQuery.isInteger(column)
-                    ? "epoch_us(to_timestamp(" + sql + "))" : "epoch_us(CAST(" + sql + " AS TIMESTAMPTZ))";
+            case TIMESTAMP ->
+                PointInTimeQuery.isInteger(column)
+                        ? "epoch_us(to_timestamp(" + sql + "))"
+                        : "epoch_us(CAST(" + sql + " AS TIMESTAMPTZ))";
             // Bytes in JSON or CSV entity rows are base64 text already, as the online API takes them.
             case BYTES -> column.equals("VARCHAR") ? sql : "to_base64(CAST(" + sql + " AS BLOB))";
             default -> throw new IllegalArgumentException(input.type().wireName() + " is not an on-demand input type");
@@ -167,7 +173,8 @@ final class OnDemandColumns {
             case BOOL -> vector.getBoolean(row);
             case TIMESTAMP -> {
                 long micros = vector.getLong(row);
-                yield Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+                yield Instant.ofEpochSecond(
+                        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
             }
             case BYTES -> Base64.getDecoder().decode(vector.getString(row));
             default -> throw new IllegalArgumentException(type.wireName() + " is not an on-demand input type");
@@ -192,8 +199,10 @@ final class OnDemandColumns {
             case BOOL -> out.setBoolean(row, (Boolean) value);
             case TIMESTAMP -> {
                 Instant instant = (Instant) value;
-                out.setLong(row, Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
-                        instant.getNano() / 1000));
+                out.setLong(
+                        row,
+                        Math.addExact(
+                                Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000));
             }
             case BYTES -> out.setString(row, Base64.getEncoder().encodeToString((byte[]) value));
             default -> throw new IllegalArgumentException(type.wireName() + " is not an on-demand output type");

@@ -10,6 +10,7 @@ public enum OutputFormat {
     PARQUET("application/vnd.apache.parquet");
 
     private final String mediaType;
+
     OutputFormat(String mediaType) {
         this.mediaType = mediaType;
     }
@@ -39,7 +40,7 @@ public enum OutputFormat {
         if (name.endsWith(".csv")) return CSV;
         if (name.endsWith(".ndjson") || name.endsWith(".jsonl")) return NDJSON;
         if (name.endsWith(".json")) return JSON;
-        throw new IllegalArgumentException("cannot tell the output format from '" + fileName
-                + "'; name it .parquet, .csv, .ndjson or .json");
+        throw new IllegalArgumentException(
+                "cannot tell the output format from '" + fileName + "'; name it .parquet, .csv, .ndjson or .json");
     }
 }

@@ -33,11 +33,9 @@ public final class ParquetRowsWriter {
      * @param index   where its value is in each row
      * @param fieldId the field id to write, for readers that match columns by id (Iceberg, Delta column mapping)
      */
-    public record Column(String name, ColumnType type, int index, OptionalInt fieldId) {
-    }
+    public record Column(String name, ColumnType type, int index, OptionalInt fieldId) {}
 
-    private ParquetRowsWriter() {
-    }
+    private ParquetRowsWriter() {}
 
     /** Writes {@code rows} to {@code target} (Snappy-compressed, as every engine reads it). */
     public static void write(DuckDbSession session, List<Column> columns, List<Object[]> rows, Path target)
@@ -51,7 +49,8 @@ public final class ParquetRowsWriter {
         }
         session.execute(definition.toString());
         try {
-            try (DuckDBAppender appender = session.connection().unwrap(DuckDBConnection.class).createAppender(table)) {
+            try (DuckDBAppender appender =
+                    session.connection().unwrap(DuckDBConnection.class).createAppender(table)) {
                 for (Object[] row : rows) {
                     appender.beginRow();
                     for (Column column : columns) {
@@ -60,13 +59,19 @@ public final class ParquetRowsWriter {
                     appender.endRow();
                 }
             }
-            StringBuilder copy = new StringBuilder("COPY (SELECT ").append(select).append(" FROM ").append(table)
-                    .append(") TO ").append(Sql.stringLiteral(target.toString()))
+            StringBuilder copy = new StringBuilder("COPY (SELECT ")
+                    .append(select)
+                    .append(" FROM ")
+                    .append(table)
+                    .append(") TO ")
+                    .append(Sql.stringLiteral(target.toString()))
                     .append(" (FORMAT parquet, COMPRESSION snappy");
             if (columns.stream().anyMatch(c -> c.fieldId().isPresent())) {
                 StringJoiner ids = new StringJoiner(", ", ", FIELD_IDS {", "}");
-                columns.stream().filter(c -> c.fieldId().isPresent())
-                        .forEach(c -> ids.add(Sql.quote(c.name()) + ": " + c.fieldId().getAsInt()));
+                columns.stream()
+                        .filter(c -> c.fieldId().isPresent())
+                        .forEach(c ->
+                                ids.add(Sql.quote(c.name()) + ": " + c.fieldId().getAsInt()));
                 copy.append(ids);
             }
             session.execute(copy.append(')').toString());
@@ -113,7 +118,8 @@ public final class ParquetRowsWriter {
         } else if (value instanceof LocalDateTime local) {
             appender.appendEpochMicros(EpochMicros.of(local));
         } else {
-            throw new IllegalArgumentException("no DuckDB form for " + value.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "no DuckDB form for " + value.getClass().getSimpleName());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.duckdb;
 
+import static io.featureduck.dataplane.duckdb.Sql.quote;
+
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.ValueType;
@@ -29,8 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import static io.featureduck.dataplane.duckdb.Sql.quote;
-
 /**
  * The SQL of a point-in-time join: for every entity row, each requested feature as of the row's
  * {@code event_timestamp}, from the latest source row at or before that time (ties: latest created time), absent when
@@ -48,20 +48,20 @@ public final class PointInTimeQuery {
     private final boolean fullNames;
     /** The entity rows' own columns, lower-cased, once loaded. */
     private final Set<String> entityColumns = new HashSet<>();
+
     private final StringBuilder select = new StringBuilder("SELECT e.* EXCLUDE (" + ROW + ", " + TIME + ")");
     private final StringBuilder joins = new StringBuilder();
     /** The entity rows' column types, by lower-cased name, once loaded. */
     private final Map<String, String> entityColumnTypes = new HashMap<>();
+
     private final OnDemandColumns onDemand;
     private int views;
 
     /** A table version as the table names it, and the same version with local file paths for DuckDB. */
-    public record Version(TableSnapshot version, TableSnapshot local) {
-    }
+    public record Version(TableSnapshot version, TableSnapshot local) {}
 
     /** The earliest and latest time of the entity rows. */
-    public record TimeRange(Instant first, Instant last) {
-    }
+    public record TimeRange(Instant first, Instant last) {}
 
     /** Receives the result while it streams out of DuckDB. */
     public interface ResultConsumer {
@@ -94,12 +94,14 @@ public final class PointInTimeQuery {
                     + ", *, CAST(" + quote(EntityRows.TIMESTAMP_COLUMN) + " AS TIMESTAMPTZ) AS " + TIME + " FROM "
                     + readSql(rows));
         } catch (SQLException e) {
-            throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows cannot be read (they need "
-                    + "join keys and an '" + EntityRows.TIMESTAMP_COLUMN + "' column): " + DuckDbSession.firstLine(e.getMessage()));
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_ENTITY_ROWS,
+                    "entity rows cannot be read (they need " + "join keys and an '" + EntityRows.TIMESTAMP_COLUMN
+                            + "' column): " + DuckDbSession.firstLine(e.getMessage()));
         }
         Map<String, String> columns = new HashMap<>();
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("DESCRIBE " + ENTITY_ROWS)) {
+                ResultSet rs = statement.executeQuery("DESCRIBE " + ENTITY_ROWS)) {
             while (rs.next()) {
                 String column = rs.getString(1);
                 columns.put(column, rs.getString(2));
@@ -114,8 +116,9 @@ public final class PointInTimeQuery {
         for (ViewDefinition view : keyed) {
             for (EntitySpec entity : view.entities()) {
                 if (!columns.containsKey(entity.name())) {
-                    throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "entity rows lack join key '"
-                            + entity.name() + "' of feature view '" + view.name() + "'");
+                    throw new FeatureDuckException(
+                            ErrorCode.MISSING_JOIN_KEY,
+                            "entity rows lack join key '" + entity.name() + "' of feature view '" + view.name() + "'");
                 }
             }
         }
@@ -136,15 +139,18 @@ public final class PointInTimeQuery {
                     String column = quote(key);
                     boolean int32 = entity.type() == ValueType.INT32 && isInteger(columnTypes.get(key));
                     counts.add("count(*) FILTER (WHERE " + column + " IS NULL)");
-                    counts.add(int32 ? "count(*) FILTER (WHERE " + column + " NOT BETWEEN " + Integer.MIN_VALUE
-                            + " AND " + Integer.MAX_VALUE + ")" : "0");
+                    counts.add(
+                            int32
+                                    ? "count(*) FILTER (WHERE " + column + " NOT BETWEEN " + Integer.MIN_VALUE + " AND "
+                                            + Integer.MAX_VALUE + ")"
+                                    : "0");
                     return counts.size() - 2;
                 });
             }
         }
         long[] found = new long[counts.size()];
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT " + String.join(", ", counts) + " FROM " + ENTITY_ROWS)) {
+                ResultSet rs = statement.executeQuery("SELECT " + String.join(", ", counts) + " FROM " + ENTITY_ROWS)) {
             rs.next();
             for (int i = 0; i < found.length; i++) {
                 found[i] = rs.getLong(i + 1);
@@ -154,14 +160,18 @@ public final class PointInTimeQuery {
             for (EntitySpec entity : view.entities()) {
                 int at = position.get(entity.name());
                 if (found[at] > 0) {
-                    throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, found[at] + " entity rows lack join key '"
-                            + entity.name() + "' of feature view '" + view.name() + "' (null or absent)");
+                    throw new FeatureDuckException(
+                            ErrorCode.MISSING_JOIN_KEY,
+                            found[at] + " entity rows lack join key '" + entity.name() + "' of feature view '"
+                                    + view.name() + "' (null or absent)");
                 }
                 refuseKeyType(view, entity, columnTypes.get(entity.name()));
                 if (found[at + 1] > 0) {
-                    throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, "join key '" + entity.name()
-                            + "' of feature view '" + view.name() + "' is int32, but " + found[at + 1]
-                            + " entity rows hold values outside its range");
+                    throw new FeatureDuckException(
+                            ErrorCode.WRONG_KEY_TYPE,
+                            "join key '" + entity.name()
+                                    + "' of feature view '" + view.name() + "' is int32, but " + found[at + 1]
+                                    + " entity rows hold values outside its range");
                 }
             }
         }
@@ -169,7 +179,9 @@ public final class PointInTimeQuery {
 
     /** The integer column types that hold no value beyond a long (what DuckDB infers for JSON and CSV integers). */
     static boolean isInteger(String columnType) {
-        return columnType.toUpperCase(Locale.ROOT).matches("(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)");
+        return columnType
+                .toUpperCase(Locale.ROOT)
+                .matches("(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)");
     }
 
     /**
@@ -180,9 +192,12 @@ public final class PointInTimeQuery {
     private static void refuseColumnName(String column) {
         boolean control = column.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
         if (column.isBlank() || control || column.toLowerCase(Locale.ROOT).startsWith("__fd_")) {
-            throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows have a column named '"
-                    + column.replaceAll("\\p{Cntrl}", "?") + "': column names must be non-empty, without control "
-                    + "characters, and not start with __fd_");
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_ENTITY_ROWS,
+                    "entity rows have a column named '"
+                            + column.replaceAll("\\p{Cntrl}", "?")
+                            + "': column names must be non-empty, without control "
+                            + "characters, and not start with __fd_");
         }
     }
 
@@ -201,9 +216,12 @@ public final class PointInTimeQuery {
             default -> true;
         };
         if (!allowed && !type.equals("NULL")) {
-            throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, "join key '" + entity.name() + "' of feature view '"
-                    + view.name() + "' is " + entity.type().wireName() + ", but the entity rows hold " + columnType
-                    + " values");
+            throw new FeatureDuckException(
+                    ErrorCode.WRONG_KEY_TYPE,
+                    "join key '" + entity.name() + "' of feature view '"
+                            + view.name() + "' is " + entity.type().wireName() + ", but the entity rows hold "
+                            + columnType
+                            + " values");
         }
     }
 
@@ -218,10 +236,11 @@ public final class PointInTimeQuery {
 
     public TimeRange timeRange() throws SQLException {
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT min(" + TIME + "), max(" + TIME + ") FROM " + ENTITY_ROWS)) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT min(" + TIME + "), max(" + TIME + ") FROM " + ENTITY_ROWS)) {
             rs.next();
-            return new TimeRange(instant(rs.getObject(1, OffsetDateTime.class)),
-                    instant(rs.getObject(2, OffsetDateTime.class)));
+            return new TimeRange(
+                    instant(rs.getObject(1, OffsetDateTime.class)), instant(rs.getObject(2, OffsetDateTime.class)));
         } catch (SQLException e) {
             // The first read of the entity rows' times (snapshot views need their range): a time that is no time
             // fails here, and is the caller's mistake.
@@ -249,18 +268,30 @@ public final class PointInTimeQuery {
         for (int f = 0; f < features.size(); f++) {
             columns.add(projection.typedFeature(features.get(f)) + " AS f" + f);
         }
-        String notNull = String.join(" AND ", projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
+        String notNull = String.join(
+                " AND ",
+                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
         List<String> partition = new ArrayList<>(projection.keyColumns());
         partition.add(projection.eventTime());
-        String order = projection.createdTime().map(c -> " ORDER BY " + c + " DESC NULLS LAST").orElse("");
+        String order = projection
+                .createdTime()
+                .map(c -> " ORDER BY " + c + " DESC NULLS LAST")
+                .orElse("");
         // A view, not a table: DuckDB plans the dedup and the ASOF join as one pipeline instead of materialising
         // the whole history first.
         String history = "history_" + alias;
         session.execute("CREATE TEMP VIEW " + history + " AS SELECT " + String.join(", ", columns) + " FROM "
                 + relation + " WHERE " + notNull + " AND " + projection.eventTime() + " IS NOT NULL"
                 + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", partition) + order + ") = 1");
-        joins.append(" ASOF LEFT JOIN ").append(history).append(" AS ").append(alias).append(" ON e.").append(TIME)
-                .append(" >= ").append(alias).append(".__ts");
+        joins.append(" ASOF LEFT JOIN ")
+                .append(history)
+                .append(" AS ")
+                .append(alias)
+                .append(" ON e.")
+                .append(TIME)
+                .append(" >= ")
+                .append(alias)
+                .append(".__ts");
         joinKeys(view, alias);
     }
 
@@ -294,16 +325,30 @@ public final class PointInTimeQuery {
                 columns.add(projection.typedFeature(features.get(f)) + " AS f" + f);
             }
             String rows = "SELECT " + String.join(", ", columns) + " FROM " + relation;
-            session.execute(first ? "CREATE TEMP TABLE " + history + " AS " + rows
-                    : "INSERT INTO " + history + " " + rows);
+            session.execute(
+                    first ? "CREATE TEMP TABLE " + history + " AS " + rows : "INSERT INTO " + history + " " + rows);
             first = false;
             session.execute("INSERT INTO versions_" + alias + " VALUES (" + version + ", "
                     + Sql.literal(snapshot.commitTime(), "TIMESTAMPTZ") + ")");
         }
-        joins.append(" ASOF LEFT JOIN versions_").append(alias).append(" AS ").append(alias).append("v ON e.")
-                .append(TIME).append(" >= ").append(alias).append("v.commit_ts");
-        joins.append(" LEFT JOIN ").append(history).append(" AS ").append(alias).append(" ON ")
-                .append(alias).append(".__version = ").append(alias).append("v.version");
+        joins.append(" ASOF LEFT JOIN versions_")
+                .append(alias)
+                .append(" AS ")
+                .append(alias)
+                .append("v ON e.")
+                .append(TIME)
+                .append(" >= ")
+                .append(alias)
+                .append("v.commit_ts");
+        joins.append(" LEFT JOIN ")
+                .append(history)
+                .append(" AS ")
+                .append(alias)
+                .append(" ON ")
+                .append(alias)
+                .append(".__version = ")
+                .append(alias)
+                .append("v.version");
         joinKeys(view, alias);
     }
 
@@ -314,7 +359,8 @@ public final class PointInTimeQuery {
     private static List<FeatureSpec> storedInputs(ViewDefinition view, List<String> requested) {
         Set<String> names = new LinkedHashSet<>();
         for (String name : requested) {
-            view.onDemandFeature(name).ifPresentOrElse(feature -> names.addAll(feature.features()), () -> names.add(name));
+            view.onDemandFeature(name)
+                    .ifPresentOrElse(feature -> names.addAll(feature.features()), () -> names.add(name));
         }
         return names.stream().map(name -> view.feature(name).orElseThrow()).toList();
     }
@@ -324,18 +370,27 @@ public final class PointInTimeQuery {
      * computed from the joined row (only where a row was found within the TTL, as online) and the entity row's
      * request data.
      */
-    private void selectFeatures(ViewDefinition view, List<String> requested, List<FeatureSpec> features, String alias,
-                                String eventTime, String found) throws SQLException {
+    private void selectFeatures(
+            ViewDefinition view,
+            List<String> requested,
+            List<FeatureSpec> features,
+            String alias,
+            String eventTime,
+            String found)
+            throws SQLException {
         // Without a TTL the outer join's null already means "no value"; with one, old values are dropped.
-        String fresh = view.ttl().map(ttl -> eventTime + " >= e." + TIME + " - to_microseconds("
-                + ttl.toNanos() / 1000 + "::BIGINT)").orElse(null);
+        String fresh = view.ttl()
+                .map(ttl -> eventTime + " >= e." + TIME + " - to_microseconds(" + ttl.toNanos() / 1000 + "::BIGINT)")
+                .orElse(null);
         for (String name : requested) {
             String output = new FeatureRef(view.name(), name).outputName(fullNames);
             // DuckDB names are case-insensitive: an entity column "Conv_Rate" would make "conv_rate" ambiguous.
             if (entityColumns.contains(output.toLowerCase(Locale.ROOT))) {
-                throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows have a column named '"
-                        + output + "', the name of a requested feature; rename the column or ask for "
-                        + "full_feature_names");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_ENTITY_ROWS,
+                        "entity rows have a column named '"
+                                + output + "', the name of a requested feature; rename the column or ask for "
+                                + "full_feature_names");
             }
             Optional<OnDemandFeature> computed = view.onDemandFeature(name);
             String value;
@@ -344,18 +399,26 @@ public final class PointInTimeQuery {
             } else {
                 List<OnDemandColumns.Input> stored = new ArrayList<>();
                 for (String input : computed.get().features()) {
-                    stored.add(new OnDemandColumns.Input(input, served(alias, features, input, fresh),
-                            view.feature(input).orElseThrow().type(), null));
+                    stored.add(new OnDemandColumns.Input(
+                            input,
+                            served(alias, features, input, fresh),
+                            view.feature(input).orElseThrow().type(),
+                            null));
                 }
                 List<OnDemandColumns.Input> request = new ArrayList<>();
                 for (String field : computed.get().requestFields()) {
                     String columnType = entityColumnTypes.get(field.toLowerCase(Locale.ROOT));
                     if (columnType == null) {
-                        throw new FeatureDuckException(ErrorCode.MISSING_REQUEST_DATA, "feature '" + view.name() + ":"
-                                + name + "' needs request data '" + field + "': add it to the entity rows as a column");
+                        throw new FeatureDuckException(
+                                ErrorCode.MISSING_REQUEST_DATA,
+                                "feature '" + view.name() + ":" + name + "' needs request data '" + field
+                                        + "': add it to the entity rows as a column");
                     }
-                    request.add(new OnDemandColumns.Input(field, "e." + quote(field),
-                            view.requestField(field).orElseThrow().type(), columnType));
+                    request.add(new OnDemandColumns.Input(
+                            field,
+                            "e." + quote(field),
+                            view.requestField(field).orElseThrow().type(),
+                            columnType));
                 }
                 // Only where a row was found within the TTL, as online a feature of a missing or expired row has no
                 // value, even one computed from request data alone.
@@ -368,7 +431,8 @@ public final class PointInTimeQuery {
 
     /** A stored feature's value as answered: the joined value, dropped when older than the TTL. */
     private static String served(String alias, List<FeatureSpec> features, String name, String fresh) {
-        int position = features.indexOf(features.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow());
+        int position = features.indexOf(
+                features.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow());
         String value = alias + ".f" + position;
         return fresh == null ? value : "CASE WHEN " + fresh + " THEN " + value + " END";
     }
@@ -376,8 +440,12 @@ public final class PointInTimeQuery {
     private void joinKeys(ViewDefinition view, String alias) {
         for (int k = 0; k < view.entities().size(); k++) {
             EntitySpec entity = view.entities().get(k);
-            joins.append(" AND ").append(StoredForm.key("e." + quote(entity.name()), entity.type()))
-                    .append(" = ").append(alias).append(".k").append(k);
+            joins.append(" AND ")
+                    .append(StoredForm.key("e." + quote(entity.name()), entity.type()))
+                    .append(" = ")
+                    .append(alias)
+                    .append(".k")
+                    .append(k);
         }
     }
 
@@ -406,7 +474,7 @@ public final class PointInTimeQuery {
     /** Runs the query and hands the open result to {@code consumer}. */
     public void stream(ResultConsumer consumer) throws Exception {
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery(sql())) {
+                ResultSet rs = statement.executeQuery(sql())) {
             consumer.accept(rs);
         } catch (SQLException e) {
             throw entityTimeFailure(e);
@@ -422,8 +490,8 @@ public final class PointInTimeQuery {
         String query = format == OutputFormat.PARQUET || format == OutputFormat.CSV ? sql : isoTimes(sql);
         try (Statement statement = session.connection().createStatement()) {
             running.accept(statement);
-            statement.execute("COPY (" + query + ") TO " + Sql.stringLiteral(out.toString()) + " ("
-                    + copyOptions(format) + ")");
+            statement.execute(
+                    "COPY (" + query + ") TO " + Sql.stringLiteral(out.toString()) + " (" + copyOptions(format) + ")");
         } catch (SQLException e) {
             throw entityTimeFailure(e);
         }
@@ -436,8 +504,10 @@ public final class PointInTimeQuery {
     private static SQLException entityTimeFailure(SQLException e) {
         String message = String.valueOf(e.getMessage());
         if (message.startsWith("Conversion Error") && message.contains(EntityRows.TIMESTAMP_COLUMN)) {
-            throw new FeatureDuckException(ErrorCode.INVALID_ENTITY_ROWS, "entity rows hold an '"
-                    + EntityRows.TIMESTAMP_COLUMN + "' that is not a time: " + DuckDbSession.firstLine(message));
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_ENTITY_ROWS,
+                    "entity rows hold an '" + EntityRows.TIMESTAMP_COLUMN + "' that is not a time: "
+                            + DuckDbSession.firstLine(message));
         }
         return e;
     }
@@ -455,12 +525,14 @@ public final class PointInTimeQuery {
     private String isoTimes(String sql) throws SQLException {
         List<String> columns = new ArrayList<>();
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("DESCRIBE " + sql)) {
+                ResultSet rs = statement.executeQuery("DESCRIBE " + sql)) {
             while (rs.next()) {
                 String name = quote(rs.getString(1));
                 String type = rs.getString(2);
-                columns.add(type.startsWith("TIMESTAMP")
-                        ? "strftime(CAST(" + name + " AS TIMESTAMPTZ), '%Y-%m-%dT%H:%M:%S.%fZ') AS " + name : name);
+                columns.add(
+                        type.startsWith("TIMESTAMP")
+                                ? "strftime(CAST(" + name + " AS TIMESTAMPTZ), '%Y-%m-%dT%H:%M:%S.%fZ') AS " + name
+                                : name);
             }
         }
         return "SELECT " + String.join(", ", columns) + " FROM (" + sql + ")";

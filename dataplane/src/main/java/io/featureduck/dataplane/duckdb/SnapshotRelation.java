@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.duckdb;
 
+import static io.featureduck.dataplane.duckdb.Sql.quote;
+import static io.featureduck.dataplane.duckdb.Sql.stringLiteral;
+
 import io.featureduck.dataplane.source.ColumnType;
 import io.featureduck.dataplane.source.DataFile;
 import io.featureduck.dataplane.source.DeleteFile;
@@ -16,9 +19,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
-
-import static io.featureduck.dataplane.duckdb.Sql.quote;
-import static io.featureduck.dataplane.duckdb.Sql.stringLiteral;
 
 /**
  * Exposes one table version to DuckDB as a view of its logical columns, built from exactly the files the table
@@ -44,8 +44,10 @@ public final class SnapshotRelation {
         try {
             session.execute("CREATE OR REPLACE TEMP VIEW " + quote(viewName) + " AS " + selectSql(session));
         } catch (SQLException e) {
-            throw new TableSourceException("table " + snapshot.location() + " version " + snapshot.version()
-                    + ": DuckDB cannot read its data files: " + e.getMessage(), e);
+            throw new TableSourceException(
+                    "table " + snapshot.location() + " version " + snapshot.version()
+                            + ": DuckDB cannot read its data files: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -54,25 +56,33 @@ public final class SnapshotRelation {
         if (snapshot.databaseTable().isPresent()) {
             // A DuckDB database file is read by DuckDB itself, attached read-only under a fixed name.
             TableSnapshot.DatabaseTable database = snapshot.databaseTable().get();
-            session.execute("ATTACH IF NOT EXISTS " + stringLiteral(database.file())
-                    + " AS " + SOURCE_DATABASE + " (READ_ONLY)");
-            return columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ", "SELECT ",
-                    " FROM " + SOURCE_DATABASE + "." + Sql.qualified(database.table())));
+            session.execute("ATTACH IF NOT EXISTS " + stringLiteral(database.file()) + " AS " + SOURCE_DATABASE
+                    + " (READ_ONLY)");
+            return columns.stream()
+                    .map(c -> quote(c.name()))
+                    .collect(Collectors.joining(
+                            ", ", "SELECT ", " FROM " + SOURCE_DATABASE + "." + Sql.qualified(database.table())));
         }
         if (snapshot.dataFiles().isEmpty()) {
             return columns.stream()
                     .map(c -> "CAST(NULL AS " + DuckDbTypes.of(c.type()) + ") AS " + quote(c.name()))
                     .collect(Collectors.joining(", ", "SELECT ", " WHERE false"));
         }
-        boolean anyDeleted = snapshot.dataFiles().stream().anyMatch(f -> f.hasDeletedRows()
-                || f.deletes().stream().anyMatch(d -> !d.isEquality()));
-        List<DeleteFile> equalityDeletes = snapshot.dataFiles().stream().flatMap(f -> f.deletes().stream())
-                .filter(DeleteFile::isEquality).distinct().toList();
-        List<SourceColumn> partitionColumns = columns.stream().filter(SourceColumn::partition).toList();
+        boolean anyDeleted = snapshot.dataFiles().stream()
+                .anyMatch(f -> f.hasDeletedRows() || f.deletes().stream().anyMatch(d -> !d.isEquality()));
+        List<DeleteFile> equalityDeletes = snapshot.dataFiles().stream()
+                .flatMap(f -> f.deletes().stream())
+                .filter(DeleteFile::isEquality)
+                .distinct()
+                .toList();
+        List<SourceColumn> partitionColumns =
+                columns.stream().filter(SourceColumn::partition).toList();
         // The file name is only needed to join partition values and deleted rows; it costs a string per row.
         boolean needsFile = anyDeleted || !partitionColumns.isEmpty() || !equalityDeletes.isEmpty();
-        String scan = "read_parquet(" + snapshot.dataFiles().stream().map(f -> stringLiteral(f.path()))
-                .collect(Collectors.joining(", ", "[", "]"))
+        String scan = "read_parquet("
+                + snapshot.dataFiles().stream()
+                        .map(f -> stringLiteral(f.path()))
+                        .collect(Collectors.joining(", ", "[", "]"))
                 + ", union_by_name = true, hive_partitioning = false"
                 + (needsFile ? ", filename = '" + FILE_COLUMN + "'" : "")
                 + (anyDeleted ? ", file_row_number = true" : "") + ")";
@@ -96,11 +106,15 @@ public final class SnapshotRelation {
             }
             projections.add(expression + " AS " + quote(column.name()));
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", projections))
-                .append(" FROM ").append(scan).append(" AS d");
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(String.join(", ", projections))
+                .append(" FROM ")
+                .append(scan)
+                .append(" AS d");
         if (!partitionColumns.isEmpty()) {
             sql.append(" JOIN (VALUES ");
-            sql.append(snapshot.dataFiles().stream().map(f -> partitionRow(f, partitionColumns))
+            sql.append(snapshot.dataFiles().stream()
+                    .map(f -> partitionRow(f, partitionColumns))
                     .collect(Collectors.joining(", ")));
             sql.append(") AS p(").append(quote(FILE_COLUMN));
             partitionColumns.forEach(c -> sql.append(", ").append(quote(c.name())));
@@ -108,7 +122,10 @@ public final class SnapshotRelation {
         }
         if (anyDeleted) {
             registerDeletedRows(session);
-            sql.append(" ANTI JOIN ").append(DELETED_TABLE).append(" AS dv ON d.").append(quote(FILE_COLUMN))
+            sql.append(" ANTI JOIN ")
+                    .append(DELETED_TABLE)
+                    .append(" AS dv ON d.")
+                    .append(quote(FILE_COLUMN))
                     .append(" = dv.file AND d.file_row_number = dv.pos");
         }
         if (equalityDeletes.isEmpty()) {
@@ -122,8 +139,9 @@ public final class SnapshotRelation {
      * data file. Equality is on logical values (so a partition value filled from metadata counts) and nulls match
      * nulls, as the Iceberg spec says.
      */
-    private String withoutEqualityDeletes(DuckDbSession session, String projected, List<SourceColumn> columns,
-                                          List<DeleteFile> deletes) throws SQLException {
+    private String withoutEqualityDeletes(
+            DuckDbSession session, String projected, List<SourceColumn> columns, List<DeleteFile> deletes)
+            throws SQLException {
         session.execute("CREATE OR REPLACE TEMP TABLE " + EQUALITY_APPLIES + " (file VARCHAR, delete_id INTEGER)");
         StringBuilder filters = new StringBuilder();
         for (int i = 0; i < deletes.size(); i++) {
@@ -138,11 +156,19 @@ public final class SnapshotRelation {
                             + i + ")");
                 }
             }
-            filters.append(" AND NOT EXISTS (SELECT 1 FROM ").append(table).append(" AS e JOIN ")
-                    .append(EQUALITY_APPLIES).append(" AS a ON a.delete_id = ").append(i)
-                    .append(" WHERE a.file = r.").append(quote(FILE_COLUMN));
+            filters.append(" AND NOT EXISTS (SELECT 1 FROM ")
+                    .append(table)
+                    .append(" AS e JOIN ")
+                    .append(EQUALITY_APPLIES)
+                    .append(" AS a ON a.delete_id = ")
+                    .append(i)
+                    .append(" WHERE a.file = r.")
+                    .append(quote(FILE_COLUMN));
             for (String column : delete.equalityColumns()) {
-                filters.append(" AND e.").append(quote(column)).append(" IS NOT DISTINCT FROM r.").append(quote(column));
+                filters.append(" AND e.")
+                        .append(quote(column))
+                        .append(" IS NOT DISTINCT FROM r.")
+                        .append(quote(column));
             }
             filters.append(")");
         }
@@ -154,7 +180,7 @@ public final class SnapshotRelation {
     private Set<String> physicalColumnsInFiles(DuckDbSession session, String scan) throws SQLException {
         Set<String> names = new HashSet<>();
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("DESCRIBE SELECT * FROM " + scan)) {
+                ResultSet rs = statement.executeQuery("DESCRIBE SELECT * FROM " + scan)) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -165,7 +191,8 @@ public final class SnapshotRelation {
     private static String partitionRow(DataFile file, List<SourceColumn> partitionColumns) {
         StringBuilder row = new StringBuilder("(").append(stringLiteral(file.path()));
         for (SourceColumn column : partitionColumns) {
-            row.append(", ").append(Sql.literal(file.partitionValues().get(column.name()), DuckDbTypes.of(column.type())));
+            row.append(", ")
+                    .append(Sql.literal(file.partitionValues().get(column.name()), DuckDbTypes.of(column.type())));
         }
         return row.append(")").toString();
     }
@@ -202,7 +229,9 @@ public final class SnapshotRelation {
      */
     private static String logicalValue(String stored, ColumnType type, int depth) {
         if (!type.hasRenamedFields()) {
-            return type instanceof ColumnType.Primitive ? "CAST(" + stored + " AS " + DuckDbTypes.of(type) + ")" : stored;
+            return type instanceof ColumnType.Primitive
+                    ? "CAST(" + stored + " AS " + DuckDbTypes.of(type) + ")"
+                    : stored;
         }
         String variable = "x" + depth;
         if (type instanceof ColumnType.ListOf list) {
@@ -216,7 +245,8 @@ public final class SnapshotRelation {
         }
         ColumnType.StructOf struct = (ColumnType.StructOf) type;
         String fields = struct.fields().stream()
-                .map(f -> quote(f.name()) + " := " + logicalValue(stored + "." + quote(f.physicalName()), f.type(), depth + 1))
+                .map(f -> quote(f.name()) + " := "
+                        + logicalValue(stored + "." + quote(f.physicalName()), f.type(), depth + 1))
                 .collect(Collectors.joining(", "));
         return "CASE WHEN " + stored + " IS NULL THEN NULL ELSE struct_pack(" + fields + ") END";
     }

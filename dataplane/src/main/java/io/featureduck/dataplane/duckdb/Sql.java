@@ -9,8 +9,7 @@ import java.util.HexFormat;
 
 /** Quoting of names and values for DuckDB SQL: every name and value that reaches SQL text passes through here. */
 public final class Sql {
-    private Sql() {
-    }
+    private Sql() {}
 
     public static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
@@ -50,7 +49,9 @@ public final class Sql {
             text = "from_hex('" + HexFormat.of().formatHex(bytes) + "')";
         } else if (value instanceof Instant instant) {
             text = "make_timestamp(" + (instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000) + "::BIGINT)";
-        } else if (value instanceof LocalDateTime || value instanceof LocalDate || value instanceof java.time.LocalTime) {
+        } else if (value instanceof LocalDateTime
+                || value instanceof LocalDate
+                || value instanceof java.time.LocalTime) {
             text = stringLiteral(value.toString());
         } else if (value instanceof BigDecimal decimal) {
             text = stringLiteral(decimal.toPlainString());

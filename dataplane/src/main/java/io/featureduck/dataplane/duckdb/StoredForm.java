@@ -8,8 +8,7 @@ import io.featureduck.crds.ValueType;
  * dates, timestamps and lists in a form that is cheap to store. The index reads exactly these forms back.
  */
 final class StoredForm {
-    private StoredForm() {
-    }
+    private StoredForm() {}
 
     /**
      * The canonical form of a key column: a feature's stored form, except that every integer-like key is a BIGINT,
@@ -33,12 +32,16 @@ final class StoredForm {
         return switch (type) {
             case TIMESTAMP -> "epoch_us(CAST(" + e + " AS TIMESTAMPTZ))";
             case DATE -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + e + " AS DATE)) AS INTEGER)";
-            case TIMESTAMP_LIST -> "to_json(list_transform(CAST(" + e + " AS TIMESTAMPTZ[]), "
-                    + "lambda t: strftime(t, '%Y-%m-%dT%H:%M:%S.%fZ')))::VARCHAR";
+            case TIMESTAMP_LIST ->
+                "to_json(list_transform(CAST(" + e + " AS TIMESTAMPTZ[]), "
+                        + "lambda t: strftime(t, '%Y-%m-%dT%H:%M:%S.%fZ')))::VARCHAR";
             case BYTES_LIST -> "to_json(list_transform(CAST(" + e + " AS BLOB[]), lambda b: to_base64(b)))::VARCHAR";
-            case DATE_LIST -> "to_json(list_transform(CAST(" + e + " AS DATE[]), lambda d: strftime(d, '%Y-%m-%d')))::VARCHAR";
-            default -> type.isList() ? "to_json(CAST(" + e + " AS " + DuckDbTypes.of(type) + "))::VARCHAR"
-                    : "CAST(" + e + " AS " + DuckDbTypes.of(type) + ")";
+            case DATE_LIST ->
+                "to_json(list_transform(CAST(" + e + " AS DATE[]), lambda d: strftime(d, '%Y-%m-%d')))::VARCHAR";
+            default ->
+                type.isList()
+                        ? "to_json(CAST(" + e + " AS " + DuckDbTypes.of(type) + "))::VARCHAR"
+                        : "CAST(" + e + " AS " + DuckDbTypes.of(type) + ")";
         };
     }
 }

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.duckdb;
 
+import static io.featureduck.dataplane.duckdb.Sql.quote;
+
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.dataplane.config.ViewDefinition;
@@ -14,8 +16,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static io.featureduck.dataplane.duckdb.Sql.quote;
 
 /**
  * How a view's definition reads from a table version: which columns are keys, event time and created time, and the
@@ -36,8 +36,8 @@ public final class ViewProjection {
      * @throws FeatureDuckException ({@link ErrorCode#VIEW_DEFINITION_MISMATCH}) naming the view, the field and the
      *                              table
      */
-    public static ViewProjection check(ViewDefinition view, TableSnapshot snapshot, DuckDbSession session,
-                                       String relation) {
+    public static ViewProjection check(
+            ViewDefinition view, TableSnapshot snapshot, DuckDbSession session, String relation) {
         String table = snapshot.location() + " (version " + snapshot.version() + ")";
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < view.entities().size(); i++) {
@@ -55,8 +55,12 @@ public final class ViewProjection {
             FeatureSpec feature = view.features().get(i);
             String field = "spec.features[" + i + "]";
             if (feature.hasExpression()) {
-                Optional<String> problem = ExpressionValidator.problem(session, feature.expression(),
-                        snapshot.columns().stream().map(SourceColumn::name).collect(java.util.stream.Collectors.toSet()));
+                Optional<String> problem = ExpressionValidator.problem(
+                        session,
+                        feature.expression(),
+                        snapshot.columns().stream()
+                                .map(SourceColumn::name)
+                                .collect(java.util.stream.Collectors.toSet()));
                 if (problem.isPresent()) {
                     problems.add(field + ".expression: '" + feature.expression() + "' " + problem.get());
                     continue;
@@ -65,15 +69,18 @@ public final class ViewProjection {
                 continue;
             }
             try {
-                session.execute("SELECT " + projection.servedFeature(feature) + " FROM " + quote(relation) + " LIMIT 0");
+                session.execute(
+                        "SELECT " + projection.servedFeature(feature) + " FROM " + quote(relation) + " LIMIT 0");
             } catch (SQLException e) {
                 problems.add(field + (feature.hasExpression() ? ".expression" : ".type") + ": cannot produce a "
                         + feature.type().wireName() + " from the table: " + DuckDbSession.firstLine(e.getMessage()));
             }
         }
         if (!problems.isEmpty()) {
-            throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(), "does not match table "
-                    + table + ":\n  - " + String.join("\n  - ", problems));
+            throw FeatureDuckException.ofView(
+                    ErrorCode.VIEW_DEFINITION_MISMATCH,
+                    view.name(),
+                    "does not match table " + table + ":\n  - " + String.join("\n  - ", problems));
         }
         return projection;
     }
@@ -92,18 +99,21 @@ public final class ViewProjection {
     public void requireUniqueKeys(DuckDbSession session, String relation, TableSnapshot snapshot) throws SQLException {
         String keys = String.join(", ", keyColumns());
         try (Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT " + keys + ", count(*) FROM " + quote(relation)
-                     + " GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1")) {
+                ResultSet rs = statement.executeQuery("SELECT " + keys + ", count(*) FROM " + quote(relation)
+                        + " GROUP BY " + keys + " HAVING count(*) > 1 LIMIT 1")) {
             if (rs.next()) {
                 List<String> key = new ArrayList<>();
                 for (int i = 0; i < view.entities().size(); i++) {
                     key.add(view.entities().get(i).name() + "=" + rs.getString(i + 1));
                 }
-                throw FeatureDuckException.ofView(ErrorCode.VIEW_DEFINITION_MISMATCH, view.name(), "is a snapshot view (no "
-                        + "spec.source.timestampColumn), so its table must hold one row per key, but table "
-                        + snapshot.location() + " version " + snapshot.version() + " has "
-                        + rs.getLong(view.entities().size() + 1) + " rows for " + String.join(", ", key)
-                        + "; set spec.source.timestampColumn if the table keeps history");
+                throw FeatureDuckException.ofView(
+                        ErrorCode.VIEW_DEFINITION_MISMATCH,
+                        view.name(),
+                        "is a snapshot view (no "
+                                + "spec.source.timestampColumn), so its table must hold one row per key, but table "
+                                + snapshot.location() + " version " + snapshot.version() + " has "
+                                + rs.getLong(view.entities().size() + 1) + " rows for " + String.join(", ", key)
+                                + "; set spec.source.timestampColumn if the table keeps history");
             }
         }
     }
@@ -113,8 +123,7 @@ public final class ViewProjection {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < view.entities().size(); i++) {
             EntitySpec entity = view.entities().get(i);
-            keys.add(StoredForm.key(quote(entity.name()), entity.type())
-                    + " AS k" + i);
+            keys.add(StoredForm.key(quote(entity.name()), entity.type()) + " AS k" + i);
         }
         return keys;
     }

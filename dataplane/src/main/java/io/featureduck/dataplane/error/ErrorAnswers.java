@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorAnswers {
     private static final Logger LOG = LoggerFactory.getLogger("featureduck.errors");
 
-    private ErrorAnswers() {
-    }
+    private ErrorAnswers() {}
 
     /** What {@code message} of {@code code} may show, as it is sent over {@code protocol} ({@code http}, {@code grpc}). */
     public static String shown(Redaction redaction, String protocol, ErrorCode code, String message) {

@@ -39,13 +39,14 @@ public final class Redaction {
     /** DuckDB's error messages end with the statement: {@code LINE 1: SELECT ...}. */
     private static final Pattern SQL_LINE = Pattern.compile("\\n*[ \\t]*LINE \\d+:[^\\n]*(\\n[ \\t]*\\^[ \\t]*)?");
     /** An absolute local path, or a {@code file:} URI of one, standing on its own. */
-    private static final Pattern ABSOLUTE_PATH = Pattern.compile(
-            "(?<![\\w.~:/%\\\\-])(?:file:(?://)?)?/[^\\s'\"(),;\\[\\]{}<>`]+");
+    private static final Pattern ABSOLUTE_PATH =
+            Pattern.compile("(?<![\\w.~:/%\\\\-])(?:file:(?://)?)?/[^\\s'\"(),;\\[\\]{}<>`]+");
     /**
      * The top-level directories of this machine's file system: a path under one of them is a place on this machine;
      * any other ({@code /v2/everything}, a route a client asked for) is not, and is shown as sent.
      */
     private static final Set<String> LOCAL_ROOTS = localRoots();
+
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)\\b(X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|X-Goog-Signature|X-Goog-Credential|sig"
                     + "|AccountKey|SharedAccessSignature)=[^&\\s;'\"]+");
@@ -65,7 +66,9 @@ public final class Redaction {
             }
         });
         // Longest first, so that a cache directory inside the temporary directory keeps its own placeholder.
-        ordered.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed());
+        ordered.sort(Comparator.comparingInt(
+                        (Map.Entry<String, String> e) -> e.getKey().length())
+                .reversed());
         this.replacements = List.copyOf(ordered);
     }
 
@@ -90,8 +93,9 @@ public final class Redaction {
             String name = m.group(1) != null ? m.group(1) : m.group(2);
             return Matcher.quoteReplacement(quote + name.substring(0, MAX_QUOTED) + "…" + quote);
         });
-        shown = LONG_WORD.matcher(shown).replaceAll(m -> Matcher.quoteReplacement(m.group().substring(0, MAX_QUOTED)
-                + "…"));
+        shown = LONG_WORD
+                .matcher(shown)
+                .replaceAll(m -> Matcher.quoteReplacement(m.group().substring(0, MAX_QUOTED) + "…"));
         shown = shown.length() > 4 * MAX_MESSAGE ? shown.substring(0, 4 * MAX_MESSAGE) : shown;
         shown = SQL_LINE.matcher(shown).replaceAll("");
         // Known prefixes become tokens first, so that what they are shown as is not taken for a path below.

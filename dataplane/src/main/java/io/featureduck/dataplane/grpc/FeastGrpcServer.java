@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.grpc;
 
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import feast.proto.serving.ServingAPIProto.GetFeastServingInfoRequest;
@@ -15,6 +16,7 @@ import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.error.Redaction;
 import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
+import io.featureduck.dataplane.write.PushService;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.vertx.core.Future;
@@ -26,8 +28,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
-import com.google.protobuf.DynamicMessage;
-import io.featureduck.dataplane.write.PushService;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
@@ -65,6 +65,7 @@ public final class FeastGrpcServer {
     static final ServiceName HEALTH = ServiceName.create("grpc.health.v1", "Health");
     /** Feast's Python feature server's gRPC service; its proto declares no package. */
     static final ServiceName FEATURE_SERVER = ServiceName.create("GrpcFeatureServer");
+
     static final String ERROR_CODE_TRAILER = "featureduck-error-code";
     /**
      * The longest status message sent, in characters: it travels percent-encoded in a trailer (up to 6 bytes per
@@ -74,25 +75,37 @@ public final class FeastGrpcServer {
     static final int MAX_STATUS_MESSAGE = 512;
 
     private static final ServiceMethod<GetFeastServingInfoRequest, GetFeastServingInfoResponse> SERVING_INFO =
-            ServiceMethod.server(SERVING, "GetFeastServingInfo", GrpcMessageEncoder.encoder(),
+            ServiceMethod.server(
+                    SERVING,
+                    "GetFeastServingInfo",
+                    GrpcMessageEncoder.encoder(),
                     GrpcMessageDecoder.decoder(GetFeastServingInfoRequest.newBuilder()));
     /** Answered with the bytes of a {@code GetOnlineFeaturesResponse} written straight from the index columns. */
-    private static final ServiceMethod<GetOnlineFeaturesRequest, Buffer> ONLINE_FEATURES =
-            ServiceMethod.server(SERVING, "GetOnlineFeatures", GrpcMessageEncoder.IDENTITY,
-                    GrpcMessageDecoder.decoder(GetOnlineFeaturesRequest.newBuilder()));
-    private static final ServiceMethod<DynamicMessage, DynamicMessage> PUSH = ServiceMethod.server(FEATURE_SERVER,
-            "Push", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(
-                    DynamicMessage.getDefaultInstance(FeastPushMessages.PUSH_REQUEST)));
+    private static final ServiceMethod<GetOnlineFeaturesRequest, Buffer> ONLINE_FEATURES = ServiceMethod.server(
+            SERVING,
+            "GetOnlineFeatures",
+            GrpcMessageEncoder.IDENTITY,
+            GrpcMessageDecoder.decoder(GetOnlineFeaturesRequest.newBuilder()));
+
+    private static final ServiceMethod<DynamicMessage, DynamicMessage> PUSH = ServiceMethod.server(
+            FEATURE_SERVER,
+            "Push",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(DynamicMessage.getDefaultInstance(FeastPushMessages.PUSH_REQUEST)));
     private static final ServiceMethod<DynamicMessage, DynamicMessage> WRITE_TO_ONLINE_STORE = ServiceMethod.server(
-            FEATURE_SERVER, "WriteToOnlineStore", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(
-                    DynamicMessage.getDefaultInstance(FeastPushMessages.WRITE_REQUEST)));
+            FEATURE_SERVER,
+            "WriteToOnlineStore",
+            GrpcMessageEncoder.encoder(),
+            GrpcMessageDecoder.decoder(DynamicMessage.getDefaultInstance(FeastPushMessages.WRITE_REQUEST)));
     /** The same lookup as ServingService's, under the feature server's name. */
-    private static final ServiceMethod<GetOnlineFeaturesRequest, Buffer> SERVER_ONLINE_FEATURES =
-            ServiceMethod.server(FEATURE_SERVER, "GetOnlineFeatures", GrpcMessageEncoder.IDENTITY,
-                    GrpcMessageDecoder.decoder(GetOnlineFeaturesRequest.newBuilder()));
-    private static final ServiceMethod<HealthCheckRequest, HealthCheckResponse> HEALTH_CHECK =
-            ServiceMethod.server(HEALTH, "Check", GrpcMessageEncoder.encoder(),
-                    GrpcMessageDecoder.decoder(HealthCheckRequest.newBuilder()));
+    private static final ServiceMethod<GetOnlineFeaturesRequest, Buffer> SERVER_ONLINE_FEATURES = ServiceMethod.server(
+            FEATURE_SERVER,
+            "GetOnlineFeatures",
+            GrpcMessageEncoder.IDENTITY,
+            GrpcMessageDecoder.decoder(GetOnlineFeaturesRequest.newBuilder()));
+
+    private static final ServiceMethod<HealthCheckRequest, HealthCheckResponse> HEALTH_CHECK = ServiceMethod.server(
+            HEALTH, "Check", GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(HealthCheckRequest.newBuilder()));
 
     /**
      * Where and how the server listens.
@@ -103,9 +116,8 @@ public final class FeastGrpcServer {
      * @param idleTimeout     a connection with no traffic for this long is closed
      * @param certificate     the server certificate when the port is TLS (HTTP/2 by ALPN), else empty (h2c)
      */
-    public record Settings(String host, int port, long maxMessageBytes, Duration idleTimeout,
-                           Optional<KeyCertOptions> certificate) {
-    }
+    public record Settings(
+            String host, int port, long maxMessageBytes, Duration idleTimeout, Optional<KeyCertOptions> certificate) {}
 
     private final Vertx vertx;
     private final Settings settings;
@@ -123,9 +135,17 @@ public final class FeastGrpcServer {
      * @param ready       whether the health service answers SERVING (loaded and not draining)
      * @param authWorkers where access decisions that call the Kubernetes API run
      */
-    public FeastGrpcServer(Vertx vertx, Settings settings, OnlineLookup lookup, AccessControl access,
-                           WorkerExecutor authWorkers, BooleanSupplier ready, Redaction redaction,
-                           DataPlaneMetrics metrics, PushService pushes, WorkerExecutor pushWorkers) {
+    public FeastGrpcServer(
+            Vertx vertx,
+            Settings settings,
+            OnlineLookup lookup,
+            AccessControl access,
+            WorkerExecutor authWorkers,
+            BooleanSupplier ready,
+            Redaction redaction,
+            DataPlaneMetrics metrics,
+            PushService pushes,
+            WorkerExecutor pushWorkers) {
         this.pushes = pushes;
         this.pushWorkers = pushWorkers;
         this.vertx = vertx;
@@ -140,39 +160,88 @@ public final class FeastGrpcServer {
 
     public Future<Void> start() {
         // Plain gRPC over HTTP/2 only: no gRPC-Web or JSON transcoding to secure and test besides.
-        GrpcServerOptions options = new GrpcServerOptions().setMaxMessageSize(settings.maxMessageBytes())
-                .removeEnabledProtocol(GrpcProtocol.WEB).removeEnabledProtocol(GrpcProtocol.WEB_TEXT)
+        GrpcServerOptions options = new GrpcServerOptions()
+                .setMaxMessageSize(settings.maxMessageBytes())
+                .removeEnabledProtocol(GrpcProtocol.WEB)
+                .removeEnabledProtocol(GrpcProtocol.WEB_TEXT)
                 .removeEnabledProtocol(GrpcProtocol.TRANSCODING);
         GrpcServer grpc = GrpcServer.server(vertx, options);
-        grpc.callHandler(SERVING_INFO, call -> unary(call, "ServingService/GetFeastServingInfo", AccessKind.DESCRIBE,
-                GetFeastServingInfoRequest.parser(), (request, grant) -> serving.info()));
-        grpc.callHandler(ONLINE_FEATURES, call -> unary(call, "ServingService/GetOnlineFeatures", AccessKind.ONLINE,
-                GetOnlineFeaturesRequest.parser(), (request, grant) -> {
-                    FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
-                    call.response().headers().set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
-                    return Buffer.buffer(answer.response());
-                }));
-        grpc.callHandler(SERVER_ONLINE_FEATURES, call -> unary(call, "GrpcFeatureServer/GetOnlineFeatures",
-                AccessKind.ONLINE, GetOnlineFeaturesRequest.parser(), (request, grant) -> {
-                    FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
-                    call.response().headers().set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
-                    return Buffer.buffer(answer.response());
-                }));
-        grpc.callHandler(PUSH, call -> unaryLater(call, "GrpcFeatureServer/Push", AccessKind.WRITE,
-                DynamicMessage.getDefaultInstance(FeastPushMessages.PUSH_REQUEST).getParserForType(),
-                (request, grant) -> push(request, grant, () -> pushes.viewOfPushSource(
-                        FeastPushMessages.text(request, "stream_feature_view")), FeastPushMessages.PUSH_RESPONSE)));
-        grpc.callHandler(WRITE_TO_ONLINE_STORE, call -> unaryLater(call, "GrpcFeatureServer/WriteToOnlineStore",
-                AccessKind.WRITE, DynamicMessage.getDefaultInstance(FeastPushMessages.WRITE_REQUEST).getParserForType(),
-                (request, grant) -> push(request, grant, () -> pushes.pushableView(
-                        FeastPushMessages.text(request, "feature_view_name")), FeastPushMessages.WRITE_RESPONSE)));
+        grpc.callHandler(
+                SERVING_INFO,
+                call -> unary(
+                        call,
+                        "ServingService/GetFeastServingInfo",
+                        AccessKind.DESCRIBE,
+                        GetFeastServingInfoRequest.parser(),
+                        (request, grant) -> serving.info()));
+        grpc.callHandler(
+                ONLINE_FEATURES,
+                call -> unary(
+                        call,
+                        "ServingService/GetOnlineFeatures",
+                        AccessKind.ONLINE,
+                        GetOnlineFeaturesRequest.parser(),
+                        (request, grant) -> {
+                            FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
+                            call.response()
+                                    .headers()
+                                    .set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
+                            return Buffer.buffer(answer.response());
+                        }));
+        grpc.callHandler(
+                SERVER_ONLINE_FEATURES,
+                call -> unary(
+                        call,
+                        "GrpcFeatureServer/GetOnlineFeatures",
+                        AccessKind.ONLINE,
+                        GetOnlineFeaturesRequest.parser(),
+                        (request, grant) -> {
+                            FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
+                            call.response()
+                                    .headers()
+                                    .set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
+                            return Buffer.buffer(answer.response());
+                        }));
+        grpc.callHandler(
+                PUSH,
+                call -> unaryLater(
+                        call,
+                        "GrpcFeatureServer/Push",
+                        AccessKind.WRITE,
+                        DynamicMessage.getDefaultInstance(FeastPushMessages.PUSH_REQUEST)
+                                .getParserForType(),
+                        (request, grant) -> push(
+                                request,
+                                grant,
+                                () -> pushes.viewOfPushSource(FeastPushMessages.text(request, "stream_feature_view")),
+                                FeastPushMessages.PUSH_RESPONSE)));
+        grpc.callHandler(
+                WRITE_TO_ONLINE_STORE,
+                call -> unaryLater(
+                        call,
+                        "GrpcFeatureServer/WriteToOnlineStore",
+                        AccessKind.WRITE,
+                        DynamicMessage.getDefaultInstance(FeastPushMessages.WRITE_REQUEST)
+                                .getParserForType(),
+                        (request, grant) -> push(
+                                request,
+                                grant,
+                                () -> pushes.pushableView(FeastPushMessages.text(request, "feature_view_name")),
+                                FeastPushMessages.WRITE_RESPONSE)));
         grpc.callHandler(HEALTH_CHECK, this::health);
-        HttpServerOptions http = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
-                .setTcpNoDelay(true).setIdleTimeout((int) settings.idleTimeout().toMillis())
+        HttpServerOptions http = new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                .setTcpNoDelay(true)
+                .setIdleTimeout((int) settings.idleTimeout().toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        settings.certificate().ifPresent(certificate -> http.setSsl(true).setUseAlpn(true)
-                .setKeyCertOptions(certificate));
-        return vertx.createHttpServer(http).requestHandler(grpc).listen().onSuccess(s -> server = s).mapEmpty();
+        settings.certificate()
+                .ifPresent(certificate -> http.setSsl(true).setUseAlpn(true).setKeyCertOptions(certificate));
+        return vertx.createHttpServer(http)
+                .requestHandler(grpc)
+                .listen()
+                .onSuccess(s -> server = s)
+                .mapEmpty();
     }
 
     public int actualPort() {
@@ -197,11 +266,14 @@ public final class FeastGrpcServer {
         answer(call, "Health/Check", Future.succeededFuture(null), HealthCheckRequest.parser(), (request, none) -> {
             String service = request.getService();
             if (!service.isEmpty() && !service.equals(SERVING.fullyQualifiedName())) {
-                return Future.failedFuture(new FeatureDuckException(ErrorCode.NOT_FOUND, "unknown service '"
-                        + service + "'"));
+                return Future.failedFuture(
+                        new FeatureDuckException(ErrorCode.NOT_FOUND, "unknown service '" + service + "'"));
             }
-            return Future.succeededFuture(HealthCheckResponse.newBuilder().setStatus(ready.getAsBoolean()
-                    ? HealthCheckResponse.ServingStatus.SERVING : HealthCheckResponse.ServingStatus.NOT_SERVING)
+            return Future.succeededFuture(HealthCheckResponse.newBuilder()
+                    .setStatus(
+                            ready.getAsBoolean()
+                                    ? HealthCheckResponse.ServingStatus.SERVING
+                                    : HealthCheckResponse.ServingStatus.NOT_SERVING)
                     .build());
         });
     }
@@ -210,29 +282,42 @@ public final class FeastGrpcServer {
      * One request message in, one answer out: the caller's grant (decided off the event loop when it needs the
      * Kubernetes API) and the message are awaited together, then {@code answer} runs on the event loop.
      */
-    private <Req extends Message, Resp> void unary(GrpcServerRequest<Req, Resp> call, String method, AccessKind kind,
-                                                   Parser<Req> parser, BiFunction<Req, Grant, Resp> answer) {
-        unaryLater(call, method, kind, parser,
-                (request, grant) -> Future.succeededFuture(answer.apply(request, grant)));
+    private <Req extends Message, Resp> void unary(
+            GrpcServerRequest<Req, Resp> call,
+            String method,
+            AccessKind kind,
+            Parser<Req> parser,
+            BiFunction<Req, Grant, Resp> answer) {
+        unaryLater(
+                call, method, kind, parser, (request, grant) -> Future.succeededFuture(answer.apply(request, grant)));
     }
 
     /** As {@link #unary}, for an answer that completes later (off the event loop). */
-    private <Req extends Message, Resp> void unaryLater(GrpcServerRequest<Req, Resp> call, String method,
-                                                        AccessKind kind, Parser<Req> parser,
-                                                        BiFunction<Req, Grant, Future<Resp>> answer) {
+    private <Req extends Message, Resp> void unaryLater(
+            GrpcServerRequest<Req, Resp> call,
+            String method,
+            AccessKind kind,
+            Parser<Req> parser,
+            BiFunction<Req, Grant, Future<Resp>> answer) {
         answer(call, method, grant(call, kind), parser, answer);
     }
 
     /** One request message in, one answer out, once {@code grant} is decided. */
-    private <Req extends Message, Resp> void answer(GrpcServerRequest<Req, Resp> call, String method,
-                                                    Future<Grant> grant, Parser<Req> parser,
-                                                    BiFunction<Req, Grant, Future<Resp>> answer) {
+    private <Req extends Message, Resp> void answer(
+            GrpcServerRequest<Req, Resp> call,
+            String method,
+            Future<Grant> grant,
+            Parser<Req> parser,
+            BiFunction<Req, Grant, Future<Resp>> answer) {
         long start = System.nanoTime();
         Promise<Req> message = Promise.promise();
-        call.invalidMessageHandler(invalid -> message.tryFail(invalid instanceof MessageSizeOverflowException
-                ? new FeatureDuckException(ErrorCode.BODY_TOO_LARGE, "the request message exceeds the limit of "
-                        + settings.maxMessageBytes() + " bytes of this data plane")
-                : malformed(call)));
+        call.invalidMessageHandler(invalid -> message.tryFail(
+                invalid instanceof MessageSizeOverflowException
+                        ? new FeatureDuckException(
+                                ErrorCode.BODY_TOO_LARGE,
+                                "the request message exceeds the limit of " + settings.maxMessageBytes()
+                                        + " bytes of this data plane")
+                        : malformed(call)));
         call.exceptionHandler(message::tryFail);
         // Decoded here rather than by Vert.x, which resets the stream on a message it cannot decode: a client is
         // owed INVALID_ARGUMENT and a message, not a cancelled call.
@@ -253,48 +338,52 @@ public final class FeastGrpcServer {
             if (message.future().succeeded()) {
                 complete.tryComplete(message.future().result());
             } else {
-                message.tryFail(new FeatureDuckException(ErrorCode.BAD_REQUEST, "the call ended without a request "
-                        + "message"));
+                message.tryFail(new FeatureDuckException(
+                        ErrorCode.BAD_REQUEST, "the call ended without a request " + "message"));
             }
         });
         message.future().onFailure(complete::tryFail);
-        Future.all(grant, complete.future()).compose(both -> {
-            try {
-                return answer.apply(complete.future().result(), both.resultAt(0));
-            } catch (RuntimeException failure) {
-                return Future.failedFuture(failure);
-            }
-        }).onComplete(done -> {
-            String code;
-            if (done.succeeded()) {
-                call.response().end(done.result());
-                code = GrpcStatus.OK.name();
-            } else {
-                code = fail(call, done.cause());
-            }
-            metrics.grpcTimer(method, code).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        });
+        Future.all(grant, complete.future())
+                .compose(both -> {
+                    try {
+                        return answer.apply(complete.future().result(), both.resultAt(0));
+                    } catch (RuntimeException failure) {
+                        return Future.failedFuture(failure);
+                    }
+                })
+                .onComplete(done -> {
+                    String code;
+                    if (done.succeeded()) {
+                        call.response().end(done.result());
+                        code = GrpcStatus.OK.name();
+                    } else {
+                        code = fail(call, done.cause());
+                    }
+                    metrics.grpcTimer(method, code).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                });
     }
 
     /**
      * A one-row push, checked and committed on a push worker; answered {@code status: true} once the row is committed
      * and served here, as the HTTP route is.
      */
-    private Future<DynamicMessage> push(DynamicMessage request, Grant grant,
-                                        java.util.function.Supplier<io.featureduck.dataplane.serving.ServedView> view,
-                                        com.google.protobuf.Descriptors.Descriptor response) {
+    private Future<DynamicMessage> push(
+            DynamicMessage request,
+            Grant grant,
+            java.util.function.Supplier<io.featureduck.dataplane.serving.ServedView> view,
+            com.google.protobuf.Descriptors.Descriptor response) {
         if (request.getDescriptorForType().findFieldByName("to") != null) {
             PushService.destination(FeastPushMessages.text(request, "to"));
         }
-        return pushWorkers.executeBlocking(() -> pushes.pushRow(view.get(), FeastPushMessages.features(request), grant),
-                        false)
+        return pushWorkers
+                .executeBlocking(() -> pushes.pushRow(view.get(), FeastPushMessages.features(request), grant), false)
                 .compose(committing -> Future.fromCompletionStage(committing, vertx.getOrCreateContext()))
                 .map(pushed -> FeastPushMessages.ok(response));
     }
 
     private static FeatureDuckException malformed(GrpcServerRequest<?, ?> call) {
-        return new FeatureDuckException(ErrorCode.BAD_REQUEST, "the request is not a valid message of "
-                + call.fullMethodName());
+        return new FeatureDuckException(
+                ErrorCode.BAD_REQUEST, "the request is not a valid message of " + call.fullMethodName());
     }
 
     /**
@@ -316,13 +405,17 @@ public final class FeastGrpcServer {
                     inflated = in.readNBytes(limit + 1);
                 }
                 if (inflated.length > limit) {
-                    throw new FeatureDuckException(ErrorCode.BODY_TOO_LARGE, "the request message inflates to more "
-                            + "than the limit of " + maxBytes + " bytes of this data plane");
+                    throw new FeatureDuckException(
+                            ErrorCode.BODY_TOO_LARGE,
+                            "the request message inflates to more " + "than the limit of " + maxBytes
+                                    + " bytes of this data plane");
                 }
                 yield inflated;
             }
-            default -> throw new FeatureDuckException(ErrorCode.UNSUPPORTED_ENCODING, "messages compressed as '"
-                    + message.encoding() + "' are not taken; send identity or gzip");
+            default ->
+                throw new FeatureDuckException(
+                        ErrorCode.UNSUPPORTED_ENCODING,
+                        "messages compressed as '" + message.encoding() + "' are not taken; send identity or gzip");
         };
     }
 
@@ -356,7 +449,10 @@ public final class FeastGrpcServer {
         }
         try {
             call.response().trailers().set(ERROR_CODE_TRAILER, code.name());
-            call.response().status(GrpcStatus.valueOf(code.grpcStatus())).statusMessage(message).end();
+            call.response()
+                    .status(GrpcStatus.valueOf(code.grpcStatus()))
+                    .statusMessage(message)
+                    .end();
         } catch (IllegalStateException alreadyEnded) {
             // The client cancelled or the stream was reset: nobody to tell.
             LOG.debug("call {} ended before its error could be sent", call.fullMethodName());

@@ -32,7 +32,8 @@ final class FeastPushMessages {
     static final Descriptors.Descriptor WRITE_RESPONSE;
 
     static {
-        FileDescriptorProto file = FileDescriptorProto.newBuilder().setName("feast/serving/GrpcServer.proto")
+        FileDescriptorProto file = FileDescriptorProto.newBuilder()
+                .setName("feast/serving/GrpcServer.proto")
                 .setSyntax("proto3")
                 .addMessageType(request("PushRequest", "stream_feature_view", true))
                 .addMessageType(response("PushResponse"))
@@ -40,8 +41,8 @@ final class FeastPushMessages {
                 .addMessageType(response("WriteToOnlineStoreResponse"))
                 .build();
         try {
-            Descriptors.FileDescriptor descriptor = Descriptors.FileDescriptor.buildFrom(file,
-                    new Descriptors.FileDescriptor[0]);
+            Descriptors.FileDescriptor descriptor =
+                    Descriptors.FileDescriptor.buildFrom(file, new Descriptors.FileDescriptor[0]);
             PUSH_REQUEST = descriptor.findMessageTypeByName("PushRequest");
             PUSH_RESPONSE = descriptor.findMessageTypeByName("PushResponse");
             WRITE_REQUEST = descriptor.findMessageTypeByName("WriteToOnlineStoreRequest");
@@ -51,18 +52,24 @@ final class FeastPushMessages {
         }
     }
 
-    private FeastPushMessages() {
-    }
+    private FeastPushMessages() {}
 
     private static DescriptorProto request(String name, String target, boolean withTo) {
-        DescriptorProto entry = DescriptorProto.newBuilder().setName("FeaturesEntry")
+        DescriptorProto entry = DescriptorProto.newBuilder()
+                .setName("FeaturesEntry")
                 .setOptions(MessageOptions.newBuilder().setMapEntry(true))
                 .addField(field("key", 1, FieldDescriptorProto.Type.TYPE_STRING))
-                .addField(field("value", 2, FieldDescriptorProto.Type.TYPE_STRING)).build();
-        DescriptorProto.Builder message = DescriptorProto.newBuilder().setName(name).addNestedType(entry)
-                .addField(FieldDescriptorProto.newBuilder().setName("features").setNumber(1)
+                .addField(field("value", 2, FieldDescriptorProto.Type.TYPE_STRING))
+                .build();
+        DescriptorProto.Builder message = DescriptorProto.newBuilder()
+                .setName(name)
+                .addNestedType(entry)
+                .addField(FieldDescriptorProto.newBuilder()
+                        .setName("features")
+                        .setNumber(1)
                         .setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)
-                        .setType(FieldDescriptorProto.Type.TYPE_MESSAGE).setTypeName("." + name + ".FeaturesEntry"))
+                        .setType(FieldDescriptorProto.Type.TYPE_MESSAGE)
+                        .setTypeName("." + name + ".FeaturesEntry"))
                 .addField(field(target, 2, FieldDescriptorProto.Type.TYPE_STRING))
                 .addField(field("allow_registry_cache", 3, FieldDescriptorProto.Type.TYPE_BOOL));
         if (withTo) {
@@ -72,13 +79,19 @@ final class FeastPushMessages {
     }
 
     private static DescriptorProto response(String name) {
-        return DescriptorProto.newBuilder().setName(name)
-                .addField(field("status", 1, FieldDescriptorProto.Type.TYPE_BOOL)).build();
+        return DescriptorProto.newBuilder()
+                .setName(name)
+                .addField(field("status", 1, FieldDescriptorProto.Type.TYPE_BOOL))
+                .build();
     }
 
     private static FieldDescriptorProto field(String name, int number, FieldDescriptorProto.Type type) {
-        return FieldDescriptorProto.newBuilder().setName(name).setNumber(number)
-                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).setType(type).build();
+        return FieldDescriptorProto.newBuilder()
+                .setName(name)
+                .setNumber(number)
+                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL)
+                .setType(type)
+                .build();
     }
 
     /** The {@code features} map of a push request: one row, each value as text. */
@@ -88,8 +101,8 @@ final class FeastPushMessages {
         Map<String, String> row = new LinkedHashMap<>();
         for (Object item : (List<?>) request.getField(features)) {
             Message pair = (Message) item;
-            row.put((String) pair.getField(entry.findFieldByName("key")),
-                    (String) pair.getField(entry.findFieldByName("value")));
+            row.put((String) pair.getField(entry.findFieldByName("key")), (String)
+                    pair.getField(entry.findFieldByName("value")));
         }
         return row;
     }
@@ -99,6 +112,8 @@ final class FeastPushMessages {
     }
 
     static DynamicMessage ok(Descriptors.Descriptor response) {
-        return DynamicMessage.newBuilder(response).setField(response.findFieldByName("status"), true).build();
+        return DynamicMessage.newBuilder(response)
+                .setField(response.findFieldByName("status"), true)
+                .build();
     }
 }

@@ -23,7 +23,8 @@ final class FeastServingService {
     static final String TABLE_VERSIONS_HEADER = "featureduck-table-versions";
 
     private static final GetFeastServingInfoResponse INFO = GetFeastServingInfoResponse.newBuilder()
-            .setVersion("featureduck-" + Version.CURRENT).build();
+            .setVersion("featureduck-" + Version.CURRENT)
+            .build();
 
     private final OnlineLookup lookup;
 
@@ -36,16 +37,21 @@ final class FeastServingService {
     }
 
     /** The serialized {@code GetOnlineFeaturesResponse} and the value of the {@value #TABLE_VERSIONS_HEADER} header. */
-    record Answer(byte[] response, String tableVersions) {
-    }
+    record Answer(byte[] response, String tableVersions) {}
 
     Answer onlineFeatures(GetOnlineFeaturesRequest request, Grant grant) {
         ProtoColumns entities = new ProtoColumns(request.getEntitiesMap());
         ProtoColumns context = new ProtoColumns(request.getRequestContextMap());
         // Feast's Java client sends request data as extra entity columns, its Go server in request_context.
         RequestColumns requestData = RequestColumns.union(context, entities);
-        OnlineAnswer answer = lookup.answer(new OnlineRequest(features(request), featureService(request), entities,
-                requestData, request.getFullFeatureNames()), grant);
+        OnlineAnswer answer = lookup.answer(
+                new OnlineRequest(
+                        features(request),
+                        featureService(request),
+                        entities,
+                        requestData,
+                        request.getFullFeatureNames()),
+                grant);
         byte[] response = ProtoAnswerWriter.write(entities, answer, lookup.views()::checkResponseSize);
         StringJoiner versions = new StringJoiner(",");
         for (OnlineIndex index : answer.indexes()) {
@@ -56,11 +62,13 @@ final class FeastServingService {
 
     private static FeatureList features(GetOnlineFeaturesRequest request) {
         return request.getKindCase() == GetOnlineFeaturesRequest.KindCase.FEATURES
-                ? new ProtoFeatureList(request.getFeatures().getValList()) : FeatureList.of(List.of());
+                ? new ProtoFeatureList(request.getFeatures().getValList())
+                : FeatureList.of(List.of());
     }
 
     private static Optional<String> featureService(GetOnlineFeaturesRequest request) {
         return request.getKindCase() == GetOnlineFeaturesRequest.KindCase.FEATURE_SERVICE
-                ? Optional.of(request.getFeatureService()) : Optional.empty();
+                ? Optional.of(request.getFeatureService())
+                : Optional.empty();
     }
 }

@@ -17,8 +17,7 @@ import java.util.List;
 final class FeastValues {
     static final Value ABSENT = Value.getDefaultInstance();
 
-    private FeastValues() {
-    }
+    private FeastValues() {}
 
     static Value of(Object value, ValueType type) {
         if (value == null) {
@@ -47,18 +46,16 @@ final class FeastValues {
     private static Value.Builder list(Value.Builder out, List<?> items, ValueType element) {
         // Feast's list values cannot hold nulls; a null element is left out, as Feast's own writers do.
         switch (element) {
-            case STRING -> out.setStringListVal(ValueProto.StringList.newBuilder()
-                    .addAllVal((List<String>) nonNull(items)));
-            case INT32 -> out.setInt32ListVal(ValueProto.Int32List.newBuilder()
-                    .addAllVal((List<Integer>) nonNull(items)));
-            case INT64 -> out.setInt64ListVal(ValueProto.Int64List.newBuilder()
-                    .addAllVal((List<Long>) nonNull(items)));
-            case FLOAT32 -> out.setFloatListVal(ValueProto.FloatList.newBuilder()
-                    .addAllVal((List<Float>) nonNull(items)));
-            case FLOAT64 -> out.setDoubleListVal(ValueProto.DoubleList.newBuilder()
-                    .addAllVal((List<Double>) nonNull(items)));
-            case BOOL -> out.setBoolListVal(ValueProto.BoolList.newBuilder()
-                    .addAllVal((List<Boolean>) nonNull(items)));
+            case STRING ->
+                out.setStringListVal(ValueProto.StringList.newBuilder().addAllVal((List<String>) nonNull(items)));
+            case INT32 ->
+                out.setInt32ListVal(ValueProto.Int32List.newBuilder().addAllVal((List<Integer>) nonNull(items)));
+            case INT64 -> out.setInt64ListVal(ValueProto.Int64List.newBuilder().addAllVal((List<Long>) nonNull(items)));
+            case FLOAT32 ->
+                out.setFloatListVal(ValueProto.FloatList.newBuilder().addAllVal((List<Float>) nonNull(items)));
+            case FLOAT64 ->
+                out.setDoubleListVal(ValueProto.DoubleList.newBuilder().addAllVal((List<Double>) nonNull(items)));
+            case BOOL -> out.setBoolListVal(ValueProto.BoolList.newBuilder().addAllVal((List<Boolean>) nonNull(items)));
             case BYTES -> {
                 ValueProto.BytesList.Builder bytes = ValueProto.BytesList.newBuilder();
                 nonNull(items).forEach(b -> bytes.addVal(ByteString.copyFrom((byte[]) b)));

@@ -42,18 +42,28 @@ final class ProtoAnswerWriter {
     private static final long MICROS_PER_SECOND = 1_000_000L;
 
     /** How a feature's values are written: from its column by type, or as a {@code Value} message. */
-    private enum Kind { DOUBLE, FLOAT, INT64, INT32, BOOL, TIMESTAMP, STRING, BYTES, MESSAGE }
+    private enum Kind {
+        DOUBLE,
+        FLOAT,
+        INT64,
+        INT32,
+        BOOL,
+        TIMESTAMP,
+        STRING,
+        BYTES,
+        MESSAGE
+    }
 
     /** What is constant per plan: the features' names as {@code FeatureList} entries, and each feature's kind. */
-    private record Encoded(byte[] featureNames, Kind[] kinds) {
-    }
+    private record Encoded(byte[] featureNames, Kind[] kinds) {}
 
     /** Feast's status number of each LookupStatus, by ordinal: the statuses share their names. */
     private static final byte[] STATUS_NUMBERS = new byte[LookupStatus.values().length];
 
     static {
         for (LookupStatus status : LookupStatus.values()) {
-            STATUS_NUMBERS[status.ordinal()] = (byte) FieldStatus.valueOf(status.name()).getNumber();
+            STATUS_NUMBERS[status.ordinal()] =
+                    (byte) FieldStatus.valueOf(status.name()).getNumber();
         }
     }
 
@@ -65,10 +75,12 @@ final class ProtoAnswerWriter {
     private final int count;
     /** Event time of each view slot and entity: whole seconds, nanoseconds, and the encoded Timestamp's size. */
     private final long[] seconds;
+
     private final int[] nanos;
     private final int[] timeSizes;
     /** By feature and entity: the Feast status number, and the Value of a MESSAGE feature. */
     private final byte[] statuses;
+
     private final Value[] messages;
 
     private ProtoAnswerWriter(ProtoColumns entities, OnlineAnswer answer, Kind[] kinds) {
@@ -271,7 +283,8 @@ final class ProtoAnswerWriter {
         if (kind == Kind.MESSAGE) {
             Value value = messages[f * count + e];
             if (value == null) {
-                value = FeastValues.of(answer.value(f, e), answer.features().get(f).type());
+                value = FeastValues.of(
+                        answer.value(f, e), answer.features().get(f).type());
                 messages[f * count + e] = value;
             }
             return value.getSerializedSize();
@@ -283,8 +296,9 @@ final class ProtoAnswerWriter {
             case INT64 -> CodedOutputStream.computeInt64Size(Value.INT64_VAL_FIELD_NUMBER, column.bits(row));
             case INT32 -> CodedOutputStream.computeInt32Size(Value.INT32_VAL_FIELD_NUMBER, (int) column.bits(row));
             case BOOL -> CodedOutputStream.computeBoolSize(Value.BOOL_VAL_FIELD_NUMBER, true);
-            case TIMESTAMP -> CodedOutputStream.computeInt64Size(Value.UNIX_TIMESTAMP_VAL_FIELD_NUMBER,
-                    Math.floorDiv(column.bits(row), MICROS_PER_SECOND));
+            case TIMESTAMP ->
+                CodedOutputStream.computeInt64Size(
+                        Value.UNIX_TIMESTAMP_VAL_FIELD_NUMBER, Math.floorDiv(column.bits(row), MICROS_PER_SECOND));
             case STRING -> (int) delimited(Value.STRING_VAL_FIELD_NUMBER, column.byteLength(row));
             case BYTES -> (int) delimited(Value.BYTES_VAL_FIELD_NUMBER, column.byteLength(row));
             case MESSAGE -> throw new IllegalStateException("sized above");
@@ -304,11 +318,14 @@ final class ProtoAnswerWriter {
             case INT64 -> out.writeInt64(Value.INT64_VAL_FIELD_NUMBER, column.bits(row));
             case INT32 -> out.writeInt32(Value.INT32_VAL_FIELD_NUMBER, (int) column.bits(row));
             case BOOL -> out.writeBool(Value.BOOL_VAL_FIELD_NUMBER, column.bits(row) != 0);
-            case TIMESTAMP -> out.writeInt64(Value.UNIX_TIMESTAMP_VAL_FIELD_NUMBER,
-                    Math.floorDiv(column.bits(row), MICROS_PER_SECOND));
+            case TIMESTAMP ->
+                out.writeInt64(
+                        Value.UNIX_TIMESTAMP_VAL_FIELD_NUMBER, Math.floorDiv(column.bits(row), MICROS_PER_SECOND));
             case STRING, BYTES -> {
-                startDelimited(out, kinds[f] == Kind.STRING ? Value.STRING_VAL_FIELD_NUMBER
-                        : Value.BYTES_VAL_FIELD_NUMBER, column.byteLength(row));
+                startDelimited(
+                        out,
+                        kinds[f] == Kind.STRING ? Value.STRING_VAL_FIELD_NUMBER : Value.BYTES_VAL_FIELD_NUMBER,
+                        column.byteLength(row));
                 column.bytes(row, raw);
             }
             case MESSAGE -> throw new IllegalStateException("written above");

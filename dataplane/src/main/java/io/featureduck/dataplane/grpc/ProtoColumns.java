@@ -60,8 +60,10 @@ final class ProtoColumns implements RequestColumns {
             }
             case STRING -> value.hasStringVal() ? value.getStringVal() : fail(where, "string_val", value);
             case BOOL -> value.hasBoolVal() ? value.getBoolVal() : fail(where, "bool_val", value);
-            case BYTES -> value.hasBytesVal() ? ByteBuffer.wrap(value.getBytesVal().toByteArray())
-                    : fail(where, "bytes_val", value);
+            case BYTES ->
+                value.hasBytesVal()
+                        ? ByteBuffer.wrap(value.getBytesVal().toByteArray())
+                        : fail(where, "bytes_val", value);
             case TIMESTAMP -> {
                 if (!value.hasUnixTimestampVal()) {
                     throw wrong(where, "unix_timestamp_val (epoch seconds)", value);
@@ -74,7 +76,8 @@ final class ProtoColumns implements RequestColumns {
             }
             case DATE -> {
                 try {
-                    yield value.hasStringVal() ? LocalDate.parse(value.getStringVal()).toEpochDay()
+                    yield value.hasStringVal()
+                            ? LocalDate.parse(value.getStringVal()).toEpochDay()
                             : fail(where, "string_val with a date like 2026-01-31", value);
                 } catch (DateTimeParseException e) {
                     throw wrong(where, "a date like 2026-01-31", value);
@@ -110,8 +113,10 @@ final class ProtoColumns implements RequestColumns {
             case FLOAT64 -> number(value, where);
             case BOOL -> value.hasBoolVal() ? value.getBoolVal() : fail(where, "bool_val", value);
             case BYTES -> value.hasBytesVal() ? value.getBytesVal().toByteArray() : fail(where, "bytes_val", value);
-            case TIMESTAMP -> value.hasUnixTimestampVal() ? Instant.ofEpochSecond(value.getUnixTimestampVal())
-                    : fail(where, "unix_timestamp_val", value);
+            case TIMESTAMP ->
+                value.hasUnixTimestampVal()
+                        ? Instant.ofEpochSecond(value.getUnixTimestampVal())
+                        : fail(where, "unix_timestamp_val", value);
             default -> throw new IllegalArgumentException(type.wireName() + " is not a request-data type");
         };
     }
@@ -119,23 +124,42 @@ final class ProtoColumns implements RequestColumns {
     private static List<Object> list(Value value, ValueType element, String where) {
         List<Object> items = new ArrayList<>();
         switch (element) {
-            case STRING -> items.addAll(require(value.hasStringListVal(), where, "string_list_val", value)
-                    .getStringListVal().getValList());
-            case INT32 -> items.addAll(require(value.hasInt32ListVal(), where, "int32_list_val", value)
-                    .getInt32ListVal().getValList());
-            case INT64 -> items.addAll(require(value.hasInt64ListVal(), where, "int64_list_val", value)
-                    .getInt64ListVal().getValList());
-            case FLOAT32 -> items.addAll(require(value.hasFloatListVal(), where, "float_list_val", value)
-                    .getFloatListVal().getValList());
-            case FLOAT64 -> items.addAll(require(value.hasDoubleListVal(), where, "double_list_val", value)
-                    .getDoubleListVal().getValList());
-            case BOOL -> items.addAll(require(value.hasBoolListVal(), where, "bool_list_val", value)
-                    .getBoolListVal().getValList());
-            case BYTES -> require(value.hasBytesListVal(), where, "bytes_list_val", value).getBytesListVal()
-                    .getValList().forEach(b -> items.add(b.toByteArray()));
-            case TIMESTAMP -> require(value.hasUnixTimestampListVal(), where, "unix_timestamp_list_val", value)
-                    .getUnixTimestampListVal().getValList().forEach(s -> items.add(Instant.ofEpochSecond(s)));
-            default -> throw new IllegalArgumentException("list<" + element.wireName() + "> is not a request-data type");
+            case STRING ->
+                items.addAll(require(value.hasStringListVal(), where, "string_list_val", value)
+                        .getStringListVal()
+                        .getValList());
+            case INT32 ->
+                items.addAll(require(value.hasInt32ListVal(), where, "int32_list_val", value)
+                        .getInt32ListVal()
+                        .getValList());
+            case INT64 ->
+                items.addAll(require(value.hasInt64ListVal(), where, "int64_list_val", value)
+                        .getInt64ListVal()
+                        .getValList());
+            case FLOAT32 ->
+                items.addAll(require(value.hasFloatListVal(), where, "float_list_val", value)
+                        .getFloatListVal()
+                        .getValList());
+            case FLOAT64 ->
+                items.addAll(require(value.hasDoubleListVal(), where, "double_list_val", value)
+                        .getDoubleListVal()
+                        .getValList());
+            case BOOL ->
+                items.addAll(require(value.hasBoolListVal(), where, "bool_list_val", value)
+                        .getBoolListVal()
+                        .getValList());
+            case BYTES ->
+                require(value.hasBytesListVal(), where, "bytes_list_val", value)
+                        .getBytesListVal()
+                        .getValList()
+                        .forEach(b -> items.add(b.toByteArray()));
+            case TIMESTAMP ->
+                require(value.hasUnixTimestampListVal(), where, "unix_timestamp_list_val", value)
+                        .getUnixTimestampListVal()
+                        .getValList()
+                        .forEach(s -> items.add(Instant.ofEpochSecond(s)));
+            default ->
+                throw new IllegalArgumentException("list<" + element.wireName() + "> is not a request-data type");
         }
         return items;
     }
@@ -172,7 +196,8 @@ final class ProtoColumns implements RequestColumns {
     }
 
     private static IllegalArgumentException wrong(String where, String expected, Value value) {
-        String sent = value.getValCase() == Value.ValCase.VAL_NOT_SET ? "no value"
+        String sent = value.getValCase() == Value.ValCase.VAL_NOT_SET
+                ? "no value"
                 : value.getValCase().name().toLowerCase();
         return new IllegalArgumentException(where + ": expected " + expected + ", got " + sent);
     }

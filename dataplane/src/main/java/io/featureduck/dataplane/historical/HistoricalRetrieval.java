@@ -8,9 +8,9 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.duckdb.PointInTimeQuery;
-import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.ondemand.OnDemandLimits;
 import io.featureduck.dataplane.source.LocalSnapshot;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
@@ -54,7 +54,12 @@ public final class HistoricalRetrieval {
 
     /** Retrieval over tables on local disk, reading table metadata on the common pool. */
     public HistoricalRetrieval(ServingConfig config, TableSourceFactory sources, DuckDbSettings settings) {
-        this(() -> config, sources, settings, DataFileCache.localOnly(), ForkJoinPool.commonPool(),
+        this(
+                () -> config,
+                sources,
+                settings,
+                DataFileCache.localOnly(),
+                ForkJoinPool.commonPool(),
                 OnDemandLimits.defaults());
     }
 
@@ -63,8 +68,13 @@ public final class HistoricalRetrieval {
      * object-store files are read through local copies in {@code files}, and table metadata is read on
      * {@code metadata} while DuckDB starts.
      */
-    public HistoricalRetrieval(Supplier<ServingConfig> config, TableSourceFactory sources, DuckDbSettings settings,
-                               DataFileCache files, Executor metadata, OnDemandLimits onDemand) {
+    public HistoricalRetrieval(
+            Supplier<ServingConfig> config,
+            TableSourceFactory sources,
+            DuckDbSettings settings,
+            DataFileCache files,
+            Executor metadata,
+            OnDemandLimits onDemand) {
         this.onDemand = onDemand;
         this.config = config;
         this.sources = sources;
@@ -84,8 +94,8 @@ public final class HistoricalRetrieval {
      * @throws FeatureDuckException for requests that name unknown views or features, or lack columns, and for
      *                              tables that cannot be read or do not match their views
      */
-    public void retrieve(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames,
-                         PointInTimeQuery.ResultConsumer consumer) {
+    public void retrieve(
+            EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, PointInTimeQuery.ResultConsumer consumer) {
         run(entityRows, refs, fullNames, List.of(), query -> query.stream(consumer));
     }
 
@@ -93,9 +103,18 @@ public final class HistoricalRetrieval {
      * Writes the result to {@code out} in {@code format} without holding it in memory: DuckDB streams it to disk.
      * {@code running} receives the statement so that a caller can cancel it, as when an HTTP client goes away.
      */
-    public void export(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, OutputFormat format, Path out,
-                       Consumer<Statement> running) {
-        run(entityRows, refs, fullNames, List.of(out.toAbsolutePath().getParent()),
+    public void export(
+            EntityRows entityRows,
+            List<FeatureRef> refs,
+            boolean fullNames,
+            OutputFormat format,
+            Path out,
+            Consumer<Statement> running) {
+        run(
+                entityRows,
+                refs,
+                fullNames,
+                List.of(out.toAbsolutePath().getParent()),
                 query -> query.export(format, out, running));
     }
 
@@ -103,14 +122,17 @@ public final class HistoricalRetrieval {
         void run(PointInTimeQuery query) throws Exception;
     }
 
-    private void run(EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, List<Path> writable,
-                     Execution execution) {
+    private void run(
+            EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, List<Path> writable, Execution execution) {
         Map<ViewDefinition, List<String>> features = resolve(refs, fullNames);
         // Table metadata is read while DuckDB starts and reads the entity rows: both take about a second when cold.
         Map<ViewDefinition, CompletableFuture<TableSnapshot>> latest = new HashMap<>();
         for (ViewDefinition view : features.keySet()) {
             if (!view.isSnapshot()) {
-                latest.put(view, CompletableFuture.supplyAsync(() -> sources.forView(view).latestSnapshot(), metadata));
+                latest.put(
+                        view,
+                        CompletableFuture.supplyAsync(
+                                () -> sources.forView(view).latestSnapshot(), metadata));
             }
         }
         List<Path> readable = new ArrayList<>();
@@ -142,8 +164,11 @@ public final class HistoricalRetrieval {
             } catch (SQLException e) {
                 throw query.onDemandFailure().orElseThrow(() -> e);
             }
-            LOG.debug("historical retrieval: {} ms to open DuckDB and read entity rows, {} ms to prepare views, "
-                            + "{} ms to run", (planned - start) / 1_000_000, (prepared - planned) / 1_000_000,
+            LOG.debug(
+                    "historical retrieval: {} ms to open DuckDB and read entity rows, {} ms to prepare views, "
+                            + "{} ms to run",
+                    (planned - start) / 1_000_000,
+                    (prepared - planned) / 1_000_000,
                     (System.nanoTime() - prepared) / 1_000_000);
         } catch (FeatureDuckException e) {
             throw e;
@@ -172,8 +197,8 @@ public final class HistoricalRetrieval {
     }
 
     /** Every version of a snapshot view's table current at some entity row's time, read through time travel. */
-    private List<PointInTimeQuery.Version> versions(DuckDbSession session, PointInTimeQuery query,
-                                                    ViewDefinition view) throws SQLException {
+    private List<PointInTimeQuery.Version> versions(DuckDbSession session, PointInTimeQuery query, ViewDefinition view)
+            throws SQLException {
         TableSource source = sources.forView(view);
         PointInTimeQuery.TimeRange range = query.timeRange();
         List<PointInTimeQuery.Version> versions = new ArrayList<>();
@@ -192,15 +217,21 @@ public final class HistoricalRetrieval {
         Map<ViewDefinition, List<String>> features = new LinkedHashMap<>();
         Set<String> outputs = new HashSet<>();
         for (FeatureRef ref : refs) {
-            ViewDefinition view = current.view(ref.view()).orElseThrow(() -> ServingConfig.notServed(ref.view(),
-                    Optional.ofNullable(current.refused().get(ref.view()))));
-            if (view.feature(ref.feature()).isEmpty() && view.onDemandFeature(ref.feature()).isEmpty()) {
-                throw new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE, "feature view '" + view.name()
-                        + "' has no feature '" + ref.feature() + "'; it has " + view.servedFeatureNames());
+            ViewDefinition view = current.view(ref.view())
+                    .orElseThrow(() -> ServingConfig.notServed(
+                            ref.view(), Optional.ofNullable(current.refused().get(ref.view()))));
+            if (view.feature(ref.feature()).isEmpty()
+                    && view.onDemandFeature(ref.feature()).isEmpty()) {
+                throw new FeatureDuckException(
+                        ErrorCode.UNKNOWN_FEATURE,
+                        "feature view '" + view.name() + "' has no feature '" + ref.feature() + "'; it has "
+                                + view.servedFeatureNames());
             }
             if (!outputs.add(ref.outputName(fullNames))) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "two features would both be named '"
-                        + ref.outputName(fullNames) + "'; request full feature names");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FEATURE_REF,
+                        "two features would both be named '" + ref.outputName(fullNames)
+                                + "'; request full feature names");
             }
             features.computeIfAbsent(view, v -> new ArrayList<>()).add(ref.feature());
         }

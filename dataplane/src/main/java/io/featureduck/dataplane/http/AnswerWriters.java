@@ -55,7 +55,8 @@ final class AnswerWriters {
             writers.remove();
         }
         // Vert.x writes an unreleasable view of a buffer it did not allocate; the pooled buffer is released here.
-        response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(BufferInternal.buffer(pooled))
+        response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(BufferInternal.buffer(pooled))
                 .onComplete(done -> pooled.release());
     }
 }

@@ -36,7 +36,8 @@ final class Authentication {
             Optional<Grant> known;
             try {
                 // An open data plane ignores the header: a proxy's own credentials must not make it refuse anyone.
-                token = access.required() ? BearerHeader.token(ctx.request().getHeader("authorization"))
+                token = access.required()
+                        ? BearerHeader.token(ctx.request().getHeader("authorization"))
                         : Optional.empty();
                 known = access.cached(token, kind);
             } catch (FeatureDuckException e) {
@@ -51,14 +52,15 @@ final class Authentication {
             // Body handlers have not run yet: hold the body until the decision, so nothing is read for a refused
             // call. The body handler (or the historical upload) resumes it.
             ctx.request().pause();
-            workers.executeBlocking(() -> access.authenticate(token, kind), false).onComplete(decided -> {
-                if (decided.succeeded()) {
-                    ctx.put(GRANT, decided.result());
-                    ctx.next();
-                } else {
-                    ctx.fail(decided.cause());
-                }
-            });
+            workers.executeBlocking(() -> access.authenticate(token, kind), false)
+                    .onComplete(decided -> {
+                        if (decided.succeeded()) {
+                            ctx.put(GRANT, decided.result());
+                            ctx.next();
+                        } else {
+                            ctx.fail(decided.cause());
+                        }
+                    });
         };
     }
 
@@ -66,7 +68,8 @@ final class Authentication {
     static Grant grant(RoutingContext ctx) {
         Grant grant = ctx.get(GRANT);
         if (grant == null) {
-            throw new IllegalStateException("route without authentication: " + ctx.request().path());
+            throw new IllegalStateException(
+                    "route without authentication: " + ctx.request().path());
         }
         return grant;
     }

@@ -66,9 +66,17 @@ public final class DataPlaneServer {
     private final Supplier<ServingConfig> serving;
     private volatile boolean draining;
 
-    public DataPlaneServer(Vertx vertx, ViewRegistry registry, HistoricalRetrieval historical, DataPlaneMetrics metrics,
-                           DataPlaneConfig options, AccessControl access, Redaction redaction, Clock clock,
-                           Supplier<ServingConfig> serving, PushService pushes) {
+    public DataPlaneServer(
+            Vertx vertx,
+            ViewRegistry registry,
+            HistoricalRetrieval historical,
+            DataPlaneMetrics metrics,
+            DataPlaneConfig options,
+            AccessControl access,
+            Redaction redaction,
+            Clock clock,
+            Supplier<ServingConfig> serving,
+            PushService pushes) {
         this.pushes = pushes;
         this.redaction = redaction;
         this.serving = serving;
@@ -81,8 +89,8 @@ public final class DataPlaneServer {
         this.clock = clock;
     }
 
-    private Router apiRouter(ObjectMapper mapper, ErrorResponses errors, ViewsHandler viewsHandler,
-                             OnlineLookup lookup) {
+    private Router apiRouter(
+            ObjectMapper mapper, ErrorResponses errors, ViewsHandler viewsHandler, OnlineLookup lookup) {
         JsonFactory json = mapper.getFactory();
         JsonRequests requests = new JsonRequests(mapper);
         OnlineViews views = lookup.views();
@@ -92,28 +100,44 @@ public final class DataPlaneServer {
         // Bodies are read as they arrive; a compressed one would have to be inflated past the body limit to be judged.
         router.route().handler(DataPlaneServer::uncompressedBodiesOnly);
         // A client that sends its request too slowly holds a connection and a buffer: answered 408 and closed.
-        Handler<RoutingContext> timeout = TimeoutHandler.create(options.requestTimeout().toMillis(), 408);
-        Handler<RoutingContext> body = jsonBody(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes())
-                .setHandleFileUploads(false));
+        Handler<RoutingContext> timeout =
+                TimeoutHandler.create(options.requestTimeout().toMillis(), 408);
+        Handler<RoutingContext> body = jsonBody(
+                BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false));
         timed(router.post("/v1/features/online").handler(timeout), "/v1/features/online")
-                .handler(auth.require(AccessKind.ONLINE)).handler(body)
+                .handler(auth.require(AccessKind.ONLINE))
+                .handler(body)
                 .handler(new OnlineFeaturesHandler(requests, lookup));
         timed(router.post("/get-online-features").handler(timeout), "/get-online-features")
-                .handler(auth.require(AccessKind.ONLINE)).handler(body)
+                .handler(auth.require(AccessKind.ONLINE))
+                .handler(body)
                 .handler(new FeastOnlineFeaturesHandler(mapper, lookup));
         timed(router.post("/v1/features/historical"), "/v1/features/historical")
-                .handler(auth.require(AccessKind.HISTORICAL)).handler(new HistoricalFeaturesHandler(vertx, historical,
-                        historicalWorkers, mapper, options.maxHistoricalBodyBytes(), options.maxConcurrentHistorical()));
+                .handler(auth.require(AccessKind.HISTORICAL))
+                .handler(new HistoricalFeaturesHandler(
+                        vertx,
+                        historical,
+                        historicalWorkers,
+                        mapper,
+                        options.maxHistoricalBodyBytes(),
+                        options.maxConcurrentHistorical()));
         PushHandler push = new PushHandler(pushes, requests.exactNumbers(), mapper, pushWorkers);
-        timed(router.post("/push").handler(timeout), "/push").handler(auth.require(AccessKind.WRITE)).handler(body)
+        timed(router.post("/push").handler(timeout), "/push")
+                .handler(auth.require(AccessKind.WRITE))
+                .handler(body)
                 .handler(push::push);
         timed(router.post("/write-to-online-store").handler(timeout), "/write-to-online-store")
-                .handler(auth.require(AccessKind.WRITE)).handler(body).handler(push::writeToOnlineStore);
-        timed(router.get("/v1/views"), "/v1/views").handler(auth.require(AccessKind.DESCRIBE))
+                .handler(auth.require(AccessKind.WRITE))
+                .handler(body)
+                .handler(push::writeToOnlineStore);
+        timed(router.get("/v1/views"), "/v1/views")
+                .handler(auth.require(AccessKind.DESCRIBE))
                 .handler(viewsHandler::list);
-        timed(router.get("/v1/views/:name"), "/v1/views/{name}").handler(auth.require(AccessKind.DESCRIBE))
+        timed(router.get("/v1/views/:name"), "/v1/views/{name}")
+                .handler(auth.require(AccessKind.DESCRIBE))
                 .handler(viewsHandler::one);
-        timed(router.get("/v1/feature-services"), "/v1/feature-services").handler(auth.require(AccessKind.DESCRIBE))
+        timed(router.get("/v1/feature-services"), "/v1/feature-services")
+                .handler(auth.require(AccessKind.DESCRIBE))
                 .handler(new FeatureServicesHandler(serving, mapper));
         errors.register(router);
         return router;
@@ -121,11 +145,15 @@ public final class DataPlaneServer {
 
     private Router managementRouter(Vertx loop, ErrorResponses errors, ViewsHandler viewsHandler) {
         Router router = Router.router(loop);
-        router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-                .end("{\"status\":\"UP\"}"));
+        router.get("/health")
+                .handler(ctx -> ctx.response()
+                        .putHeader("content-type", "application/json")
+                        .end("{\"status\":\"UP\"}"));
         router.get("/ready").handler(this::ready);
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/metrics")
+                .handler(ctx -> ctx.response()
+                        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(metrics.scrape()));
         // The operator's status source: every view, as the management port is reachable only inside the cluster.
         router.get("/views").handler(viewsHandler::report);
         router.get("/views/:name").handler(viewsHandler::reportOne);
@@ -156,8 +184,9 @@ public final class DataPlaneServer {
     private static Handler<RoutingContext> jsonBody(BodyHandler body) {
         return ctx -> {
             String type = ctx.request().getHeader("content-type");
-            if (type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
-                    || type.regionMatches(true, 0, "multipart/", 0, 10))) {
+            if (type != null
+                    && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+                            || type.regionMatches(true, 0, "multipart/", 0, 10))) {
                 ctx.request().headers().remove("content-type");
             }
             body.handle(ctx);
@@ -167,8 +196,10 @@ public final class DataPlaneServer {
     private static void uncompressedBodiesOnly(RoutingContext ctx) {
         String encoding = ctx.request().getHeader("content-encoding");
         if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
-            ctx.fail(new FeatureDuckException(ErrorCode.UNSUPPORTED_ENCODING, "request bodies are taken uncompressed, "
-                    + "not with Content-Encoding '" + encoding.strip() + "'"));
+            ctx.fail(new FeatureDuckException(
+                    ErrorCode.UNSUPPORTED_ENCODING,
+                    "request bodies are taken uncompressed, " + "not with Content-Encoding '" + encoding.strip()
+                            + "'"));
             return;
         }
         ctx.next();
@@ -181,7 +212,9 @@ public final class DataPlaneServer {
 
     private void ready(RoutingContext ctx) {
         String state = serving() ? "READY" : draining ? "DRAINING" : "LOADING";
-        ctx.response().setStatusCode(state.equals("READY") ? 200 : 503).putHeader("content-type", "application/json")
+        ctx.response()
+                .setStatusCode(state.equals("READY") ? 200 : 503)
+                .putHeader("content-type", "application/json")
                 .end("{\"status\":\"" + state + "\"}");
     }
 
@@ -192,36 +225,65 @@ public final class DataPlaneServer {
         pushWorkers = vertx.createSharedWorkerExecutor("featureduck-push", 4);
         // Probes, metrics and the operator's view report get an event loop of their own: however busy the API's
         // loops are (a burst of expensive requests), the kubelet's probe is answered at once.
-        probes = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1).setPreferNativeTransport(true));
+        probes = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1)
+                .setPreferNativeTransport(true));
         ObjectMapper mapper = JsonRequests.strictMapper();
         ErrorResponses errors = new ErrorResponses(options.retryAfter(), redaction);
         ViewsHandler views = new ViewsHandler(registry, mapper, clock, redaction, pushes::state);
-        OnlineLookup lookup = new OnlineLookup(new OnlineViews(registry, options.maxBatchEntities(),
-                options.maxResponseBytes(), clock, metrics), name -> serving.get().service(name), options.onDemand());
+        OnlineLookup lookup = new OnlineLookup(
+                new OnlineViews(registry, options.maxBatchEntities(), options.maxResponseBytes(), clock, metrics),
+                name -> serving.get().service(name),
+                options.onDemand());
         // HTTP/1.1 only on this port: an h2c upgrade offered by a client (the JDK's client offers one by default) is
         // declined. Mid-response upgrades of large answers were seen to corrupt the stream for such a client.
-        HttpServerOptions apiOptions = new HttpServerOptions().setHost(options.host()).setPort(options.port())
-                .setTcpNoDelay(true).setCompressionSupported(false).setHttp2ClearTextEnabled(false)
-                .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        ServerCertificate certificate = options.tls().map(ServerCertificate::new).orElse(null);
+        HttpServerOptions apiOptions = new HttpServerOptions()
+                .setHost(options.host())
+                .setPort(options.port())
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) options.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        ServerCertificate certificate =
+                options.tls().map(ServerCertificate::new).orElse(null);
         if (certificate != null) {
             // HTTP/1.1 over TLS as over plain TCP: no ALPN, so no HTTP/2 either.
             apiOptions.setSsl(true).setUseAlpn(false).setKeyCertOptions(certificate.initial());
         }
-        HttpServerOptions managementOptions = new HttpServerOptions().setHost(options.host())
-                .setPort(options.managementPort()).setHttp2ClearTextEnabled(false)
-                .setIdleTimeout((int) options.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        grpc = new FeastGrpcServer(vertx, new FeastGrpcServer.Settings(options.host(), options.grpcPort(),
-                options.maxBodyBytes(), options.idleTimeout(), Optional.ofNullable(certificate)
-                .map(ServerCertificate::initial)), lookup, access, authWorkers,
-                this::serving, redaction, metrics, pushes, pushWorkers);
-        return vertx.createHttpServer(apiOptions).requestHandler(apiRouter(mapper, errors, views, lookup))
-                .invalidRequestHandler(errors::invalidRequest).listen()
+        HttpServerOptions managementOptions = new HttpServerOptions()
+                .setHost(options.host())
+                .setPort(options.managementPort())
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) options.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        grpc = new FeastGrpcServer(
+                vertx,
+                new FeastGrpcServer.Settings(
+                        options.host(),
+                        options.grpcPort(),
+                        options.maxBodyBytes(),
+                        options.idleTimeout(),
+                        Optional.ofNullable(certificate).map(ServerCertificate::initial)),
+                lookup,
+                access,
+                authWorkers,
+                this::serving,
+                redaction,
+                metrics,
+                pushes,
+                pushWorkers);
+        return vertx.createHttpServer(apiOptions)
+                .requestHandler(apiRouter(mapper, errors, views, lookup))
+                .invalidRequestHandler(errors::invalidRequest)
+                .listen()
                 .compose(s -> {
                     api = s;
                     return probes.createHttpServer(managementOptions)
-                            .requestHandler(managementRouter(probes, errors, views)).listen();
+                            .requestHandler(managementRouter(probes, errors, views))
+                            .listen();
                 })
                 .compose(s -> {
                     management = s;
@@ -231,10 +293,12 @@ public final class DataPlaneServer {
                     if (!options.configReloadInterval().isZero()) {
                         // The Secrets mounted into the pod (tokens, certificate) are reread as the serving file is:
                         // the kubelet swaps their files when they change.
-                        vertx.setPeriodic(options.configReloadInterval().toMillis(),
+                        vertx.setPeriodic(
+                                options.configReloadInterval().toMillis(),
                                 id -> vertx.executeBlocking(() -> reloadSecrets(certificate), false));
                     }
-                }).mapEmpty();
+                })
+                .mapEmpty();
     }
 
     private Void reloadSecrets(ServerCertificate certificate) {
@@ -270,10 +334,11 @@ public final class DataPlaneServer {
      * to finish before closing what remains.
      */
     public Future<Void> stop(Duration grace) {
-        Future<Void> closed = api == null ? Future.succeededFuture()
-                : api.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+        Future<Void> closed =
+                api == null ? Future.succeededFuture() : api.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
         Future<Void> grpcClosed = grpc == null ? Future.succeededFuture() : grpc.stop(grace);
-        return Future.join(closed, grpcClosed).<Void>mapEmpty()
+        return Future.join(closed, grpcClosed)
+                .<Void>mapEmpty()
                 .eventually(() -> management == null ? Future.succeededFuture() : management.close())
                 .eventually(() -> probes == null ? Future.succeededFuture() : probes.close())
                 .eventually(() -> historicalWorkers == null ? Future.succeededFuture() : historicalWorkers.close())

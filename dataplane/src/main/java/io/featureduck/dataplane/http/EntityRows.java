@@ -31,8 +31,8 @@ final class EntityRows implements RequestColumns {
         for (int e = 0; e < rows.size(); e++) {
             JsonNode entity = rows.get(e);
             if (!entity.isObject()) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, field + "[" + e + "] must be an object of "
-                        + "join keys");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FIELD, field + "[" + e + "] must be an object of " + "join keys");
             }
             for (Iterator<String> fields = entity.fieldNames(); fields.hasNext(); ) {
                 names.add(fields.next());
@@ -65,8 +65,8 @@ final class EntityRows implements RequestColumns {
     public Object key(String name, int row, EntitySpec key) {
         JsonNode value = rows.get(row).get(name);
         if (value == null || value.isNull()) {
-            throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "entities[" + row + "] lacks join key '"
-                    + name + "'");
+            throw new FeatureDuckException(
+                    ErrorCode.MISSING_JOIN_KEY, "entities[" + row + "] lacks join key '" + name + "'");
         }
         return EntityKeys.fromJson(value, key);
     }
@@ -77,7 +77,8 @@ final class EntityRows implements RequestColumns {
         // An int64 sent as a JSON integer is read without boxing; anything else goes the general way, which names
         // what was wrong.
         return key.type() == ValueType.INT64 && value != null && value.isIntegralNumber() && value.canConvertToLong()
-                ? value.longValue() : (Long) key(name, row, key);
+                ? value.longValue()
+                : (Long) key(name, row, key);
     }
 
     @Override

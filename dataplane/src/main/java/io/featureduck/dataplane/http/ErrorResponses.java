@@ -7,9 +7,9 @@ import io.featureduck.dataplane.error.ErrorAnswers;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.error.Redaction;
-import io.vertx.core.Handler;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
@@ -59,7 +59,8 @@ public final class ErrorResponses {
      */
     public void invalidRequest(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
-        ErrorCode code = cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
+        ErrorCode code = cause instanceof TooLongHttpLineException
+                ? ErrorCode.URI_TOO_LONG
                 : cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.BAD_REQUEST;
         String message = switch (code) {
             case URI_TOO_LONG -> "the request line is too long; send long lists in the body";
@@ -98,14 +99,28 @@ public final class ErrorResponses {
         }
         switch (status) {
             case 408 -> send(ctx.response(), ErrorCode.REQUEST_TIMEOUT, "the request did not arrive in time");
-            case 413 -> send(ctx.response(), ErrorCode.BODY_TOO_LARGE, "request body exceeds the limit of this data plane");
-            case 404 -> send(ctx.response(), ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().method() + " "
-                    + ctx.request().path());
-            case 405 -> send(ctx.response(), ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method()
-                    + " is not allowed on " + ctx.request().path());
-            case 400 -> send(ctx.response(), ErrorCode.BAD_REQUEST, failure == null ? "bad request" : failure.getMessage());
+            case 413 ->
+                send(ctx.response(), ErrorCode.BODY_TOO_LARGE, "request body exceeds the limit of this data plane");
+            case 404 ->
+                send(
+                        ctx.response(),
+                        ErrorCode.NOT_FOUND,
+                        "no such endpoint: " + ctx.request().method() + " "
+                                + ctx.request().path());
+            case 405 ->
+                send(
+                        ctx.response(),
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        ctx.request().method() + " is not allowed on "
+                                + ctx.request().path());
+            case 400 ->
+                send(ctx.response(), ErrorCode.BAD_REQUEST, failure == null ? "bad request" : failure.getMessage());
             default -> {
-                LOG.error("unexpected failure serving {} {}", ctx.request().method(), ctx.request().path(), failure);
+                LOG.error(
+                        "unexpected failure serving {} {}",
+                        ctx.request().method(),
+                        ctx.request().path(),
+                        failure);
                 send(ctx.response(), ErrorCode.INTERNAL, "internal error; the data plane log has the details");
             }
         }

@@ -52,8 +52,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     private static final byte[] END = ascii("]}");
 
     /** The constant parts of an answer to one plan: its feature names and view names, encoded. */
-    private record Encoded(byte[] featureNames, byte[][] viewKeys, byte[][] viewMetadata) {
-    }
+    private record Encoded(byte[] featureNames, byte[][] viewKeys, byte[][] viewMetadata) {}
 
     private final ObjectMapper mapper;
     private final OnlineLookup lookup;
@@ -74,8 +73,14 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         FeastRequest request = FeastRequest.read(body.array(), body.offset(), body.length(), mapper);
         // Feast's Python server takes request data as extra entity columns, its Go server in request_context.
         RequestColumns requestData = RequestColumns.union(request.requestContext(), request.entities());
-        OnlineAnswer answer = lookup.answer(new OnlineRequest(request.features(), request.featureService(),
-                request.entities(), requestData, request.fullNames()), Authentication.grant(ctx));
+        OnlineAnswer answer = lookup.answer(
+                new OnlineRequest(
+                        request.features(),
+                        request.featureService(),
+                        request.entities(),
+                        requestData,
+                        request.fullNames()),
+                Authentication.grant(ctx));
         JsonWriter out = writers.start();
         write(out, request.entities(), answer, withStatus, request.viewVersions());
         writers.send(out, ctx.response());
@@ -94,8 +99,8 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         return Boolean.parseBoolean(value);
     }
 
-    private void write(JsonWriter out, JsonColumns entities, OnlineAnswer answer, boolean withStatus,
-                       boolean versions) {
+    private void write(
+            JsonWriter out, JsonColumns entities, OnlineAnswer answer, boolean withStatus, boolean versions) {
         Encoded encoded = answer.plan().encoded(FeastOnlineFeaturesHandler.class, FeastOnlineFeaturesHandler::encode);
         int count = answer.entities();
         out.writeAscii(METADATA);
@@ -170,15 +175,15 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         byte[][] times = new byte[answer.viewCount() * count][];
         for (int slot = 0; slot < answer.viewCount(); slot++) {
             for (int e = 0; e < count; e++) {
-                times[slot * count + e] = answer.rowFound(slot, e)
-                        ? EventTime.quotedUtf8(answer.rowEventMicros(slot, e)) : EPOCH;
+                times[slot * count + e] =
+                        answer.rowFound(slot, e) ? EventTime.quotedUtf8(answer.rowEventMicros(slot, e)) : EPOCH;
             }
         }
         return times;
     }
 
-    private static void writeFeature(JsonWriter out, OnlineAnswer answer, int feature, byte[][] times,
-                                     LookupStatus[] statuses) {
+    private static void writeFeature(
+            JsonWriter out, OnlineAnswer answer, int feature, byte[][] times, LookupStatus[] statuses) {
         int count = answer.entities();
         AnswerFeature column = answer.features().get(feature);
         out.writeAscii(VALUES);

@@ -21,8 +21,13 @@ import java.util.Optional;
  * @param fullNames      {@code full_feature_names}
  * @param viewVersions   {@code include_feature_view_version_metadata}
  */
-record FeastRequest(FeatureList features, Optional<String> featureService, JsonColumns entities,
-                    JsonColumns requestContext, boolean fullNames, boolean viewVersions) {
+record FeastRequest(
+        FeatureList features,
+        Optional<String> featureService,
+        JsonColumns entities,
+        JsonColumns requestContext,
+        boolean fullNames,
+        boolean viewVersions) {
 
     /**
      * Reads {@code body[offset..offset+length)} with {@code mapper}'s (strict) parser settings.
@@ -54,8 +59,8 @@ record FeastRequest(FeatureList features, Optional<String> featureService, JsonC
                             parser.skipChildren();
                             featuresEnd = (int) parser.currentLocation().getByteOffset();
                         } else if (value != JsonToken.VALUE_NULL) {
-                            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be a "
-                                    + "list of view:feature");
+                            throw new FeatureDuckException(
+                                    ErrorCode.INVALID_FIELD, "field 'features' must be a " + "list of view:feature");
                         }
                     }
                     case "feature_service" -> service = service(parser, value);
@@ -67,15 +72,16 @@ record FeastRequest(FeatureList features, Optional<String> featureService, JsonC
                 }
             }
             if (parser.nextToken() != null) {
-                throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is not valid JSON: content "
-                        + "after the end of the object");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_JSON,
+                        "request body is not valid JSON: content " + "after the end of the object");
             }
-            FeatureList features = JsonFeatureList.of(body, offset + featuresStart, featuresEnd - featuresStart,
-                    mapper);
+            FeatureList features =
+                    JsonFeatureList.of(body, offset + featuresStart, featuresEnd - featuresStart, mapper);
             return new FeastRequest(features, service, entities, context, fullNames, versions);
         } catch (JsonProcessingException e) {
-            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is not valid JSON: "
-                    + e.getOriginalMessage());
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body cannot be read: " + e.getMessage());
         }

@@ -27,17 +27,18 @@ final class FeatureServicesHandler implements Handler<RoutingContext> {
     }
 
     /** One service as listed. */
-    record Listed(String name, List<String> features) {
-    }
+    record Listed(String name, List<String> features) {}
 
     @Override
     public void handle(RoutingContext ctx) {
         Grant grant = Authentication.grant(ctx);
         List<Listed> services = serving.get().services().stream()
                 .filter(service -> service.features().stream().allMatch(ref -> grant.allows(ref.view())))
-                .map(FeatureServicesHandler::listed).toList();
+                .map(FeatureServicesHandler::listed)
+                .toList();
         try {
-            ctx.response().putHeader("content-type", "application/json")
+            ctx.response()
+                    .putHeader("content-type", "application/json")
                     .end(Buffer.buffer(json.writeValueAsBytes(Map.of("feature_services", services))));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write response", e);
@@ -45,6 +46,8 @@ final class FeatureServicesHandler implements Handler<RoutingContext> {
     }
 
     private static Listed listed(FeatureServiceDefinition service) {
-        return new Listed(service.name(), service.features().stream().map(FeatureRef::toString).toList());
+        return new Listed(
+                service.name(),
+                service.features().stream().map(FeatureRef::toString).toList());
     }
 }

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
-import io.featureduck.dataplane.auth.Grant;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -58,8 +58,13 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
     private final int maxConcurrent;
     private final AtomicInteger admitted = new AtomicInteger();
 
-    HistoricalFeaturesHandler(Vertx vertx, HistoricalRetrieval retrieval, WorkerExecutor workers, ObjectMapper mapper,
-                              long maxBodyBytes, int maxConcurrent) {
+    HistoricalFeaturesHandler(
+            Vertx vertx,
+            HistoricalRetrieval retrieval,
+            WorkerExecutor workers,
+            ObjectMapper mapper,
+            long maxBodyBytes,
+            int maxConcurrent) {
         this.vertx = vertx;
         this.retrieval = retrieval;
         this.workers = workers;
@@ -69,8 +74,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
     }
 
     /** What a request asks for, once its body is on disk. */
-    private record Request(EntityRows rows, List<FeatureRef> features, boolean fullNames) {
-    }
+    private record Request(EntityRows rows, List<FeatureRef> features, boolean fullNames) {}
 
     @Override
     public void handle(RoutingContext ctx) {
@@ -80,8 +84,9 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         // its upload fills the disk.
         if (admitted.incrementAndGet() > maxConcurrent) {
             admitted.decrementAndGet();
-            ctx.fail(new FeatureDuckException(ErrorCode.TOO_MANY_QUERIES, "this data plane already runs "
-                    + maxConcurrent + " historical queries; retry later"));
+            ctx.fail(new FeatureDuckException(
+                    ErrorCode.TOO_MANY_QUERIES,
+                    "this data plane already runs " + maxConcurrent + " historical queries; retry later"));
             return;
         }
         ctx.addEndHandler(done -> admitted.decrementAndGet());
@@ -99,9 +104,14 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         ctx.addEndHandler(done -> deleteQuietly(work));
         String contentType = ctx.request().getHeader("content-type");
         String type = contentType == null ? "application/json" : contentType.toLowerCase(Locale.ROOT);
-        Path body = work.resolve(type.contains("csv") ? "entities.csv" : type.contains("parquet")
-                || type.contains("octet-stream") ? "entities.parquet" : "request.json");
-        vertx.fileSystem().open(body.toString(), new OpenOptions().setWrite(true).setCreate(true))
+        Path body = work.resolve(
+                type.contains("csv")
+                        ? "entities.csv"
+                        : type.contains("parquet") || type.contains("octet-stream")
+                                ? "entities.parquet"
+                                : "request.json");
+        vertx.fileSystem()
+                .open(body.toString(), new OpenOptions().setWrite(true).setCreate(true))
                 .compose(file -> receive(ctx, file))
                 .onFailure(ctx::fail)
                 .onSuccess(done -> run(ctx, work, body));
@@ -153,8 +163,10 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
     }
 
     private FeatureDuckException tooLarge() {
-        return new FeatureDuckException(ErrorCode.BODY_TOO_LARGE, "the historical request body exceeds the limit of "
-                + maxBodyBytes + " bytes (spec.dataPlane.maxHistoricalBodyBytes)");
+        return new FeatureDuckException(
+                ErrorCode.BODY_TOO_LARGE,
+                "the historical request body exceeds the limit of " + maxBodyBytes
+                        + " bytes (spec.dataPlane.maxHistoricalBodyBytes)");
     }
 
     /** The declared body length; a missing or malformed header counts as unknown, as Netty's codec treats it. */
@@ -174,20 +186,28 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         HttpServerResponse response = ctx.response();
         response.closeHandler(closed -> cancel(running.get()));
         Grant grant = Authentication.grant(ctx);
-        workers.executeBlocking(() -> {
-            Request request = body.getFileName().toString().equals("request.json")
-                    ? fromJson(body, work) : fromFile(ctx, body);
-            request.features().forEach(ref -> grant.require(ref.view()));
-            retrieval.export(request.rows(), request.features(), request.fullNames(), format, out, running::set);
-            return out;
-        }, false).onFailure(ctx::fail).onSuccess(result -> send(ctx, format, result));
+        workers.executeBlocking(
+                        () -> {
+                            Request request = body.getFileName().toString().equals("request.json")
+                                    ? fromJson(body, work)
+                                    : fromFile(ctx, body);
+                            request.features().forEach(ref -> grant.require(ref.view()));
+                            retrieval.export(
+                                    request.rows(), request.features(), request.fullNames(), format, out, running::set);
+                            return out;
+                        },
+                        false)
+                .onFailure(ctx::fail)
+                .onSuccess(result -> send(ctx, format, result));
     }
 
     private Request fromFile(RoutingContext ctx, Path body) {
         List<String> features = ctx.queryParam("features");
         if (features.isEmpty()) {
-            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "with a CSV or Parquet body, name the features in the "
-                    + "query: ?features=view:feature,view:other");
+            throw new FeatureDuckException(
+                    ErrorCode.MISSING_FIELD,
+                    "with a CSV or Parquet body, name the features in the "
+                            + "query: ?features=view:feature,view:other");
         }
         List<FeatureRef> refs = new ArrayList<>();
         for (String list : features) {
@@ -209,8 +229,10 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         boolean fullNames = false;
         boolean sawRows = false;
         JsonFactory factory = mapper.getFactory();
-        try (InputStream in = Files.newInputStream(body); JsonParser parser = factory.createParser(in);
-             OutputStream out = Files.newOutputStream(rows); JsonGenerator writer = factory.createGenerator(out)) {
+        try (InputStream in = Files.newInputStream(body);
+                JsonParser parser = factory.createParser(in);
+                OutputStream out = Files.newOutputStream(rows);
+                JsonGenerator writer = factory.createGenerator(out)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body must be a JSON object");
             }
@@ -221,13 +243,15 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                     case "features" -> {
                         JsonNode list = parser.readValueAsTree();
                         if (!list.isArray()) {
-                            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be an array");
+                            throw new FeatureDuckException(
+                                    ErrorCode.INVALID_FIELD, "field 'features' must be an array");
                         }
                         list.forEach(ref -> refs.add(FeatureRef.parse(ref.asText())));
                     }
                     case "entity_rows" -> {
                         if (value != JsonToken.START_ARRAY) {
-                            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'entity_rows' must be an array");
+                            throw new FeatureDuckException(
+                                    ErrorCode.INVALID_FIELD, "field 'entity_rows' must be an array");
                         }
                         sawRows = true;
                         writer.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
@@ -235,8 +259,10 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                         while (parser.nextToken() != JsonToken.END_ARRAY) {
                             JsonNode row = parser.readValueAsTree();
                             if (!row.isObject() || !row.hasNonNull(EntityRows.TIMESTAMP_COLUMN)) {
-                                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entity_rows[" + index
-                                        + "] must be an object with an '" + EntityRows.TIMESTAMP_COLUMN + "'");
+                                throw new FeatureDuckException(
+                                        ErrorCode.INVALID_FIELD,
+                                        "entity_rows[" + index + "] must be an object with an '"
+                                                + EntityRows.TIMESTAMP_COLUMN + "'");
                             }
                             writer.writeTree(row);
                             index++;
@@ -250,13 +276,16 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                 }
             }
             if (parser.nextToken() != null) {
-                throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body has content after its JSON object");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_JSON, "request body has content after its JSON object");
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
         }
         if (refs.isEmpty()) {
-            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'features' is required: a list of view:feature");
+            throw new FeatureDuckException(
+                    ErrorCode.MISSING_FIELD, "field 'features' is required: a list of view:feature");
         }
         if (!sawRows) {
             throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'entity_rows' is required");
@@ -272,7 +301,8 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         }
         response.setChunked(true).write("{\"rows\": ");
         // The file is closed however the copy ends: an open descriptor would keep the deleted result on disk.
-        vertx.fileSystem().open(result.toString(), new OpenOptions().setRead(true))
+        vertx.fileSystem()
+                .open(result.toString(), new OpenOptions().setRead(true))
                 .compose(file -> file.pipe().endOnSuccess(false).to(response).eventually(file::close))
                 .onSuccess(done -> response.end("}"))
                 .onFailure(e -> response.reset());

@@ -59,15 +59,17 @@ final class JsonColumns implements RequestColumns {
             return NONE;
         }
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field '" + field + "' must be an object of "
-                    + "name to a list of values, e.g. {\"driver_id\": [1001, 1002]}");
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FIELD,
+                    "field '" + field + "' must be an object of "
+                            + "name to a list of values, e.g. {\"driver_id\": [1001, 1002]}");
         }
         Map<String, Column> columns = new LinkedHashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, field + "." + name
-                        + " must be a list of values");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FIELD, field + "." + name + " must be a list of values");
             }
             columns.put(name, column(parser));
         }
@@ -79,7 +81,8 @@ final class JsonColumns implements RequestColumns {
         int size = 0;
         ArrayNode nodes = null;
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-            if (nodes == null && token == JsonToken.VALUE_NUMBER_INT
+            if (nodes == null
+                    && token == JsonToken.VALUE_NUMBER_INT
                     && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                 if (size == longs.length) {
                     longs = Arrays.copyOf(longs, size * 2);
@@ -140,8 +143,8 @@ final class JsonColumns implements RequestColumns {
     public long longKey(String name, int row, EntitySpec key) {
         Column column = columns.get(name);
         long value = column.nodes() == null ? column.longs()[row] : 0;
-        boolean direct = column.nodes() == null && (key.type() == ValueType.INT64
-                || (key.type() == ValueType.INT32 && value == (int) value));
+        boolean direct = column.nodes() == null
+                && (key.type() == ValueType.INT64 || (key.type() == ValueType.INT32 && value == (int) value));
         // Anything but an in-range integer goes the general way, which names what was wrong.
         return direct ? value : (Long) key(name, row, key);
     }
@@ -168,9 +171,10 @@ final class JsonColumns implements RequestColumns {
         }
         return switch (type) {
             case STRING -> value.isTextual() ? value.textValue() : fail(value, "a string");
-            case INT32 -> value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : fail(value, "an int32");
-            case INT64 -> value.isIntegralNumber() && value.canConvertToLong() ? value.longValue()
-                    : fail(value, "an integer");
+            case INT32 ->
+                value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : fail(value, "an int32");
+            case INT64 ->
+                value.isIntegralNumber() && value.canConvertToLong() ? value.longValue() : fail(value, "an integer");
             case FLOAT32 -> value.isNumber() ? value.floatValue() : fail(value, "a number");
             case FLOAT64 -> value.isNumber() ? value.doubleValue() : fail(value, "a number");
             case BOOL -> value.isBoolean() ? value.booleanValue() : fail(value, "true or false");
@@ -184,7 +188,8 @@ final class JsonColumns implements RequestColumns {
             case TIMESTAMP -> {
                 try {
                     // Feast's clients send timestamps as epoch seconds; an ISO-8601 instant reads too.
-                    yield value.isIntegralNumber() ? Instant.ofEpochSecond(value.longValue())
+                    yield value.isIntegralNumber()
+                            ? Instant.ofEpochSecond(value.longValue())
                             : value.isTextual() ? Instant.parse(value.textValue()) : fail(value, "an instant");
                 } catch (DateTimeParseException e) {
                     throw wrong(value, "an ISO-8601 instant like 2026-01-31T12:00:00Z or epoch seconds");
@@ -200,7 +205,7 @@ final class JsonColumns implements RequestColumns {
 
     private static IllegalArgumentException wrong(JsonNode value, String expected) {
         String shown = value.toString();
-        return new IllegalArgumentException("expected " + expected + ", got "
-                + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown));
+        return new IllegalArgumentException(
+                "expected " + expected + ", got " + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown));
     }
 }

@@ -53,8 +53,8 @@ final class JsonFeatureList implements FeatureList {
         try (JsonParser parser = mapper.getFactory().createParser(body, offset, length)) {
             refs = mapper.readTree(parser);
         } catch (IOException e) {
-            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "field 'features' cannot be read: "
-                    + e.getMessage());
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_JSON, "field 'features' cannot be read: " + e.getMessage());
         }
         // Feast's JSON form of a FeatureList may also arrive as {"val": [...]}.
         JsonNode list = refs.isObject() && refs.has("val") ? refs.get("val") : refs;
@@ -62,7 +62,8 @@ final class JsonFeatureList implements FeatureList {
             throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be a list of view:feature");
         }
         if (list.isEmpty()) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must name at least one view:feature");
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FIELD, "field 'features' must name at least one view:feature");
         }
         List<FeatureRef> features = new ArrayList<>(list.size());
         for (JsonNode node : list) {

@@ -76,7 +76,8 @@ final class JsonRequests {
         try {
             node = reader.readValue(ctx.body().buffer().getBytes());
         } catch (JsonProcessingException e) {
-            throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new FeatureDuckException(ErrorCode.INVALID_JSON, "request body cannot be read: " + e.getMessage());
         }

@@ -49,15 +49,16 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         Optional<String> view = text(body, "feature_view");
         Optional<String> service = text(body, "feature_service");
         if (view.isPresent() == service.isPresent()) {
-            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "name either 'feature_view' (with optional "
-                    + "'features') or 'feature_service'");
+            throw new FeatureDuckException(
+                    ErrorCode.MISSING_FIELD,
+                    "name either 'feature_view' (with optional " + "'features') or 'feature_service'");
         }
         // An unknown or unreadable view is named first, whatever else is wrong with the request.
         view.ifPresent(name -> lookup.views().index(name, Authentication.grant(ctx)));
         EntityRows entities = EntityRows.of(JsonRequests.requiredArray(body, "entities"), "entities");
         List<FeatureRef> features = view.isPresent() ? features(body, view.get(), ctx) : noFeatures(body);
-        OnlineAnswer answer = lookup.answer(new OnlineRequest(features, service, entities, entities, false),
-                Authentication.grant(ctx));
+        OnlineAnswer answer = lookup.answer(
+                new OnlineRequest(features, service, entities, entities, false), Authentication.grant(ctx));
         writers.send(render(view, service, entities, answer), ctx.response());
     }
 
@@ -74,8 +75,9 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
 
     private static List<FeatureRef> noFeatures(JsonNode body) {
         if (body.has("features")) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "a feature service names its features; send "
-                    + "'features' with 'feature_view' only");
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FIELD,
+                    "a feature service names its features; send " + "'features' with 'feature_view' only");
         }
         return List.of();
     }
@@ -88,30 +90,35 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         JsonNode requested = body.get("features");
         List<FeatureRef> refs = new ArrayList<>();
         if (requested == null || requested.isNull()) {
-            lookup.views().index(view, Authentication.grant(ctx)).view().featureNames()
+            lookup.views()
+                    .index(view, Authentication.grant(ctx))
+                    .view()
+                    .featureNames()
                     .forEach(name -> refs.add(new FeatureRef(view, name)));
             return refs;
         }
         if (!requested.isArray()) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "field 'features' must be an array of feature names");
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FIELD, "field 'features' must be an array of feature names");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < requested.size(); i++) {
             JsonNode name = requested.get(i);
             if (!name.isTextual()) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "features[" + i + "] must be a feature name string");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FIELD, "features[" + i + "] must be a feature name string");
             }
             if (!seen.add(name.textValue())) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "feature '" + name.textValue()
-                        + "' is requested twice");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FIELD, "feature '" + name.textValue() + "' is requested twice");
             }
             refs.add(new FeatureRef(view, name.textValue()));
         }
         return refs;
     }
 
-    private JsonWriter render(Optional<String> view, Optional<String> service, EntityRows entities,
-                              OnlineAnswer answer) {
+    private JsonWriter render(
+            Optional<String> view, Optional<String> service, EntityRows entities, OnlineAnswer answer) {
         long nowMillis = answer.nowMicros() / 1000;
         JsonWriter out = writers.start();
         if (view.isPresent()) {

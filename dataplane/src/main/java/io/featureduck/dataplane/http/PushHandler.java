@@ -13,7 +13,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
-
 /**
  * Feast's write routes: {@code POST /push} ({@code {"push_source_name", "df", "to"}}) and
  * {@code POST /write-to-online-store} ({@code {"feature_view_name", "df"}}). Both commit the rows to the view's table,
@@ -58,20 +57,25 @@ final class PushHandler {
 
     private void run(RoutingContext ctx, ViewLookup lookup, JsonNode df, String to) {
         if (df == null) {
-            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "'df' is required: the rows as {\"column\": "
-                    + "[values]}");
+            throw new FeatureDuckException(
+                    ErrorCode.MISSING_FIELD, "'df' is required: the rows as {\"column\": " + "[values]}");
         }
         boolean async = asyncAck(ctx);
         Grant grant = Authentication.grant(ctx);
         if (async) {
-            workers.executeBlocking(() -> {
-                pushes.pushAsync(lookup.find(), df, grant);
-                return (PushService.Pushed) null;
-            }, false).onFailure(ctx::fail).onSuccess(queued -> answer(ctx, null, to));
+            workers.executeBlocking(
+                            () -> {
+                                pushes.pushAsync(lookup.find(), df, grant);
+                                return (PushService.Pushed) null;
+                            },
+                            false)
+                    .onFailure(ctx::fail)
+                    .onSuccess(queued -> answer(ctx, null, to));
             return;
         }
         workers.executeBlocking(() -> pushes.push(lookup.find(), df, grant), false)
-                .compose(committing -> Future.fromCompletionStage(committing, ctx.vertx().getOrCreateContext()))
+                .compose(committing ->
+                        Future.fromCompletionStage(committing, ctx.vertx().getOrCreateContext()))
                 .onFailure(ctx::fail)
                 .onSuccess(pushed -> answer(ctx, pushed, to));
     }
@@ -99,8 +103,10 @@ final class PushHandler {
         if (values.get(0).equals("async")) {
             return true;
         }
-        throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "query parameter 'ack' must be commit (the default: "
-                + "answer once the rows are committed and served) or async (answer once they are queued)");
+        throw new FeatureDuckException(
+                ErrorCode.INVALID_FIELD,
+                "query parameter 'ack' must be commit (the default: "
+                        + "answer once the rows are committed and served) or async (answer once they are queued)");
     }
 
     private static String text(JsonNode body, String field) {

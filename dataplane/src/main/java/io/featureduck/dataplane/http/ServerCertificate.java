@@ -30,7 +30,8 @@ final class ServerCertificate {
         try {
             this.initial = readIfChanged().orElseThrow();
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the TLS certificate or key: " + e.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "cannot read the TLS certificate or key: " + e.getClass().getSimpleName());
         }
     }
 
@@ -44,7 +45,9 @@ final class ServerCertificate {
         try {
             return readIfChanged();
         } catch (IOException e) {
-            LOG.warn("keeping the current TLS certificate: {} cannot be read", e.getClass().getSimpleName());
+            LOG.warn(
+                    "keeping the current TLS certificate: {} cannot be read",
+                    e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
@@ -57,8 +60,8 @@ final class ServerCertificate {
             return Optional.empty();
         }
         digest = now;
-        return Optional.of(new PemKeyCertOptions().setCertValue(Buffer.buffer(certificate))
-                .setKeyValue(Buffer.buffer(key)));
+        return Optional.of(
+                new PemKeyCertOptions().setCertValue(Buffer.buffer(certificate)).setKeyValue(Buffer.buffer(key)));
     }
 
     private static byte[] digest(byte[] certificate, byte[] key) {

@@ -35,8 +35,12 @@ final class ViewsHandler {
     private final Redaction redaction;
     private final Function<String, PushService.PushState> pushes;
 
-    ViewsHandler(ViewRegistry registry, ObjectMapper json, Clock clock, Redaction redaction,
-                 Function<String, PushService.PushState> pushes) {
+    ViewsHandler(
+            ViewRegistry registry,
+            ObjectMapper json,
+            Clock clock,
+            Redaction redaction,
+            Function<String, PushService.PushState> pushes) {
         this.pushes = pushes;
         this.registry = registry;
         this.json = json;
@@ -77,19 +81,24 @@ final class ViewsHandler {
     private void sendViews(RoutingContext ctx, java.util.function.Predicate<String> shown) {
         long now = clock.millis();
         List<ViewReport> reports = new ArrayList<>();
-        registry.views().stream().filter(v -> shown.test(v.definition().name()))
+        registry.views().stream()
+                .filter(v -> shown.test(v.definition().name()))
                 .forEach(v -> reports.add(report(v, now, redaction, pushes)));
         registry.refusals().forEach((name, reason) -> {
             if (shown.test(name)) {
                 reports.add(ViewReport.refused(name, redaction.apply(reason)));
             }
         });
-        send(ctx, new ViewsReport(registry.configurationError().map(redaction::apply).orElse(null), reports));
+        send(
+                ctx,
+                new ViewsReport(
+                        registry.configurationError().map(redaction::apply).orElse(null), reports));
     }
 
     private void send(RoutingContext ctx, Object body) {
         try {
-            ctx.response().putHeader("content-type", "application/json")
+            ctx.response()
+                    .putHeader("content-type", "application/json")
                     .end(Buffer.buffer(json.writeValueAsBytes(body)));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot write response", e);
@@ -97,18 +106,28 @@ final class ViewsHandler {
     }
 
     /** What this pod serves of {@code served} at {@code nowMillis}, local paths shown as {@code redaction} says. */
-    static ViewReport report(ServedView served, long nowMillis, Redaction redaction,
-                             Function<String, PushService.PushState> pushes) {
+    static ViewReport report(
+            ServedView served, long nowMillis, Redaction redaction, Function<String, PushService.PushState> pushes) {
         // The definition of the index being served: after a change, the new definition shows once its index serves.
         ViewDefinition view = served.index().map(OnlineIndex::view).orElse(served.definition());
         Optional<OnlineIndex> index = served.index();
-        return new ViewReport(view.name(), served.state(),
-                new ViewReport.Source(view.format().wireName(), redaction.apply(view.location().toString()), view.timestampColumn(),
+        return new ViewReport(
+                view.name(),
+                served.state(),
+                new ViewReport.Source(
+                        view.format().wireName(),
+                        redaction.apply(view.location().toString()),
+                        view.timestampColumn(),
                         view.createdTimestampColumn()),
-                view.entities().stream().map(e -> new ViewReport.Column(e.name(), e.type().wireName(), null)).toList(),
-                view.features().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(),
-                        f.hasExpression() ? f.expression() : null)).toList(),
-                view.ttl().map(java.time.Duration::toSeconds).orElse(null), view.online(),
+                view.entities().stream()
+                        .map(e -> new ViewReport.Column(e.name(), e.type().wireName(), null))
+                        .toList(),
+                view.features().stream()
+                        .map(f -> new ViewReport.Column(
+                                f.name(), f.type().wireName(), f.hasExpression() ? f.expression() : null))
+                        .toList(),
+                view.ttl().map(java.time.Duration::toSeconds).orElse(null),
+                view.online(),
                 index.map(OnlineIndex::tableVersion).orElse(null),
                 index.map(i -> i.dataAgeSeconds(nowMillis)).orElse(null),
                 index.map(i -> i.tableCommitTime().toString()).orElse(null),
@@ -117,28 +136,41 @@ final class ViewsHandler {
                 index.map(i -> i.loadedAt().toString()).orElse(null),
                 index.map(OnlineIndex::rawValueBytes).orElse(null),
                 served.lastLoadTime().map(java.time.Duration::toMillis).orElse(null),
-                served.definition().refreshInterval().orElse(ViewRefresher.DEFAULT_INTERVAL).toSeconds(),
+                served.definition()
+                        .refreshInterval()
+                        .orElse(ViewRefresher.DEFAULT_INTERVAL)
+                        .toSeconds(),
                 served.lastCheckedAt().map(Instant::toString).orElse(null),
                 served.lastError().map(redaction::apply).orElse(null),
                 served.lastErrorAt().map(Instant::toString).orElse(null),
                 served.failures(),
                 served.retryAt().map(Instant::toString).orElse(null),
                 index.isPresent() && served.lastError().isPresent(),
-                view.onDemand().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(), f.expression()))
+                view.onDemand().stream()
+                        .map(f -> new ViewReport.Column(f.name(), f.type().wireName(), f.expression()))
                         .toList(),
-                view.requestData().stream().map(f -> new ViewReport.Column(f.name(), f.type().wireName(), null))
+                view.requestData().stream()
+                        .map(f -> new ViewReport.Column(f.name(), f.type().wireName(), null))
                         .toList(),
                 view.pin().map(TablePin::describe).orElse(null),
                 index.isPresent() && !view.equals(served.definition()),
                 index.map(i -> (long) i.snapshot().dataFiles().size()).orElse(null),
                 index.map(i -> i.snapshot().dataFiles().stream()
-                        .filter(f -> f.sizeBytes() < ViewReport.SMALL_FILE_BYTES).count()).orElse(null),
-                view.push().map(p -> {
-                    PushService.PushState state = pushes.apply(view.name());
-                    return new ViewReport.Push(p.sourceName(), p.flushInterval().toMillis(), p.maxBatchRows(),
-                            state.unwrittenAsyncRows(), state.lastError().map(redaction::apply).orElse(null),
-                            state.lastErrorAt().map(Instant::toString).orElse(null),
-                            state.suspended().map(redaction::apply).orElse(null));
-                }).orElse(null));
+                                .filter(f -> f.sizeBytes() < ViewReport.SMALL_FILE_BYTES)
+                                .count())
+                        .orElse(null),
+                view.push()
+                        .map(p -> {
+                            PushService.PushState state = pushes.apply(view.name());
+                            return new ViewReport.Push(
+                                    p.sourceName(),
+                                    p.flushInterval().toMillis(),
+                                    p.maxBatchRows(),
+                                    state.unwrittenAsyncRows(),
+                                    state.lastError().map(redaction::apply).orElse(null),
+                                    state.lastErrorAt().map(Instant::toString).orElse(null),
+                                    state.suspended().map(redaction::apply).orElse(null));
+                        })
+                        .orElse(null));
     }
 }

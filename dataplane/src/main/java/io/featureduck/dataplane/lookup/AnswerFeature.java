@@ -15,8 +15,14 @@ import java.util.Optional;
  * @param position   the stored feature's position in the index; -1 for an on-demand feature
  * @param onDemand   the on-demand feature, when it is one
  */
-public record AnswerFeature(int viewSlot, String view, String name, String outputName, ValueType type, int position,
-                            Optional<OnDemandFeature> onDemand) {
+public record AnswerFeature(
+        int viewSlot,
+        String view,
+        String name,
+        String outputName,
+        ValueType type,
+        int position,
+        Optional<OnDemandFeature> onDemand) {
     public boolean isOnDemand() {
         return onDemand.isPresent();
     }

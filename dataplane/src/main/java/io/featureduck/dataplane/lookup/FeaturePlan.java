@@ -19,8 +19,11 @@ public final class FeaturePlan {
     private final Set<String> outputNames;
     private final ConcurrentHashMap<Object, Object> encodings = new ConcurrentHashMap<>();
 
-    FeaturePlan(List<String> views, List<ViewDefinition> definitions, List<AnswerFeature> features,
-                Set<String> outputNames) {
+    FeaturePlan(
+            List<String> views,
+            List<ViewDefinition> definitions,
+            List<AnswerFeature> features,
+            Set<String> outputNames) {
         this.views = List.copyOf(views);
         this.definitions = List.copyOf(definitions);
         this.features = List.copyOf(features);

@@ -12,8 +12,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class FeaturePlans {
     private static final int SLOTS = 256;
 
-    private record Entry(int hash, Object key, boolean fullNames, FeaturePlan plan) {
-    }
+    private record Entry(int hash, Object key, boolean fullNames, FeaturePlan plan) {}
 
     private final AtomicReferenceArray<Entry> entries = new AtomicReferenceArray<>(SLOTS);
 
@@ -22,7 +21,8 @@ final class FeaturePlans {
         Entry entry = entries.get(slot(hash, fullNames));
         // A list matches only a key of its own form, never a service's definition.
         return entry != null && entry.hash() == hash && entry.fullNames() == fullNames && list.matches(entry.key())
-                ? entry.plan() : null;
+                ? entry.plan()
+                : null;
     }
 
     void put(FeatureList list, boolean fullNames, FeaturePlan plan) {

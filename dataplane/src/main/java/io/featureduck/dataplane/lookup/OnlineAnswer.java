@@ -21,14 +21,22 @@ public final class OnlineAnswer {
     private final OnlineIndex[] indexes;
     /** By view slot: the row of each entity in the view's index, and its status. */
     private final int[][] rows;
+
     private final LookupStatus[][] rowStatuses;
     /** On-demand values by feature position (null for stored features, or altogether when there are none). */
     private final Object[][] computed;
+
     private final int entities;
     private final long nowMicros;
 
-    OnlineAnswer(FeaturePlan plan, OnlineIndex[] indexes, int[][] rows, LookupStatus[][] rowStatuses,
-                 Object[][] computed, int entities, long nowMicros) {
+    OnlineAnswer(
+            FeaturePlan plan,
+            OnlineIndex[] indexes,
+            int[][] rows,
+            LookupStatus[][] rowStatuses,
+            Object[][] computed,
+            int entities,
+            long nowMicros) {
         this.plan = plan;
         this.indexes = indexes;
         this.rows = rows;
@@ -78,7 +86,8 @@ public final class OnlineAnswer {
         if (status != LookupStatus.PRESENT) {
             return status;
         }
-        boolean absent = column.isOnDemand() ? computed[feature][entity] == null
+        boolean absent = column.isOnDemand()
+                ? computed[feature][entity] == null
                 : indexes[slot].column(column.position()).isNull(rows[slot][entity]);
         return absent ? LookupStatus.NULL_VALUE : LookupStatus.PRESENT;
     }
@@ -146,7 +155,8 @@ public final class OnlineAnswer {
             AnswerFeature feature = features.get(f);
             int row = rows[feature.viewSlot()][entity];
             if (row != EntityKeyIndex.ABSENT && !feature.isOnDemand()) {
-                touched += indexes[feature.viewSlot()].column(feature.position()).touch(row);
+                touched +=
+                        indexes[feature.viewSlot()].column(feature.position()).touch(row);
             }
         }
         return touched;

@@ -35,8 +35,8 @@ public final class OnlineLookup {
     private final OnDemandLimits limits;
 
     /** @param limits how much evaluation the on-demand features of one request may take */
-    public OnlineLookup(OnlineViews views, Function<String, Optional<FeatureServiceDefinition>> services,
-                        OnDemandLimits limits) {
+    public OnlineLookup(
+            OnlineViews views, Function<String, Optional<FeatureServiceDefinition>> services, OnDemandLimits limits) {
         this.views = views;
         this.services = services;
         this.limits = limits;
@@ -58,8 +58,8 @@ public final class OnlineLookup {
             remember(request, plan);
             indexes = bind(plan, grant);
             if (indexes == null) {
-                throw new FeatureDuckException(ErrorCode.VIEW_NOT_READY, "the served views changed while answering; "
-                        + "retry");
+                throw new FeatureDuckException(
+                        ErrorCode.VIEW_NOT_READY, "the served views changed while answering; " + "retry");
             }
         }
         checkAgainstRequest(plan, indexes, request);
@@ -84,8 +84,14 @@ public final class OnlineLookup {
             if (feature.isOnDemand()) {
                 computed = computed == null ? new Object[features.size()][] : computed;
                 budget = budget == null ? limits.budget() : budget;
-                computed[f] = compute(feature, indexes[feature.viewSlot()], request.requestData(), entities,
-                        rows[feature.viewSlot()], statuses[feature.viewSlot()], budget);
+                computed[f] = compute(
+                        feature,
+                        indexes[feature.viewSlot()],
+                        request.requestData(),
+                        entities,
+                        rows[feature.viewSlot()],
+                        statuses[feature.viewSlot()],
+                        budget);
             }
         }
         return new OnlineAnswer(plan, indexes, rows, statuses, computed, entities, now);
@@ -93,16 +99,20 @@ public final class OnlineLookup {
 
     private static int entityCount(RequestColumns entities) {
         if (entities.names().isEmpty()) {
-            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'entities' is required: join key names, "
-                    + "each with a list of values, e.g. {\"driver_id\": [1001, 1002]}");
+            throw new FeatureDuckException(
+                    ErrorCode.MISSING_FIELD,
+                    "field 'entities' is required: join key names, "
+                            + "each with a list of values, e.g. {\"driver_id\": [1001, 1002]}");
         }
         int size = -1;
         String first = null;
         for (String name : entities.names()) {
             int columnSize = entities.size(name);
             if (size >= 0 && columnSize != size) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "every entity column must have the same "
-                        + "length; '" + name + "' has " + columnSize + " values, '" + first + "' " + size);
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FIELD,
+                        "every entity column must have the same " + "length; '" + name + "' has " + columnSize
+                                + " values, '" + first + "' " + size);
             }
             size = columnSize;
             first = first == null ? name : first;
@@ -116,7 +126,9 @@ public final class OnlineLookup {
         if (request.featureService().isEmpty() || !request.features().isEmpty()) {
             plan = request.featureService().isEmpty() ? plans.get(request.features(), request.fullNames()) : null;
         } else {
-            plan = service(request).map(service -> plans.get(service, request.fullNames())).orElse(null);
+            plan = service(request)
+                    .map(service -> plans.get(service, request.fullNames()))
+                    .orElse(null);
         }
         if (plan == null) {
             plan = resolve(refs(request), request.fullNames(), grant);
@@ -157,7 +169,8 @@ public final class OnlineLookup {
         Set<String> columns = new HashSet<>(2 * refs.size());
         for (FeatureRef ref : refs) {
             if (!seen.add(ref)) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "feature '" + ref + "' is requested twice");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FEATURE_REF, "feature '" + ref + "' is requested twice");
             }
             Integer slot = slots.get(ref.view());
             if (slot == null) {
@@ -168,22 +181,34 @@ public final class OnlineLookup {
             OnlineIndex index = indexes.get(slot);
             String output = ref.outputName(fullNames);
             if (!columns.add(output)) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FEATURE_REF, "two requested features would both "
-                        + "be answered as '" + output + "'; ask with full_feature_names to name them view__feature");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FEATURE_REF,
+                        "two requested features would both " + "be answered as '" + output
+                                + "'; ask with full_feature_names to name them view__feature");
             }
             int position = index.featurePosition(ref.feature());
             if (position >= 0) {
-                features.add(new AnswerFeature(slot, ref.view(), ref.feature(), output,
-                        index.view().features().get(position).type(), position, Optional.empty()));
+                features.add(new AnswerFeature(
+                        slot,
+                        ref.view(),
+                        ref.feature(),
+                        output,
+                        index.view().features().get(position).type(),
+                        position,
+                        Optional.empty()));
             } else {
-                OnDemandFeature onDemand = index.view().onDemandFeature(ref.feature())
+                OnDemandFeature onDemand = index.view()
+                        .onDemandFeature(ref.feature())
                         .orElseThrow(() -> OnlineViews.unknownFeature(index, ref.feature()));
-                features.add(new AnswerFeature(slot, ref.view(), ref.feature(), output, onDemand.type(), -1,
-                        Optional.of(onDemand)));
+                features.add(new AnswerFeature(
+                        slot, ref.view(), ref.feature(), output, onDemand.type(), -1, Optional.of(onDemand)));
             }
         }
-        return new FeaturePlan(List.copyOf(slots.keySet()), indexes.stream().map(OnlineIndex::view).toList(),
-                features, columns);
+        return new FeaturePlan(
+                List.copyOf(slots.keySet()),
+                indexes.stream().map(OnlineIndex::view).toList(),
+                features,
+                columns);
     }
 
     /** What depends on the request beyond its feature list: entity column names and request data. */
@@ -191,8 +216,10 @@ public final class OnlineLookup {
         // Entity columns and features share the answer's column names: one name, one column.
         for (String name : request.entities().names()) {
             if (plan.hasOutputName(name)) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "entities." + name + " has the name of a "
-                        + "requested feature; rename it or ask for full_feature_names");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FIELD,
+                        "entities." + name + " has the name of a "
+                                + "requested feature; rename it or ask for full_feature_names");
             }
         }
         for (AnswerFeature feature : plan.features()) {
@@ -209,28 +236,36 @@ public final class OnlineLookup {
     private List<FeatureRef> refs(OnlineRequest request) {
         if (request.featureService().isEmpty()) {
             if (request.features().isEmpty()) {
-                throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "name the features: 'features' as view:feature "
-                        + "references, or a 'feature_service'");
+                throw new FeatureDuckException(
+                        ErrorCode.MISSING_FIELD,
+                        "name the features: 'features' as view:feature " + "references, or a 'feature_service'");
             }
             return request.features().refs();
         }
         if (!request.features().isEmpty()) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "give either 'features' or 'feature_service', "
-                    + "not both");
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FIELD, "give either 'features' or 'feature_service', " + "not both");
         }
         String name = request.featureService().get();
-        return services.apply(name).map(FeatureServiceDefinition::features).orElseThrow(() ->
-                new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE_SERVICE, "feature service '" + name
-                        + "' is not served here; GET /v1/feature-services lists them"));
+        return services.apply(name)
+                .map(FeatureServiceDefinition::features)
+                .orElseThrow(() -> new FeatureDuckException(
+                        ErrorCode.UNKNOWN_FEATURE_SERVICE,
+                        "feature service '" + name + "' is not served here; GET /v1/feature-services lists them"));
     }
 
     private static void checkRequestData(OnlineIndex index, OnDemandFeature feature, RequestColumns requestData) {
         for (String field : feature.requestFields()) {
             if (!requestData.has(field)) {
-                throw new FeatureDuckException(ErrorCode.MISSING_REQUEST_DATA, "feature '" + index.view().name() + ":"
-                        + feature.name() + "' needs request data '" + field + "' ("
-                        + index.view().requestField(field).map(f -> f.type().wireName()).orElse("?")
-                        + "), one value per entity");
+                throw new FeatureDuckException(
+                        ErrorCode.MISSING_REQUEST_DATA,
+                        "feature '" + index.view().name() + ":"
+                                + feature.name() + "' needs request data '" + field + "' ("
+                                + index.view()
+                                        .requestField(field)
+                                        .map(f -> f.type().wireName())
+                                        .orElse("?")
+                                + "), one value per entity");
             }
         }
     }
@@ -239,8 +274,10 @@ public final class OnlineLookup {
         List<EntitySpec> keys = index.view().entities();
         for (EntitySpec key : keys) {
             if (!entities.has(key.name())) {
-                throw new FeatureDuckException(ErrorCode.MISSING_JOIN_KEY, "feature view '" + index.view().name()
-                        + "' is keyed by " + index.view().entityNames() + " but 'entities' has no '" + key.name() + "'");
+                throw new FeatureDuckException(
+                        ErrorCode.MISSING_JOIN_KEY,
+                        "feature view '" + index.view().name() + "' is keyed by "
+                                + index.view().entityNames() + " but 'entities' has no '" + key.name() + "'");
             }
         }
         int[] rows = new int[count];
@@ -270,15 +307,23 @@ public final class OnlineLookup {
         return rows;
     }
 
-    private static Object[] compute(AnswerFeature feature, OnlineIndex index, RequestColumns requestData,
-                                    int entities, int[] rows, LookupStatus[] statuses, EvaluationBudget budget) {
+    private static Object[] compute(
+            AnswerFeature feature,
+            OnlineIndex index,
+            RequestColumns requestData,
+            int entities,
+            int[] rows,
+            LookupStatus[] statuses,
+            EvaluationBudget budget) {
         OnDemandFeature onDemand = feature.onDemand().orElseThrow();
         Map<String, RequestFieldSpec> fields = new LinkedHashMap<>();
         for (String field : onDemand.requestFields()) {
             fields.put(field, index.view().requestField(field).orElseThrow());
             if (requestData.size(field) != entities) {
-                throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "request data '" + field + "' has "
-                        + requestData.size(field) + " values for " + entities + " entities");
+                throw new FeatureDuckException(
+                        ErrorCode.INVALID_FIELD,
+                        "request data '" + field + "' has " + requestData.size(field) + " values for " + entities
+                                + " entities");
             }
         }
         Object[] values = new Object[entities];
@@ -291,8 +336,9 @@ public final class OnlineLookup {
                     budget.checkValue(field.name(), e, value);
                     request.put(field.name(), value);
                 } catch (IllegalArgumentException bad) {
-                    throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "request data '" + field.name() + "'["
-                            + e + "]: " + bad.getMessage());
+                    throw new FeatureDuckException(
+                            ErrorCode.INVALID_FIELD,
+                            "request data '" + field.name() + "'[" + e + "]: " + bad.getMessage());
                 }
             }
             // A row not found is NOT_FOUND: only a PRESENT status has a row to compute from.
@@ -300,8 +346,7 @@ public final class OnlineLookup {
                 continue;
             }
             int row = rows[e];
-            values[e] = onDemand.evaluate(name -> index.value(index.featurePosition(name), row), request::get,
-                    budget);
+            values[e] = onDemand.evaluate(name -> index.value(index.featurePosition(name), row), request::get, budget);
         }
         return values;
     }

@@ -14,10 +14,18 @@ import java.util.Optional;
  * @param requestData    request-data columns (may be {@code entities} itself, as Feast's Python server sends them)
  * @param fullNames      whether answer columns are named {@code view__feature}
  */
-public record OnlineRequest(FeatureList features, Optional<String> featureService, RequestColumns entities,
-                            RequestColumns requestData, boolean fullNames) {
-    public OnlineRequest(List<FeatureRef> features, Optional<String> featureService, RequestColumns entities,
-                         RequestColumns requestData, boolean fullNames) {
+public record OnlineRequest(
+        FeatureList features,
+        Optional<String> featureService,
+        RequestColumns entities,
+        RequestColumns requestData,
+        boolean fullNames) {
+    public OnlineRequest(
+            List<FeatureRef> features,
+            Optional<String> featureService,
+            RequestColumns entities,
+            RequestColumns requestData,
+            boolean fullNames) {
         this(FeatureList.of(features), featureService, entities, requestData, fullNames);
     }
 }

@@ -25,8 +25,8 @@ public final class OnlineViews {
     private final Clock clock;
     private final DataPlaneMetrics metrics;
 
-    public OnlineViews(ViewRegistry registry, int maxEntities, long maxResponseBytes, Clock clock,
-                       DataPlaneMetrics metrics) {
+    public OnlineViews(
+            ViewRegistry registry, int maxEntities, long maxResponseBytes, Clock clock, DataPlaneMetrics metrics) {
         this.registry = registry;
         this.maxEntities = maxEntities;
         this.maxResponseBytes = maxResponseBytes;
@@ -36,8 +36,10 @@ public final class OnlineViews {
 
     public void checkBatch(int entities) {
         if (entities > maxEntities) {
-            throw new FeatureDuckException(ErrorCode.BATCH_TOO_LARGE, "request asks for " + entities
-                    + " entities; this data plane allows at most " + maxEntities + " per request");
+            throw new FeatureDuckException(
+                    ErrorCode.BATCH_TOO_LARGE,
+                    "request asks for " + entities + " entities; this data plane allows at most " + maxEntities
+                            + " per request");
         }
     }
 
@@ -55,8 +57,10 @@ public final class OnlineViews {
 
     /** The error of an answer over {@code limit} bytes, the same on every API. */
     public static FeatureDuckException responseTooLarge(long limit) {
-        return new FeatureDuckException(ErrorCode.RESPONSE_TOO_LARGE, "the answer exceeds the response limit of "
-                + limit + " bytes (spec.dataPlane.maxResponseBytes); ask for fewer entities or features");
+        return new FeatureDuckException(
+                ErrorCode.RESPONSE_TOO_LARGE,
+                "the answer exceeds the response limit of " + limit
+                        + " bytes (spec.dataPlane.maxResponseBytes); ask for fewer entities or features");
     }
 
     public long nowMicros() {
@@ -73,15 +77,20 @@ public final class OnlineViews {
     /** The index currently served for {@code name}, for a caller {@code grant} allows to read it. */
     public OnlineIndex index(String name, Grant grant) {
         grant.require(name);
-        ServedView view = registry.view(name).orElseThrow(() -> ServingConfig.notServed(name,
-                registry.refusal(name)));
+        ServedView view = registry.view(name).orElseThrow(() -> ServingConfig.notServed(name, registry.refusal(name)));
         if (view.state() == ViewState.OFFLINE) {
-            throw new FeatureDuckException(ErrorCode.VIEW_NOT_ONLINE, "feature view '" + name
-                    + "' is not served online (spec.online is false); use historical retrieval");
+            throw new FeatureDuckException(
+                    ErrorCode.VIEW_NOT_ONLINE,
+                    "feature view '" + name
+                            + "' is not served online (spec.online is false); use historical retrieval");
         }
-        return view.index().orElseThrow(() -> new FeatureDuckException(ErrorCode.VIEW_NOT_READY, "feature view '" + name
-                + "' is " + view.state().name().toLowerCase() + view.lastError().map(e -> ": " + e).orElse("")
-                + "; retry later"));
+        return view.index()
+                .orElseThrow(() -> new FeatureDuckException(
+                        ErrorCode.VIEW_NOT_READY,
+                        "feature view '" + name
+                                + "' is " + view.state().name().toLowerCase()
+                                + view.lastError().map(e -> ": " + e).orElse("")
+                                + "; retry later"));
     }
 
     /** The position of a stored feature in its view. */
@@ -94,7 +103,9 @@ public final class OnlineViews {
     }
 
     static FeatureDuckException unknownFeature(OnlineIndex index, String feature) {
-        return new FeatureDuckException(ErrorCode.UNKNOWN_FEATURE, "feature view '" + index.view().name()
-                + "' has no feature '" + feature + "'; it has " + index.view().servedFeatureNames());
+        return new FeatureDuckException(
+                ErrorCode.UNKNOWN_FEATURE,
+                "feature view '" + index.view().name() + "' has no feature '" + feature + "'; it has "
+                        + index.view().servedFeatureNames());
     }
 }

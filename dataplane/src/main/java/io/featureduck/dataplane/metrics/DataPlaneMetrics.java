@@ -59,24 +59,49 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushSe
             }
         }
         for (String name : served) {
-            gauge(views, name, "featureduck_view_entities", "Entities held in the online index",
-                    index -> index.size());
-            gauge(views, name, "featureduck_view_table_version", "Table version the online index was built from",
+            gauge(views, name, "featureduck_view_entities", "Entities held in the online index", index -> index.size());
+            gauge(
+                    views,
+                    name,
+                    "featureduck_view_table_version",
+                    "Table version the online index was built from",
                     OnlineIndex::tableVersion);
-            gauge(views, name, "featureduck_view_index_value_bytes", "Raw bytes of the values held in the online index",
+            gauge(
+                    views,
+                    name,
+                    "featureduck_view_index_value_bytes",
+                    "Raw bytes of the values held in the online index",
                     OnlineIndex::rawValueBytes);
-            gauge(views, name, "featureduck_view_data_age_seconds", "Seconds since the served table version was committed",
-                    index -> (System.currentTimeMillis() - index.tableCommitTime().toEpochMilli()) / 1000.0);
-            Gauge.builder("featureduck_view_ready", views, r -> r.view(name).flatMap(ServedView::index).isPresent() ? 1 : 0)
-                    .description("1 when the view has an index to serve").tag("view", name).register(registry);
+            gauge(
+                    views,
+                    name,
+                    "featureduck_view_data_age_seconds",
+                    "Seconds since the served table version was committed",
+                    index -> (System.currentTimeMillis()
+                                    - index.tableCommitTime().toEpochMilli())
+                            / 1000.0);
+            Gauge.builder(
+                            "featureduck_view_ready",
+                            views,
+                            r -> r.view(name).flatMap(ServedView::index).isPresent() ? 1 : 0)
+                    .description("1 when the view has an index to serve")
+                    .tag("view", name)
+                    .register(registry);
         }
     }
 
-    private void gauge(ViewRegistry views, String view, String metric, String description,
-                       ToDoubleFunction<OnlineIndex> value) {
-        Gauge.builder(metric, views, r -> r.view(view).flatMap(ServedView::index).map(value::applyAsDouble)
-                        .orElse(Double.NaN))
-                .description(description).tag("view", view).register(registry);
+    private void gauge(
+            ViewRegistry views, String view, String metric, String description, ToDoubleFunction<OnlineIndex> value) {
+        Gauge.builder(
+                        metric,
+                        views,
+                        r -> r.view(view)
+                                .flatMap(ServedView::index)
+                                .map(value::applyAsDouble)
+                                .orElse(Double.NaN))
+                .description(description)
+                .tag("view", view)
+                .register(registry);
     }
 
     /** The latency timers of one HTTP route, by status code: looked up per request without building a key. */
@@ -99,9 +124,11 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushSe
                 // Registering the same meter again returns the one registered: racing threads share it.
                 timer = Timer.builder("featureduck_http_server_requests")
                         .description("HTTP request latency")
-                        .tag("route", route).tag("status", Integer.toString(status))
+                        .tag("route", route)
+                        .tag("status", Integer.toString(status))
                         .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                        .minimumExpectedValue(Duration.ofNanos(50_000))
+                        .maximumExpectedValue(Duration.ofSeconds(10))
                         .register(registry);
                 byStatus.set(slot, timer);
             }
@@ -114,43 +141,69 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushSe
         String key = "grpc\u0000" + method + '\u0000' + code;
         Timer timer = requestTimers.get(key);
         if (timer == null) {
-            timer = requestTimers.computeIfAbsent(key, k -> Timer.builder("featureduck_grpc_server_requests")
-                    .description("gRPC call latency")
-                    .tag("method", method).tag("code", code)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(10))
-                    .register(registry));
+            timer = requestTimers.computeIfAbsent(
+                    key,
+                    k -> Timer.builder("featureduck_grpc_server_requests")
+                            .description("gRPC call latency")
+                            .tag("method", method)
+                            .tag("code", code)
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(Duration.ofNanos(50_000))
+                            .maximumExpectedValue(Duration.ofSeconds(10))
+                            .register(registry));
         }
         return timer;
     }
 
     @Override
     public void committed(String view, int pushes, int rows, int retries, Duration commit, Duration served) {
-        Counter.builder("featureduck_push_rows").description("Rows committed by pushes").tag("view", view)
-                .register(registry).increment(rows);
-        Counter.builder("featureduck_push_requests").description("Pushes committed").tag("view", view)
-                .register(registry).increment(pushes);
-        Counter.builder("featureduck_push_conflicts_retried").description("Commits retried after another writer's")
-                .tag("view", view).register(registry).increment(retries);
-        pushTimer("featureduck_push_commit", "Writing and committing one batch of pushes", view).record(commit);
-        pushTimer("featureduck_push_served", "From a push commit until this pod serves it", view).record(served);
+        Counter.builder("featureduck_push_rows")
+                .description("Rows committed by pushes")
+                .tag("view", view)
+                .register(registry)
+                .increment(rows);
+        Counter.builder("featureduck_push_requests")
+                .description("Pushes committed")
+                .tag("view", view)
+                .register(registry)
+                .increment(pushes);
+        Counter.builder("featureduck_push_conflicts_retried")
+                .description("Commits retried after another writer's")
+                .tag("view", view)
+                .register(registry)
+                .increment(retries);
+        pushTimer("featureduck_push_commit", "Writing and committing one batch of pushes", view)
+                .record(commit);
+        pushTimer("featureduck_push_served", "From a push commit until this pod serves it", view)
+                .record(served);
     }
 
     @Override
     public void failed(String view, int rows, io.featureduck.dataplane.error.ErrorCode code) {
-        Counter.builder("featureduck_push_failed_rows").description("Pushed rows that could not be committed")
-                .tag("view", view).tag("code", code.name()).register(registry).increment(rows);
+        Counter.builder("featureduck_push_failed_rows")
+                .description("Pushed rows that could not be committed")
+                .tag("view", view)
+                .tag("code", code.name())
+                .register(registry)
+                .increment(rows);
     }
 
     @Override
     public void unwritten(String view, int rows) {
-        Counter.builder("featureduck_push_unwritten_async_rows").description("Rows acknowledged with ack=async that "
-                + "could not be written after every retry").tag("view", view).register(registry).increment(rows);
+        Counter.builder("featureduck_push_unwritten_async_rows")
+                .description("Rows acknowledged with ack=async that " + "could not be written after every retry")
+                .tag("view", view)
+                .register(registry)
+                .increment(rows);
     }
 
     private Timer pushTimer(String name, String description, String view) {
-        return Timer.builder(name).description(description).tag("view", view).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+        return Timer.builder(name)
+                .description(description)
+                .tag("view", view)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
     }
 
@@ -162,7 +215,9 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushSe
                 for (LookupStatus s : LookupStatus.values()) {
                     created[s.ordinal()] = Counter.builder("featureduck_online_lookups")
                             .description("Entity lookups by view and status")
-                            .tag("view", v).tag("status", s.name()).register(registry);
+                            .tag("view", v)
+                            .tag("status", s.name())
+                            .register(registry);
                 }
                 return created;
             });
@@ -172,15 +227,22 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushSe
 
     @Override
     public void loaded(OnlineIndex index, Duration took, boolean incremental) {
-        Timer.builder("featureduck_view_load").description("Time to build or refresh a view's online index")
-                .tag("view", index.view().name()).tag("outcome", "success")
-                .tag("kind", incremental ? "incremental" : "full").register(registry).record(took);
+        Timer.builder("featureduck_view_load")
+                .description("Time to build or refresh a view's online index")
+                .tag("view", index.view().name())
+                .tag("outcome", "success")
+                .tag("kind", incremental ? "incremental" : "full")
+                .register(registry)
+                .record(took);
     }
 
     @Override
     public void failed(ViewDefinition view, String error) {
-        Counter.builder("featureduck_view_load_failures").description("Failed loads of a view's online index")
-                .tag("view", view.name()).register(registry).increment();
+        Counter.builder("featureduck_view_load_failures")
+                .description("Failed loads of a view's online index")
+                .tag("view", view.name())
+                .register(registry)
+                .increment();
     }
 
     public String scrape() {

@@ -39,9 +39,11 @@ public final class EvaluationBudget {
     public void checkValue(String field, int entity, Object value) {
         long bytes = size(value);
         if (bytes > limits.maxValueBytes()) {
-            throw new FeatureDuckException(ErrorCode.REQUEST_DATA_TOO_LARGE, "request data '" + field + "'[" + entity
-                    + "] takes about " + bytes + " bytes; on-demand features read values of at most "
-                    + limits.maxValueBytes());
+            throw new FeatureDuckException(
+                    ErrorCode.REQUEST_DATA_TOO_LARGE,
+                    "request data '" + field + "'[" + entity
+                            + "] takes about " + bytes + " bytes; on-demand features read values of at most "
+                            + limits.maxValueBytes());
         }
     }
 
@@ -63,8 +65,10 @@ public final class EvaluationBudget {
     }
 
     private static FeatureDuckException exceeded(String feature, String what) {
-        return new FeatureDuckException(ErrorCode.ON_DEMAND_BUDGET_EXCEEDED, "on-demand feature '" + feature
-                + "' took " + what + " for this request; ask for fewer entities, send smaller request data, or "
-                + "make its expression cheaper");
+        return new FeatureDuckException(
+                ErrorCode.ON_DEMAND_BUDGET_EXCEEDED,
+                "on-demand feature '" + feature
+                        + "' took " + what + " for this request; ask for fewer entities, send smaller request data, or "
+                        + "make its expression cheaper");
     }
 }

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * thread for long.
  */
 public final class OnDemandFeature {
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
     private final String name;
     private final ValueType type;
@@ -52,7 +53,9 @@ public final class OnDemandFeature {
      * @throws IllegalArgumentException naming the first feature whose expression does not compile
      */
     public static List<OnDemandFeature> compile(FeatureViewSpec spec) {
-        return OnDemandExpressions.compile(spec).stream().map(OnDemandFeature::new).toList();
+        return OnDemandExpressions.compile(spec).stream()
+                .map(OnDemandFeature::new)
+                .toList();
     }
 
     public String name() {
@@ -84,8 +87,8 @@ public final class OnDemandFeature {
      * @throws io.featureduck.dataplane.error.FeatureDuckException {@code ON_DEMAND_BUDGET_EXCEEDED} when the budget
      *         runs out: the request is refused, not answered with nulls
      */
-    public Object evaluate(Function<String, Object> feature, Function<String, Object> request,
-                           EvaluationBudget budget) {
+    public Object evaluate(
+            Function<String, Object> feature, Function<String, Object> request, EvaluationBudget budget) {
         Map<String, Object> inputs = new HashMap<>(4 * (features.size() + requestFields.size()) / 3 + 1);
         for (String input : features) {
             Object value = feature.apply(input);

@@ -15,6 +15,7 @@ import java.time.Duration;
 public record OnDemandLimits(long maxSteps, Duration maxTime, int maxValueBytes) {
     /** About 80 ms of evaluation on one core: thousands of entities' worth of ordinary expressions. */
     public static final long DEFAULT_MAX_STEPS = 1_000_000;
+
     public static final Duration DEFAULT_MAX_TIME = Duration.ofMillis(250);
     /** Room for an embedding of 8,192 numbers, not for a document. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024;

@@ -21,6 +21,7 @@ abstract class ByteArrayColumn implements FeatureColumn {
     private static final int MAX_LENGTH = (1 << 24) - 1;
     /** The last position a value may start at: the next would be {@link #NULL}. */
     private static final long MAX_POSITION = 0xFFFF_FFFEL;
+
     private static final int PAGE_BITS = 26;
     private static final int PAGE_BYTES = 1 << PAGE_BITS;
     private static final int FIRST_PAGE_BYTES = 1 << 12;
@@ -29,6 +30,7 @@ abstract class ByteArrayColumn implements FeatureColumn {
     private byte[][] pages = new byte[0][];
     /** Bytes used in the last page. */
     private int used = PAGE_BYTES;
+
     private long valueBytes;
 
     ByteArrayColumn(int rows) {

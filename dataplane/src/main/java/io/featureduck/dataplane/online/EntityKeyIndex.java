@@ -47,6 +47,7 @@ public interface EntityKeyIndex {
         private long[] keysByRow;
         /** Row + 1 of the key hashed to each slot, probed linearly; 0 is empty. */
         private final int[] slots;
+
         private int size;
 
         LongKeys(int expected) {

@@ -17,12 +17,13 @@ import java.util.Base64;
  * (microseconds) are {@code Long}, strings {@code String}, booleans {@code Boolean}, bytes a {@code ByteBuffer}.
  */
 public final class EntityKeys {
-    private EntityKeys() {
-    }
+    private EntityKeys() {}
 
     /** Whether keys of {@code type} are integers, canonically a {@code Long} (int32, int64, date, timestamp). */
     public static boolean isLong(ValueType type) {
-        return type == ValueType.INT32 || type == ValueType.INT64 || type == ValueType.DATE
+        return type == ValueType.INT32
+                || type == ValueType.INT64
+                || type == ValueType.DATE
                 || type == ValueType.TIMESTAMP;
     }
 
@@ -78,18 +79,23 @@ public final class EntityKeys {
             }
             case DATE -> {
                 try {
-                    return value.isTextual() ? LocalDate.parse(value.textValue()).toEpochDay() : failDate(entity, value);
+                    return value.isTextual()
+                            ? LocalDate.parse(value.textValue()).toEpochDay()
+                            : failDate(entity, value);
                 } catch (DateTimeParseException e) {
                     throw wrongType(entity, value, "a date like 2026-01-31");
                 }
             }
             case TIMESTAMP -> {
                 try {
-                    return value.isTextual() ? EventTime.toMicros(Instant.parse(value.textValue())) : failTimestamp(entity, value);
+                    return value.isTextual()
+                            ? EventTime.toMicros(Instant.parse(value.textValue()))
+                            : failTimestamp(entity, value);
                 } catch (DateTimeParseException e) {
                     throw wrongType(entity, value, "an ISO-8601 instant like 2026-01-31T12:00:00Z");
                 } catch (ArithmeticException e) {
-                    // Instant reaches a billion years; microseconds since 1970 in a long, as DuckDB stores them, do not.
+                    // Instant reaches a billion years; microseconds since 1970 in a long, as DuckDB stores them, do
+                    // not.
                     throw wrongType(entity, value, "an instant within 290,000 years of 1970");
                 }
             }
@@ -120,7 +126,7 @@ public final class EntityKeys {
         if (shown.length() > 64) {
             shown = shown.substring(0, 64) + "...";
         }
-        return new IllegalArgumentException("join key '" + entity.name() + "' is " + entity.type().wireName()
-                + ": expected " + expected + ", got " + shown);
+        return new IllegalArgumentException("join key '" + entity.name() + "' is "
+                + entity.type().wireName() + ": expected " + expected + ", got " + shown);
     }
 }

@@ -18,11 +18,9 @@ public final class EventTime {
     private static final int CACHE_SLOTS = 4096;
     private static final AtomicReferenceArray<Formatted> CACHE = new AtomicReferenceArray<>(CACHE_SLOTS);
 
-    private record Formatted(long micros, byte[] quoted) {
-    }
+    private record Formatted(long micros, byte[] quoted) {}
 
-    private EventTime() {
-    }
+    private EventTime() {}
 
     public static Instant toInstant(long micros) {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);

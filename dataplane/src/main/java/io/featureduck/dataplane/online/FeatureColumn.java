@@ -29,8 +29,7 @@ public interface FeatureColumn {
     void copyFrom(FeatureColumn source, int rows);
 
     /** Called once the column is filled, before its index is published: frees what building needed. */
-    default void seal() {
-    }
+    default void seal() {}
 
     /** The value as a plain Java object ({@code null} when absent), for comparisons and non-HTTP callers. */
     Object value(int row);

@@ -21,14 +21,22 @@ public final class OnlineIndex {
     private final long[] eventMicros;
     /** Created times, kept only when the view breaks ties by them, for merging appended rows; else null. */
     private final long[] createdMicros;
+
     private final FeatureColumn[] columns;
     private final Map<String, Integer> featurePositions;
     private final long ttlMicros;
     private final long sourceRows;
     private final TableSnapshot snapshot;
 
-    OnlineIndex(ViewDefinition view, TableSnapshot snapshot, Instant loadedAt, EntityKeyIndex keys,
-                long[] eventMicros, long[] createdMicros, FeatureColumn[] columns, long sourceRows) {
+    OnlineIndex(
+            ViewDefinition view,
+            TableSnapshot snapshot,
+            Instant loadedAt,
+            EntityKeyIndex keys,
+            long[] eventMicros,
+            long[] createdMicros,
+            FeatureColumn[] columns,
+            long sourceRows) {
         this.view = view;
         this.snapshot = snapshot;
         this.loadedAt = loadedAt;

@@ -64,12 +64,16 @@ public final class OnlineIndexLoader {
 
     public OnlineIndex load(ViewDefinition view, TableSnapshot snapshot) {
         try (LocalSnapshot local = LocalSnapshot.of(snapshot, files);
-             DuckDbSession session = DuckDbSession.open(settings, readable(view))) {
+                DuckDbSession session = DuckDbSession.open(settings, readable(view))) {
             return read(LatestRows.compute(session, view, local.snapshot(), snapshot), view, snapshot);
         } catch (SQLException e) {
-            throw FeatureDuckException.inView(view.name(), new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE,
-                    "loading table " + snapshot.location() + " version " + snapshot.version() + " failed: "
-                            + e.getMessage(), e));
+            throw FeatureDuckException.inView(
+                    view.name(),
+                    new FeatureDuckException(
+                            ErrorCode.TABLE_UNAVAILABLE,
+                            "loading table " + snapshot.location() + " version " + snapshot.version() + " failed: "
+                                    + e.getMessage(),
+                            e));
         } catch (FeatureDuckException e) {
             throw FeatureDuckException.inView(view.name(), e);
         }
@@ -78,7 +82,8 @@ public final class OnlineIndexLoader {
     private OnlineIndex read(LatestRows latest, ViewDefinition view, TableSnapshot snapshot) throws SQLException {
         int rows = latest.rows();
         List<EntitySpec> entities = view.entities();
-        boolean singleIntegerKey = entities.size() == 1 && EntityKeys.isLong(entities.get(0).type());
+        boolean singleIntegerKey =
+                entities.size() == 1 && EntityKeys.isLong(entities.get(0).type());
         EntityKeyIndex keys = EntityKeyIndex.create(singleIntegerKey, rows);
         long[] eventMicros = new long[rows];
         long[] createdMicros = hasCreatedTime(view) ? new long[rows] : null;
@@ -87,13 +92,15 @@ public final class OnlineIndexLoader {
             columns[i] = FeatureColumn.create(view.features().get(i).type(), rows);
         }
         int[] row = {0};
-        latest.read(rs -> {
-            keys.put(readKey(rs, entities), row[0]);
-            readRow(rs, view, row[0], eventMicros, createdMicros, columns);
-            row[0]++;
-        }, false);
-        return new OnlineIndex(view, snapshot, clock.instant(), keys, eventMicros, createdMicros, columns,
-                latest.sourceRows());
+        latest.read(
+                rs -> {
+                    keys.put(readKey(rs, entities), row[0]);
+                    readRow(rs, view, row[0], eventMicros, createdMicros, columns);
+                    row[0]++;
+                },
+                false);
+        return new OnlineIndex(
+                view, snapshot, clock.instant(), keys, eventMicros, createdMicros, columns, latest.sourceRows());
     }
 
     /**
@@ -111,12 +118,16 @@ public final class OnlineIndexLoader {
         }
         TableSnapshot appended = latest.withDataFiles(added);
         try (LocalSnapshot local = LocalSnapshot.of(appended, files);
-             DuckDbSession session = DuckDbSession.open(settings, readable(view))) {
+                DuckDbSession session = DuckDbSession.open(settings, readable(view))) {
             return merge(LatestRows.compute(session, view, local.snapshot(), appended), previous, latest);
         } catch (SQLException e) {
-            throw FeatureDuckException.inView(view.name(), new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE,
-                    "appending " + added.size() + " files of table " + latest.location() + " version "
-                            + latest.version() + " failed: " + e.getMessage(), e));
+            throw FeatureDuckException.inView(
+                    view.name(),
+                    new FeatureDuckException(
+                            ErrorCode.TABLE_UNAVAILABLE,
+                            "appending " + added.size() + " files of table " + latest.location() + " version "
+                                    + latest.version() + " failed: " + e.getMessage(),
+                            e));
         } catch (FeatureDuckException e) {
             throw FeatureDuckException.inView(view.name(), e);
         }
@@ -131,24 +142,26 @@ public final class OnlineIndexLoader {
         List<Integer> targets = new ArrayList<>();
         List<Object> newKeys = new ArrayList<>();
         int[] next = {previous.size()};
-        appended.read(rs -> {
-            Object key = readKey(rs, entities);
-            int row = previous.rowOf(key);
-            if (row == EntityKeyIndex.ABSENT) {
-                newKeys.add(key);
-                targets.add(next[0]++);
-            } else {
-                long event = rs.getLong(keyCount + 1);
-                long oldEvent = previous.eventMicros()[row];
-                boolean later = event > oldEvent;
-                if (event == oldEvent && created) {
-                    long createdAt = rs.getLong(keyCount + 2);
-                    boolean createdNull = rs.wasNull();
-                    later = !createdNull && createdAt > previous.createdMicros()[row];
-                }
-                targets.add(later ? row : -1);
-            }
-        }, true);
+        appended.read(
+                rs -> {
+                    Object key = readKey(rs, entities);
+                    int row = previous.rowOf(key);
+                    if (row == EntityKeyIndex.ABSENT) {
+                        newKeys.add(key);
+                        targets.add(next[0]++);
+                    } else {
+                        long event = rs.getLong(keyCount + 1);
+                        long oldEvent = previous.eventMicros()[row];
+                        boolean later = event > oldEvent;
+                        if (event == oldEvent && created) {
+                            long createdAt = rs.getLong(keyCount + 2);
+                            boolean createdNull = rs.wasNull();
+                            later = !createdNull && createdAt > previous.createdMicros()[row];
+                        }
+                        targets.add(later ? row : -1);
+                    }
+                },
+                true);
         int rows = next[0];
         EntityKeyIndex keys = previous.keyIndex().copy(rows);
         for (int i = 0; i < newKeys.size(); i++) {
@@ -163,19 +176,34 @@ public final class OnlineIndexLoader {
         }
         // Second pass: the winning rows' values.
         int[] appendedRow = {0};
-        appended.read(rs -> {
-            int row = targets.get(appendedRow[0]++);
-            if (row >= 0) {
-                readRow(rs, view, row, eventMicros, createdMicros, columns);
-            }
-        }, true);
-        return new OnlineIndex(view, latest, clock.instant(), keys, eventMicros, createdMicros, columns,
+        appended.read(
+                rs -> {
+                    int row = targets.get(appendedRow[0]++);
+                    if (row >= 0) {
+                        readRow(rs, view, row, eventMicros, createdMicros, columns);
+                    }
+                },
+                true);
+        return new OnlineIndex(
+                view,
+                latest,
+                clock.instant(),
+                keys,
+                eventMicros,
+                createdMicros,
+                columns,
                 previous.sourceRows() + appended.sourceRows());
     }
 
     /** Reads event time, created time (when kept) and features of the current result-set row into {@code row}. */
-    private static void readRow(ResultSet rs, ViewDefinition view, int row, long[] eventMicros, long[] createdMicros,
-                                FeatureColumn[] columns) throws SQLException {
+    private static void readRow(
+            ResultSet rs,
+            ViewDefinition view,
+            int row,
+            long[] eventMicros,
+            long[] createdMicros,
+            FeatureColumn[] columns)
+            throws SQLException {
         int keyCount = view.entities().size();
         eventMicros[row] = rs.getLong(LatestRows.KEYS_START + keyCount);
         int next = LatestRows.KEYS_START + keyCount + 1;
@@ -199,9 +227,9 @@ public final class OnlineIndexLoader {
         }
         List<Object> parts = new ArrayList<>(entities.size());
         for (int i = 0; i < entities.size(); i++) {
-            parts.add(EntityKeys.read(rs, LatestRows.KEYS_START + i, entities.get(i).type()));
+            parts.add(EntityKeys.read(
+                    rs, LatestRows.KEYS_START + i, entities.get(i).type()));
         }
         return List.copyOf(parts);
     }
-
 }

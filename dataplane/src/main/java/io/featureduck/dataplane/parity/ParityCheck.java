@@ -81,7 +81,8 @@ public final class ParityCheck {
             requestData.add(RequestValues.forKey(view.requestData(), key));
         }
         writeEntityRows(rows, view, keys, requestData, index.loadedAt());
-        List<FeatureRef> refs = features.stream().map(f -> new FeatureRef(view.name(), f)).toList();
+        List<FeatureRef> refs =
+                features.stream().map(f -> new FeatureRef(view.name(), f)).toList();
         List<Difference> differences = new ArrayList<>();
         historical.retrieve(EntityRows.of(rows), refs, false, rs -> {
             int i = 0;
@@ -93,14 +94,29 @@ public final class ParityCheck {
                 for (int f = 0; f < view.features().size(); f++) {
                     FeatureSpec feature = view.features().get(f);
                     Object online = present ? normalize(index.column(f).value(row), feature.type()) : null;
-                    compare(differences, view, key, feature.name(), online,
+                    compare(
+                            differences,
+                            view,
+                            key,
+                            feature.name(),
+                            online,
                             normalize(rs.getObject(feature.name()), feature.type()));
                 }
                 for (OnDemandFeature feature : view.onDemand()) {
-                    Object online = present ? normalize(feature.evaluate(name -> index.value(
-                            index.featurePosition(name), row), request::get, historical.onDemandLimits().budget()),
-                            feature.type()) : null;
-                    compare(differences, view, key, feature.name(), online,
+                    Object online = present
+                            ? normalize(
+                                    feature.evaluate(
+                                            name -> index.value(index.featurePosition(name), row),
+                                            request::get,
+                                            historical.onDemandLimits().budget()),
+                                    feature.type())
+                            : null;
+                    compare(
+                            differences,
+                            view,
+                            key,
+                            feature.name(),
+                            online,
                             normalize(rs.getObject(feature.name()), feature.type()));
                 }
             }
@@ -108,8 +124,13 @@ public final class ParityCheck {
         return new Report(view.name(), keys.size(), features, differences);
     }
 
-    private static void compare(List<Difference> differences, ViewDefinition view, Object key, String feature,
-                                Object online, Object offline) {
+    private static void compare(
+            List<Difference> differences,
+            ViewDefinition view,
+            Object key,
+            String feature,
+            Object online,
+            Object offline) {
         if (!Objects.equals(online, offline)) {
             differences.add(new Difference(view.name(), describe(view, key), feature, online, offline));
         }
@@ -125,10 +146,11 @@ public final class ParityCheck {
         return shuffled.subList(0, sample);
     }
 
-    private static void writeEntityRows(Path file, ViewDefinition view, List<Object> keys,
-                                        List<Map<String, Object>> requestData, Instant asOf) throws IOException {
+    private static void writeEntityRows(
+            Path file, ViewDefinition view, List<Object> keys, List<Map<String, Object>> requestData, Instant asOf)
+            throws IOException {
         try (OutputStream out = Files.newOutputStream(file);
-             JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+                JsonGenerator json = JSON.getFactory().createGenerator(out)) {
             json.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
             for (int r = 0; r < keys.size(); r++) {
                 Object key = keys.get(r);
@@ -166,11 +188,15 @@ public final class ParityCheck {
         if (type.isList()) {
             JsonNode list;
             try {
-                list = value instanceof String json ? JSON.readTree(json)
-                        : value instanceof List<?> values ? JSON.readTree(FeatureValues.listJson(values))
-                        : JSON.valueToTree(Arrays.stream((Object[]) ((Array) value).getArray())
-                        .map(v -> v instanceof OffsetDateTime t ? EventTime.format(EventTime.toMicros(t.toInstant())) : v)
-                        .toList());
+                list = value instanceof String json
+                        ? JSON.readTree(json)
+                        : value instanceof List<?> values
+                                ? JSON.readTree(FeatureValues.listJson(values))
+                                : JSON.valueToTree(Arrays.stream((Object[]) ((Array) value).getArray())
+                                        .map(v -> v instanceof OffsetDateTime t
+                                                ? EventTime.format(EventTime.toMicros(t.toInstant()))
+                                                : v)
+                                        .toList());
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -178,7 +204,8 @@ public final class ParityCheck {
         }
         if (value instanceof Float f) return (double) f;
         if (value instanceof BigDecimal d) return d.doubleValue();
-        if (value instanceof Byte || value instanceof Short || value instanceof Integer) return ((Number) value).longValue();
+        if (value instanceof Byte || value instanceof Short || value instanceof Integer)
+            return ((Number) value).longValue();
         if (value instanceof OffsetDateTime t) return t.toInstant();
         if (value instanceof Instant) return value;
         if (value instanceof java.sql.Date d) return d.toLocalDate();

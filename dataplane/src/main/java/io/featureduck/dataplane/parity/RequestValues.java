@@ -15,8 +15,7 @@ import java.util.Random;
  * entities differ. A null now and then checks that both paths treat missing request data alike.
  */
 final class RequestValues {
-    private RequestValues() {
-    }
+    private RequestValues() {}
 
     static Map<String, Object> forKey(List<RequestFieldSpec> fields, Object key) {
         Random random = new Random(key.hashCode() * 31L + 7);

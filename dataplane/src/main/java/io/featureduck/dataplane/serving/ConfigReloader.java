@@ -34,8 +34,12 @@ public final class ConfigReloader implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private byte[] lastContent;
 
-    private ConfigReloader(Path file, ServingConfigLoader loader, Consumer<ServingConfig> apply,
-                           Consumer<Optional<String>> report, byte[] loadedContent) {
+    private ConfigReloader(
+            Path file,
+            ServingConfigLoader loader,
+            Consumer<ServingConfig> apply,
+            Consumer<Optional<String>> report,
+            byte[] loadedContent) {
         this.file = file;
         this.loader = loader;
         this.apply = apply;
@@ -53,8 +57,12 @@ public final class ConfigReloader implements AutoCloseable {
      * loaded), calls {@code apply} with each new valid configuration, and {@code report} with why a new version
      * cannot be used (or empty once one is applied).
      */
-    public static ConfigReloader start(Path file, ServingConfigLoader loader, Duration interval,
-                                       Consumer<ServingConfig> apply, Consumer<Optional<String>> report) {
+    public static ConfigReloader start(
+            Path file,
+            ServingConfigLoader loader,
+            Duration interval,
+            Consumer<ServingConfig> apply,
+            Consumer<Optional<String>> report) {
         ConfigReloader reloader = new ConfigReloader(file, loader, apply, report, read(file));
         long millis = Math.max(1, interval.toMillis());
         reloader.scheduler.scheduleWithFixedDelay(reloader::check, millis, millis, TimeUnit.MILLISECONDS);
@@ -69,12 +77,17 @@ public final class ConfigReloader implements AutoCloseable {
         lastContent = content;
         try {
             ServingConfig config = loader.load(file);
-            LOG.info("serving configuration {} changed: {} feature views", file, config.views().size());
+            LOG.info(
+                    "serving configuration {} changed: {} feature views",
+                    file,
+                    config.views().size());
             apply.accept(config);
             report.accept(Optional.empty());
         } catch (DefinitionException e) {
             report.accept(Optional.of(e.getMessage()));
-            LOG.error("serving configuration {} changed but cannot be used; still serving the previous one: {}", file,
+            LOG.error(
+                    "serving configuration {} changed but cannot be used; still serving the previous one: {}",
+                    file,
                     e.getMessage());
         } catch (RuntimeException e) {
             report.accept(Optional.of(Objects.toString(e.getMessage(), e.toString())));

@@ -10,7 +10,9 @@ import java.util.function.DoubleSupplier;
  */
 public record RetryBackoff(Duration initial, Duration max, DoubleSupplier random) {
     public static RetryBackoff standard() {
-        return new RetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60),
+        return new RetryBackoff(
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
                 () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     }
 

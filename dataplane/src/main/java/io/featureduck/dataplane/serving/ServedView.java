@@ -18,29 +18,68 @@ import java.util.Optional;
  * @param failures      failed loads and refreshes since the last success
  * @param retryAt       after a failure, when the next attempt is due (sooner than the refresh interval, backing off)
  */
-public record ServedView(ViewDefinition definition, ViewState state, Optional<OnlineIndex> index,
-                         Optional<String> lastError, Optional<Instant> lastErrorAt, Optional<Duration> lastLoadTime,
-                         Optional<Instant> lastCheckedAt, int failures, Optional<Instant> retryAt) {
+public record ServedView(
+        ViewDefinition definition,
+        ViewState state,
+        Optional<OnlineIndex> index,
+        Optional<String> lastError,
+        Optional<Instant> lastErrorAt,
+        Optional<Duration> lastLoadTime,
+        Optional<Instant> lastCheckedAt,
+        int failures,
+        Optional<Instant> retryAt) {
 
     public static ServedView pending(ViewDefinition definition) {
-        return new ServedView(definition, definition.online() ? ViewState.PENDING : ViewState.OFFLINE, Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty());
+        return new ServedView(
+                definition,
+                definition.online() ? ViewState.PENDING : ViewState.OFFLINE,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                Optional.empty());
     }
 
     public ServedView loading() {
-        return new ServedView(definition, index.isPresent() ? state : ViewState.LOADING, index, lastError, lastErrorAt,
-                lastLoadTime, lastCheckedAt, failures, retryAt);
+        return new ServedView(
+                definition,
+                index.isPresent() ? state : ViewState.LOADING,
+                index,
+                lastError,
+                lastErrorAt,
+                lastLoadTime,
+                lastCheckedAt,
+                failures,
+                retryAt);
     }
 
     public ServedView loaded(OnlineIndex newIndex, Duration took) {
-        return new ServedView(definition, ViewState.READY, Optional.of(newIndex), Optional.empty(), Optional.empty(),
-                Optional.of(took), Optional.of(newIndex.loadedAt()), 0, Optional.empty());
+        return new ServedView(
+                definition,
+                ViewState.READY,
+                Optional.of(newIndex),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(took),
+                Optional.of(newIndex.loadedAt()),
+                0,
+                Optional.empty());
     }
 
     /** A failed load keeps the last good index serving; the next attempt is due at {@code retry}. */
     public ServedView failed(String error, Instant at, Instant retry) {
-        return new ServedView(definition, index.isPresent() ? ViewState.READY : ViewState.FAILED, index,
-                Optional.of(error), Optional.of(at), lastLoadTime, lastCheckedAt, failures + 1, Optional.of(retry));
+        return new ServedView(
+                definition,
+                index.isPresent() ? ViewState.READY : ViewState.FAILED,
+                index,
+                Optional.of(error),
+                Optional.of(at),
+                lastLoadTime,
+                lastCheckedAt,
+                failures + 1,
+                Optional.of(retry));
     }
 
     /**
@@ -48,8 +87,16 @@ public record ServedView(ViewDefinition definition, ViewState state, Optional<On
      * and nothing else changes.
      */
     public ServedView checked(Instant at) {
-        return new ServedView(definition, state, index, Optional.empty(), Optional.empty(), lastLoadTime,
-                Optional.of(at), 0, Optional.empty());
+        return new ServedView(
+                definition,
+                state,
+                index,
+                Optional.empty(),
+                Optional.empty(),
+                lastLoadTime,
+                Optional.of(at),
+                0,
+                Optional.empty());
     }
 
     /**
@@ -60,8 +107,16 @@ public record ServedView(ViewDefinition definition, ViewState state, Optional<On
         if (!newDefinition.online()) {
             return pending(newDefinition);
         }
-        return new ServedView(newDefinition, index.isPresent() ? ViewState.READY : ViewState.PENDING, index,
-                Optional.empty(), Optional.empty(), lastLoadTime, lastCheckedAt, 0, Optional.empty());
+        return new ServedView(
+                newDefinition,
+                index.isPresent() ? ViewState.READY : ViewState.PENDING,
+                index,
+                Optional.empty(),
+                Optional.empty(),
+                lastLoadTime,
+                lastCheckedAt,
+                0,
+                Optional.empty());
     }
 
     public String name() {

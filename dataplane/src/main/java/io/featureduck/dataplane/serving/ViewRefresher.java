@@ -27,6 +27,7 @@ public final class ViewRefresher implements AutoCloseable {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** When each view's table was last looked at, by a refresh or, during a backoff, by a version probe. */
     private final java.util.Map<String, Instant> probedAt = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "view-refresher");
         thread.setDaemon(true);
@@ -40,7 +41,8 @@ public final class ViewRefresher implements AutoCloseable {
 
     public static ViewRefresher start(ViewRegistry registry, Clock clock, Duration tick) {
         ViewRefresher refresher = new ViewRefresher(registry, clock);
-        refresher.ticker.scheduleWithFixedDelay(refresher::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+        refresher.ticker.scheduleWithFixedDelay(
+                refresher::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
         return refresher;
     }
 
@@ -51,12 +53,14 @@ public final class ViewRefresher implements AutoCloseable {
                 continue;
             }
             Duration interval = view.definition().refreshInterval().orElse(DEFAULT_INTERVAL);
-            Instant due = view.retryAt().orElseGet(() -> view.lastCheckedAt().orElse(Instant.EPOCH).plus(interval));
+            Instant due = view.retryAt()
+                    .orElseGet(() -> view.lastCheckedAt().orElse(Instant.EPOCH).plus(interval));
             if (!now.isBefore(due) && inFlight.add(view.name())) {
                 probedAt.put(view.name(), now);
                 registry.refresh(view.name()).whenComplete((done, failure) -> inFlight.remove(view.name()));
             } else if (view.retryAt().isPresent()
-                    && !now.isBefore(probedAt.getOrDefault(view.name(), Instant.EPOCH).plus(interval))
+                    && !now.isBefore(
+                            probedAt.getOrDefault(view.name(), Instant.EPOCH).plus(interval))
                     && inFlight.add(view.name())) {
                 // Backing off, but the table is still looked at every interval: a new version is tried at once.
                 probedAt.put(view.name(), now);

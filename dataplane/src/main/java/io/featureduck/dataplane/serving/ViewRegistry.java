@@ -42,6 +42,7 @@ public final class ViewRegistry {
     private volatile Map<String, String> keptPrevious = Map.of();
     /** Views with a load or refresh running: one at a time per view. */
     private final Set<List<Object>> busy = ConcurrentHashMap.newKeySet();
+
     private final TableSourceFactory sources;
     private final OnlineIndexLoader loader;
     private final ExecutorService loadExecutor;
@@ -60,8 +61,12 @@ public final class ViewRegistry {
         void failed(ViewDefinition view, String error);
     }
 
-    public ViewRegistry(Collection<ViewDefinition> definitions, TableSourceFactory sources, OnlineIndexLoader loader,
-                        ExecutorService loadExecutor, Clock clock) {
+    public ViewRegistry(
+            Collection<ViewDefinition> definitions,
+            TableSourceFactory sources,
+            OnlineIndexLoader loader,
+            ExecutorService loadExecutor,
+            Clock clock) {
         this.sources = sources;
         this.loader = loader;
         this.loadExecutor = loadExecutor;
@@ -83,9 +88,12 @@ public final class ViewRegistry {
 
     /** Why the newest configuration is not served as written: the file refused, or views kept at their previous definition. */
     public Optional<String> configurationError() {
-        Optional<String> kept = keptPrevious.isEmpty() ? Optional.empty() : Optional.of(keptPrevious.entrySet()
-                .stream().map(e -> "FeatureView '" + e.getKey() + "' keeps serving its previous definition; the new "
-                        + "one was refused: " + e.getValue()).collect(java.util.stream.Collectors.joining("\n")));
+        Optional<String> kept = keptPrevious.isEmpty()
+                ? Optional.empty()
+                : Optional.of(keptPrevious.entrySet().stream()
+                        .map(e -> "FeatureView '" + e.getKey() + "' keeps serving its previous definition; the new "
+                                + "one was refused: " + e.getValue())
+                        .collect(java.util.stream.Collectors.joining("\n")));
         if (configurationError.isPresent() && kept.isPresent()) {
             return Optional.of(configurationError.get() + "\n" + kept.get());
         }
@@ -192,7 +200,8 @@ public final class ViewRegistry {
                 LOG.info("FeatureView '{}' added", definition.name());
             } else if (!current.definition().equals(definition)) {
                 views.put(definition.name(), current.redefined(definition));
-                LOG.info("FeatureView '{}' changed: reloading while the current index keeps serving", definition.name());
+                LOG.info(
+                        "FeatureView '{}' changed: reloading while the current index keeps serving", definition.name());
             } else {
                 continue;
             }
@@ -220,8 +229,10 @@ public final class ViewRegistry {
     /** Whether the view's current definition is served at {@code version} of its table or a newer one. */
     public boolean serves(String name, long version) {
         ServedView current = views.get(name);
-        return current != null && current.index().filter(i -> i.view().equals(current.definition())
-                && i.tableVersion() >= version).isPresent();
+        return current != null
+                && current.index()
+                        .filter(i -> i.view().equals(current.definition()) && i.tableVersion() >= version)
+                        .isPresent();
     }
 
     /**
@@ -253,9 +264,15 @@ public final class ViewRegistry {
             }
         }
         ServedView current = views.get(name);
-        throw FeatureDuckException.ofView(ErrorCode.VIEW_NOT_READY, name, "table version " + version + " is committed "
-                + "but not served by this pod yet" + (current == null ? "" : current.lastError().map(e -> ": " + e)
-                .orElse("")) + "; other pods and the next refresh serve it");
+        throw FeatureDuckException.ofView(
+                ErrorCode.VIEW_NOT_READY,
+                name,
+                "table version " + version + " is committed "
+                        + "but not served by this pod yet"
+                        + (current == null
+                                ? ""
+                                : current.lastError().map(e -> ": " + e).orElse(""))
+                        + "; other pods and the next refresh serve it");
     }
 
     private static void sleep(Duration duration) {
@@ -321,8 +338,8 @@ public final class ViewRegistry {
             SnapshotChanges changes = source.changes(index.snapshot(), latest);
             boolean incremental = !definition.isSnapshot() && changes.isAppendOnly();
             long start = System.nanoTime();
-            OnlineIndex next = incremental ? loader.extend(index, latest, changes.added())
-                    : loader.load(definition, latest);
+            OnlineIndex next =
+                    incremental ? loader.extend(index, latest, changes.added()) : loader.load(definition, latest);
             install(name, definition, next, start, incremental);
         } catch (FeatureDuckException e) {
             fail(name, definition, e.getMessage(), version);
@@ -342,23 +359,33 @@ public final class ViewRegistry {
         }
     }
 
-    private void install(String name, ViewDefinition definition, OnlineIndex index, long startNanos,
-                         boolean incremental) {
+    private void install(
+            String name, ViewDefinition definition, OnlineIndex index, long startNanos, boolean incremental) {
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         // Neither a load for a definition that has since changed or been removed, nor an older table version than
         // the one served for the same definition (a slow refresh overtaken by a newer one), may replace what is
         // served now. A new definition's index replaces an old one's whatever its version: pinning to an older
         // version is a rollback.
-        ServedView installed = views.computeIfPresent(name, (n, v) -> v.definition().equals(definition)
-                && v.index().filter(i -> i.view().equals(definition))
-                        .map(i -> i.tableVersion() <= index.tableVersion()).orElse(true)
-                ? v.loaded(index, took) : v);
+        ServedView installed = views.computeIfPresent(
+                name,
+                (n, v) -> v.definition().equals(definition)
+                                && v.index()
+                                        .filter(i -> i.view().equals(definition))
+                                        .map(i -> i.tableVersion() <= index.tableVersion())
+                                        .orElse(true)
+                        ? v.loaded(index, took)
+                        : v);
         if (installed == null || installed.index().orElse(null) != index) {
             LOG.info("FeatureView '{}' changed while loading; this load is dropped", name);
             return;
         }
-        LOG.info("FeatureView '{}' {}: table version {}, {} entities in {} ms", name,
-                incremental ? "refreshed incrementally" : "loaded", index.tableVersion(), index.size(), took.toMillis());
+        LOG.info(
+                "FeatureView '{}' {}: table version {}, {} entities in {} ms",
+                name,
+                incremental ? "refreshed incrementally" : "loaded",
+                index.tableVersion(),
+                index.size(),
+                took.toMillis());
         listeners.forEach(l -> l.loaded(index, took, incremental));
     }
 
@@ -368,24 +395,30 @@ public final class ViewRegistry {
      * A fixed table, the commit after a broken one, is then served within a refresh interval.
      */
     public CompletableFuture<Void> retryIfChanged(String name) {
-        return CompletableFuture.runAsync(() -> {
-            ServedView current = views.get(name);
-            if (current == null || current.retryAt().isEmpty()) {
-                return;
-            }
-            long latest;
-            try {
-                latest = sources.forView(current.definition()).latestSnapshot().version();
-            } catch (RuntimeException e) {
-                return; // still unreadable: the backoff decides when to try again
-            }
-            Long failedAt = failedVersions.get(name);
-            if (failedAt == null || failedAt != latest) {
-                LOG.info("FeatureView '{}': table version {} appeared during the retry backoff; trying again now",
-                        name, latest);
-                refreshNow(name);
-            }
-        }, loadExecutor);
+        return CompletableFuture.runAsync(
+                () -> {
+                    ServedView current = views.get(name);
+                    if (current == null || current.retryAt().isEmpty()) {
+                        return;
+                    }
+                    long latest;
+                    try {
+                        latest = sources.forView(current.definition())
+                                .latestSnapshot()
+                                .version();
+                    } catch (RuntimeException e) {
+                        return; // still unreadable: the backoff decides when to try again
+                    }
+                    Long failedAt = failedVersions.get(name);
+                    if (failedAt == null || failedAt != latest) {
+                        LOG.info(
+                                "FeatureView '{}': table version {} appeared during the retry backoff; trying again now",
+                                name,
+                                latest);
+                        refreshNow(name);
+                    }
+                },
+                loadExecutor);
     }
 
     private void fail(String name, ViewDefinition definition, String error, Long version) {
@@ -395,8 +428,11 @@ public final class ViewRegistry {
             failedVersions.put(name, version);
         }
         Instant now = clock.instant();
-        views.computeIfPresent(name, (n, v) -> v.definition().equals(definition)
-                ? v.failed(error, now, now.plus(backoff.delay(v.failures() + 1))) : v);
+        views.computeIfPresent(
+                name,
+                (n, v) -> v.definition().equals(definition)
+                        ? v.failed(error, now, now.plus(backoff.delay(v.failures() + 1)))
+                        : v);
         LOG.error("{}", error);
         listeners.forEach(l -> l.failed(definition, error));
     }

@@ -11,7 +11,19 @@ public sealed interface ColumnType {
 
     /** Scalar types the table formats share (Delta, Iceberg, Parquet logical types). */
     enum Scalar {
-        BOOLEAN, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, DECIMAL, STRING, BINARY, UUID, DATE, TIME,
+        BOOLEAN,
+        INT8,
+        INT16,
+        INT32,
+        INT64,
+        FLOAT32,
+        FLOAT64,
+        DECIMAL,
+        STRING,
+        BINARY,
+        UUID,
+        DATE,
+        TIME,
         /** An instant: a timestamp adjusted to UTC. */
         TIMESTAMP,
         /** A local date-time: a timestamp without time zone. */
@@ -29,11 +41,9 @@ public sealed interface ColumnType {
         }
     }
 
-    record ListOf(ColumnType element) implements ColumnType {
-    }
+    record ListOf(ColumnType element) implements ColumnType {}
 
-    record MapOf(ColumnType key, ColumnType value) implements ColumnType {
-    }
+    record MapOf(ColumnType key, ColumnType value) implements ColumnType {}
 
     record StructOf(List<SourceColumn> fields) implements ColumnType {
         public StructOf {
@@ -45,15 +55,15 @@ public sealed interface ColumnType {
      * A type of a DuckDB database file, named as DuckDB names it: that format is read by DuckDB itself, so its types
      * pass through unconverted.
      */
-    record Native(String name) implements ColumnType {
-    }
+    record Native(String name) implements ColumnType {}
 
     /** Whether values are points in time, usable as event or created time. */
     default boolean isTime() {
         if (this instanceof Primitive p) {
             return p.scalar() == Scalar.TIMESTAMP || p.scalar() == Scalar.TIMESTAMP_NTZ || p.scalar() == Scalar.DATE;
         }
-        return this instanceof Native n && (n.name().startsWith("TIMESTAMP") || n.name().equals("DATE"));
+        return this instanceof Native n
+                && (n.name().startsWith("TIMESTAMP") || n.name().equals("DATE"));
     }
 
     /** Whether any nested field is stored under another name than its logical one. */
@@ -65,7 +75,8 @@ public sealed interface ColumnType {
             return map.key().hasRenamedFields() || map.value().hasRenamedFields();
         }
         if (this instanceof StructOf struct) {
-            return struct.fields().stream().anyMatch(f -> f.isRenamed() || f.type().hasRenamedFields());
+            return struct.fields().stream()
+                    .anyMatch(f -> f.isRenamed() || f.type().hasRenamedFields());
         }
         return false;
     }

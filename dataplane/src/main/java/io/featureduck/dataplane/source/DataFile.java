@@ -18,8 +18,12 @@ import java.util.Map;
  * @param deletedRows     row positions in the file that the table has deleted, ascending; empty when none
  * @param deletes         delete files that apply to this file (Iceberg position and equality deletes)
  */
-public record DataFile(String path, long sizeBytes, Map<String, Object> partitionValues, long[] deletedRows,
-                       List<DeleteFile> deletes) {
+public record DataFile(
+        String path,
+        long sizeBytes,
+        Map<String, Object> partitionValues,
+        long[] deletedRows,
+        List<DeleteFile> deletes) {
     public DataFile {
         // Map.copyOf rejects null values, and a null partition value is meaningful.
         partitionValues = Collections.unmodifiableMap(new HashMap<>(partitionValues));

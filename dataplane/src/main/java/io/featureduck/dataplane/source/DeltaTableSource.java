@@ -68,12 +68,19 @@ public final class DeltaTableSource implements TableSource {
      * the load: serving rows the table does not hold would be worse than serving nothing.
      */
     private static final Set<String> HANDLED_READER_FEATURES = Set.of(
-            "columnMapping", "deletionVectors", "timestampNtz", "v2Checkpoint", "vacuumProtocolCheck",
-            "typeWidening", "typeWidening-preview", "checkpointProtection");
+            "columnMapping",
+            "deletionVectors",
+            "timestampNtz",
+            "v2Checkpoint",
+            "vacuumProtocolCheck",
+            "typeWidening",
+            "typeWidening-preview",
+            "checkpointProtection");
 
     private final Engine engine;
     /** The table as messages name it: a local path or an object-store URI. */
     private final String tablePath;
+
     private final String tableUri;
     private final TableLocation location;
 
@@ -86,7 +93,9 @@ public final class DeltaTableSource implements TableSource {
         this.engine = engine;
         this.location = location;
         this.tablePath = location.uri();
-        this.tableUri = location.isObjectStore() ? location.uri() : location.path().toUri().toString();
+        this.tableUri = location.isObjectStore()
+                ? location.uri()
+                : location.path().toUri().toString();
     }
 
     @Override
@@ -101,7 +110,8 @@ public final class DeltaTableSource implements TableSource {
 
     @Override
     public TableSnapshot snapshotAt(long version) {
-        return read(() -> describe(TableManager.loadSnapshot(tableUri).atVersion(version).build(engine)));
+        return read(() ->
+                describe(TableManager.loadSnapshot(tableUri).atVersion(version).build(engine)));
     }
 
     @Override
@@ -112,8 +122,10 @@ public final class DeltaTableSource implements TableSource {
                 return OptionalLong.of(latest.getVersion());
             }
             try {
-                return OptionalLong.of(TableManager.loadSnapshot(tableUri).atTimestamp(time.toEpochMilli(), latest)
-                        .build(engine).getVersion());
+                return OptionalLong.of(TableManager.loadSnapshot(tableUri)
+                        .atTimestamp(time.toEpochMilli(), latest)
+                        .build(engine)
+                        .getVersion());
             } catch (KernelException e) {
                 // Kernel refuses times before the first commit: the table did not exist yet.
                 return OptionalLong.empty();
@@ -136,11 +148,14 @@ public final class DeltaTableSource implements TableSource {
             Set<String> added = new HashSet<>();
             Set<String> removed = new HashSet<>();
             boolean metadataChanged = false;
-            CommitRange range = TableManager.loadCommitRange(tableUri,
-                            CommitRangeBuilder.CommitBoundary.atVersion(older.version() + 1))
-                    .withEndBoundary(CommitRangeBuilder.CommitBoundary.atVersion(newer.version())).build(engine);
-            Set<DeltaLogActionUtils.DeltaAction> actions = EnumSet.of(DeltaLogActionUtils.DeltaAction.ADD,
-                    DeltaLogActionUtils.DeltaAction.REMOVE, DeltaLogActionUtils.DeltaAction.METADATA,
+            CommitRange range = TableManager.loadCommitRange(
+                            tableUri, CommitRangeBuilder.CommitBoundary.atVersion(older.version() + 1))
+                    .withEndBoundary(CommitRangeBuilder.CommitBoundary.atVersion(newer.version()))
+                    .build(engine);
+            Set<DeltaLogActionUtils.DeltaAction> actions = EnumSet.of(
+                    DeltaLogActionUtils.DeltaAction.ADD,
+                    DeltaLogActionUtils.DeltaAction.REMOVE,
+                    DeltaLogActionUtils.DeltaAction.METADATA,
                     DeltaLogActionUtils.DeltaAction.PROTOCOL);
             try (CloseableIterator<ColumnarBatch> batches = range.getActions(engine, actions)) {
                 while (batches.hasNext()) {
@@ -151,7 +166,8 @@ public final class DeltaTableSource implements TableSource {
                     ColumnVector metadata = batch.getColumnVector(schema.indexOf("metaData"));
                     ColumnVector protocol = batch.getColumnVector(schema.indexOf("protocol"));
                     int addPath = ((StructType) schema.at(schema.indexOf("add")).getDataType()).indexOf("path");
-                    int removePath = ((StructType) schema.at(schema.indexOf("remove")).getDataType()).indexOf("path");
+                    int removePath =
+                            ((StructType) schema.at(schema.indexOf("remove")).getDataType()).indexOf("path");
                     for (int row = 0; row < batch.getSize(); row++) {
                         if (!add.isNullAt(row)) {
                             added.add(localPath(add.getChild(addPath).getString(row)));
@@ -163,13 +179,18 @@ public final class DeltaTableSource implements TableSource {
                     }
                 }
             } catch (IOException e) {
-                throw new TableSourceException("Delta table " + tablePath + ": cannot read the log from version "
-                        + older.version() + " to " + newer.version() + ": " + e.getMessage(), e);
+                throw new TableSourceException(
+                        "Delta table " + tablePath + ": cannot read the log from version " + older.version() + " to "
+                                + newer.version() + ": " + e.getMessage(),
+                        e);
             }
             // A file re-added in the range (a deletion vector changed) is a rewrite of that file: it counts as removed.
-            List<DataFile> addedFiles = newer.dataFiles().stream().filter(f -> added.contains(f.path())).toList();
+            List<DataFile> addedFiles = newer.dataFiles().stream()
+                    .filter(f -> added.contains(f.path()))
+                    .toList();
             List<DataFile> removedFiles = older.dataFiles().stream()
-                    .filter(f -> removed.contains(f.path()) || added.contains(f.path())).toList();
+                    .filter(f -> removed.contains(f.path()) || added.contains(f.path()))
+                    .toList();
             // A metadata or protocol action may change how rows read: rebuild rather than merge.
             return new SnapshotChanges(addedFiles, removedFiles, metadataChanged);
         });
@@ -181,8 +202,9 @@ public final class DeltaTableSource implements TableSource {
      */
     private String localPath(String logPath) {
         URI uri = URI.create(logPath);
-        URI absolute = uri.isAbsolute() ? uri : URI.create(tableUri.endsWith("/") ? tableUri : tableUri + "/")
-                .resolve(uri);
+        URI absolute = uri.isAbsolute()
+                ? uri
+                : URI.create(tableUri.endsWith("/") ? tableUri : tableUri + "/").resolve(uri);
         return location.rewrite(DataFile.pathOf(absolute));
     }
 
@@ -192,12 +214,17 @@ public final class DeltaTableSource implements TableSource {
         } catch (TableSourceException e) {
             throw e;
         } catch (TableNotFoundException e) {
-            throw new TableSourceException("Delta table " + tablePath + " not found: no _delta_log with a commit there", e);
+            throw new TableSourceException(
+                    "Delta table " + tablePath + " not found: no _delta_log with a commit there", e);
         } catch (RuntimeException e) {
             Optional<ObjectStoreException> storage = ObjectStoreException.in(e);
-            String reason = storage.isPresent() ? storage.get().getMessage()
-                    : e instanceof KernelException || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException ? e.getMessage() : e.toString();
+            String reason = storage.isPresent()
+                    ? storage.get().getMessage()
+                    : e instanceof KernelException
+                                    || e instanceof IllegalArgumentException
+                                    || e instanceof IllegalStateException
+                            ? e.getMessage()
+                            : e.toString();
             throw new TableSourceException("Delta table " + tablePath + " cannot be read: " + reason, e);
         }
     }
@@ -210,8 +237,12 @@ public final class DeltaTableSource implements TableSource {
         Map<String, StructField> partitionFieldsByPhysicalName = new HashMap<>();
         for (StructField field : schema.fields()) {
             boolean partition = partitionColumns.stream().anyMatch(p -> p.equalsIgnoreCase(field.getName()));
-            columns.add(new SourceColumn(field.getName(), physicalName(field),
-                    toColumnType(field.getDataType(), field.getName()), partition, field.isNullable()));
+            columns.add(new SourceColumn(
+                    field.getName(),
+                    physicalName(field),
+                    toColumnType(field.getDataType(), field.getName()),
+                    partition,
+                    field.isNullable()));
             if (partition) {
                 partitionFieldsByPhysicalName.put(physicalName(field), field);
             }
@@ -227,11 +258,13 @@ public final class DeltaTableSource implements TableSource {
                 }
             }
         } catch (IOException e) {
-            throw new TableSourceException("Delta table " + tablePath + ": cannot list data files of version "
-                    + snapshot.getVersion() + ": " + e.getMessage(), e);
+            throw new TableSourceException(
+                    "Delta table " + tablePath + ": cannot list data files of version " + snapshot.getVersion() + ": "
+                            + e.getMessage(),
+                    e);
         }
-        return new TableSnapshot(tablePath, snapshot.getVersion(),
-                Instant.ofEpochMilli(snapshot.getTimestamp(engine)), columns, files);
+        return new TableSnapshot(
+                tablePath, snapshot.getVersion(), Instant.ofEpochMilli(snapshot.getTimestamp(engine)), columns, files);
     }
 
     private void checkReaderFeatures(Snapshot snapshot) {
@@ -252,7 +285,9 @@ public final class DeltaTableSource implements TableSource {
             StructField field = partitionFields.get(physical);
             if (field == null) {
                 // Partition values are keyed by physical name; tolerate writers that used the logical name.
-                field = partitionFields.values().stream().filter(f -> f.getName().equalsIgnoreCase(physical)).findFirst()
+                field = partitionFields.values().stream()
+                        .filter(f -> f.getName().equalsIgnoreCase(physical))
+                        .findFirst()
                         .orElseThrow(() -> new TableSourceException("Delta table " + tablePath + ": file " + path
                                 + " has a value for unknown partition column '" + physical + "'"));
             }
@@ -262,7 +297,9 @@ public final class DeltaTableSource implements TableSource {
         DeletionVectorDescriptor deletionVector = InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile);
         long[] deleted = deletionVector == null
                 ? new long[0]
-                : DeletionVectorUtils.loadNewDvAndBitmap(engine, tableUri, deletionVector)._2.toArray();
+                : DeletionVectorUtils.loadNewDvAndBitmap(engine, tableUri, deletionVector)
+                        ._2
+                        .toArray();
         return new DataFile(path, status.getSize(), partitionValues, deleted);
     }
 
@@ -290,13 +327,17 @@ public final class DeltaTableSource implements TableSource {
         }
         if (type instanceof ArrayType array) return new ColumnType.ListOf(toColumnType(array.getElementType(), column));
         if (type instanceof MapType map) {
-            return new ColumnType.MapOf(toColumnType(map.getKeyType(), column), toColumnType(map.getValueType(), column));
+            return new ColumnType.MapOf(
+                    toColumnType(map.getKeyType(), column), toColumnType(map.getValueType(), column));
         }
         if (type instanceof StructType struct) {
             List<SourceColumn> fields = new ArrayList<>();
             for (StructField field : struct.fields()) {
-                fields.add(new SourceColumn(field.getName(), physicalName(field),
-                        toColumnType(field.getDataType(), column + "." + field.getName()), false));
+                fields.add(new SourceColumn(
+                        field.getName(),
+                        physicalName(field),
+                        toColumnType(field.getDataType(), column + "." + field.getName()),
+                        false));
             }
             return new ColumnType.StructOf(fields);
         }
@@ -320,8 +361,8 @@ public final class DeltaTableSource implements TableSource {
         }
         if (type instanceof TimestampNTZType) {
             long micros = (Long) value;
-            return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+            return LocalDateTime.ofEpochSecond(
+                    Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
         }
         return value;
     }

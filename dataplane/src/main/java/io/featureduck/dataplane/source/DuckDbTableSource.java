@@ -49,15 +49,17 @@ public final class DuckDbTableSource implements TableSource {
         List<SourceColumn> columns = new ArrayList<>();
         // The driver's metadata, not SQL text: the schema is read in DuckDB's own terms without building a query.
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file, readOnly);
-             ResultSet rs = connection.getMetaData().getColumns(null, schema, name, null)) {
+                ResultSet rs = connection.getMetaData().getColumns(null, schema, name, null)) {
             while (rs.next()) {
                 // The name arguments are LIKE patterns, in which '_' matches any character.
-                if (!rs.getString("TABLE_SCHEM").equals(schema) || !rs.getString("TABLE_NAME").equals(name)) {
+                if (!rs.getString("TABLE_SCHEM").equals(schema)
+                        || !rs.getString("TABLE_NAME").equals(name)) {
                     continue;
                 }
                 String column = rs.getString("COLUMN_NAME");
                 // The catalog spells some types out; DuckDB's short names are the ones its casts accept everywhere.
-                String type = rs.getString("TYPE_NAME").replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")
+                String type = rs.getString("TYPE_NAME")
+                        .replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")
                         .replace("TIME WITH TIME ZONE", "TIMETZ");
                 columns.add(new SourceColumn(column, column, new ColumnType.Native(type), false));
             }
@@ -65,11 +67,16 @@ public final class DuckDbTableSource implements TableSource {
                 throw new TableSourceException("DuckDB database " + file + " has no table or view '" + table + "'");
             }
             long modified = Files.getLastModifiedTime(file).toMillis();
-            return new TableSnapshot(file.toString(), modified, Instant.ofEpochMilli(modified), columns,
+            return new TableSnapshot(
+                    file.toString(),
+                    modified,
+                    Instant.ofEpochMilli(modified),
+                    columns,
                     new TableSnapshot.DatabaseTable(file.toString(), table));
         } catch (SQLException | IOException e) {
-            throw new TableSourceException("DuckDB database " + file + ": table '" + location.table()
-                    + "' cannot be read: " + e.getMessage(), e);
+            throw new TableSourceException(
+                    "DuckDB database " + file + ": table '" + location.table() + "' cannot be read: " + e.getMessage(),
+                    e);
         }
     }
 

@@ -22,8 +22,8 @@ import org.apache.hudi.avro.HoodieAvroUtils;
 import org.apache.hudi.common.engine.HoodieLocalEngineContext;
 import org.apache.hudi.common.fs.FSUtils;
 import org.apache.hudi.common.model.FileSlice;
-import org.apache.hudi.common.model.HoodieFileFormat;
 import org.apache.hudi.common.model.HoodieBaseFile;
+import org.apache.hudi.common.model.HoodieFileFormat;
 import org.apache.hudi.common.model.HoodieTableType;
 import org.apache.hudi.common.table.HoodieTableConfig;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
@@ -59,7 +59,8 @@ public final class HudiTableSource implements TableSource {
         // Hudi reads its Avro commit metadata into its own generated classes, which Avro 1.12 refuses by default.
         ClassSecurityValidator.ClassSecurityPredicate hudiModel =
                 type -> type.getPackageName().equals("org.apache.hudi.avro.model");
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), hudiModel));
+        ClassSecurityValidator.setGlobal(
+                ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), hudiModel));
     }
 
     private final TableLocation location;
@@ -80,7 +81,8 @@ public final class HudiTableSource implements TableSource {
         return read(() -> {
             HoodieTableMetaClient table = open();
             Optional<HoodieTimeline> completed = completedCommits(table);
-            Optional<HoodieInstant> last = completed.flatMap(timeline -> timeline.lastInstant().toJavaOptional());
+            Optional<HoodieInstant> last =
+                    completed.flatMap(timeline -> timeline.lastInstant().toJavaOptional());
             return last.isPresent() ? describe(table, completed.get(), last.get()) : created(table);
         });
     }
@@ -92,10 +94,13 @@ public final class HudiTableSource implements TableSource {
             Optional<HoodieTimeline> timeline = completedCommits(table);
             String instantTime = Long.toString(version);
             Optional<HoodieInstant> instant = timeline.flatMap(t -> t.getInstantsAsStream()
-                    .filter(i -> i.requestedTime().equals(instantTime)).findFirst());
+                    .filter(i -> i.requestedTime().equals(instantTime))
+                    .findFirst());
             if (instant.isEmpty()) {
-                List<String> newest = timeline.stream().flatMap(HoodieTimeline::getInstantsAsStream)
-                        .map(HoodieInstant::requestedTime).toList();
+                List<String> newest = timeline.stream()
+                        .flatMap(HoodieTimeline::getInstantsAsStream)
+                        .map(HoodieInstant::requestedTime)
+                        .toList();
                 throw new TableSourceException("Hudi table " + location + " has no completed instant " + version
                         + " on its active timeline (it may have been archived or rolled back); its newest are "
                         + newest.subList(Math.max(0, newest.size() - 10), newest.size()));
@@ -109,7 +114,8 @@ public final class HudiTableSource implements TableSource {
     public OptionalLong versionAsOf(Instant time) {
         return read(() -> {
             HoodieTableMetaClient table = open();
-            return currentAt(table, completedInstants(table), time).map(i -> OptionalLong.of(version(i)))
+            return currentAt(table, completedInstants(table), time)
+                    .map(i -> OptionalLong.of(version(i)))
                     .orElse(OptionalLong.empty());
         });
     }
@@ -136,13 +142,15 @@ public final class HudiTableSource implements TableSource {
      * The latest of {@code completed} that had completed at {@code time}; empty when none had, unless older instants
      * were archived: answering "no table yet" then would turn an old entity row's features into nulls without a word.
      */
-    private Optional<HoodieInstant> currentAt(HoodieTableMetaClient table, List<HoodieInstant> completed,
-                                              Instant time) {
-        Optional<HoodieInstant> current = completed.stream().filter(i -> !completedAt(table, i).isAfter(time))
+    private Optional<HoodieInstant> currentAt(
+            HoodieTableMetaClient table, List<HoodieInstant> completed, Instant time) {
+        Optional<HoodieInstant> current = completed.stream()
+                .filter(i -> !completedAt(table, i).isAfter(time))
                 .reduce((first, second) -> second);
         if (current.isEmpty() && !completed.isEmpty() && hasArchivedInstants(table)) {
             throw new TableSourceException("Hudi table " + location + ": the instants current at " + time
-                    + " have been archived (the active timeline starts at " + completed.get(0).requestedTime()
+                    + " have been archived (the active timeline starts at "
+                    + completed.get(0).requestedTime()
                     + "), and FeatureDuck reads only the active timeline; keep more commits active "
                     + "(hoodie.keep.min.commits, hoodie.keep.max.commits) to look further back");
         }
@@ -154,7 +162,9 @@ public final class HudiTableSource implements TableSource {
     }
 
     private static List<HoodieInstant> completedInstants(HoodieTableMetaClient table) {
-        return completedCommits(table).stream().flatMap(HoodieTimeline::getInstantsAsStream).toList();
+        return completedCommits(table).stream()
+                .flatMap(HoodieTimeline::getInstantsAsStream)
+                .toList();
     }
 
     /**
@@ -163,7 +173,8 @@ public final class HudiTableSource implements TableSource {
      * a copy of the table changes), so the requested time stands for both.
      */
     private Instant completedAt(HoodieTableMetaClient table, HoodieInstant instant) {
-        boolean completionTimes = table.getTableConfig().getTableVersion().greaterThanOrEquals(HoodieTableVersion.EIGHT);
+        boolean completionTimes =
+                table.getTableConfig().getTableVersion().greaterThanOrEquals(HoodieTableVersion.EIGHT);
         return instantTime(completionTimes ? instant.getCompletionTime() : instant.requestedTime());
     }
 
@@ -173,18 +184,24 @@ public final class HudiTableSource implements TableSource {
      */
     @Override
     public boolean isSameVersion(TableSnapshot served, TableSnapshot latest) {
-        return served.version() == latest.version() && SnapshotChanges.between(served, latest).isEmpty();
+        return served.version() == latest.version()
+                && SnapshotChanges.between(served, latest).isEmpty();
     }
 
     private HoodieTableMetaClient open() {
-        return HoodieTableMetaClient.builder().setConf(storage.newInstance()).setBasePath(location.uri()).build();
+        return HoodieTableMetaClient.builder()
+                .setConf(storage.newInstance())
+                .setBasePath(location.uri())
+                .build();
     }
 
     /** Whether instants older than the active timeline were moved to the archived timeline. */
     private static boolean hasArchivedInstants(HoodieTableMetaClient table) {
         try {
             return table.getStorage().exists(table.getArchivePath())
-                    && !table.getStorage().listDirectEntries(table.getArchivePath()).isEmpty();
+                    && !table.getStorage()
+                            .listDirectEntries(table.getArchivePath())
+                            .isEmpty();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the archived timeline: " + e.getMessage(), e);
         }
@@ -210,7 +227,7 @@ public final class HudiTableSource implements TableSource {
         List<DataFile> files = new ArrayList<>();
         HoodieLocalEngineContext context = new HoodieLocalEngineContext(table.getStorageConf());
         try (HoodieTableFileSystemView view =
-                     HoodieTableFileSystemView.fileListingBasedFileSystemView(context, table, visible)) {
+                HoodieTableFileSystemView.fileListingBasedFileSystemView(context, table, visible)) {
             int logFiles = 0;
             for (String partition : FSUtils.getAllPartitionPaths(context, table, false)) {
                 for (FileSlice slice : view.getLatestFileSlices(partition).toList()) {
@@ -235,11 +252,13 @@ public final class HudiTableSource implements TableSource {
      */
     private TableSnapshot created(HoodieTableMetaClient table) {
         refuseWhatCannotBeRead(table.getTableConfig());
-        Schema created = table.getTableConfig().getTableCreateSchema().toJavaOptional().orElseThrow(() ->
-                new TableSourceException("Hudi table " + location + " has no commit and no "
+        Schema created = table.getTableConfig()
+                .getTableCreateSchema()
+                .toJavaOptional()
+                .orElseThrow(() -> new TableSourceException("Hudi table " + location + " has no commit and no "
                         + HoodieTableConfig.CREATE_SCHEMA.key() + ": it has no schema to serve yet"));
-        Schema schema = table.getTableConfig().populateMetaFields() ? HoodieAvroUtils.addMetadataFields(created)
-                : created;
+        Schema schema =
+                table.getTableConfig().populateMetaFields() ? HoodieAvroUtils.addMetadataFields(created) : created;
         return new TableSnapshot(location.toString(), 0, Instant.EPOCH, columns(schema), List.of());
     }
 
@@ -278,12 +297,13 @@ public final class HudiTableSource implements TableSource {
      */
     private Schema schema(HoodieTableMetaClient table, HoodieInstant instant) {
         try {
-            return new TableSchemaResolver(table).getTableAvroSchema(instant,
-                    table.getTableConfig().populateMetaFields());
+            return new TableSchemaResolver(table)
+                    .getTableAvroSchema(instant, table.getTableConfig().populateMetaFields());
         } catch (HoodieException e) {
             throw e;
         } catch (Exception e) {
-            throw new TableSourceException("Hudi table " + location + ": cannot resolve its schema: " + e.getMessage(), e);
+            throw new TableSourceException(
+                    "Hudi table " + location + ": cannot resolve its schema: " + e.getMessage(), e);
         }
     }
 
@@ -308,7 +328,8 @@ public final class HudiTableSource implements TableSource {
         if (logical instanceof LogicalTypes.TimestampMicros || logical instanceof LogicalTypes.TimestampMillis) {
             return ColumnType.Primitive.of(ColumnType.Scalar.TIMESTAMP);
         }
-        if (logical instanceof LogicalTypes.LocalTimestampMicros || logical instanceof LogicalTypes.LocalTimestampMillis) {
+        if (logical instanceof LogicalTypes.LocalTimestampMicros
+                || logical instanceof LogicalTypes.LocalTimestampMillis) {
             return ColumnType.Primitive.of(ColumnType.Scalar.TIMESTAMP_NTZ);
         }
         if (logical != null && "uuid".equals(logical.getName())) {
@@ -323,13 +344,17 @@ public final class HudiTableSource implements TableSource {
             case STRING, ENUM -> ColumnType.Primitive.of(ColumnType.Scalar.STRING);
             case BYTES, FIXED -> ColumnType.Primitive.of(ColumnType.Scalar.BINARY);
             case ARRAY -> new ColumnType.ListOf(columnType(type.getElementType(), column));
-            case MAP -> new ColumnType.MapOf(ColumnType.Primitive.of(ColumnType.Scalar.STRING),
-                    columnType(type.getValueType(), column));
-            case RECORD -> new ColumnType.StructOf(type.getFields().stream()
-                    .map(f -> new SourceColumn(f.name(), f.name(), columnType(f.schema(), column + "." + f.name()), false))
-                    .toList());
-            default -> throw new TableSourceException("Hudi table " + location + ": column '" + column + "' has Avro "
-                    + "type " + type.getType() + ", which FeatureDuck cannot read");
+            case MAP ->
+                new ColumnType.MapOf(
+                        ColumnType.Primitive.of(ColumnType.Scalar.STRING), columnType(type.getValueType(), column));
+            case RECORD ->
+                new ColumnType.StructOf(type.getFields().stream()
+                        .map(f -> new SourceColumn(
+                                f.name(), f.name(), columnType(f.schema(), column + "." + f.name()), false))
+                        .toList());
+            default ->
+                throw new TableSourceException("Hudi table " + location + ": column '" + column + "' has Avro "
+                        + "type " + type.getType() + ", which FeatureDuck cannot read");
         };
     }
 
@@ -337,7 +362,9 @@ public final class HudiTableSource implements TableSource {
         if (schema.getType() != Schema.Type.UNION) {
             return schema;
         }
-        List<Schema> types = schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
+        List<Schema> types = schema.getTypes().stream()
+                .filter(t -> t.getType() != Schema.Type.NULL)
+                .toList();
         if (types.size() != 1) {
             throw new TableSourceException("Hudi table " + location + ": column '" + column + "' is a union of "
                     + types.size() + " types, which FeatureDuck cannot read");
@@ -350,8 +377,10 @@ public final class HudiTableSource implements TableSource {
             DateTimeFormatter format = time.length() == 14 ? SECONDS_INSTANT_TIME : INSTANT_TIME;
             return LocalDateTime.parse(time, format).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new TableSourceException("Hudi table " + location + ": instant time '" + time
-                    + "' is not a Hudi instant time (yyyyMMddHHmmssSSS)", e);
+            throw new TableSourceException(
+                    "Hudi table " + location + ": instant time '" + time
+                            + "' is not a Hudi instant time (yyyyMMddHHmmssSSS)",
+                    e);
         }
     }
 
@@ -361,19 +390,25 @@ public final class HudiTableSource implements TableSource {
         } catch (TableSourceException e) {
             throw e;
         } catch (TableNotFoundException e) {
-            throw new TableSourceException("Hudi table " + location + " not found: no .hoodie/hoodie.properties there",
-                    e);
+            throw new TableSourceException(
+                    "Hudi table " + location + " not found: no .hoodie/hoodie.properties there", e);
         } catch (LinkageError e) {
             // Hudi loads some classes only on the paths that need them: a build missing one fails this view, not the
             // thread that refreshes every view.
-            throw new TableSourceException("Hudi table " + location + " cannot be read: a class Hudi needs is "
-                    + "missing from this build (" + e + ")", e);
+            throw new TableSourceException(
+                    "Hudi table " + location + " cannot be read: a class Hudi needs is " + "missing from this build ("
+                            + e + ")",
+                    e);
         } catch (RuntimeException e) {
             Optional<ObjectStoreException> store = ObjectStoreException.in(e);
-            String reason = store.isPresent() ? store.get().getMessage()
-                    : e instanceof HoodieException || e instanceof java.io.UncheckedIOException
-                    || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException ? e.getMessage() : e.toString();
+            String reason = store.isPresent()
+                    ? store.get().getMessage()
+                    : e instanceof HoodieException
+                                    || e instanceof java.io.UncheckedIOException
+                                    || e instanceof IllegalArgumentException
+                                    || e instanceof IllegalStateException
+                            ? e.getMessage()
+                            : e.toString();
             throw new TableSourceException("Hudi table " + location + " cannot be read: " + reason, e);
         }
     }

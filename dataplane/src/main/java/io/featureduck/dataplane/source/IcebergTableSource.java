@@ -100,8 +100,10 @@ public final class IcebergTableSource implements TableSource {
             if (snapshot == null) {
                 List<Snapshot> all = snapshotsInOrder(table);
                 throw new TableSourceException("Iceberg table " + location + " has no snapshot " + snapshotId
-                        + " (it may have been expired); its newest snapshots are " + all.subList(
-                        Math.max(0, all.size() - 10), all.size()).stream().map(s -> s.snapshotId()).toList());
+                        + " (it may have been expired); its newest snapshots are "
+                        + all.subList(Math.max(0, all.size() - 10), all.size()).stream()
+                                .map(s -> s.snapshotId())
+                                .toList());
             }
             return describe(table, snapshot);
         });
@@ -127,17 +129,23 @@ public final class IcebergTableSource implements TableSource {
         } catch (TableSourceException e) {
             throw e;
         } catch (NoSuchTableException e) {
-            throw new TableSourceException("Iceberg table " + location + " not found in the catalog: " + e.getMessage(),
-                    e);
+            throw new TableSourceException(
+                    "Iceberg table " + location + " not found in the catalog: " + e.getMessage(), e);
         } catch (NotFoundException e) {
-            throw new TableSourceException("Iceberg table " + location + ": a file its metadata names is missing ("
-                    + e.getMessage() + "); if the table was copied from elsewhere, map its paths with "
-                    + "spec.source.pathRewrite", e);
+            throw new TableSourceException(
+                    "Iceberg table " + location + ": a file its metadata names is missing ("
+                            + e.getMessage() + "); if the table was copied from elsewhere, map its paths with "
+                            + "spec.source.pathRewrite",
+                    e);
         } catch (RuntimeException e) {
             java.util.Optional<ObjectStoreException> storage = ObjectStoreException.in(e);
-            String reason = storage.isPresent() ? storage.get().getMessage()
-                    : e instanceof UncheckedIOException || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException ? e.getMessage() : e.toString();
+            String reason = storage.isPresent()
+                    ? storage.get().getMessage()
+                    : e instanceof UncheckedIOException
+                                    || e instanceof IllegalArgumentException
+                                    || e instanceof IllegalStateException
+                            ? e.getMessage()
+                            : e.toString();
             throw new TableSourceException("Iceberg table " + location + " cannot be read: " + reason, e);
         }
     }
@@ -146,8 +154,9 @@ public final class IcebergTableSource implements TableSource {
         if (location.catalog() != null) {
             return catalog().loadTable(TableIdentifier.parse(location.table()));
         }
-        return new BaseTable(new StaticTableOperations(metadataFile(),
-                new RewritingFileIO(new HadoopFileIO(hadoop), location)), location.hadoopPath().getName());
+        return new BaseTable(
+                new StaticTableOperations(metadataFile(), new RewritingFileIO(new HadoopFileIO(hadoop), location)),
+                location.hadoopPath().getName());
     }
 
     /**
@@ -167,7 +176,8 @@ public final class IcebergTableSource implements TableSource {
         catalog.setConf(hadoop);
         properties.put(CatalogProperties.URI, location.catalog().uri());
         if (location.catalog().warehouse() != null) {
-            properties.put(CatalogProperties.WAREHOUSE_LOCATION, location.catalog().warehouse());
+            properties.put(
+                    CatalogProperties.WAREHOUSE_LOCATION, location.catalog().warehouse());
         }
         catalog.initialize("featureduck", properties);
         return catalog;
@@ -207,17 +217,18 @@ public final class IcebergTableSource implements TableSource {
                     }
                 }
             }
-            return java.util.Arrays.stream(files).map(FileStatus::getPath)
+            return java.util.Arrays.stream(files)
+                    .map(FileStatus::getPath)
                     .filter(p -> metadataNumber(p.getName()) >= 0)
                     .max(Comparator.comparingLong(p -> metadataNumber(p.getName())))
                     .map(org.apache.hadoop.fs.Path::toString)
-                    .orElseThrow(() -> new TableSourceException("Iceberg table " + location
-                            + " not found: no metadata JSON file in " + metadata));
+                    .orElseThrow(() -> new TableSourceException(
+                            "Iceberg table " + location + " not found: no metadata JSON file in " + metadata));
         } catch (FileNotFoundException e) {
             throw new TableSourceException("Iceberg table " + location + " not found: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the metadata of Iceberg table " + location + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read the metadata of Iceberg table " + location + ": " + e.getMessage(), e);
         }
     }
 
@@ -256,30 +267,38 @@ public final class IcebergTableSource implements TableSource {
     }
 
     private Snapshot snapshotOfVersion(Table table, long version) {
-        return snapshotsInOrder(table).stream().filter(s -> version(table, s) == version).findFirst()
-                .orElseThrow(() -> new TableSourceException("Iceberg table " + location + " has no version " + version
-                        + " (it may have been expired)"));
+        return snapshotsInOrder(table).stream()
+                .filter(s -> version(table, s) == version)
+                .findFirst()
+                .orElseThrow(() -> new TableSourceException(
+                        "Iceberg table " + location + " has no version " + version + " (it may have been expired)"));
     }
 
     private TableSnapshot empty(Table table) {
         long updated = ((HasTableOperations) table).operations().current().lastUpdatedMillis();
-        return new TableSnapshot(location.toString(), 0, Instant.ofEpochMilli(updated), columns(table, table.schema()),
-                List.of());
+        return new TableSnapshot(
+                location.toString(), 0, Instant.ofEpochMilli(updated), columns(table, table.schema()), List.of());
     }
 
     private TableSnapshot describe(Table table, Snapshot snapshot) {
         Schema schema = snapshot.schemaId() != null && table.schemas().containsKey(snapshot.schemaId())
-                ? table.schemas().get(snapshot.schemaId()) : table.schema();
+                ? table.schemas().get(snapshot.schemaId())
+                : table.schema();
         List<DataFile> files = new ArrayList<>();
-        try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
+        try (CloseableIterable<FileScanTask> tasks =
+                table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
             for (FileScanTask task : tasks) {
                 files.add(dataFile(table, schema, task));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot plan the files of snapshot " + snapshot.snapshotId(), e);
         }
-        return new TableSnapshot(location.toString(), version(table, snapshot), Instant.ofEpochMilli(
-                snapshot.timestampMillis()), columns(table, schema), files);
+        return new TableSnapshot(
+                location.toString(),
+                version(table, snapshot),
+                Instant.ofEpochMilli(snapshot.timestampMillis()),
+                columns(table, schema),
+                files);
     }
 
     private static List<SourceColumn> columns(Table table, Schema schema) {
@@ -293,8 +312,12 @@ public final class IcebergTableSource implements TableSource {
         }
         List<SourceColumn> columns = new ArrayList<>();
         for (Types.NestedField field : schema.columns()) {
-            columns.add(new SourceColumn(field.name(), field.name(), columnType(field.type()),
-                    identitySources.contains(field.fieldId()), field.isOptional()));
+            columns.add(new SourceColumn(
+                    field.name(),
+                    field.name(),
+                    columnType(field.type()),
+                    identitySources.contains(field.fieldId()),
+                    field.isOptional()));
         }
         return columns;
     }
@@ -342,7 +365,9 @@ public final class IcebergTableSource implements TableSource {
      */
     private String localPath(String metadataPath) {
         String rewritten = location.rewrite(metadataPath);
-        return rewritten.startsWith("file:") ? new org.apache.hadoop.fs.Path(rewritten).toUri().getPath() : rewritten;
+        return rewritten.startsWith("file:")
+                ? new org.apache.hadoop.fs.Path(rewritten).toUri().getPath()
+                : rewritten;
     }
 
     /** Manifests hold partition values in Iceberg's internal representation; the rest of FeatureDuck wants Java's. */
@@ -352,9 +377,10 @@ public final class IcebergTableSource implements TableSource {
         }
         return switch (type.typeId()) {
             case DATE -> LocalDate.ofEpochDay((Integer) value);
-            case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC()
-                    ? Instant.EPOCH.plus((Long) value, ChronoUnit.MICROS)
-                    : LocalDateTime.ofEpochSecond(0, 0, ZoneOffset.UTC).plus((Long) value, ChronoUnit.MICROS);
+            case TIMESTAMP ->
+                ((Types.TimestampType) type).shouldAdjustToUTC()
+                        ? Instant.EPOCH.plus((Long) value, ChronoUnit.MICROS)
+                        : LocalDateTime.ofEpochSecond(0, 0, ZoneOffset.UTC).plus((Long) value, ChronoUnit.MICROS);
             case STRING -> value.toString();
             case BINARY, FIXED -> {
                 ByteBuffer buffer = ((ByteBuffer) value).duplicate();
@@ -376,18 +402,26 @@ public final class IcebergTableSource implements TableSource {
             case DOUBLE -> ColumnType.Primitive.of(ColumnType.Scalar.FLOAT64);
             case DATE -> ColumnType.Primitive.of(ColumnType.Scalar.DATE);
             case TIME -> ColumnType.Primitive.of(ColumnType.Scalar.TIME);
-            case TIMESTAMP -> ColumnType.Primitive.of(((Types.TimestampType) type).shouldAdjustToUTC()
-                    ? ColumnType.Scalar.TIMESTAMP : ColumnType.Scalar.TIMESTAMP_NTZ);
+            case TIMESTAMP ->
+                ColumnType.Primitive.of(
+                        ((Types.TimestampType) type).shouldAdjustToUTC()
+                                ? ColumnType.Scalar.TIMESTAMP
+                                : ColumnType.Scalar.TIMESTAMP_NTZ);
             case STRING -> ColumnType.Primitive.of(ColumnType.Scalar.STRING);
             case UUID -> ColumnType.Primitive.of(ColumnType.Scalar.UUID);
             case FIXED, BINARY -> ColumnType.Primitive.of(ColumnType.Scalar.BINARY);
-            case DECIMAL -> ColumnType.Primitive.decimal(((Types.DecimalType) type).precision(),
-                    ((Types.DecimalType) type).scale());
+            case DECIMAL ->
+                ColumnType.Primitive.decimal(
+                        ((Types.DecimalType) type).precision(), ((Types.DecimalType) type).scale());
             case LIST -> new ColumnType.ListOf(columnType(((Types.ListType) type).elementType()));
-            case MAP -> new ColumnType.MapOf(columnType(((Types.MapType) type).keyType()),
-                    columnType(((Types.MapType) type).valueType()));
-            case STRUCT -> new ColumnType.StructOf(((Types.StructType) type).fields().stream()
-                    .map(f -> new SourceColumn(f.name(), f.name(), columnType(f.type()), false)).toList());
+            case MAP ->
+                new ColumnType.MapOf(
+                        columnType(((Types.MapType) type).keyType()), columnType(((Types.MapType) type).valueType()));
+            case STRUCT ->
+                new ColumnType.StructOf(((Types.StructType) type)
+                        .fields().stream()
+                                .map(f -> new SourceColumn(f.name(), f.name(), columnType(f.type()), false))
+                                .toList());
             default -> throw new TableSourceException("Iceberg type " + type + " is not supported yet");
         };
     }

@@ -23,18 +23,23 @@ public final class LocalSnapshot implements AutoCloseable {
             paths.add(file.path());
             file.deletes().forEach(d -> paths.add(d.path()));
         }
-        DataFileCache.PinnedFiles pinned = cache.localize(paths, "table " + snapshot.location() + " version "
-                + snapshot.version());
+        DataFileCache.PinnedFiles pinned =
+                cache.localize(paths, "table " + snapshot.location() + " version " + snapshot.version());
         if (!pinned.holdsCopies()) {
             // A version on local disk (or a database table) is read as it is, without copying its file list.
             return new LocalSnapshot(snapshot, pinned);
         }
         List<DataFile> files = new ArrayList<>();
         for (DataFile file : snapshot.dataFiles()) {
-            List<DeleteFile> deletes = file.deletes().stream().map(d -> new DeleteFile(pinned.localPath(d.path()),
-                    d.equalityColumns(), d.dataFileName())).toList();
-            files.add(new DataFile(pinned.localPath(file.path()), file.sizeBytes(), file.partitionValues(),
-                    file.deletedRows(), deletes));
+            List<DeleteFile> deletes = file.deletes().stream()
+                    .map(d -> new DeleteFile(pinned.localPath(d.path()), d.equalityColumns(), d.dataFileName()))
+                    .toList();
+            files.add(new DataFile(
+                    pinned.localPath(file.path()),
+                    file.sizeBytes(),
+                    file.partitionValues(),
+                    file.deletedRows(),
+                    deletes));
         }
         return new LocalSnapshot(snapshot.withDataFiles(files), pinned);
     }

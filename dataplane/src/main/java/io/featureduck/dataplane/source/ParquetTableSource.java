@@ -87,7 +87,8 @@ public final class ParquetTableSource implements TableSource {
      */
     @Override
     public boolean isSameVersion(TableSnapshot served, TableSnapshot latest) {
-        return served.version() == latest.version() && SnapshotChanges.between(served, latest).isEmpty();
+        return served.version() == latest.version()
+                && SnapshotChanges.between(served, latest).isEmpty();
     }
 
     @Override
@@ -102,12 +103,10 @@ public final class ParquetTableSource implements TableSource {
      * @param relativeDirectory its directory below the location's base, for Hive partition values; null for a
      *                          location that is a single file
      */
-    private record Found(String path, org.apache.hadoop.fs.Path hadoopPath, long size, Path relativeDirectory) {
-    }
+    private record Found(String path, org.apache.hadoop.fs.Path hadoopPath, long size, Path relativeDirectory) {}
 
     /** The data files, and the newest modification time among them and their directories: the version. */
-    private record Listing(List<Found> files, long newest) {
-    }
+    private record Listing(List<Found> files, long newest) {}
 
     private TableSnapshot describe() throws IOException {
         Listing listing = location.isObjectStore() ? listObjectStore() : listLocal();
@@ -115,18 +114,19 @@ public final class ParquetTableSource implements TableSource {
         List<Map<String, String>> partitions = new ArrayList<>();
         for (Found file : listing.files()) {
             MessageType schema;
-            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file.hadoopPath(), hadoop))) {
+            try (ParquetFileReader reader =
+                    ParquetFileReader.open(HadoopInputFile.fromPath(file.hadoopPath(), hadoop))) {
                 schema = reader.getFileMetaData().getSchema();
             }
             for (Type field : schema.getFields()) {
-                columns.putIfAbsent(field.getName(), new SourceColumn(field.getName(), field.getName(),
-                        columnType(field), false));
+                columns.putIfAbsent(
+                        field.getName(), new SourceColumn(field.getName(), field.getName(), columnType(field), false));
             }
             partitions.add(hivePartitions(file.relativeDirectory()));
         }
         Map<String, ColumnType.Scalar> partitionTypes = partitionTypes(partitions);
-        partitionTypes.forEach((name, type) -> columns.put(name, new SourceColumn(name, name,
-                ColumnType.Primitive.of(type), true)));
+        partitionTypes.forEach(
+                (name, type) -> columns.put(name, new SourceColumn(name, name, ColumnType.Primitive.of(type), true)));
         List<DataFile> dataFiles = new ArrayList<>();
         for (int i = 0; i < listing.files().size(); i++) {
             Map<String, Object> values = new HashMap<>();
@@ -137,8 +137,12 @@ public final class ParquetTableSource implements TableSource {
             Found file = listing.files().get(i);
             dataFiles.add(new DataFile(file.path(), file.size(), values, new long[0]));
         }
-        return new TableSnapshot(location.toString(), listing.newest(), Instant.ofEpochMilli(listing.newest()),
-                new ArrayList<>(columns.values()), dataFiles);
+        return new TableSnapshot(
+                location.toString(),
+                listing.newest(),
+                Instant.ofEpochMilli(listing.newest()),
+                new ArrayList<>(columns.values()),
+                dataFiles);
     }
 
     private Listing listLocal() throws IOException {
@@ -150,7 +154,8 @@ public final class ParquetTableSource implements TableSource {
         if (base == null || !Files.isDirectory(base) && !Files.isRegularFile(base)) {
             throw new TableSourceException("Parquet files " + location + " not found: " + base + " does not exist");
         }
-        PathMatcher matcher = base.equals(pattern) ? null : FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        PathMatcher matcher =
+                base.equals(pattern) ? null : FileSystems.getDefault().getPathMatcher("glob:" + pattern);
         boolean directory = Files.isDirectory(base);
         List<Found> files = new ArrayList<>();
         long newest = Files.getLastModifiedTime(base).toMillis();
@@ -161,9 +166,14 @@ public final class ParquetTableSource implements TableSource {
                     continue;
                 }
                 newest = Math.max(newest, attributes.lastModifiedTime().toMillis());
-                if (attributes.isRegularFile() && (matcher != null ? matcher.matches(path)
-                        : path.getFileName().toString().endsWith(".parquet"))) {
-                    files.add(new Found(path.toString(), new org.apache.hadoop.fs.Path(path.toUri()), attributes.size(),
+                if (attributes.isRegularFile()
+                        && (matcher != null
+                                ? matcher.matches(path)
+                                : path.getFileName().toString().endsWith(".parquet"))) {
+                    files.add(new Found(
+                            path.toString(),
+                            new org.apache.hadoop.fs.Path(path.toUri()),
+                            attributes.size(),
                             directory ? base.relativize(path.getParent()) : null));
                 }
             }
@@ -179,16 +189,18 @@ public final class ParquetTableSource implements TableSource {
     private Listing listObjectStore() throws IOException {
         ObjectPath pattern = ObjectPath.parse(location.uri());
         List<String> baseSegments = new ArrayList<>();
-        String[] segments = pattern.key().isEmpty() ? new String[0] : pattern.key().split("/");
+        String[] segments =
+                pattern.key().isEmpty() ? new String[0] : pattern.key().split("/");
         for (String segment : segments) {
             if (hasGlob(segment)) {
                 break;
             }
             baseSegments.add(segment);
         }
-        ObjectPath base = new ObjectPath(pattern.scheme(), pattern.bucket(), pattern.account(),
-                String.join("/", baseSegments));
-        PathMatcher matcher = baseSegments.size() == segments.length ? null
+        ObjectPath base =
+                new ObjectPath(pattern.scheme(), pattern.bucket(), pattern.account(), String.join("/", baseSegments));
+        PathMatcher matcher = baseSegments.size() == segments.length
+                ? null
                 : FileSystems.getDefault().getPathMatcher("glob:/" + pattern.key());
         org.apache.hadoop.fs.Path basePath = new org.apache.hadoop.fs.Path(base.uri());
         FileSystem fs = basePath.getFileSystem(hadoop);
@@ -199,7 +211,8 @@ public final class ParquetTableSource implements TableSource {
             throw new TableSourceException("Parquet files " + location + " not found: nothing at " + base, e);
         }
         if (!baseStatus.isDirectory()) {
-            return new Listing(List.of(new Found(base.uri(), basePath, baseStatus.getLen(), null)),
+            return new Listing(
+                    List.of(new Found(base.uri(), basePath, baseStatus.getLen(), null)),
                     baseStatus.getModificationTime());
         }
         List<Found> files = new ArrayList<>();
@@ -208,12 +221,14 @@ public final class ParquetTableSource implements TableSource {
         while (listed.hasNext()) {
             LocatedFileStatus status = listed.next();
             ObjectPath object = ObjectPath.parse(status.getPath().toString());
-            Path relative = Path.of(object.key().substring(base.directoryPrefix().length()));
+            Path relative =
+                    Path.of(object.key().substring(base.directoryPrefix().length()));
             if (hidden(Path.of(""), relative)) {
                 continue;
             }
             newest = Math.max(newest, status.getModificationTime());
-            if (matcher != null ? matcher.matches(Path.of("/" + object.key()))
+            if (matcher != null
+                    ? matcher.matches(Path.of("/" + object.key()))
                     : object.key().endsWith(".parquet")) {
                 files.add(new Found(object.uri(), status.getPath(), status.getLen(), relative.getParent()));
             }
@@ -324,7 +339,8 @@ public final class ParquetTableSource implements TableSource {
         if (annotation instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation) {
             Type repeated = group.getType(0);
             Type element = repeated.isPrimitive() || repeated.asGroupType().getFieldCount() != 1
-                    ? repeated : repeated.asGroupType().getType(0);
+                    ? repeated
+                    : repeated.asGroupType().getType(0);
             return new ColumnType.ListOf(columnType(element));
         }
         if (annotation instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation) {
@@ -332,7 +348,8 @@ public final class ParquetTableSource implements TableSource {
             return new ColumnType.MapOf(columnType(entry.getType(0)), columnType(entry.getType(1)));
         }
         return new ColumnType.StructOf(group.getFields().stream()
-                .map(f -> new SourceColumn(f.getName(), f.getName(), columnType(f), false)).toList());
+                .map(f -> new SourceColumn(f.getName(), f.getName(), columnType(f), false))
+                .toList());
     }
 
     private static ColumnType primitive(PrimitiveType type) {
@@ -342,22 +359,30 @@ public final class ParquetTableSource implements TableSource {
         }
         ColumnType.Scalar scalar = switch (type.getPrimitiveTypeName()) {
             case BOOLEAN -> ColumnType.Scalar.BOOLEAN;
-            case INT32 -> annotation instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation ? ColumnType.Scalar.DATE
-                    : annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.getBitWidth() == 8
-                    ? ColumnType.Scalar.INT8
-                    : annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.getBitWidth() == 16
-                    ? ColumnType.Scalar.INT16 : ColumnType.Scalar.INT32;
-            case INT64 -> annotation instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation t
-                    ? (t.isAdjustedToUTC() ? ColumnType.Scalar.TIMESTAMP : ColumnType.Scalar.TIMESTAMP_NTZ)
-                    : ColumnType.Scalar.INT64;
+            case INT32 ->
+                annotation instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation
+                        ? ColumnType.Scalar.DATE
+                        : annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && i.getBitWidth() == 8
+                                ? ColumnType.Scalar.INT8
+                                : annotation instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i
+                                                && i.getBitWidth() == 16
+                                        ? ColumnType.Scalar.INT16
+                                        : ColumnType.Scalar.INT32;
+            case INT64 ->
+                annotation instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation t
+                        ? (t.isAdjustedToUTC() ? ColumnType.Scalar.TIMESTAMP : ColumnType.Scalar.TIMESTAMP_NTZ)
+                        : ColumnType.Scalar.INT64;
             case INT96 -> ColumnType.Scalar.TIMESTAMP_NTZ;
             case FLOAT -> ColumnType.Scalar.FLOAT32;
             case DOUBLE -> ColumnType.Scalar.FLOAT64;
-            case BINARY, FIXED_LEN_BYTE_ARRAY -> annotation instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
-                    || annotation instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
-                    || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation ? ColumnType.Scalar.STRING
-                    : annotation instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation ? ColumnType.Scalar.UUID
-                    : ColumnType.Scalar.BINARY;
+            case BINARY, FIXED_LEN_BYTE_ARRAY ->
+                annotation instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                                || annotation instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+                                || annotation instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation
+                        ? ColumnType.Scalar.STRING
+                        : annotation instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation
+                                ? ColumnType.Scalar.UUID
+                                : ColumnType.Scalar.BINARY;
         };
         return ColumnType.Primitive.of(scalar);
     }

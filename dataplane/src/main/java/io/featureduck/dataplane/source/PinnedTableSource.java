@@ -21,6 +21,7 @@ final class PinnedTableSource implements TableSource {
      * once (the time range's first and last entity rows) without reading the table's metadata each time.
      */
     private TableSnapshot snapshot;
+
     private OptionalLong version;
 
     PinnedTableSource(TableSource table, TablePin pin) {
@@ -53,7 +54,8 @@ final class PinnedTableSource implements TableSource {
                 throw new TableSourceException("spec.source.asOf " + pin.asOf() + " is in the future: a pin names a "
                         + "version the table has; the view is served once that time has passed (or pin a version)");
             }
-            version = pin.asOf() != null ? table.versionAsOf(pin.asOf())
+            version = pin.asOf() != null
+                    ? table.versionAsOf(pin.asOf())
                     : OptionalLong.of(latestSnapshot().version());
         }
         return version;
@@ -90,7 +92,8 @@ final class PinnedTableSource implements TableSource {
         if (current.isEmpty() || pinned.isEmpty()) {
             return List.of();
         }
-        List<Long> versions = new ArrayList<>(current.stream().filter(v -> v <= pinned.getAsLong()).toList());
+        List<Long> versions = new ArrayList<>(
+                current.stream().filter(v -> v <= pinned.getAsLong()).toList());
         if (current.get(current.size() - 1) > pinned.getAsLong()
                 && (versions.isEmpty() || versions.get(versions.size() - 1) != pinned.getAsLong())) {
             versions.add(pinned.getAsLong());

@@ -30,14 +30,21 @@ public record SnapshotChanges(List<DataFile> added, List<DataFile> removed, bool
         older.dataFiles().forEach(f -> before.put(f.path(), f));
         Map<String, DataFile> after = new HashMap<>();
         newer.dataFiles().forEach(f -> after.put(f.path(), f));
-        List<DataFile> added = newer.dataFiles().stream().filter(f -> !same(before.get(f.path()), f)).toList();
-        List<DataFile> removed = older.dataFiles().stream().filter(f -> !same(f, after.get(f.path()))).toList();
+        List<DataFile> added = newer.dataFiles().stream()
+                .filter(f -> !same(before.get(f.path()), f))
+                .toList();
+        List<DataFile> removed = older.dataFiles().stream()
+                .filter(f -> !same(f, after.get(f.path())))
+                .toList();
         return new SnapshotChanges(added, removed, !older.columns().equals(newer.columns()));
     }
 
     private static boolean same(DataFile a, DataFile b) {
-        return a != null && b != null && a.sizeBytes() == b.sizeBytes()
-                && Arrays.equals(a.deletedRows(), b.deletedRows()) && a.deletes().equals(b.deletes())
+        return a != null
+                && b != null
+                && a.sizeBytes() == b.sizeBytes()
+                && Arrays.equals(a.deletedRows(), b.deletedRows())
+                && a.deletes().equals(b.deletes())
                 && a.partitionValues().equals(b.partitionValues());
     }
 
@@ -48,7 +55,9 @@ public record SnapshotChanges(List<DataFile> added, List<DataFile> removed, bool
 
     /** Only new files, none of them carrying deletes: the newer version holds every row of the older one and more. */
     public boolean isAppendOnly() {
-        return removed.isEmpty() && !schemaChanged
-                && added.stream().noneMatch(f -> f.hasDeletedRows() || !f.deletes().isEmpty());
+        return removed.isEmpty()
+                && !schemaChanged
+                && added.stream()
+                        .noneMatch(f -> f.hasDeletedRows() || !f.deletes().isEmpty());
     }
 }

@@ -12,12 +12,11 @@ import java.util.Optional;
  * @param commitTime when that version was committed
  * @param contents   where the rows are: data files named by the table's metadata, or a table in a database file
  */
-public record TableSnapshot(String location, long version, Instant commitTime, List<SourceColumn> columns,
-                            Contents contents) {
+public record TableSnapshot(
+        String location, long version, Instant commitTime, List<SourceColumn> columns, Contents contents) {
 
     /** Where a version's rows are. */
-    public sealed interface Contents permits DataFiles, DatabaseTable {
-    }
+    public sealed interface Contents permits DataFiles, DatabaseTable {}
 
     /** Data files (Parquet) with their partition values and deletes, as lakehouse formats name them. */
     public record DataFiles(List<DataFile> files) implements Contents {
@@ -32,11 +31,10 @@ public record TableSnapshot(String location, long version, Instant commitTime, L
      * @param file  the database file
      * @param table the table or view, as {@code name} or {@code schema.name}
      */
-    public record DatabaseTable(String file, String table) implements Contents {
-    }
+    public record DatabaseTable(String file, String table) implements Contents {}
 
-    public TableSnapshot(String location, long version, Instant commitTime, List<SourceColumn> columns,
-                         List<DataFile> dataFiles) {
+    public TableSnapshot(
+            String location, long version, Instant commitTime, List<SourceColumn> columns, List<DataFile> dataFiles) {
         this(location, version, commitTime, columns, new DataFiles(dataFiles));
     }
 

@@ -33,7 +33,9 @@ public interface TableSource {
         if (last.isEmpty()) {
             return java.util.List.of();
         }
-        return java.util.stream.LongStream.rangeClosed(versionAsOf(from).orElse(0), last.getAsLong()).boxed().toList();
+        return java.util.stream.LongStream.rangeClosed(versionAsOf(from).orElse(0), last.getAsLong())
+                .boxed()
+                .toList();
     }
 
     /**

@@ -53,7 +53,9 @@ public final class TableSourceFactory {
     /** The view's table as the view sees it: the latest version, or the one its pin names. */
     public TableSource forView(ViewDefinition view) {
         TableSource table = tableOf(view);
-        return view.pin().<TableSource>map(pin -> new PinnedTableSource(table, pin)).orElse(table);
+        return view.pin()
+                .<TableSource>map(pin -> new PinnedTableSource(table, pin))
+                .orElse(table);
     }
 
     private TableSource tableOf(ViewDefinition view) {

@@ -42,14 +42,16 @@ final class AzureBlobObjectStore implements ObjectStore {
         if (path.account() != null) {
             return path.account();
         }
-        return settings.azure().map(ObjectStoreSpec.Azure::accountName)
+        return settings.azure()
+                .map(ObjectStoreSpec.Azure::accountName)
                 .or(() -> settings.variable("AZURE_STORAGE_ACCOUNT"))
                 .orElseThrow(() -> new IllegalArgumentException(path + ": az:// locations need "
                         + "spec.lakehouse.objectStores.azure.accountName (or AZURE_STORAGE_ACCOUNT)"));
     }
 
     private String endpoint(String account) {
-        return settings.azure().map(ObjectStoreSpec.Azure::endpoint)
+        return settings.azure()
+                .map(ObjectStoreSpec.Azure::endpoint)
                 .orElse("https://" + account + ".blob.core.windows.net");
     }
 
@@ -60,8 +62,10 @@ final class AzureBlobObjectStore implements ObjectStore {
 
     private BlobServiceClient newClient(String account) {
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
-                .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(3)
-                        .setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(5))))
+                .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
+                        .setMaxRetries(3)
+                        .setBaseDelay(Duration.ofMillis(200))
+                        .setMaxDelay(Duration.ofSeconds(5))))
                 .clientOptions(new ClientOptions().setApplicationId("featureduck"));
         var connectionString = settings.variable(ObjectStoreSettings.AZURE_STORAGE_CONNECTION_STRING);
         var key = settings.variable(ObjectStoreSettings.AZURE_STORAGE_ACCOUNT_KEY);
@@ -90,8 +94,8 @@ final class AzureBlobObjectStore implements ObjectStore {
     public ObjectInfo stat(ObjectPath path) throws IOException {
         try {
             BlobProperties properties = blob(path).getProperties();
-            return new ObjectInfo(path, properties.getBlobSize(), properties.getLastModified().toInstant(),
-                    properties.getETag());
+            return new ObjectInfo(
+                    path, properties.getBlobSize(), properties.getLastModified().toInstant(), properties.getETag());
         } catch (RuntimeException e) {
             throw failure(path, e);
         }
@@ -105,13 +109,16 @@ final class AzureBlobObjectStore implements ObjectStore {
         try {
             BlobContainerClient container = service(directory).getBlobContainerClient(directory.bucket());
             for (BlobItem item : container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(prefix), null)) {
-                ObjectPath child = new ObjectPath(directory.scheme(), directory.bucket(), directory.account(),
-                        item.getName());
+                ObjectPath child =
+                        new ObjectPath(directory.scheme(), directory.bucket(), directory.account(), item.getName());
                 if (Boolean.TRUE.equals(item.isPrefix())) {
                     directories.add(child);
                 } else if (!item.getName().equals(prefix)) {
-                    objects.add(new ObjectInfo(child, item.getProperties().getContentLength(),
-                            item.getProperties().getLastModified().toInstant(), item.getProperties().getETag()));
+                    objects.add(new ObjectInfo(
+                            child,
+                            item.getProperties().getContentLength(),
+                            item.getProperties().getLastModified().toInstant(),
+                            item.getProperties().getETag()));
                 }
             }
         } catch (RuntimeException e) {
@@ -133,8 +140,8 @@ final class AzureBlobObjectStore implements ObjectStore {
     public ObjectInfo download(ObjectPath path, Path target) throws IOException {
         try {
             BlobProperties properties = blob(path).downloadToFile(target.toString());
-            return new ObjectInfo(path, properties.getBlobSize(), properties.getLastModified().toInstant(),
-                    properties.getETag());
+            return new ObjectInfo(
+                    path, properties.getBlobSize(), properties.getLastModified().toInstant(), properties.getETag());
         } catch (RuntimeException e) {
             throw failure(path, e);
         }
@@ -145,9 +152,11 @@ final class AzureBlobObjectStore implements ObjectStore {
             return new ObjectStoreException(ObjectStoreException.Fault.FAILED, settings.redact(e.getMessage()), e);
         }
         int status = e instanceof HttpResponseException http && http.getResponse() != null
-                ? http.getResponse().getStatusCode() : 0;
-        String detail = status != 0 ? "HTTP " + status : e instanceof UncheckedIOException u ? u.getCause().toString()
-                : e.toString();
+                ? http.getResponse().getStatusCode()
+                : 0;
+        String detail = status != 0
+                ? "HTTP " + status
+                : e instanceof UncheckedIOException u ? u.getCause().toString() : e.toString();
         return ObjectStoreException.of(path + " (" + endpointFor(path) + ")", status, settings.redact(detail), e);
     }
 

@@ -52,6 +52,7 @@ public final class DataFileCache implements AutoCloseable {
     private final ExecutorService fetchers;
     /** Access-ordered, so iteration starts at the least recently used entry. */
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+
     private final Map<String, CompletableFuture<Entry>> fetching = new java.util.HashMap<>();
     private long cachedBytes;
     private long reservedBytes;
@@ -87,31 +88,47 @@ public final class DataFileCache implements AutoCloseable {
         this.stores = stores;
         AtomicInteger threads = new AtomicInteger();
         // Without object stores nothing is ever fetched: no threads to start, or to leave running.
-        this.fetchers = stores == null ? null : Executors.newFixedThreadPool(parallelism, r -> {
-            Thread thread = new Thread(r, "file-fetch-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        hits = Counter.builder("featureduck_file_cache_requests").tag("result", "hit")
-                .description("Data files asked of the local file cache").register(meters);
-        misses = Counter.builder("featureduck_file_cache_requests").tag("result", "miss")
-                .description("Data files asked of the local file cache").register(meters);
+        this.fetchers = stores == null
+                ? null
+                : Executors.newFixedThreadPool(parallelism, r -> {
+                    Thread thread = new Thread(r, "file-fetch-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        hits = Counter.builder("featureduck_file_cache_requests")
+                .tag("result", "hit")
+                .description("Data files asked of the local file cache")
+                .register(meters);
+        misses = Counter.builder("featureduck_file_cache_requests")
+                .tag("result", "miss")
+                .description("Data files asked of the local file cache")
+                .register(meters);
         fetchedBytes = Counter.builder("featureduck_file_cache_fetched_bytes")
-                .description("Bytes downloaded from object stores into the file cache").register(meters);
+                .description("Bytes downloaded from object stores into the file cache")
+                .register(meters);
         evictions = Counter.builder("featureduck_file_cache_evictions")
-                .description("Cached files deleted to make room").register(meters);
-        fetchTime = Timer.builder("featureduck_file_cache_fetch").publishPercentiles(0.5, 0.99)
-                .description("Time to download one file from an object store").register(meters);
+                .description("Cached files deleted to make room")
+                .register(meters);
+        fetchTime = Timer.builder("featureduck_file_cache_fetch")
+                .publishPercentiles(0.5, 0.99)
+                .description("Time to download one file from an object store")
+                .register(meters);
         Gauge.builder("featureduck_file_cache_bytes", this, DataFileCache::cachedBytes)
-                .description("Bytes held in the file cache").register(meters);
+                .description("Bytes held in the file cache")
+                .register(meters);
         Gauge.builder("featureduck_file_cache_limit_bytes", () -> maxBytes)
-                .description("Size limit of the file cache").register(meters);
+                .description("Size limit of the file cache")
+                .register(meters);
         adopt();
     }
 
     /** A cache for tables on local disk only: any object-store file is refused. */
     public static DataFileCache localOnly() {
-        return new DataFileCache(Path.of(System.getProperty("java.io.tmpdir"), "featureduck-files-none"), 0, null, 1,
+        return new DataFileCache(
+                Path.of(System.getProperty("java.io.tmpdir"), "featureduck-files-none"),
+                0,
+                null,
+                1,
                 new SimpleMeterRegistry());
     }
 
@@ -135,11 +152,12 @@ public final class DataFileCache implements AutoCloseable {
         Set<String> remote = new LinkedHashSet<>();
         files.stream().filter(ObjectPath::isObjectStore).forEach(remote::add);
         if (remote.isEmpty()) {
-            return new PinnedFiles(Map.of(), () -> { });
+            return new PinnedFiles(Map.of(), () -> {});
         }
         if (stores == null) {
-            throw new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE, what + " is on an object store, which this "
-                    + "command is not set up to read");
+            throw new FeatureDuckException(
+                    ErrorCode.TABLE_UNAVAILABLE,
+                    what + " is on an object store, which this " + "command is not set up to read");
         }
         Map<String, CompletableFuture<Entry>> pending = new LinkedHashMap<>();
         for (String uri : remote) {
@@ -158,8 +176,10 @@ public final class DataFileCache implements AutoCloseable {
         }
         if (failure != null) {
             release(local.values());
-            throw failure instanceof FeatureDuckException f ? f : new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE,
-                    what + ": " + failure.getMessage(), failure);
+            throw failure instanceof FeatureDuckException f
+                    ? f
+                    : new FeatureDuckException(
+                            ErrorCode.TABLE_UNAVAILABLE, what + ": " + failure.getMessage(), failure);
         }
         Map<String, String> paths = new LinkedHashMap<>();
         local.forEach((uri, entry) -> paths.put(uri, entry.file.toString()));
@@ -210,8 +230,13 @@ public final class DataFileCache implements AutoCloseable {
         }
     }
 
-    private void fetch(ObjectStore store, ObjectPath path, String uri, String key, long expectedSize,
-                       CompletableFuture<Entry> result) {
+    private void fetch(
+            ObjectStore store,
+            ObjectPath path,
+            String uri,
+            String key,
+            long expectedSize,
+            CompletableFuture<Entry> result) {
         Path partial = directory.resolve(key + ".part-" + UUID.randomUUID());
         Path target = directory.resolve(key + SUFFIX);
         long start = System.nanoTime();
@@ -235,7 +260,8 @@ public final class DataFileCache implements AutoCloseable {
                 reservedBytes -= expectedSize;
             }
             RuntimeException failure = e instanceof IOException io
-                    ? new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE, io.getMessage(), io) : (RuntimeException) e;
+                    ? new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE, io.getMessage(), io)
+                    : (RuntimeException) e;
             result.completeExceptionally(failure);
             throw failure;
         }
@@ -254,10 +280,12 @@ public final class DataFileCache implements AutoCloseable {
             }
         }
         if (cachedBytes + reservedBytes + size > maxBytes) {
-            throw new FeatureDuckException(ErrorCode.TABLE_UNAVAILABLE, uri + ": the local file cache ("
-                    + mebibytes(maxBytes) + " MiB) cannot hold "
-                    + "it (" + mebibytes(size) + " MiB) beside the " + mebibytes(cachedBytes + reservedBytes)
-                    + " MiB in use; raise spec.dataPlane.fileCacheSize");
+            throw new FeatureDuckException(
+                    ErrorCode.TABLE_UNAVAILABLE,
+                    uri + ": the local file cache ("
+                            + mebibytes(maxBytes) + " MiB) cannot hold "
+                            + "it (" + mebibytes(size) + " MiB) beside the " + mebibytes(cachedBytes + reservedBytes)
+                            + " MiB in use; raise spec.dataPlane.fileCacheSize");
         }
         reservedBytes += size;
     }

@@ -47,8 +47,10 @@ final class GcsObjectStore implements ObjectStore {
                 builder.setCredentials(GoogleCredentials.fromStream(
                         new ByteArrayInputStream(json.get().getBytes(StandardCharsets.UTF_8))));
             } catch (IOException e) {
-                throw new IllegalArgumentException(ObjectStoreSettings.GOOGLE_SERVICE_ACCOUNT_JSON
-                        + " does not hold a service-account key in JSON", e);
+                throw new IllegalArgumentException(
+                        ObjectStoreSettings.GOOGLE_SERVICE_ACCOUNT_JSON
+                                + " does not hold a service-account key in JSON",
+                        e);
             }
         }
         // Without a key: Application Default Credentials (workload identity, the metadata server, gcloud's login).
@@ -71,7 +73,8 @@ final class GcsObjectStore implements ObjectStore {
 
     private static ObjectInfo info(ObjectPath path, Blob blob) {
         Instant updated = blob.getUpdateTimeOffsetDateTime() != null
-                ? blob.getUpdateTimeOffsetDateTime().toInstant() : Instant.EPOCH;
+                ? blob.getUpdateTimeOffsetDateTime().toInstant()
+                : Instant.EPOCH;
         return new ObjectInfo(path, blob.getSize(), updated, String.valueOf(blob.getGeneration()));
     }
 
@@ -81,8 +84,11 @@ final class GcsObjectStore implements ObjectStore {
         List<ObjectPath> directories = new ArrayList<>();
         String prefix = directory.directoryPrefix();
         try {
-            for (Blob blob : storage.list(directory.bucket(), Storage.BlobListOption.prefix(prefix),
-                    Storage.BlobListOption.currentDirectory()).iterateAll()) {
+            for (Blob blob : storage.list(
+                            directory.bucket(),
+                            Storage.BlobListOption.prefix(prefix),
+                            Storage.BlobListOption.currentDirectory())
+                    .iterateAll()) {
                 ObjectPath child = new ObjectPath(directory.scheme(), directory.bucket(), null, blob.getName());
                 if (blob.isDirectory()) {
                     directories.add(child);
@@ -124,8 +130,8 @@ final class GcsObjectStore implements ObjectStore {
 
     private IOException failure(ObjectPath path, BaseServiceException e) {
         // The library reports "no answer" as code 0 too, with the connection failure as its cause.
-        return ObjectStoreException.of(path + " (" + endpoint + ")", Math.max(0, e.getCode()),
-                settings.redact(e.getMessage()), e);
+        return ObjectStoreException.of(
+                path + " (" + endpoint + ")", Math.max(0, e.getCode()), settings.redact(e.getMessage()), e);
     }
 
     @Override

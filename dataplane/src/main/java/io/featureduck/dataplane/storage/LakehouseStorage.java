@@ -21,8 +21,8 @@ public final class LakehouseStorage implements AutoCloseable {
     }
 
     public static LakehouseStorage open(LakehouseSpec lakehouse, StorageSettings settings, MeterRegistry meters) {
-        ObjectStores stores = new ObjectStores(new ObjectStoreSettings(lakehouse.effectiveObjectStores(),
-                settings.environment()));
+        ObjectStores stores =
+                new ObjectStores(new ObjectStoreSettings(lakehouse.effectiveObjectStores(), settings.environment()));
         Path privateDirectory = null;
         Path directory = settings.cacheDirectory();
         if (directory == null) {
@@ -33,8 +33,10 @@ public final class LakehouseStorage implements AutoCloseable {
             }
             directory = privateDirectory;
         }
-        return new LakehouseStorage(stores, new DataFileCache(directory, settings.cacheBytes(), stores,
-                settings.fetchParallelism(), meters), privateDirectory);
+        return new LakehouseStorage(
+                stores,
+                new DataFileCache(directory, settings.cacheBytes(), stores, settings.fetchParallelism(), meters),
+                privateDirectory);
     }
 
     public ObjectStores stores() {

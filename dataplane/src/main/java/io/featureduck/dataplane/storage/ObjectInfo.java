@@ -11,5 +11,4 @@ import java.time.Instant;
  * @param lastModified when it was last written
  * @param version      what changes whenever the object is rewritten: the S3 and Azure ETag, the GCS generation
  */
-public record ObjectInfo(ObjectPath path, long size, Instant lastModified, String version) {
-}
+public record ObjectInfo(ObjectPath path, long size, Instant lastModified, String version) {}

@@ -55,18 +55,21 @@ public final class ObjectStoreException extends IOException {
             missing.initCause(cause);
             return missing;
         }
-        Fault fault = status == 401 || status == 403 ? Fault.ACCESS_DENIED
-                : status == 429 || status == 503 ? Fault.THROTTLED
-                : status == 0 && isConnectionFailure(cause) ? Fault.UNREACHABLE
-                : Fault.FAILED;
+        Fault fault = status == 401 || status == 403
+                ? Fault.ACCESS_DENIED
+                : status == 429 || status == 503
+                        ? Fault.THROTTLED
+                        : status == 0 && isConnectionFailure(cause) ? Fault.UNREACHABLE : Fault.FAILED;
         return new ObjectStoreException(fault, where + ": " + fault.description() + ": " + detail, cause);
     }
 
     /** Whether {@code failure}, whatever SDK type wraps it, is a store that could not be reached at all. */
     static boolean isConnectionFailure(Throwable failure) {
         for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof UnknownHostException
-                    || cause instanceof NoRouteToHostException || cause instanceof SocketTimeoutException
+            if (cause instanceof ConnectException
+                    || cause instanceof UnknownHostException
+                    || cause instanceof NoRouteToHostException
+                    || cause instanceof SocketTimeoutException
                     || cause instanceof UnresolvedAddressException) {
                 return true;
             }

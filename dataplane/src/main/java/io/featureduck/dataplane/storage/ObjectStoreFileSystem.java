@@ -103,8 +103,8 @@ public final class ObjectStoreFileSystem extends FileSystem {
     }
 
     private FileStatus file(ObjectInfo info) {
-        return new FileStatus(info.size(), false, 1, 64L * 1024 * 1024, info.lastModified().toEpochMilli(),
-                hadoopPath(info.path()));
+        return new FileStatus(
+                info.size(), false, 1, 64L * 1024 * 1024, info.lastModified().toEpochMilli(), hadoopPath(info.path()));
     }
 
     private FileStatus directory(ObjectPath path) {
@@ -122,8 +122,15 @@ public final class ObjectStoreFileSystem extends FileSystem {
     }
 
     @Override
-    public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
-                                     short replication, long blockSize, Progressable progress) throws IOException {
+    public FSDataOutputStream create(
+            Path f,
+            FsPermission permission,
+            boolean overwrite,
+            int bufferSize,
+            short replication,
+            long blockSize,
+            Progressable progress)
+            throws IOException {
         throw readOnly(f);
     }
 

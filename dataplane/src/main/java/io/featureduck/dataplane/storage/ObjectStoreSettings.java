@@ -24,9 +24,14 @@ public final class ObjectStoreSettings {
     public static final String AZURE_STORAGE_ACCOUNT_KEY = "AZURE_STORAGE_ACCOUNT_KEY";
     public static final String AZURE_STORAGE_SAS_TOKEN = "AZURE_STORAGE_SAS_TOKEN";
     public static final String GOOGLE_SERVICE_ACCOUNT_JSON = "GOOGLE_SERVICE_ACCOUNT_JSON";
-    private static final List<String> SECRET_VARIABLES = List.of(AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
-            AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_ACCOUNT_KEY, AZURE_STORAGE_SAS_TOKEN,
-            GOOGLE_SERVICE_ACCOUNT_JSON, "AZURE_CLIENT_SECRET");
+    private static final List<String> SECRET_VARIABLES = List.of(
+            AWS_SECRET_ACCESS_KEY,
+            AWS_SESSION_TOKEN,
+            AZURE_STORAGE_CONNECTION_STRING,
+            AZURE_STORAGE_ACCOUNT_KEY,
+            AZURE_STORAGE_SAS_TOKEN,
+            GOOGLE_SERVICE_ACCOUNT_JSON,
+            "AZURE_CLIENT_SECRET");
     /** Signatures and keys as they appear in URLs and connection strings, whoever's they are. */
     private static final Pattern SECRET_PARAMETERS = Pattern.compile(
             "(?i)((?:sig|AccountKey|SharedAccessSignature|X-Amz-Signature|X-Amz-Security-Token|X-Goog-Signature)=)"
@@ -84,7 +89,9 @@ public final class ObjectStoreSettings {
     public String toString() {
         List<String> set = environment.keySet().stream()
                 .filter(k -> k.startsWith("AWS_") || k.startsWith("AZURE_") || k.startsWith("GOOGLE_"))
-                .sorted().toList();
-        return "ObjectStoreSettings[" + options + ", credentials from " + (set.isEmpty() ? "default chains" : set) + "]";
+                .sorted()
+                .toList();
+        return "ObjectStoreSettings[" + options + ", credentials from " + (set.isEmpty() ? "default chains" : set)
+                + "]";
     }
 }

@@ -85,15 +85,17 @@ final class S3ObjectStore implements ObjectStore {
             return DefaultCredentialsProvider.builder().build();
         }
         var token = settings.variable(ObjectStoreSettings.AWS_SESSION_TOKEN);
-        return StaticCredentialsProvider.create(token.isPresent()
-                ? AwsSessionCredentials.create(keyId.get(), secret.get(), token.get())
-                : AwsBasicCredentials.create(keyId.get(), secret.get()));
+        return StaticCredentialsProvider.create(
+                token.isPresent()
+                        ? AwsSessionCredentials.create(keyId.get(), secret.get(), token.get())
+                        : AwsBasicCredentials.create(keyId.get(), secret.get()));
     }
 
     @Override
     public ObjectInfo stat(ObjectPath path) throws IOException {
         try {
-            HeadObjectResponse head = client.headObject(b -> b.bucket(path.bucket()).key(path.key()));
+            HeadObjectResponse head =
+                    client.headObject(b -> b.bucket(path.bucket()).key(path.key()));
             return new ObjectInfo(path, head.contentLength(), head.lastModified(), head.eTag());
         } catch (SdkException e) {
             throw failure(path, e);
@@ -106,13 +108,19 @@ final class S3ObjectStore implements ObjectStore {
         List<ObjectPath> directories = new ArrayList<>();
         String prefix = directory.directoryPrefix();
         try {
-            ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(directory.bucket()).prefix(prefix)
-                    .delimiter("/").build();
+            ListObjectsV2Request request = ListObjectsV2Request.builder()
+                    .bucket(directory.bucket())
+                    .prefix(prefix)
+                    .delimiter("/")
+                    .build();
             for (ListObjectsV2Response page : client.listObjectsV2Paginator(request)) {
                 for (S3Object object : page.contents()) {
                     if (!object.key().equals(prefix)) {
-                        objects.add(new ObjectInfo(new ObjectPath(directory.scheme(), directory.bucket(), null,
-                                object.key()), object.size(), object.lastModified(), object.eTag()));
+                        objects.add(new ObjectInfo(
+                                new ObjectPath(directory.scheme(), directory.bucket(), null, object.key()),
+                                object.size(),
+                                object.lastModified(),
+                                object.eTag()));
                     }
                 }
                 for (CommonPrefix common : page.commonPrefixes()) {
@@ -128,8 +136,8 @@ final class S3ObjectStore implements ObjectStore {
     @Override
     public InputStream read(ObjectPath path, long offset) throws IOException {
         try {
-            ResponseInputStream<GetObjectResponse> response = client.getObject(b -> b.bucket(path.bucket())
-                    .key(path.key()).range(offset > 0 ? "bytes=" + offset + "-" : null));
+            ResponseInputStream<GetObjectResponse> response = client.getObject(
+                    b -> b.bucket(path.bucket()).key(path.key()).range(offset > 0 ? "bytes=" + offset + "-" : null));
             // Closing a response early would read the rest of the object to reuse the connection; a reader that
             // seeks elsewhere wants it dropped instead.
             return new FilterInputStream(response) {
@@ -147,8 +155,8 @@ final class S3ObjectStore implements ObjectStore {
     @Override
     public ObjectInfo download(ObjectPath path, Path target) throws IOException {
         try {
-            GetObjectResponse response = client.getObject(b -> b.bucket(path.bucket()).key(path.key()),
-                    ResponseTransformer.toFile(target));
+            GetObjectResponse response =
+                    client.getObject(b -> b.bucket(path.bucket()).key(path.key()), ResponseTransformer.toFile(target));
             return new ObjectInfo(path, response.contentLength(), response.lastModified(), response.eTag());
         } catch (SdkException e) {
             throw failure(path, e);
@@ -156,10 +164,12 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     private IOException failure(ObjectPath path, SdkException e) {
-        int status = e instanceof NoSuchKeyException || e instanceof NoSuchBucketException ? 404
-                : e instanceof S3Exception s3 ? s3.statusCode()
-                // No credentials anywhere in the chain: refused before asking, as the store would refuse.
-                : e.getMessage() != null && e.getMessage().contains("Unable to load credentials") ? 401 : 0;
+        int status = e instanceof NoSuchKeyException || e instanceof NoSuchBucketException
+                ? 404
+                : e instanceof S3Exception s3
+                        ? s3.statusCode()
+                        // No credentials anywhere in the chain: refused before asking, as the store would refuse.
+                        : e.getMessage() != null && e.getMessage().contains("Unable to load credentials") ? 401 : 0;
         String detail = e instanceof S3Exception s3 && s3.awsErrorDetails() != null
                 ? s3.awsErrorDetails().errorCode() + " (HTTP " + s3.statusCode() + ")"
                 : e.getMessage();

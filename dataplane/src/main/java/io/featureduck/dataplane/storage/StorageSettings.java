@@ -16,8 +16,8 @@ import java.util.Map;
  * @param environment      where credentials are looked up (the process environment, in a pod filled from the
  *                         store's credentials Secret)
  */
-public record StorageSettings(Path cacheDirectory, long cacheBytes, int fetchParallelism,
-                              Map<String, String> environment) {
+public record StorageSettings(
+        Path cacheDirectory, long cacheBytes, int fetchParallelism, Map<String, String> environment) {
     public StorageSettings {
         environment = Map.copyOf(environment);
         if (cacheBytes <= 0) {
@@ -26,8 +26,11 @@ public record StorageSettings(Path cacheDirectory, long cacheBytes, int fetchPar
     }
 
     public static StorageSettings of(DataPlaneConfig config) {
-        return new StorageSettings(config.fileCacheDirectory().orElse(null), config.fileCacheBytes(),
-                config.fetchParallelism(), config.environment());
+        return new StorageSettings(
+                config.fileCacheDirectory().orElse(null),
+                config.fileCacheBytes(),
+                config.fetchParallelism(),
+                config.environment());
     }
 
     public static StorageSettings defaults() {

@@ -14,11 +14,10 @@ public final class EpochMicros {
     /** The earliest time every engine reading the tables accepts: 0001-01-01T00:00:00Z. */
     public static final Instant MIN = LocalDate.of(1, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
     /** The latest: 9999-12-31T23:59:59.999999Z. */
-    public static final Instant MAX = LocalDate.of(9999, 12, 31).atTime(23, 59, 59, 999_999_000)
-            .toInstant(ZoneOffset.UTC);
+    public static final Instant MAX =
+            LocalDate.of(9999, 12, 31).atTime(23, 59, 59, 999_999_000).toInstant(ZoneOffset.UTC);
 
-    private EpochMicros() {
-    }
+    private EpochMicros() {}
 
     /** @throws ArithmeticException for an instant whose microseconds do not fit a {@code long} */
     public static long of(Instant instant) {

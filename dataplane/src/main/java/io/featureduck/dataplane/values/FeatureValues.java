@@ -22,8 +22,7 @@ import java.util.List;
 public final class FeatureValues {
     private static final ObjectMapper LISTS = new ObjectMapper();
 
-    private FeatureValues() {
-    }
+    private FeatureValues() {}
 
     /**
      * A list from the JSON text DuckDB renders lists as for the index and on-demand inputs (see
@@ -39,7 +38,8 @@ public final class FeatureValues {
 
     /** The JSON text of a list in these forms, as {@link #list} reads it back. */
     public static String listJson(List<?> values) {
-        try (var out = new java.io.StringWriter(); JsonGenerator json = LISTS.getFactory().createGenerator(out)) {
+        try (var out = new java.io.StringWriter();
+                JsonGenerator json = LISTS.getFactory().createGenerator(out)) {
             writeJson(values, json);
             json.flush();
             return out.toString();
@@ -51,18 +51,21 @@ public final class FeatureValues {
     private static List<Object> list(JsonNode array, ValueType element) {
         List<Object> values = new ArrayList<>(array.size());
         for (JsonNode item : array) {
-            values.add(item.isNull() ? null : switch (element) {
-                case STRING -> item.asText();
-                case INT32 -> item.intValue();
-                case INT64 -> item.longValue();
-                case FLOAT32 -> item.floatValue();
-                case FLOAT64 -> item.doubleValue();
-                case BOOL -> item.booleanValue();
-                case BYTES -> Base64.getDecoder().decode(item.asText());
-                case TIMESTAMP -> Instant.parse(item.asText());
-                case DATE -> LocalDate.parse(item.asText());
-                default -> throw new IllegalArgumentException("not an element type: " + element);
-            });
+            values.add(
+                    item.isNull()
+                            ? null
+                            : switch (element) {
+                                case STRING -> item.asText();
+                                case INT32 -> item.intValue();
+                                case INT64 -> item.longValue();
+                                case FLOAT32 -> item.floatValue();
+                                case FLOAT64 -> item.doubleValue();
+                                case BOOL -> item.booleanValue();
+                                case BYTES -> Base64.getDecoder().decode(item.asText());
+                                case TIMESTAMP -> Instant.parse(item.asText());
+                                case DATE -> LocalDate.parse(item.asText());
+                                default -> throw new IllegalArgumentException("not an element type: " + element);
+                            });
         }
         return values;
     }
@@ -99,7 +102,8 @@ public final class FeatureValues {
             }
             out.writeByte(JsonWriter.ARRAY_END);
         } else {
-            throw new IllegalArgumentException("not a feature value: " + value.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not a feature value: " + value.getClass().getName());
         }
     }
 
@@ -132,7 +136,8 @@ public final class FeatureValues {
             }
             json.writeEndArray();
         } else {
-            throw new IllegalArgumentException("not a feature value: " + value.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not a feature value: " + value.getClass().getName());
         }
     }
 }

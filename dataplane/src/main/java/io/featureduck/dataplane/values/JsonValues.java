@@ -17,8 +17,7 @@ public final class JsonValues {
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
 
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     public static void writeDouble(double value, JsonWriter out) {
         if (!Double.isFinite(value)) {

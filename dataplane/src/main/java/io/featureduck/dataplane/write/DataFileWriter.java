@@ -31,12 +31,19 @@ final class DataFileWriter {
      * @param fieldIds each column's field id, for formats that match columns by id (Iceberg, Delta column mapping)
      * @return the file's size in bytes
      */
-    long write(PushedRows pushed, List<Integer> rows, List<SourceColumn> columns,
-               Function<SourceColumn, OptionalInt> fieldIds, Path target) throws IOException {
+    long write(
+            PushedRows pushed,
+            List<Integer> rows,
+            List<SourceColumn> columns,
+            Function<SourceColumn, OptionalInt> fieldIds,
+            Path target)
+            throws IOException {
         Files.createDirectories(target.getParent());
         Path hidden = target.resolveSibling("." + target.getFileName() + ".tmp");
-        List<ParquetRowsWriter.Column> written = columns.stream().map(c -> new ParquetRowsWriter.Column(
-                c.physicalName(), c.type(), pushed.columnIndex(c.name()), fieldIds.apply(c))).toList();
+        List<ParquetRowsWriter.Column> written = columns.stream()
+                .map(c -> new ParquetRowsWriter.Column(
+                        c.physicalName(), c.type(), pushed.columnIndex(c.name()), fieldIds.apply(c)))
+                .toList();
         List<Object[]> selected = rows.stream().map(r -> pushed.rows().get(r)).toList();
         try {
             ParquetRowsWriter.write(session, written, selected, hidden);
@@ -50,7 +57,8 @@ final class DataFileWriter {
 
     /** A data file's location as a format library names it ({@code file:} URI or path), as a local path. */
     static Path localPath(String location) {
-        return location.startsWith("file:") ? Path.of(new org.apache.hadoop.fs.Path(location).toUri())
+        return location.startsWith("file:")
+                ? Path.of(new org.apache.hadoop.fs.Path(location).toUri())
                 : Path.of(location);
     }
 

@@ -79,22 +79,27 @@ final class DeltaWriter implements TableWriter {
         try {
             Map<Map<String, Literal>, List<DataFileStatus>> statuses = new java.util.LinkedHashMap<>();
             List<SourceColumn> dataColumns = rows.columns().stream()
-                    .filter(c -> !partitionColumns.contains(c.name())).toList();
-            Transaction first = snapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
+                    .filter(c -> !partitionColumns.contains(c.name()))
+                    .toList();
+            Transaction first = snapshot.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+                    .build(engine);
             Row firstState = first.getTransactionState(engine);
-            for (Map.Entry<List<Object>, List<Integer>> group
-                    : DataFileWriter.byPartition(rows, partitionColumns).entrySet()) {
+            for (Map.Entry<List<Object>, List<Integer>> group :
+                    DataFileWriter.byPartition(rows, partitionColumns).entrySet()) {
                 Map<String, Literal> partition = partitionLiterals(partitionColumns, group.getKey(), rows);
                 DataWriteContext context = Transaction.getWriteContext(engine, firstState, partition);
-                Path file = DataFileWriter.localPath(context.getTargetDirectory()).resolve("part-" + UUID.randomUUID()
-                        + ".featureduck.snappy.parquet");
+                Path file = DataFileWriter.localPath(context.getTargetDirectory())
+                        .resolve("part-" + UUID.randomUUID() + ".featureduck.snappy.parquet");
                 long size = files.write(rows, group.getValue(), dataColumns, c -> fieldId(schema, c), file);
                 written.add(file);
                 // As a Hadoop path string (not a URI): Kernel parses it as one and URI-encodes it once for the add
                 // action, as the protocol asks. A URI here would be encoded twice, and name a file nobody wrote.
-                statuses.computeIfAbsent(partition, p -> new ArrayList<>()).add(new DataFileStatus(
-                        new org.apache.hadoop.fs.Path(file.toUri()).toString(), size,
-                        Files.getLastModifiedTime(file).toMillis(), Optional.empty()));
+                statuses.computeIfAbsent(partition, p -> new ArrayList<>())
+                        .add(new DataFileStatus(
+                                new org.apache.hadoop.fs.Path(file.toUri()).toString(),
+                                size,
+                                Files.getLastModifiedTime(file).toMillis(),
+                                Optional.empty()));
             }
             Transaction transaction = first;
             LOG.debug("FeatureView '{}': {} data files written", view, written.size());
@@ -105,48 +110,63 @@ final class DeltaWriter implements TableWriter {
                     return new Committed(result.getVersion(), written.size(), rows.size(), attempt - 1);
                 } catch (ConcurrentWriteException e) {
                     if (attempt >= maxAttempts) {
-                        throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': the push "
-                                + "conflicted with other writers of its Delta table " + attempt + " times: "
-                                + e.getMessage(), e);
+                        throw new FeatureDuckException(
+                                ErrorCode.WRITE_FAILED,
+                                "FeatureView '" + view + "': the push "
+                                        + "conflicted with other writers of its Delta table " + attempt + " times: "
+                                        + e.getMessage(),
+                                e);
                     }
-                    LOG.info("FeatureView '{}': push commit conflicted ({}); retrying on the newest version", view,
+                    LOG.info(
+                            "FeatureView '{}': push commit conflicted ({}); retrying on the newest version",
+                            view,
                             e.getClass().getSimpleName());
                     Snapshot fresh = loadSnapshot();
                     checkSchema(rows, fresh.getSchema());
-                    transaction = fresh.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE).build(engine);
+                    transaction = fresh.buildUpdateTableTransaction(ENGINE_INFO, Operation.WRITE)
+                            .build(engine);
                 }
             }
         } catch (IOException e) {
             DataFileWriter.removeUncommitted(written);
-            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot write the "
-                    + "pushed rows: " + e.getMessage(), e);
+            throw new FeatureDuckException(
+                    ErrorCode.WRITE_FAILED,
+                    "FeatureView '" + view + "': cannot write the " + "pushed rows: " + e.getMessage(),
+                    e);
         } catch (KernelException | UnsupportedOperationException e) {
             DataFileWriter.removeUncommitted(written);
-            throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': Delta Kernel "
-                    + "cannot append to this table: " + e.getMessage(), e);
+            throw new FeatureDuckException(
+                    ErrorCode.TABLE_NOT_WRITABLE,
+                    "FeatureView '" + view + "': Delta Kernel " + "cannot append to this table: " + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             DataFileWriter.removeUncommitted(written);
             throw e;
         }
     }
 
-    private TransactionCommitResult commit(Transaction transaction,
-                                           Map<Map<String, Literal>, List<DataFileStatus>> statuses,
-                                           List<Path> written) {
+    private TransactionCommitResult commit(
+            Transaction transaction, Map<Map<String, Literal>, List<DataFileStatus>> statuses, List<Path> written) {
         Row state = transaction.getTransactionState(engine);
         List<Row> actions = new ArrayList<>();
         for (Map.Entry<Map<String, Literal>, List<DataFileStatus>> group : statuses.entrySet()) {
             DataWriteContext context = Transaction.getWriteContext(engine, state, group.getKey());
-            try (CloseableIterator<Row> rows = Transaction.generateAppendActions(engine, state,
-                    io.delta.kernel.internal.util.Utils.toCloseableIterator(group.getValue().iterator()), context)) {
+            try (CloseableIterator<Row> rows = Transaction.generateAppendActions(
+                    engine,
+                    state,
+                    io.delta.kernel.internal.util.Utils.toCloseableIterator(
+                            group.getValue().iterator()),
+                    context)) {
                 rows.forEachRemaining(actions::add);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }
         checkAddPaths(actions, written);
-        return transaction.commit(engine, CloseableIterable.inMemoryIterable(
-                io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+        return transaction.commit(
+                engine,
+                CloseableIterable.inMemoryIterable(
+                        io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
     }
 
     /**
@@ -171,8 +191,10 @@ final class DeltaWriter implements TableWriter {
                 named = null;
             }
             if (named == null || !files.contains(named)) {
-                throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': the commit "
-                        + "would name a data file that was not written, so it was not made; nothing changed");
+                throw new FeatureDuckException(
+                        ErrorCode.WRITE_FAILED,
+                        "FeatureView '" + view + "': the commit "
+                                + "would name a data file that was not written, so it was not made; nothing changed");
             }
         }
     }
@@ -183,7 +205,11 @@ final class DeltaWriter implements TableWriter {
             try {
                 hook.threadSafeInvoke(engine);
             } catch (IOException | RuntimeException e) {
-                LOG.warn("FeatureView '{}': {} after version {} failed: {}", view, hook.getType(), result.getVersion(),
+                LOG.warn(
+                        "FeatureView '{}': {} after version {} failed: {}",
+                        view,
+                        hook.getType(),
+                        result.getVersion(),
                         e.toString());
             }
         }
@@ -193,8 +219,11 @@ final class DeltaWriter implements TableWriter {
         try {
             return TableManager.loadSnapshot(tableUri).build(engine);
         } catch (RuntimeException e) {
-            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot read its Delta "
-                    + "table to commit the push: " + e.getMessage(), e);
+            throw new FeatureDuckException(
+                    ErrorCode.WRITE_FAILED,
+                    "FeatureView '" + view + "': cannot read its Delta " + "table to commit the push: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -203,16 +232,21 @@ final class DeltaWriter implements TableWriter {
         List<String> now = schema.fields().stream().map(StructField::getName).toList();
         List<String> validated = rows.columns().stream().map(SourceColumn::name).toList();
         if (!now.equals(validated)) {
-            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': its table's columns "
-                    + "changed since the push was checked (now " + now + "); retry once the view has refreshed");
+            throw new FeatureDuckException(
+                    ErrorCode.WRITE_FAILED,
+                    "FeatureView '" + view + "': its table's columns " + "changed since the push was checked (now "
+                            + now + "); retry once the view has refreshed");
         }
         for (StructField field : schema.fields()) {
             SourceColumn column = rows.columns().get(rows.columnIndex(field.getName()));
             String physical = field.getMetadata().contains(PHYSICAL_NAME)
-                    ? field.getMetadata().getString(PHYSICAL_NAME) : field.getName();
+                    ? field.getMetadata().getString(PHYSICAL_NAME)
+                    : field.getName();
             if (!physical.equals(column.physicalName())) {
-                throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': column '"
-                        + field.getName() + "' was renamed in the table since the push was checked; retry");
+                throw new FeatureDuckException(
+                        ErrorCode.WRITE_FAILED,
+                        "FeatureView '" + view + "': column '" + field.getName()
+                                + "' was renamed in the table since the push was checked; retry");
             }
         }
     }
@@ -223,8 +257,7 @@ final class DeltaWriter implements TableWriter {
         return id == null ? OptionalInt.empty() : OptionalInt.of(Math.toIntExact(id));
     }
 
-    private static Map<String, Literal> partitionLiterals(List<String> columns, List<Object> values,
-                                                          PushedRows rows) {
+    private static Map<String, Literal> partitionLiterals(List<String> columns, List<Object> values, PushedRows rows) {
         Map<String, Literal> literals = new HashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             SourceColumn column = rows.columns().get(rows.columnIndex(columns.get(i)));

@@ -52,8 +52,7 @@ final class HivePartitionDirectory {
     /** The directory Hive-style writers name a null value with. */
     static final String NULL_DIRECTORY = "__HIVE_DEFAULT_PARTITION__";
 
-    private HivePartitionDirectory() {
-    }
+    private HivePartitionDirectory() {}
 
     /**
      * Refuses rows with a partition value that has no faithful directory name, naming the column and row.
@@ -75,8 +74,10 @@ final class HivePartitionDirectory {
                 }
                 Optional<String> problem = unrepresentable(column, value, nullsAllowed);
                 if (problem.isPresent()) {
-                    throw FeatureDuckException.ofView(ErrorCode.INVALID_PUSH, view, "column '" + column.name()
-                            + "', row " + r + ": " + problem.get());
+                    throw FeatureDuckException.ofView(
+                            ErrorCode.INVALID_PUSH,
+                            view,
+                            "column '" + column.name() + "', row " + r + ": " + problem.get());
                 }
             }
         }
@@ -85,13 +86,14 @@ final class HivePartitionDirectory {
     /** Why {@code value} of {@code column} has no faithful directory, if it has none. */
     static Optional<String> unrepresentable(SourceColumn column, Object value, boolean nullsAllowed) {
         if (value == null) {
-            return nullsAllowed ? Optional.empty() : Optional.of("it names the directory its row goes to, so it cannot "
-                    + "be null");
+            return nullsAllowed
+                    ? Optional.empty()
+                    : Optional.of("it names the directory its row goes to, so it cannot " + "be null");
         }
         if (value instanceof String text) {
             if (text.isEmpty()) {
-                return Optional.of("an empty string names a partition directory that Hive-style readers read back as "
-                        + "null");
+                return Optional.of(
+                        "an empty string names a partition directory that Hive-style readers read back as " + "null");
             }
             if (text.indexOf('\0') >= 0) {
                 return Optional.of("a partition value cannot hold the NUL character");
@@ -113,9 +115,11 @@ final class HivePartitionDirectory {
     static String directory(String root, List<SourceColumn> columns, List<Object> values) {
         Map<String, Literal> literals = new java.util.HashMap<>();
         for (int i = 0; i < columns.size(); i++) {
-            literals.put(columns.get(i).name(), literal(values.get(i), columns.get(i).type()));
+            literals.put(
+                    columns.get(i).name(), literal(values.get(i), columns.get(i).type()));
         }
-        return PartitionUtils.getTargetDirectory(root, columns.stream().map(SourceColumn::name).toList(), literals);
+        return PartitionUtils.getTargetDirectory(
+                root, columns.stream().map(SourceColumn::name).toList(), literals);
     }
 
     /** One level of the directory: {@code column=escaped value}. */
@@ -143,11 +147,15 @@ final class HivePartitionDirectory {
             case DATE -> Literal.ofDate(Math.toIntExact(((LocalDate) value).toEpochDay()));
             case TIMESTAMP -> Literal.ofTimestamp(EpochMicros.of((Instant) value));
             case TIMESTAMP_NTZ -> Literal.ofTimestampNtz(EpochMicros.of((LocalDateTime) value));
-            case DECIMAL -> Literal.ofDecimal((BigDecimal) value, ((ColumnType.Primitive) type).precision(),
-                    ((ColumnType.Primitive) type).scale());
+            case DECIMAL ->
+                Literal.ofDecimal(
+                        (BigDecimal) value,
+                        ((ColumnType.Primitive) type).precision(),
+                        ((ColumnType.Primitive) type).scale());
             case BINARY -> Literal.ofBinary((byte[]) value);
-            case UUID, TIME -> throw new UnsupportedOperationException("a partition column of type "
-                    + scalar.name().toLowerCase(java.util.Locale.ROOT) + " cannot be pushed to");
+            case UUID, TIME ->
+                throw new UnsupportedOperationException("a partition column of type "
+                        + scalar.name().toLowerCase(java.util.Locale.ROOT) + " cannot be pushed to");
         };
     }
 
@@ -169,8 +177,9 @@ final class HivePartitionDirectory {
             case TIMESTAMP_NTZ -> TimestampNTZType.TIMESTAMP_NTZ;
             case DECIMAL -> new DecimalType(primitive.precision(), primitive.scale());
             case BINARY -> BinaryType.BINARY;
-            case UUID, TIME -> throw new UnsupportedOperationException("a partition column of type "
-                    + primitive.scalar().name().toLowerCase(java.util.Locale.ROOT) + " cannot be pushed to");
+            case UUID, TIME ->
+                throw new UnsupportedOperationException("a partition column of type "
+                        + primitive.scalar().name().toLowerCase(java.util.Locale.ROOT) + " cannot be pushed to");
         };
     }
 }

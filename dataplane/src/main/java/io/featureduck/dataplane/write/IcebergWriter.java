@@ -8,7 +8,6 @@ import io.featureduck.dataplane.values.EpochMicros;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -73,8 +72,7 @@ final class IcebergWriter implements TableWriter {
 
     /** Every value fits: partition values are recorded in manifests, not in directory names (see the class). */
     @Override
-    public void check(PushedRows rows) {
-    }
+    public void check(PushedRows rows) {}
 
     @Override
     public Committed append(PushedRows rows) {
@@ -87,14 +85,21 @@ final class IcebergWriter implements TableWriter {
             Map<PartitionKey, List<Integer>> groups = partitions(rows, schema, spec);
             List<DataFile> dataFiles = new ArrayList<>();
             for (Map.Entry<PartitionKey, List<Integer>> group : groups.entrySet()) {
-                String uri = current.locationProvider().newDataLocation("featureduck-" + UUID.randomUUID()
-                        + ".parquet");
+                String uri =
+                        current.locationProvider().newDataLocation("featureduck-" + UUID.randomUUID() + ".parquet");
                 Path file = DataFileWriter.localPath(uri);
-                long size = files.write(rows, group.getValue(), rows.columns(),
-                        c -> OptionalInt.of(schema.findField(c.name()).fieldId()), file);
+                long size = files.write(
+                        rows,
+                        group.getValue(),
+                        rows.columns(),
+                        c -> OptionalInt.of(schema.findField(c.name()).fieldId()),
+                        file);
                 written.add(file);
-                DataFiles.Builder builder = DataFiles.builder(spec).withPath(uri).withFileSizeInBytes(size)
-                        .withRecordCount(group.getValue().size()).withFormat(FileFormat.PARQUET);
+                DataFiles.Builder builder = DataFiles.builder(spec)
+                        .withPath(uri)
+                        .withFileSizeInBytes(size)
+                        .withRecordCount(group.getValue().size())
+                        .withFormat(FileFormat.PARQUET);
                 if (!spec.isUnpartitioned()) {
                     builder.withPartition(group.getKey());
                 }
@@ -105,13 +110,17 @@ final class IcebergWriter implements TableWriter {
                     AppendFiles append = current.newAppend();
                     dataFiles.forEach(append::appendFile);
                     append.commit();
-                    TableMetadata committed = ((HasTableOperations) current).operations().current();
+                    TableMetadata committed =
+                            ((HasTableOperations) current).operations().current();
                     long version = IcebergTableSource.version(current, committed.currentSnapshot());
                     return new Committed(version, written.size(), rows.size(), attempt - 1);
                 } catch (CommitFailedException e) {
                     if (attempt >= maxAttempts) {
-                        throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': the push "
-                                + "conflicted with other writers of its Iceberg table " + attempt + " times", e);
+                        throw new FeatureDuckException(
+                                ErrorCode.WRITE_FAILED,
+                                "FeatureView '" + view + "': the push "
+                                        + "conflicted with other writers of its Iceberg table " + attempt + " times",
+                                e);
                     }
                     LOG.info("FeatureView '{}': push commit conflicted; retrying on the newest version", view);
                     current.refresh();
@@ -120,8 +129,10 @@ final class IcebergWriter implements TableWriter {
             }
         } catch (IOException e) {
             DataFileWriter.removeUncommitted(written);
-            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot write the "
-                    + "pushed rows: " + e.getMessage(), e);
+            throw new FeatureDuckException(
+                    ErrorCode.WRITE_FAILED,
+                    "FeatureView '" + view + "': cannot write the " + "pushed rows: " + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             DataFileWriter.removeUncommitted(written);
             throw e;
@@ -137,16 +148,23 @@ final class IcebergWriter implements TableWriter {
                 }
                 table = new BaseTable(operations, location.getFileName().toString());
             } catch (NoSuchTableException e) {
-                throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': its Iceberg "
-                        + "table has no metadata/vN.metadata.json files (it is managed by a catalog, which must commit "
-                        + "its writes); push to a file-system table", e);
+                throw new FeatureDuckException(
+                        ErrorCode.TABLE_NOT_WRITABLE,
+                        "FeatureView '" + view + "': its Iceberg "
+                                + "table has no metadata/vN.metadata.json files (it is managed by a catalog, which must commit "
+                                + "its writes); push to a file-system table",
+                        e);
             }
             Path declared = DataFileWriter.localPath(table.location());
-            if (!declared.toAbsolutePath().normalize().equals(location.toAbsolutePath().normalize())) {
+            if (!declared.toAbsolutePath()
+                    .normalize()
+                    .equals(location.toAbsolutePath().normalize())) {
                 table = null;
-                throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': its Iceberg "
-                        + "table's metadata names another location than where it is served from (it was moved and is "
-                        + "read through path rewrites); pushes would write outside the table");
+                throw new FeatureDuckException(
+                        ErrorCode.TABLE_NOT_WRITABLE,
+                        "FeatureView '" + view + "': its Iceberg "
+                                + "table's metadata names another location than where it is served from (it was moved and is "
+                                + "read through path rewrites); pushes would write outside the table");
             }
         } else {
             table.refresh();
@@ -155,11 +173,14 @@ final class IcebergWriter implements TableWriter {
     }
 
     private void checkSchema(PushedRows rows, Schema schema) {
-        List<String> now = schema.columns().stream().map(Types.NestedField::name).toList();
+        List<String> now =
+                schema.columns().stream().map(Types.NestedField::name).toList();
         List<String> validated = rows.columns().stream().map(SourceColumn::name).toList();
         if (!now.equals(validated)) {
-            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': its table's columns "
-                    + "changed since the push was checked (now " + now + "); retry once the view has refreshed");
+            throw new FeatureDuckException(
+                    ErrorCode.WRITE_FAILED,
+                    "FeatureView '" + view + "': its table's columns " + "changed since the push was checked (now "
+                            + now + "); retry once the view has refreshed");
         }
     }
 
@@ -194,8 +215,10 @@ final class IcebergWriter implements TableWriter {
             case FLOAT -> (float) (double) (Double) value;
             case DATE -> Math.toIntExact(((LocalDate) value).toEpochDay());
             case TIME -> ((LocalTime) value).toNanoOfDay() / 1000;
-            case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC() ? EpochMicros.of((Instant) value)
-                    : EpochMicros.of((LocalDateTime) value);
+            case TIMESTAMP ->
+                ((Types.TimestampType) type).shouldAdjustToUTC()
+                        ? EpochMicros.of((Instant) value)
+                        : EpochMicros.of((LocalDateTime) value);
             case BINARY, FIXED -> ByteBuffer.wrap((byte[]) value);
             case UUID -> java.util.UUID.fromString((String) value);
             case DECIMAL -> (BigDecimal) value;
@@ -219,5 +242,4 @@ final class IcebergWriter implements TableWriter {
             throw new UnsupportedOperationException("pushed rows are read-only");
         }
     }
-
 }

@@ -40,17 +40,25 @@ final class ParquetDirectoryWriter implements TableWriter {
     @Override
     public Committed append(PushedRows rows) {
         if (!Files.isDirectory(directory)) {
-            throw new FeatureDuckException(ErrorCode.TABLE_NOT_WRITABLE, "FeatureView '" + view + "': pushes add "
-                    + "files to a directory of Parquet files; this view reads a single file or a glob");
+            throw new FeatureDuckException(
+                    ErrorCode.TABLE_NOT_WRITABLE,
+                    "FeatureView '" + view + "': pushes add "
+                            + "files to a directory of Parquet files; this view reads a single file or a glob");
         }
-        List<SourceColumn> partitions = rows.columns().stream().filter(SourceColumn::partition).toList();
-        List<SourceColumn> dataColumns = rows.columns().stream().filter(c -> !c.partition()).toList();
+        List<SourceColumn> partitions =
+                rows.columns().stream().filter(SourceColumn::partition).toList();
+        List<SourceColumn> dataColumns =
+                rows.columns().stream().filter(c -> !c.partition()).toList();
         List<Path> written = new ArrayList<>();
         try {
-            for (Map.Entry<List<Object>, List<Integer>> group : DataFileWriter.byPartition(rows,
-                    partitions.stream().map(SourceColumn::name).toList()).entrySet()) {
-                Path target = partitions.isEmpty() ? directory : DataFileWriter.localPath(HivePartitionDirectory
-                        .directory(new org.apache.hadoop.fs.Path(directory.toUri()).toString(), partitions,
+            for (Map.Entry<List<Object>, List<Integer>> group : DataFileWriter.byPartition(
+                            rows, partitions.stream().map(SourceColumn::name).toList())
+                    .entrySet()) {
+                Path target = partitions.isEmpty()
+                        ? directory
+                        : DataFileWriter.localPath(HivePartitionDirectory.directory(
+                                new org.apache.hadoop.fs.Path(directory.toUri()).toString(),
+                                partitions,
                                 group.getKey()));
                 Path file = target.resolve("featureduck-" + UUID.randomUUID() + ".parquet");
                 files.write(rows, group.getValue(), dataColumns, c -> OptionalInt.empty(), file);
@@ -58,8 +66,10 @@ final class ParquetDirectoryWriter implements TableWriter {
             }
         } catch (IOException e) {
             DataFileWriter.removeUncommitted(written);
-            throw new FeatureDuckException(ErrorCode.WRITE_FAILED, "FeatureView '" + view + "': cannot write the "
-                    + "pushed rows: " + e.getMessage(), e);
+            throw new FeatureDuckException(
+                    ErrorCode.WRITE_FAILED,
+                    "FeatureView '" + view + "': cannot write the " + "pushed rows: " + e.getMessage(),
+                    e);
         }
         return new Committed(source.latestSnapshot().version(), written.size(), rows.size(), 0);
     }

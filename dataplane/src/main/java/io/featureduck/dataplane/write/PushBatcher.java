@@ -29,8 +29,7 @@ final class PushBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushBatcher.class);
 
     /** A push waiting for its commit. */
-    private record Pending(PushedRows rows, CompletableFuture<TableWriter.Committed> done) {
-    }
+    private record Pending(PushedRows rows, CompletableFuture<TableWriter.Committed> done) {}
 
     /** Reads a committed version back where the view is served; throws when it cannot. */
     interface ReadBack {
@@ -38,8 +37,7 @@ final class PushBatcher implements AutoCloseable {
     }
 
     /** A committed version that could not be read back, and why. */
-    private record Unreadable(long version, String reason) {
-    }
+    private record Unreadable(long version, String reason) {}
 
     private final String view;
     private final TableWriter writer;
@@ -59,8 +57,14 @@ final class PushBatcher implements AutoCloseable {
      *                 receiving pod serves the rows there
      * @param serves   whether the view is served at (at least) a table version, which lifts a suspension
      */
-    PushBatcher(String view, TableWriter writer, Duration flushInterval, int maxRows, ReadBack readBack,
-                LongPredicate serves, PushService.Listener listener) {
+    PushBatcher(
+            String view,
+            TableWriter writer,
+            Duration flushInterval,
+            int maxRows,
+            ReadBack readBack,
+            LongPredicate serves,
+            PushService.Listener listener) {
         this.listener = listener;
         this.view = view;
         this.writer = writer;
@@ -107,10 +111,14 @@ final class PushBatcher implements AutoCloseable {
 
     /** A push refused while {@code unreadable} is not served: nothing of it was written. */
     private FeatureDuckException suspendedPush(Unreadable unreadable) {
-        return FeatureDuckException.ofView(ErrorCode.PUSHES_SUSPENDED, view, "pushes are suspended: table version "
-                + unreadable.version() + ", committed by earlier pushes, cannot be read back here ("
-                + unreadable.reason() + "); nothing of this push was written, and pushes resume once the view serves "
-                + "that version or a later one");
+        return FeatureDuckException.ofView(
+                ErrorCode.PUSHES_SUSPENDED,
+                view,
+                "pushes are suspended: table version "
+                        + unreadable.version() + ", committed by earlier pushes, cannot be read back here ("
+                        + unreadable.reason()
+                        + "); nothing of this push was written, and pushes resume once the view serves "
+                        + "that version or a later one");
     }
 
     private Optional<Unreadable> suspension() {
@@ -131,7 +139,8 @@ final class PushBatcher implements AutoCloseable {
         // Pushes checked against different table schemas (the view refreshed in between) commit separately.
         List<Pending> group = new ArrayList<>();
         for (Pending push : batch) {
-            if (!group.isEmpty() && !group.get(0).rows().columns().equals(push.rows().columns())) {
+            if (!group.isEmpty()
+                    && !group.get(0).rows().columns().equals(push.rows().columns())) {
                 commit(group);
                 group = new ArrayList<>();
             }
@@ -144,7 +153,8 @@ final class PushBatcher implements AutoCloseable {
     private synchronized List<Pending> take() {
         List<Pending> batch = new ArrayList<>();
         int rows = 0;
-        while (!pending.isEmpty() && (batch.isEmpty() || rows + pending.get(0).rows().size() <= maxRows)) {
+        while (!pending.isEmpty()
+                && (batch.isEmpty() || rows + pending.get(0).rows().size() <= maxRows)) {
             Pending next = pending.remove(0);
             rows += next.rows().size();
             batch.add(next);
@@ -176,17 +186,24 @@ final class PushBatcher implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (group.size() > 1 && splittable(e)) {
                 // Which push is at fault is unknown: halves are committed on their own until it is alone.
-                LOG.info("FeatureView '{}': a batch of {} pushes failed to commit ({}); committing it in halves", view,
-                        group.size(), e.toString());
+                LOG.info(
+                        "FeatureView '{}': a batch of {} pushes failed to commit ({}); committing it in halves",
+                        view,
+                        group.size(),
+                        e.toString());
                 commit(group.subList(0, group.size() / 2));
                 commit(group.subList(group.size() / 2, group.size()));
                 return;
             }
-            LOG.warn("FeatureView '{}': {} pushes ({} rows) not committed: {}", view, group.size(), rows.size(),
+            LOG.warn(
+                    "FeatureView '{}': {} pushes ({} rows) not committed: {}",
+                    view,
+                    group.size(),
+                    rows.size(),
                     e.toString());
             group.forEach(p -> p.done().completeExceptionally(e));
-            listener.failed(view, rows.size(), e instanceof FeatureDuckException known ? known.code()
-                    : ErrorCode.INTERNAL);
+            listener.failed(
+                    view, rows.size(), e instanceof FeatureDuckException known ? known.code() : ErrorCode.INTERNAL);
             return;
         }
         long written = System.nanoTime();
@@ -195,25 +212,45 @@ final class PushBatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             String reason = e instanceof FeatureDuckException known ? known.getMessage() : e.toString();
             suspended = new Unreadable(committed.version(), reason);
-            LOG.error("FeatureView '{}': version {} is committed but cannot be read back here; pushes are suspended "
-                    + "until it is served: {}", view, committed.version(), reason);
-            FeatureDuckException unconfirmed = FeatureDuckException.ofView(ErrorCode.PUSH_UNCONFIRMED, view, "the rows "
-                    + "were committed as table version " + committed.version() + ", which this pod cannot read back ("
-                    + reason + "); do not push them again. The view is degraded and takes no pushes until it serves "
-                    + "that version");
+            LOG.error(
+                    "FeatureView '{}': version {} is committed but cannot be read back here; pushes are suspended "
+                            + "until it is served: {}",
+                    view,
+                    committed.version(),
+                    reason);
+            FeatureDuckException unconfirmed = FeatureDuckException.ofView(
+                    ErrorCode.PUSH_UNCONFIRMED,
+                    view,
+                    "the rows "
+                            + "were committed as table version " + committed.version()
+                            + ", which this pod cannot read back ("
+                            + reason
+                            + "); do not push them again. The view is degraded and takes no pushes until it serves "
+                            + "that version");
             group.forEach(p -> p.done().completeExceptionally(unconfirmed));
             listener.failed(view, rows.size(), ErrorCode.PUSH_UNCONFIRMED);
             return;
         }
         long served = System.nanoTime();
-        listener.committed(view, group.size(), rows.size(), committed.retries(), Duration.ofNanos(written - start),
+        listener.committed(
+                view,
+                group.size(),
+                rows.size(),
+                committed.retries(),
+                Duration.ofNanos(written - start),
                 Duration.ofNanos(served - written));
-        LOG.debug("FeatureView '{}': {} pushes, {} rows committed as version {} in {} ms, served here {} ms later",
-                view, group.size(), rows.size(), committed.version(), (written - start) / 1_000_000,
+        LOG.debug(
+                "FeatureView '{}': {} pushes, {} rows committed as version {} in {} ms, served here {} ms later",
+                view,
+                group.size(),
+                rows.size(),
+                committed.version(),
+                (written - start) / 1_000_000,
                 (served - written) / 1_000_000);
         for (Pending push : group) {
-            push.done().complete(new TableWriter.Committed(committed.version(), committed.files(), push.rows().size(),
-                    committed.retries()));
+            push.done()
+                    .complete(new TableWriter.Committed(
+                            committed.version(), committed.files(), push.rows().size(), committed.retries()));
         }
     }
 
@@ -222,9 +259,10 @@ final class PushBatcher implements AutoCloseable {
      * write or other writers keep winning, which would only multiply the attempts.
      */
     private static boolean splittable(Throwable failure) {
-        return !(failure instanceof FeatureDuckException known) || known.code() != ErrorCode.TABLE_NOT_WRITABLE
-                && !(known.getCause() instanceof io.delta.kernel.exceptions.ConcurrentWriteException)
-                && !(known.getCause() instanceof org.apache.iceberg.exceptions.CommitFailedException);
+        return !(failure instanceof FeatureDuckException known)
+                || known.code() != ErrorCode.TABLE_NOT_WRITABLE
+                        && !(known.getCause() instanceof io.delta.kernel.exceptions.ConcurrentWriteException)
+                        && !(known.getCause() instanceof org.apache.iceberg.exceptions.CommitFailedException);
     }
 
     private synchronized boolean hasPending() {

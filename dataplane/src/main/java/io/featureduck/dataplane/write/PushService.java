@@ -39,8 +39,9 @@ public final class PushService implements AutoCloseable {
     static final int ASYNC_ATTEMPTS = 5;
     /** The first wait before such a retry; each later one waits twice as long. */
     static final Duration ASYNC_RETRY_DELAY = Duration.ofMillis(500);
-    private static final java.util.Set<String> DESTINATIONS = java.util.Set.of("online", "offline",
-            "online_and_offline");
+
+    private static final java.util.Set<String> DESTINATIONS =
+            java.util.Set.of("online", "offline", "online_and_offline");
 
     private final ViewRegistry registry;
     private final TableSourceFactory sources;
@@ -56,8 +57,7 @@ public final class PushService implements AutoCloseable {
     });
 
     /** A view's batcher with the definition and writer it was made for. */
-    private record Batcher(ViewDefinition definition, PushBatcher batcher, TableWriters.Opened writer) {
-    }
+    private record Batcher(ViewDefinition definition, PushBatcher batcher, TableWriters.Opened writer) {}
 
     /** Failures of one view's pushes that nobody is waiting to hear about: asynchronously acknowledged rows. */
     private static final class PushRecord {
@@ -74,9 +74,11 @@ public final class PushService implements AutoCloseable {
      * @param lastErrorAt        when
      * @param suspended          why pushes are refused, while an earlier commit cannot be read back here
      */
-    public record PushState(long unwrittenAsyncRows, Optional<String> lastError,
-                            Optional<Instant> lastErrorAt, Optional<String> suspended) {
-    }
+    public record PushState(
+            long unwrittenAsyncRows,
+            Optional<String> lastError,
+            Optional<Instant> lastErrorAt,
+            Optional<String> suspended) {}
 
     /**
      * What a push became.
@@ -85,8 +87,7 @@ public final class PushService implements AutoCloseable {
      * @param version the table version that first holds them
      * @param rows    rows of this push
      */
-    public record Pushed(String view, long version, int rows) {
-    }
+    public record Pushed(String view, long version, int rows) {}
 
     /** Told of every commit of pushes and every batch that could not be committed, for metrics. */
     public interface Listener {
@@ -94,8 +95,8 @@ public final class PushService implements AutoCloseable {
          * @param commit how long writing and committing took
          * @param served how long it then took until this pod served the version
          */
-        void committed(String view, int pushes, int rows, int retries, java.time.Duration commit,
-                       java.time.Duration served);
+        void committed(
+                String view, int pushes, int rows, int retries, java.time.Duration commit, java.time.Duration served);
 
         void failed(String view, int rows, io.featureduck.dataplane.error.ErrorCode code);
 
@@ -103,8 +104,8 @@ public final class PushService implements AutoCloseable {
         void unwritten(String view, int rows);
     }
 
-    public PushService(ViewRegistry registry, TableSourceFactory sources, DuckDbSettings duckDb, Clock clock,
-                       Listener listener) {
+    public PushService(
+            ViewRegistry registry, TableSourceFactory sources, DuckDbSettings duckDb, Clock clock, Listener listener) {
         this.listener = listener;
         this.registry = registry;
         this.sources = sources;
@@ -115,21 +116,30 @@ public final class PushService implements AutoCloseable {
     /** The view that takes pushes to Feast push source {@code pushSource}. */
     public ServedView viewOfPushSource(String pushSource) {
         for (ServedView view : registry.views()) {
-            if (view.definition().push().filter(p -> p.sourceName().equals(pushSource)).isPresent()) {
+            if (view.definition()
+                    .push()
+                    .filter(p -> p.sourceName().equals(pushSource))
+                    .isPresent()) {
                 return accepting(view);
             }
         }
-        throw new FeatureDuckException(ErrorCode.PUSH_SOURCE_NOT_FOUND, "no FeatureView served here takes push "
-                + "source '" + pushSource + "'; a view names it in spec.push.sourceName");
+        throw new FeatureDuckException(
+                ErrorCode.PUSH_SOURCE_NOT_FOUND,
+                "no FeatureView served here takes push " + "source '" + pushSource
+                        + "'; a view names it in spec.push.sourceName");
     }
 
     /** The view named {@code name}, which must take pushes. */
     public ServedView pushableView(String name) {
-        ServedView view = registry.view(name).orElseThrow(() -> new FeatureDuckException(
-                ErrorCode.PUSH_SOURCE_NOT_FOUND, "no FeatureView '" + name + "' is served here"));
+        ServedView view = registry.view(name)
+                .orElseThrow(() -> new FeatureDuckException(
+                        ErrorCode.PUSH_SOURCE_NOT_FOUND, "no FeatureView '" + name + "' is served here"));
         if (view.definition().push().isEmpty()) {
-            throw FeatureDuckException.ofView(ErrorCode.PUSH_NOT_ACCEPTED, name, "this view takes no pushes; set "
-                    + "spec.push.enabled: true on its FeatureView to write to its table");
+            throw FeatureDuckException.ofView(
+                    ErrorCode.PUSH_NOT_ACCEPTED,
+                    name,
+                    "this view takes no pushes; set "
+                            + "spec.push.enabled: true on its FeatureView to write to its table");
         }
         return accepting(view);
     }
@@ -168,8 +178,10 @@ public final class PushService implements AutoCloseable {
             return "online";
         }
         if (!DESTINATIONS.contains(to)) {
-            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, "'to' must be online, offline or "
-                    + "online_and_offline; each writes the view's table, which serves both");
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FIELD,
+                    "'to' must be online, offline or "
+                            + "online_and_offline; each writes the view's table, which serves both");
         }
         return to;
     }
@@ -197,13 +209,18 @@ public final class PushService implements AutoCloseable {
             if (failure == null) {
                 return;
             }
-            boolean passes = failure instanceof FeatureDuckException known && known.code().retryable();
+            boolean passes = failure instanceof FeatureDuckException known
+                    && known.code().retryable();
             if (passes && attempt < ASYNC_ATTEMPTS) {
                 long delay = ASYNC_RETRY_DELAY.toMillis() << (attempt - 1);
-                LOG.info("FeatureView '{}': {} asynchronously acknowledged rows not committed ({}); retrying in {} ms",
-                        definition.name(), rows.size(), failure.getMessage(), delay);
-                retries.schedule(() -> submitAsync(current(definition), rows, attempt + 1), delay,
-                        TimeUnit.MILLISECONDS);
+                LOG.info(
+                        "FeatureView '{}': {} asynchronously acknowledged rows not committed ({}); retrying in {} ms",
+                        definition.name(),
+                        rows.size(),
+                        failure.getMessage(),
+                        delay);
+                retries.schedule(
+                        () -> submitAsync(current(definition), rows, attempt + 1), delay, TimeUnit.MILLISECONDS);
                 return;
             }
             PushRecord record = records.computeIfAbsent(definition.name(), n -> new PushRecord());
@@ -214,29 +231,40 @@ public final class PushService implements AutoCloseable {
             }
             record.unwrittenRows.addAndGet(rows.size());
             listener.unwritten(definition.name(), rows.size());
-            LOG.error("FeatureView '{}': {} asynchronously acknowledged rows could not be written after {} attempts: "
-                    + "{}", definition.name(), rows.size(), attempt, record.lastError);
+            LOG.error(
+                    "FeatureView '{}': {} asynchronously acknowledged rows could not be written after {} attempts: "
+                            + "{}",
+                    definition.name(),
+                    rows.size(),
+                    attempt,
+                    record.lastError);
         });
     }
 
     /** The definition now served under the view's name (a retry follows a reload); the old one if it is gone. */
     private ViewDefinition current(ViewDefinition definition) {
-        return registry.view(definition.name()).map(ServedView::definition)
-                .filter(d -> d.push().isPresent()).orElse(definition);
+        return registry.view(definition.name())
+                .map(ServedView::definition)
+                .filter(d -> d.push().isPresent())
+                .orElse(definition);
     }
 
     /** What became of the view's pushes beyond their answers. */
     public PushState state(String view) {
         PushRecord record = records.get(view);
         Batcher batcher = batchers.get(view);
-        Optional<String> suspended = registry.view(view).flatMap(v -> v.definition().push())
+        Optional<String> suspended = registry.view(view)
+                .flatMap(v -> v.definition().push())
                 .flatMap(ViewDefinition.PushSettings::refused)
                 .or(() -> batcher == null ? Optional.empty() : batcher.batcher().suspendedReason());
         if (record == null) {
             return new PushState(0, Optional.empty(), Optional.empty(), suspended);
         }
-        return new PushState(record.unwrittenRows.get(), Optional.ofNullable(record.lastError),
-                Optional.ofNullable(record.lastErrorAt), suspended);
+        return new PushState(
+                record.unwrittenRows.get(),
+                Optional.ofNullable(record.lastError),
+                Optional.ofNullable(record.lastErrorAt),
+                suspended);
     }
 
     /**
@@ -261,23 +289,27 @@ public final class PushService implements AutoCloseable {
     /** Everything that can be known about the rows before they join a batch: types, ranges, partition directories. */
     private PushedRows check(Batcher batcher, JsonNode df, List<SourceColumn> columns) {
         ViewDefinition definition = batcher.definition();
-        PushedRows rows = PushValidator.validate(definition, df, columns,
-                definition.push().orElseThrow().maxBatchRows(), clock.instant());
+        PushedRows rows = PushValidator.validate(
+                definition, df, columns, definition.push().orElseThrow().maxBatchRows(), clock.instant());
         batcher.writer().writer().check(rows);
         return rows;
     }
 
     /** The table's columns as served; read from the table for a view that is not loaded online. */
     private List<SourceColumn> columns(ServedView view) {
-        Optional<List<SourceColumn>> served = view.index().filter(i -> i.view().equals(view.definition()))
+        Optional<List<SourceColumn>> served = view.index()
+                .filter(i -> i.view().equals(view.definition()))
                 .map(i -> i.snapshot().columns());
         if (served.isPresent()) {
             return served.get();
         }
         if (view.definition().online()) {
-            throw FeatureDuckException.ofView(ErrorCode.VIEW_NOT_READY, view.name(), "the view is not loaded yet, so "
-                    + "pushes cannot be checked against its table; retry once it is ready"
-                    + view.lastError().map(e -> " (" + e + ")").orElse(""));
+            throw FeatureDuckException.ofView(
+                    ErrorCode.VIEW_NOT_READY,
+                    view.name(),
+                    "the view is not loaded yet, so "
+                            + "pushes cannot be checked against its table; retry once it is ready"
+                            + view.lastError().map(e -> " (" + e + ")").orElse(""));
         }
         try {
             return sources.forView(view.definition()).latestSnapshot().columns();
@@ -306,9 +338,14 @@ public final class PushService implements AutoCloseable {
             TableSource source = sources.forView(definition);
             TableWriters.Opened writer = writers.open(definition, source);
             ViewDefinition.PushSettings settings = definition.push().orElseThrow();
-            PushBatcher batcher = new PushBatcher(name, writer.writer(), settings.flushInterval(),
-                    settings.maxBatchRows(), committed -> readBack(definition, committed.version()),
-                    version -> readable(definition, version), listener);
+            PushBatcher batcher = new PushBatcher(
+                    name,
+                    writer.writer(),
+                    settings.flushInterval(),
+                    settings.maxBatchRows(),
+                    committed -> readBack(definition, committed.version()),
+                    version -> readable(definition, version),
+                    listener);
             return new Batcher(definition, batcher, writer);
         });
         return current;
@@ -326,14 +363,20 @@ public final class PushService implements AutoCloseable {
         }
         TableSnapshot snapshot = sources.forView(definition).latestSnapshot();
         if (snapshot.version() < version) {
-            throw FeatureDuckException.ofView(ErrorCode.TABLE_UNAVAILABLE, definition.name(), "the table reads as "
-                    + "version " + snapshot.version() + ", before the committed version " + version);
+            throw FeatureDuckException.ofView(
+                    ErrorCode.TABLE_UNAVAILABLE,
+                    definition.name(),
+                    "the table reads as " + "version " + snapshot.version() + ", before the committed version "
+                            + version);
         }
         for (DataFile file : snapshot.dataFiles()) {
             if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(file.path()))) {
-                throw FeatureDuckException.ofView(ErrorCode.TABLE_UNAVAILABLE, definition.name(), "version "
-                        + snapshot.version() + " names a data file that is not there: "
-                        + java.nio.file.Path.of(file.path()).getFileName());
+                throw FeatureDuckException.ofView(
+                        ErrorCode.TABLE_UNAVAILABLE,
+                        definition.name(),
+                        "version "
+                                + snapshot.version() + " names a data file that is not there: "
+                                + java.nio.file.Path.of(file.path()).getFileName());
             }
         }
     }
@@ -352,10 +395,12 @@ public final class PushService implements AutoCloseable {
 
     /** A batcher of an older definition commits what it holds, off the caller's thread. */
     private static void retire(Batcher old) {
-        Thread closer = new Thread(() -> {
-            old.batcher().close();
-            old.writer().close();
-        }, "push-retire-" + old.definition().name());
+        Thread closer = new Thread(
+                () -> {
+                    old.batcher().close();
+                    old.writer().close();
+                },
+                "push-retire-" + old.definition().name());
         closer.setDaemon(true);
         closer.start();
     }

@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,23 +39,34 @@ import java.util.UUID;
  */
 public final class PushValidator {
     private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
-            .parseCaseInsensitive().append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .append(DateTimeFormatter.ISO_LOCAL_TIME).toFormatter();
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart()
+            .appendLiteral('T')
+            .optionalEnd()
+            .optionalStart()
+            .appendLiteral(' ')
+            .optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .toFormatter();
     private static final DateTimeFormatter WITH_OFFSET = new DateTimeFormatterBuilder()
-            .append(LOCAL_DATE_TIME).optionalStart().appendLiteral(' ').optionalEnd().appendOffset("+HH:MM:ss", "Z")
+            .append(LOCAL_DATE_TIME)
+            .optionalStart()
+            .appendLiteral(' ')
+            .optionalEnd()
+            .appendOffset("+HH:MM:ss", "Z")
             .toFormatter();
     private static final DateTimeFormatter WITH_SHORT_OFFSET = new DateTimeFormatterBuilder()
-            .append(LOCAL_DATE_TIME).appendOffset("+HHmm", "Z").toFormatter();
+            .append(LOCAL_DATE_TIME)
+            .appendOffset("+HHmm", "Z")
+            .toFormatter();
 
     private static final BigDecimal MIN_SECONDS = BigDecimal.valueOf(EpochMicros.MIN.getEpochSecond());
     private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(EpochMicros.MAX.getEpochSecond() + 1);
-    private static final String OUT_OF_RANGE = "outside the times every reader of the table accepts, "
-            + EpochMicros.MIN + " to " + EpochMicros.MAX;
+    private static final String OUT_OF_RANGE =
+            "outside the times every reader of the table accepts, " + EpochMicros.MIN + " to " + EpochMicros.MAX;
 
-    private PushValidator() {
-    }
+    private PushValidator() {}
 
     /**
      * @param df         the push's {@code df}
@@ -64,8 +74,8 @@ public final class PushValidator {
      * @param maxRows    the most rows one push may carry
      * @param receivedAt when the push arrived, for a created-timestamp column the push leaves out
      */
-    public static PushedRows validate(ViewDefinition view, JsonNode df, List<SourceColumn> columns, int maxRows,
-                                      Instant receivedAt) {
+    public static PushedRows validate(
+            ViewDefinition view, JsonNode df, List<SourceColumn> columns, int maxRows, Instant receivedAt) {
         if (df == null || !df.isObject() || df.isEmpty()) {
             throw invalid(view, "'df' must be an object of columns, each a list of values: {\"column\": [v1, v2]}");
         }
@@ -75,16 +85,20 @@ public final class PushValidator {
         for (Iterator<Map.Entry<String, JsonNode>> it = df.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> column = it.next();
             if (!known.contains(column.getKey())) {
-                throw invalid(view, "column '" + column.getKey() + "' is not a column of the view's table; its columns "
-                        + "are " + columns.stream().map(SourceColumn::name).toList());
+                throw invalid(
+                        view,
+                        "column '" + column.getKey() + "' is not a column of the view's table; its columns " + "are "
+                                + columns.stream().map(SourceColumn::name).toList());
             }
             if (!column.getValue().isArray()) {
                 throw invalid(view, "column '" + column.getKey() + "' must be a list of values, one per row");
             }
             int size = column.getValue().size();
             if (rows >= 0 && size != rows) {
-                throw invalid(view, "column '" + column.getKey() + "' has " + size + " values, the columns before it "
-                        + rows + ": every column needs a value for every row");
+                throw invalid(
+                        view,
+                        "column '" + column.getKey() + "' has " + size + " values, the columns before it " + rows
+                                + ": every column needs a value for every row");
             }
             rows = size;
         }
@@ -92,15 +106,20 @@ public final class PushValidator {
             throw invalid(view, "'df' has no rows");
         }
         if (rows > maxRows) {
-            throw FeatureDuckException.ofView(ErrorCode.PUSH_TOO_LARGE, view.name(), "a push carries at most "
-                    + maxRows + " rows (spec.push.maxBatchRows); this one has " + rows + ": split it");
+            throw FeatureDuckException.ofView(
+                    ErrorCode.PUSH_TOO_LARGE,
+                    view.name(),
+                    "a push carries at most " + maxRows + " rows (spec.push.maxBatchRows); this one has " + rows
+                            + ": split it");
         }
         List<String> required = new ArrayList<>(view.entityNames());
         required.add(view.timestampColumn());
         for (String name : required) {
             if (!df.has(name)) {
-                throw invalid(view, "column '" + name + "' is missing: every pushed row needs the join keys "
-                        + view.entityNames() + " and the timestamp column '" + view.timestampColumn() + "'");
+                throw invalid(
+                        view,
+                        "column '" + name + "' is missing: every pushed row needs the join keys " + view.entityNames()
+                                + " and the timestamp column '" + view.timestampColumn() + "'");
             }
         }
         List<Object[]> values = new ArrayList<>(rows);
@@ -117,8 +136,10 @@ public final class PushValidator {
                         row[c] = created;
                     }
                 } else if (!column.nullable()) {
-                    throw invalid(view, "column '" + column.name() + "' is missing, and the table declares it NOT "
-                            + "NULL: send a value for every row");
+                    throw invalid(
+                            view,
+                            "column '" + column.name() + "' is missing, and the table declares it NOT "
+                                    + "NULL: send a value for every row");
                 }
                 continue;
             }
@@ -127,21 +148,28 @@ public final class PushValidator {
                 JsonNode value = given.get(row);
                 if (value.isNull()) {
                     if (key) {
-                        throw invalid(view, "column '" + column.name() + "', row " + row + ": is null, and "
-                                + (column.name().equals(view.timestampColumn()) ? "every row needs its event time"
-                                : "join keys cannot be null"));
+                        throw invalid(
+                                view,
+                                "column '" + column.name() + "', row " + row + ": is null, and "
+                                        + (column.name().equals(view.timestampColumn())
+                                                ? "every row needs its event time"
+                                                : "join keys cannot be null"));
                     }
                     if (!column.nullable()) {
-                        throw invalid(view, "column '" + column.name() + "', row " + row + ": is null, and the table "
-                                + "declares the column NOT NULL");
+                        throw invalid(
+                                view,
+                                "column '" + column.name() + "', row " + row + ": is null, and the table "
+                                        + "declares the column NOT NULL");
                     }
                     continue;
                 }
                 try {
                     values.get(row)[c] = typed(value, column.type());
                 } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
-                    throw invalid(view, "column '" + column.name() + "', row " + row + ": " + describe(value)
-                            + " is not a " + typeName(column.type()) + reason(e));
+                    throw invalid(
+                            view,
+                            "column '" + column.name() + "', row " + row + ": " + describe(value) + " is not a "
+                                    + typeName(column.type()) + reason(e));
                 }
             }
         }
@@ -153,11 +181,14 @@ public final class PushValidator {
      * as its column's type would be written in JSON, so the same checks and messages apply to it as to a {@code df}.
      */
     public static JsonNode textRow(Map<String, String> row, List<SourceColumn> columns) {
-        com.fasterxml.jackson.databind.node.ObjectNode df = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-                .objectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode df =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, String> value : row.entrySet()) {
-            ColumnType type = columns.stream().filter(c -> c.name().equals(value.getKey())).findFirst()
-                    .map(SourceColumn::type).orElse(null);
+            ColumnType type = columns.stream()
+                    .filter(c -> c.name().equals(value.getKey()))
+                    .findFirst()
+                    .map(SourceColumn::type)
+                    .orElse(null);
             df.putArray(value.getKey()).add(fromText(value.getValue(), type));
         }
         return df;
@@ -166,8 +197,9 @@ public final class PushValidator {
     private static JsonNode fromText(String text, ColumnType type) {
         com.fasterxml.jackson.databind.node.JsonNodeFactory nodes =
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        if (text == null || text.isEmpty() && !(type instanceof ColumnType.Primitive p
-                && p.scalar() == ColumnType.Scalar.STRING)) {
+        if (text == null
+                || text.isEmpty()
+                        && !(type instanceof ColumnType.Primitive p && p.scalar() == ColumnType.Scalar.STRING)) {
             return nodes.nullNode();
         }
         if (type instanceof ColumnType.Primitive p) {
@@ -178,8 +210,9 @@ public final class PushValidator {
                     case FLOAT32, FLOAT64, DECIMAL:
                         return nodes.numberNode(new BigDecimal(text.strip()));
                     case TIMESTAMP, TIMESTAMP_NTZ:
-                        return text.strip().matches("-?[0-9]+(\\.[0-9]+)?") ? nodes.numberNode(new BigDecimal(
-                                text.strip())) : nodes.textNode(text);
+                        return text.strip().matches("-?[0-9]+(\\.[0-9]+)?")
+                                ? nodes.numberNode(new BigDecimal(text.strip()))
+                                : nodes.textNode(text);
                     case BOOLEAN:
                         if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
                             return nodes.booleanNode(Boolean.parseBoolean(text));
@@ -209,14 +242,16 @@ public final class PushValidator {
                     break;
             }
         }
-        throw invalid(view, "column '" + column.name() + "' (the created timestamp) is missing, and its type "
-                + typeName(column.type()) + " cannot hold the time of the push: send it");
+        throw invalid(
+                view,
+                "column '" + column.name() + "' (the created timestamp) is missing, and its type "
+                        + typeName(column.type()) + " cannot hold the time of the push: send it");
     }
 
     private static Object typed(JsonNode value, ColumnType type) {
         if (!(type instanceof ColumnType.Primitive primitive)) {
-            throw new IllegalArgumentException("nested and engine-specific columns cannot be pushed; leave the column "
-                    + "out to write null");
+            throw new IllegalArgumentException(
+                    "nested and engine-specific columns cannot be pushed; leave the column " + "out to write null");
         }
         return switch (primitive.scalar()) {
             case BOOLEAN -> {
@@ -237,8 +272,8 @@ public final class PushValidator {
             case DATE -> date(LocalDate.parse(text(value)));
             case TIME -> LocalTime.parse(text(value));
             case TIMESTAMP -> instant(value);
-            case TIMESTAMP_NTZ -> value.isNumber() ? LocalDateTime.ofInstant(instant(value), ZoneOffset.UTC)
-                    : localDateTime(text(value));
+            case TIMESTAMP_NTZ ->
+                value.isNumber() ? LocalDateTime.ofInstant(instant(value), ZoneOffset.UTC) : localDateTime(text(value));
         };
     }
 
@@ -261,7 +296,8 @@ public final class PushValidator {
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("a lone UTF-16 surrogate at character " + i + " is not Unicode text");
+                throw new IllegalArgumentException(
+                        "a lone UTF-16 surrogate at character " + i + " is not Unicode text");
             }
         }
         return text;
@@ -270,8 +306,8 @@ public final class PushValidator {
     private static LocalDate date(LocalDate date) {
         if (date.isBefore(EpochMicros.MIN.atZone(ZoneOffset.UTC).toLocalDate())
                 || date.isAfter(EpochMicros.MAX.atZone(ZoneOffset.UTC).toLocalDate())) {
-            throw new IllegalArgumentException("outside the dates every reader of the table accepts, 0001-01-01 to "
-                    + "9999-12-31");
+            throw new IllegalArgumentException(
+                    "outside the dates every reader of the table accepts, 0001-01-01 to " + "9999-12-31");
         }
         return date;
     }
@@ -300,8 +336,8 @@ public final class PushValidator {
         BigDecimal decimal = value.isNumber() ? value.decimalValue() : new BigDecimal(text(value));
         // Judged by its digits before any arithmetic: 1e999999999 would take a billion digits to rescale.
         if (decimal.signum() != 0 && decimal.precision() - decimal.scale() > type.precision() - type.scale()) {
-            throw new IllegalArgumentException("more than " + (type.precision() - type.scale()) + " digits before "
-                    + "the decimal point");
+            throw new IllegalArgumentException(
+                    "more than " + (type.precision() - type.scale()) + " digits before " + "the decimal point");
         }
         if (decimal.scale() > type.scale()) {
             decimal = decimal.stripTrailingZeros();
@@ -336,8 +372,11 @@ public final class PushValidator {
                 throw new IllegalArgumentException("more than 18 decimal places");
             }
             BigDecimal whole = seconds.setScale(0, java.math.RoundingMode.FLOOR);
-            return inRange(Instant.ofEpochSecond(whole.longValueExact(),
-                    seconds.subtract(whole).movePointRight(9).setScale(0, java.math.RoundingMode.FLOOR)
+            return inRange(Instant.ofEpochSecond(
+                    whole.longValueExact(),
+                    seconds.subtract(whole)
+                            .movePointRight(9)
+                            .setScale(0, java.math.RoundingMode.FLOOR)
                             .longValueExact()));
         }
         String text = text(value).strip();

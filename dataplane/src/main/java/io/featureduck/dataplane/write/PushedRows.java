@@ -29,8 +29,8 @@ public record PushedRows(List<SourceColumn> columns, List<Object[]> rows) {
         List<Object[]> all = new ArrayList<>();
         for (PushedRows push : pushes) {
             if (!push.columns.equals(pushes.get(0).columns)) {
-                throw new IllegalArgumentException("rows validated against different table schemas cannot share a "
-                        + "commit");
+                throw new IllegalArgumentException(
+                        "rows validated against different table schemas cannot share a " + "commit");
             }
             all.addAll(push.rows);
         }

@@ -29,6 +29,5 @@ public interface TableWriter {
      * @param files   data files written
      * @param retries conflicts with other writers retried before the commit went through
      */
-    record Committed(long version, int files, int rows, int retries) {
-    }
+    record Committed(long version, int files, int rows, int retries) {}
 }

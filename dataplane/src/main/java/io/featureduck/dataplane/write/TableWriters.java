@@ -2,10 +2,10 @@ package io.featureduck.dataplane.write;
 
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
+import io.featureduck.crds.TableFormat;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
-import io.featureduck.crds.TableFormat;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
@@ -39,7 +39,8 @@ final class TableWriters {
     Opened open(ViewDefinition view, TableSource source) {
         // Admission (StoreAdmission) gives pushes only to views of formats that take them, on the store's volume.
         if (view.location().isObjectStore() || !view.format().can(TableFormat.Capability.PUSHES)) {
-            throw new IllegalStateException("FeatureView '" + view.name() + "' was admitted with pushes it cannot take");
+            throw new IllegalStateException(
+                    "FeatureView '" + view.name() + "' was admitted with pushes it cannot take");
         }
         Path table = view.location().path();
         DuckDbSession session = DuckDbSession.open(duckDb, List.of(table));

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.TableCopies;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +10,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged {@code featureduck.jar}, as users run it: one process over the table formats whose libraries load
@@ -21,12 +21,20 @@ class DataPlaneJarIT {
 
     @Test
     void theHudiExampleServesAndAgreesWithPointInTimeRetrieval() throws Exception {
-        Files.copy(SharedTestData.projectRoot().resolve("examples/hudi/feature-store.yaml"),
+        Files.copy(
+                SharedTestData.projectRoot().resolve("examples/hudi/feature-store.yaml"),
                 directory.resolve("feature-store.yaml"));
         TableCopies.copy(SharedTestData.hudi("cow/v9_txns_simple_meta"), directory.resolve("lakehouse/transactions"));
 
-        Process parity = new ProcessBuilder(javaBinary(), "-jar", jar().toString(), "parity", "-f",
-                directory.resolve("feature-store.yaml").toString()).redirectErrorStream(true).start();
+        Process parity = new ProcessBuilder(
+                        javaBinary(),
+                        "-jar",
+                        jar().toString(),
+                        "parity",
+                        "-f",
+                        directory.resolve("feature-store.yaml").toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(parity.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String output = new String(parity.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(parity.exitValue()).as(output).isZero();

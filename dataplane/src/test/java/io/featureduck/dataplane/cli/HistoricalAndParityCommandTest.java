@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
@@ -17,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class HistoricalAndParityCommandTest {
     @TempDir
     Path directory;
@@ -29,19 +29,30 @@ class HistoricalAndParityCommandTest {
         Path config = new DemoLakehouse(50, 4).write(directory, now);
         Instant lastHour = now.truncatedTo(ChronoUnit.HOURS);
         Path entities = directory.resolve("entities.csv");
-        Files.writeString(entities, "driver_id,event_timestamp,split\n1010," + lastHour + ",train\n1010,"
-                + lastHour.minusSeconds(3600) + ",test\n4242," + lastHour + ",train\n");
+        Files.writeString(
+                entities,
+                "driver_id,event_timestamp,split\n1010," + lastHour + ",train\n1010," + lastHour.minusSeconds(3600)
+                        + ",test\n4242," + lastHour + ",train\n");
         Path out = directory.resolve("training.parquet");
 
-        int exit = new CommandLine(new FeatureDuckCli()).execute("historical", "-f", config.toString(), "--entities",
-                entities.toString(), "--features", "driver-stats:conv_rate,driver-stats:avg_daily_trips", "--out",
-                out.toString(), "--full-feature-names");
+        int exit = new CommandLine(new FeatureDuckCli())
+                .execute(
+                        "historical",
+                        "-f",
+                        config.toString(),
+                        "--entities",
+                        entities.toString(),
+                        "--features",
+                        "driver-stats:conv_rate,driver-stats:avg_daily_trips",
+                        "--out",
+                        out.toString(),
+                        "--full-feature-names");
 
         assertThat(exit).isZero();
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(directory));
-             Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT split, \"driver-stats__avg_daily_trips\" FROM read_parquet('"
-                     + out + "')")) {
+                Statement statement = session.connection().createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT split, \"driver-stats__avg_daily_trips\" FROM read_parquet('" + out + "')")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("train");
             rs.getLong(2);
@@ -66,7 +77,8 @@ class HistoricalAndParityCommandTest {
 
         String output = captured.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(output).isZero();
-        assertThat(output).contains("driver-stats: OK, 100 entities agree")
+        assertThat(output)
+                .contains("driver-stats: OK, 100 entities agree")
                 .contains("driver-profile: OK, 100 entities agree");
     }
 }

@@ -1,13 +1,13 @@
 package io.featureduck.dataplane.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A view can read only inside its store's lakehouse, and name only the store's catalogs. */
 class LakehouseBoundaryTest {
@@ -47,13 +47,19 @@ class LakehouseBoundaryTest {
 
     @Test
     void pathsInsideTheRootAreServedAndPathsOutsideAreRefused() throws IOException {
-        assertThat(new ServingConfigLoader().load(write("", "{path: t, timestampColumn: ts}")).views()).hasSize(1);
+        assertThat(new ServingConfigLoader()
+                        .load(write("", "{path: t, timestampColumn: ts}"))
+                        .views())
+                .hasSize(1);
         assertThat(refusal("", "{path: ../elsewhere, timestampColumn: ts}"))
                 .contains("spec.source.path", "is outside the store's lakehouse", "allowedRoots");
         assertThat(refusal("", "{path: /etc, timestampColumn: ts}")).contains("'/etc' is outside");
-        assertThat(refusal("", "{path: \"file:///var/run/secrets\", timestampColumn: ts}")).contains("is outside");
-        assertThat(refusal("", "{path: \"t/../../../etc/*.parquet\", timestampColumn: ts}")).contains("is outside");
-        assertThat(refusal("", "{path: \"s3://other-team/tables/t\", timestampColumn: ts}")).contains("is outside");
+        assertThat(refusal("", "{path: \"file:///var/run/secrets\", timestampColumn: ts}"))
+                .contains("is outside");
+        assertThat(refusal("", "{path: \"t/../../../etc/*.parquet\", timestampColumn: ts}"))
+                .contains("is outside");
+        assertThat(refusal("", "{path: \"s3://other-team/tables/t\", timestampColumn: ts}"))
+                .contains("is outside");
     }
 
     @Test
@@ -78,24 +84,36 @@ class LakehouseBoundaryTest {
     void theStoreCanAllowFurtherRoots() throws IOException {
         Path shared = Files.createDirectories(dir.resolve("shared-tables/t"));
         String lakehouse = ", allowedRoots: [\"" + shared.getParent() + "\"]";
-        assertThat(new ServingConfigLoader().load(write(lakehouse, "{path: \"" + shared + "\", timestampColumn: ts}"))
-                .views()).hasSize(1);
+        assertThat(new ServingConfigLoader()
+                        .load(write(lakehouse, "{path: \"" + shared + "\", timestampColumn: ts}"))
+                        .views())
+                .hasSize(1);
         assertThat(refusal(lakehouse, "{path: \"" + dir.resolve("shared-tables-2") + "\", timestampColumn: ts}"))
-                .as("a prefix of the name is not a parent directory").contains("is outside");
+                .as("a prefix of the name is not a parent directory")
+                .contains("is outside");
     }
 
     @Test
     void aViewNamesOnlyTheStoresCatalogsAndNeverAnAddress() throws IOException {
-        assertThat(refusal("", "{catalog: {type: rest, uri: \"http://169.254.169.254/latest\"}, table: a.b, "
-                + "format: iceberg}")).contains("spec.source.catalog", "cannot set a catalog's uri or properties");
-        assertThat(refusal("", "{catalog: {type: hadoop, warehouse: w, properties: {uri: x}}, table: a.b, "
-                + "format: iceberg}")).contains("cannot set a catalog's uri or properties");
+        assertThat(refusal(
+                        "",
+                        "{catalog: {type: rest, uri: \"http://169.254.169.254/latest\"}, table: a.b, "
+                                + "format: iceberg}"))
+                .contains("spec.source.catalog", "cannot set a catalog's uri or properties");
+        assertThat(refusal(
+                        "",
+                        "{catalog: {type: hadoop, warehouse: w, properties: {uri: x}}, table: a.b, "
+                                + "format: iceberg}"))
+                .contains("cannot set a catalog's uri or properties");
         assertThat(refusal("", "{catalog: {name: missing}, table: a.b, format: iceberg}"))
                 .contains("the store has no catalog 'missing'");
-        ServingConfig config = new ServingConfigLoader().load(write(", catalogs: [{name: ml, type: rest, "
-                + "uri: \"https://catalog.internal/api\"}]", "{catalog: {name: ml}, table: a.b, format: iceberg}"));
+        ServingConfig config = new ServingConfigLoader()
+                .load(write(
+                        ", catalogs: [{name: ml, type: rest, " + "uri: \"https://catalog.internal/api\"}]",
+                        "{catalog: {name: ml}, table: a.b, format: iceberg}"));
         assertThat(config.views().get(0).location().catalog().uri()).isEqualTo("https://catalog.internal/api");
-        assertThatThrownBy(() -> new ServingConfigLoader().load(write(", catalogs: [{type: rest, uri: x}]",
-                "{path: t, timestampColumn: ts}"))).hasMessageContaining("spec.lakehouse.catalogs[0].name");
+        assertThatThrownBy(() -> new ServingConfigLoader()
+                        .load(write(", catalogs: [{type: rest, uri: x}]", "{path: t, timestampColumn: ts}")))
+                .hasMessageContaining("spec.lakehouse.catalogs[0].name");
     }
 }

@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.SharedTestData;
@@ -9,9 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServingConfigLoaderTest {
     private static final String STORE = """
@@ -41,18 +41,22 @@ class ServingConfigLoaderTest {
 
     @Test
     void loadsTheExampleConfiguration() {
-        ServingConfig config = new ServingConfigLoader().load(SharedTestData.projectRoot()
-                .resolve("examples/local/feature-store.yaml"));
+        ServingConfig config = new ServingConfigLoader()
+                .load(SharedTestData.projectRoot().resolve("examples/local/feature-store.yaml"));
         assertThat(config.store().name()).isEqualTo("demo");
         assertThat(config.views()).extracting(ViewDefinition::name).containsExactly("driver-stats", "driver-profile");
         ViewDefinition stats = config.view("driver-stats").orElseThrow();
         assertThat(stats.format()).isEqualTo(TableFormat.DELTA);
-        assertThat(stats.location().path()).isEqualTo(SharedTestData.projectRoot()
-                .resolve("examples/local/lakehouse/driver_hourly_stats"));
+        assertThat(stats.location().path())
+                .isEqualTo(SharedTestData.projectRoot().resolve("examples/local/lakehouse/driver_hourly_stats"));
         assertThat(stats.ttl()).contains(Duration.ofHours(48));
         assertThat(stats.feature("trips_per_hour").orElseThrow().expression()).isEqualTo("avg_daily_trips / 24.0");
         assertThat(config.view("driver-profile").orElseThrow().isSnapshot()).isTrue();
-        assertThat(config.view("driver-profile").orElseThrow().feature("languages").orElseThrow().type())
+        assertThat(config.view("driver-profile")
+                        .orElseThrow()
+                        .feature("languages")
+                        .orElseThrow()
+                        .type())
                 .isEqualTo(ValueType.STRING_LIST);
     }
 
@@ -111,7 +115,9 @@ class ServingConfigLoaderTest {
         ServingConfig config = new ServingConfigLoader().load(file);
         assertThat(config.views()).isEmpty();
         assertThat(config.refused()).containsOnlyKeys("driver-stats", "other");
-        assertThat(config.refused().get("driver-stats")).contains("spec.features[0].type").contains("unknown value type 'double'");
+        assertThat(config.refused().get("driver-stats"))
+                .contains("spec.features[0].type")
+                .contains("unknown value type 'double'");
         assertThat(config.refused().get("other")).startsWith("spec.ttl");
     }
 
@@ -136,8 +142,7 @@ class ServingConfigLoaderTest {
 
     @Test
     void resolvesViewsUnderAnObjectStoreRoot() throws IOException {
-        Path file = write(STORE.formatted("s3://features/lakehouse, allowedRoots: [\"gs://other-bucket\"]")
-                + """
+        Path file = write(STORE.formatted("s3://features/lakehouse, allowedRoots: [\"gs://other-bucket\"]") + """
                 ---
                 apiVersion: featureduck.io/v1alpha1
                 kind: FeatureView
@@ -158,7 +163,8 @@ class ServingConfigLoaderTest {
                   features: [{name: f, type: int64}]
                 """);
         ServingConfig config = new ServingConfigLoader().load(file);
-        assertThat(config.view("stats").orElseThrow().location().uri()).isEqualTo("s3://features/lakehouse/driver_stats");
+        assertThat(config.view("stats").orElseThrow().location().uri())
+                .isEqualTo("s3://features/lakehouse/driver_stats");
         assertThat(config.view("elsewhere").orElseThrow().location().uri()).isEqualTo("gs://other-bucket/t");
     }
 
@@ -178,7 +184,8 @@ class ServingConfigLoaderTest {
     void reportsAMissingFile() {
         Path missing = dir.resolve("missing.yaml");
         assertThatThrownBy(() -> new ServingConfigLoader().load(missing))
-                .isInstanceOf(DefinitionException.class).hasMessageContaining(missing.toString());
+                .isInstanceOf(DefinitionException.class)
+                .hasMessageContaining(missing.toString());
     }
 
     @Test
@@ -189,29 +196,50 @@ class ServingConfigLoaderTest {
                 features: [{name: score, type: float64}]
                 push: {enabled: true%s}
                 """;
-        ViewDefinition pushed = new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
-                "delta", view.formatted(""))).view("scores").orElseThrow();
-        assertThat(pushed.push()).contains(new ViewDefinition.PushSettings("scores", java.time.Duration.ofMillis(200),
-                10_000));
-        assertThat(new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir, "iceberg",
-                view.formatted(", sourceName: s_push, flushInterval: 1s, maxBatchRows: 50"))).view("scores")
-                .orElseThrow().push()).contains(new ViewDefinition.PushSettings("s_push", java.time.Duration.ofSeconds(1),
-                50));
-        assertThat(new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir, "delta",
-                view.replace("push: {enabled: true%s}", "push: {enabled: false}"))).view("scores").orElseThrow()
-                .push()).isEmpty();
+        ViewDefinition pushed = new ServingConfigLoader()
+                .load(io.featureduck.dataplane.ServingYaml.write(dir, "delta", view.formatted("")))
+                .view("scores")
+                .orElseThrow();
+        assertThat(pushed.push())
+                .contains(new ViewDefinition.PushSettings("scores", java.time.Duration.ofMillis(200), 10_000));
+        assertThat(new ServingConfigLoader()
+                        .load(io.featureduck.dataplane.ServingYaml.write(
+                                dir,
+                                "iceberg",
+                                view.formatted(", sourceName: s_push, flushInterval: 1s, maxBatchRows: 50")))
+                        .view("scores")
+                        .orElseThrow()
+                        .push())
+                .contains(new ViewDefinition.PushSettings("s_push", java.time.Duration.ofSeconds(1), 50));
+        assertThat(new ServingConfigLoader()
+                        .load(io.featureduck.dataplane.ServingYaml.write(
+                                dir, "delta", view.replace("push: {enabled: true%s}", "push: {enabled: false}")))
+                        .view("scores")
+                        .orElseThrow()
+                        .push())
+                .isEmpty();
 
-        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
-                "hudi", view.formatted("")))).contains("spec.push.enabled: pushes commit to [delta, iceberg, parquet] tables; hudi tables are written "
-                + "by their own engines");
-        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
-                "duckdb", view.replace("path: scores,", "path: scores.duckdb, table: scores,").formatted(""))))
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir, "hudi", view.formatted(""))))
+                .contains(
+                        "spec.push.enabled: pushes commit to [delta, iceberg, parquet] tables; hudi tables are written "
+                                + "by their own engines");
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(
+                        dir,
+                        "duckdb",
+                        view.replace("path: scores,", "path: scores.duckdb, table: scores,")
+                                .formatted(""))))
                 .contains("duckdb tables are written by their own engines");
-        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
-                "delta", view.replace("path: scores", "path: 's3://bucket/scores'").formatted(""))))
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(
+                        dir,
+                        "delta",
+                        view.replace("path: scores", "path: 's3://bucket/scores'")
+                                .formatted(""))))
                 .contains("this view's table is on an object store, which the data plane only reads");
-        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
-                "delta", view.replace("timestampColumn: ts", "timestampColumn: ts, version: 3").formatted(""))))
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(
+                        dir,
+                        "delta",
+                        view.replace("timestampColumn: ts", "timestampColumn: ts, version: 3")
+                                .formatted(""))))
                 .contains("a pinned view serves one fixed table version");
     }
 
@@ -222,19 +250,21 @@ class ServingConfigLoaderTest {
                 entities: [{name: id, type: int64}]
                 features: [{name: score, type: float64}]
                 """;
-        ViewDefinition pinned = new ServingConfigLoader().load(io.featureduck.dataplane.ServingYaml.write(dir,
-                "iceberg", view.formatted("asOf: '2026-11-30T12:00:00+01:00'"))).view("scores").orElseThrow();
-        assertThat(pinned.pin()).contains(io.featureduck.crds.TablePin.ofInstant(
-                java.time.Instant.parse("2026-11-30T11:00:00Z")));
+        ViewDefinition pinned = new ServingConfigLoader()
+                .load(io.featureduck.dataplane.ServingYaml.write(
+                        dir, "iceberg", view.formatted("asOf: '2026-11-30T12:00:00+01:00'")))
+                .view("scores")
+                .orElseThrow();
+        assertThat(pinned.pin())
+                .contains(io.featureduck.crds.TablePin.ofInstant(java.time.Instant.parse("2026-11-30T11:00:00Z")));
 
-        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
-                "parquet", view.formatted("version: 3"))))
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir, "parquet", view.formatted("version: 3"))))
                 .contains("spec.source.version: pins a table version, and parquet tables have no versions");
-        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
-                "delta", view.formatted("version: 3, asOf: '2026-11-30T00:00:00Z'"))))
+        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(
+                        dir, "delta", view.formatted("version: 3, asOf: '2026-11-30T00:00:00Z'"))))
                 .contains("pin the table by version or by asOf, not both");
-        assertThat(refusals(io.featureduck.dataplane.ServingYaml.write(dir,
-                "delta", view.formatted("asOf: yesterday"))))
+        assertThat(refusals(
+                        io.featureduck.dataplane.ServingYaml.write(dir, "delta", view.formatted("asOf: yesterday"))))
                 .contains("spec.source.asOf: 'yesterday' is not an RFC 3339 date-time");
     }
 }

@@ -1,22 +1,23 @@
 package io.featureduck.dataplane.error;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** What every message that leaves the data plane may show: see {@link Redaction}. */
 class RedactionTest {
-    private static final String TMP = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
+    private static final String TMP =
+            Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
     private final Redaction redaction = Redaction.of(Map.of("/srv/lake-resolved", "lakehouse", TMP, "<tmp>"));
 
     @Test
     void knownPrefixesAreShownAsConfiguredAndOtherLocalPathsByTheirLastSegment() {
         assertThat(redaction.apply("cannot read /srv/lake-resolved/drivers/_delta_log/00.json"))
                 .isEqualTo("cannot read lakehouse/drivers/_delta_log/00.json");
-        assertThat(redaction.apply("spill to " + TMP + "/featureduck-duckdb failed")).isEqualTo(
-                "spill to <tmp>/featureduck-duckdb failed");
+        assertThat(redaction.apply("spill to " + TMP + "/featureduck-duckdb failed"))
+                .isEqualTo("spill to <tmp>/featureduck-duckdb failed");
         String home = Path.of(System.getProperty("user.home")).toAbsolutePath().toString();
         assertThat(redaction.apply("cannot read " + home + "/secret/store.yaml: denied"))
                 .isEqualTo("cannot read …/store.yaml: denied");
@@ -35,14 +36,15 @@ class RedactionTest {
         String shown = redaction.apply(duckdb);
         assertThat(shown).doesNotContain("SELECT", "read_parquet", "LINE 1").contains("fix the feature's expression");
         assertThat(Redaction.SQL.matcher(shown).find()).isFalse();
-        assertThat(redaction.apply("failed: COPY (SELECT * FROM t) TO 'x.parquet'\nthen")).isEqualTo(
-                "failed: <SQL>\nthen");
+        assertThat(redaction.apply("failed: COPY (SELECT * FROM t) TO 'x.parquet'\nthen"))
+                .isEqualTo("failed: <SQL>\nthen");
     }
 
     @Test
     void signaturesAndKeysOfObjectStoreUrlsAreRedacted() {
         assertThat(redaction.apply("GET https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA1&X-Amz-Signature=abc def"))
-                .contains("X-Amz-Credential=<redacted>&X-Amz-Signature=<redacted> def").doesNotContain("AKIA1");
+                .contains("X-Amz-Credential=<redacted>&X-Amz-Signature=<redacted> def")
+                .doesNotContain("AKIA1");
         assertThat(redaction.apply("conn AccountKey=c2VjcmV0;EndpointSuffix=x")).contains("AccountKey=<redacted>;");
     }
 
@@ -51,7 +53,8 @@ class RedactionTest {
         String name = "v".repeat(100_000);
         String shown = redaction.apply("feature service '" + name + "' is not served here");
         assertThat(shown).hasSizeLessThan(300).endsWith("…' is not served here");
-        assertThat(redaction.apply("no such endpoint: GET /" + "w".repeat(5000))).hasSizeLessThan(300);
+        assertThat(redaction.apply("no such endpoint: GET /" + "w".repeat(5000)))
+                .hasSizeLessThan(300);
         String prose = "Hudi's table " + "y ".repeat(150) + "is refused (Spark's CALL run_compaction)";
         assertThat(redaction.apply(prose)).isEqualTo(prose);
         assertThat(redaction.apply("word ".repeat(5000))).hasSize(Redaction.MAX_MESSAGE + 1);

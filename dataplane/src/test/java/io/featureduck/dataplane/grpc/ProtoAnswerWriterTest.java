@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.grpc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
@@ -40,9 +43,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 /**
  * The gRPC answer written straight from the index columns, for a view with a feature of every scalar type and a
  * list, holding edge values (extremes, NaN, negative zero, empty and non-ASCII strings, times before 1970) and
@@ -50,16 +50,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * equals the table as DuckDB reads it, turned into Feast values here.
  */
 class ProtoAnswerWriterTest {
-    private static final List<String> FEATURES = List.of("i32", "i64", "f32", "f64", "flag", "name", "blob", "seen_at",
-            "day", "ids");
+    private static final List<String> FEATURES =
+            List.of("i32", "i64", "f32", "f64", "flag", "name", "blob", "seen_at", "day", "ids");
     private static final MethodDescriptor<GetOnlineFeaturesRequest, byte[]> ONLINE_BYTES =
-            MethodDescriptor.<GetOnlineFeaturesRequest, byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+            MethodDescriptor.<GetOnlineFeaturesRequest, byte[]>newBuilder()
+                    .setType(MethodDescriptor.MethodType.UNARY)
                     .setFullMethodName("feast.serving.ServingService/GetOnlineFeatures")
                     .setRequestMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesRequest.getDefaultInstance()))
-                    .setResponseMarshaller(new BytesMarshaller()).build();
+                    .setResponseMarshaller(new BytesMarshaller())
+                    .build();
 
     @TempDir
     static Path directory;
+
     static DataPlane dataPlane;
     static ManagedChannel channel;
 
@@ -67,7 +70,7 @@ class ProtoAnswerWriterTest {
     static void start() throws Exception {
         Path table = Files.createDirectories(directory.resolve("lakehouse/values"));
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = duck.createStatement()) {
+                Statement statement = duck.createStatement()) {
             statement.execute("COPY (SELECT * FROM (VALUES "
                     + "(1, TIMESTAMPTZ '2026-01-02 03:04:05.678901+00', 7::INTEGER, 1234567890123::BIGINT, "
                     + "0.25::FLOAT, 3.5::DOUBLE, true, 'plain', '\\x01\\x02'::BLOB, "
@@ -113,9 +116,12 @@ class ProtoAnswerWriterTest {
                     - {name: ids, type: list<int64>}
                 """);
         ServingConfig config = new ServingConfigLoader().load(file);
-        dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build());
+        dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build());
         dataPlane.initialLoad().join();
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", dataPlane.grpcPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", dataPlane.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -129,14 +135,17 @@ class ProtoAnswerWriterTest {
         long[] ids = {1, 2, 3, 4, 99};
         byte[] bytes = ClientCalls.blockingUnaryCall(channel, ONLINE_BYTES, CallOptions.DEFAULT, request(ids));
         GetOnlineFeaturesResponse response = GetOnlineFeaturesResponse.parseFrom(bytes);
-        assertThat(response.toByteArray()).as("protobuf's own encoding of the parsed message").isEqualTo(bytes);
+        assertThat(response.toByteArray())
+                .as("protobuf's own encoding of the parsed message")
+                .isEqualTo(bytes);
 
         List<String> names = new ArrayList<>(List.of("id"));
         FEATURES.forEach(feature -> names.add("values__" + feature));
         assertThat(response.getMetadata().getFeatureNames().getValList()).isEqualTo(names);
         FeatureVector keys = response.getResults(0);
         for (int e = 0; e < ids.length; e++) {
-            assertThat(keys.getValues(e)).isEqualTo(Value.newBuilder().setInt64Val(ids[e]).build());
+            assertThat(keys.getValues(e))
+                    .isEqualTo(Value.newBuilder().setInt64Val(ids[e]).build());
             assertThat(keys.getStatuses(e).name()).isEqualTo("PRESENT");
             assertThat(keys.getEventTimestamps(e)).isEqualTo(Timestamp.getDefaultInstance());
         }
@@ -156,8 +165,7 @@ class ProtoAnswerWriterTest {
                     continue;
                 }
                 Value value = expected.get(e).get(f);
-                assertThat(vector.getStatuses(e).name()).as(where)
-                        .isEqualTo(value == null ? "NULL_VALUE" : "PRESENT");
+                assertThat(vector.getStatuses(e).name()).as(where).isEqualTo(value == null ? "NULL_VALUE" : "PRESENT");
                 assertThat(vector.getValues(e)).as(where).isEqualTo(value == null ? Value.getDefaultInstance() : value);
                 assertThat(vector.getEventTimestamps(e)).as(where).isEqualTo(times.get(e));
             }
@@ -176,7 +184,8 @@ class ProtoAnswerWriterTest {
 
         long[] many = new long[500];
         java.util.Arrays.fill(many, 4);
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+        StatusRuntimeException refused = catchThrowableOfType(
+                StatusRuntimeException.class,
                 () -> ClientCalls.blockingUnaryCall(channel, ONLINE_BYTES, CallOptions.DEFAULT, request(many)));
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(refused.getStatus().getDescription()).contains("65536 bytes");
@@ -192,34 +201,76 @@ class ProtoAnswerWriterTest {
         }
         FeatureList.Builder features = FeatureList.newBuilder();
         FEATURES.forEach(feature -> features.addVal("values:" + feature));
-        return GetOnlineFeaturesRequest.newBuilder().setFeatures(features).putEntities("id", keys.build())
-                .setFullFeatureNames(true).build();
+        return GetOnlineFeaturesRequest.newBuilder()
+                .setFeatures(features)
+                .putEntities("id", keys.build())
+                .setFullFeatureNames(true)
+                .build();
     }
 
     /** The table's rows 1..4 as Feast values (null where the table holds null) and event times, read by DuckDB. */
     private static void readTable(List<List<Value>> values, List<Timestamp> times) throws Exception {
         ObjectMapper json = new ObjectMapper();
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = duck.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT epoch_us(ts), i32, i64, f32, f64, flag, name, blob, "
-                     + "epoch_us(seen_at), day::VARCHAR, to_json(ids)::VARCHAR FROM read_parquet('"
-                     + directory.resolve("lakehouse/values/part-0.parquet") + "') ORDER BY id")) {
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT epoch_us(ts), i32, i64, f32, f64, flag, name, blob, "
+                        + "epoch_us(seen_at), day::VARCHAR, to_json(ids)::VARCHAR FROM read_parquet('"
+                        + directory.resolve("lakehouse/values/part-0.parquet") + "') ORDER BY id")) {
             while (rs.next()) {
                 long micros = rs.getLong(1);
-                times.add(Timestamp.newBuilder().setSeconds(Math.floorDiv(micros, 1_000_000L))
-                        .setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000).build());
+                times.add(Timestamp.newBuilder()
+                        .setSeconds(Math.floorDiv(micros, 1_000_000L))
+                        .setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000)
+                        .build());
                 List<Value> row = new ArrayList<>();
-                row.add(rs.getObject(2) == null ? null : Value.newBuilder().setInt32Val(rs.getInt(2)).build());
-                row.add(rs.getObject(3) == null ? null : Value.newBuilder().setInt64Val(rs.getLong(3)).build());
-                row.add(rs.getObject(4) == null ? null : Value.newBuilder().setFloatVal(rs.getFloat(4)).build());
-                row.add(rs.getObject(5) == null ? null : Value.newBuilder().setDoubleVal(rs.getDouble(5)).build());
-                row.add(rs.getObject(6) == null ? null : Value.newBuilder().setBoolVal(rs.getBoolean(6)).build());
-                row.add(rs.getObject(7) == null ? null : Value.newBuilder().setStringVal(rs.getString(7)).build());
-                row.add(rs.getObject(8) == null ? null
-                        : Value.newBuilder().setBytesVal(ByteString.copyFrom(rs.getBytes(8))).build());
-                row.add(rs.getObject(9) == null ? null
-                        : Value.newBuilder().setUnixTimestampVal(Math.floorDiv(rs.getLong(9), 1_000_000L)).build());
-                row.add(rs.getObject(10) == null ? null : Value.newBuilder().setStringVal(rs.getString(10)).build());
+                row.add(
+                        rs.getObject(2) == null
+                                ? null
+                                : Value.newBuilder().setInt32Val(rs.getInt(2)).build());
+                row.add(
+                        rs.getObject(3) == null
+                                ? null
+                                : Value.newBuilder().setInt64Val(rs.getLong(3)).build());
+                row.add(
+                        rs.getObject(4) == null
+                                ? null
+                                : Value.newBuilder().setFloatVal(rs.getFloat(4)).build());
+                row.add(
+                        rs.getObject(5) == null
+                                ? null
+                                : Value.newBuilder()
+                                        .setDoubleVal(rs.getDouble(5))
+                                        .build());
+                row.add(
+                        rs.getObject(6) == null
+                                ? null
+                                : Value.newBuilder()
+                                        .setBoolVal(rs.getBoolean(6))
+                                        .build());
+                row.add(
+                        rs.getObject(7) == null
+                                ? null
+                                : Value.newBuilder()
+                                        .setStringVal(rs.getString(7))
+                                        .build());
+                row.add(
+                        rs.getObject(8) == null
+                                ? null
+                                : Value.newBuilder()
+                                        .setBytesVal(ByteString.copyFrom(rs.getBytes(8)))
+                                        .build());
+                row.add(
+                        rs.getObject(9) == null
+                                ? null
+                                : Value.newBuilder()
+                                        .setUnixTimestampVal(Math.floorDiv(rs.getLong(9), 1_000_000L))
+                                        .build());
+                row.add(
+                        rs.getObject(10) == null
+                                ? null
+                                : Value.newBuilder()
+                                        .setStringVal(rs.getString(10))
+                                        .build());
                 if (rs.getObject(11) == null) {
                     row.add(null);
                 } else {

@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.historical;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
@@ -21,9 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** What the HTTP handler does when a client goes away: cancelling the statement stops DuckDB mid-query. */
 class CancellationTest {
     @TempDir
@@ -31,21 +31,29 @@ class CancellationTest {
 
     @Test
     void cancellingTheRunningStatementStopsTheJoin() throws Exception {
-        ServingConfig config = new ServingConfigLoader().load(new DemoLakehouse(2000, 4).write(directory, Instant.now()));
+        ServingConfig config =
+                new ServingConfigLoader().load(new DemoLakehouse(2000, 4).write(directory, Instant.now()));
         Path rows = directory.resolve("rows.parquet");
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = connection.createStatement()) {
-            statement.execute("COPY (SELECT (1001 + range % 2000)::BIGINT AS driver_id, now() - to_seconds(range % 300000) "
-                    + "AS event_timestamp FROM range(6000000)) TO '" + rows + "' (FORMAT parquet)");
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "COPY (SELECT (1001 + range % 2000)::BIGINT AS driver_id, now() - to_seconds(range % 300000) "
+                            + "AS event_timestamp FROM range(6000000)) TO '" + rows + "' (FORMAT parquet)");
         }
-        HistoricalRetrieval retrieval = new HistoricalRetrieval(config, new TableSourceFactory(), DuckDbSettings.defaults());
+        HistoricalRetrieval retrieval =
+                new HistoricalRetrieval(config, new TableSourceFactory(), DuckDbSettings.defaults());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         long start = System.nanoTime();
         try {
-            assertThatThrownBy(() -> retrieval.export(EntityRows.of(rows),
-                    List.of(FeatureRef.parse("driver-stats:conv_rate"), FeatureRef.parse("driver-stats:acc_rate")),
-                    false, OutputFormat.PARQUET, directory.resolve("out.parquet"),
-                    statement -> scheduler.schedule(() -> cancel(statement), 300, TimeUnit.MILLISECONDS)))
+            assertThatThrownBy(() -> retrieval.export(
+                            EntityRows.of(rows),
+                            List.of(
+                                    FeatureRef.parse("driver-stats:conv_rate"),
+                                    FeatureRef.parse("driver-stats:acc_rate")),
+                            false,
+                            OutputFormat.PARQUET,
+                            directory.resolve("out.parquet"),
+                            statement -> scheduler.schedule(() -> cancel(statement), 300, TimeUnit.MILLISECONDS)))
                     .hasMessageContaining("INTERRUPT");
         } finally {
             scheduler.shutdownNow();

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.historical;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.featureduck.crds.EntitySpec;
@@ -9,8 +11,8 @@ import io.featureduck.crds.FeatureStoreSpec;
 import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
-import io.featureduck.dataplane.RandomHistory.Row;
 import io.featureduck.dataplane.RandomHistory;
+import io.featureduck.dataplane.RandomHistory.Row;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.TableLocation;
@@ -35,8 +37,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.apache.hadoop.conf.Configuration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Point-in-time joins equal a naive reading of the definition, computed row by row in the test: for each entity row,
@@ -63,39 +63,57 @@ class PointInTimeJoinPropertyTest {
     @Provide
     Arbitrary<List<EntityRow>> entityRows() {
         return Combinators.combine(
-                Arbitraries.longs().between(0, 6),
-                // Exact event hours, TTL edges (event hour + 10) and hours before any history.
-                Arbitraries.of(-1, 0, 4, 5, 10, 12, 15, 20, 22, 30, 40),
-                Arbitraries.strings().alpha().ofMaxLength(3)).as(EntityRow::new).list().ofMinSize(1).ofMaxSize(30);
+                        Arbitraries.longs().between(0, 6),
+                        // Exact event hours, TTL edges (event hour + 10) and hours before any history.
+                        Arbitraries.of(-1, 0, 4, 5, 10, 12, 15, 20, 22, 30, 40),
+                        Arbitraries.strings().alpha().ofMaxLength(3))
+                .as(EntityRow::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(30);
     }
 
     @Property(tries = 25)
-    void joinEqualsNaiveReference(@ForAll("histories") List<List<Row>> commits,
-                                  @ForAll("entityRows") List<EntityRow> entities) throws Exception {
+    void joinEqualsNaiveReference(
+            @ForAll("histories") List<List<Row>> commits, @ForAll("entityRows") List<EntityRow> entities)
+            throws Exception {
         List<List<Row>> history = RandomHistory.withoutAmbiguousDuplicates(commits);
         Path dir = Files.createTempDirectory("featureduck-pit");
         CREATED.add(dir);
         RandomHistory.writeDeltaTable(dir.resolve("table"), history);
         Path rows = dir.resolve("entities.ndjson");
-        Files.writeString(rows, entities.stream().map(e -> "{\"k\": " + e.key() + ", \"event_timestamp\": \""
-                + e.time() + "\", \"label\": \"" + e.label() + "\"}").collect(Collectors.joining("\n")));
+        Files.writeString(
+                rows,
+                entities.stream()
+                        .map(e -> "{\"k\": " + e.key() + ", \"event_timestamp\": \"" + e.time() + "\", \"label\": \""
+                                + e.label() + "\"}")
+                        .collect(Collectors.joining("\n")));
 
-        ViewDefinition view = new ViewDefinition("prop", TableFormat.DELTA, new TableLocation(dir.resolve("table")),
-                "ts", "created", List.of(new EntitySpec("k", ValueType.INT64)),
-                List.of(new FeatureSpec("v", ValueType.FLOAT64)), Optional.of(TTL), true, Optional.empty());
-        ServingConfig config = new ServingConfig(dir.resolve("store.yaml"),
+        ViewDefinition view = new ViewDefinition(
+                "prop",
+                TableFormat.DELTA,
+                new TableLocation(dir.resolve("table")),
+                "ts",
+                "created",
+                List.of(new EntitySpec("k", ValueType.INT64)),
+                List.of(new FeatureSpec("v", ValueType.FLOAT64)),
+                Optional.of(TTL),
+                true,
+                Optional.empty());
+        ServingConfig config = new ServingConfig(
+                dir.resolve("store.yaml"),
                 FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, dir.toString()), null)),
                 List.of(view));
         List<Object[]> actual = new ArrayList<>();
-        new HistoricalRetrieval(config, new TableSourceFactory(), DuckDbSettings.defaults()).retrieve(
-                EntityRows.of(rows), List.of(FeatureRef.parse("prop:v")), false, rs -> {
+        new HistoricalRetrieval(config, new TableSourceFactory(), DuckDbSettings.defaults())
+                .retrieve(EntityRows.of(rows), List.of(FeatureRef.parse("prop:v")), false, rs -> {
                     assertThat(rs.getMetaData().getColumnCount()).isEqualTo(4);
                     assertThat(rs.getMetaData().getColumnName(4)).isEqualTo("v");
                     while (rs.next()) {
                         long key = rs.getLong("k");
                         String label = rs.getString("label");
                         double v = rs.getDouble("v");
-                        actual.add(new Object[]{key, label, rs.wasNull() ? null : v});
+                        actual.add(new Object[] {key, label, rs.wasNull() ? null : v});
                     }
                 });
 
@@ -104,7 +122,9 @@ class PointInTimeJoinPropertyTest {
         for (int i = 0; i < entities.size(); i++) {
             EntityRow entity = entities.get(i);
             assertThat(actual.get(i)[0]).as("row %d key", i).isEqualTo(entity.key());
-            assertThat(actual.get(i)[1]).as("row %d passes its extra column through", i).isEqualTo(entity.label());
+            assertThat(actual.get(i)[1])
+                    .as("row %d passes its extra column through", i)
+                    .isEqualTo(entity.label());
             assertThat(actual.get(i)[2]).as("row %d: %s", i, entity).isEqualTo(expected(all, entity));
         }
     }

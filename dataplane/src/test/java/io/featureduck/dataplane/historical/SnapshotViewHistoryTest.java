@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.historical;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.LongType;
@@ -37,8 +39,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Snapshot views answer "as of T" from the table version current at T, through Delta's time travel. */
 class SnapshotViewHistoryTest {
     private static final Engine ENGINE = DefaultEngine.create(new Configuration());
@@ -49,11 +49,14 @@ class SnapshotViewHistoryTest {
     private List<String> retrieve(ViewDefinition view, String feature, List<String> entityRows) throws Exception {
         Path rows = directory.resolve("rows-" + System.nanoTime() + ".ndjson");
         Files.writeString(rows, String.join("\n", entityRows));
-        ServingConfig config = new ServingConfig(directory.resolve("s.yaml"), FeatureStore.of("s",
-                new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, directory.toString()), null)), List.of(view));
+        ServingConfig config = new ServingConfig(
+                directory.resolve("s.yaml"),
+                FeatureStore.of(
+                        "s", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, directory.toString()), null)),
+                List.of(view));
         List<String> values = new ArrayList<>();
-        new HistoricalRetrieval(config, new TableSourceFactory(), DuckDbSettings.defaults()).retrieve(
-                EntityRows.of(rows), List.of(new FeatureRef(view.name(), feature)), false, rs -> {
+        new HistoricalRetrieval(config, new TableSourceFactory(), DuckDbSettings.defaults())
+                .retrieve(EntityRows.of(rows), List.of(new FeatureRef(view.name(), feature)), false, rs -> {
                     while (rs.next()) {
                         values.add(rs.getString(feature));
                     }
@@ -66,31 +69,50 @@ class SnapshotViewHistoryTest {
         Path table = directory.resolve("profiles");
         StructType schema = new StructType().add("id", LongType.LONG).add("name", StringType.STRING);
         DeltaTableWriter writer = new DeltaTableWriter(ENGINE, table);
-        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(),
+        try (DuckDbSession session = DuckDbSession.open(
+                DuckDbSettings.defaults(),
                 List.of(directory, DuckDbSettings.defaults().tempDirectory()))) {
             writer.append(session, "SELECT 1::BIGINT AS id, 'one' AS name UNION ALL SELECT 2, 'two'", schema);
             Thread.sleep(50);
             writer.append(session, "SELECT 3::BIGINT AS id, 'three' AS name", schema);
         }
-        ViewDefinition view = new ViewDefinition("profiles", TableFormat.DELTA, new TableLocation(table), null, null,
-                List.of(new EntitySpec("id", ValueType.INT64)), List.of(new FeatureSpec("name", ValueType.STRING)),
-                Optional.empty(), true, Optional.empty());
+        ViewDefinition view = new ViewDefinition(
+                "profiles",
+                TableFormat.DELTA,
+                new TableLocation(table),
+                null,
+                null,
+                List.of(new EntitySpec("id", ValueType.INT64)),
+                List.of(new FeatureSpec("name", ValueType.STRING)),
+                Optional.empty(),
+                true,
+                Optional.empty());
         TableSource source = new TableSourceFactory().forView(view);
         Instant v0 = source.snapshotAt(0).commitTime();
         Instant v1 = source.snapshotAt(1).commitTime();
         assertThat(v1).isAfter(v0);
 
-        List<String> values = retrieve(view, "name", List.of(
-                row(1, v0.minusSeconds(60)), row(1, v0), row(3, v0), row(3, v1), row(2, v1.plusSeconds(3600)),
-                row(9, v1)));
+        List<String> values = retrieve(
+                view,
+                "name",
+                List.of(
+                        row(1, v0.minusSeconds(60)),
+                        row(1, v0),
+                        row(3, v0),
+                        row(3, v1),
+                        row(2, v1.plusSeconds(3600)),
+                        row(9, v1)));
 
         assertThat(values).containsExactly(null, "one", null, "three", "two", null);
 
         // Pinned to version 0: every time after the pin sees version 0, so key 3 (added by version 1) is unknown;
         // times before the pin's commit still see nothing, as the table did not exist yet.
         ViewDefinition pinned = view.withPin(Optional.of(io.featureduck.crds.TablePin.ofVersion(0)));
-        assertThat(retrieve(pinned, "name", List.of(row(1, v0.minusSeconds(60)), row(1, v0), row(3, v1),
-                row(2, v1.plusSeconds(3600))))).containsExactly(null, "one", null, "two");
+        assertThat(retrieve(
+                        pinned,
+                        "name",
+                        List.of(row(1, v0.minusSeconds(60)), row(1, v0), row(3, v1), row(2, v1.plusSeconds(3600)))))
+                .containsExactly(null, "one", null, "two");
     }
 
     /**
@@ -101,9 +123,17 @@ class SnapshotViewHistoryTest {
     @Test
     void answersASparkWrittenTableAsOfItsLatestVersion() throws Exception {
         Path table = SharedTestData.delta("snapshot-data3");
-        ViewDefinition view = new ViewDefinition("data3", TableFormat.DELTA, new TableLocation(table), null, null,
-                List.of(new EntitySpec("col2", ValueType.STRING)), List.of(new FeatureSpec("col1", ValueType.INT32)),
-                Optional.empty(), true, Optional.empty());
+        ViewDefinition view = new ViewDefinition(
+                "data3",
+                TableFormat.DELTA,
+                new TableLocation(table),
+                null,
+                null,
+                List.of(new EntitySpec("col2", ValueType.STRING)),
+                List.of(new FeatureSpec("col1", ValueType.INT32)),
+                Optional.empty(),
+                true,
+                Optional.empty());
         TableSource source = new TableSourceFactory().forView(view);
         TableSnapshot latest = source.latestSnapshot();
         List<String> latestKeys = keys(table, latest);
@@ -111,18 +141,24 @@ class SnapshotViewHistoryTest {
         assertThat(latestKeys).hasSize(30);
         Instant at = latest.commitTime();
 
-        assertThat(retrieve(view, "col1", latestKeys.stream().map(k -> row(k, at)).toList()))
-                .hasSize(30).doesNotContainNull();
-        List<String> overwritten = firstKeys.stream().filter(k -> !latestKeys.contains(k)).toList();
+        assertThat(retrieve(
+                        view, "col1", latestKeys.stream().map(k -> row(k, at)).toList()))
+                .hasSize(30)
+                .doesNotContainNull();
+        List<String> overwritten =
+                firstKeys.stream().filter(k -> !latestKeys.contains(k)).toList();
         assertThat(overwritten).isNotEmpty();
-        assertThat(retrieve(view, "col1", overwritten.stream().map(k -> row(k, at)).toList())).containsOnlyNulls();
-        assertThat(retrieve(view, "col1", List.of(row(latestKeys.get(0), at.minusSeconds(1))))).containsOnlyNulls();
+        assertThat(retrieve(
+                        view, "col1", overwritten.stream().map(k -> row(k, at)).toList()))
+                .containsOnlyNulls();
+        assertThat(retrieve(view, "col1", List.of(row(latestKeys.get(0), at.minusSeconds(1)))))
+                .containsOnlyNulls();
     }
 
     private static List<String> keys(Path table, TableSnapshot snapshot) throws Exception {
         List<String> keys = new ArrayList<>();
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(table));
-             Statement statement = session.connection().createStatement()) {
+                Statement statement = session.connection().createStatement()) {
             new SnapshotRelation(snapshot).register(session, "v");
             try (ResultSet rs = statement.executeQuery("SELECT col2 FROM v ORDER BY col2")) {
                 while (rs.next()) {

@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -11,9 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /** {@code auth.type: bearer} on a real data plane: every API route, token rotation, and what never shows a token. */
 class BearerAuthTest {
     private static final String OLD = "old-token-3f9c2a7e61b04d8e";
@@ -23,6 +23,7 @@ class BearerAuthTest {
 
     @TempDir
     static Path directory;
+
     static Path tokens;
     static DemoServer server;
 
@@ -30,7 +31,10 @@ class BearerAuthTest {
     static void start() throws Exception {
         tokens = directory.resolve("tokens");
         Files.writeString(tokens, "# accepted tokens\n" + OLD + "\n\n");
-        server = new DemoServer(directory.resolve("lake"), 50, "auth: {type: bearer, tokenSecretName: demo-tokens}",
+        server = new DemoServer(
+                directory.resolve("lake"),
+                50,
+                "auth: {type: bearer, tokenSecretName: demo-tokens}",
                 b -> b.authTokenFile(tokens));
     }
 
@@ -42,8 +46,9 @@ class BearerAuthTest {
     private static DemoServer.Reply call(String method, String path, String body, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.base() + path))
                 .header("content-type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("authorization", authorization);
         }
@@ -55,23 +60,33 @@ class BearerAuthTest {
         String historical = "{\"features\": [\"driver-stats:conv_rate\"], \"entity_rows\": [{\"driver_id\": 1, "
                 + "\"event_timestamp\": \"2024-01-01T00:00:00Z\"}]}";
         String feast = "{\"features\": [\"driver-stats:conv_rate\"], \"entities\": {\"driver_id\": [1]}}";
-        String[][] routes = {{"POST", "/v1/features/online", ONLINE}, {"POST", "/get-online-features", feast},
-                {"POST", "/v1/features/historical", historical}, {"GET", "/v1/views", null},
-                {"GET", "/v1/views/driver-stats", null}};
+        String[][] routes = {
+            {"POST", "/v1/features/online", ONLINE},
+            {"POST", "/get-online-features", feast},
+            {"POST", "/v1/features/historical", historical},
+            {"GET", "/v1/views", null},
+            {"GET", "/v1/views/driver-stats", null}
+        };
         for (String[] route : routes) {
             for (String authorization : new String[] {null, "Bearer wrong", "Basic " + OLD, "Bearer " + OLD + "x"}) {
                 DemoServer.Reply reply = call(route[0], route[1], route[2], authorization);
-                assertThat(reply.status()).as("%s %s with %s", route[0], route[1], authorization).isEqualTo(401);
+                assertThat(reply.status())
+                        .as("%s %s with %s", route[0], route[1], authorization)
+                        .isEqualTo(401);
                 assertThat(reply.json().at("/error/code").asText()).isEqualTo("UNAUTHENTICATED");
-                assertThat(reply.raw().headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"featureduck\"");
+                assertThat(reply.raw().headers().firstValue("www-authenticate"))
+                        .hasValue("Bearer realm=\"featureduck\"");
                 assertThat(reply.text()).doesNotContain(OLD);
             }
             DemoServer.Reply ok = call(route[0], route[1], route[2], "Bearer " + OLD);
-            assertThat(ok.status()).as("%s %s: %s", route[0], route[1], ok.text()).isEqualTo(200);
+            assertThat(ok.status())
+                    .as("%s %s: %s", route[0], route[1], ok.text())
+                    .isEqualTo(200);
         }
         // The scheme is case-insensitive (RFC 7235), the token is not.
         assertThat(call("GET", "/v1/views", null, "bearer " + OLD).status()).isEqualTo(200);
-        assertThat(call("GET", "/v1/views", null, "Bearer " + OLD.toUpperCase()).status()).isEqualTo(401);
+        assertThat(call("GET", "/v1/views", null, "Bearer " + OLD.toUpperCase()).status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -80,7 +95,9 @@ class BearerAuthTest {
         assertThat(server.management().get("/health").status()).isEqualTo(200);
         String metrics = server.management().get("/metrics").text();
         assertThat(metrics).contains("featureduck_").doesNotContain(OLD, NEW);
-        assertThat(server.management().get("/views").text()).contains("driver-stats").doesNotContain(OLD);
+        assertThat(server.management().get("/views").text())
+                .contains("driver-stats")
+                .doesNotContain(OLD);
         // The API is not on the management port, nor probes on the API port.
         assertThat(server.management().get("/v1/views").status()).isEqualTo(404);
         assertThat(call("GET", "/ready", null, "Bearer " + OLD).status()).isEqualTo(404);
@@ -91,19 +108,28 @@ class BearerAuthTest {
         // Both during the rotation, as a Secret with two tokens.
         Files.writeString(tokens, OLD + "\n" + NEW + "\n");
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> call("POST", "/v1/features/online", ONLINE, "Bearer " + NEW).status() == 200);
-        assertThat(call("POST", "/v1/features/online", ONLINE, "Bearer " + OLD).status()).isEqualTo(200);
+                .until(() -> call("POST", "/v1/features/online", ONLINE, "Bearer " + NEW)
+                                .status()
+                        == 200);
+        assertThat(call("POST", "/v1/features/online", ONLINE, "Bearer " + OLD).status())
+                .isEqualTo(200);
         // Then only the new one.
         Files.writeString(tokens, NEW + "\n");
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> call("POST", "/v1/features/online", ONLINE, "Bearer " + OLD).status() == 401);
-        assertThat(call("POST", "/v1/features/online", ONLINE, "Bearer " + NEW).status()).isEqualTo(200);
+                .until(() -> call("POST", "/v1/features/online", ONLINE, "Bearer " + OLD)
+                                .status()
+                        == 401);
+        assertThat(call("POST", "/v1/features/online", ONLINE, "Bearer " + NEW).status())
+                .isEqualTo(200);
         // A file emptied by mistake keeps the last good tokens instead of locking everyone out (or letting all in).
         Files.writeString(tokens, "");
         Thread.sleep(500);
-        assertThat(call("POST", "/v1/features/online", ONLINE, "Bearer " + NEW).status()).isEqualTo(200);
+        assertThat(call("POST", "/v1/features/online", ONLINE, "Bearer " + NEW).status())
+                .isEqualTo(200);
         Files.writeString(tokens, OLD + "\n");
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> call("POST", "/v1/features/online", ONLINE, "Bearer " + OLD).status() == 200);
+                .until(() -> call("POST", "/v1/features/online", ONLINE, "Bearer " + OLD)
+                                .status()
+                        == 200);
     }
 }

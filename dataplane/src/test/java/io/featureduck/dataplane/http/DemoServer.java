@@ -7,10 +7,10 @@ import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.demo.DemoLakehouse;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,15 +41,24 @@ final class DemoServer implements AutoCloseable {
         this.writtenAt = Instant.now();
         Path file = new DemoLakehouse(drivers, 4).write(directory, writtenAt);
         try {
-            Files.writeString(file, Files.readString(file).replaceFirst("auth: \\{type: none\\}.*",
-                    java.util.regex.Matcher.quoteReplacement(dataPlaneSettings.replace("\n", "\n    "))));
+            Files.writeString(
+                    file,
+                    Files.readString(file)
+                            .replaceFirst(
+                                    "auth: \\{type: none\\}.*",
+                                    java.util.regex.Matcher.quoteReplacement(
+                                            dataPlaneSettings.replace("\n", "\n    "))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.config = new ServingConfigLoader().load(file);
         // Reloads are checked often so that tests of them run fast; they only happen once a test calls watch.
-        this.dataPlane = DataPlane.start(config, settings.apply(DataPlaneConfig.of(config).address("127.0.0.1", 0)
-                .configReloadInterval(java.time.Duration.ofMillis(100))).build());
+        this.dataPlane = DataPlane.start(
+                config,
+                settings.apply(DataPlaneConfig.of(config)
+                                .address("127.0.0.1", 0)
+                                .configReloadInterval(java.time.Duration.ofMillis(100)))
+                        .build());
         dataPlane.initialLoad().join();
         this.http = new HttpProbe(dataPlane.port());
         this.management = new HttpProbe(dataPlane.managementPort());
@@ -65,8 +74,7 @@ final class DemoServer implements AutoCloseable {
     }
 
     /** A reply: status, the body as JSON when it is JSON, and as text. */
-    record Reply(int status, JsonNode json, String text, HttpResponse<String> raw) {
-    }
+    record Reply(int status, JsonNode json, String text, HttpResponse<String> raw) {}
 
     Reply post(String path, String body) {
         return http.post(path, body);

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.dataplane.error.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -8,8 +10,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bug behind a route (an exception no request should cause) is answered over HTTP as {@code INTERNAL} in the JSON
@@ -32,8 +32,12 @@ class ErrorResponsesTest {
         });
         router.route().failureHandler(errors::handleFailure);
         router.errorHandler(500, errors.forStatus(500));
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
 
         DemoServer.Reply reply = new HttpProbe(server.actualPort()).get("/broken");
         assertThat(reply.status()).isEqualTo(ErrorCode.INTERNAL.httpStatus());

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -13,8 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What SIGTERM does ({@code DataPlane.shutdownGracefully}, the JVM's shutdown hook): not-ready at once, every online
@@ -41,39 +41,48 @@ class GracefulShutdownTest {
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(5);
         List<CompletableFuture<Void>> load = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
-            load.add(CompletableFuture.runAsync(() -> {
-                while (!clientsMoveAway.get()) {
-                    try {
-                        DemoServer.Reply reply = server.post("/v1/features/online", online);
-                        if (reply.status() == 200) {
-                            answered.incrementAndGet();
-                        } else {
-                            failures.add(reply.status() + " " + reply.text());
+            load.add(CompletableFuture.runAsync(
+                    () -> {
+                        while (!clientsMoveAway.get()) {
+                            try {
+                                DemoServer.Reply reply = server.post("/v1/features/online", online);
+                                if (reply.status() == 200) {
+                                    answered.incrementAndGet();
+                                } else {
+                                    failures.add(reply.status() + " " + reply.text());
+                                }
+                            } catch (RuntimeException e) {
+                                failures.add(
+                                        (System.nanoTime() - shutdownAt[0]) / 1_000_000 + " ms after SIGTERM: " + e);
+                            }
                         }
-                    } catch (RuntimeException e) {
-                        failures.add((System.nanoTime() - shutdownAt[0]) / 1_000_000 + " ms after SIGTERM: " + e);
-                    }
-                }
-            }, clients));
+                    },
+                    clients));
         }
         try (Socket upload = new Socket("127.0.0.1", server.dataPlane.port())) {
             upload.setSoTimeout(30_000);
             OutputStream out = upload.getOutputStream();
             out.write(("POST /v1/features/historical HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
-                    + "content-length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "content-length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, 20);
             out.flush();
             Thread.sleep(300);
 
             shutdownAt[0] = System.nanoTime();
-            CompletableFuture<Void> shutdown = CompletableFuture.runAsync(server.dataPlane::shutdownGracefully, clients);
+            CompletableFuture<Void> shutdown =
+                    CompletableFuture.runAsync(server.dataPlane::shutdownGracefully, clients);
             Thread.sleep(300);
-            assertThat(server.management().get("/ready").status()).as("not ready while draining").isEqualTo(503);
+            assertThat(server.management().get("/ready").status())
+                    .as("not ready while draining")
+                    .isEqualTo(503);
             assertThat(server.management().get("/ready").text()).contains("DRAINING");
             int before = answered.get();
             // The endpoints controller takes a second or so to remove the pod; clients are answered throughout.
             Thread.sleep(900);
-            assertThat(answered.get()).as("online requests answered during the drain").isGreaterThan(before);
+            assertThat(answered.get())
+                    .as("online requests answered during the drain")
+                    .isGreaterThan(before);
             clientsMoveAway.set(true);
             CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 

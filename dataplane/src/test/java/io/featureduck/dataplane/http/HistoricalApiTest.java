@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
@@ -22,8 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * {@code POST /v1/features/historical} against a real data plane and a real Delta table, checked against plain DuckDB
  * SQL over the table's Parquet files ("latest row at or before T, within the 48h TTL").
@@ -34,6 +34,7 @@ class HistoricalApiTest {
 
     @TempDir
     static Path directory;
+
     static DemoServer server;
     static Instant lastHour;
 
@@ -52,9 +53,11 @@ class HistoricalApiTest {
     private static Double expectedConvRate(long driver, Instant at) throws Exception {
         Path table = directory.resolve("lakehouse/driver_hourly_stats");
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(table));
-             PreparedStatement statement = session.connection().prepareStatement("SELECT conv_rate, event_timestamp "
-                     + "FROM read_parquet('" + table + "/*.parquet') WHERE driver_id = ? AND event_timestamp <= ?::TIMESTAMPTZ "
-                     + "ORDER BY event_timestamp DESC, created DESC LIMIT 1")) {
+                PreparedStatement statement = session.connection()
+                        .prepareStatement("SELECT conv_rate, event_timestamp "
+                                + "FROM read_parquet('" + table
+                                + "/*.parquet') WHERE driver_id = ? AND event_timestamp <= ?::TIMESTAMPTZ "
+                                + "ORDER BY event_timestamp DESC, created DESC LIMIT 1")) {
             statement.setLong(1, driver);
             statement.setString(2, at.toString());
             try (ResultSet rs = statement.executeQuery()) {
@@ -76,15 +79,21 @@ class HistoricalApiTest {
         Instant tenHoursAgo = lastHour.minus(Duration.ofHours(10)).plusSeconds(1800);
         Instant inactiveWindow = lastHour.minus(Duration.ofHours(71));
         List<Object[]> rows = List.of(
-                new Object[]{ACTIVE, tenHoursAgo}, new Object[]{ACTIVE, lastHour}, new Object[]{INACTIVE, lastHour},
-                new Object[]{INACTIVE, inactiveWindow}, new Object[]{42L, lastHour}, new Object[]{ACTIVE, tenHoursAgo},
-                new Object[]{ACTIVE, lastHour.minus(Duration.ofDays(30))});
-        StringBuilder body = new StringBuilder("{\"features\": [\"driver-stats:conv_rate\", \"driver-stats:trips_per_hour\"], "
-                + "\"entity_rows\": [");
+                new Object[] {ACTIVE, tenHoursAgo},
+                new Object[] {ACTIVE, lastHour},
+                new Object[] {INACTIVE, lastHour},
+                new Object[] {INACTIVE, inactiveWindow},
+                new Object[] {42L, lastHour},
+                new Object[] {ACTIVE, tenHoursAgo},
+                new Object[] {ACTIVE, lastHour.minus(Duration.ofDays(30))});
+        StringBuilder body =
+                new StringBuilder("{\"features\": [\"driver-stats:conv_rate\", \"driver-stats:trips_per_hour\"], "
+                        + "\"entity_rows\": [");
         for (int i = 0; i < rows.size(); i++) {
             body.append(i == 0 ? "" : ", ").append(row((Long) rows.get(i)[0], (Instant) rows.get(i)[1], "r" + i));
         }
-        DemoServer.Reply reply = server.post("/v1/features/historical", body.append("]}").toString());
+        DemoServer.Reply reply =
+                server.post("/v1/features/historical", body.append("]}").toString());
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         JsonNode out = reply.json().get("rows");
@@ -97,10 +106,14 @@ class HistoricalApiTest {
             if (expected == null) {
                 assertThat(r.get("conv_rate").isNull()).as("row %d: %s", i, r).isTrue();
             } else {
-                assertThat((float) r.get("conv_rate").asDouble()).as("row %d", i).isEqualTo(expected.floatValue());
+                assertThat((float) r.get("conv_rate").asDouble())
+                        .as("row %d", i)
+                        .isEqualTo(expected.floatValue());
             }
         }
-        assertThat(out.get(2).get("conv_rate").isNull()).as("inactive driver is beyond the TTL now").isTrue();
+        assertThat(out.get(2).get("conv_rate").isNull())
+                .as("inactive driver is beyond the TTL now")
+                .isTrue();
         assertThat(out.get(3).get("conv_rate").isNull()).as("but not 71h ago").isFalse();
         assertThat(out.get(0).get("conv_rate")).isEqualTo(out.get(5).get("conv_rate"));
     }
@@ -109,30 +122,46 @@ class HistoricalApiTest {
     void fullFeatureNamesAndOtherOutputFormats() throws Exception {
         String body = "{\"features\": [\"driver-stats:conv_rate\"], \"full_feature_names\": true, \"entity_rows\": ["
                 + row(ACTIVE, lastHour, "a") + ", " + row(ACTIVE + 1, lastHour, "b") + "]}";
-        assertThat(server.post("/v1/features/historical", body).json().get("rows").get(0)
-                .has("driver-stats__conv_rate")).isTrue();
+        assertThat(server.post("/v1/features/historical", body)
+                        .json()
+                        .get("rows")
+                        .get(0)
+                        .has("driver-stats__conv_rate"))
+                .isTrue();
 
         HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<String> csv = client.send(HttpRequest.newBuilder(URI.create(server.base() + "/v1/features/historical"))
-                .header("accept", "text/csv").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> csv = client.send(
+                HttpRequest.newBuilder(URI.create(server.base() + "/v1/features/historical"))
+                        .header("accept", "text/csv")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(csv.body().lines().toList()).hasSize(3).first().asString()
+        assertThat(csv.body().lines().toList())
+                .hasSize(3)
+                .first()
+                .asString()
                 .isEqualTo("driver_id,event_timestamp,label,driver-stats__conv_rate");
 
-        HttpResponse<String> ndjson = client.send(HttpRequest.newBuilder(URI.create(server.base() + "/v1/features/historical"))
-                .header("accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> ndjson = client.send(
+                HttpRequest.newBuilder(URI.create(server.base() + "/v1/features/historical"))
+                        .header("accept", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ndjson.body().lines().toList()).hasSize(2);
 
-        HttpResponse<byte[]> parquet = client.send(HttpRequest.newBuilder(URI.create(server.base() + "/v1/features/historical"))
-                .header("accept", "application/vnd.apache.parquet").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<byte[]> parquet = client.send(
+                HttpRequest.newBuilder(URI.create(server.base() + "/v1/features/historical"))
+                        .header("accept", "application/vnd.apache.parquet")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         Path file = directory.resolve("out.parquet");
         Files.write(file, parquet.body());
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(directory));
-             Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*), count(\"driver-stats__conv_rate\") FROM read_parquet('"
-                     + file + "')")) {
+                Statement statement = session.connection().createStatement();
+                ResultSet rs = statement.executeQuery(
+                        "SELECT count(*), count(\"driver-stats__conv_rate\") FROM read_parquet('" + file + "')")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(2);
             assertThat(rs.getLong(2)).isEqualTo(2);
@@ -145,19 +174,29 @@ class HistoricalApiTest {
         // The profile table is a snapshot view: as of now it answers from its current version (written after lastHour).
         Instant now = Instant.now();
         String profileCsv = "driver_id,event_timestamp\n" + ACTIVE + "," + now + "\n42," + now + "\n";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        server.base() + "/v1/features/historical?features=driver-stats:conv_rate,driver-profile:name"))
-                .header("content-type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(profileCsv)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                server.base()
+                                                        + "/v1/features/historical?features=driver-stats:conv_rate,driver-profile:name"))
+                                .header("content-type", "text/csv")
+                                .POST(HttpRequest.BodyPublishers.ofString(profileCsv))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode both = DemoServer.JSON.readTree(response.body()).get("rows");
         assertThat(both.get(0).get("name").asText()).isEqualTo("Driver " + ACTIVE);
         assertThat(both.get(1).get("name").isNull()).isTrue();
 
-        response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        server.base() + "/v1/features/historical?features=driver-stats:conv_rate"))
-                .header("content-type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        server.base() + "/v1/features/historical?features=driver-stats:conv_rate"))
+                                .header("content-type", "text/csv")
+                                .POST(HttpRequest.BodyPublishers.ofString(csv))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode rows = DemoServer.JSON.readTree(response.body()).get("rows");
         assertThat((float) rows.get(0).get("conv_rate").asDouble())
@@ -167,14 +206,17 @@ class HistoricalApiTest {
 
     @Test
     void rejectsBadRequestsWithJsonErrors() {
-        DemoServer.Reply unknown = server.post("/v1/features/historical", "{\"features\": [\"driver-stats:nope\"], "
-                + "\"entity_rows\": [" + row(ACTIVE, lastHour, "a") + "]}");
+        DemoServer.Reply unknown = server.post(
+                "/v1/features/historical",
+                "{\"features\": [\"driver-stats:nope\"], " + "\"entity_rows\": [" + row(ACTIVE, lastHour, "a") + "]}");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("error").get("code").asText()).isEqualTo("UNKNOWN_FEATURE");
         assertThat(unknown.json().get("error").get("message").asText()).contains("no feature 'nope'");
 
-        DemoServer.Reply noKey = server.post("/v1/features/historical", "{\"features\": [\"driver-stats:conv_rate\"], "
-                + "\"entity_rows\": [{\"customer\": 1, \"event_timestamp\": \"" + lastHour + "\"}]}");
+        DemoServer.Reply noKey = server.post(
+                "/v1/features/historical",
+                "{\"features\": [\"driver-stats:conv_rate\"], "
+                        + "\"entity_rows\": [{\"customer\": 1, \"event_timestamp\": \"" + lastHour + "\"}]}");
         assertThat(noKey.status()).isEqualTo(400);
         assertThat(noKey.json().get("error").get("message").asText()).contains("join key 'driver_id'");
 
@@ -182,8 +224,9 @@ class HistoricalApiTest {
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.json().get("error").get("code").asText()).isEqualTo("INVALID_JSON");
 
-        DemoServer.Reply noTime = server.post("/v1/features/historical", "{\"features\": [\"driver-stats:conv_rate\"], "
-                + "\"entity_rows\": [{\"driver_id\": 1}]}");
+        DemoServer.Reply noTime = server.post(
+                "/v1/features/historical",
+                "{\"features\": [\"driver-stats:conv_rate\"], " + "\"entity_rows\": [{\"driver_id\": 1}]}");
         assertThat(noTime.status()).isEqualTo(400);
         assertThat(noTime.json().get("error").get("message").asText()).contains("event_timestamp");
     }

@@ -35,8 +35,10 @@ final class HttpProbe {
     }
 
     DemoServer.Reply post(String path, String body) {
-        return send(request(path).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(request(path)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     DemoServer.Reply get(String path) {

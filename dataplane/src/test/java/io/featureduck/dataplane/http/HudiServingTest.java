@@ -1,5 +1,9 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.SharedTestData;
@@ -26,10 +30,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
-
 /**
  * A Hudi table written by Spark (Hudi 1.1, table version 9), served over HTTP while its commits arrive one by one: the
  * test copies the table with its timeline cut short and publishes the remaining instants as a writer would complete
@@ -39,8 +39,9 @@ import static org.awaitility.Awaitility.await;
 class HudiServingTest {
     private static final String TABLE = "cow/v9_txns_simple_meta";
     private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS");
-    private static final List<String> IDS = List.of("TXN-001", "TXN-002", "TXN-005", "TXN-007", "TXN-009", "TXN-011",
-            "TXN-013", "TXN-015", "TXN-017", "TXN-018");
+    private static final List<String> IDS = List.of(
+            "TXN-001", "TXN-002", "TXN-005", "TXN-007", "TXN-009", "TXN-011", "TXN-013", "TXN-015", "TXN-017",
+            "TXN-018");
 
     @TempDir
     Path directory;
@@ -55,8 +56,12 @@ class HudiServingTest {
 
         Path file = writeConfig("");
         ServingConfig config = new ServingConfigLoader().load(file);
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0)
-                .configReloadInterval(Duration.ofMillis(100)).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config,
+                DataPlaneConfig.of(config)
+                        .address("127.0.0.1", 0)
+                        .configReloadInterval(Duration.ofMillis(100))
+                        .build())) {
             dataPlane.initialLoad().join();
             dataPlane.watch(file, new ServingConfigLoader());
             HttpProbe http = new HttpProbe(dataPlane.port());
@@ -84,12 +89,20 @@ class HudiServingTest {
 
             // Pinned to the second instant: TXN-001 already updated, TXN-002 not yet deleted.
             String second = instants.get(1).time();
-            Files.move(writeConfig(", version: " + second), file, StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    writeConfig(", version: " + second),
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
-            await().atMost(Duration.ofSeconds(30)).until(() -> ("version " + second).equals(
-                    http.get("/v1/views/txns").json().path("pinned").asText()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !http.get("/v1/views/txns").json().path("reloading")
-                    .asBoolean());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ("version " + second)
+                            .equals(http.get("/v1/views/txns")
+                                    .json()
+                                    .path("pinned")
+                                    .asText()));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            !http.get("/v1/views/txns").json().path("reloading").asBoolean());
             assertServedAsOf(http, table, second);
             assertThat(online(http)).containsEntry("TXN-001", "reversal").containsEntry("TXN-002", "debit");
         }
@@ -103,26 +116,31 @@ class HudiServingTest {
         copyWithTimelineUpTo(original, table, instants.get(7).time());
         Path file = writeConfig("");
         ServingConfig config = new ServingConfigLoader().load(file);
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
             HttpProbe http = new HttpProbe(dataPlane.port());
             Map<String, Object> good = online(http);
 
             // The ninth instant completes, but its commit metadata is cut short, as a failed copy might leave it.
             publish(original, table, instants.get(8).time());
-            Path commit = table.resolve(original.relativize(instants.get(8).metadata()).toString());
+            Path commit = table.resolve(
+                    original.relativize(instants.get(8).metadata()).toString());
             byte[] whole = Files.readAllBytes(commit);
             Files.write(commit, java.util.Arrays.copyOf(whole, whole.length / 3));
-            await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/v1/views/txns").json().path("degraded")
-                    .asBoolean());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            http.get("/v1/views/txns").json().path("degraded").asBoolean());
             JsonNode view = http.get("/v1/views/txns").json();
             assertThat(view.path("last_error").asText()).contains("Hudi table");
-            assertThat(view.path("table_version").asLong()).isEqualTo(Long.parseLong(instants.get(7).time()));
+            assertThat(view.path("table_version").asLong())
+                    .isEqualTo(Long.parseLong(instants.get(7).time()));
             assertThat(online(http)).as("the last good version keeps serving").isEqualTo(good);
 
             Files.write(commit, whole);
             awaitVersion(http, instants.get(8).time());
-            assertThat(http.get("/v1/views/txns").json().path("degraded").asBoolean()).isFalse();
+            assertThat(http.get("/v1/views/txns").json().path("degraded").asBoolean())
+                    .isFalse();
             assertServedAsOf(http, table, instants.get(8).time());
         }
     }
@@ -133,17 +151,24 @@ class HudiServingTest {
         List<HudiReferenceTimeline.Instant> instants = new HudiReferenceTimeline(table).completed();
         Path file = writeSnapshotConfig(table);
         ServingConfig config = new ServingConfigLoader().load(file);
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
             HttpProbe http = new HttpProbe(dataPlane.port());
             for (int i : List.of(1, 2, 7, 11)) {
                 // Layout 2: an instant is part of the table from when it completed.
                 Instant completed = instantTime(instants.get(i).completed());
                 Map<String, Object> expected = reference(table, instants.get(i).time());
-                Map<String, Object> before = reference(table, instants.get(i - 1).time());
-                assertThat(expected).as("instant %d changes what the ids hold", i + 1).isNotEqualTo(before);
-                assertThat(historical(http, completed)).as("as of instant %d", i + 1).isEqualTo(expected);
-                assertThat(historical(http, completed.minusMillis(1))).as("just before instant %d", i + 1)
+                Map<String, Object> before =
+                        reference(table, instants.get(i - 1).time());
+                assertThat(expected)
+                        .as("instant %d changes what the ids hold", i + 1)
+                        .isNotEqualTo(before);
+                assertThat(historical(http, completed))
+                        .as("as of instant %d", i + 1)
+                        .isEqualTo(expected);
+                assertThat(historical(http, completed.minusMillis(1)))
+                        .as("just before instant %d", i + 1)
                         .isEqualTo(before);
             }
             // One request whose rows span every instant: TXN-002 as the second instant left it (deleted by the
@@ -151,11 +176,13 @@ class HudiServingTest {
             Instant second = instantTime(instants.get(1).completed());
             Instant last = instantTime(instants.get(11).completed());
             Instant beforeInsert = instantTime(instants.get(8).completed()).minusMillis(1);
-            DemoServer.Reply reply = http.post("/v1/features/historical", "{\"features\": [\"txns:txn_type\"], "
-                    + "\"entity_rows\": [{\"txn_id\": \"TXN-002\", \"event_timestamp\": \"" + second + "\"}, "
-                    + "{\"txn_id\": \"TXN-001\", \"event_timestamp\": \"" + last + "\"}, "
-                    + "{\"txn_id\": \"TXN-013\", \"event_timestamp\": \"" + beforeInsert + "\"}, "
-                    + "{\"txn_id\": \"TXN-013\", \"event_timestamp\": \"" + last + "\"}]}");
+            DemoServer.Reply reply = http.post(
+                    "/v1/features/historical",
+                    "{\"features\": [\"txns:txn_type\"], "
+                            + "\"entity_rows\": [{\"txn_id\": \"TXN-002\", \"event_timestamp\": \"" + second + "\"}, "
+                            + "{\"txn_id\": \"TXN-001\", \"event_timestamp\": \"" + last + "\"}, "
+                            + "{\"txn_id\": \"TXN-013\", \"event_timestamp\": \"" + beforeInsert + "\"}, "
+                            + "{\"txn_id\": \"TXN-013\", \"event_timestamp\": \"" + last + "\"}]}");
             assertThat(reply.status()).as(reply.text()).isEqualTo(200);
             assertThat(reply.json().at("/rows/0/txn_type").asText()).isEqualTo("debit");
             assertThat(reply.json().at("/rows/1/txn_type").asText()).isEqualTo("reversal");
@@ -167,23 +194,34 @@ class HudiServingTest {
     @Test
     void theHudiExampleServesASparkWrittenTable() throws Exception {
         Path example = Files.createDirectories(directory.resolve("example"));
-        Files.copy(SharedTestData.projectRoot().resolve("examples/hudi/feature-store.yaml"),
+        Files.copy(
+                SharedTestData.projectRoot().resolve("examples/hudi/feature-store.yaml"),
                 example.resolve("feature-store.yaml"));
-        copyWithTimelineUpTo(SharedTestData.hudi(TABLE), example.resolve("lakehouse/transactions"), "99999999999999999");
+        copyWithTimelineUpTo(
+                SharedTestData.hudi(TABLE), example.resolve("lakehouse/transactions"), "99999999999999999");
         ServingConfig config = new ServingConfigLoader().load(example.resolve("feature-store.yaml"));
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
-            JsonNode results = new HttpProbe(dataPlane.port()).post("/v1/features/online", "{\"feature_view\": "
-                    + "\"transactions\", \"entities\": [{\"txn_id\": \"TXN-007\"}, {\"txn_id\": \"TXN-002\"}]}")
-                    .json().get("results");
+            JsonNode results = new HttpProbe(dataPlane.port())
+                    .post(
+                            "/v1/features/online",
+                            "{\"feature_view\": "
+                                    + "\"transactions\", \"entities\": [{\"txn_id\": \"TXN-007\"}, {\"txn_id\": \"TXN-002\"}]}")
+                    .json()
+                    .get("results");
             JsonNode features = results.get(0).get("features");
             assertThat(results.get(0).get("status").asText()).isEqualTo("PRESENT");
             assertThat(features.get("amount").asDouble()).isEqualTo(8900.0);
-            assertThat(features.get("fee_amount").asDouble()).as("updated by the table's sixth commit").isEqualTo(75.0);
+            assertThat(features.get("fee_amount").asDouble())
+                    .as("updated by the table's sixth commit")
+                    .isEqualTo(75.0);
             assertThat(features.get("fee_ratio").asDouble()).isCloseTo(75.0 / 8900.0, within(1e-12));
             assertThat(features.get("is_international").asBoolean()).isTrue();
             assertThat(features.get("currency").asText()).isEqualTo("USD");
-            assertThat(results.get(1).get("status").asText()).as("deleted by the third commit").isEqualTo("NOT_FOUND");
+            assertThat(results.get(1).get("status").asText())
+                    .as("deleted by the third commit")
+                    .isEqualTo("NOT_FOUND");
         }
     }
 
@@ -202,14 +240,15 @@ class HudiServingTest {
                 features: [{name: txn_type, type: string}]
                 """.formatted(TABLE)));
         ServingConfig config = new ServingConfigLoader().load(file);
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
             HttpProbe http = new HttpProbe(dataPlane.port());
             JsonNode trips = http.get("/v1/views/trips").json();
             assertThat(trips.path("state").asText()).isEqualTo("FAILED");
             assertThat(trips.path("last_error").asText()).contains("merge-on-read", "1 log file", "Compact the table");
-            DemoServer.Reply refused = http.post("/v1/features/online",
-                    "{\"feature_view\": \"trips\", \"entities\": [{\"uuid\": \"x\"}]}");
+            DemoServer.Reply refused = http.post(
+                    "/v1/features/online", "{\"feature_view\": \"trips\", \"entities\": [{\"uuid\": \"x\"}]}");
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.json().at("/error/message").asText()).contains("merge-on-read");
             assertThat(online(http)).containsEntry("TXN-001", "reversal");
@@ -261,7 +300,10 @@ class HudiServingTest {
             String name = view.lines().findFirst().orElseThrow().substring("name: ".length());
             String spec = view.lines().skip(1).map(l -> "  " + l).collect(Collectors.joining("\n"));
             yaml.append("---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata: {name: ")
-                    .append(name).append("}\nspec:\n  store: lake\n").append(spec).append('\n');
+                    .append(name)
+                    .append("}\nspec:\n  store: lake\n")
+                    .append(spec)
+                    .append('\n');
         }
         return yaml.toString();
     }
@@ -276,9 +318,11 @@ class HudiServingTest {
         Path timeline = from.resolve(".hoodie/timeline");
         List<Path> pending;
         try (Stream<Path> files = Files.list(timeline)) {
-            pending = files.filter(f -> !Files.exists(to.resolve(from.relativize(f).toString())))
+            pending = files.filter(
+                            f -> !Files.exists(to.resolve(from.relativize(f).toString())))
                     .filter(f -> f.getFileName().toString().substring(0, 17).compareTo(last) <= 0)
-                    .sorted(java.util.Comparator.comparing((Path f) -> f.getFileName().toString().contains("_"))
+                    .sorted(java.util.Comparator.comparing(
+                                    (Path f) -> f.getFileName().toString().contains("_"))
                             .thenComparing(f -> f.getFileName().toString()))
                     .toList();
         }
@@ -296,19 +340,22 @@ class HudiServingTest {
             return false;
         }
         String name = file.getFileName().toString();
-        return name.length() >= 17 && name.substring(0, 17).chars().allMatch(Character::isDigit)
+        return name.length() >= 17
+                && name.substring(0, 17).chars().allMatch(Character::isDigit)
                 && name.substring(0, 17).compareTo(last) > 0;
     }
 
     private static void awaitVersion(HttpProbe http, String instant) {
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                http.get("/v1/views/txns").json().path("table_version").asLong() == Long.parseLong(instant));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        http.get("/v1/views/txns").json().path("table_version").asLong() == Long.parseLong(instant));
     }
 
     /** The served txn_type of every id in {@link #IDS} that has one, as the online API answers. */
     private static Map<String, Object> online(HttpProbe http) {
         String ids = IDS.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(", "));
-        DemoServer.Reply reply = http.post("/get-online-features?status=true",
+        DemoServer.Reply reply = http.post(
+                "/get-online-features?status=true",
                 "{\"features\": [\"txns:txn_type\"], \"entities\": {\"txn_id\": [" + ids + "]}}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         Map<String, Object> served = new HashMap<>();
@@ -328,9 +375,13 @@ class HudiServingTest {
     private static Map<String, Object> reference(Path table, String instant) throws Exception {
         List<Path> files = new HudiReferenceTimeline(table).asOf(instant).baseFiles();
         Map<String, Object> rows = new HashMap<>();
-        for (Map<String, Object> row : SnapshotRows.query(List.of(table), "SELECT txn_id, txn_type FROM read_parquet(["
-                + files.stream().map(f -> Sql.stringLiteral(f.toString())).collect(Collectors.joining(", "))
-                + "], union_by_name = true, hive_partitioning = false)")) {
+        for (Map<String, Object> row : SnapshotRows.query(
+                List.of(table),
+                "SELECT txn_id, txn_type FROM read_parquet(["
+                        + files.stream()
+                                .map(f -> Sql.stringLiteral(f.toString()))
+                                .collect(Collectors.joining(", "))
+                        + "], union_by_name = true, hive_partitioning = false)")) {
             if (IDS.contains((String) row.get("txn_id"))) {
                 rows.put((String) row.get("txn_id"), row.get("txn_type"));
             }
@@ -340,10 +391,11 @@ class HudiServingTest {
 
     /** txn_type of every id in {@link #IDS} that had one at {@code time}, by historical retrieval. */
     private static Map<String, Object> historical(HttpProbe http, Instant time) {
-        String rows = IDS.stream().map(id -> "{\"txn_id\": \"" + id + "\", \"event_timestamp\": \"" + time + "\"}")
+        String rows = IDS.stream()
+                .map(id -> "{\"txn_id\": \"" + id + "\", \"event_timestamp\": \"" + time + "\"}")
                 .collect(Collectors.joining(", "));
-        DemoServer.Reply reply = http.post("/v1/features/historical",
-                "{\"features\": [\"txns:txn_type\"], \"entity_rows\": [" + rows + "]}");
+        DemoServer.Reply reply = http.post(
+                "/v1/features/historical", "{\"features\": [\"txns:txn_type\"], \"entity_rows\": [" + rows + "]}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         Map<String, Object> values = new HashMap<>();
         for (JsonNode row : reply.json().path("rows")) {
@@ -356,8 +408,15 @@ class HudiServingTest {
 
     private static double loads(HttpProbe management, String kind) {
         String name = "featureduck_view_load_seconds_count{kind=\"" + kind + "\",outcome=\"success\",view=\"txns\"}";
-        return management.get("/metrics").text().lines().filter(l -> l.startsWith(name + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim())).findFirst().orElse(0);
+        return management
+                .get("/metrics")
+                .text()
+                .lines()
+                .filter(l -> l.startsWith(name + " "))
+                .mapToDouble(
+                        l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+                .findFirst()
+                .orElse(0);
     }
 
     private static Instant instantTime(String time) {

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.IcebergTestTables;
@@ -32,8 +34,6 @@ import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Lookups run flat out over HTTP while the table behind the view receives appends, equality deletes and a full
  * overwrite, refreshed every 100 ms: no lookup may fail, and every response must equal, entity by entity, the table
@@ -45,14 +45,16 @@ class LiveRefreshLoadTest {
             Types.NestedField.required(2, "ts", Types.TimestampType.withZone()),
             Types.NestedField.optional(3, "value", Types.DoubleType.get()));
     private static final int KEYS = 2_000;
-    private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS);
+    private static final Instant T0 =
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS);
 
     @TempDir
     Path directory;
 
     @Test
     void lookupsNeverFailNorMixVersionsWhileTheTableChanges() throws Exception {
-        Table table = IcebergTestTables.create(directory.resolve("lakehouse/scores"), SCHEMA, PartitionSpec.unpartitioned());
+        Table table =
+                IcebergTestTables.create(directory.resolve("lakehouse/scores"), SCHEMA, PartitionSpec.unpartitioned());
         Map<Long, Map<Long, Double>> versions = new ConcurrentHashMap<>();
         Map<Long, Double> state = new HashMap<>();
         Map<Long, Instant> eventTimes = new HashMap<>();
@@ -62,7 +64,9 @@ class LiveRefreshLoadTest {
             state.put(id, value(1, id));
             eventTimes.put(id, T0);
         }
-        table.newAppend().appendFile(IcebergTestTables.writeData(table, null, first)).commit();
+        table.newAppend()
+                .appendFile(IcebergTestTables.writeData(table, null, first))
+                .commit();
         versions.put(table.currentSnapshot().sequenceNumber(), Map.copyOf(state));
 
         Path file = ServingYaml.write(directory, "iceberg", """
@@ -76,7 +80,8 @@ class LiveRefreshLoadTest {
         AtomicLong failures = new AtomicLong();
         Map<Long, Long> versionsSeen = new ConcurrentHashMap<>();
         List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
             HttpProbe http = new HttpProbe(dataPlane.port());
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -92,7 +97,10 @@ class LiveRefreshLoadTest {
                         for (int i = 0; i < 20; i++) {
                             long key = random.nextInt(KEYS + 200);
                             keys.add(key);
-                            body.append(i == 0 ? "" : ", ").append("{\"id\": ").append(key).append('}');
+                            body.append(i == 0 ? "" : ", ")
+                                    .append("{\"id\": ")
+                                    .append(key)
+                                    .append('}');
                         }
                         DemoServer.Reply reply = http.post("/v1/features/online", body + "]}");
                         lookups.incrementAndGet();
@@ -112,10 +120,15 @@ class LiveRefreshLoadTest {
                             JsonNode result = reply.json().get("results").get(i);
                             Double want = expected.get(keys.get(i));
                             String status = result.get("status").asText();
-                            if (want == null ? !status.equals("NOT_FOUND")
-                                    : !status.equals("PRESENT") || result.get("features").get("value").asDouble() != want) {
-                                wrong.add("version " + version + ", id " + keys.get(i) + ": expected " + want
-                                        + ", got " + result);
+                            if (want == null
+                                    ? !status.equals("NOT_FOUND")
+                                    : !status.equals("PRESENT")
+                                            || result.get("features")
+                                                            .get("value")
+                                                            .asDouble()
+                                                    != want) {
+                                wrong.add("version " + version + ", id " + keys.get(i) + ": expected " + want + ", got "
+                                        + result);
                             }
                         }
                     }
@@ -147,7 +160,9 @@ class LiveRefreshLoadTest {
                                 eventTimes.put(id, event);
                             }
                         }
-                        table.newAppend().appendFile(IcebergTestTables.writeData(table, null, rows)).commit();
+                        table.newAppend()
+                                .appendFile(IcebergTestTables.writeData(table, null, rows))
+                                .commit();
                     }
                     case "delete" -> {
                         Schema idOnly = SCHEMA.select("id");
@@ -160,8 +175,9 @@ class LiveRefreshLoadTest {
                             state.remove(id);
                             eventTimes.remove(id);
                         }
-                        table.newRowDelta().addDeletes(IcebergTestTables.writeEqualityDeletes(table, null, idOnly,
-                                deleted)).commit();
+                        table.newRowDelta()
+                                .addDeletes(IcebergTestTables.writeEqualityDeletes(table, null, idOnly, deleted))
+                                .commit();
                     }
                     default -> {
                         List<Record> rows = new ArrayList<>();
@@ -172,8 +188,10 @@ class LiveRefreshLoadTest {
                             state.put(id, value(version, id));
                             eventTimes.put(id, T0);
                         }
-                        table.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue())
-                                .addFile(IcebergTestTables.writeData(table, null, rows)).commit();
+                        table.newOverwrite()
+                                .overwriteByRowFilter(Expressions.alwaysTrue())
+                                .addFile(IcebergTestTables.writeData(table, null, rows))
+                                .commit();
                     }
                 }
                 // The model is published before readers can see the version: the data plane polls after the commit.
@@ -181,7 +199,14 @@ class LiveRefreshLoadTest {
             }
             long last = table.currentSnapshot().sequenceNumber();
             long deadline = System.currentTimeMillis() + 30_000;
-            while (dataPlane.registry().view("scores").orElseThrow().index().orElseThrow().tableVersion() != last
+            while (dataPlane
+                                    .registry()
+                                    .view("scores")
+                                    .orElseThrow()
+                                    .index()
+                                    .orElseThrow()
+                                    .tableVersion()
+                            != last
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
@@ -191,7 +216,13 @@ class LiveRefreshLoadTest {
                 reader.get(30, TimeUnit.SECONDS);
             }
             readers.shutdownNow();
-            assertThat(dataPlane.registry().view("scores").orElseThrow().index().orElseThrow().tableVersion())
+            assertThat(dataPlane
+                            .registry()
+                            .view("scores")
+                            .orElseThrow()
+                            .index()
+                            .orElseThrow()
+                            .tableVersion())
                     .isEqualTo(last);
         }
         assertThat(wrong).as("wrong responses").isEmpty();

@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delta.kernel.defaults.engine.DefaultEngine;
@@ -35,9 +38,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The demo lakehouse uploaded to a real S3 protocol server and served from there over HTTP: the same answers as from
  * local disk, a store that goes away under load costs no lookup and shows as degraded, and it recovers by itself.
@@ -56,8 +56,10 @@ class ObjectStoreServingTest {
     /** The demo's configuration with its root on S3, refreshed every second. */
     private ServingConfig s3Config(S3TestServer server) throws Exception {
         String yaml = Files.readString(directory.resolve("local").resolve(DemoLakehouse.CONFIG_FILE))
-                .replaceFirst("root: lakehouse[^\\n]*", "root: s3://" + BUCKET + "/demo\n    objectStores:\n"
-                        + "      s3: {endpoint: '" + server.endpoint() + "', region: us-east-1, pathStyleAccess: true}")
+                .replaceFirst(
+                        "root: lakehouse[^\\n]*",
+                        "root: s3://" + BUCKET + "/demo\n    objectStores:\n" + "      s3: {endpoint: '"
+                                + server.endpoint() + "', region: us-east-1, pathStyleAccess: true}")
                 .replace("refreshInterval: 1m", "refreshInterval: 1s");
         Path file = directory.resolve("s3-store.yaml");
         Files.writeString(file, yaml);
@@ -65,8 +67,11 @@ class ObjectStoreServingTest {
     }
 
     private DataPlaneConfig settings(ServingConfig config, String cacheName) {
-        return DataPlaneConfig.of(config).address("127.0.0.1", 0).fileCache(directory.resolve(cacheName), 1L << 30)
-                .environment(S3TestServer.credentials()).build();
+        return DataPlaneConfig.of(config)
+                .address("127.0.0.1", 0)
+                .fileCache(directory.resolve(cacheName), 1L << 30)
+                .environment(S3TestServer.credentials())
+                .build();
     }
 
     @Test
@@ -76,8 +81,10 @@ class ObjectStoreServingTest {
             server.createBucket(BUCKET);
             server.upload(directory.resolve("local/lakehouse"), BUCKET, "demo");
             ServingConfig local = new ServingConfigLoader().load(localFile);
-            try (DataPlane fromDisk = DataPlane.start(local, DataPlaneConfig.of(local).address("127.0.0.1", 0).build());
-                 DataPlane fromS3 = DataPlane.start(s3Config(server), settings(local, "cache"))) {
+            try (DataPlane fromDisk = DataPlane.start(
+                            local,
+                            DataPlaneConfig.of(local).address("127.0.0.1", 0).build());
+                    DataPlane fromS3 = DataPlane.start(s3Config(server), settings(local, "cache"))) {
                 fromDisk.initialLoad().join();
                 fromS3.initialLoad().join();
                 HttpProbe disk = new HttpProbe(fromDisk.port());
@@ -86,12 +93,17 @@ class ObjectStoreServingTest {
                 assertThat(s3Management.get("/ready").status()).isEqualTo(200);
                 StringBuilder entities = new StringBuilder();
                 for (long id = DemoLakehouse.FIRST_DRIVER - 2; id < DemoLakehouse.FIRST_DRIVER + DRIVERS + 2; id++) {
-                    entities.append(entities.length() == 0 ? "" : ", ").append("{\"driver_id\": ").append(id).append('}');
+                    entities.append(entities.length() == 0 ? "" : ", ")
+                            .append("{\"driver_id\": ")
+                            .append(id)
+                            .append('}');
                 }
                 for (String view : List.of("driver-stats", "driver-profile")) {
                     String body = "{\"feature_view\": \"" + view + "\", \"entities\": [" + entities + "]}";
-                    JsonNode expected = withoutTimes(disk.post("/v1/features/online", body).json(), view);
-                    JsonNode actual = withoutTimes(s3.post("/v1/features/online", body).json(), view);
+                    JsonNode expected =
+                            withoutTimes(disk.post("/v1/features/online", body).json(), view);
+                    JsonNode actual =
+                            withoutTimes(s3.post("/v1/features/online", body).json(), view);
                     assertThat(actual).isEqualTo(expected);
                 }
                 JsonNode views = s3.get("/v1/views").json();
@@ -103,12 +115,16 @@ class ObjectStoreServingTest {
                         + Instant.now().minus(30, ChronoUnit.HOURS) + "\"}, {\"driver_id\": 1200, "
                         + "\"event_timestamp\": \"" + Instant.now() + "\"}]}";
                 assertThat(s3.post("/v1/features/historical", historical).text())
-                        .isEqualTo(disk.post("/v1/features/historical", historical).text());
+                        .isEqualTo(
+                                disk.post("/v1/features/historical", historical).text());
                 // The online loads fetched every file; the historical query found them in the cache.
                 String metrics = s3Management.get("/metrics").text();
-                assertThat(metric(metrics, "featureduck_file_cache_fetched_bytes_total")).isPositive();
-                assertThat(metric(metrics, "featureduck_file_cache_requests_total{result=\"hit\"}")).isPositive();
-                assertThat(metric(metrics, "featureduck_file_cache_fetch_seconds_count")).isPositive();
+                assertThat(metric(metrics, "featureduck_file_cache_fetched_bytes_total"))
+                        .isPositive();
+                assertThat(metric(metrics, "featureduck_file_cache_requests_total{result=\"hit\"}"))
+                        .isPositive();
+                assertThat(metric(metrics, "featureduck_file_cache_fetch_seconds_count"))
+                        .isPositive();
             }
         }
     }
@@ -138,13 +154,21 @@ class ObjectStoreServingTest {
                     Random random = new Random(r);
                     running.add(readers.submit(() -> {
                         while (reading.get()) {
-                            long id = DemoLakehouse.FIRST_DRIVER + DemoLakehouse.INACTIVE_DRIVERS
+                            long id = DemoLakehouse.FIRST_DRIVER
+                                    + DemoLakehouse.INACTIVE_DRIVERS
                                     + random.nextInt(DRIVERS - DemoLakehouse.INACTIVE_DRIVERS);
-                            DemoServer.Reply reply = http.post("/v1/features/online", "{\"feature_view\": "
-                                    + "\"driver-stats\", \"entities\": [{\"driver_id\": " + id + "}]}");
+                            DemoServer.Reply reply = http.post(
+                                    "/v1/features/online",
+                                    "{\"feature_view\": " + "\"driver-stats\", \"entities\": [{\"driver_id\": " + id
+                                            + "}]}");
                             lookups.incrementAndGet();
-                            if (reply.status() != 200 || !reply.json().get("results").get(0).get("status").asText()
-                                    .equals("PRESENT")) {
+                            if (reply.status() != 200
+                                    || !reply.json()
+                                            .get("results")
+                                            .get(0)
+                                            .get("status")
+                                            .asText()
+                                            .equals("PRESENT")) {
                                 failures.add(reply.status() + ": " + reply.text());
                             }
                         }
@@ -162,7 +186,8 @@ class ObjectStoreServingTest {
                             && view.get("last_error").asText().contains("object store unreachable");
                 });
                 JsonNode degraded = view(http);
-                assertThat(degraded.get("last_error").asText()).contains("s3://" + BUCKET + "/demo/driver_hourly_stats");
+                assertThat(degraded.get("last_error").asText())
+                        .contains("s3://" + BUCKET + "/demo/driver_hourly_stats");
                 assertThat(degraded.get("consecutive_failures").asInt()).isPositive();
                 assertThat(degraded.get("next_retry_at").isNull()).isFalse();
                 assertThat(http.get("/v1/views").text()).doesNotContain(S3TestServer.SECRET_KEY);
@@ -174,7 +199,8 @@ class ObjectStoreServingTest {
                 server.startProxy();
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
                     JsonNode view = view(http);
-                    return !view.get("degraded").asBoolean() && view.get("table_version").asLong() > servedVersion;
+                    return !view.get("degraded").asBoolean()
+                            && view.get("table_version").asLong() > servedVersion;
                 });
                 reading.set(false);
                 for (Future<?> reader : running) {
@@ -188,7 +214,8 @@ class ObjectStoreServingTest {
                 System.setErr(originalErr);
             }
         }
-        assertThat(logs.toString(StandardCharsets.UTF_8)).contains("object store unreachable")
+        assertThat(logs.toString(StandardCharsets.UTF_8))
+                .contains("object store unreachable")
                 .doesNotContain(S3TestServer.SECRET_KEY);
     }
 
@@ -207,21 +234,28 @@ class ObjectStoreServingTest {
                 assertThat(httpManagement.get("/ready").status()).isEqualTo(503);
                 JsonNode view = view(http);
                 assertThat(view.get("state").asText()).isEqualTo("FAILED");
-                assertThat(view.get("last_error").asText()).contains("object store unreachable")
+                assertThat(view.get("last_error").asText())
+                        .contains("object store unreachable")
                         .contains(server.endpoint());
 
                 server.startProxy();
-                await().atMost(Duration.ofSeconds(30)).until(() -> httpManagement.get("/ready").status() == 200);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> httpManagement.get("/ready").status() == 200);
                 // Ready once a view serves; this one recovers on its next retry.
-                await().atMost(Duration.ofSeconds(30)).until(() -> view(http).get("last_error").isNull());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> view(http).get("last_error").isNull());
             }
         }
     }
 
     private static double metric(String prometheus, String name) {
-        return prometheus.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
-                l.substring(name.length() + 1).trim())).findFirst().orElseThrow(() -> new AssertionError(name
-                + " missing from /metrics"));
+        return prometheus
+                .lines()
+                .filter(l -> l.startsWith(name + " "))
+                .mapToDouble(
+                        l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " missing from /metrics"));
     }
 
     private static long version(HttpProbe http) {
@@ -237,18 +271,26 @@ class ObjectStoreServingTest {
         StructType schema = DemoLakehouse.driverStatsSchema();
         long now = Instant.now().truncatedTo(ChronoUnit.SECONDS).getEpochSecond() * 1_000_000L;
         DuckDbSettings settings = DuckDbSettings.defaults();
-        try (DuckDbSession session = DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
-            new DeltaTableWriter(DefaultEngine.create(new Configuration()), table).append(session,
-                    "SELECT range::BIGINT AS driver_id, make_timestamp(" + now + "::BIGINT)::TIMESTAMPTZ AS event_timestamp,"
-                            + " make_timestamp(" + now + "::BIGINT)::TIMESTAMPTZ AS created, 0.5::FLOAT AS conv_rate,"
-                            + " 0.5::FLOAT AS acc_rate, 7::BIGINT AS avg_daily_trips FROM range("
-                            + DemoLakehouse.FIRST_DRIVER + ", " + (DemoLakehouse.FIRST_DRIVER + DRIVERS) + ")", schema);
+        try (DuckDbSession session =
+                DuckDbSession.open(settings, List.of(table.getParent(), settings.tempDirectory()))) {
+            new DeltaTableWriter(DefaultEngine.create(new Configuration()), table)
+                    .append(
+                            session,
+                            "SELECT range::BIGINT AS driver_id, make_timestamp(" + now
+                                    + "::BIGINT)::TIMESTAMPTZ AS event_timestamp,"
+                                    + " make_timestamp(" + now
+                                    + "::BIGINT)::TIMESTAMPTZ AS created, 0.5::FLOAT AS conv_rate,"
+                                    + " 0.5::FLOAT AS acc_rate, 7::BIGINT AS avg_daily_trips FROM range("
+                                    + DemoLakehouse.FIRST_DRIVER + ", " + (DemoLakehouse.FIRST_DRIVER + DRIVERS) + ")",
+                            schema);
         }
     }
 
     private static List<String> relativeFiles(Path root) throws Exception {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).map(f -> root.relativize(f).toString()).toList();
+            return files.filter(Files::isRegularFile)
+                    .map(f -> root.relativize(f).toString())
+                    .toList();
         }
     }
 

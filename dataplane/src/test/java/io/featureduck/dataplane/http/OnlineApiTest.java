@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
@@ -20,8 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The HTTP API against a real data plane serving a real Delta table, with expected values computed by plain DuckDB
  * SQL over the table's Parquet files (the demo table is append-only, so every file is live).
@@ -33,6 +33,7 @@ class OnlineApiTest {
 
     @TempDir
     static Path directory;
+
     static DemoServer server;
     /** driver_id -> {conv_rate, acc_rate, avg_daily_trips, event_timestamp} of its latest row. */
     static Map<Long, Object[]> expected = new HashMap<>();
@@ -42,13 +43,15 @@ class OnlineApiTest {
         server = new DemoServer(directory, DRIVERS);
         Path table = directory.resolve("lakehouse/driver_hourly_stats");
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(table));
-             Statement statement = session.connection().createStatement();
-             ResultSet rs = statement.executeQuery("SELECT driver_id, arg_max(conv_rate, event_timestamp), "
-                     + "arg_max(acc_rate, event_timestamp), arg_max(avg_daily_trips, event_timestamp), "
-                     + "epoch_ms(max(event_timestamp)) FROM read_parquet('" + table + "/*.parquet') GROUP BY driver_id")) {
+                Statement statement = session.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT driver_id, arg_max(conv_rate, event_timestamp), "
+                        + "arg_max(acc_rate, event_timestamp), arg_max(avg_daily_trips, event_timestamp), "
+                        + "epoch_ms(max(event_timestamp)) FROM read_parquet('" + table
+                        + "/*.parquet') GROUP BY driver_id")) {
             while (rs.next()) {
-                expected.put(rs.getLong(1), new Object[]{rs.getFloat(2), rs.getFloat(3), rs.getLong(4),
-                        Instant.ofEpochMilli(rs.getLong(5))});
+                expected.put(rs.getLong(1), new Object[] {
+                    rs.getFloat(2), rs.getFloat(3), rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5))
+                });
             }
         }
     }
@@ -65,8 +68,10 @@ class OnlineApiTest {
 
     @Test
     void servesLatestValueWithinTtlAndNamesTheTableVersion() {
-        DemoServer.Reply reply = server.post("/v1/features/online",
-                online("[{\"driver_id\": " + ACTIVE + "}, {\"driver_id\": " + (ACTIVE + 7) + "}]",
+        DemoServer.Reply reply = server.post(
+                "/v1/features/online",
+                online(
+                        "[{\"driver_id\": " + ACTIVE + "}, {\"driver_id\": " + (ACTIVE + 7) + "}]",
                         "[\"conv_rate\", \"avg_daily_trips\", \"trips_per_hour\"]"));
 
         assertThat(reply.status()).isEqualTo(200);
@@ -80,7 +85,8 @@ class OnlineApiTest {
             assertThat(result.get("entity").get("driver_id").asLong()).isEqualTo(driver);
             assertThat(result.get("status").asText()).isEqualTo("PRESENT");
             assertThat(Instant.parse(result.get("event_timestamp").asText())).isEqualTo(latest[3]);
-            assertThat((float) result.get("features").get("conv_rate").asDouble()).isEqualTo((Float) latest[0]);
+            assertThat((float) result.get("features").get("conv_rate").asDouble())
+                    .isEqualTo((Float) latest[0]);
             assertThat(result.get("features").get("avg_daily_trips").asLong()).isEqualTo((Long) latest[2]);
             assertThat(result.get("features").get("trips_per_hour").asDouble()).isEqualTo((Long) latest[2] / 24.0);
         }
@@ -88,18 +94,26 @@ class OnlineApiTest {
 
     @Test
     void allFeaturesWhenNoneAreNamed() {
-        JsonNode reply = server.post("/v1/features/online", online("[{\"driver_id\": " + ACTIVE + "}]", null)).json();
-        assertThat(reply.get("features")).extracting(JsonNode::asText)
+        JsonNode reply = server.post("/v1/features/online", online("[{\"driver_id\": " + ACTIVE + "}]", null))
+                .json();
+        assertThat(reply.get("features"))
+                .extracting(JsonNode::asText)
                 .containsExactly("conv_rate", "acc_rate", "avg_daily_trips", "trips_per_hour", "high_performer");
         Object[] latest = expected.get(ACTIVE);
-        assertThat(reply.get("results").get(0).get("features").get("high_performer").asBoolean())
+        assertThat(reply.get("results")
+                        .get(0)
+                        .get("features")
+                        .get("high_performer")
+                        .asBoolean())
                 .isEqualTo((Float) latest[0] > 0.8f && (Float) latest[1] > 0.8f);
     }
 
     @Test
     void valuesOlderThanTheTtlAreOutsideMaxAge() {
         JsonNode result = server.post("/v1/features/online", online("[{\"driver_id\": " + INACTIVE + "}]", null))
-                .json().get("results").get(0);
+                .json()
+                .get("results")
+                .get(0);
         assertThat(result.get("status").asText()).isEqualTo("OUTSIDE_MAX_AGE");
         assertThat(Instant.parse(result.get("event_timestamp").asText()))
                 .isEqualTo(server.writtenAt.truncatedTo(ChronoUnit.HOURS).minus(72, ChronoUnit.HOURS));
@@ -109,7 +123,9 @@ class OnlineApiTest {
     @Test
     void unknownEntitiesAreNotFound() {
         JsonNode result = server.post("/v1/features/online", online("[{\"driver_id\": 42}]", "[\"conv_rate\"]"))
-                .json().get("results").get(0);
+                .json()
+                .get("results")
+                .get(0);
         assertThat(result.get("status").asText()).isEqualTo("NOT_FOUND");
         assertThat(result.get("event_timestamp").isNull()).isTrue();
         assertThat(result.get("features").get("conv_rate").isNull()).isTrue();
@@ -117,16 +133,31 @@ class OnlineApiTest {
 
     @Test
     void feastShapeAcrossTwoViewsWithFullFeatureNames() {
-        DemoServer.Reply reply = server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\", "
-                + "\"driver-profile:vehicle_type\", \"driver-profile:languages\"], \"entities\": {\"driver_id\": ["
-                + ACTIVE + ", 42, " + INACTIVE + "]}, \"full_feature_names\": true}");
+        DemoServer.Reply reply = server.post(
+                "/get-online-features",
+                "{\"features\": [\"driver-stats:conv_rate\", "
+                        + "\"driver-profile:vehicle_type\", \"driver-profile:languages\"], \"entities\": {\"driver_id\": ["
+                        + ACTIVE + ", 42, " + INACTIVE + "]}, \"full_feature_names\": true}");
 
         assertThat(reply.status()).isEqualTo(200);
         JsonNode json = reply.json();
-        assertThat(json.get("metadata").get("feature_names")).extracting(JsonNode::asText).containsExactly(
-                "driver_id", "driver-stats__conv_rate", "driver-profile__vehicle_type", "driver-profile__languages");
-        assertThat(json.get("metadata").get("table_versions").get("driver-stats").asLong()).isEqualTo(3);
-        assertThat(json.get("metadata").get("table_versions").get("driver-profile").asLong()).isEqualTo(0);
+        assertThat(json.get("metadata").get("feature_names"))
+                .extracting(JsonNode::asText)
+                .containsExactly(
+                        "driver_id",
+                        "driver-stats__conv_rate",
+                        "driver-profile__vehicle_type",
+                        "driver-profile__languages");
+        assertThat(json.get("metadata")
+                        .get("table_versions")
+                        .get("driver-stats")
+                        .asLong())
+                .isEqualTo(3);
+        assertThat(json.get("metadata")
+                        .get("table_versions")
+                        .get("driver-profile")
+                        .asLong())
+                .isEqualTo(0);
         JsonNode results = json.get("results");
         assertThat(results).hasSize(4);
         assertThat(results.get(0).get("values")).extracting(JsonNode::asLong).containsExactly(ACTIVE, 42L, INACTIVE);
@@ -134,7 +165,8 @@ class OnlineApiTest {
 
         JsonNode conv = results.get(1);
         assertThat((float) conv.get("values").get(0).asDouble()).isEqualTo((Float) expected.get(ACTIVE)[0]);
-        assertThat(conv.get("statuses")).extracting(JsonNode::asText)
+        assertThat(conv.get("statuses"))
+                .extracting(JsonNode::asText)
                 .containsExactly("PRESENT", "NOT_FOUND", "OUTSIDE_MAX_AGE");
         assertThat(conv.get("values").get(1).isNull()).isTrue();
         assertThat(Instant.parse(conv.get("event_timestamps").get(0).asText())).isEqualTo(expected.get(ACTIVE)[3]);
@@ -148,9 +180,13 @@ class OnlineApiTest {
 
     @Test
     void feastShortFeatureNamesByDefault() {
-        JsonNode json = server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
-                + "\"entities\": {\"driver_id\": [" + ACTIVE + "]}}").json();
-        assertThat(json.get("metadata").get("feature_names")).extracting(JsonNode::asText)
+        JsonNode json = server.post(
+                        "/get-online-features",
+                        "{\"features\": [\"driver-stats:conv_rate\"], " + "\"entities\": {\"driver_id\": [" + ACTIVE
+                                + "]}}")
+                .json();
+        assertThat(json.get("metadata").get("feature_names"))
+                .extracting(JsonNode::asText)
                 .containsExactly("driver_id", "conv_rate");
     }
 
@@ -158,7 +194,8 @@ class OnlineApiTest {
     void viewsListWhatIsServedAndFromWhichVersion() {
         DemoServer.Reply list = server.get("/v1/views");
         assertThat(list.status()).isEqualTo(200);
-        assertThat(list.json().get("views")).extracting(v -> v.get("name").asText())
+        assertThat(list.json().get("views"))
+                .extracting(v -> v.get("name").asText())
                 .containsExactly("driver-stats", "driver-profile");
 
         JsonNode stats = server.get("/v1/views/driver-stats").json();
@@ -177,10 +214,14 @@ class OnlineApiTest {
         assertThat(server.management().get("/ready").status()).isEqualTo(200);
         server.post("/v1/features/online", online("[{\"driver_id\": " + ACTIVE + "}]", null));
         String metrics = server.management().get("/metrics").text();
-        assertThat(metrics).contains("featureduck_http_server_requests_seconds_bucket{route=\"/v1/features/online\",status=\"200\"");
+        assertThat(metrics)
+                .contains(
+                        "featureduck_http_server_requests_seconds_bucket{route=\"/v1/features/online\",status=\"200\"");
         assertThat(metrics).contains("featureduck_online_lookups_total{status=\"PRESENT\",view=\"driver-stats\"}");
         assertThat(metrics).contains("featureduck_view_entities{view=\"driver-stats\"} " + DRIVERS + ".0");
-        assertThat(metrics).contains("featureduck_view_load_seconds_count{kind=\"full\",outcome=\"success\",view=\"driver-stats\"} 1");
+        assertThat(metrics)
+                .contains(
+                        "featureduck_view_load_seconds_count{kind=\"full\",outcome=\"success\",view=\"driver-stats\"} 1");
     }
 
     // ---- bad input: always a JSON error naming the problem, never a 500 ----
@@ -202,35 +243,74 @@ class OnlineApiTest {
     @Test
     void rejectsMissingFieldsWith400() {
         assertError(server.post("/v1/features/online", "{\"entities\": []}"), 400, "MISSING_FIELD", "feature_view");
-        assertError(server.post("/v1/features/online", "{\"feature_view\": \"driver-stats\"}"), 400, "MISSING_FIELD",
+        assertError(
+                server.post("/v1/features/online", "{\"feature_view\": \"driver-stats\"}"),
+                400,
+                "MISSING_FIELD",
                 "entities");
-        assertError(server.post("/v1/features/online", online("[{\"id\": 1}]", null)), 400, "MISSING_JOIN_KEY",
+        assertError(
+                server.post("/v1/features/online", online("[{\"id\": 1}]", null)),
+                400,
+                "MISSING_JOIN_KEY",
                 "driver_id");
-        assertError(server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
-                + "\"entities\": {\"customer_id\": [1]}}"), 400, "MISSING_JOIN_KEY", "driver_id");
-        assertError(server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
-                + "\"entities\": {\"driver_id\": [1, 2], \"other\": [1]}}"), 400, "INVALID_FIELD", "same length");
+        assertError(
+                server.post(
+                        "/get-online-features",
+                        "{\"features\": [\"driver-stats:conv_rate\"], " + "\"entities\": {\"customer_id\": [1]}}"),
+                400,
+                "MISSING_JOIN_KEY",
+                "driver_id");
+        assertError(
+                server.post(
+                        "/get-online-features",
+                        "{\"features\": [\"driver-stats:conv_rate\"], "
+                                + "\"entities\": {\"driver_id\": [1, 2], \"other\": [1]}}"),
+                400,
+                "INVALID_FIELD",
+                "same length");
     }
 
     @Test
     void rejectsUnknownViewOrFeatureWith404() {
-        assertError(server.post("/v1/features/online", "{\"feature_view\": \"nope\", \"entities\": []}"), 404,
-                "UNKNOWN_FEATURE_VIEW", "'nope'");
-        assertError(server.post("/v1/features/online", online("[]", "[\"speed\"]")), 404, "UNKNOWN_FEATURE",
+        assertError(
+                server.post("/v1/features/online", "{\"feature_view\": \"nope\", \"entities\": []}"),
+                404,
+                "UNKNOWN_FEATURE_VIEW",
+                "'nope'");
+        assertError(
+                server.post("/v1/features/online", online("[]", "[\"speed\"]")),
+                404,
+                "UNKNOWN_FEATURE",
                 "no feature 'speed'");
-        assertError(server.post("/get-online-features", "{\"features\": [\"conv_rate\"], \"entities\": "
-                + "{\"driver_id\": [1]}}"), 400, "INVALID_FEATURE_REF", "view:feature");
+        assertError(
+                server.post(
+                        "/get-online-features",
+                        "{\"features\": [\"conv_rate\"], \"entities\": " + "{\"driver_id\": [1]}}"),
+                400,
+                "INVALID_FEATURE_REF",
+                "view:feature");
         assertError(server.get("/v1/views/nope"), 404, "UNKNOWN_FEATURE_VIEW", "'nope'");
     }
 
     @Test
     void rejectsWrongKeyTypesWith400() {
-        assertError(server.post("/v1/features/online", online("[{\"driver_id\": \"1001\"}]", null)), 400,
-                "WRONG_KEY_TYPE", "join key 'driver_id' is int64: expected an integer, got \"1001\"");
-        assertError(server.post("/v1/features/online", online("[{\"driver_id\": 1.5}]", null)), 400,
-                "WRONG_KEY_TYPE", "expected an integer");
-        assertError(server.post("/get-online-features", "{\"features\": [\"driver-stats:conv_rate\"], "
-                + "\"entities\": {\"driver_id\": [true]}}"), 400, "WRONG_KEY_TYPE", "got true");
+        assertError(
+                server.post("/v1/features/online", online("[{\"driver_id\": \"1001\"}]", null)),
+                400,
+                "WRONG_KEY_TYPE",
+                "join key 'driver_id' is int64: expected an integer, got \"1001\"");
+        assertError(
+                server.post("/v1/features/online", online("[{\"driver_id\": 1.5}]", null)),
+                400,
+                "WRONG_KEY_TYPE",
+                "expected an integer");
+        assertError(
+                server.post(
+                        "/get-online-features",
+                        "{\"features\": [\"driver-stats:conv_rate\"], " + "\"entities\": {\"driver_id\": [true]}}"),
+                400,
+                "WRONG_KEY_TYPE",
+                "got true");
     }
 
     @Test
@@ -239,8 +319,11 @@ class OnlineApiTest {
         for (int i = 0; i < 1001; i++) {
             entities.add("{\"driver_id\": " + i + "}");
         }
-        assertError(server.post("/v1/features/online", online("[" + String.join(",", entities) + "]", null)), 400,
-                "BATCH_TOO_LARGE", "at most 1000");
+        assertError(
+                server.post("/v1/features/online", online("[" + String.join(",", entities) + "]", null)),
+                400,
+                "BATCH_TOO_LARGE",
+                "at most 1000");
         String huge = "{\"feature_view\": \"driver-stats\", \"pad\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}";
         assertError(server.post("/v1/features/online", huge), 413, "BODY_TOO_LARGE", "exceeds");
     }
@@ -248,7 +331,12 @@ class OnlineApiTest {
     @Test
     void unknownRoutesAndMethodsAnswerJson() {
         assertError(server.get("/v2/everything"), 404, "NOT_FOUND", "/v2/everything");
-        assertError(server.send(HttpRequest.newBuilder(URI.create(server.base() + "/v1/views")).DELETE().build()), 405,
-                "METHOD_NOT_ALLOWED", "DELETE");
+        assertError(
+                server.send(HttpRequest.newBuilder(URI.create(server.base() + "/v1/views"))
+                        .DELETE()
+                        .build()),
+                405,
+                "METHOD_NOT_ALLOWED",
+                "DELETE");
     }
 }

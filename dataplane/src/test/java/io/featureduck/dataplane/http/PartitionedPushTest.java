@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -47,8 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Pushes into tables partitioned by text, integer and date columns, with every awkward class of partition value:
  * each push is either refused with 400 before anything is written, or committed so that an engine sharing no code
@@ -64,6 +64,7 @@ class PartitionedPushTest {
     private static final String LONG_NAME = "x".repeat(300);
     /** 124 two-byte characters: 255 bytes with "region=", the longest name that fits. */
     private static final String LONGEST_FITTING = "\u00e9".repeat(124);
+
     private static final String TOO_LONG = "\u00e9".repeat(125);
 
     /** The formats pushes write, each with the partition values it must refuse. */
@@ -87,15 +88,40 @@ class PartitionedPushTest {
     }
 
     /** One pushed row's partition values; a null field pushes null. */
-    private record Values(String region, Long bucket, String day) {
-    }
+    private record Values(String region, Long bucket, String day) {}
 
     private static List<Values> cases() {
         List<Values> cases = new ArrayList<>();
-        for (String region : Arrays.asList("New York", "a/b", "N/A", "100%", "50%25", "x=y", "a:b", "Z\u00fcrich",
-                "\u6771\u4eac", "duck\ud83e\udd86", " lead", "trail ", "tab\there", "new\nline", "quote'dq\"", "#?*",
-                "[a]{b}^", "back\\slash", "plus+sign", "..", ".", "-", "__HIVE_DEFAULT_PARTITION__", "", null,
-                "nul\u0000", LONG_NAME, LONGEST_FITTING, TOO_LONG)) {
+        for (String region : Arrays.asList(
+                "New York",
+                "a/b",
+                "N/A",
+                "100%",
+                "50%25",
+                "x=y",
+                "a:b",
+                "Z\u00fcrich",
+                "\u6771\u4eac",
+                "duck\ud83e\udd86",
+                " lead",
+                "trail ",
+                "tab\there",
+                "new\nline",
+                "quote'dq\"",
+                "#?*",
+                "[a]{b}^",
+                "back\\slash",
+                "plus+sign",
+                "..",
+                ".",
+                "-",
+                "__HIVE_DEFAULT_PARTITION__",
+                "",
+                null,
+                "nul\u0000",
+                LONG_NAME,
+                LONGEST_FITTING,
+                TOO_LONG)) {
             cases.add(new Values(region, 1L, "2026-01-02"));
         }
         for (long bucket : new long[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE}) {
@@ -122,13 +148,14 @@ class PartitionedPushTest {
                            {name: score, type: float64}]
                 refreshInterval: 1h
                 push: {enabled: true, sourceName: events, flushInterval: 10ms}
-                """.formatted(format == Format.PARQUET ? "int64" : "int32")));
-        List<Map<String, Object>> expected = new ArrayList<>(List.of(row(1, new Values("seed", 0L, "2026-01-01"),
-                SEED_TIME, 0.5)));
+                """.formatted(
+                        format == Format.PARQUET ? "int64" : "int32")));
+        List<Map<String, Object>> expected =
+                new ArrayList<>(List.of(row(1, new Values("seed", 0L, "2026-01-01"), SEED_TIME, 0.5)));
         List<String> refused = new ArrayList<>();
         Map<Long, Values> served = new LinkedHashMap<>();
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0)
-                .build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
             HttpProbe http = new HttpProbe(dataPlane.port());
             List<Values> cases = cases();
@@ -146,28 +173,44 @@ class PartitionedPushTest {
                     served.put(driver, values);
                 }
             }
-            JsonNode online = http.post("/v1/features/online", "{\"feature_view\": \"scores\", \"entities\": ["
-                    + String.join(", ", served.keySet().stream().map(d -> "{\"driver_id\": " + d + "}").toList())
-                    + "]}").json();
+            JsonNode online = http.post(
+                            "/v1/features/online",
+                            "{\"feature_view\": \"scores\", \"entities\": ["
+                                    + String.join(
+                                            ", ",
+                                            served.keySet().stream()
+                                                    .map(d -> "{\"driver_id\": " + d + "}")
+                                                    .toList())
+                                    + "]}")
+                    .json();
             int e = 0;
             for (Map.Entry<Long, Values> pushed : served.entrySet()) {
                 JsonNode result = online.at("/results/" + e++);
-                assertThat(result.path("status").asText()).as("driver %d", pushed.getKey()).isEqualTo("PRESENT");
+                assertThat(result.path("status").asText())
+                        .as("driver %d", pushed.getKey())
+                        .isEqualTo("PRESENT");
                 JsonNode features = result.path("features");
-                assertThat(features.path("region").isNull() ? null : features.path("region").asText())
+                assertThat(
+                                features.path("region").isNull()
+                                        ? null
+                                        : features.path("region").asText())
                         .isEqualTo(pushed.getValue().region());
-                assertThat(features.path("bucket").asLong()).isEqualTo(pushed.getValue().bucket());
-                assertThat(features.path("day").asText()).isEqualTo(pushed.getValue().day());
+                assertThat(features.path("bucket").asLong())
+                        .isEqualTo(pushed.getValue().bucket());
+                assertThat(features.path("day").asText())
+                        .isEqualTo(pushed.getValue().day());
             }
         }
         assertThat(new TreeSet<>(refused)).as("refused with 400").isEqualTo(new TreeSet<>(format.refused));
 
-        List<Map<String, Object>> read = PythonReader.read(format.kind(), table,
-                format == Format.PARQUET ? "region:string,bucket:int64,day:date32" : "");
+        List<Map<String, Object>> read = PythonReader.read(
+                format.kind(), table, format == Format.PARQUET ? "region:string,bucket:int64,day:date32" : "");
         assertThat(read.stream().map(PartitionedPushTest::comparable).toList())
-                .as("rows read by %s", format == Format.DELTA ? "delta-rs" : format == Format.ICEBERG ? "pyiceberg"
-                        : "pyarrow")
-                .containsExactlyInAnyOrderElementsOf(expected.stream().map(PartitionedPushTest::comparable).toList());
+                .as(
+                        "rows read by %s",
+                        format == Format.DELTA ? "delta-rs" : format == Format.ICEBERG ? "pyiceberg" : "pyarrow")
+                .containsExactlyInAnyOrderElementsOf(
+                        expected.stream().map(PartitionedPushTest::comparable).toList());
     }
 
     private static String push(long driver, Values values, int score) {
@@ -202,9 +245,12 @@ class PartitionedPushTest {
     /** A row as one text, numbers in one form whichever reader produced them. */
     private static String comparable(Map<String, Object> row) {
         return List.of("driver_id", "event_timestamp", "region", "bucket", "day", "score").stream()
-                .map(c -> c + "=" + (row.get(c) instanceof Number n ? (c.equals("score") ? Double.toString(
-                        n.doubleValue()) : Long.toString(n.longValue())) : row.get(c)))
-                .toList().toString();
+                .map(c -> c + "="
+                        + (row.get(c) instanceof Number n
+                                ? (c.equals("score") ? Double.toString(n.doubleValue()) : Long.toString(n.longValue()))
+                                : row.get(c)))
+                .toList()
+                .toString();
     }
 
     private static void create(Format format, Path table) throws Exception {
@@ -212,30 +258,42 @@ class PartitionedPushTest {
         switch (format) {
             case DELTA -> {
                 Engine engine = DefaultEngine.create(TableSourceFactory.hadoopConfiguration());
-                StructType schema = new StructType().add("driver_id", LongType.LONG)
-                        .add("event_timestamp", TimestampType.TIMESTAMP).add("region", StringType.STRING)
-                        .add("bucket", IntegerType.INTEGER).add("day", DateType.DATE).add("score", DoubleType.DOUBLE);
+                StructType schema = new StructType()
+                        .add("driver_id", LongType.LONG)
+                        .add("event_timestamp", TimestampType.TIMESTAMP)
+                        .add("region", StringType.STRING)
+                        .add("bucket", IntegerType.INTEGER)
+                        .add("day", DateType.DATE)
+                        .add("score", DoubleType.DOUBLE);
                 TableManager.buildCreateTableTransaction(table.toUri().toString(), schema, "test")
-                        .withDataLayoutSpec(DataLayoutSpec.partitioned(List.of(new Column("region"),
-                                new Column("bucket"), new Column("day"))))
-                        .build(engine).commit(engine, CloseableIterable.emptyIterable());
+                        .withDataLayoutSpec(DataLayoutSpec.partitioned(
+                                List.of(new Column("region"), new Column("bucket"), new Column("day"))))
+                        .build(engine)
+                        .commit(engine, CloseableIterable.emptyIterable());
                 // The seed row as another writer commits it: Kernel's own append of a file DuckDB wrote.
                 seedWithDuckDb(table.resolve(SEED_DIRECTORY));
                 appendDeltaSeed(engine, table);
             }
             case ICEBERG -> {
-                Schema schema = new Schema(Types.NestedField.required(1, "driver_id", Types.LongType.get()),
+                Schema schema = new Schema(
+                        Types.NestedField.required(1, "driver_id", Types.LongType.get()),
                         Types.NestedField.required(2, "event_timestamp", Types.TimestampType.withZone()),
                         Types.NestedField.optional(3, "region", Types.StringType.get()),
                         Types.NestedField.optional(4, "bucket", Types.IntegerType.get()),
                         Types.NestedField.optional(5, "day", Types.DateType.get()),
                         Types.NestedField.optional(6, "score", Types.DoubleType.get()));
-                Table iceberg = IcebergTestTables.create(table, schema, PartitionSpec.builderFor(schema)
-                        .identity("region").identity("bucket").identity("day").build());
+                Table iceberg = IcebergTestTables.create(
+                        table,
+                        schema,
+                        PartitionSpec.builderFor(schema)
+                                .identity("region")
+                                .identity("bucket")
+                                .identity("day")
+                                .build());
                 GenericRecord record = GenericRecord.create(schema);
                 record.setField("driver_id", 1L);
-                record.setField("event_timestamp", OffsetDateTime.parse(SEED_TIME).withOffsetSameInstant(
-                        ZoneOffset.UTC));
+                record.setField(
+                        "event_timestamp", OffsetDateTime.parse(SEED_TIME).withOffsetSameInstant(ZoneOffset.UTC));
                 record.setField("region", "seed");
                 record.setField("bucket", 0);
                 record.setField("day", LocalDate.parse("2026-01-01"));
@@ -244,7 +302,8 @@ class PartitionedPushTest {
                 partition.set(0, "seed");
                 partition.set(1, 0);
                 partition.set(2, (int) LocalDate.parse("2026-01-01").toEpochDay());
-                iceberg.newAppend().appendFile(IcebergTestTables.writeData(iceberg, partition, List.of(record)))
+                iceberg.newAppend()
+                        .appendFile(IcebergTestTables.writeData(iceberg, partition, List.of(record)))
                         .commit();
             }
             case PARQUET -> seedWithDuckDb(table.resolve(SEED_DIRECTORY));
@@ -255,7 +314,7 @@ class PartitionedPushTest {
     private static void seedWithDuckDb(Path directory) throws Exception {
         Files.createDirectories(directory);
         try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
-             java.sql.Statement sql = duck.createStatement()) {
+                java.sql.Statement sql = duck.createStatement()) {
             sql.execute("COPY (SELECT 1::BIGINT AS driver_id, TIMESTAMPTZ '" + SEED_TIME + "' AS event_timestamp, "
                     + "0.5::DOUBLE AS score) TO '" + directory.resolve("part-0.parquet") + "' (FORMAT parquet)");
         }
@@ -263,26 +322,36 @@ class PartitionedPushTest {
 
     private static void appendDeltaSeed(Engine engine, Path table) throws Exception {
         Path placed = table.resolve(SEED_DIRECTORY).resolve("part-0.parquet");
-        io.delta.kernel.Transaction transaction = TableManager.loadSnapshot(table.toUri().toString()).build(engine)
-                .buildUpdateTableTransaction("test", io.delta.kernel.Operation.WRITE).build(engine);
+        io.delta.kernel.Transaction transaction = TableManager.loadSnapshot(
+                        table.toUri().toString())
+                .build(engine)
+                .buildUpdateTableTransaction("test", io.delta.kernel.Operation.WRITE)
+                .build(engine);
         io.delta.kernel.data.Row state = transaction.getTransactionState(engine);
         Map<String, io.delta.kernel.expressions.Literal> partition = Map.of(
                 "region", io.delta.kernel.expressions.Literal.ofString("seed"),
                 "bucket", io.delta.kernel.expressions.Literal.ofInt(0),
-                "day", io.delta.kernel.expressions.Literal.ofDate((int) LocalDate.parse("2026-01-01").toEpochDay()));
-        io.delta.kernel.DataWriteContext context = io.delta.kernel.Transaction.getWriteContext(engine, state,
-                partition);
+                "day",
+                        io.delta.kernel.expressions.Literal.ofDate(
+                                (int) LocalDate.parse("2026-01-01").toEpochDay()));
+        io.delta.kernel.DataWriteContext context =
+                io.delta.kernel.Transaction.getWriteContext(engine, state, partition);
         io.delta.kernel.utils.DataFileStatus status = new io.delta.kernel.utils.DataFileStatus(
                 new org.apache.hadoop.fs.Path(placed.toUri()).toString(), Files.size(placed),
                 Files.getLastModifiedTime(placed).toMillis(), java.util.Optional.empty());
         List<io.delta.kernel.data.Row> actions = new ArrayList<>();
         try (io.delta.kernel.utils.CloseableIterator<io.delta.kernel.data.Row> rows =
-                     io.delta.kernel.Transaction.generateAppendActions(engine, state,
-                             io.delta.kernel.internal.util.Utils.toCloseableIterator(List.of(status).iterator()),
-                             context)) {
+                io.delta.kernel.Transaction.generateAppendActions(
+                        engine,
+                        state,
+                        io.delta.kernel.internal.util.Utils.toCloseableIterator(
+                                List.of(status).iterator()),
+                        context)) {
             rows.forEachRemaining(actions::add);
         }
-        transaction.commit(engine, CloseableIterable.inMemoryIterable(
-                io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+        transaction.commit(
+                engine,
+                CloseableIterable.inMemoryIterable(
+                        io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
     }
 }

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
@@ -24,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A stream of requests whose on-demand feature is quadratic in its request data: each is stopped by its evaluation
@@ -65,9 +65,12 @@ class ProbeIsolationTest {
         }
         String expensive = "{\"features\": [\"repeats:repeated\"], \"entities\": {\"driver_id\": ["
                 + (DemoLakehouse.FIRST_DRIVER + DemoLakehouse.INACTIVE_DRIVERS) + "], \"items\": [[" + items + "]]}}";
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             dataPlane.initialLoad().join();
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             URI api = URI.create("http://127.0.0.1:" + dataPlane.port() + "/get-online-features");
             URI ready = URI.create("http://127.0.0.1:" + dataPlane.managementPort() + "/ready");
             AtomicBoolean running = new AtomicBoolean(true);
@@ -78,9 +81,11 @@ class ProbeIsolationTest {
                 load.execute(() -> {
                     while (running.get()) {
                         try {
-                            HttpResponse<String> reply = client.send(HttpRequest.newBuilder(api)
-                                    .header("content-type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(expensive)).build(),
+                            HttpResponse<String> reply = client.send(
+                                    HttpRequest.newBuilder(api)
+                                            .header("content-type", "application/json")
+                                            .POST(HttpRequest.BodyPublishers.ofString(expensive))
+                                            .build(),
                                     HttpResponse.BodyHandlers.ofString());
                             answers.merge(reply.statusCode(), 1, Integer::sum);
                             if (reply.statusCode() != 422 || !reply.body().contains("ON_DEMAND_BUDGET_EXCEEDED")) {
@@ -98,8 +103,11 @@ class ProbeIsolationTest {
             HttpClient prober = HttpClient.newHttpClient();
             for (int probe = 0; probe < 60; probe++) {
                 long start = System.nanoTime();
-                HttpResponse<String> reply = prober.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> reply = prober.send(
+                        HttpRequest.newBuilder(ready)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 probeMillis.add((System.nanoTime() - start) / 1_000_000);
                 probeStatuses.add(reply.statusCode());
                 Thread.sleep(50);
@@ -109,19 +117,27 @@ class ProbeIsolationTest {
             assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
             // Historical retrieval evaluates the same feature per entity row, with a budget per row.
-            HttpResponse<String> historical = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + dataPlane.port() + "/v1/features/historical")).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [\"repeats:repeated\"], "
-                            + "\"entity_rows\": [{\"driver_id\": " + (DemoLakehouse.FIRST_DRIVER
-                            + DemoLakehouse.INACTIVE_DRIVERS) + ", \"event_timestamp\": \"2030-01-01T00:00:00Z\", "
-                            + "\"items\": [" + items + "]}]}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> historical = client.send(
+                    HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + dataPlane.port() + "/v1/features/historical"))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [\"repeats:repeated\"], "
+                                    + "\"entity_rows\": [{\"driver_id\": "
+                                    + (DemoLakehouse.FIRST_DRIVER + DemoLakehouse.INACTIVE_DRIVERS)
+                                    + ", \"event_timestamp\": \"2030-01-01T00:00:00Z\", "
+                                    + "\"items\": [" + items + "]}]}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(historical.statusCode()).as(historical.body()).isEqualTo(422);
             assertThat(historical.body()).contains("ON_DEMAND_BUDGET_EXCEEDED", "repeated");
 
             assertThat(unexpected).as("answers other than the budget's refusal").isEmpty();
-            assertThat(answers.getOrDefault(422, 0)).as("expensive requests answered").isGreaterThan(8);
+            assertThat(answers.getOrDefault(422, 0))
+                    .as("expensive requests answered")
+                    .isGreaterThan(8);
             assertThat(probeStatuses).as("readiness probes").containsOnly(200);
-            assertThat(probeMillis).as("readiness probe latencies (ms) under the stream of expensive requests")
+            assertThat(probeMillis)
+                    .as("readiness probe latencies (ms) under the stream of expensive requests")
                     .allSatisfy(ms -> assertThat(ms).isLessThan(100));
         }
     }

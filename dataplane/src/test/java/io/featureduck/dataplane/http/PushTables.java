@@ -44,7 +44,9 @@ import org.apache.iceberg.types.Types;
  * Delta Kernel's reader, Iceberg's generic reader, DuckDB over the Parquet directory.
  */
 enum PushTables {
-    DELTA, ICEBERG, PARQUET;
+    DELTA,
+    ICEBERG,
+    PARQUET;
 
     static final Schema ICEBERG_SCHEMA = new Schema(
             Types.NestedField.required(1, "driver_id", Types.LongType.get()),
@@ -53,9 +55,13 @@ enum PushTables {
             Types.NestedField.optional(4, "conv_rate", Types.DoubleType.get()),
             Types.NestedField.optional(5, "trips", Types.IntegerType.get()),
             Types.NestedField.optional(6, "city", Types.StringType.get()));
-    static final StructType DELTA_SCHEMA = new StructType().add("driver_id", LongType.LONG)
-            .add("event_timestamp", TimestampType.TIMESTAMP).add("created", TimestampType.TIMESTAMP)
-            .add("conv_rate", DoubleType.DOUBLE).add("trips", IntegerType.INTEGER).add("city", StringType.STRING);
+    static final StructType DELTA_SCHEMA = new StructType()
+            .add("driver_id", LongType.LONG)
+            .add("event_timestamp", TimestampType.TIMESTAMP)
+            .add("created", TimestampType.TIMESTAMP)
+            .add("conv_rate", DoubleType.DOUBLE)
+            .add("trips", IntegerType.INTEGER)
+            .add("city", StringType.STRING);
 
     private static final Engine ENGINE = DefaultEngine.create(TableSourceFactory.hadoopConfiguration());
 
@@ -68,8 +74,12 @@ enum PushTables {
         switch (this) {
             case DELTA -> appendExternally(table, drivers, time);
             case ICEBERG -> {
-                IcebergTestTables.create(table, ICEBERG_SCHEMA, PartitionSpec.builderFor(ICEBERG_SCHEMA)
-                        .identity("city").build());
+                IcebergTestTables.create(
+                        table,
+                        ICEBERG_SCHEMA,
+                        PartitionSpec.builderFor(ICEBERG_SCHEMA)
+                                .identity("city")
+                                .build());
                 appendExternally(table, drivers, time);
             }
             case PARQUET -> appendExternally(table, drivers, time);
@@ -80,7 +90,8 @@ enum PushTables {
     void appendExternally(Path table, List<Long> drivers, Instant time) {
         switch (this) {
             case DELTA -> {
-                try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(table.getParent()))) {
+                try (DuckDbSession session =
+                        DuckDbSession.open(DuckDbSettings.defaults(), List.of(table.getParent()))) {
                     new DeltaTableWriter(ENGINE, table).append(session, select(drivers, time), DELTA_SCHEMA);
                 }
             }
@@ -99,11 +110,14 @@ enum PushTables {
                 }
                 GenericRecord partition = GenericRecord.create(iceberg.spec().partitionType());
                 partition.set(0, "paris");
-                iceberg.newAppend().appendFile(IcebergTestTables.writeData(iceberg, partition, records)).commit();
+                iceberg.newAppend()
+                        .appendFile(IcebergTestTables.writeData(iceberg, partition, records))
+                        .commit();
             }
             case PARQUET -> {
                 Path file = table.resolve("city=paris").resolve("external-" + UUID.randomUUID() + ".parquet");
-                try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(table.getParent()))) {
+                try (DuckDbSession session =
+                        DuckDbSession.open(DuckDbSettings.defaults(), List.of(table.getParent()))) {
                     Files.createDirectories(file.getParent());
                     session.execute("COPY (SELECT * EXCLUDE (city) FROM (" + select(drivers, time) + ")) TO "
                             + Sql.stringLiteral(file.toString()) + " (FORMAT parquet)");
@@ -119,7 +133,10 @@ enum PushTables {
     private static String select(List<Long> drivers, Instant time) {
         StringBuilder values = new StringBuilder();
         for (long driver : drivers) {
-            values.append(values.isEmpty() ? "" : ", ").append("(").append(driver).append(")");
+            values.append(values.isEmpty() ? "" : ", ")
+                    .append("(")
+                    .append(driver)
+                    .append(")");
         }
         String ts = "make_timestamp(" + (time.getEpochSecond() * 1_000_000L + time.getNano() / 1000) + "::BIGINT)"
                 + "::TIMESTAMPTZ";
@@ -135,7 +152,8 @@ enum PushTables {
             case ICEBERG -> {
                 Table iceberg = new HadoopTables(TableSourceFactory.hadoopConfiguration()).load(table.toString());
                 List<Map<String, Object>> rows = new ArrayList<>();
-                try (org.apache.iceberg.io.CloseableIterable<Record> records = IcebergGenerics.read(iceberg).build()) {
+                try (org.apache.iceberg.io.CloseableIterable<Record> records =
+                        IcebergGenerics.read(iceberg).build()) {
                     for (Record record : records) {
                         Map<String, Object> row = new LinkedHashMap<>();
                         for (Types.NestedField field : ICEBERG_SCHEMA.columns()) {
@@ -146,8 +164,11 @@ enum PushTables {
                 }
                 yield rows;
             }
-            case PARQUET -> SnapshotRows.query(List.of(table), "SELECT * FROM read_parquet("
-                    + Sql.stringLiteral(table + "/**/*.parquet") + ", hive_partitioning = true, union_by_name = true)");
+            case PARQUET ->
+                SnapshotRows.query(
+                        List.of(table),
+                        "SELECT * FROM read_parquet(" + Sql.stringLiteral(table + "/**/*.parquet")
+                                + ", hive_partitioning = true, union_by_name = true)");
         };
     }
 
@@ -156,7 +177,8 @@ enum PushTables {
         return switch (this) {
             case DELTA -> {
                 try (var files = Files.list(table.resolve("_delta_log"))) {
-                    yield files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+                    yield files.filter(f -> f.getFileName().toString().endsWith(".json"))
+                            .count();
                 }
             }
             case ICEBERG -> {
@@ -169,7 +191,8 @@ enum PushTables {
             }
             case PARQUET -> {
                 try (var files = Files.walk(table)) {
-                    yield files.filter(f -> f.getFileName().toString().endsWith(".parquet")).count();
+                    yield files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                            .count();
                 }
             }
         };

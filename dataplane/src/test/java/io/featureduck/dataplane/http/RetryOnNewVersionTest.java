@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.featureduck.crds.report.ViewState;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.TableCopies;
@@ -14,9 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** A view backing off after failures is served as soon as its table can be read, not when the backoff ends. */
 class RetryOnNewVersionTest {
@@ -39,7 +39,8 @@ class RetryOnNewVersionTest {
                   features: [{name: conv_rate, type: float32}]
                 """);
         ServingConfig config = new ServingConfigLoader().load(file);
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
             // Three failures in a row: the next retry is about 4 s away (1 s, 2 s, 4 s, each spread by a fifth).
             await().atMost(Duration.ofSeconds(30)).until(() -> late(dataPlane).failures() >= 3);
             Instant nextRetry = late(dataPlane).retryAt().orElseThrow();
@@ -47,7 +48,8 @@ class RetryOnNewVersionTest {
 
             copy(directory.resolve("lakehouse/driver_hourly_stats"), directory.resolve("lakehouse/late_table"));
             await().atMost(Duration.ofSeconds(30)).until(() -> late(dataPlane).state() == ViewState.READY);
-            assertThat(late(dataPlane).index().orElseThrow().loadedAt()).as("served before the backoff's retry")
+            assertThat(late(dataPlane).index().orElseThrow().loadedAt())
+                    .as("served before the backoff's retry")
                     .isBefore(nextRetry);
         }
     }

@@ -1,8 +1,11 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.TableManager;
+import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.LongType;
@@ -44,9 +47,6 @@ import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * A FeatureView pinned to a table version ({@code spec.source.version} or {@code asOf}) serves exactly that version,
  * online and historically, and keeps it while the table gets new commits; a pin to a version that does not exist
@@ -80,15 +80,22 @@ class TablePinTest {
         Path table = directory.resolve("lakehouse/scores");
         Engine engine = DefaultEngine.create(new Configuration());
         DeltaTableWriter writer = new DeltaTableWriter(engine, table);
-        StructType schema = new StructType().add("id", LongType.LONG, false).add("ts", TimestampType.TIMESTAMP, false)
+        StructType schema = new StructType()
+                .add("id", LongType.LONG, false)
+                .add("ts", TimestampType.TIMESTAMP, false)
                 .add("score", DoubleType.DOUBLE);
         scenario("delta", new VersionedTable() {
             @Override
             public void commit(int k) {
-                try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(),
+                try (DuckDbSession session = DuckDbSession.open(
+                        DuckDbSettings.defaults(),
                         List.of(directory, DuckDbSettings.defaults().tempDirectory()))) {
-                    writer.append(session, "SELECT range::BIGINT AS id, make_timestamp(" + micros(T0.plusSeconds(3600L * k))
-                            + ")::TIMESTAMPTZ AS ts, (" + k * 10 + " + range)::DOUBLE AS score FROM range(1, 4)", schema);
+                    writer.append(
+                            session,
+                            "SELECT range::BIGINT AS id, make_timestamp(" + micros(T0.plusSeconds(3600L * k))
+                                    + ")::TIMESTAMPTZ AS ts, (" + k * 10
+                                    + " + range)::DOUBLE AS score FROM range(1, 4)",
+                            schema);
                 }
             }
 
@@ -99,8 +106,11 @@ class TablePinTest {
 
             @Override
             public Instant timeOfCommit(int n) {
-                return Instant.ofEpochMilli(TableManager.loadSnapshot(table.toUri().toString()).atVersion(n - 1)
-                        .build(engine).getTimestamp(engine));
+                return Instant.ofEpochMilli(
+                        TableManager.loadSnapshot(table.toUri().toString())
+                                .atVersion(n - 1)
+                                .build(engine)
+                                .getTimestamp(engine));
             }
 
             @Override
@@ -113,7 +123,8 @@ class TablePinTest {
     @Test
     void icebergTablesArePinnedBySnapshotId() throws Exception {
         Path location = directory.resolve("lakehouse/scores");
-        Schema schema = new Schema(Types.NestedField.required(1, "id", Types.LongType.get()),
+        Schema schema = new Schema(
+                Types.NestedField.required(1, "id", Types.LongType.get()),
                 Types.NestedField.required(2, "ts", Types.TimestampType.withZone()),
                 Types.NestedField.optional(3, "score", Types.DoubleType.get()));
         Table created = IcebergTestTables.create(location, schema, PartitionSpec.unpartitioned());
@@ -131,7 +142,9 @@ class TablePinTest {
                     row.setField("score", k * 10.0 + id);
                     rows.add(row);
                 }
-                table.newAppend().appendFile(IcebergTestTables.writeData(table, null, rows)).commit();
+                table.newAppend()
+                        .appendFile(IcebergTestTables.writeData(table, null, rows))
+                        .commit();
                 snapshots.add(table.currentSnapshot().snapshotId());
                 times.add(Instant.ofEpochMilli(table.currentSnapshot().timestampMillis()));
             }
@@ -150,12 +163,15 @@ class TablePinTest {
             public List<Map<String, Object>> rowsAt(long pin) throws Exception {
                 Table table = new HadoopTables(TableSourceFactory.hadoopConfiguration()).load(location.toString());
                 List<Map<String, Object>> rows = new ArrayList<>();
-                try (CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(pin).build()) {
+                try (CloseableIterable<Record> records =
+                        IcebergGenerics.read(table).useSnapshot(pin).build()) {
                     for (Record record : records) {
                         Map<String, Object> row = new HashMap<>();
                         row.put("id", record.getField("id"));
-                        row.put("ts", new ComparableValues.Micros(micros(((OffsetDateTime) record.getField("ts"))
-                                .toInstant())));
+                        row.put(
+                                "ts",
+                                new ComparableValues.Micros(
+                                        micros(((OffsetDateTime) record.getField("ts")).toInstant())));
                         row.put("score", record.getField("score"));
                         rows.add(row);
                     }
@@ -173,8 +189,12 @@ class TablePinTest {
         }
         Path file = ServingYaml.write(directory, format, view(""));
         ServingConfig config = new ServingConfigLoader().load(file);
-        try (DataPlane dataPlane = DataPlane.start(config, DataPlaneConfig.of(config).address("127.0.0.1", 0)
-                .configReloadInterval(Duration.ofMillis(100)).build())) {
+        try (DataPlane dataPlane = DataPlane.start(
+                config,
+                DataPlaneConfig.of(config)
+                        .address("127.0.0.1", 0)
+                        .configReloadInterval(Duration.ofMillis(100))
+                        .build())) {
             dataPlane.initialLoad().join();
             dataPlane.watch(file, new ServingConfigLoader());
             HttpProbe http = new HttpProbe(dataPlane.port());
@@ -183,11 +203,15 @@ class TablePinTest {
             long second = table.pinOfCommit(2);
             replace(file, format, "version: " + second);
             awaitPinned(http, "version " + second);
-            assertThat(online(http)).as("the pinned version, read by the format's own reader")
-                    .isEqualTo(latestScores(table.rowsAt(second))).containsExactly(21.0, 22.0, 23.0);
-            assertThat(historical(http, T0.plusSeconds(3600L * 10))).as("later times see the pinned version")
+            assertThat(online(http))
+                    .as("the pinned version, read by the format's own reader")
+                    .isEqualTo(latestScores(table.rowsAt(second)))
+                    .containsExactly(21.0, 22.0, 23.0);
+            assertThat(historical(http, T0.plusSeconds(3600L * 10)))
+                    .as("later times see the pinned version")
                     .isEqualTo(21.0);
-            assertThat(historical(http, T0.plusSeconds(5400))).as("earlier times are point-in-time as before")
+            assertThat(historical(http, T0.plusSeconds(5400)))
+                    .as("earlier times are point-in-time as before")
                     .isEqualTo(11.0);
 
             table.commit(4);
@@ -197,30 +221,35 @@ class TablePinTest {
             assertThat(online(http)).containsExactly(21.0, 22.0, 23.0);
 
             replace(file, format, "version: 99");
-            await().atMost(Duration.ofSeconds(30)).until(() -> view(http).path("last_error").asText().contains("99"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> view(http).path("last_error").asText().contains("99"));
             JsonNode failing = view(http);
             assertThat(failing.path("degraded").asBoolean()).isTrue();
-            assertThat(failing.path("pinned").asText()).as("still serving the last good pin")
+            assertThat(failing.path("pinned").asText())
+                    .as("still serving the last good pin")
                     .isEqualTo("version " + second);
             assertThat(online(http)).as("the previous index keeps serving").containsExactly(21.0, 22.0, 23.0);
 
             Instant first = table.timeOfCommit(1);
             replace(file, format, "asOf: \"" + first + "\"");
             awaitPinned(http, "asOf " + first);
-            assertThat(online(http)).isEqualTo(latestScores(table.rowsAt(table.pinOfCommit(1))))
+            assertThat(online(http))
+                    .isEqualTo(latestScores(table.rowsAt(table.pinOfCommit(1))))
                     .containsExactly(11.0, 12.0, 13.0);
 
             // A time still to come names no version yet: refused by name, not pinned to today's latest.
             Instant future = Instant.now().plus(Duration.ofDays(365));
             replace(file, format, "asOf: \"" + future + "\"");
-            await().atMost(Duration.ofSeconds(30)).until(() -> view(http).path("last_error").asText()
-                    .contains("asOf " + future + " is in the future"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            view(http).path("last_error").asText().contains("asOf " + future + " is in the future"));
             assertThat(view(http).path("pinned").asText()).isEqualTo("asOf " + first);
             assertThat(online(http)).containsExactly(11.0, 12.0, 13.0);
 
             replace(file, format, "");
-            await().atMost(Duration.ofSeconds(30)).until(() -> view(http).path("pinned").isNull()
-                    && !view(http).path("reloading").asBoolean());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> view(http).path("pinned").isNull()
+                            && !view(http).path("reloading").asBoolean());
             assertThat(online(http)).as("following the table again").containsExactly(41.0, 42.0, 43.0);
         }
     }
@@ -236,14 +265,15 @@ class TablePinTest {
 
     private void replace(Path file, String format, String pin) throws Exception {
         Path staged = ServingYaml.write(Files.createDirectories(directory.resolve("staged")), format, view(pin));
-        Files.writeString(staged, Files.readString(staged).replace("root: lakehouse",
-                "root: " + directory.resolve("lakehouse")));
+        Files.writeString(
+                staged, Files.readString(staged).replace("root: lakehouse", "root: " + directory.resolve("lakehouse")));
         Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void awaitPinned(HttpProbe http, String pin) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> pin.equals(view(http).path("pinned").asText())
-                && !view(http).path("reloading").asBoolean());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> pin.equals(view(http).path("pinned").asText())
+                        && !view(http).path("reloading").asBoolean());
     }
 
     private static JsonNode view(HttpProbe http) {
@@ -251,8 +281,8 @@ class TablePinTest {
     }
 
     private static List<Double> online(HttpProbe http) {
-        DemoServer.Reply reply = http.post("/get-online-features",
-                "{\"features\": [\"scores:score\"], \"entities\": {\"id\": [1, 2, 3]}}");
+        DemoServer.Reply reply = http.post(
+                "/get-online-features", "{\"features\": [\"scores:score\"], \"entities\": {\"id\": [1, 2, 3]}}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         List<Double> scores = new ArrayList<>();
         reply.json().at("/results/1/values").forEach(v -> scores.add(v.asDouble()));
@@ -260,8 +290,10 @@ class TablePinTest {
     }
 
     private static double historical(HttpProbe http, Instant at) {
-        DemoServer.Reply reply = http.post("/v1/features/historical", "{\"features\": [\"scores:score\"], "
-                + "\"entity_rows\": [{\"id\": 1, \"event_timestamp\": \"" + at + "\"}]}");
+        DemoServer.Reply reply = http.post(
+                "/v1/features/historical",
+                "{\"features\": [\"scores:score\"], " + "\"entity_rows\": [{\"id\": 1, \"event_timestamp\": \"" + at
+                        + "\"}]}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         return reply.json().at("/rows/0/score").asDouble();
     }
@@ -270,9 +302,11 @@ class TablePinTest {
     private static List<Double> latestScores(List<Map<String, Object>> rows) {
         List<Double> scores = new ArrayList<>();
         for (long id : IDS) {
-            scores.add(rows.stream().filter(r -> ((Number) r.get("id")).longValue() == id)
+            scores.add(rows.stream()
+                    .filter(r -> ((Number) r.get("id")).longValue() == id)
                     .max(java.util.Comparator.comparingLong(r -> ((ComparableValues.Micros) r.get("ts")).value()))
-                    .map(r -> ((Number) r.get("score")).doubleValue()).orElseThrow());
+                    .map(r -> ((Number) r.get("score")).doubleValue())
+                    .orElseThrow());
         }
         return scores;
     }

@@ -1,13 +1,13 @@
 package io.featureduck.dataplane.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.crds.report.ViewState;
 import io.featureduck.crds.report.ViewsReport;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code /v1/views} as the operator reads it: the shared records parse what a running data plane answers. */
 class ViewReportContractTest {
@@ -21,7 +21,8 @@ class ViewReportContractTest {
             assertThat(all.configurationError()).isNull();
             assertThat(all.views()).extracting(ViewReport::name).containsExactly("driver-stats", "driver-profile");
 
-            ViewReport stats = DemoServer.JSON.readValue(server.get("/v1/views/driver-stats").text(), ViewReport.class);
+            ViewReport stats = DemoServer.JSON.readValue(
+                    server.get("/v1/views/driver-stats").text(), ViewReport.class);
             assertThat(stats.state()).isEqualTo(ViewState.READY);
             assertThat(stats.serving()).isTrue();
             assertThat(stats.tableVersion()).isEqualTo(3L);

@@ -30,7 +30,9 @@ class CompactStorageTest {
                 expected.put(key, expected.size());
             }
         }
-        assertThat(keys.put(expected.keySet().iterator().next(), 0)).as("a key already held").isFalse();
+        assertThat(keys.put(expected.keySet().iterator().next(), 0))
+                .as("a key already held")
+                .isFalse();
         assertThat(keys.size()).isEqualTo(count);
         EntityKeyIndex copy = keys.copy(count + 10);
         assertThat(copy.put(42L, count)).isTrue();
@@ -44,14 +46,19 @@ class CompactStorageTest {
                 assertThat(keys.rowOf(absent)).isEqualTo(EntityKeyIndex.ABSENT);
             }
         }
-        assertThat(keys.rowOf(42L)).as("the original is independent of its copy").isEqualTo(EntityKeyIndex.ABSENT);
+        assertThat(keys.rowOf(42L))
+                .as("the original is independent of its copy")
+                .isEqualTo(EntityKeyIndex.ABSENT);
         assertThat(copy.keys()).hasSize(count + 1);
         // A copy for as many keys shares the table's layout (its arrays copied, no key rehashed) and is as independent.
         EntityKeyIndex sameSize = keys.copy(count);
         assertThat(sameSize.put(43L, count)).isTrue();
-        expected.forEach((key, row) -> assertThat(sameSize.rowOf(key.longValue())).isEqualTo(row));
+        expected.forEach(
+                (key, row) -> assertThat(sameSize.rowOf(key.longValue())).isEqualTo(row));
         assertThat(sameSize.rowOf(43L)).isEqualTo(count);
-        assertThat(keys.rowOf(43L)).as("the original is independent of its copy").isEqualTo(EntityKeyIndex.ABSENT);
+        assertThat(keys.rowOf(43L))
+                .as("the original is independent of its copy")
+                .isEqualTo(EntityKeyIndex.ABSENT);
         assertThat(keys.size()).isEqualTo(count);
     }
 
@@ -59,12 +66,13 @@ class CompactStorageTest {
     void packedStringsKeepEveryValueAcrossPagesAndReplacements() throws Exception {
         int rows = 120_000;
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
-             Statement sql = db.createStatement()) {
+                Statement sql = db.createStatement()) {
             FeatureColumn column = FeatureColumn.create(ValueType.STRING, rows);
             // Values up to 1 KiB over 120k rows span several 64 MiB pages; some are null, some need escaping, some
             // are long enough for a length of three bytes.
             try (ResultSet rs = sql.executeQuery("SELECT CASE WHEN i % 97 = 0 THEN NULL WHEN i % 89 = 0 "
-                    + "THEN 'q\"' || i WHEN i % 1009 = 0 THEN repeat('x', 20000) || i ELSE repeat('é', (i % 600)::INTEGER) || i END FROM range(0, " + rows + ") t(i)")) {
+                    + "THEN 'q\"' || i WHEN i % 1009 = 0 THEN repeat('x', 20000) || i ELSE repeat('é', (i % 600)::INTEGER) || i END FROM range(0, "
+                    + rows + ") t(i)")) {
                 int row = 0;
                 while (rs.next()) {
                     column.read(rs, 1, row++);
@@ -82,8 +90,9 @@ class CompactStorageTest {
             }
             JsonWriter json = new DslJson<>(new DslJson.Settings<>()).newWriter(64);
             for (int i = 0; i < rows; i++) {
-                String expected = i % 97 == 0 ? null : i % 89 == 0 ? "q\"" + i
-                        : i % 1009 == 0 ? "x".repeat(20000) + i : "é".repeat(i % 600) + i;
+                String expected = i % 97 == 0
+                        ? null
+                        : i % 89 == 0 ? "q\"" + i : i % 1009 == 0 ? "x".repeat(20000) + i : "é".repeat(i % 600) + i;
                 assertThat(column.value(i)).as("row %d", i).isEqualTo(expected);
                 assertThat(column.isNull(i)).isEqualTo(expected == null);
                 if (i != 5 && i != 7) {

@@ -1,11 +1,13 @@
 package io.featureduck.dataplane.online;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
-import io.featureduck.dataplane.RandomHistory.Row;
 import io.featureduck.dataplane.RandomHistory;
+import io.featureduck.dataplane.RandomHistory.Row;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
@@ -28,8 +30,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * A refresh that merges only the appended files into the served index gives exactly the index a full load of the
  * same version gives (same keys, event times and values), over random histories full of late rows, ties broken by
@@ -51,15 +51,23 @@ class IncrementalRefreshPropertyTest {
         Path table = directory.resolve("t");
         RandomHistory.writeDeltaTable(table, unique.subList(0, 1));
 
-        ViewDefinition view = new ViewDefinition("prop", TableFormat.DELTA, new TableLocation(table), "ts", "created",
-                List.of(new EntitySpec("k", ValueType.INT64)), List.of(new FeatureSpec("v", ValueType.FLOAT64)),
-                Optional.empty(), true, Optional.empty());
+        ViewDefinition view = new ViewDefinition(
+                "prop",
+                TableFormat.DELTA,
+                new TableLocation(table),
+                "ts",
+                "created",
+                List.of(new EntitySpec("k", ValueType.INT64)),
+                List.of(new FeatureSpec("v", ValueType.FLOAT64)),
+                Optional.empty(),
+                true,
+                Optional.empty());
         OnlineIndexLoader loader = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC());
         ExecutorService executor = Executors.newSingleThreadExecutor();
         List<Boolean> kinds = new ArrayList<>();
         try {
-            ViewRegistry registry = new ViewRegistry(List.of(view), new TableSourceFactory(), loader, executor,
-                    Clock.systemUTC());
+            ViewRegistry registry =
+                    new ViewRegistry(List.of(view), new TableSourceFactory(), loader, executor, Clock.systemUTC());
             registry.addListener(new ViewRegistry.LoadListener() {
                 @Override
                 public void loaded(OnlineIndex index, Duration took, boolean incremental) {
@@ -75,14 +83,17 @@ class IncrementalRefreshPropertyTest {
             for (int commit = 1; commit < unique.size(); commit++) {
                 RandomHistory.appendToDeltaTable(table, unique.get(commit));
                 registry.refresh("prop").join();
-                OnlineIndex refreshed = registry.view("prop").orElseThrow().index().orElseThrow();
-                OnlineIndex full = loader.load(view, new TableSourceFactory().forView(view).latestSnapshot());
+                OnlineIndex refreshed =
+                        registry.view("prop").orElseThrow().index().orElseThrow();
+                OnlineIndex full =
+                        loader.load(view, new TableSourceFactory().forView(view).latestSnapshot());
                 assertSameIndex(refreshed, full);
             }
         } finally {
             executor.shutdownNow();
         }
-        assertThat(kinds.subList(1, kinds.size())).as("every appended version merged incrementally")
+        assertThat(kinds.subList(1, kinds.size()))
+                .as("every appended version merged incrementally")
                 .allMatch(incremental -> incremental);
     }
 
@@ -95,7 +106,9 @@ class IncrementalRefreshPropertyTest {
             int a = actual.rowOf(key);
             assertThat(a).as("key %s", key).isNotEqualTo(EntityKeyIndex.ABSENT);
             assertThat(actual.eventMicros(a)).as("event time of key %s", key).isEqualTo(expected.eventMicros(e));
-            assertThat(actual.column(0).value(a)).as("value of key %s", key).isEqualTo(expected.column(0).value(e));
+            assertThat(actual.column(0).value(a))
+                    .as("value of key %s", key)
+                    .isEqualTo(expected.column(0).value(e));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.online;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.featureduck.crds.EntitySpec;
@@ -12,8 +14,8 @@ import io.featureduck.crds.OnDemandFeatureSpec;
 import io.featureduck.crds.RequestFieldSpec;
 import io.featureduck.crds.TableFormat;
 import io.featureduck.crds.ValueType;
-import io.featureduck.dataplane.RandomHistory.Row;
 import io.featureduck.dataplane.RandomHistory;
+import io.featureduck.dataplane.RandomHistory.Row;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.config.ViewDefinition;
@@ -42,8 +44,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.apache.hadoop.conf.Configuration;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Online lookups equal a naive reading of the definition: for each key, the row with the greatest event time (ties:
  * greatest created time, a missing created time losing), served only if not older than now minus the TTL. Histories
@@ -54,6 +54,7 @@ class OnlineIndexPropertyTest {
     private static final Duration TTL = Duration.ofHours(24);
     /** Now is BASE + 40h, so rows at hour 16 sit exactly on the TTL edge. */
     private static final Instant NOW = RandomHistory.BASE.plus(Duration.ofHours(40));
+
     private static final List<Path> CREATED = new ArrayList<>();
 
     @Provide
@@ -71,20 +72,45 @@ class OnlineIndexPropertyTest {
 
         // On-demand features over the stored value and request data, so the parity check below covers them too:
         // arithmetic, a comparison, and a conversion that fails for large values (null on both paths).
-        List<RequestFieldSpec> request = List.of(new RequestFieldSpec("factor", ValueType.FLOAT64),
-                new RequestFieldSpec("offset", ValueType.INT64), new RequestFieldSpec("prefix", ValueType.STRING));
-        FeatureViewSpec spec = new FeatureViewSpec("s", null, List.of(new EntitySpec("k", ValueType.INT64)),
-                List.of(new FeatureSpec("v", ValueType.FLOAT64)), null, null, null, null, List.of(
-                new OnDemandFeatureSpec("scaled", ValueType.FLOAT64, "v * request.factor + double(request.offset)"),
-                new OnDemandFeatureSpec("above", ValueType.BOOL, "v > request.factor"),
-                new OnDemandFeatureSpec("label", ValueType.STRING, "request.prefix + string(int(v * 1e15))")), request);
-        ViewDefinition view = new ViewDefinition("prop", TableFormat.DELTA, new TableLocation(table.resolve("t")), "ts", "created",
-                spec.entities(), spec.features(), Optional.of(TTL), true, Optional.empty(), OnDemandFeature.compile(spec),
-                request, Optional.empty(), Optional.empty());
+        List<RequestFieldSpec> request = List.of(
+                new RequestFieldSpec("factor", ValueType.FLOAT64),
+                new RequestFieldSpec("offset", ValueType.INT64),
+                new RequestFieldSpec("prefix", ValueType.STRING));
+        FeatureViewSpec spec = new FeatureViewSpec(
+                "s",
+                null,
+                List.of(new EntitySpec("k", ValueType.INT64)),
+                List.of(new FeatureSpec("v", ValueType.FLOAT64)),
+                null,
+                null,
+                null,
+                null,
+                List.of(
+                        new OnDemandFeatureSpec(
+                                "scaled", ValueType.FLOAT64, "v * request.factor + double(request.offset)"),
+                        new OnDemandFeatureSpec("above", ValueType.BOOL, "v > request.factor"),
+                        new OnDemandFeatureSpec("label", ValueType.STRING, "request.prefix + string(int(v * 1e15))")),
+                request);
+        ViewDefinition view = new ViewDefinition(
+                "prop",
+                TableFormat.DELTA,
+                new TableLocation(table.resolve("t")),
+                "ts",
+                "created",
+                spec.entities(),
+                spec.features(),
+                Optional.of(TTL),
+                true,
+                Optional.empty(),
+                OnDemandFeature.compile(spec),
+                request,
+                Optional.empty(),
+                Optional.empty());
         OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC))
                 .load(view, new TableSourceFactory().forView(view));
 
-        Map<Long, Row> expected = reference(unique.stream().flatMap(List::stream).toList());
+        Map<Long, Row> expected =
+                reference(unique.stream().flatMap(List::stream).toList());
         assertThat(index.size()).isEqualTo(expected.size());
         long nowMicros = EventTime.toMicros(NOW);
         for (long key = -1; key <= 8; key++) {
@@ -97,16 +123,22 @@ class OnlineIndexPropertyTest {
             assertThat(row).as("key %d", key).isNotEqualTo(EntityKeyIndex.ABSENT);
             assertThat(EventTime.toInstant(index.eventMicros(row))).isEqualTo(latest.eventTime());
             assertThat(index.column(0).value(row)).as("value of key %d", key).isEqualTo(latest.value());
-            LookupStatus status = latest.eventTime().isBefore(NOW.minus(TTL))
-                    ? LookupStatus.OUTSIDE_MAX_AGE : LookupStatus.PRESENT;
-            assertThat(index.freshness(row, nowMicros)).as("status of key %d", key).isEqualTo(status);
+            LookupStatus status =
+                    latest.eventTime().isBefore(NOW.minus(TTL)) ? LookupStatus.OUTSIDE_MAX_AGE : LookupStatus.PRESENT;
+            assertThat(index.freshness(row, nowMicros))
+                    .as("status of key %d", key)
+                    .isEqualTo(status);
         }
 
         // And historical retrieval as of the load time agrees with every online answer.
-        ServingConfig config = new ServingConfig(table.resolve("store.yaml"), FeatureStore.of("s",
-                new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, table.toString()), null)), List.of(view));
-        ParityCheck.Report parity = new ParityCheck(new HistoricalRetrieval(config, new TableSourceFactory(),
-                DuckDbSettings.defaults())).check(index, 0, Files.createTempDirectory(table, "parity"));
+        ServingConfig config = new ServingConfig(
+                table.resolve("store.yaml"),
+                FeatureStore.of(
+                        "s", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, table.toString()), null)),
+                List.of(view));
+        ParityCheck.Report parity = new ParityCheck(
+                        new HistoricalRetrieval(config, new TableSourceFactory(), DuckDbSettings.defaults()))
+                .check(index, 0, Files.createTempDirectory(table, "parity"));
         assertThat(parity.features()).containsExactly("v", "scaled", "above", "label");
         assertThat(parity.differences()).isEmpty();
     }

@@ -1,15 +1,14 @@
 package io.featureduck.dataplane.source;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.featureduck.dataplane.SharedTestData;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The change feed Delta's log gives between two versions (files added and removed, read with Kernel's commit range)
@@ -19,12 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeltaChangeFeedTest {
     @ParameterizedTest
-    @ValueSource(strings = {"snapshot-data3", "basic-with-inserts-deletes-checkpoint", "dv-partitioned-with-checkpoint",
-            "time-travel-schema-changes-b", "basic-with-inserts-updates"})
+    @ValueSource(
+            strings = {
+                "snapshot-data3",
+                "basic-with-inserts-deletes-checkpoint",
+                "dv-partitioned-with-checkpoint",
+                "time-travel-schema-changes-b",
+                "basic-with-inserts-updates"
+            })
     void theLogNamesTheSameFilesAsTheFileLists(String table) {
         Path path = SharedTestData.delta(table);
-        DeltaTableSource source = new DeltaTableSource(DefaultEngine.create(TableSourceFactory.hadoopConfiguration()),
-                path);
+        DeltaTableSource source =
+                new DeltaTableSource(DefaultEngine.create(TableSourceFactory.hadoopConfiguration()), path);
         long latest = source.latestSnapshot().version();
         for (long from = 0; from < latest; from++) {
             for (long to = from + 1; to <= latest; to++) {

@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.source;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.featureduck.crds.EntitySpec;
@@ -27,7 +30,6 @@ import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.parity.ParityCheck;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -45,9 +47,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every Delta table in the shared conformance set, written by Spark or delta-rs, is served exactly as Delta Kernel's
@@ -97,7 +96,8 @@ class DeltaConformanceTest {
 
         // A row without a key cannot be looked up, so it is not served.
         List<Map<String, Object>> expected = KernelReferenceReader.readAll(ENGINE, path).stream()
-                .filter(row -> row.get(key) != null).toList();
+                .filter(row -> row.get(key) != null)
+                .toList();
         assertThat(index.size()).isEqualTo(expected.size());
         assertThat(index.tableVersion()).isEqualTo(version);
         EntitySpec entity = view.entities().get(0);
@@ -107,31 +107,45 @@ class DeltaConformanceTest {
             assertThat(found).as("row of key %s", keyValue).isNotEqualTo(EntityKeyIndex.ABSENT);
             assertThat(EventTime.toInstant(index.eventMicros(found))).isEqualTo(snapshot.commitTime());
             for (FeatureSpec feature : view.features()) {
-                Object served = ComparableValues.of(index.column(index.featurePosition(feature.name())).value(found));
-                assertThat(served).as("%s of %s=%s", feature.name(), key, keyValue).isEqualTo(row.get(feature.name()));
+                Object served = ComparableValues.of(
+                        index.column(index.featurePosition(feature.name())).value(found));
+                assertThat(served)
+                        .as("%s of %s=%s", feature.name(), key, keyValue)
+                        .isEqualTo(row.get(feature.name()));
             }
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("tablesWithUniqueKey")
-    void onlineAndHistoricalAgreeAsSnapshotViews(String table, String key, int rows, long version,
-                                                 @TempDir Path work) throws Exception {
+    void onlineAndHistoricalAgreeAsSnapshotViews(String table, String key, int rows, long version, @TempDir Path work)
+            throws Exception {
         Path path = SharedTestData.delta(table);
         TableSnapshot snapshot = new DeltaTableSource(ENGINE, path).latestSnapshot();
         ViewDefinition columns = snapshotView(table, path, snapshot, key);
         // A table of only its key still gets a feature, computed from the key.
         ViewDefinition view = columns.features().isEmpty()
-                ? new ViewDefinition(columns.name(), columns.format(), columns.location(), null, null, columns.entities(),
-                List.of(new FeatureSpec("key_text", ValueType.STRING, "CAST(" + key + " AS VARCHAR)", null)),
-                Optional.empty(), true, Optional.empty())
+                ? new ViewDefinition(
+                        columns.name(),
+                        columns.format(),
+                        columns.location(),
+                        null,
+                        null,
+                        columns.entities(),
+                        List.of(new FeatureSpec("key_text", ValueType.STRING, "CAST(" + key + " AS VARCHAR)", null)),
+                        Optional.empty(),
+                        true,
+                        Optional.empty())
                 : columns;
         OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()).load(view, snapshot);
-        ServingConfig config = new ServingConfig(work.resolve("store.yaml"), FeatureStore.of("s",
-                new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, path.toString()), null)), List.of(view));
+        ServingConfig config = new ServingConfig(
+                work.resolve("store.yaml"),
+                FeatureStore.of("s", new FeatureStoreSpec(new LakehouseSpec(TableFormat.DELTA, path.toString()), null)),
+                List.of(view));
 
-        ParityCheck.Report report = new ParityCheck(new HistoricalRetrieval(config, new TableSourceFactory(),
-                DuckDbSettings.defaults())).check(index, 0, work);
+        ParityCheck.Report report = new ParityCheck(
+                        new HistoricalRetrieval(config, new TableSourceFactory(), DuckDbSettings.defaults()))
+                .check(index, 0, work);
 
         assertThat(report.entitiesChecked()).isEqualTo(index.size());
         assertThat(report.differences()).isEmpty();
@@ -143,9 +157,11 @@ class DeltaConformanceTest {
         TableSnapshot snapshot = new DeltaTableSource(ENGINE, path).latestSnapshot();
         ViewDefinition view = snapshotView("repeated", path, snapshot, "x");
 
-        assertThatThrownBy(() -> new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()).load(view, snapshot))
-                .isInstanceOfSatisfying(FeatureDuckException.class, e -> assertThat(e.code())
-                        .isEqualTo(ErrorCode.VIEW_DEFINITION_MISMATCH))
+        assertThatThrownBy(
+                        () -> new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()).load(view, snapshot))
+                .isInstanceOfSatisfying(
+                        FeatureDuckException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.VIEW_DEFINITION_MISMATCH))
                 .hasMessageStartingWith("FeatureView 'repeated': ")
                 .hasMessageMatching("(?s).*has [0-9]+ rows for x=[0-9]+.*");
     }
@@ -155,7 +171,7 @@ class DeltaConformanceTest {
         Path path = SharedTestData.delta("table-with-columnmapping-mode-name");
         TableSnapshot snapshot = new DeltaTableSource(ENGINE, path).latestSnapshot();
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(path));
-             Statement statement = session.connection().createStatement()) {
+                Statement statement = session.connection().createStatement()) {
             new SnapshotRelation(snapshot).register(session, "source");
             try (ResultSet rs = statement.executeQuery(
                     "SELECT nested_struct.ac.aca, array_of_structs[1].ab FROM source WHERE IntegerType = 4")) {
@@ -177,7 +193,7 @@ class DeltaConformanceTest {
     private static List<Map<String, Object>> readThroughDuckDb(TableSnapshot snapshot, Path path) throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(path));
-             Statement statement = session.connection().createStatement()) {
+                Statement statement = session.connection().createStatement()) {
             new SnapshotRelation(snapshot).register(session, "source");
             try (ResultSet rs = statement.executeQuery("SELECT * FROM source")) {
                 ResultSetMetaData meta = rs.getMetaData();
@@ -185,7 +201,8 @@ class DeltaConformanceTest {
                     Map<String, Object> row = new HashMap<>();
                     for (int i = 1; i <= meta.getColumnCount(); i++) {
                         SourceColumn column = snapshot.columns().get(i - 1);
-                        if (column.type() instanceof ColumnType.Primitive && valueType(column.type()).isPresent()) {
+                        if (column.type() instanceof ColumnType.Primitive
+                                && valueType(column.type()).isPresent()) {
                             row.put(column.name(), ComparableValues.of(rs.getObject(i)));
                         }
                     }
@@ -202,9 +219,17 @@ class DeltaConformanceTest {
                 .filter(c -> !c.name().equals(key) && c.type() instanceof ColumnType.Primitive)
                 .flatMap(c -> valueType(c.type()).map(t -> new FeatureSpec(c.name(), t)).stream())
                 .toList();
-        return new ViewDefinition(name, TableFormat.DELTA, new TableLocation(path), null, null,
-                List.of(new EntitySpec(key, valueType(keyColumn.type()).orElseThrow())), features,
-                Optional.empty(), true, Optional.empty());
+        return new ViewDefinition(
+                name,
+                TableFormat.DELTA,
+                new TableLocation(path),
+                null,
+                null,
+                List.of(new EntitySpec(key, valueType(keyColumn.type()).orElseThrow())),
+                features,
+                Optional.empty(),
+                true,
+                Optional.empty());
     }
 
     private static Object canonicalKey(Object comparable, ValueType type) {
@@ -220,17 +245,17 @@ class DeltaConformanceTest {
         if (duck.startsWith("DECIMAL")) {
             return Optional.of(ValueType.FLOAT64);
         }
-        return Optional.ofNullable(switch (duck) {
-            case "TINYINT", "SMALLINT", "INTEGER" -> ValueType.INT32;
-            case "BIGINT" -> ValueType.INT64;
-            case "FLOAT" -> ValueType.FLOAT32;
-            case "DOUBLE" -> ValueType.FLOAT64;
-            case "VARCHAR" -> ValueType.STRING;
-            case "BOOLEAN" -> ValueType.BOOL;
-            case "DATE" -> ValueType.DATE;
-            case "TIMESTAMPTZ", "TIMESTAMP" -> ValueType.TIMESTAMP;
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (duck) {
+                    case "TINYINT", "SMALLINT", "INTEGER" -> ValueType.INT32;
+                    case "BIGINT" -> ValueType.INT64;
+                    case "FLOAT" -> ValueType.FLOAT32;
+                    case "DOUBLE" -> ValueType.FLOAT64;
+                    case "VARCHAR" -> ValueType.STRING;
+                    case "BOOLEAN" -> ValueType.BOOL;
+                    case "DATE" -> ValueType.DATE;
+                    case "TIMESTAMPTZ", "TIMESTAMP" -> ValueType.TIMESTAMP;
+                    default -> null;
+                });
     }
-
 }

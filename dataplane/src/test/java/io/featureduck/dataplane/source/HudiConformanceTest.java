@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.source;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
 import io.featureduck.dataplane.TableCopies;
@@ -18,9 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * Every Hudi table in the shared conformance set (written by Spark with Hudi 0.x and 1.x: table versions 6, 8 and 9)
  * reads through FeatureDuck exactly as the files that the Hudi specification selects read in DuckDB: the test picks
@@ -34,19 +34,22 @@ class HudiConformanceTest {
     }
 
     static Stream<String> mergeOnReadTables() throws IOException {
-        return Stream.of("mor-parquet-logs", "mor-avro-logs", "trips-mor-avro-logs").flatMap(folder -> {
-            try {
-                return tablesUnder(folder);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return Stream.of("mor-parquet-logs", "mor-avro-logs", "trips-mor-avro-logs")
+                .flatMap(folder -> {
+                    try {
+                        return tablesUnder(folder);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
     }
 
     private static Stream<String> tablesUnder(String folder) throws IOException {
         Path root = SharedTestData.hudi(folder);
         try (Stream<Path> tables = Files.list(root)) {
-            List<String> names = tables.filter(Files::isDirectory).map(p -> folder + "/" + p.getFileName()).sorted()
+            List<String> names = tables.filter(Files::isDirectory)
+                    .map(p -> folder + "/" + p.getFileName())
+                    .sorted()
                     .toList();
             assertThat(names).isNotEmpty();
             return names.stream();
@@ -67,8 +70,10 @@ class HudiConformanceTest {
         HudiReferenceTimeline.Selection expected = timeline.asOf(latest);
 
         assertThat(snapshot.version()).isEqualTo(Long.parseLong(latest));
-        assertThat(snapshot.dataFiles()).extracting(DataFile::path)
-                .containsExactlyInAnyOrderElementsOf(expected.baseFiles().stream().map(Path::toString).toList());
+        assertThat(snapshot.dataFiles())
+                .extracting(DataFile::path)
+                .containsExactlyInAnyOrderElementsOf(
+                        expected.baseFiles().stream().map(Path::toString).toList());
         assertThat(read(snapshot, path)).containsExactlyInAnyOrderElementsOf(reference(snapshot, path, expected));
         if (table.contains("empty")) {
             assertThat(snapshot.dataFiles()).isEmpty();
@@ -83,11 +88,13 @@ class HudiConformanceTest {
         String table = "cow/v9_txns_simple_meta";
         TableSnapshot snapshot = source(table).latestSnapshot();
         List<Map<String, Object>> rows = read(snapshot, SharedTestData.hudi(table));
-        Map<String, Map<String, Object>> byId = rows.stream()
-                .collect(Collectors.toMap(r -> (String) r.get("txn_id"), r -> r));
+        Map<String, Map<String, Object>> byId =
+                rows.stream().collect(Collectors.toMap(r -> (String) r.get("txn_id"), r -> r));
         // The eu partition was overwritten by TXN-011 and TXN-012; TXN-002 and TXN-005 were deleted.
-        assertThat(byId.keySet()).containsExactlyInAnyOrder("TXN-001", "TXN-003", "TXN-013", "TXN-014", "TXN-017",
-                "TXN-007", "TXN-008", "TXN-015", "TXN-016", "TXN-011", "TXN-012", "TXN-018");
+        assertThat(byId.keySet())
+                .containsExactlyInAnyOrder(
+                        "TXN-001", "TXN-003", "TXN-013", "TXN-014", "TXN-017", "TXN-007", "TXN-008", "TXN-015",
+                        "TXN-016", "TXN-011", "TXN-012", "TXN-018");
         assertThat(byId.get("TXN-001").get("txn_type")).isEqualTo("reversal");
         assertThat(byId.get("TXN-001").get("txn_ts")).isEqualTo(1700100000001L);
         assertThat(byId.get("TXN-007").get("fee_amount")).isEqualTo(75.0);
@@ -114,10 +121,18 @@ class HudiConformanceTest {
 
     @Test
     void tablesWithoutMetaFieldsHaveNoHudiMetaColumns() {
-        assertThat(source("cow/v6_simplekeygen_hivestyle_no_metafields").latestSnapshot().columns())
-                .extracting(SourceColumn::name).noneMatch(n -> n.startsWith("_hoodie_")).contains("id", "byteField");
-        assertThat(source("cow/v8_simplekeygen_hivestyle_no_metafields").latestSnapshot().columns())
-                .extracting(SourceColumn::name).noneMatch(n -> n.startsWith("_hoodie_")).contains("id", "byteField");
+        assertThat(source("cow/v6_simplekeygen_hivestyle_no_metafields")
+                        .latestSnapshot()
+                        .columns())
+                .extracting(SourceColumn::name)
+                .noneMatch(n -> n.startsWith("_hoodie_"))
+                .contains("id", "byteField");
+        assertThat(source("cow/v8_simplekeygen_hivestyle_no_metafields")
+                        .latestSnapshot()
+                        .columns())
+                .extracting(SourceColumn::name)
+                .noneMatch(n -> n.startsWith("_hoodie_"))
+                .contains("id", "byteField");
     }
 
     /** Time travel to every completed instant of multi-commit tables, layouts 1 and 2, with replacecommits. */
@@ -132,28 +147,41 @@ class HudiConformanceTest {
             TableSnapshot snapshot = source.snapshotAt(Long.parseLong(instant.time()));
             HudiReferenceTimeline.Selection expected = timeline.asOf(instant.time());
             assertThat(snapshot.version()).isEqualTo(Long.parseLong(instant.time()));
-            assertThat(snapshot.dataFiles()).as("files as of %s", instant.time()).extracting(DataFile::path)
-                    .containsExactlyInAnyOrderElementsOf(expected.baseFiles().stream().map(Path::toString).toList());
-            assertThat(read(snapshot, path)).as("rows as of %s", instant.time())
+            assertThat(snapshot.dataFiles())
+                    .as("files as of %s", instant.time())
+                    .extracting(DataFile::path)
+                    .containsExactlyInAnyOrderElementsOf(
+                            expected.baseFiles().stream().map(Path::toString).toList());
+            assertThat(read(snapshot, path))
+                    .as("rows as of %s", instant.time())
                     .containsExactlyInAnyOrderElementsOf(reference(snapshot, path, expected));
         }
     }
 
     static Stream<String> multiCommitTables() {
-        return Stream.of("cow/v6_nonpartitioned", "cow/v6_simplekeygen_nonhivestyle_overwritetable",
-                "cow/v9_txns_simple_meta", "cow/v9_txns_simple_overwrite", "cow/v9_txns_complex_nometa");
+        return Stream.of(
+                "cow/v6_nonpartitioned",
+                "cow/v6_simplekeygen_nonhivestyle_overwritetable",
+                "cow/v9_txns_simple_meta",
+                "cow/v9_txns_simple_overwrite",
+                "cow/v9_txns_complex_nometa");
     }
 
     @Test
     void versionAsOfNamesTheInstantCompletedByThen() throws Exception {
         // Layout 2 records completion times: an instant counts from when it completed, not when it was requested.
         HudiTableSource source = source("cow/v9_txns_simple_overwrite");
-        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:39:58.943Z"))).hasValue(20260403183955124L);
-        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:39:58.942Z"))).isEmpty();
-        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:40:00.000Z"))).hasValue(20260403183955124L);
-        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:40:00.568Z"))).hasValue(20260403183959838L);
+        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:39:58.943Z")))
+                .hasValue(20260403183955124L);
+        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:39:58.942Z")))
+                .isEmpty();
+        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:40:00.000Z")))
+                .hasValue(20260403183955124L);
+        assertThat(source.versionAsOf(Instant.parse("2026-04-03T18:40:00.568Z")))
+                .hasValue(20260403183959838L);
         assertThat(source.versionAsOf(Instant.parse("2030-01-01T00:00:00Z"))).hasValue(20260403184001282L);
-        assertThat(source.latestSnapshot().commitTime()).as("when the last instant completed")
+        assertThat(source.latestSnapshot().commitTime())
+                .as("when the last instant completed")
                 .isEqualTo(Instant.parse("2026-04-03T18:40:02.260Z"));
         // Layout 1 has only requested times.
         HudiTableSource v6 = source("cow/v6_nonpartitioned");
@@ -165,38 +193,43 @@ class HudiConformanceTest {
     /** Archiving moves the oldest instants off the active timeline; their base files may still be served. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("archivedLayouts")
-    void aTimeBeforeTheActiveTimelineOfAnArchivedTableIsAnErrorNotAnEmptyTable(String table, String archive,
-                                                                                @org.junit.jupiter.api.io.TempDir Path copy)
-            throws Exception {
+    void aTimeBeforeTheActiveTimelineOfAnArchivedTableIsAnErrorNotAnEmptyTable(
+            String table, String archive, @org.junit.jupiter.api.io.TempDir Path copy) throws Exception {
         Path original = SharedTestData.hudi(table);
         HudiReferenceTimeline timeline = new HudiReferenceTimeline(original);
         String firstKept = timeline.completed().get(1).time();
         TableCopies.copy(original, copy, file -> {
             String name = file.getFileName().toString();
             boolean archived = file.getParent().getFileName().toString().matches("\\.hoodie|timeline")
-                    && name.matches("\\d{17}.*") && name.substring(0, 17).compareTo(firstKept) < 0;
+                    && name.matches("\\d{17}.*")
+                    && name.substring(0, 17).compareTo(firstKept) < 0;
             return !archived;
         });
         Files.createDirectories(copy.resolve(archive));
         HudiTableSource source = new HudiTableSource(new TableLocation(copy), HADOOP);
         Instant beforeKept = Instant.parse("2000-01-01T00:00:00Z");
-        assertThat(new HudiTableSource(new TableLocation(copy), HADOOP).latestSnapshot().version())
+        assertThat(new HudiTableSource(new TableLocation(copy), HADOOP)
+                        .latestSnapshot()
+                        .version())
                 .isEqualTo(source(table).latestSnapshot().version());
-        assertThat(source.versionAsOf(beforeKept)).as("nothing archived yet: the table did not exist").isEmpty();
+        assertThat(source.versionAsOf(beforeKept))
+                .as("nothing archived yet: the table did not exist")
+                .isEmpty();
 
-        Files.writeString(copy.resolve(archive).resolve(archive.endsWith("history") ? "manifest_1"
-                : ".commits_.archive.1_1-0-1"), "archived instants");
+        Files.writeString(
+                copy.resolve(archive).resolve(archive.endsWith("history") ? "manifest_1" : ".commits_.archive.1_1-0-1"),
+                "archived instants");
         assertThatThrownBy(() -> source.versionAsOf(beforeKept))
                 .isInstanceOf(TableSourceException.class)
                 .hasMessageContaining("archived")
                 .hasMessageContaining("active timeline starts at " + firstKept)
                 .hasMessageContaining("hoodie.keep.min.commits");
-        assertThat(source.versionAsOf(Instant.parse("2100-01-01T00:00:00Z")))
-                .hasValue(Long.parseLong(last(timeline)));
+        assertThat(source.versionAsOf(Instant.parse("2100-01-01T00:00:00Z"))).hasValue(Long.parseLong(last(timeline)));
     }
 
     static Stream<org.junit.jupiter.params.provider.Arguments> archivedLayouts() {
-        return Stream.of(org.junit.jupiter.params.provider.Arguments.of("cow/v6_nonpartitioned", ".hoodie/archived"),
+        return Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("cow/v6_nonpartitioned", ".hoodie/archived"),
                 org.junit.jupiter.params.provider.Arguments.of("cow/v9_txns_simple_meta", ".hoodie/timeline/history"));
     }
 
@@ -222,20 +255,23 @@ class HudiConformanceTest {
         Instant second = completed(instants.get(1));
         Instant fifth = completed(instants.get(4));
         assertThat(source.versionsBetween(second, fifth)).isEqualTo(all.subList(1, 5));
-        assertThat(source.versionsBetween(second.minusMillis(1), fifth.minusMillis(1))).isEqualTo(all.subList(0, 4));
-        assertThat(source.versionsBetween(Instant.EPOCH, Instant.EPOCH.plusSeconds(1))).isEmpty();
+        assertThat(source.versionsBetween(second.minusMillis(1), fifth.minusMillis(1)))
+                .isEqualTo(all.subList(0, 4));
+        assertThat(source.versionsBetween(Instant.EPOCH, Instant.EPOCH.plusSeconds(1)))
+                .isEmpty();
         assertThat(source.versionsBetween(Instant.EPOCH, second)).isEqualTo(all.subList(0, 2));
 
-        PinnedTableSource pinned = new PinnedTableSource(source,
-                io.featureduck.crds.TablePin.ofVersion(all.get(2)));
+        PinnedTableSource pinned = new PinnedTableSource(source, io.featureduck.crds.TablePin.ofVersion(all.get(2)));
         assertThat(pinned.versionsBetween(second, Instant.parse("2100-01-01T00:00:00Z")))
                 .isEqualTo(all.subList(1, 3));
-        assertThat(pinned.versionsBetween(fifth, Instant.parse("2100-01-01T00:00:00Z"))).containsExactly(all.get(2));
+        assertThat(pinned.versionsBetween(fifth, Instant.parse("2100-01-01T00:00:00Z")))
+                .containsExactly(all.get(2));
     }
 
     private static Instant completed(HudiReferenceTimeline.Instant instant) {
-        return java.time.LocalDateTime.parse(instant.completed(),
-                java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS")).toInstant(java.time.ZoneOffset.UTC);
+        return java.time.LocalDateTime.parse(
+                        instant.completed(), java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS"))
+                .toInstant(java.time.ZoneOffset.UTC);
     }
 
     @Test
@@ -265,9 +301,10 @@ class HudiConformanceTest {
         HudiReferenceTimeline timeline = new HudiReferenceTimeline(path);
         String latest = timeline.completed().isEmpty() ? "0" : last(timeline);
         HudiReferenceTimeline.Selection expected = timeline.asOf(latest);
-        System.out.println("hudi merge-on-read " + table + ": " + (expected.logFilesAfterTheirBase() > 0
-                ? "refused, " + expected.logFilesAfterTheirBase() + " log files after the latest base files"
-                : "served, no log file after the latest base files"));
+        System.out.println("hudi merge-on-read " + table + ": "
+                + (expected.logFilesAfterTheirBase() > 0
+                        ? "refused, " + expected.logFilesAfterTheirBase() + " log files after the latest base files"
+                        : "served, no log file after the latest base files"));
         if (expected.logFilesAfterTheirBase() > 0) {
             assertThatThrownBy(() -> source(table).latestSnapshot())
                     .isInstanceOf(TableSourceException.class)
@@ -297,13 +334,22 @@ class HudiConformanceTest {
     }
 
     static Stream<String> compactedTransactionTables() {
-        return Stream.of("v9_txns_simple_meta", "v9_txns_simple_nometa", "v9_txns_complex_meta",
-                "v9_txns_complex_nometa", "v9_txns_nonpart_meta", "v9_txns_nonpart_nometa", "v9_txns_simple_overwrite");
+        return Stream.of(
+                "v9_txns_simple_meta",
+                "v9_txns_simple_nometa",
+                "v9_txns_complex_meta",
+                "v9_txns_complex_nometa",
+                "v9_txns_nonpart_meta",
+                "v9_txns_nonpart_nometa",
+                "v9_txns_simple_overwrite");
     }
 
     private static List<Map<String, Object>> withoutMetaColumns(List<Map<String, Object>> rows) {
-        return rows.stream().map(row -> row.entrySet().stream().filter(e -> !e.getKey().startsWith("_hoodie_"))
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() == null ? "null" : e.getValue())))
+        return rows.stream()
+                .map(row -> row.entrySet().stream()
+                        .filter(e -> !e.getKey().startsWith("_hoodie_"))
+                        .collect(
+                                Collectors.toMap(Map.Entry::getKey, e -> e.getValue() == null ? "null" : e.getValue())))
                 .toList();
     }
 
@@ -313,7 +359,8 @@ class HudiConformanceTest {
         for (String table : List.of("trips-mor-avro-logs/v6_trips_8i1u", "mor-parquet-logs/v6_nonpartitioned")) {
             HudiReferenceTimeline timeline = new HudiReferenceTimeline(SharedTestData.hudi(table));
             assertThat(timeline.asOf(last(timeline)).logFilesAfterTheirBase())
-                    .as(table).isPositive();
+                    .as(table)
+                    .isPositive();
         }
     }
 
@@ -326,15 +373,19 @@ class HudiConformanceTest {
     }
 
     /** The selected files read by DuckDB directly, with nothing of FeatureDuck's in between. */
-    private static List<Map<String, Object>> reference(TableSnapshot snapshot, Path path,
-                                                       HudiReferenceTimeline.Selection selection) throws Exception {
+    private static List<Map<String, Object>> reference(
+            TableSnapshot snapshot, Path path, HudiReferenceTimeline.Selection selection) throws Exception {
         if (selection.baseFiles().isEmpty()) {
             return List.of();
         }
-        String columns = snapshot.columns().stream().map(c -> Sql.quote(c.name())).collect(Collectors.joining(", "));
-        String files = selection.baseFiles().stream().map(f -> Sql.stringLiteral(f.toString()))
+        String columns =
+                snapshot.columns().stream().map(c -> Sql.quote(c.name())).collect(Collectors.joining(", "));
+        String files = selection.baseFiles().stream()
+                .map(f -> Sql.stringLiteral(f.toString()))
                 .collect(Collectors.joining(", "));
-        return SnapshotRows.query(List.of(path), "SELECT " + columns + " FROM read_parquet([" + files
-                + "], union_by_name = true, hive_partitioning = false)");
+        return SnapshotRows.query(
+                List.of(path),
+                "SELECT " + columns + " FROM read_parquet([" + files
+                        + "], union_by_name = true, hive_partitioning = false)");
     }
 }

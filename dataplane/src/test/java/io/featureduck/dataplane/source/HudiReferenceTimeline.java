@@ -40,12 +40,10 @@ public final class HudiReferenceTimeline {
      * One completed instant: its (requested) time, when it completed (layout 2 records it; in layout 1 the requested
      * time stands for it), its action and the file holding its metadata.
      */
-    public record Instant(String time, String completed, String action, Path metadata) {
-    }
+    public record Instant(String time, String completed, String action, Path metadata) {}
 
     /** The files making up the table as of an instant. */
-    public record Selection(List<Path> baseFiles, int logFilesAfterTheirBase) {
-    }
+    public record Selection(List<Path> baseFiles, int logFilesAfterTheirBase) {}
 
     private final Path table;
     private final List<Instant> completed;
@@ -80,7 +78,8 @@ public final class HudiReferenceTimeline {
                 if (relative.startsWith(".hoodie")) {
                     continue;
                 }
-                String partition = relative.getParent() == null ? "" : relative.getParent().toString();
+                String partition =
+                        relative.getParent() == null ? "" : relative.getParent().toString();
                 String name = file.getFileName().toString();
                 Matcher base = BASE_FILE.matcher(name);
                 Matcher log = LOG_FILE.matcher(name);
@@ -96,11 +95,15 @@ public final class HudiReferenceTimeline {
             }
         }
         List<Path> files = new ArrayList<>();
-        newestInstant.keySet().stream().filter(group -> !replaced.contains(group)).forEach(g -> files.add(newestFile.get(g)));
+        newestInstant.keySet().stream()
+                .filter(group -> !replaced.contains(group))
+                .forEach(g -> files.add(newestFile.get(g)));
         int pendingLogs = 0;
         for (String[] log : logs) {
             String baseInstant = newestInstant.get(log[0]);
-            if (baseInstant != null && !replaced.contains(log[0]) && log[1].compareTo(baseInstant) >= 0
+            if (baseInstant != null
+                    && !replaced.contains(log[0])
+                    && log[1].compareTo(baseInstant) >= 0
                     && log[1].compareTo(instantTime) <= 0) {
                 pendingLogs++;
             }
@@ -114,7 +117,8 @@ public final class HudiReferenceTimeline {
         List<Instant> instants = new ArrayList<>();
         try (Stream<Path> files = Files.list(v2 ? layout2 : table.resolve(".hoodie"))) {
             for (Path file : files.toList()) {
-                Matcher m = (v2 ? LAYOUT_2 : LAYOUT_1).matcher(file.getFileName().toString());
+                Matcher m =
+                        (v2 ? LAYOUT_2 : LAYOUT_1).matcher(file.getFileName().toString());
                 if (m.matches()) {
                     instants.add(new Instant(m.group(1), m.group(v2 ? 2 : 1), m.group(v2 ? 3 : 2), file));
                 }
@@ -129,19 +133,19 @@ public final class HudiReferenceTimeline {
         Set<String> groups = new HashSet<>();
         byte[] content = Files.readAllBytes(instant.metadata());
         if (content.length > 3 && content[0] == 'O' && content[1] == 'b' && content[2] == 'j') {
-            try (DataFileReader<GenericRecord> reader = new DataFileReader<>(new SeekableByteArrayInput(content),
-                    new GenericDatumReader<>())) {
+            try (DataFileReader<GenericRecord> reader =
+                    new DataFileReader<>(new SeekableByteArrayInput(content), new GenericDatumReader<>())) {
                 GenericRecord record = reader.next();
                 Object byPartition = record.get("partitionToReplaceFileIds");
                 if (byPartition instanceof Map<?, ?> map) {
-                    map.forEach((partition, ids) -> ((List<?>) ids)
-                            .forEach(id -> groups.add(partition + "/" + id)));
+                    map.forEach((partition, ids) -> ((List<?>) ids).forEach(id -> groups.add(partition + "/" + id)));
                 }
             }
         } else {
             JsonNode json = new ObjectMapper().readTree(content);
-            json.path("partitionToReplaceFileIds").properties().forEach(entry ->
-                    entry.getValue().forEach(id -> groups.add(entry.getKey() + "/" + id.asText())));
+            json.path("partitionToReplaceFileIds")
+                    .properties()
+                    .forEach(entry -> entry.getValue().forEach(id -> groups.add(entry.getKey() + "/" + id.asText())));
         }
         return groups;
     }

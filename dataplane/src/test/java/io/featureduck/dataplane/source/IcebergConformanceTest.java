@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.source;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.crds.PathRewrite;
 import io.featureduck.dataplane.ComparableValues;
 import io.featureduck.dataplane.SharedTestData;
@@ -8,7 +10,6 @@ import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.DuckDbTypes;
 import io.featureduck.dataplane.duckdb.SnapshotRelation;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -31,8 +32,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Every Iceberg table in the shared conformance set (Spark, pyiceberg, DuckDB-written data; v1 and v2; equality
  * deletes; partition spec evolution with partition values only in the manifests) reads through FeatureDuck exactly as
@@ -46,11 +45,15 @@ class IcebergConformanceTest {
         return Stream.of(
                 Arguments.of("spark-lineitem-v2-overwrite", "lineitem_iceberg/", 51_793),
                 Arguments.of("spark-v1-partitioned", "data/persistent/iceberg_v1_deprecated/default/legacy_v1/", 3),
-                Arguments.of("spark-v2-equality-deletes", "data/persistent/equality_deletes/warehouse/mydb/mytable/", 2),
-                Arguments.of("spark-v2-equality-deletes-partitioned",
-                        "data/persistent/equality_deletes/warehouse/mydb/mytable_partitioned/", 3),
+                Arguments.of(
+                        "spark-v2-equality-deletes", "data/persistent/equality_deletes/warehouse/mydb/mytable/", 2),
+                Arguments.of(
+                        "spark-v2-equality-deletes-partitioned",
+                        "data/persistent/equality_deletes/warehouse/mydb/mytable_partitioned/",
+                        3),
                 Arguments.of("v2-partition-spec-evolution", "data/persistent/hive_partitioned_table/", 6),
-                Arguments.of("pyiceberg-day-partitioned-map", "file://data/persistent/map_stats/default.db/map_stats/", 2));
+                Arguments.of(
+                        "pyiceberg-day-partitioned-map", "file://data/persistent/map_stats/default.db/map_stats/", 2));
     }
 
     static TableLocation location(String table, String prefix) {
@@ -67,7 +70,8 @@ class IcebergConformanceTest {
         // Its data files were rewritten by DuckDB after Spark wrote the manifests, whose recorded file sizes Iceberg's
         // own reader trusts and fails on; its reference is the files' rows with partition values from directory names.
         List<Map<String, Object>> expected = table.equals("v2-partition-spec-evolution")
-                ? hivePartitionedRows(location.path(), snapshot) : referenceRows(location, snapshot);
+                ? hivePartitionedRows(location.path(), snapshot)
+                : referenceRows(location, snapshot);
         List<Map<String, Object>> actual = readThroughDuckDb(snapshot, location.path());
         assertThat(expected).hasSize(rows);
         assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
@@ -77,8 +81,9 @@ class IcebergConformanceTest {
     void equalityDeletesLeaveTheRowsTheReadmeNames() throws Exception {
         assertThat(ids("spark-v2-equality-deletes", "data/persistent/equality_deletes/warehouse/mydb/mytable/"))
                 .containsExactlyInAnyOrder(4L, 5L);
-        assertThat(ids("spark-v2-equality-deletes-partitioned",
-                "data/persistent/equality_deletes/warehouse/mydb/mytable_partitioned/"))
+        assertThat(ids(
+                        "spark-v2-equality-deletes-partitioned",
+                        "data/persistent/equality_deletes/warehouse/mydb/mytable_partitioned/"))
                 .containsExactlyInAnyOrder(1L, 4L, 5L);
     }
 
@@ -86,18 +91,17 @@ class IcebergConformanceTest {
     void identityPartitionValuesMissingFromTheFilesComeFromTheManifests() throws Exception {
         TableLocation location = location("v2-partition-spec-evolution", "data/persistent/hive_partitioned_table/");
         TableSnapshot snapshot = new IcebergTableSource(location, HADOOP).latestSnapshot();
-        assertThat(readThroughDuckDb(snapshot, location.path()))
-                .allSatisfy(row -> {
-                    assertThat(row.get("event_date")).isNotNull();
-                    assertThat(row.get("event_type")).isNotNull();
-                });
+        assertThat(readThroughDuckDb(snapshot, location.path())).allSatisfy(row -> {
+            assertThat(row.get("event_date")).isNotNull();
+            assertThat(row.get("event_type")).isNotNull();
+        });
     }
 
     @Test
     void aCopiedTableWithoutPathRewriteFailsSayingWhatToDo() {
         TableLocation unmapped = new TableLocation(SharedTestData.iceberg("spark-v2-equality-deletes"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IcebergTableSource(unmapped, HADOOP)
-                        .latestSnapshot())
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new IcebergTableSource(unmapped, HADOOP).latestSnapshot())
                 .isInstanceOf(TableSourceException.class)
                 .hasMessageContaining("spark-v2-equality-deletes")
                 .hasMessageContaining("spec.source.pathRewrite");
@@ -105,8 +109,8 @@ class IcebergConformanceTest {
 
     @Test
     void versionsAndTimeTravelFollowTheSnapshotLog() {
-        TableLocation location = location("spark-v2-equality-deletes",
-                "data/persistent/equality_deletes/warehouse/mydb/mytable/");
+        TableLocation location =
+                location("spark-v2-equality-deletes", "data/persistent/equality_deletes/warehouse/mydb/mytable/");
         IcebergTableSource source = new IcebergTableSource(location, HADOOP);
         TableSnapshot latest = source.latestSnapshot();
         assertThat(latest.version()).isEqualTo(6);
@@ -120,14 +124,19 @@ class IcebergConformanceTest {
     private static List<Long> ids(String table, String prefix) throws Exception {
         TableLocation location = location(table, prefix);
         TableSnapshot snapshot = new IcebergTableSource(location, HADOOP).latestSnapshot();
-        return readThroughDuckDb(snapshot, location.path()).stream().map(r -> (Long) r.get("id")).toList();
+        return readThroughDuckDb(snapshot, location.path()).stream()
+                .map(r -> (Long) r.get("id"))
+                .toList();
     }
 
     /** The rows as Iceberg's generic reader returns them: it applies delete files itself. */
     private static List<Map<String, Object>> referenceRows(TableLocation location, TableSnapshot snapshot)
             throws Exception {
-        Table table = new BaseTable(new StaticTableOperations(new IcebergTableSource(location, TableSourceFactory.hadoopConfiguration()).metadataFile(),
-                new RewritingFileIO(new HadoopFileIO(HADOOP), location)), "reference");
+        Table table = new BaseTable(
+                new StaticTableOperations(
+                        new IcebergTableSource(location, TableSourceFactory.hadoopConfiguration()).metadataFile(),
+                        new RewritingFileIO(new HadoopFileIO(HADOOP), location)),
+                "reference");
         List<Map<String, Object>> rows = new ArrayList<>();
         try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
             for (Record record : records) {
@@ -135,8 +144,9 @@ class IcebergConformanceTest {
                 for (Types.NestedField field : table.schema().columns()) {
                     if (comparable(snapshot, field.name())) {
                         Object value = record.getField(field.name());
-                        row.put(field.name(), ComparableValues.of(value instanceof CharSequence c ? c.toString()
-                                : value));
+                        row.put(
+                                field.name(),
+                                ComparableValues.of(value instanceof CharSequence c ? c.toString() : value));
                     }
                 }
                 rows.add(row);
@@ -147,10 +157,13 @@ class IcebergConformanceTest {
 
     private static List<Map<String, Object>> hivePartitionedRows(Path table, TableSnapshot snapshot) throws Exception {
         // One read per partition layout: files of the first spec sit one directory deep, of the second two.
-        return query(snapshot, table, "SELECT * FROM read_parquet('" + table + "/data/event_date=*/*.parquet', "
-                + "hive_partitioning = true, hive_types = {'event_date': DATE}) UNION ALL BY NAME "
-                + "SELECT * FROM read_parquet('" + table + "/data/event_date=*/event_type=*/*.parquet', "
-                + "hive_partitioning = true, hive_types = {'event_date': DATE, 'event_type': VARCHAR})");
+        return query(
+                snapshot,
+                table,
+                "SELECT * FROM read_parquet('" + table + "/data/event_date=*/*.parquet', "
+                        + "hive_partitioning = true, hive_types = {'event_date': DATE}) UNION ALL BY NAME "
+                        + "SELECT * FROM read_parquet('" + table + "/data/event_date=*/event_type=*/*.parquet', "
+                        + "hive_partitioning = true, hive_types = {'event_date': DATE, 'event_type': VARCHAR})");
     }
 
     private static List<Map<String, Object>> readThroughDuckDb(TableSnapshot snapshot, Path path) throws Exception {
@@ -161,7 +174,7 @@ class IcebergConformanceTest {
             throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(path));
-             Statement statement = session.connection().createStatement()) {
+                Statement statement = session.connection().createStatement()) {
             if (reference == null) {
                 new SnapshotRelation(snapshot).register(session, "source");
             }
@@ -183,7 +196,9 @@ class IcebergConformanceTest {
     /** Scalar columns other than binary: those both readers return in a form {@link ComparableValues} knows. */
     private static boolean comparable(TableSnapshot snapshot, String column) {
         ColumnType type = snapshot.column(column).orElseThrow().type();
-        return type instanceof ColumnType.Primitive primitive && !DuckDbTypes.of(primitive).equals("BLOB")
-                && !DuckDbTypes.of(primitive).equals("UUID") && !DuckDbTypes.of(primitive).equals("TIME");
+        return type instanceof ColumnType.Primitive primitive
+                && !DuckDbTypes.of(primitive).equals("BLOB")
+                && !DuckDbTypes.of(primitive).equals("UUID")
+                && !DuckDbTypes.of(primitive).equals("TIME");
     }
 }

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.source;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.config.ViewDefinition;
@@ -8,8 +10,6 @@ import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.online.OnlineIndexLoader;
 import io.featureduck.dataplane.serving.ViewRegistry;
-import io.featureduck.dataplane.source.ColumnType;
-import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,8 +25,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Plain Parquet written by DuckDB in Hive layout ({@code region=.../day=...}) is served with its partition values
  * typed from the paths, equal to DuckDB's own Hive reading of the files; a new file is picked up by an incremental
@@ -39,9 +37,13 @@ class ParquetTableSourceTest {
     @Test
     void hivePartitionedFilesServeAsDuckDbReadsThem() throws Exception {
         Path events = directory.resolve("lakehouse/events");
-        write(events, "SELECT range AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' + INTERVAL (range) MINUTE AS ts, "
-                + "range * 0.5 AS amount, CASE WHEN range % 2 = 0 THEN 'eu' ELSE 'us' END AS region, "
-                + "DATE '2026-01-01' + CAST(range % 3 AS INTEGER) AS day FROM range(0, 300)", "region, day", "a");
+        write(
+                events,
+                "SELECT range AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' + INTERVAL (range) MINUTE AS ts, "
+                        + "range * 0.5 AS amount, CASE WHEN range % 2 = 0 THEN 'eu' ELSE 'us' END AS region, "
+                        + "DATE '2026-01-01' + CAST(range % 3 AS INTEGER) AS day FROM range(0, 300)",
+                "region, day",
+                "a");
         ServingConfig config = config("events", "user_id", "amount", "region", "day");
         ViewDefinition view = config.views().get(0);
         TableSnapshot snapshot = new TableSourceFactory().forView(view).latestSnapshot();
@@ -53,14 +55,17 @@ class ParquetTableSourceTest {
         OnlineIndex index = new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()).load(view, snapshot);
         assertThat(index.size()).isEqualTo(300);
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = duck.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT user_id, amount, region, day::VARCHAR FROM read_parquet('"
-                     + events + "/**/*.parquet', hive_partitioning = true)")) {
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT user_id, amount, region, day::VARCHAR FROM read_parquet('"
+                        + events + "/**/*.parquet', hive_partitioning = true)")) {
             while (rs.next()) {
                 int row = index.rowOf(rs.getLong(1));
-                assertThat(index.column(index.featurePosition("amount")).value(row)).isEqualTo(rs.getDouble(2));
-                assertThat(index.column(index.featurePosition("region")).value(row)).isEqualTo(rs.getString(3));
-                assertThat(index.column(index.featurePosition("day")).value(row).toString()).isEqualTo(rs.getString(4));
+                assertThat(index.column(index.featurePosition("amount")).value(row))
+                        .isEqualTo(rs.getDouble(2));
+                assertThat(index.column(index.featurePosition("region")).value(row))
+                        .isEqualTo(rs.getString(3));
+                assertThat(index.column(index.featurePosition("day")).value(row).toString())
+                        .isEqualTo(rs.getString(4));
             }
         }
     }
@@ -68,14 +73,22 @@ class ParquetTableSourceTest {
     @Test
     void aNewFileIsMergedAndARemovedOneRebuilds() throws Exception {
         Path events = directory.resolve("lakehouse/events");
-        write(events, "SELECT range AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS ts, 1.0 * range AS amount "
-                + "FROM range(0, 100)", null, "first");
+        write(
+                events,
+                "SELECT range AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS ts, 1.0 * range AS amount "
+                        + "FROM range(0, 100)",
+                null,
+                "first");
         ServingConfig config = config("events", "user_id", "amount");
         ExecutorService executor = Executors.newSingleThreadExecutor();
         List<Boolean> kinds = new ArrayList<>();
         try {
-            ViewRegistry registry = new ViewRegistry(config.views(), new TableSourceFactory(),
-                    new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()), executor, Clock.systemUTC());
+            ViewRegistry registry = new ViewRegistry(
+                    config.views(),
+                    new TableSourceFactory(),
+                    new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC()),
+                    executor,
+                    Clock.systemUTC());
             registry.addListener(new ViewRegistry.LoadListener() {
                 @Override
                 public void loaded(OnlineIndex index, Duration took, boolean incremental) {
@@ -89,8 +102,12 @@ class ParquetTableSourceTest {
             });
             registry.loadAll().join();
             Thread.sleep(20); // modification times are in milliseconds
-            write(events, "SELECT range AS user_id, TIMESTAMPTZ '2026-01-02 00:00:00+00' AS ts, -1.0 * range AS amount "
-                    + "FROM range(50, 150)", null, "second");
+            write(
+                    events,
+                    "SELECT range AS user_id, TIMESTAMPTZ '2026-01-02 00:00:00+00' AS ts, -1.0 * range AS amount "
+                            + "FROM range(50, 150)",
+                    null,
+                    "second");
             registry.refresh("events").join();
             OnlineIndex merged = registry.view("events").orElseThrow().index().orElseThrow();
             assertThat(merged.size()).isEqualTo(150);
@@ -132,7 +149,11 @@ class ParquetTableSourceTest {
                 case "day" -> "date";
                 default -> "string";
             };
-            yaml.append("    - {name: ").append(feature).append(", type: ").append(type).append("}\n");
+            yaml.append("    - {name: ")
+                    .append(feature)
+                    .append(", type: ")
+                    .append(type)
+                    .append("}\n");
         }
         Path file = directory.resolve("store.yaml");
         Files.writeString(file, yaml);
@@ -142,10 +163,13 @@ class ParquetTableSourceTest {
     private static void write(Path directory, String select, String partitionBy, String name) throws Exception {
         Files.createDirectories(directory);
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement statement = duck.createStatement()) {
-            statement.execute("COPY (" + select + ") TO '" + (partitionBy == null ? directory.resolve(name + ".parquet")
-                    : directory) + "' (FORMAT parquet" + (partitionBy == null ? "" : ", PARTITION_BY (" + partitionBy
-                    + "), FILENAME_PATTERN '" + name + "_{i}'") + ")");
+                Statement statement = duck.createStatement()) {
+            statement.execute("COPY (" + select + ") TO '"
+                    + (partitionBy == null ? directory.resolve(name + ".parquet") : directory) + "' (FORMAT parquet"
+                    + (partitionBy == null
+                            ? ""
+                            : ", PARTITION_BY (" + partitionBy + "), FILENAME_PATTERN '" + name + "_{i}'")
+                    + ")");
         }
     }
 }

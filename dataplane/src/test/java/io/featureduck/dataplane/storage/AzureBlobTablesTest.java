@@ -1,5 +1,8 @@
 package io.featureduck.dataplane.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.featureduck.crds.PathRewrite;
 import io.featureduck.dataplane.SharedTestData;
@@ -24,9 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /**
  * A Delta, an Iceberg and a Hudi table uploaded to Azurite (the Azure Blob protocol), read through {@code az://} and
  * {@code abfss://} locations exactly as from local disk.
@@ -36,9 +36,12 @@ class AzureBlobTablesTest {
     private static final String DELTA = "dv-partitioned-with-checkpoint";
     private static final String ICEBERG = "spark-v2-equality-deletes-partitioned";
     private static final String HUDI = "cow/v9_txns_simple_overwrite";
-    private static final String ICEBERG_WRITTEN_AT = "data/persistent/equality_deletes/warehouse/mydb/mytable_partitioned/";
+    private static final String ICEBERG_WRITTEN_AT =
+            "data/persistent/equality_deletes/warehouse/mydb/mytable_partitioned/";
+
     @TempDir
     static Path temp;
+
     private static AzuriteServer server;
     private static ObjectStores stores;
     private static DataFileCache cache;
@@ -71,12 +74,14 @@ class AzureBlobTablesTest {
     @Test
     void deltaTableOnAzureReadsAsFromLocalDisk() throws Exception {
         Path local = SharedTestData.delta(DELTA);
-        TableSnapshot expected = new DeltaTableSource(DefaultEngine.create(TableSourceFactory.hadoopConfiguration()),
-                local).latestSnapshot();
-        for (String uri : List.of("az://" + CONTAINER + "/delta/" + DELTA,
+        TableSnapshot expected = new DeltaTableSource(
+                        DefaultEngine.create(TableSourceFactory.hadoopConfiguration()), local)
+                .latestSnapshot();
+        for (String uri : List.of(
+                "az://" + CONTAINER + "/delta/" + DELTA,
                 "abfss://" + CONTAINER + "@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/delta/" + DELTA)) {
-            TableSnapshot remote = new DeltaTableSource(DefaultEngine.create(hadoop), TableLocation.of(uri))
-                    .latestSnapshot();
+            TableSnapshot remote =
+                    new DeltaTableSource(DefaultEngine.create(hadoop), TableLocation.of(uri)).latestSnapshot();
             assertSameRows(expected, local, remote, uri);
         }
     }
@@ -84,12 +89,15 @@ class AzureBlobTablesTest {
     @Test
     void icebergTableOnAzureReadsAsFromLocalDisk() throws Exception {
         Path local = SharedTestData.iceberg(ICEBERG);
-        TableSnapshot expected = new IcebergTableSource(new TableLocation(local,
-                List.of(new PathRewrite(ICEBERG_WRITTEN_AT, local + "/"))), TableSourceFactory.hadoopConfiguration())
+        TableSnapshot expected = new IcebergTableSource(
+                        new TableLocation(local, List.of(new PathRewrite(ICEBERG_WRITTEN_AT, local + "/"))),
+                        TableSourceFactory.hadoopConfiguration())
                 .latestSnapshot();
         String uri = "az://" + CONTAINER + "/iceberg/" + ICEBERG;
-        TableSnapshot remote = new IcebergTableSource(TableLocation.of(uri)
-                .withRewrites(List.of(new PathRewrite(ICEBERG_WRITTEN_AT, uri + "/"))), hadoop).latestSnapshot();
+        TableSnapshot remote = new IcebergTableSource(
+                        TableLocation.of(uri).withRewrites(List.of(new PathRewrite(ICEBERG_WRITTEN_AT, uri + "/"))),
+                        hadoop)
+                .latestSnapshot();
         assertThat(remote.commitTime()).isEqualTo(expected.commitTime());
         assertSameRows(expected, local, remote, uri);
     }
@@ -99,7 +107,8 @@ class AzureBlobTablesTest {
         Path local = SharedTestData.hudi(HUDI);
         TableSnapshot expected = new HudiTableSource(new TableLocation(local), TableSourceFactory.hadoopConfiguration())
                 .latestSnapshot();
-        for (String uri : List.of("az://" + CONTAINER + "/hudi/" + HUDI,
+        for (String uri : List.of(
+                "az://" + CONTAINER + "/hudi/" + HUDI,
                 "abfss://" + CONTAINER + "@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/hudi/" + HUDI)) {
             TableSnapshot remote = new HudiTableSource(TableLocation.of(uri), hadoop).latestSnapshot();
             assertThat(remote.commitTime()).isEqualTo(expected.commitTime());
@@ -112,7 +121,8 @@ class AzureBlobTablesTest {
         assertThat(remote.version()).isEqualTo(expected.version());
         assertThat(remote.columns()).isEqualTo(expected.columns());
         assertThat(remote.deletedRowCount()).isEqualTo(expected.deletedRowCount());
-        assertThat(remote.dataFiles()).hasSameSizeAs(expected.dataFiles())
+        assertThat(remote.dataFiles())
+                .hasSameSizeAs(expected.dataFiles())
                 .allSatisfy(f -> assertThat(f.path()).startsWith(uri + "/"));
         try (LocalSnapshot copies = LocalSnapshot.of(remote, cache)) {
             assertThat(SnapshotRows.read(copies.snapshot(), List.of(cache.directory())))
@@ -123,14 +133,16 @@ class AzureBlobTablesTest {
     @Test
     void aWrongAccountKeyIsAccessDeniedWithoutTheKey() {
         String wrongKey = java.util.Base64.getEncoder().encodeToString("not-the-account-key-at-all".getBytes());
-        try (ObjectStores wrong = new ObjectStores(new ObjectStoreSettings(server.options(),
-                Map.of(ObjectStoreSettings.AZURE_STORAGE_ACCOUNT_KEY, wrongKey)))) {
+        try (ObjectStores wrong = new ObjectStores(new ObjectStoreSettings(
+                server.options(), Map.of(ObjectStoreSettings.AZURE_STORAGE_ACCOUNT_KEY, wrongKey)))) {
             Configuration conf = TableSourceFactory.hadoopConfiguration();
             wrong.configure(conf);
-            TableSource source = new DeltaTableSource(DefaultEngine.create(conf),
-                    TableLocation.of("az://" + CONTAINER + "/delta/" + DELTA));
-            assertThatThrownBy(source::latestSnapshot).isInstanceOf(TableSourceException.class)
-                    .hasMessageContaining("access denied").hasMessageNotContaining(wrongKey);
+            TableSource source = new DeltaTableSource(
+                    DefaultEngine.create(conf), TableLocation.of("az://" + CONTAINER + "/delta/" + DELTA));
+            assertThatThrownBy(source::latestSnapshot)
+                    .isInstanceOf(TableSourceException.class)
+                    .hasMessageContaining("access denied")
+                    .hasMessageNotContaining(wrongKey);
         }
     }
 }

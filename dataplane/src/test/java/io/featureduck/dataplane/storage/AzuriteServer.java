@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 public final class AzuriteServer implements AutoCloseable {
     /** Azurite's well-known development account. */
     public static final String ACCOUNT = "devstoreaccount1";
+
     public static final String KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -52,10 +53,20 @@ public final class AzuriteServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            Process process = new ProcessBuilder(azurite.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-                    String.valueOf(port), "--location", directory.toString(), "--silent", "--skipApiVersionCheck",
-                    "--loose").redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("azurite.log").toFile()).start();
+            Process process = new ProcessBuilder(
+                            azurite.toString(),
+                            "--blobHost",
+                            "127.0.0.1",
+                            "--blobPort",
+                            String.valueOf(port),
+                            "--location",
+                            directory.toString(),
+                            "--silent",
+                            "--skipApiVersionCheck",
+                            "--loose")
+                    .redirectErrorStream(true)
+                    .redirectOutput(directory.resolve("azurite.log").toFile())
+                    .start();
             AzuriteServer server = new AzuriteServer(process, port);
             server.awaitListening();
             return server;
@@ -98,8 +109,11 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     private BlobContainerClient container(String name) {
-        return new BlobServiceClientBuilder().endpoint(endpoint())
-                .credential(new StorageSharedKeyCredential(ACCOUNT, KEY)).buildClient().getBlobContainerClient(name);
+        return new BlobServiceClientBuilder()
+                .endpoint(endpoint())
+                .credential(new StorageSharedKeyCredential(ACCOUNT, KEY))
+                .buildClient()
+                .getBlobContainerClient(name);
     }
 
     public void createContainer(String name) {
@@ -112,7 +126,9 @@ public final class AzuriteServer implements AutoCloseable {
         try (Stream<Path> files = Files.walk(local)) {
             List<Path> regular = files.filter(Files::isRegularFile).sorted().toList();
             for (Path file : regular) {
-                container.getBlobClient(prefix + "/" + local.relativize(file).toString().replace('\\', '/'))
+                container
+                        .getBlobClient(
+                                prefix + "/" + local.relativize(file).toString().replace('\\', '/'))
                         .uploadFromFile(file.toString(), true);
             }
         } catch (IOException e) {

@@ -1,14 +1,17 @@
 package io.featureduck.dataplane.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.featureduck.crds.ObjectStoreSpec;
+import io.featureduck.crds.location.ObjectPath;
 import io.featureduck.dataplane.SharedTestData;
 import io.featureduck.dataplane.SnapshotRows;
-import io.featureduck.crds.location.ObjectPath;
 import io.featureduck.dataplane.config.TableLocation;
 import io.featureduck.dataplane.source.DeltaTableSource;
 import io.featureduck.dataplane.source.LocalSnapshot;
@@ -23,9 +26,6 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Google Cloud Storage. No GCS protocol emulator can be installed here, so the store is tested against the client
@@ -48,39 +48,46 @@ class GcsObjectStoreTest {
         }
         ObjectStoreSettings settings = new ObjectStoreSettings(ObjectStoreSpec.none(), Map.of());
         try (ObjectStores stores = new ObjectStores(settings, service -> new GcsObjectStore(settings, fake));
-             DataFileCache cache = new DataFileCache(temp.resolve("cache"), 1L << 30, stores, 2,
-                     new SimpleMeterRegistry())) {
+                DataFileCache cache =
+                        new DataFileCache(temp.resolve("cache"), 1L << 30, stores, 2, new SimpleMeterRegistry())) {
             Configuration hadoop = TableSourceFactory.hadoopConfiguration();
             stores.configure(hadoop);
-            TableSnapshot remote = new DeltaTableSource(DefaultEngine.create(hadoop),
-                    TableLocation.of("gs://lake/tables/basic")).latestSnapshot();
-            TableSnapshot expected = new DeltaTableSource(DefaultEngine.create(TableSourceFactory.hadoopConfiguration()),
-                    local).latestSnapshot();
+            TableSnapshot remote = new DeltaTableSource(
+                            DefaultEngine.create(hadoop), TableLocation.of("gs://lake/tables/basic"))
+                    .latestSnapshot();
+            TableSnapshot expected = new DeltaTableSource(
+                            DefaultEngine.create(TableSourceFactory.hadoopConfiguration()), local)
+                    .latestSnapshot();
 
             assertThat(remote.version()).isEqualTo(expected.version());
-            assertThat(remote.dataFiles()).hasSameSizeAs(expected.dataFiles())
+            assertThat(remote.dataFiles())
+                    .hasSameSizeAs(expected.dataFiles())
                     .allSatisfy(f -> assertThat(f.path()).startsWith("gs://lake/tables/basic/"));
             try (LocalSnapshot copies = LocalSnapshot.of(remote, cache)) {
                 assertThat(SnapshotRows.read(copies.snapshot(), List.of(cache.directory())))
                         .containsExactlyInAnyOrderElementsOf(SnapshotRows.read(expected, List.of(local)));
             }
-            assertThatThrownBy(() -> stores.forPath(ObjectPath.parse("gs://lake/none")).stat(
-                    ObjectPath.parse("gs://lake/none"))).isInstanceOf(java.io.FileNotFoundException.class)
+            assertThatThrownBy(() ->
+                            stores.forPath(ObjectPath.parse("gs://lake/none")).stat(ObjectPath.parse("gs://lake/none")))
+                    .isInstanceOf(java.io.FileNotFoundException.class)
                     .hasMessageContaining("gs://lake/none");
         }
     }
 
     @Test
     void theClientTakesEndpointProjectAndServiceAccountKeyFromTheStore() {
-        ObjectStoreSettings settings = new ObjectStoreSettings(new ObjectStoreSpec(null, null,
-                new ObjectStoreSpec.Gcs("http://127.0.0.1:4443", "feature-project")), Map.of());
+        ObjectStoreSettings settings = new ObjectStoreSettings(
+                new ObjectStoreSpec(null, null, new ObjectStoreSpec.Gcs("http://127.0.0.1:4443", "feature-project")),
+                Map.of());
         Storage client = GcsObjectStore.client(settings);
         assertThat(client.getOptions().getHost()).isEqualTo("http://127.0.0.1:4443");
         assertThat(client.getOptions().getProjectId()).isEqualTo("feature-project");
 
-        ObjectStoreSettings broken = new ObjectStoreSettings(ObjectStoreSpec.none(),
+        ObjectStoreSettings broken = new ObjectStoreSettings(
+                ObjectStoreSpec.none(),
                 Map.of(ObjectStoreSettings.GOOGLE_SERVICE_ACCOUNT_JSON, "{\"type\": \"not-a-key\"}"));
-        assertThatThrownBy(() -> GcsObjectStore.client(broken)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> GcsObjectStore.client(broken))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(ObjectStoreSettings.GOOGLE_SERVICE_ACCOUNT_JSON)
                 .hasMessageNotContaining("not-a-key");
     }

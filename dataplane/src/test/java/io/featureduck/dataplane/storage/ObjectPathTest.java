@@ -1,12 +1,12 @@
 package io.featureduck.dataplane.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.featureduck.crds.ObjectStoreSpec;
 import io.featureduck.crds.location.ObjectPath;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ObjectPathTest {
     @Test
@@ -18,7 +18,8 @@ class ObjectPathTest {
         ObjectPath abfss = ObjectPath.parse("abfss://lake@account1.dfs.core.windows.net/t/x.parquet");
         assertThat(abfss).isEqualTo(new ObjectPath("abfss", "lake", "account1", "t/x.parquet"));
         assertThat(abfss.uri()).isEqualTo("abfss://lake@account1.dfs.core.windows.net/t/x.parquet");
-        assertThat(ObjectPath.parse("wasbs://lake@account1.blob.core.windows.net/t").uri())
+        assertThat(ObjectPath.parse("wasbs://lake@account1.blob.core.windows.net/t")
+                        .uri())
                 .isEqualTo("wasbs://lake@account1.blob.core.windows.net/t");
         assertThat(ObjectPath.parse("az://lake/t")).isEqualTo(new ObjectPath("az", "lake", null, "t"));
         assertThat(ObjectPath.parse("az://lake/t").service()).isEqualTo(ObjectPath.Service.AZURE);
@@ -38,12 +39,18 @@ class ObjectPathTest {
 
     @Test
     void settingsNeverShowCredentials() {
-        ObjectStoreSettings settings = new ObjectStoreSettings(ObjectStoreSpec.none(), Map.of(
-                ObjectStoreSettings.AWS_ACCESS_KEY_ID, "AKIAEXAMPLE",
-                ObjectStoreSettings.AWS_SECRET_ACCESS_KEY, "very-secret-key",
-                ObjectStoreSettings.AZURE_STORAGE_CONNECTION_STRING,
-                "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=connection-key==;"));
-        assertThat(settings.toString()).doesNotContain("very-secret-key").doesNotContain("connection-key")
+        ObjectStoreSettings settings = new ObjectStoreSettings(
+                ObjectStoreSpec.none(),
+                Map.of(
+                        ObjectStoreSettings.AWS_ACCESS_KEY_ID,
+                        "AKIAEXAMPLE",
+                        ObjectStoreSettings.AWS_SECRET_ACCESS_KEY,
+                        "very-secret-key",
+                        ObjectStoreSettings.AZURE_STORAGE_CONNECTION_STRING,
+                        "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=connection-key==;"));
+        assertThat(settings.toString())
+                .doesNotContain("very-secret-key")
+                .doesNotContain("connection-key")
                 .contains(ObjectStoreSettings.AWS_SECRET_ACCESS_KEY);
         assertThat(settings.redact("failed with very-secret-key at https://a.blob.core.windows.net/c?sv=1&sig=abc%2F"))
                 .isEqualTo("failed with *** at https://a.blob.core.windows.net/c?sv=1&sig=***");

@@ -13,15 +13,16 @@ class ObjectStoreExceptionTest {
 
     @Test
     void classifiesByWhatTheStoreAnsweredOrThatItDidNot() {
-        assertThat(ObjectStoreException.of(WHERE, 404, "NoSuchKey", null)).isInstanceOf(FileNotFoundException.class)
+        assertThat(ObjectStoreException.of(WHERE, 404, "NoSuchKey", null))
+                .isInstanceOf(FileNotFoundException.class)
                 .hasMessage(WHERE + ": no such object");
         assertThat(fault(403)).isEqualTo(ObjectStoreException.Fault.ACCESS_DENIED);
         assertThat(fault(401)).isEqualTo(ObjectStoreException.Fault.ACCESS_DENIED);
         assertThat(fault(503)).isEqualTo(ObjectStoreException.Fault.THROTTLED);
         assertThat(fault(429)).isEqualTo(ObjectStoreException.Fault.THROTTLED);
         assertThat(fault(500)).isEqualTo(ObjectStoreException.Fault.FAILED);
-        IOException unreachable = ObjectStoreException.of(WHERE, 0, "Connection refused",
-                new UncheckedIOException(new ConnectException("Connection refused")));
+        IOException unreachable = ObjectStoreException.of(
+                WHERE, 0, "Connection refused", new UncheckedIOException(new ConnectException("Connection refused")));
         assertThat(((ObjectStoreException) unreachable).fault()).isEqualTo(ObjectStoreException.Fault.UNREACHABLE);
         assertThat(unreachable).hasMessage(WHERE + ": object store unreachable: Connection refused");
     }
@@ -29,8 +30,8 @@ class ObjectStoreExceptionTest {
     @Test
     void findsTheStoreFailureUnderTheTableLibrariesOwnWrapping() {
         ObjectStoreException cause = (ObjectStoreException) ObjectStoreException.of(WHERE, 503, "SlowDown", null);
-        RuntimeException wrapped = new IllegalStateException("Failed to list the files in delta log",
-                new UncheckedIOException(cause));
+        RuntimeException wrapped =
+                new IllegalStateException("Failed to list the files in delta log", new UncheckedIOException(cause));
         assertThat(ObjectStoreException.in(wrapped)).containsSame(cause);
         assertThat(ObjectStoreException.in(new IllegalStateException("other"))).isEmpty();
     }

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.TableFormat;
@@ -31,16 +33,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Plain Parquet in a bucket: Hive-partitioned files listed through the object store read as from local disk, and a
  * refresh follows a new file (merged) and a removed one (rebuilt), although a bucket keeps no directory times.
  */
 class S3ParquetTest {
     private static final String BUCKET = "files";
+
     @TempDir
     Path temp;
+
     private S3TestServer server;
     private ObjectStores stores;
     private DataFileCache cache;
@@ -66,56 +68,85 @@ class S3ParquetTest {
     @Test
     void hivePartitionedFilesInABucketReadAsFromLocalDisk() throws Exception {
         Path events = temp.resolve("local/events");
-        write(events, "SELECT range AS user_id, range * 0.5 AS amount, CASE WHEN range % 2 = 0 THEN 'eu' ELSE 'us' END"
-                + " AS region, DATE '2026-01-01' + CAST(range % 3 AS INTEGER) AS day FROM range(0, 300)",
-                "PARTITION_BY (region, day)", "");
+        write(
+                events,
+                "SELECT range AS user_id, range * 0.5 AS amount, CASE WHEN range % 2 = 0 THEN 'eu' ELSE 'us' END"
+                        + " AS region, DATE '2026-01-01' + CAST(range % 3 AS INTEGER) AS day FROM range(0, 300)",
+                "PARTITION_BY (region, day)",
+                "");
         server.upload(events, BUCKET, "lake/events");
-        TableSnapshot local = new ParquetTableSource(new TableLocation(events), TableSourceFactory.hadoopConfiguration())
+        TableSnapshot local = new ParquetTableSource(
+                        new TableLocation(events), TableSourceFactory.hadoopConfiguration())
                 .latestSnapshot();
-        TableSnapshot remote = new ParquetTableSource(TableLocation.of("s3://" + BUCKET + "/lake/events"), hadoop)
-                .latestSnapshot();
+        TableSnapshot remote =
+                new ParquetTableSource(TableLocation.of("s3://" + BUCKET + "/lake/events"), hadoop).latestSnapshot();
 
         assertThat(remote.columns()).isEqualTo(local.columns());
         assertThat(remote.column("day").orElseThrow().type())
                 .isEqualTo(ColumnType.Primitive.of(ColumnType.Scalar.DATE));
-        assertThat(remote.dataFiles()).hasSize(6).allSatisfy(f -> assertThat(f.path()).startsWith("s3://" + BUCKET));
+        assertThat(remote.dataFiles())
+                .hasSize(6)
+                .allSatisfy(f -> assertThat(f.path()).startsWith("s3://" + BUCKET));
         List<java.util.Map<String, Object>> expected = SnapshotRows.read(local, List.of(events));
         try (LocalSnapshot copies = LocalSnapshot.of(remote, cache)) {
             assertThat(SnapshotRows.read(copies.snapshot(), List.of(cache.directory())))
-                    .hasSize(300).containsExactlyInAnyOrderElementsOf(expected);
+                    .hasSize(300)
+                    .containsExactlyInAnyOrderElementsOf(expected);
         }
 
-        TableSnapshot onlyEu = new ParquetTableSource(TableLocation.of("s3://" + BUCKET
-                + "/lake/events/region=eu/*/*.parquet"), hadoop).latestSnapshot();
-        assertThat(onlyEu.dataFiles()).hasSize(3).allSatisfy(f -> assertThat(f.path()).contains("/region=eu/"));
+        TableSnapshot onlyEu = new ParquetTableSource(
+                        TableLocation.of("s3://" + BUCKET + "/lake/events/region=eu/*/*.parquet"), hadoop)
+                .latestSnapshot();
+        assertThat(onlyEu.dataFiles())
+                .hasSize(3)
+                .allSatisfy(f -> assertThat(f.path()).contains("/region=eu/"));
     }
 
     @Test
     void aNewFileIsMergedAndARemovedOneRebuildsFromABucket() throws Exception {
         Path events = temp.resolve("local/events");
-        write(events, "SELECT range AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS ts, 1.0 * range AS amount"
-                + " FROM range(0, 100)", "", "first.parquet");
+        write(
+                events,
+                "SELECT range AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS ts, 1.0 * range AS amount"
+                        + " FROM range(0, 100)",
+                "",
+                "first.parquet");
         server.upload(events, BUCKET, "lake/events");
-        ViewDefinition view = new ViewDefinition("events", TableFormat.PARQUET,
-                TableLocation.of("s3://" + BUCKET + "/lake/events"), "ts", null,
-                List.of(new EntitySpec("user_id", ValueType.INT64)), List.of(new FeatureSpec("amount", ValueType.FLOAT64)),
-                Optional.empty(), true, Optional.empty());
+        ViewDefinition view = new ViewDefinition(
+                "events",
+                TableFormat.PARQUET,
+                TableLocation.of("s3://" + BUCKET + "/lake/events"),
+                "ts",
+                null,
+                List.of(new EntitySpec("user_id", ValueType.INT64)),
+                List.of(new FeatureSpec("amount", ValueType.FLOAT64)),
+                Optional.empty(),
+                true,
+                Optional.empty());
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            ViewRegistry registry = new ViewRegistry(List.of(view), new TableSourceFactory(stores),
-                    new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC(), cache), executor,
+            ViewRegistry registry = new ViewRegistry(
+                    List.of(view),
+                    new TableSourceFactory(stores),
+                    new OnlineIndexLoader(DuckDbSettings.defaults(), Clock.systemUTC(), cache),
+                    executor,
                     Clock.systemUTC());
             registry.loadAll().join();
             assertThat(index(registry).size()).isEqualTo(100);
 
             Thread.sleep(1100); // object modification times have a resolution of a second here
             Path second = temp.resolve("second");
-            write(second, "SELECT range AS user_id, TIMESTAMPTZ '2026-01-02 00:00:00+00' AS ts, -1.0 * range AS amount"
-                    + " FROM range(50, 150)", "", "second.parquet");
+            write(
+                    second,
+                    "SELECT range AS user_id, TIMESTAMPTZ '2026-01-02 00:00:00+00' AS ts, -1.0 * range AS amount"
+                            + " FROM range(50, 150)",
+                    "",
+                    "second.parquet");
             server.put(BUCKET, "lake/events/second.parquet", second.resolve("second.parquet"));
             registry.refresh("events").join();
             assertThat(index(registry).size()).isEqualTo(150);
-            assertThat(index(registry).column(0).value(index(registry).rowOf(60L))).isEqualTo(-60.0);
+            assertThat(index(registry).column(0).value(index(registry).rowOf(60L)))
+                    .isEqualTo(-60.0);
 
             // Removing the older file leaves the newest time, and so the version, as it was.
             long version = index(registry).tableVersion();
@@ -140,7 +171,7 @@ class S3ParquetTest {
         Files.createDirectories(directory);
         // Writing partitioned output needs the file-system access FeatureDuck's own sessions switch off.
         try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
-             java.sql.Statement statement = duck.createStatement()) {
+                java.sql.Statement statement = duck.createStatement()) {
             String target = partitioning.isEmpty() ? directory.resolve(name).toString() : directory.toString();
             statement.execute("COPY (" + select + ") TO '" + target + "' (FORMAT parquet"
                     + (partitioning.isEmpty() ? "" : ", " + partitioning) + ")");

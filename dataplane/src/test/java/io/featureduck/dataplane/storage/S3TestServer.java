@@ -41,12 +41,16 @@ public final class S3TestServer implements AutoCloseable {
     private S3TestServer(Path directory, int port) {
         this.directory = directory;
         this.port = port;
-        this.client = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
-                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+        this.client = S3Client.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .httpClient(UrlConnectionHttpClient.create())
                 // S3Proxy predates the SDK's default payload checksums.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
     }
 
@@ -75,17 +79,25 @@ public final class S3TestServer implements AutoCloseable {
 
     /** The environment a pod gets from the store's credentials Secret. */
     public static Map<String, String> credentials() {
-        return Map.of(ObjectStoreSettings.AWS_ACCESS_KEY_ID, ACCESS_KEY,
-                ObjectStoreSettings.AWS_SECRET_ACCESS_KEY, SECRET_KEY);
+        return Map.of(
+                ObjectStoreSettings.AWS_ACCESS_KEY_ID,
+                ACCESS_KEY,
+                ObjectStoreSettings.AWS_SECRET_ACCESS_KEY,
+                SECRET_KEY);
     }
 
     public synchronized void startProxy() {
         try {
             Properties properties = new Properties();
             properties.setProperty("jclouds.filesystem.basedir", directory.toString());
-            context = ContextBuilder.newBuilder("filesystem").overrides(properties).build(BlobStoreContext.class);
-            proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create(endpoint()))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+            context = ContextBuilder.newBuilder("filesystem")
+                    .overrides(properties)
+                    .build(BlobStoreContext.class);
+            proxy = S3Proxy.builder()
+                    .blobStore(context.getBlobStore())
+                    .endpoint(URI.create(endpoint()))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .build();
             proxy.start();
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!"STARTED".equals(proxy.getState())) {

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.write;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.dataplane.IcebergTestTables;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import java.nio.file.Path;
@@ -20,8 +22,6 @@ import org.apache.iceberg.hadoop.HadoopTables;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two writers that share no lock, as two pods on one volume: every append each of them reports committed is in the
@@ -46,30 +46,31 @@ class NoReplaceTableOperationsTest {
         }
 
         @Override
-        public void initialize(Map<String, String> properties) {
-        }
+        public void initialize(Map<String, String> properties) {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
     void theFinalRenameOfAMetadataFileNeverReplacesOneAnotherWriterPutThere() throws Exception {
         Path location = directory.resolve("t");
         IcebergTestTables.create(location, SCHEMA, PartitionSpec.unpartitioned());
-        NoReplaceTableOperations operations = new NoReplaceTableOperations(location,
-                TableSourceFactory.hadoopConfiguration(), new NoLock());
+        NoReplaceTableOperations operations =
+                new NoReplaceTableOperations(location, TableSourceFactory.hadoopConfiguration(), new NoLock());
         Path theirs = java.nio.file.Files.writeString(location.resolve("metadata/theirs.tmp"), "their commit");
         Path ours = java.nio.file.Files.writeString(location.resolve("metadata/ours.tmp"), "our commit");
         Path target = location.resolve("metadata/v2.metadata.json");
-        org.apache.hadoop.fs.FileSystem fs = operations.getFileSystem(new org.apache.hadoop.fs.Path(target.toUri()),
-                TableSourceFactory.hadoopConfiguration());
+        org.apache.hadoop.fs.FileSystem fs = operations.getFileSystem(
+                new org.apache.hadoop.fs.Path(target.toUri()), TableSourceFactory.hadoopConfiguration());
 
-        assertThat(fs.rename(new org.apache.hadoop.fs.Path(theirs.toUri()), new org.apache.hadoop.fs.Path(
-                target.toUri()))).isTrue();
-        assertThat(fs.rename(new org.apache.hadoop.fs.Path(ours.toUri()), new org.apache.hadoop.fs.Path(
-                target.toUri()))).as("the name is taken: our commit fails and is retried").isFalse();
+        assertThat(fs.rename(
+                        new org.apache.hadoop.fs.Path(theirs.toUri()), new org.apache.hadoop.fs.Path(target.toUri())))
+                .isTrue();
+        assertThat(fs.rename(
+                        new org.apache.hadoop.fs.Path(ours.toUri()), new org.apache.hadoop.fs.Path(target.toUri())))
+                .as("the name is taken: our commit fails and is retried")
+                .isFalse();
         assertThat(java.nio.file.Files.readString(target)).isEqualTo("their commit");
         assertThat(theirs).doesNotExist();
     }
@@ -82,13 +83,20 @@ class NoReplaceTableOperationsTest {
         for (int writer = 0; writer < 3; writer++) {
             int id = writer;
             writers.add(CompletableFuture.supplyAsync(() -> {
-                Table table = new BaseTable(new NoReplaceTableOperations(location,
-                        TableSourceFactory.hadoopConfiguration(), new NoLock()), "t");
+                Table table = new BaseTable(
+                        new NoReplaceTableOperations(location, TableSourceFactory.hadoopConfiguration(), new NoLock()),
+                        "t");
                 List<String> committed = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
-                    String path = location.resolve("data/w" + id + "-" + i + ".parquet").toUri().toString();
-                    DataFile file = DataFiles.builder(PartitionSpec.unpartitioned()).withPath(path)
-                            .withFileSizeInBytes(10).withRecordCount(1).withFormat(FileFormat.PARQUET).build();
+                    String path = location.resolve("data/w" + id + "-" + i + ".parquet")
+                            .toUri()
+                            .toString();
+                    DataFile file = DataFiles.builder(PartitionSpec.unpartitioned())
+                            .withPath(path)
+                            .withFileSizeInBytes(10)
+                            .withRecordCount(1)
+                            .withFormat(FileFormat.PARQUET)
+                            .build();
                     // As the push writer does: a commit that lost every one of Iceberg's own retries is tried again.
                     while (true) {
                         try {

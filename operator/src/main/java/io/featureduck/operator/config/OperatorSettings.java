@@ -23,9 +23,14 @@ import java.util.stream.Collectors;
  * @param leaderElection    whether replicas elect a leader (run two for availability)
  * @param leaseNamespace    namespace of the leader-election Lease; empty means the operator's own
  */
-public record OperatorSettings(boolean serverSideApply, Set<String> namespaces, String dataPlaneImage,
-                               String dataPlaneUrl, Duration statusInterval, boolean leaderElection,
-                               String leaseNamespace) {
+public record OperatorSettings(
+        boolean serverSideApply,
+        Set<String> namespaces,
+        String dataPlaneImage,
+        String dataPlaneUrl,
+        Duration statusInterval,
+        boolean leaderElection,
+        String leaseNamespace) {
     public static final String DEFAULT_IMAGE = "ghcr.io/featureduck/featureduck:0.1.0";
     public static final String DEFAULT_DATA_PLANE_URL = "http://{podIP}:{port}";
     public static final String LEASE_NAME = "featureduck-operator";
@@ -59,8 +64,10 @@ public record OperatorSettings(boolean serverSideApply, Set<String> namespaces, 
         };
         return new OperatorSettings(
                 bool("FEATUREDUCK_SERVER_SIDE_APPLY", get.apply("FEATUREDUCK_SERVER_SIDE_APPLY"), true),
-                Arrays.stream(get.apply("FEATUREDUCK_NAMESPACES").split(",")).map(String::trim)
-                        .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                Arrays.stream(get.apply("FEATUREDUCK_NAMESPACES").split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet()),
                 orDefault(get.apply("FEATUREDUCK_DATAPLANE_IMAGE"), DEFAULT_IMAGE),
                 orDefault(get.apply("FEATUREDUCK_DATAPLANE_URL"), DEFAULT_DATA_PLANE_URL),
                 duration("FEATUREDUCK_STATUS_INTERVAL", orDefault(get.apply("FEATUREDUCK_STATUS_INTERVAL"), "30s")),
@@ -81,7 +88,9 @@ public record OperatorSettings(boolean serverSideApply, Set<String> namespaces, 
 
     /** The one URL of a store's data plane, when pods are not addressed one by one. */
     public String dataPlaneUrl(String service, String namespace, int port) {
-        return dataPlaneUrl.replace("{service}", service).replace("{namespace}", namespace)
+        return dataPlaneUrl
+                .replace("{service}", service)
+                .replace("{namespace}", namespace)
                 .replace("{port}", Integer.toString(port));
     }
 

@@ -20,11 +20,11 @@ public final class DataPlaneClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     /** What the data plane said about a view. */
-    public sealed interface Answer {
-    }
+    public sealed interface Answer {}
 
     /** The view as served, in the data plane's own report. */
     public record Served(ViewReport report) implements Answer {
@@ -50,36 +50,35 @@ public final class DataPlaneClient {
     }
 
     /** The data plane answered but does not serve the view (its configuration has not caught up yet). */
-    public record NotServed() implements Answer {
-    }
+    public record NotServed() implements Answer {}
 
     /** The data plane could not be asked. */
-    public record Unreachable(String reason) implements Answer {
-    }
+    public record Unreachable(String reason) implements Answer {}
 
     /** What one pod said of everything it serves, or why it could not be asked. */
-    public sealed interface PodAnswer {
-    }
+    public sealed interface PodAnswer {}
 
     /** The pod's report of every view, and of a serving configuration it refused. */
     public record Reports(ViewsReport report) implements PodAnswer {
         /** What the pod said of view {@code name}. */
         public Answer view(String name) {
-            return report.views().stream().filter(v -> name.equals(v.name())).findFirst().<Answer>map(Served::new)
+            return report.views().stream()
+                    .filter(v -> name.equals(v.name()))
+                    .findFirst()
+                    .<Answer>map(Served::new)
                     .orElseGet(NotServed::new);
         }
     }
 
     /** The pod could not be asked; every view of it is {@link Unreachable}. */
-    public record PodUnreachable(String reason) implements PodAnswer {
-    }
+    public record PodUnreachable(String reason) implements PodAnswer {}
 
     /** {@code GET /views} on one pod's management port: one request for all of the store's views. */
     public PodAnswer views(String baseUrl) {
         URI uri = URI.create(baseUrl + "/views");
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return new PodUnreachable("GET " + uri + " answered " + response.statusCode());
             }

@@ -17,22 +17,25 @@ public final class DataPlaneNames {
     public static final String CONFIG_MOUNT = "/etc/featureduck";
     /** Where data files fetched from object stores are kept, on an emptyDir sized by spec.dataPlane.fileCacheSize. */
     public static final String FILE_CACHE_MOUNT = "/var/cache/featureduck";
+
     public static final int HTTP_PORT = io.featureduck.crds.DataPlaneSpec.DEFAULT_HTTP_PORT;
     public static final int MANAGEMENT_PORT = io.featureduck.crds.DataPlaneSpec.DEFAULT_MANAGEMENT_PORT;
     /** Where the store's bearer-token Secret is mounted, and the file of its tokens. */
     public static final String TOKENS_MOUNT = "/etc/featureduck-auth";
+
     public static final String TOKENS_FILE = TOKENS_MOUNT + "/" + DataPlaneSpec.AuthSpec.TOKENS_KEY;
     /** Where the tokens that may push are mounted: apart from the read tokens, from their own Secret. */
     public static final String WRITE_TOKENS_MOUNT = "/etc/featureduck-write-auth";
+
     public static final String WRITE_TOKENS_FILE = WRITE_TOKENS_MOUNT + "/" + DataPlaneSpec.AuthSpec.TOKENS_KEY;
     /** Where the store's TLS Secret is mounted. */
     public static final String TLS_MOUNT = "/etc/featureduck-tls";
+
     public static final String MANAGED_BY = "featureduck-operator";
     /** Selects what the operator manages, so its informers never cache anyone else's ConfigMaps or Deployments. */
     public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
 
-    private DataPlaneNames() {
-    }
+    private DataPlaneNames() {}
 
     public static String dataPlane(FeatureStore store) {
         return dataPlane(store.getMetadata().getName());
@@ -45,7 +48,8 @@ public final class DataPlaneNames {
 
     /** The in-cluster address clients use: the store's Service. */
     public static String serviceUrl(FeatureStore store) {
-        return scheme(store) + "://" + dataPlane(store) + "." + store.getMetadata().getNamespace() + ".svc:" + HTTP_PORT;
+        return scheme(store) + "://" + dataPlane(store) + "."
+                + store.getMetadata().getNamespace() + ".svc:" + HTTP_PORT;
     }
 
     /** {@code https} when the store serves its API over TLS. */
@@ -76,21 +80,33 @@ public final class DataPlaneNames {
 
     /** Labels that select the store's pods; stable for the life of the store, as a Deployment selector must be. */
     public static Map<String, String> selector(FeatureStore store) {
-        return Map.of("app.kubernetes.io/name", "featureduck-dataplane",
-                STORE_LABEL, store.getMetadata().getName());
+        return Map.of(
+                "app.kubernetes.io/name",
+                "featureduck-dataplane",
+                STORE_LABEL,
+                store.getMetadata().getName());
     }
 
     /** Metadata of an object the operator creates for {@code store}: its name, the store's namespace, our labels. */
     public static ObjectMeta metadata(FeatureStore store, String name) {
-        return new ObjectMetaBuilder().withName(name).withNamespace(store.getMetadata().getNamespace())
-                .withLabels(labels(store)).build();
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(store.getMetadata().getNamespace())
+                .withLabels(labels(store))
+                .build();
     }
 
     public static Map<String, String> labels(FeatureStore store) {
-        return Map.of("app.kubernetes.io/name", "featureduck-dataplane",
-                STORE_LABEL, store.getMetadata().getName(),
-                "app.kubernetes.io/component", "data-plane",
-                "app.kubernetes.io/part-of", "featureduck",
-                "app.kubernetes.io/managed-by", MANAGED_BY);
+        return Map.of(
+                "app.kubernetes.io/name",
+                "featureduck-dataplane",
+                STORE_LABEL,
+                store.getMetadata().getName(),
+                "app.kubernetes.io/component",
+                "data-plane",
+                "app.kubernetes.io/part-of",
+                "featureduck",
+                "app.kubernetes.io/managed-by",
+                MANAGED_BY);
     }
 }

@@ -28,18 +28,22 @@ public final class DataPlaneObserver {
     private final InformerEventSource<Pod, FeatureView> pods;
     private final PerResourcePollingEventSource<ServingObservation, FeatureView, String> observations;
 
-    public DataPlaneObserver(EventSourceContext<FeatureView> context, OperatorSettings settings,
-                             DataPlaneReports reports) {
+    public DataPlaneObserver(
+            EventSourceContext<FeatureView> context, OperatorSettings settings, DataPlaneReports reports) {
         this.reports = reports;
-        this.pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, FeatureView.class)
-                .withName("dataplane-pods")
-                .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper((Pod pod) -> viewsOf(context, pod))
-                .withNamespacesInheritedFromController()
-                .build(), context);
-        this.observations = new PerResourcePollingEventSource<>(ServingObservation.class, context,
+        this.pods = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, FeatureView.class)
+                        .withName("dataplane-pods")
+                        .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper((Pod pod) -> viewsOf(context, pod))
+                        .withNamespacesInheritedFromController()
+                        .build(),
+                context);
+        this.observations = new PerResourcePollingEventSource<>(
+                ServingObservation.class,
+                context,
                 new PerResourcePollingConfigurationBuilder<ServingObservation, FeatureView, String>(
-                        view -> Set.of(observe(view)), settings.statusInterval())
+                                view -> Set.of(observe(view)), settings.statusInterval())
                         .withName("dataplane-reports")
                         .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())
                         .build());
@@ -51,10 +55,14 @@ public final class DataPlaneObserver {
     }
 
     private static Set<ResourceID> viewsOf(EventSourceContext<FeatureView> context, Pod pod) {
-        return DataPlaneNames.storeOf(pod).map(store -> context.getPrimaryCache()
-                        .list(pod.getMetadata().getNamespace(), v -> v.getSpec() != null
-                                && store.equals(v.getSpec().store()))
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        return DataPlaneNames.storeOf(pod)
+                .map(store -> context.getPrimaryCache()
+                        .list(
+                                pod.getMetadata().getNamespace(),
+                                v -> v.getSpec() != null
+                                        && store.equals(v.getSpec().store()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
                 .orElse(Set.of());
     }
 
@@ -65,6 +73,7 @@ public final class DataPlaneObserver {
             return ServingObservation.noReadyPods();
         }
         String namespace = view.getMetadata().getNamespace();
-        return reports.of(namespace, store, pods.list(namespace)).view(view.getMetadata().getName());
+        return reports.of(namespace, store, pods.list(namespace))
+                .view(view.getMetadata().getName());
     }
 }

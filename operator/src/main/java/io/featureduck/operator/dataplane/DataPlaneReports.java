@@ -21,8 +21,7 @@ public final class DataPlaneReports {
     private final Clock clock;
     private final Map<String, Fetched> latest = new ConcurrentHashMap<>();
 
-    private record Fetched(Instant at, StoreReports reports) {
-    }
+    private record Fetched(Instant at, StoreReports reports) {}
 
     public DataPlaneReports(OperatorSettings settings, DataPlaneClient client, Clock clock) {
         this.settings = settings;
@@ -40,8 +39,10 @@ public final class DataPlaneReports {
         Duration fresh = settings.statusInterval().dividedBy(2);
         Instant now = clock.instant();
         // compute() holds the store's entry while its pods are asked: a second poller waits and reads the answers.
-        Fetched fetched = latest.compute(namespace + "/" + store, (key, previous) ->
-                previous != null && previous.at().plus(fresh).isAfter(now) ? previous
+        Fetched fetched = latest.compute(
+                namespace + "/" + store,
+                (key, previous) -> previous != null && previous.at().plus(fresh).isAfter(now)
+                        ? previous
                         : new Fetched(now, fetch(namespace, store, pods)));
         return fetched.reports();
     }
@@ -49,20 +50,24 @@ public final class DataPlaneReports {
     private StoreReports fetch(String namespace, String store, Stream<Pod> pods) {
         List<String> urls;
         if (settings.addressesPods()) {
-            urls = pods.filter(pod -> isReady(pod) && DataPlaneNames.storeOf(pod).filter(store::equals).isPresent())
+            urls = pods.filter(pod -> isReady(pod)
+                            && DataPlaneNames.storeOf(pod).filter(store::equals).isPresent())
                     .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.MANAGEMENT_PORT))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } else {
-            urls = List.of(settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), namespace,
-                    DataPlaneNames.MANAGEMENT_PORT));
+            urls = List.of(
+                    settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), namespace, DataPlaneNames.MANAGEMENT_PORT));
         }
         return new StoreReports(urls.stream().map(client::views).toList());
     }
 
     private static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
+        return pod.getStatus() != null
+                && pod.getStatus().getPodIP() != null
+                && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
                 && pod.getMetadata().getDeletionTimestamp() == null;
     }
 }

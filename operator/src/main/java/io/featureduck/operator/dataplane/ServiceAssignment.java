@@ -11,8 +11,7 @@ import java.util.Objects;
  * that does not resolve against the views the store serves is left out and says why in its own status.
  */
 public final class ServiceAssignment {
-    private ServiceAssignment() {
-    }
+    private ServiceAssignment() {}
 
     /** A service resolved: the {@code view:feature} references it stands for, or why it cannot be served. */
     public record Resolution(List<String> features, String problem) {
@@ -27,8 +26,11 @@ public final class ServiceAssignment {
     }
 
     public static boolean names(FeatureService service, FeatureStore store) {
-        return service.getSpec() != null && Objects.equals(service.getSpec().store(), store.getMetadata().getName())
-                && Objects.equals(service.getMetadata().getNamespace(), store.getMetadata().getNamespace());
+        return service.getSpec() != null
+                && Objects.equals(service.getSpec().store(), store.getMetadata().getName())
+                && Objects.equals(
+                        service.getMetadata().getNamespace(),
+                        store.getMetadata().getNamespace());
     }
 
     /** What {@code admission} decided about {@code service}. */
@@ -37,7 +39,10 @@ public final class ServiceAssignment {
         if (features != null) {
             return new Resolution(features, "");
         }
-        return new Resolution(List.of(), admission.refusedServices().getOrDefault(service.getMetadata().getName(),
-                String.join("; ", admission.storeProblems())));
+        return new Resolution(
+                List.of(),
+                admission
+                        .refusedServices()
+                        .getOrDefault(service.getMetadata().getName(), String.join("; ", admission.storeProblems())));
     }
 }

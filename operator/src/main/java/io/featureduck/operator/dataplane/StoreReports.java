@@ -18,15 +18,19 @@ public record StoreReports(List<DataPlaneClient.PodAnswer> pods) {
 
     /** What the pods said of view {@code name}. */
     public ServingObservation view(String name) {
-        return new ServingObservation(pods.stream().map(pod -> pod instanceof DataPlaneClient.Reports reports
-                ? reports.view(name)
-                : new DataPlaneClient.Unreachable(((DataPlaneClient.PodUnreachable) pod).reason())).toList());
+        return new ServingObservation(pods.stream()
+                .map(pod -> pod instanceof DataPlaneClient.Reports reports
+                        ? reports.view(name)
+                        : new DataPlaneClient.Unreachable(((DataPlaneClient.PodUnreachable) pod).reason()))
+                .toList());
     }
 
     /** Why pods keep serving a previous configuration instead of the newest one, one entry per such pod. */
     public List<String> configurationErrors() {
-        return pods.stream().flatMap(pod -> pod instanceof DataPlaneClient.Reports reports
-                ? Optional.ofNullable(reports.report().configurationError()).stream() : java.util.stream.Stream.empty())
+        return pods.stream()
+                .flatMap(pod -> pod instanceof DataPlaneClient.Reports reports
+                        ? Optional.ofNullable(reports.report().configurationError()).stream()
+                        : java.util.stream.Stream.empty())
                 .toList();
     }
 }

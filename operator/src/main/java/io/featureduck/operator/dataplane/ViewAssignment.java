@@ -17,26 +17,33 @@ import java.util.Objects;
  * definition is left out of the serving configuration, where it would be refused again, and its own status says why.
  */
 public final class ViewAssignment {
-    private ViewAssignment() {
-    }
+    private ViewAssignment() {}
 
     /** Admission of the store's views and services, sorted by name so that the same resources decide the same. */
-    public static Admission admit(FeatureStore store, Collection<FeatureView> views,
-                                  Collection<FeatureService> services) {
-        List<FeatureView> named = views.stream().filter(v -> names(v, store))
-                .sorted(Comparator.comparing(v -> v.getMetadata().getName())).toList();
-        List<FeatureService> namedServices = services.stream().filter(s -> ServiceAssignment.names(s, store))
-                .sorted(Comparator.comparing(s -> s.getMetadata().getName())).toList();
+    public static Admission admit(
+            FeatureStore store, Collection<FeatureView> views, Collection<FeatureService> services) {
+        List<FeatureView> named = views.stream()
+                .filter(v -> names(v, store))
+                .sorted(Comparator.comparing(v -> v.getMetadata().getName()))
+                .toList();
+        List<FeatureService> namedServices = services.stream()
+                .filter(s -> ServiceAssignment.names(s, store))
+                .sorted(Comparator.comparing(s -> s.getMetadata().getName()))
+                .toList();
         return StoreAdmission.admit(store, named, namedServices, StoreAdmission.Placement.inCluster());
     }
 
     /** The views the store serves, sorted by name. */
     public static List<FeatureView> servedBy(FeatureStore store, Collection<FeatureView> views) {
-        return admit(store, views, List.of()).views().stream().map(AdmittedView::view).toList();
+        return admit(store, views, List.of()).views().stream()
+                .map(AdmittedView::view)
+                .toList();
     }
 
     public static boolean names(FeatureView view, FeatureStore store) {
-        return view.getSpec() != null && Objects.equals(view.getSpec().store(), store.getMetadata().getName())
-                && Objects.equals(view.getMetadata().getNamespace(), store.getMetadata().getNamespace());
+        return view.getSpec() != null
+                && Objects.equals(view.getSpec().store(), store.getMetadata().getName())
+                && Objects.equals(
+                        view.getMetadata().getNamespace(), store.getMetadata().getNamespace());
     }
 }

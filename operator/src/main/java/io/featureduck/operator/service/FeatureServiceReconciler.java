@@ -1,5 +1,7 @@
 package io.featureduck.operator.service;
 
+import static io.featureduck.operator.status.StatusConditions.ACCEPTED;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureServiceStatus;
@@ -27,8 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static io.featureduck.operator.status.StatusConditions.ACCEPTED;
-
 /**
  * Resolves a FeatureService against the views its store serves and reports it: {@code Accepted} when the store exists
  * and every reference resolves (then the store's serving configuration carries it and clients may ask for it),
@@ -55,25 +55,37 @@ public final class FeatureServiceReconciler implements Reconciler<FeatureService
     public List<EventSource<?, FeatureService>> prepareEventSources(EventSourceContext<FeatureService> context) {
         InformerEventSource<FeatureStore, FeatureService> stores = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(FeatureStore.class, FeatureService.class)
-                        .withSecondaryToPrimaryMapper((FeatureStore store) -> services(context, store.getMetadata()
-                                .getNamespace(), store.getMetadata().getName()))
+                        .withSecondaryToPrimaryMapper((FeatureStore store) -> services(
+                                context,
+                                store.getMetadata().getNamespace(),
+                                store.getMetadata().getName()))
                         .withPrimaryToSecondaryMapper((FeatureService service) -> store(service)
-                                .map(name -> Set.of(new ResourceID(name, service.getMetadata().getNamespace())))
+                                .map(name -> Set.of(new ResourceID(
+                                        name, service.getMetadata().getNamespace())))
                                 .orElse(Set.of()))
                         .withNamespacesInheritedFromController()
-                        .build(), context);
-        views = new InformerEventSource<>(InformerEventSourceConfiguration.from(FeatureView.class, FeatureService.class)
-                .withSecondaryToPrimaryMapper((FeatureView view) -> view.getSpec() == null ? Set.of()
-                        : services(context, view.getMetadata().getNamespace(), view.getSpec().store()))
-                .withNamespacesInheritedFromController()
-                .build(), context);
+                        .build(),
+                context);
+        views = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(FeatureView.class, FeatureService.class)
+                        .withSecondaryToPrimaryMapper((FeatureView view) -> view.getSpec() == null
+                                ? Set.of()
+                                : services(
+                                        context,
+                                        view.getMetadata().getNamespace(),
+                                        view.getSpec().store()))
+                        .withNamespacesInheritedFromController()
+                        .build(),
+                context);
         return List.of(stores, views);
     }
 
-    private static Set<ResourceID> services(EventSourceContext<FeatureService> context, String namespace,
-                                            String store) {
-        return context.getPrimaryCache().list(namespace, service -> Objects.equals(store(service).orElse(null), store))
-                .map(ResourceID::fromResource).collect(Collectors.toSet());
+    private static Set<ResourceID> services(
+            EventSourceContext<FeatureService> context, String namespace, String store) {
+        return context.getPrimaryCache()
+                .list(namespace, service -> Objects.equals(store(service).orElse(null), store))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
     }
 
     private static Optional<String> store(FeatureService service) {
@@ -91,27 +103,58 @@ public final class FeatureServiceReconciler implements Reconciler<FeatureService
         if (store.isEmpty()) {
             String message = "FeatureStore '" + store(service).orElse("") + "' does not exist in namespace '"
                     + service.getMetadata().getNamespace() + "'; create it or correct spec.store";
-            after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, false, Reason.STORE_NOT_FOUND, message)
-                    .build(), null, null, null);
+            after = new FeatureServiceStatus(
+                    generation,
+                    conditions
+                            .set(ACCEPTED, false, Reason.STORE_NOT_FOUND, message)
+                            .build(),
+                    null,
+                    null,
+                    null);
         } else {
             // The views the store serves decide the resolution; read from the informer's cache, not the API server.
-            ServiceAssignment.Resolution resolution = ServiceAssignment.resolution(ViewAssignment.admit(store.get(),
-                    views.list(service.getMetadata().getNamespace(), view -> true).toList(), List.of(service)),
+            ServiceAssignment.Resolution resolution = ServiceAssignment.resolution(
+                    ViewAssignment.admit(
+                            store.get(),
+                            views.list(service.getMetadata().getNamespace(), view -> true)
+                                    .toList(),
+                            List.of(service)),
                     service);
             if (resolution.resolved()) {
-                List<String> views = resolution.features().stream().map(f -> f.substring(0, f.indexOf(':')))
-                        .distinct().sorted().toList();
-                after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, true, Reason.RESOLVED,
-                        resolution.features().size() + " features of " + views.size() + (views.size() == 1
-                                ? " view" : " views") + ", served by FeatureStore '" + store.get().getMetadata()
-                                .getName() + "'").build(), views, resolution.features(), resolution.features().size());
+                List<String> views = resolution.features().stream()
+                        .map(f -> f.substring(0, f.indexOf(':')))
+                        .distinct()
+                        .sorted()
+                        .toList();
+                after = new FeatureServiceStatus(
+                        generation,
+                        conditions
+                                .set(
+                                        ACCEPTED,
+                                        true,
+                                        Reason.RESOLVED,
+                                        resolution.features().size() + " features of " + views.size()
+                                                + (views.size() == 1 ? " view" : " views")
+                                                + ", served by FeatureStore '"
+                                                + store.get().getMetadata().getName() + "'")
+                                .build(),
+                        views,
+                        resolution.features(),
+                        resolution.features().size());
             } else {
-                after = new FeatureServiceStatus(generation, conditions.set(ACCEPTED, false, Reason.UNRESOLVED,
-                        resolution.problem()).build(), null, null, null);
+                after = new FeatureServiceStatus(
+                        generation,
+                        conditions
+                                .set(ACCEPTED, false, Reason.UNRESOLVED, resolution.problem())
+                                .build(),
+                        null,
+                        null,
+                        null);
             }
         }
         announce(service, before, after);
-        return Objects.equals(before, after) ? UpdateControl.noUpdate()
+        return Objects.equals(before, after)
+                ? UpdateControl.noUpdate()
                 // The resolved lists shrink when a view loses features: written so that cannot corrupt them.
                 : StatusPatch.write(service, after, FeatureService::new, context, serverSideApply);
     }
@@ -123,7 +166,7 @@ public final class FeatureServiceReconciler implements Reconciler<FeatureService
         }
         Condition now = StatusConditions.find(after.conditions(), ACCEPTED).orElseThrow();
         boolean good = StatusConditions.TRUE.equals(now.getStatus());
-        events.record(service, good ? KubernetesEvents.NORMAL : KubernetesEvents.WARNING, now.getReason(),
-                now.getMessage());
+        events.record(
+                service, good ? KubernetesEvents.NORMAL : KubernetesEvents.WARNING, now.getReason(), now.getMessage());
     }
 }

@@ -32,24 +32,43 @@ public final class KubernetesEvents {
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
         String namespace = about.getMetadata().getNamespace();
         try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata()
-                    .withName(about.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
-                    .withNamespace(namespace)
-                    .endMetadata()
-                    .withNewInvolvedObject()
-                    .withApiVersion(about.getApiVersion()).withKind(about.getKind())
-                    .withName(about.getMetadata().getName()).withNamespace(namespace)
-                    .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
-                    .endInvolvedObject()
-                    .withType(type).withReason(reason).withMessage(message)
-                    .withNewSource().withComponent(DataPlaneNames.MANAGED_BY).endSource()
-                    .withReportingComponent(DataPlaneNames.MANAGED_BY)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .build()).create();
+            client.v1()
+                    .events()
+                    .inNamespace(namespace)
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withName(about.getMetadata().getName() + "."
+                                    + UUID.randomUUID().toString().substring(0, 13))
+                            .withNamespace(namespace)
+                            .endMetadata()
+                            .withNewInvolvedObject()
+                            .withApiVersion(about.getApiVersion())
+                            .withKind(about.getKind())
+                            .withName(about.getMetadata().getName())
+                            .withNamespace(namespace)
+                            .withUid(about.getMetadata().getUid())
+                            .withResourceVersion(about.getMetadata().getResourceVersion())
+                            .endInvolvedObject()
+                            .withType(type)
+                            .withReason(reason)
+                            .withMessage(message)
+                            .withNewSource()
+                            .withComponent(DataPlaneNames.MANAGED_BY)
+                            .endSource()
+                            .withReportingComponent(DataPlaneNames.MANAGED_BY)
+                            .withFirstTimestamp(now)
+                            .withLastTimestamp(now)
+                            .withCount(1)
+                            .build())
+                    .create();
         } catch (KubernetesClientException e) {
-            LOG.warn("cannot record event {} on {} {}/{}: {}", reason, about.getKind(), namespace,
-                    about.getMetadata().getName(), e.getMessage());
+            LOG.warn(
+                    "cannot record event {} on {} {}/{}: {}",
+                    reason,
+                    about.getKind(),
+                    namespace,
+                    about.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 }

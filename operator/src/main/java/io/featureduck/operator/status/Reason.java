@@ -36,7 +36,8 @@ public enum Reason {
     WAITING_FOR_DATA_PLANE;
 
     private final String wireName = Arrays.stream(name().split("_"))
-            .map(word -> word.charAt(0) + word.substring(1).toLowerCase(Locale.ROOT)).collect(Collectors.joining());
+            .map(word -> word.charAt(0) + word.substring(1).toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining());
 
     /** As it appears in a condition's {@code reason}. */
     public String wireName() {

@@ -18,6 +18,7 @@ import java.util.Optional;
 public final class StatusConditions {
     /** Condition types, the same for every resource the operator reports on. */
     public static final String READY = "Ready";
+
     public static final String DEGRADED = "Degraded";
     public static final String PROGRESSING = "Progressing";
     public static final String ACCEPTED = "Accepted";
@@ -54,9 +55,16 @@ public final class StatusConditions {
         Optional<Condition> before = find(previous, type);
         String since = before.filter(c -> Objects.equals(c.getStatus(), status))
                 .map(Condition::getLastTransitionTime)
-                .orElseGet(() -> DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
-        next.add(new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withObservedGeneration(generation).withLastTransitionTime(since).build());
+                .orElseGet(() ->
+                        DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+        next.add(new ConditionBuilder()
+                .withType(type)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(message)
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(since)
+                .build());
         return this;
     }
 
@@ -66,11 +74,13 @@ public final class StatusConditions {
 
     /** Whether {@code type} changed status between {@code before} and {@code after} (absent counts as a change). */
     public static boolean changed(List<Condition> before, List<Condition> after, String type) {
-        return !Objects.equals(find(before, type).map(Condition::getStatus), find(after, type).map(Condition::getStatus));
+        return !Objects.equals(
+                find(before, type).map(Condition::getStatus), find(after, type).map(Condition::getStatus));
     }
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {
-        return conditions == null ? Optional.empty()
+        return conditions == null
+                ? Optional.empty()
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 }

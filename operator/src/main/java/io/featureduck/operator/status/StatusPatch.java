@@ -11,14 +11,15 @@ import java.util.function.Supplier;
  * the patch touches nothing but the status and fails with a conflict if the resource changed since.
  */
 public final class StatusPatch {
-    private StatusPatch() {
-    }
+    private StatusPatch() {}
 
     public static <S, R extends CustomResource<?, S>> R of(R current, S status, Supplier<R> blank) {
         R patch = blank.get();
-        patch.setMetadata(new ObjectMetaBuilder().withName(current.getMetadata().getName())
+        patch.setMetadata(new ObjectMetaBuilder()
+                .withName(current.getMetadata().getName())
                 .withNamespace(current.getMetadata().getNamespace())
-                .withResourceVersion(current.getMetadata().getResourceVersion()).build());
+                .withResourceVersion(current.getMetadata().getResourceVersion())
+                .build());
         patch.setStatus(status);
         return patch;
     }
@@ -31,9 +32,8 @@ public final class StatusPatch {
      * status is replaced whole instead, guarded by the resourceVersion, and a conflict makes the framework reconcile
      * again.
      */
-    public static <S, R extends CustomResource<?, S>> UpdateControl<R> write(R current, S status, Supplier<R> blank,
-                                                                            Context<R> context,
-                                                                            boolean serverSideApply) {
+    public static <S, R extends CustomResource<?, S>> UpdateControl<R> write(
+            R current, S status, Supplier<R> blank, Context<R> context, boolean serverSideApply) {
         R patch = of(current, status, blank);
         if (serverSideApply) {
             return UpdateControl.patchStatus(patch);

@@ -52,9 +52,11 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
 
     @Override
     protected Deployment desired(FeatureStore store, Context<FeatureStore> context) {
-        return desired(store, store.getSpec().lakehouse().persistentVolumeClaim() != null
-                && ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class)).stream()
-                        .anyMatch(view -> view.getSpec().takesPushes()));
+        return desired(
+                store,
+                store.getSpec().lakehouse().persistentVolumeClaim() != null
+                        && ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class)).stream()
+                                .anyMatch(view -> view.getSpec().takesPushes()));
     }
 
     /**
@@ -68,68 +70,141 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
 
         List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName("serving-config").withNewConfigMap()
-                .withName(DataPlaneNames.servingConfig(store)).endConfigMap().build());
-        mounts.add(new VolumeMountBuilder().withName("serving-config").withMountPath(DataPlaneNames.CONFIG_MOUNT)
-                .withReadOnly(true).build());
+        volumes.add(new VolumeBuilder()
+                .withName("serving-config")
+                .withNewConfigMap()
+                .withName(DataPlaneNames.servingConfig(store))
+                .endConfigMap()
+                .build());
+        mounts.add(new VolumeMountBuilder()
+                .withName("serving-config")
+                .withMountPath(DataPlaneNames.CONFIG_MOUNT)
+                .withReadOnly(true)
+                .build());
         // The root filesystem is read-only: DuckDB spills and the JVM writes its temporary files here.
-        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
-        mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        volumes.add(new VolumeBuilder()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build());
+        mounts.add(
+                new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         // Object-store files DuckDB reads are copied here; the kubelet evicts a pod whose emptyDir outgrows its limit,
         // so the data plane keeps its cache a tenth below it.
         Quantity cacheSize = new Quantity(dataPlane.effectiveFileCacheSize());
-        volumes.add(new VolumeBuilder().withName("file-cache").withNewEmptyDir().withSizeLimit(cacheSize).endEmptyDir()
+        volumes.add(new VolumeBuilder()
+                .withName("file-cache")
+                .withNewEmptyDir()
+                .withSizeLimit(cacheSize)
+                .endEmptyDir()
                 .build());
-        mounts.add(new VolumeMountBuilder().withName("file-cache").withMountPath(DataPlaneNames.FILE_CACHE_MOUNT)
+        mounts.add(new VolumeMountBuilder()
+                .withName("file-cache")
+                .withMountPath(DataPlaneNames.FILE_CACHE_MOUNT)
                 .build());
         long cacheBytes = Quantity.getAmountInBytes(cacheSize).longValue() / 10 * 9;
         if (lakehouse.persistentVolumeClaim() != null) {
-            volumes.add(new VolumeBuilder().withName("lakehouse").withNewPersistentVolumeClaim()
-                    .withClaimName(lakehouse.persistentVolumeClaim()).withReadOnly(!lakehouseWritable)
-                    .endPersistentVolumeClaim().build());
-            mounts.add(new VolumeMountBuilder().withName("lakehouse").withMountPath(lakehouse.root())
-                    .withReadOnly(!lakehouseWritable).build());
+            volumes.add(new VolumeBuilder()
+                    .withName("lakehouse")
+                    .withNewPersistentVolumeClaim()
+                    .withClaimName(lakehouse.persistentVolumeClaim())
+                    .withReadOnly(!lakehouseWritable)
+                    .endPersistentVolumeClaim()
+                    .build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName("lakehouse")
+                    .withMountPath(lakehouse.root())
+                    .withReadOnly(!lakehouseWritable)
+                    .build());
         }
 
         DataPlaneSpec.AuthSpec auth = dataPlane.auth() == null ? DataPlaneSpec.AuthSpec.NONE : dataPlane.auth();
-        List<String> args = new ArrayList<>(List.of("serve", "-f", configFile,
-                "--port", Integer.toString(DataPlaneNames.HTTP_PORT),
-                "--management-port", Integer.toString(DataPlaneNames.MANAGEMENT_PORT),
-                "--grpc-port", Integer.toString(dataPlane.effectiveGrpcPort()),
-                "--file-cache-dir", DataPlaneNames.FILE_CACHE_MOUNT, "--file-cache-size", Long.toString(cacheBytes)));
+        List<String> args = new ArrayList<>(List.of(
+                "serve",
+                "-f",
+                configFile,
+                "--port",
+                Integer.toString(DataPlaneNames.HTTP_PORT),
+                "--management-port",
+                Integer.toString(DataPlaneNames.MANAGEMENT_PORT),
+                "--grpc-port",
+                Integer.toString(dataPlane.effectiveGrpcPort()),
+                "--file-cache-dir",
+                DataPlaneNames.FILE_CACHE_MOUNT,
+                "--file-cache-size",
+                Long.toString(cacheBytes)));
         switch (auth.type()) {
             case BEARER -> {
                 // The kubelet swaps the Secret's files when it changes; the data plane rereads them, so rotating a
                 // token needs no restart.
-                volumes.add(new VolumeBuilder().withName("auth-tokens").withNewSecret()
-                        .withSecretName(auth.tokenSecretName()).addNewItem().withKey(DataPlaneSpec.AuthSpec.TOKENS_KEY)
-                        .withPath(DataPlaneSpec.AuthSpec.TOKENS_KEY).endItem().withDefaultMode(0440).endSecret().build());
-                mounts.add(new VolumeMountBuilder().withName("auth-tokens").withMountPath(DataPlaneNames.TOKENS_MOUNT)
-                        .withReadOnly(true).build());
+                volumes.add(new VolumeBuilder()
+                        .withName("auth-tokens")
+                        .withNewSecret()
+                        .withSecretName(auth.tokenSecretName())
+                        .addNewItem()
+                        .withKey(DataPlaneSpec.AuthSpec.TOKENS_KEY)
+                        .withPath(DataPlaneSpec.AuthSpec.TOKENS_KEY)
+                        .endItem()
+                        .withDefaultMode(0440)
+                        .endSecret()
+                        .build());
+                mounts.add(new VolumeMountBuilder()
+                        .withName("auth-tokens")
+                        .withMountPath(DataPlaneNames.TOKENS_MOUNT)
+                        .withReadOnly(true)
+                        .build());
                 args.addAll(List.of("--auth-token-file", DataPlaneNames.TOKENS_FILE));
                 if (auth.writeTokenSecretName() != null) {
-                    volumes.add(new VolumeBuilder().withName("auth-write-tokens").withNewSecret()
-                            .withSecretName(auth.writeTokenSecretName()).addNewItem()
-                            .withKey(DataPlaneSpec.AuthSpec.TOKENS_KEY).withPath(DataPlaneSpec.AuthSpec.TOKENS_KEY)
-                            .endItem().withDefaultMode(0440).endSecret().build());
-                    mounts.add(new VolumeMountBuilder().withName("auth-write-tokens")
-                            .withMountPath(DataPlaneNames.WRITE_TOKENS_MOUNT).withReadOnly(true).build());
+                    volumes.add(new VolumeBuilder()
+                            .withName("auth-write-tokens")
+                            .withNewSecret()
+                            .withSecretName(auth.writeTokenSecretName())
+                            .addNewItem()
+                            .withKey(DataPlaneSpec.AuthSpec.TOKENS_KEY)
+                            .withPath(DataPlaneSpec.AuthSpec.TOKENS_KEY)
+                            .endItem()
+                            .withDefaultMode(0440)
+                            .endSecret()
+                            .build());
+                    mounts.add(new VolumeMountBuilder()
+                            .withName("auth-write-tokens")
+                            .withMountPath(DataPlaneNames.WRITE_TOKENS_MOUNT)
+                            .withReadOnly(true)
+                            .build());
                     args.addAll(List.of("--auth-write-token-file", DataPlaneNames.WRITE_TOKENS_FILE));
                 }
             }
-            case KUBERNETES -> args.addAll(List.of("--auth-namespace", store.getMetadata().getNamespace()));
-            case NONE -> { }
+            case KUBERNETES ->
+                args.addAll(List.of("--auth-namespace", store.getMetadata().getNamespace()));
+            case NONE -> {}
         }
 
         if (dataPlane.tls() != null) {
-            volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(dataPlane.tls().secretName())
-                    .addNewItem().withKey("tls.crt").withPath("tls.crt").endItem()
-                    .addNewItem().withKey("tls.key").withPath("tls.key").endItem()
-                    .withDefaultMode(0440).endSecret().build());
-            mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(DataPlaneNames.TLS_MOUNT).withReadOnly(true)
+            volumes.add(new VolumeBuilder()
+                    .withName("tls")
+                    .withNewSecret()
+                    .withSecretName(dataPlane.tls().secretName())
+                    .addNewItem()
+                    .withKey("tls.crt")
+                    .withPath("tls.crt")
+                    .endItem()
+                    .addNewItem()
+                    .withKey("tls.key")
+                    .withPath("tls.key")
+                    .endItem()
+                    .withDefaultMode(0440)
+                    .endSecret()
                     .build());
-            args.addAll(List.of("--tls-cert", DataPlaneNames.TLS_MOUNT + "/tls.crt",
-                    "--tls-key", DataPlaneNames.TLS_MOUNT + "/tls.key"));
+            mounts.add(new VolumeMountBuilder()
+                    .withName("tls")
+                    .withMountPath(DataPlaneNames.TLS_MOUNT)
+                    .withReadOnly(true)
+                    .build());
+            args.addAll(List.of(
+                    "--tls-cert",
+                    DataPlaneNames.TLS_MOUNT + "/tls.crt",
+                    "--tls-key",
+                    DataPlaneNames.TLS_MOUNT + "/tls.key"));
         }
 
         Map<String, String> podAnnotations = new LinkedHashMap<>();
@@ -139,21 +214,37 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.dataPlane(store)))
                 .withNewSpec()
                 .withReplicas(dataPlane.effectiveReplicas())
-                .withNewSelector().withMatchLabels(DataPlaneNames.selector(store)).endSelector()
-                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
-                .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate().endStrategy()
+                .withNewSelector()
+                .withMatchLabels(DataPlaneNames.selector(store))
+                .endSelector()
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(1))
+                .withMaxUnavailable(new IntOrString(0))
+                .endRollingUpdate()
+                .endStrategy()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(DataPlaneNames.labels(store)).withAnnotations(podAnnotations).endMetadata()
+                .withNewMetadata()
+                .withLabels(DataPlaneNames.labels(store))
+                .withAnnotations(podAnnotations)
+                .endMetadata()
                 .withNewSpec()
                 // Only Kubernetes authentication calls the API server; no other pod needs a token mounted.
                 .withServiceAccountName(auth.type() == AuthType.KUBERNETES ? auth.serviceAccountName() : null)
                 .withAutomountServiceAccountToken(auth.type() == AuthType.KUBERNETES)
                 // On SIGTERM the data plane answers for its drain period while it leaves the Service, then lets
                 // requests in flight finish: the kubelet must wait for both before it kills the process.
-                .withTerminationGracePeriodSeconds(dataPlane.effectiveDrainPeriod().toSeconds()
-                        + DataPlaneSpec.SHUTDOWN_GRACE.toSeconds() + 5)
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(USER).withRunAsGroup(USER)
-                .withFsGroup(USER).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withTerminationGracePeriodSeconds(
+                        dataPlane.effectiveDrainPeriod().toSeconds() + DataPlaneSpec.SHUTDOWN_GRACE.toSeconds() + 5)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(USER)
+                .withRunAsGroup(USER)
+                .withFsGroup(USER)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .endSecurityContext()
                 .withContainers(new ContainerBuilder()
                         .withName(CONTAINER)
@@ -161,35 +252,71 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                         .withArgs(args)
                         // G1 named explicitly: below 2 CPUs or 1792 MiB the JVM would pick the serial collector, which
                         // the online benchmark (bench/README.md) did not measure as better for this heap of arrays.
-                        .addNewEnv().withName("JAVA_TOOL_OPTIONS")
+                        .addNewEnv()
+                        .withName("JAVA_TOOL_OPTIONS")
                         .withValue("-XX:+UseG1GC -XX:MaxRAMPercentage=" + DataPlaneSpec.HEAP_PERCENT
-                                + " -XX:+ExitOnOutOfMemoryError").endEnv()
+                                + " -XX:+ExitOnOutOfMemoryError")
+                        .endEnv()
                         // The SDKs read their credentials from the environment: every key of the Secret becomes a
                         // variable, and only the kubelet ever sees the values.
-                        .withEnvFrom(lakehouse.credentialsSecret() == null ? List.of()
-                                : List.of(new EnvFromSourceBuilder().withNewSecretRef()
-                                .withName(lakehouse.credentialsSecret()).endSecretRef().build()))
-                        .addNewPort().withName("http").withContainerPort(DataPlaneNames.HTTP_PORT).withProtocol("TCP")
+                        .withEnvFrom(
+                                lakehouse.credentialsSecret() == null
+                                        ? List.of()
+                                        : List.of(new EnvFromSourceBuilder()
+                                                .withNewSecretRef()
+                                                .withName(lakehouse.credentialsSecret())
+                                                .endSecretRef()
+                                                .build()))
+                        .addNewPort()
+                        .withName("http")
+                        .withContainerPort(DataPlaneNames.HTTP_PORT)
+                        .withProtocol("TCP")
                         .endPort()
-                        .addNewPort().withName("management").withContainerPort(DataPlaneNames.MANAGEMENT_PORT)
-                        .withProtocol("TCP").endPort()
-                        .addNewPort().withName("grpc").withContainerPort(dataPlane.effectiveGrpcPort())
-                        .withProtocol("TCP").endPort()
+                        .addNewPort()
+                        .withName("management")
+                        .withContainerPort(DataPlaneNames.MANAGEMENT_PORT)
+                        .withProtocol("TCP")
+                        .endPort()
+                        .addNewPort()
+                        .withName("grpc")
+                        .withContainerPort(dataPlane.effectiveGrpcPort())
+                        .withProtocol("TCP")
+                        .endPort()
                         // Loading a large view takes a while: the startup probe gives it time before liveness counts.
-                        .withNewStartupProbe().withNewHttpGet().withPath("/health")
-                        .withPort(new IntOrString("management")).endHttpGet().withPeriodSeconds(2)
-                        .withFailureThreshold(60).endStartupProbe()
-                        .withNewLivenessProbe().withNewHttpGet().withPath("/health")
-                        .withPort(new IntOrString("management")).endHttpGet().withPeriodSeconds(10)
-                        .withFailureThreshold(3).endLivenessProbe()
+                        .withNewStartupProbe()
+                        .withNewHttpGet()
+                        .withPath("/health")
+                        .withPort(new IntOrString("management"))
+                        .endHttpGet()
+                        .withPeriodSeconds(2)
+                        .withFailureThreshold(60)
+                        .endStartupProbe()
+                        .withNewLivenessProbe()
+                        .withNewHttpGet()
+                        .withPath("/health")
+                        .withPort(new IntOrString("management"))
+                        .endHttpGet()
+                        .withPeriodSeconds(10)
+                        .withFailureThreshold(3)
+                        .endLivenessProbe()
                         // Polled often, as a draining pod reports not-ready and must leave the Service within its
                         // drain period.
-                        .withNewReadinessProbe().withNewHttpGet().withPath("/ready")
-                        .withPort(new IntOrString("management")).endHttpGet().withPeriodSeconds(2)
-                        .withFailureThreshold(1).endReadinessProbe()
+                        .withNewReadinessProbe()
+                        .withNewHttpGet()
+                        .withPath("/ready")
+                        .withPort(new IntOrString("management"))
+                        .endHttpGet()
+                        .withPeriodSeconds(2)
+                        .withFailureThreshold(1)
+                        .endReadinessProbe()
                         .withResources(resources(dataPlane.resources()))
-                        .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
-                        .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withNewCapabilities()
+                        .withDrop("ALL")
+                        .endCapabilities()
+                        .endSecurityContext()
                         .withVolumeMounts(mounts)
                         .build())
                 .withVolumes(volumes)
@@ -223,9 +350,14 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
     static String settingsHash(FeatureStore store) {
         try {
             byte[] spec = JSON.writeValueAsBytes(store.getSpec());
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spec)).substring(0, 16);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(spec))
+                    .substring(0, 16);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot hash the spec of FeatureStore " + store.getMetadata().getName(), e);
+            throw new IllegalStateException(
+                    "cannot hash the spec of FeatureStore "
+                            + store.getMetadata().getName(),
+                    e);
         }
     }
 }

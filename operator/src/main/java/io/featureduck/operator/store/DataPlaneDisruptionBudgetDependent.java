@@ -26,7 +26,9 @@ public final class DataPlaneDisruptionBudgetDependent
                 .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.dataPlane(store)))
                 .withNewSpec()
                 .withMaxUnavailable(new IntOrString(1))
-                .withNewSelector().withMatchLabels(DataPlaneNames.selector(store)).endSelector()
+                .withNewSelector()
+                .withMatchLabels(DataPlaneNames.selector(store))
+                .endSelector()
                 .endSpec()
                 .build();
     }
@@ -34,8 +36,10 @@ public final class DataPlaneDisruptionBudgetDependent
     /** The budget exists only while the store asks for more than one replica. */
     public static final class MultipleReplicas implements Condition<PodDisruptionBudget, FeatureStore> {
         @Override
-        public boolean isMet(DependentResource<PodDisruptionBudget, FeatureStore> dependent, FeatureStore store,
-                             Context<FeatureStore> context) {
+        public boolean isMet(
+                DependentResource<PodDisruptionBudget, FeatureStore> dependent,
+                FeatureStore store,
+                Context<FeatureStore> context) {
             return store.getSpec().effectiveDataPlane().effectiveReplicas() > 1;
         }
     }

@@ -1,5 +1,9 @@
 package io.featureduck.operator.store;
 
+import static io.featureduck.operator.status.StatusConditions.DEGRADED;
+import static io.featureduck.operator.status.StatusConditions.PROGRESSING;
+import static io.featureduck.operator.status.StatusConditions.READY;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,8 +12,8 @@ import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreStatus;
 import io.featureduck.crds.FeatureView;
-import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.crds.admission.Admission;
+import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.dataplane.DataPlaneReports;
 import io.featureduck.operator.dataplane.StoreReports;
@@ -27,6 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
@@ -34,7 +39,6 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import java.time.Clock;
@@ -42,10 +46,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-
-import static io.featureduck.operator.status.StatusConditions.DEGRADED;
-import static io.featureduck.operator.status.StatusConditions.PROGRESSING;
-import static io.featureduck.operator.status.StatusConditions.READY;
 
 /**
  * Turns a FeatureStore into its data plane: the serving ConfigMap (the store plus its views), the Deployment, the
@@ -64,8 +64,8 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
     private final Clock clock;
     private final Workflow<FeatureStore> workflow;
 
-    public FeatureStoreReconciler(OperatorSettings settings, DataPlaneReports reports, KubernetesEvents events,
-                                  Clock clock) {
+    public FeatureStoreReconciler(
+            OperatorSettings settings, DataPlaneReports reports, KubernetesEvents events, Clock clock) {
         this.settings = settings;
         this.reports = reports;
         this.events = events;
@@ -89,46 +89,64 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
             D dependent) {
         dependent.configureWith(new KubernetesDependentResourceConfigBuilder<R>()
                 .withKubernetesDependentInformerConfig(InformerConfiguration.builder(dependent.resourceType())
-                        .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR).build())
+                        .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
+                        .build())
                 .build());
         return dependent;
     }
 
     @Override
     public List<EventSource<?, FeatureStore>> prepareEventSources(EventSourceContext<FeatureStore> context) {
-        List<EventSource<?, FeatureStore>> sources = new ArrayList<>(
-                EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
+        List<EventSource<?, FeatureStore>> sources =
+                new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(context, workflow));
         // Views point at their store by name; the framework indexes that mapping to find a store's views again.
-        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(FeatureView.class, FeatureStore.class)
-                .withSecondaryToPrimaryMapper((FeatureView view) -> view.getSpec() == null || view.getSpec().store() == null
-                        ? Set.of() : Set.of(new ResourceID(view.getSpec().store(), view.getMetadata().getNamespace())))
-                .withNamespacesInheritedFromController()
-                .build(), context));
+        sources.add(new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(FeatureView.class, FeatureStore.class)
+                        .withSecondaryToPrimaryMapper((FeatureView view) ->
+                                view.getSpec() == null || view.getSpec().store() == null
+                                        ? Set.of()
+                                        : Set.of(new ResourceID(
+                                                view.getSpec().store(),
+                                                view.getMetadata().getNamespace())))
+                        .withNamespacesInheritedFromController()
+                        .build(),
+                context));
         // Feature services name their store the same way.
-        sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(FeatureService.class,
-                        FeatureStore.class)
-                .withSecondaryToPrimaryMapper((FeatureService service) -> service.getSpec() == null
-                        || service.getSpec().store() == null ? Set.of()
-                        : Set.of(new ResourceID(service.getSpec().store(), service.getMetadata().getNamespace())))
-                .withNamespacesInheritedFromController()
-                .build(), context));
+        sources.add(new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(FeatureService.class, FeatureStore.class)
+                        .withSecondaryToPrimaryMapper((FeatureService service) ->
+                                service.getSpec() == null || service.getSpec().store() == null
+                                        ? Set.of()
+                                        : Set.of(new ResourceID(
+                                                service.getSpec().store(),
+                                                service.getMetadata().getNamespace())))
+                        .withNamespacesInheritedFromController()
+                        .build(),
+                context));
         // The data-plane pods, so that a container that cannot start (whose Deployment only stops progressing) is
         // reported as it happens.
-        InformerEventSource<Pod, FeatureStore> pods = new InformerEventSource<>(InformerEventSourceConfiguration
-                .from(Pod.class, FeatureStore.class)
-                .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
-                .withSecondaryToPrimaryMapper((Pod pod) -> DataPlaneNames.storeOf(pod)
-                        .map(store -> Set.of(new ResourceID(store, pod.getMetadata().getNamespace())))
-                        .orElse(Set.of()))
-                .withNamespacesInheritedFromController()
-                .build(), context);
+        InformerEventSource<Pod, FeatureStore> pods = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, FeatureStore.class)
+                        .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper((Pod pod) -> DataPlaneNames.storeOf(pod)
+                                .map(store -> Set.of(
+                                        new ResourceID(store, pod.getMetadata().getNamespace())))
+                                .orElse(Set.of()))
+                        .withNamespacesInheritedFromController()
+                        .build(),
+                context);
         sources.add(pods);
         // What the pods say of their serving configuration, polled outside reconcile: a pod that refused the newest
         // file keeps serving the previous one and says why, which the store's status then shows.
-        sources.add(new PerResourcePollingEventSource<>(StoreReports.class, context,
-                new PerResourcePollingConfigurationBuilder<StoreReports, FeatureStore, String>(store -> Set.of(
-                        reports.of(store.getMetadata().getNamespace(), store.getMetadata().getName(),
-                                pods.list(store.getMetadata().getNamespace()))), settings.statusInterval())
+        sources.add(new PerResourcePollingEventSource<>(
+                StoreReports.class,
+                context,
+                new PerResourcePollingConfigurationBuilder<StoreReports, FeatureStore, String>(
+                                store -> Set.of(reports.of(
+                                        store.getMetadata().getNamespace(),
+                                        store.getMetadata().getName(),
+                                        pods.list(store.getMetadata().getNamespace()))),
+                                settings.statusInterval())
                         .withName("dataplane-reports")
                         .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())
                         .build()));
@@ -139,7 +157,9 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
     public UpdateControl<FeatureStore> reconcile(FeatureStore store, Context<FeatureStore> context) {
         FeatureStoreStatus before = store.getStatus();
         List<Condition> previous = before == null ? List.of() : before.conditions();
-        Admission admission = ViewAssignment.admit(store, context.getSecondaryResources(FeatureView.class),
+        Admission admission = ViewAssignment.admit(
+                store,
+                context.getSecondaryResources(FeatureView.class),
                 context.getSecondaryResources(FeatureService.class));
         FeatureStoreStatus after;
         if (!admission.storeAccepted()) {
@@ -148,13 +168,21 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
             after = StoreConditions.refused(store, admission, previous, clock);
         } else {
             workflow.reconcile(store, context);
-            after = StoreConditions.derive(new StoreConditions.Observed(store, admission,
-                    context.getSecondaryResource(Deployment.class), context.getSecondaryResources(Pod.class),
-                    context.getSecondaryResource(StoreReports.class)
-                            .map(StoreReports::configurationErrors).orElse(List.of())), previous, clock);
+            after = StoreConditions.derive(
+                    new StoreConditions.Observed(
+                            store,
+                            admission,
+                            context.getSecondaryResource(Deployment.class),
+                            context.getSecondaryResources(Pod.class),
+                            context.getSecondaryResource(StoreReports.class)
+                                    .map(StoreReports::configurationErrors)
+                                    .orElse(List.of())),
+                    previous,
+                    clock);
         }
         announce(store, before, after);
-        return Objects.equals(before, after) ? UpdateControl.noUpdate()
+        return Objects.equals(before, after)
+                ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(StatusPatch.of(store, after, FeatureStore::new));
     }
 
@@ -163,16 +191,25 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         List<Condition> old = before == null ? List.of() : before.conditions();
         List<String> oldViews = before == null ? List.of() : before.views();
         if (!oldViews.equals(after.views())) {
-            events.record(store, KubernetesEvents.NORMAL, "ServingConfigUpdated",
+            events.record(
+                    store,
+                    KubernetesEvents.NORMAL,
+                    "ServingConfigUpdated",
                     "serving configuration now holds " + after.views().size() + " views: " + after.views());
         }
         if (StatusConditions.changed(old, after.conditions(), READY)) {
             Condition ready = StatusConditions.find(after.conditions(), READY).orElseThrow();
-            events.record(store, StatusConditions.TRUE.equals(ready.getStatus()) ? KubernetesEvents.NORMAL
-                    : KubernetesEvents.WARNING, ready.getReason(), ready.getMessage());
+            events.record(
+                    store,
+                    StatusConditions.TRUE.equals(ready.getStatus())
+                            ? KubernetesEvents.NORMAL
+                            : KubernetesEvents.WARNING,
+                    ready.getReason(),
+                    ready.getMessage());
         }
         if (StatusConditions.changed(old, after.conditions(), DEGRADED)) {
-            Condition degraded = StatusConditions.find(after.conditions(), DEGRADED).orElseThrow();
+            Condition degraded =
+                    StatusConditions.find(after.conditions(), DEGRADED).orElseThrow();
             if (StatusConditions.TRUE.equals(degraded.getStatus())) {
                 events.record(store, KubernetesEvents.WARNING, degraded.getReason(), degraded.getMessage());
             }
@@ -180,21 +217,31 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
     }
 
     @Override
-    public ErrorStatusUpdateControl<FeatureStore> updateErrorStatus(FeatureStore store, Context<FeatureStore> context,
-                                                                    Exception e) {
+    public ErrorStatusUpdateControl<FeatureStore> updateErrorStatus(
+            FeatureStore store, Context<FeatureStore> context, Exception e) {
         // Reported on the resource and retried with the framework's backoff.
         FeatureStoreStatus before = store.getStatus();
         List<Condition> previous = before == null ? List.of() : before.conditions();
         String message = "reconciling the data plane failed (retrying): " + rootMessage(e);
-        FeatureStoreStatus.Builder failed = FeatureStoreStatus.builder(generation(store), new StatusConditions(previous,
-                generation(store), clock)
-                .set(READY, before != null && StatusConditions.find(previous, READY)
-                        .map(c -> StatusConditions.TRUE.equals(c.getStatus())).orElse(false), Reason.RECONCILE_ERROR, message)
-                .set(PROGRESSING, true, Reason.RECONCILE_ERROR, message)
-                .set(DEGRADED, true, Reason.RECONCILE_ERROR, message).build());
+        FeatureStoreStatus.Builder failed = FeatureStoreStatus.builder(
+                generation(store),
+                new StatusConditions(previous, generation(store), clock)
+                        .set(
+                                READY,
+                                before != null
+                                        && StatusConditions.find(previous, READY)
+                                                .map(c -> StatusConditions.TRUE.equals(c.getStatus()))
+                                                .orElse(false),
+                                Reason.RECONCILE_ERROR,
+                                message)
+                        .set(PROGRESSING, true, Reason.RECONCILE_ERROR, message)
+                        .set(DEGRADED, true, Reason.RECONCILE_ERROR, message)
+                        .build());
         // What was known before the failure stays known.
         if (before != null) {
-            failed.replicas(before.replicas(), before.readyReplicas()).views(before.views()).endpoint(before.endpoint())
+            failed.replicas(before.replicas(), before.readyReplicas())
+                    .views(before.views())
+                    .endpoint(before.endpoint())
                     .refusedViews(before.refusedViews());
         }
         FeatureStoreStatus after = failed.build();

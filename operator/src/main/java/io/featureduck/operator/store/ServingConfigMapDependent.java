@@ -28,7 +28,9 @@ public final class ServingConfigMapDependent extends CRUDKubernetesDependentReso
     @Override
     protected ConfigMap desired(FeatureStore store, Context<FeatureStore> context) {
         // The data plane admits the file again, with the same admission: what is written here, it serves.
-        Admission admission = ViewAssignment.admit(store, context.getSecondaryResources(FeatureView.class),
+        Admission admission = ViewAssignment.admit(
+                store,
+                context.getSecondaryResources(FeatureView.class),
                 context.getSecondaryResources(FeatureService.class));
         var views = admission.views().stream().map(AdmittedView::view).toList();
         var services = ServiceAssignment.servedBy(admission);

@@ -20,25 +20,39 @@ import java.util.List;
  */
 public final class ServingConfigRenderer {
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
-            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                    JsonInclude.Include.NON_NULL));
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .setDefaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
 
     public String render(FeatureStore store, List<FeatureView> views, List<FeatureService> services) {
         StringBuilder out = new StringBuilder("# Serving configuration of FeatureStore '")
-                .append(store.getMetadata().getName()).append("', written by the FeatureDuck operator from the store, ")
-                .append(views.size()).append(views.size() == 1 ? " FeatureView" : " FeatureViews")
-                .append(" and ").append(services.size()).append(services.size() == 1 ? " FeatureService" : " FeatureServices")
-                .append(" assigned to it.\n# Serve it locally with: featureduck serve -f <this file> --lakehouse-root <copy of the lakehouse>\n");
-        out.append(document(store.getApiVersion(), store.getKind(), store.getMetadata().getName(), store.getSpec()));
+                .append(store.getMetadata().getName())
+                .append("', written by the FeatureDuck operator from the store, ")
+                .append(views.size())
+                .append(views.size() == 1 ? " FeatureView" : " FeatureViews")
+                .append(" and ")
+                .append(services.size())
+                .append(services.size() == 1 ? " FeatureService" : " FeatureServices")
+                .append(
+                        " assigned to it.\n# Serve it locally with: featureduck serve -f <this file> --lakehouse-root <copy of the lakehouse>\n");
+        out.append(document(
+                store.getApiVersion(), store.getKind(), store.getMetadata().getName(), store.getSpec()));
         for (FeatureView view : views) {
             out.append("---\n")
-                    .append(document(view.getApiVersion(), view.getKind(), view.getMetadata().getName(), view.getSpec()));
+                    .append(document(
+                            view.getApiVersion(),
+                            view.getKind(),
+                            view.getMetadata().getName(),
+                            view.getSpec()));
         }
         for (FeatureService service : services) {
-            out.append("---\n").append(document(service.getApiVersion(), service.getKind(),
-                    service.getMetadata().getName(), service.getSpec()));
+            out.append("---\n")
+                    .append(document(
+                            service.getApiVersion(),
+                            service.getKind(),
+                            service.getMetadata().getName(),
+                            service.getSpec()));
         }
         return out.toString();
     }

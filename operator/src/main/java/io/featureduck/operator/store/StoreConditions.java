@@ -1,5 +1,9 @@
 package io.featureduck.operator.store;
 
+import static io.featureduck.operator.status.StatusConditions.DEGRADED;
+import static io.featureduck.operator.status.StatusConditions.PROGRESSING;
+import static io.featureduck.operator.status.StatusConditions.READY;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -20,10 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.featureduck.operator.status.StatusConditions.DEGRADED;
-import static io.featureduck.operator.status.StatusConditions.PROGRESSING;
-import static io.featureduck.operator.status.StatusConditions.READY;
-
 /**
  * A FeatureStore's status from what the operator observed, as a pure function (the view's is
  * {@code ServingConditions}): its definitions' admission, its Deployment, its pods and what the pods said of their
@@ -34,48 +34,66 @@ import static io.featureduck.operator.status.StatusConditions.READY;
  */
 final class StoreConditions {
     /** Waiting reasons of a container that will not start by itself. */
-    private static final Set<String> STUCK_CONTAINER_REASONS = Set.of("CreateContainerConfigError",
-            "CreateContainerError", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff");
+    private static final Set<String> STUCK_CONTAINER_REASONS = Set.of(
+            "CreateContainerConfigError",
+            "CreateContainerError",
+            "ErrImagePull",
+            "ImagePullBackOff",
+            "InvalidImageName",
+            "CrashLoopBackOff");
 
-    private StoreConditions() {
-    }
+    private StoreConditions() {}
 
     /**
      * What the operator saw of a store.
      *
      * @param configurationErrors why a data-plane pod does not serve the newest serving configuration, pod by pod
      */
-    record Observed(FeatureStore store, Admission admission, Optional<Deployment> deployment, Collection<Pod> pods,
-                    List<String> configurationErrors) {
-    }
+    record Observed(
+            FeatureStore store,
+            Admission admission,
+            Optional<Deployment> deployment,
+            Collection<Pod> pods,
+            List<String> configurationErrors) {}
 
     /** The status of a store whose definition admission refused: nothing is deployed from it. */
     static FeatureStoreStatus refused(FeatureStore store, Admission admission, List<Condition> previous, Clock clock) {
         String problems = String.join("; ", admission.storeProblems());
-        return FeatureStoreStatus.builder(generation(store), new StatusConditions(previous, generation(store), clock)
-                        .set(READY, false, Reason.INVALID_SPEC, problems)
-                        .set(PROGRESSING, false, Reason.INVALID_SPEC, problems)
-                        .set(DEGRADED, true, Reason.INVALID_SPEC, problems).build())
-                .views(List.of()).build();
+        return FeatureStoreStatus.builder(
+                        generation(store),
+                        new StatusConditions(previous, generation(store), clock)
+                                .set(READY, false, Reason.INVALID_SPEC, problems)
+                                .set(PROGRESSING, false, Reason.INVALID_SPEC, problems)
+                                .set(DEGRADED, true, Reason.INVALID_SPEC, problems)
+                                .build())
+                .views(List.of())
+                .build();
     }
 
     static FeatureStoreStatus derive(Observed observed, List<Condition> previous, Clock clock) {
         FeatureStore store = observed.store();
         int wanted = store.getSpec().effectiveDataPlane().effectiveReplicas();
-        List<String> views = observed.admission().views().stream().map(AdmittedView::name).toList();
+        List<String> views =
+                observed.admission().views().stream().map(AdmittedView::name).toList();
         List<FeatureStoreStatus.RefusedView> refused = observed.admission().refusedViews().entrySet().stream()
                 .map(e -> new FeatureStoreStatus.RefusedView(e.getKey(), e.getValue()))
-                .sorted(java.util.Comparator.comparing(FeatureStoreStatus.RefusedView::name)).toList();
-        DeploymentStatus rollout = observed.deployment().map(Deployment::getStatus).orElse(null);
+                .sorted(java.util.Comparator.comparing(FeatureStoreStatus.RefusedView::name))
+                .toList();
+        DeploymentStatus rollout =
+                observed.deployment().map(Deployment::getStatus).orElse(null);
         int ready = rollout == null || rollout.getReadyReplicas() == null ? 0 : rollout.getReadyReplicas();
         int updated = rollout == null || rollout.getUpdatedReplicas() == null ? 0 : rollout.getUpdatedReplicas();
-        boolean current = observed.deployment().isPresent() && rollout != null
+        boolean current = observed.deployment().isPresent()
+                && rollout != null
                 && rollout.getObservedGeneration() != null
-                && rollout.getObservedGeneration() >= observed.deployment().get().getMetadata().getGeneration();
-        Optional<DeploymentCondition> stuck = rollout == null || rollout.getConditions() == null ? Optional.empty()
-                : rollout.getConditions().stream().filter(c ->
-                        ("Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason()))
-                                || ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())))
+                && rollout.getObservedGeneration()
+                        >= observed.deployment().get().getMetadata().getGeneration();
+        Optional<DeploymentCondition> stuck = rollout == null || rollout.getConditions() == null
+                ? Optional.empty()
+                : rollout.getConditions().stream()
+                        .filter(c ->
+                                ("Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason()))
+                                        || ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())))
                         .findFirst();
         boolean rolledOut = current && updated >= wanted && ready >= wanted;
         String serving = ready + " of " + wanted + " data-plane pods ready, serving " + views.size()
@@ -84,34 +102,52 @@ final class StoreConditions {
 
         StatusConditions conditions = new StatusConditions(previous, generation(store), clock);
         if (wanted == 0) {
-            conditions.set(READY, false, Reason.SCALED_TO_ZERO, "spec.dataPlane.replicas is 0: nothing serves this "
-                    + "store");
+            conditions.set(
+                    READY,
+                    false,
+                    Reason.SCALED_TO_ZERO,
+                    "spec.dataPlane.replicas is 0: nothing serves this " + "store");
         } else if (rolledOut) {
             conditions.set(READY, true, Reason.SERVING, serving);
         } else {
             conditions.set(READY, false, Reason.PODS_NOT_READY, serving);
         }
-        conditions.set(PROGRESSING, !rolledOut && wanted > 0, rolledOut ? Reason.ROLLOUT_COMPLETE : Reason.ROLLING_OUT,
+        conditions.set(
+                PROGRESSING,
+                !rolledOut && wanted > 0,
+                rolledOut ? Reason.ROLLOUT_COMPLETE : Reason.ROLLING_OUT,
                 rolledOut ? "the data plane runs the current configuration" : serving);
         Optional<PodFailure> podFailure = rolledOut || wanted == 0 ? Optional.empty() : podFailure(observed.pods());
         if (podFailure.isPresent()) {
-            conditions.setObserved(DEGRADED, true, podFailure.get().reason(), podFailure.get().message());
+            conditions.setObserved(
+                    DEGRADED, true, podFailure.get().reason(), podFailure.get().message());
         } else if (stuck.isPresent()) {
-            conditions.setObserved(DEGRADED, true, stuck.get().getReason(), "data-plane Deployment "
-                    + DataPlaneNames.dataPlane(store) + ": " + stuck.get().getMessage());
+            conditions.setObserved(
+                    DEGRADED,
+                    true,
+                    stuck.get().getReason(),
+                    "data-plane Deployment " + DataPlaneNames.dataPlane(store) + ": "
+                            + stuck.get().getMessage());
         } else if (!observed.configurationErrors().isEmpty()) {
-            conditions.set(DEGRADED, true, Reason.CONFIGURATION_ERROR, "a data-plane pod keeps serving its previous "
-                    + "configuration: " + observed.configurationErrors().get(0));
+            conditions.set(
+                    DEGRADED,
+                    true,
+                    Reason.CONFIGURATION_ERROR,
+                    "a data-plane pod keeps serving its previous " + "configuration: "
+                            + observed.configurationErrors().get(0));
         } else {
             conditions.set(DEGRADED, false, Reason.AS_EXPECTED, "no failures reported by the data plane");
         }
-        return FeatureStoreStatus.builder(generation(store), conditions.build()).replicas(wanted, ready).views(views)
-                .refusedViews(refused).endpoint(DataPlaneNames.serviceUrl(store)).build();
+        return FeatureStoreStatus.builder(generation(store), conditions.build())
+                .replicas(wanted, ready)
+                .views(views)
+                .refusedViews(refused)
+                .endpoint(DataPlaneNames.serviceUrl(store))
+                .build();
     }
 
     /** Why a data-plane container does not run, as the kubelet says it. */
-    private record PodFailure(String reason, String message) {
-    }
+    private record PodFailure(String reason, String message) {}
 
     /**
      * The first data-plane container the kubelet cannot start or keep running: a
@@ -124,11 +160,14 @@ final class StoreConditions {
                 continue;
             }
             for (ContainerStatus container : pod.getStatus().getContainerStatuses()) {
-                ContainerStateWaiting waiting = container.getState() == null ? null : container.getState().getWaiting();
+                ContainerStateWaiting waiting = container.getState() == null
+                        ? null
+                        : container.getState().getWaiting();
                 if (waiting != null && STUCK_CONTAINER_REASONS.contains(waiting.getReason())) {
-                    return Optional.of(new PodFailure(waiting.getReason(), "data-plane pod " + pod.getMetadata()
-                            .getName() + ": " + waiting.getReason() + (waiting.getMessage() == null ? ""
-                            : ": " + waiting.getMessage())));
+                    return Optional.of(new PodFailure(
+                            waiting.getReason(),
+                            "data-plane pod " + pod.getMetadata().getName() + ": " + waiting.getReason()
+                                    + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage())));
                 }
             }
         }

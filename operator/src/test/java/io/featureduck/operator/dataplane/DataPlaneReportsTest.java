@@ -1,5 +1,7 @@
 package io.featureduck.operator.dataplane;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import io.featureduck.operator.config.OperatorSettings;
 import java.io.IOException;
@@ -14,8 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A store's pods are asked once per status interval, however many views read the answer: against a real HTTP server
@@ -68,14 +68,16 @@ class DataPlaneReportsTest {
         String url = start("{\"configuration_error\": \"FeatureStore 'shop': spec.lakehouse.root: is required\", "
                 + "\"views\": [{\"name\": \"a\", \"state\": \"READY\"}, {\"name\": \"b\", \"state\": \"FAILED\"}]}");
         TestClock clock = new TestClock();
-        OperatorSettings settings = OperatorSettings.from(Map.of("FEATUREDUCK_DATAPLANE_URL", url,
-                "FEATUREDUCK_STATUS_INTERVAL", "10s"));
+        OperatorSettings settings =
+                OperatorSettings.from(Map.of("FEATUREDUCK_DATAPLANE_URL", url, "FEATUREDUCK_STATUS_INTERVAL", "10s"));
         DataPlaneReports reports = new DataPlaneReports(settings, new DataPlaneClient(), clock);
 
         for (String view : java.util.List.of("a", "b", "c", "a", "b", "c")) {
             reports.of("features", "shop", Stream.empty()).view(view);
         }
-        assertThat(requests).as("requests for six view polls within one interval").hasValue(1);
+        assertThat(requests)
+                .as("requests for six view polls within one interval")
+                .hasValue(1);
         StoreReports shop = reports.of("features", "shop", Stream.empty());
         assertThat(shop.view("a").answers()).singleElement().isInstanceOf(DataPlaneClient.Served.class);
         assertThat(shop.view("c").answers()).singleElement().isInstanceOf(DataPlaneClient.NotServed.class);

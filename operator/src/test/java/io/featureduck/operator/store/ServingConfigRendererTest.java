@@ -1,5 +1,7 @@
 package io.featureduck.operator.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureServiceSpec;
 import io.featureduck.crds.FeatureStore;
@@ -9,8 +11,6 @@ import io.featureduck.operator.dataplane.ServiceAssignment;
 import io.featureduck.operator.dataplane.ViewAssignment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ServingConfigRendererTest {
     private final ServingConfigRenderer renderer = new ServingConfigRenderer();
@@ -24,9 +24,12 @@ class ServingConfigRendererTest {
         view.setStatus(new FeatureViewStatus(3L, List.of(), "delta", 7L, 10L, null, null, null));
 
         String yaml = renderer.render(store, List.of(view), List.of());
-        assertThat(yaml).startsWith("# Serving configuration of FeatureStore 'drivers'")
-                .contains("apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata:\n  name: drivers\nspec:\n")
-                .contains("---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata:\n  name: driver-stats\n")
+        assertThat(yaml)
+                .startsWith("# Serving configuration of FeatureStore 'drivers'")
+                .contains(
+                        "apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata:\n  name: drivers\nspec:\n")
+                .contains(
+                        "---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureView\nmetadata:\n  name: driver-stats\n")
                 .doesNotContain("1234", "resourceVersion", "status", "namespace");
     }
 
@@ -37,8 +40,10 @@ class ServingConfigRendererTest {
         FeatureView b = TestResources.view("b-view", "drivers");
         assertThat(renderer.render(store, ViewAssignment.servedBy(store, List.of(b, a)), List.of()))
                 .isEqualTo(renderer.render(store, ViewAssignment.servedBy(store, List.of(a, b)), List.of()));
-        assertThat(renderer.render(store, ViewAssignment.servedBy(store, List.of(b, a)), List.of()).indexOf("a-view"))
-                .isLessThan(renderer.render(store, ViewAssignment.servedBy(store, List.of(b, a)), List.of()).indexOf("b-view"));
+        assertThat(renderer.render(store, ViewAssignment.servedBy(store, List.of(b, a)), List.of())
+                        .indexOf("a-view"))
+                .isLessThan(renderer.render(store, ViewAssignment.servedBy(store, List.of(b, a)), List.of())
+                        .indexOf("b-view"));
     }
 
     @Test
@@ -55,7 +60,8 @@ class ServingConfigRendererTest {
                 .contains("feature view 'driver-stats' has no feature 'nope'");
         assertThat(ServiceAssignment.resolution(admission, good).features()).containsExactly("driver-stats:x");
         assertThat(renderer.render(store, List.of(view), served))
-                .contains("---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureService\nmetadata:\n  name: ranking\n")
+                .contains(
+                        "---\napiVersion: featureduck.io/v1alpha1\nkind: FeatureService\nmetadata:\n  name: ranking\n")
                 .contains("1 FeatureView and 1 FeatureService");
     }
 

@@ -1,5 +1,7 @@
 package io.featureduck.operator.view;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.operator.dataplane.DataPlaneClient;
@@ -7,8 +9,6 @@ import io.featureduck.operator.dataplane.ServingObservation;
 import io.featureduck.operator.status.Reason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every way the data plane's reports turn into a FeatureView's Ready and Degraded conditions. */
 class ServingConditionsTest {
@@ -32,57 +32,72 @@ class ServingConditionsTest {
     @Test
     void noReadyPod() {
         ServingConditions.Serving serving = ServingConditions.of(ServingObservation.noReadyPods(), "drivers", null);
-        assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(false, Reason.NO_READY_PODS,
-                "no data-plane pod of FeatureStore 'drivers' is ready yet"));
+        assertThat(serving.ready())
+                .isEqualTo(ServingConditions.Condition.of(
+                        false, Reason.NO_READY_PODS, "no data-plane pod of FeatureStore 'drivers' is ready yet"));
         assertThat(serving.degraded().status()).isEqualTo("False");
         assertThat(serving.tableVersion()).isNull();
     }
 
     @Test
     void readyOnlyWhenEveryPodServesAndReportsTheOldestVersion() throws Exception {
-        ServingConditions.Serving both = ServingConditions.of(pods(served("READY", 4L, null),
-                served("READY", 3L, null)), "drivers", null);
-        assertThat(both.ready()).isEqualTo(ServingConditions.Condition.of(true, Reason.SERVING,
-                "2 data-plane pods serve table version 3 or newer, 5000 entities"));
+        ServingConditions.Serving both =
+                ServingConditions.of(pods(served("READY", 4L, null), served("READY", 3L, null)), "drivers", null);
+        assertThat(both.ready())
+                .isEqualTo(ServingConditions.Condition.of(
+                        true, Reason.SERVING, "2 data-plane pods serve table version 3 or newer, 5000 entities"));
         assertThat(both.tableVersion()).isEqualTo(3L);
         assertThat(both.lastRefresh()).isEqualTo("2026-01-01T00:00:03Z");
 
-        ServingConditions.Serving loading = ServingConditions.of(pods(served("READY", 4L, null),
-                served("LOADING", null, null)), "drivers", null);
+        ServingConditions.Serving loading =
+                ServingConditions.of(pods(served("READY", 4L, null), served("LOADING", null, null)), "drivers", null);
         assertThat(loading.ready().status()).isEqualTo("False");
         assertThat(loading.ready().reason()).isEqualTo(Reason.LOADING);
-        assertThat(loading.tableVersion()).as("a pod without an index counts as oldest").isNull();
+        assertThat(loading.tableVersion())
+                .as("a pod without an index counts as oldest")
+                .isNull();
     }
 
     @Test
     void aPodThatDoesNotServeTheViewYet() throws Exception {
-        ServingConditions.Serving serving = ServingConditions.of(pods(served("READY", 1L, null),
-                new DataPlaneClient.NotServed()), "drivers", null);
+        ServingConditions.Serving serving =
+                ServingConditions.of(pods(served("READY", 1L, null), new DataPlaneClient.NotServed()), "drivers", null);
         assertThat(serving.ready().reason()).isEqualTo(Reason.WAITING_FOR_DATA_PLANE);
         assertThat(serving.ready().message()).startsWith("1 of 2 data-plane pods do not serve this view yet");
     }
 
     @Test
     void anUnreachablePodMakesReadinessUnknown() throws Exception {
-        ServingConditions.Serving serving = ServingConditions.of(pods(served("READY", 1L, null),
-                new DataPlaneClient.Unreachable("GET http://pod-1/v1/views/driver-stats: connection refused")), "drivers", null);
-        assertThat(serving.ready()).isEqualTo(new ServingConditions.Condition("Unknown", Reason.DATA_PLANE_UNREACHABLE,
-                "GET http://pod-1/v1/views/driver-stats: connection refused"));
+        ServingConditions.Serving serving = ServingConditions.of(
+                pods(
+                        served("READY", 1L, null),
+                        new DataPlaneClient.Unreachable("GET http://pod-1/v1/views/driver-stats: connection refused")),
+                "drivers",
+                null);
+        assertThat(serving.ready())
+                .isEqualTo(new ServingConditions.Condition(
+                        "Unknown",
+                        Reason.DATA_PLANE_UNREACHABLE,
+                        "GET http://pod-1/v1/views/driver-stats: connection refused"));
     }
 
     @Test
     void aFailedFirstLoadIsNotReadyAndAFailedRefreshIsDegraded() throws Exception {
-        ServingConditions.Serving failed = ServingConditions.of(pods(served("FAILED", null, "table not found")),
-                "drivers", null);
-        assertThat(failed.ready()).isEqualTo(ServingConditions.Condition.of(false, Reason.LOAD_FAILED, "table not found"));
+        ServingConditions.Serving failed =
+                ServingConditions.of(pods(served("FAILED", null, "table not found")), "drivers", null);
+        assertThat(failed.ready())
+                .isEqualTo(ServingConditions.Condition.of(false, Reason.LOAD_FAILED, "table not found"));
         assertThat(failed.degraded().status()).as("nothing older is served").isEqualTo("False");
         assertThat(failed.lastError()).isEqualTo("table not found");
 
-        ServingConditions.Serving stale = ServingConditions.of(pods(served("READY", 2L, "commit 3 unreadable")),
-                "drivers", null);
+        ServingConditions.Serving stale =
+                ServingConditions.of(pods(served("READY", 2L, "commit 3 unreadable")), "drivers", null);
         assertThat(stale.ready().status()).isEqualTo("True");
-        assertThat(stale.degraded()).isEqualTo(ServingConditions.Condition.of(true, Reason.REFRESH_FAILED,
-                "serving table version 2 while the latest load failed: commit 3 unreadable"));
+        assertThat(stale.degraded())
+                .isEqualTo(ServingConditions.Condition.of(
+                        true,
+                        Reason.REFRESH_FAILED,
+                        "serving table version 2 while the latest load failed: commit 3 unreadable"));
     }
 
     /** A pod's report of a view it serves pinned to {@code pinned}, perhaps loading a newer definition. */
@@ -98,35 +113,44 @@ class ServingConditionsTest {
 
     @Test
     void aPinIsShownAndProgressingLastsUntilEveryPodServesThePinTheSpecNames() throws Exception {
-        ServingConditions.Serving pinnedView = ServingConditions.of(pods(pinned(3, "version 3", false, null)),
-                "drivers", "version 3");
+        ServingConditions.Serving pinnedView =
+                ServingConditions.of(pods(pinned(3, "version 3", false, null)), "drivers", "version 3");
         assertThat(pinnedView.pinned()).isEqualTo("version 3");
         assertThat(pinnedView.progressing().status()).isEqualTo("False");
 
-        ServingConditions.Serving notYet = ServingConditions.of(pods(pinned(3, "version 3", false, null),
-                pinned(7, null, false, null)), "drivers", "version 3");
-        assertThat(notYet.progressing()).isEqualTo(ServingConditions.Condition.of(true, Reason.CHANGING_PIN,
-                "a data-plane pod serves the latest table version; the spec asks for version 3"));
+        ServingConditions.Serving notYet = ServingConditions.of(
+                pods(pinned(3, "version 3", false, null), pinned(7, null, false, null)), "drivers", "version 3");
+        assertThat(notYet.progressing())
+                .isEqualTo(ServingConditions.Condition.of(
+                        true,
+                        Reason.CHANGING_PIN,
+                        "a data-plane pod serves the latest table version; the spec asks for version 3"));
 
-        ServingConditions.Serving unpinning = ServingConditions.of(pods(pinned(3, "version 3", true, null)),
-                "drivers", null);
+        ServingConditions.Serving unpinning =
+                ServingConditions.of(pods(pinned(3, "version 3", true, null)), "drivers", null);
         assertThat(unpinning.progressing().reason()).isEqualTo(Reason.CHANGING_PIN);
 
         ServingConditions.Serving reloading = ServingConditions.of(pods(pinned(7, null, true, null)), "drivers", null);
         assertThat(reloading.progressing().reason()).isEqualTo(Reason.RELOADING);
-        assertThat(reloading.ready().status()).as("the previous definition keeps serving").isEqualTo("True");
+        assertThat(reloading.ready().status())
+                .as("the previous definition keeps serving")
+                .isEqualTo("True");
 
-        ServingConditions.Serving missingPin = ServingConditions.of(pods(pinned(7, null, true,
-                "Delta table has no version 99")), "drivers", "version 99");
-        assertThat(missingPin.degraded()).isEqualTo(ServingConditions.Condition.of(true, Reason.REFRESH_FAILED,
-                "serving table version 7 while the latest load failed: Delta table has no version 99"));
+        ServingConditions.Serving missingPin = ServingConditions.of(
+                pods(pinned(7, null, true, "Delta table has no version 99")), "drivers", "version 99");
+        assertThat(missingPin.degraded())
+                .isEqualTo(ServingConditions.Condition.of(
+                        true,
+                        Reason.REFRESH_FAILED,
+                        "serving table version 7 while the latest load failed: Delta table has no version 99"));
         assertThat(missingPin.pinned()).as("what is served, not what is asked").isNull();
     }
 
     @Test
     void anOfflineViewIsReadyForHistoricalRetrieval() throws Exception {
         ServingConditions.Serving serving = ServingConditions.of(pods(served("OFFLINE", null, null)), "drivers", null);
-        assertThat(serving.ready()).isEqualTo(ServingConditions.Condition.of(true, Reason.OFFLINE_ONLY,
-                "spec.online is false: served by historical retrieval only"));
+        assertThat(serving.ready())
+                .isEqualTo(ServingConditions.Condition.of(
+                        true, Reason.OFFLINE_ONLY, "spec.online is false: served by historical retrieval only"));
     }
 }

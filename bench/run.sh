@@ -12,7 +12,10 @@
 # Every scenario runs ROUNDS times, interleaved with its baselines, and the report takes the median of each figure:
 # on a 2-core machine shared with the load generator, single runs vary by tens of percent. Each run also reports the
 # heap bytes the server allocated per request (AllocationMeter), and the report checks the online-path targets.
-# FD_JAVA_OPTS adds JVM options to the data planes (to compare GC settings, say).
+# FD_JAVA_OPTS adds JVM options to the data planes (to compare GC settings, say). BASELINE_REF (a git revision, e.g.
+# main or a commit) also builds that revision's data plane in a worktree beside the checkout, serves the same tables
+# with it, and measures it in the same rounds (labelled "before"): the report then states each scenario's p99 and
+# throughput against it, so a change is compared with the code before it on the same machine in the same run.
 # Writes bench/results/report.md. Environment: ENTITIES (default 1000000), DURATION (seconds per run, default 10),
 # ROUNDS (default 3).
 set -euo pipefail
@@ -27,6 +30,7 @@ WIDE_ENTITIES=${WIDE_ENTITIES:-100000}
 WIDE=bench/data/wide-e${WIDE_ENTITIES}
 STRINGS=bench/data/strings-e${ENTITIES}
 FD_JAVA_OPTS=${FD_JAVA_OPTS:-}
+BASELINE_REF=${BASELINE_REF:-}
 RESULTS=bench/results
 FD_PORT=18080
 MGMT_PORT=18090
@@ -106,6 +110,23 @@ done
 post $((FD_PORT + 100)) "$(body 1 "$WIDE_FEATURES")" > "$RESULTS/floor-wide.json"
 post $((FD_PORT + 200)) "$(body 1 "$STRING_FEATURES")" > "$RESULTS/floor-strings.json"
 
+BEFORE_PORT=$((FD_PORT + 300))
+if [ -n "$BASELINE_REF" ]; then
+  echo "== build and start the data plane of $BASELINE_REF"
+  BEFORE_DIR="${TMPDIR:-/tmp}/featureduck-baseline-$(git rev-parse --short "$BASELINE_REF")"
+  if [ ! -f "$BEFORE_DIR/dataplane/target/featureduck.jar" ]; then
+    rm -rf "$BEFORE_DIR"; git worktree prune
+    git worktree add --detach "$BEFORE_DIR" "$BASELINE_REF" > /dev/null
+    (cd "$BEFORE_DIR" && mvn -B -q -Dstyle.color=never package -pl dataplane -am -DskipTests -Dimages.skip=true)
+  fi
+  java -Xmx6g $FD_JAVA_OPTS -jar "$BEFORE_DIR/dataplane/target/featureduck.jar" serve -f "$DATA/bench.yaml" \
+    --port $BEFORE_PORT --management-port $((MGMT_PORT + 300)) --grpc-port $((GRPC_PORT + 300)) --host 127.0.0.1 \
+    > "$RESULTS/featureduck-before.log" 2>&1 &
+  BEFORE_PID=$!; PIDS+=($BEFORE_PID)
+  wait_ready "http://127.0.0.1:$((MGMT_PORT + 300))/ready"
+  echo "baseline_ref=$BASELINE_REF ($(git rev-parse --short "$BASELINE_REF"))" >> "$RESULTS/shapes.properties"
+fi
+
 echo "== start redis and load the same values"
 redis-server --port $REDIS_PORT --save '' --appendonly no --daemonize no > "$RESULTS/redis.log" 2>&1 &
 PIDS+=($!)
@@ -144,11 +165,13 @@ for round in $(seq 1 "$ROUNDS"); do
     run floor-b1-c$c $BASE_PORT /floor/1 1 $c $BASE_PID
     run redis-b1-c$c $BASE_PORT /get-online-features 1 $c $BASE_PID
     run core-b1-c$c $CORE_PORT /floor/1 1 $c $BASE_PID
+    [ -z "$BASELINE_REF" ] || run before-b1-c$c $BEFORE_PORT /get-online-features 1 $c $BEFORE_PID
   done
   for b in 100 500; do
     run featureduck-b$b-c1 $FD_PORT /get-online-features $b 1 $FD_PID
     run floor-b$b-c1 $BASE_PORT /floor/$b $b 1 $BASE_PID
     run redis-b$b-c1 $BASE_PORT /get-online-features $b 1 $BASE_PID
+    [ -z "$BASELINE_REF" ] || run before-b$b-c1 $BEFORE_PORT /get-online-features $b 1 $BEFORE_PID
   done
   run featureduck-wide-c1 $((FD_PORT + 100)) /get-online-features 1 1 $wide_PID "$WIDE_FEATURES" $WIDE_ENTITIES
   run floor-wide-c1 $BASE_PORT /floor/wide 1 1 $BASE_PID "$WIDE_FEATURES" $WIDE_ENTITIES

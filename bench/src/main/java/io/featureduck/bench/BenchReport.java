@@ -61,7 +61,7 @@ public final class BenchReport {
         md.append(HEADER.replace("first", "connections"));
         for (int c : new int[] {1, 8, 32}) {
             JsonNode floor = runs.get("floor-b1-c" + c);
-            for (String server : List.of("featureduck", "floor", "redis", "core")) {
+            for (String server : List.of("featureduck", "before", "floor", "redis", "core")) {
                 JsonNode run = runs.get(server + "-b1-c" + c);
                 if (run != null) {
                     line(md, Integer.toString(c), server, run, floor);
@@ -72,7 +72,7 @@ public final class BenchReport {
         md.append(HEADER.replace("first", "entities"));
         for (int b : new int[] {100, 500}) {
             JsonNode floor = runs.get("floor-b" + b + "-c1");
-            for (String server : List.of("featureduck", "floor", "redis")) {
+            for (String server : List.of("featureduck", "before", "floor", "redis")) {
                 JsonNode run = runs.get(server + "-b" + b + "-c1");
                 if (run != null) {
                     line(md, Integer.toString(b), server, run, floor);
@@ -132,6 +132,24 @@ public final class BenchReport {
                         .append(" | ")
                         .append(String.format("%.2f", rate(fd) / rate(redis)))
                         .append(" |\n");
+            }
+        }
+        if (load.getProperty("baseline_ref") != null) {
+            md.append("\nAgainst the code before the change (")
+                    .append(load.getProperty("baseline_ref"))
+                    .append(", same run; below 1 is faster, above 1 slower):\n\n");
+            md.append("| scenario | p50 ratio | p99 ratio | throughput ratio |\n|---|---|---|---|\n");
+            for (String scenario : List.of("b1-c1", "b1-c8", "b1-c32", "b100-c1", "b500-c1")) {
+                JsonNode now = runs.get("featureduck-" + scenario);
+                JsonNode before = runs.get("before-" + scenario);
+                if (now != null && before != null) {
+                    md.append(String.format(
+                            "| %s | %.2f | %.2f | %.2f |%n",
+                            scenario,
+                            now.get("p50_us").asDouble() / before.get("p50_us").asDouble(),
+                            now.get("p99_us").asDouble() / before.get("p99_us").asDouble(),
+                            rate(now) / rate(before)));
+                }
             }
         }
         Files.writeString(Path.of(args[2]), md.toString());

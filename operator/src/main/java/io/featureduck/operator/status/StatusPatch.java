@@ -2,8 +2,10 @@ package io.featureduck.operator.status;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.net.HttpURLConnection;
 import java.util.function.Supplier;
 
 /**
@@ -29,8 +31,9 @@ public final class StatusPatch {
      * patch sends the whole status. Without it the framework edits the status, a JSON Patch diffed against the cached
      * resource, whose positional list operations can corrupt a list that changed on the server since the cache was
      * filled (a resolved feature list once lost an element in a run against Fabric8's mock API server); there the
-     * status is replaced whole instead, guarded by the resourceVersion, and a conflict makes the framework reconcile
-     * again.
+     * status is replaced whole instead, guarded by the resourceVersion. A conflict means a newer version of the
+     * resource exists, whose event reconciles it again: nothing is written, and it is no error. All three reconcilers
+     * write their status here.
      */
     public static <S, R extends CustomResource<?, S>> UpdateControl<R> write(
             R current, S status, Supplier<R> blank, Context<R> context, boolean serverSideApply) {
@@ -38,7 +41,13 @@ public final class StatusPatch {
         if (serverSideApply) {
             return UpdateControl.patchStatus(patch);
         }
-        context.getClient().resource(patch).updateStatus();
+        try {
+            context.getClient().resource(patch).updateStatus();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+        }
         return UpdateControl.noUpdate();
     }
 }

@@ -183,7 +183,7 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         announce(store, before, after);
         return Objects.equals(before, after)
                 ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(StatusPatch.of(store, after, FeatureStore::new));
+                : StatusPatch.write(store, after, FeatureStore::new, context, settings.serverSideApply());
     }
 
     /** Events for what a user wants to see in {@code kubectl describe}: transitions, not every reconcile. */

@@ -171,7 +171,7 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
         announce(view, before, after);
         return Objects.equals(before, after)
                 ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(StatusPatch.of(view, after, FeatureView::new));
+                : StatusPatch.write(view, after, FeatureView::new, context, settings.serverSideApply());
     }
 
     /** The store's views as the informer has them, with this reconcile's copy of {@code view}. */

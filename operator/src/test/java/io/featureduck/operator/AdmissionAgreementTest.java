@@ -155,6 +155,7 @@ class AdmissionAgreementTest {
 
     @Test
     void theOperatorAndTheDataPlaneDecideAlikeAndAPodServesTheRest() throws Exception {
+        DataPlaneJar.path();
         client.getKubernetesSerialization().registerKubernetesResource(FeatureStore.class);
         client.getKubernetesSerialization().registerKubernetesResource(FeatureView.class);
         client.getKubernetesSerialization().registerKubernetesResource(FeatureService.class);
@@ -340,10 +341,7 @@ class AdmissionAgreementTest {
     }
 
     private Process run(List<String> args) throws IOException {
-        Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
-        assertThat(jar)
-                .as("the data-plane jar; build it first with mvn -pl dataplane -am package")
-                .isRegularFile();
+        Path jar = DataPlaneJar.path();
         List<String> command = new ArrayList<>(
                 List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-jar", jar.toString()));
         command.addAll(args);

@@ -150,8 +150,7 @@ class DataPlaneKubernetesAuthTest {
                 })
                 .always();
 
-        Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
-        assertThat(jar).isRegularFile();
+        Path jar = DataPlaneJar.path();
         Path demo = work.resolve("demo");
         assertThat(run(jar, Map.of(), List.of("demo", "--dir", demo.toString(), "--write-only"))
                         .waitFor(120, TimeUnit.SECONDS))

@@ -50,7 +50,7 @@ class DataPlaneShutdownIT {
 
     @Test
     void sigtermDuringLoadLosesNoRequest() throws Exception {
-        Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
+        Path jar = DataPlaneJar.path();
         String java = ProcessHandle.current().info().command().orElse("java");
         Path demo = work.resolve("demo");
         Process write = new ProcessBuilder(

@@ -481,11 +481,7 @@ class ExamplesEndToEndTest {
     }
 
     private static Path dataPlaneJar() {
-        Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
-        assertThat(jar)
-                .as("the data-plane jar; build it first with mvn -pl dataplane -am package")
-                .isRegularFile();
-        return jar;
+        return DataPlaneJar.path();
     }
 
     /** The source table's latest value for a driver, by event time then creation time, read without FeatureDuck. */

@@ -34,19 +34,22 @@ public record OperatorSettings(
     public static final String DEFAULT_IMAGE = "ghcr.io/featureduck/featureduck:0.1.0";
     public static final String DEFAULT_DATA_PLANE_URL = "http://{podIP}:{port}";
     public static final String LEASE_NAME = "featureduck-operator";
+    /** How often the data planes are asked what they serve, unless FEATUREDUCK_STATUS_INTERVAL says otherwise. */
+    public static final String DEFAULT_STATUS_INTERVAL = "30s";
 
-    public static final String DOCUMENTATION = """
+    public static final String DOCUMENTATION =
+            """
             FEATUREDUCK_SERVER_SIDE_APPLY   true | false (default true): patch with server-side apply; false uses plain
                                             create/update/patch, for API servers without server-side apply
             FEATUREDUCK_NAMESPACES          comma-separated namespaces to watch (default: all)
             FEATUREDUCK_DATAPLANE_IMAGE     data-plane image when a FeatureStore names none (default %s)
             FEATUREDUCK_DATAPLANE_URL       how to reach a store's data plane for view status (default %s: every
                                             ready pod; without {podIP}, one URL, e.g. http://localhost:8000)
-            FEATUREDUCK_STATUS_INTERVAL     how often FeatureView status is read from the data plane (default 30s)
+            FEATUREDUCK_STATUS_INTERVAL     how often FeatureView status is read from the data plane (default %s)
             FEATUREDUCK_LEADER_ELECTION     true | false (default false): elect a leader among operator replicas
             FEATUREDUCK_LEASE_NAMESPACE     namespace of the leader-election Lease (default: the operator's own)
             KUBECONFIG                      kubeconfig outside a cluster (default ~/.kube/config)
-            """.formatted(DEFAULT_IMAGE, DEFAULT_DATA_PLANE_URL);
+            """.formatted(DEFAULT_IMAGE, DEFAULT_DATA_PLANE_URL, DEFAULT_STATUS_INTERVAL);
 
     public OperatorSettings {
         namespaces = Set.copyOf(namespaces);
@@ -70,7 +73,9 @@ public record OperatorSettings(
                         .collect(Collectors.toUnmodifiableSet()),
                 orDefault(get.apply("FEATUREDUCK_DATAPLANE_IMAGE"), DEFAULT_IMAGE),
                 orDefault(get.apply("FEATUREDUCK_DATAPLANE_URL"), DEFAULT_DATA_PLANE_URL),
-                duration("FEATUREDUCK_STATUS_INTERVAL", orDefault(get.apply("FEATUREDUCK_STATUS_INTERVAL"), "30s")),
+                duration(
+                        "FEATUREDUCK_STATUS_INTERVAL",
+                        orDefault(get.apply("FEATUREDUCK_STATUS_INTERVAL"), DEFAULT_STATUS_INTERVAL)),
                 bool("FEATUREDUCK_LEADER_ELECTION", get.apply("FEATUREDUCK_LEADER_ELECTION"), false),
                 get.apply("FEATUREDUCK_LEASE_NAMESPACE"));
     }

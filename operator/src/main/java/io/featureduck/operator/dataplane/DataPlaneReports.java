@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -21,7 +22,7 @@ public final class DataPlaneReports {
     private final Clock clock;
     private final Map<String, Fetched> latest = new ConcurrentHashMap<>();
 
-    private record Fetched(Instant at, StoreReports reports) {}
+    private record Fetched(Instant at, CompletableFuture<StoreReports> reports) {}
 
     public DataPlaneReports(OperatorSettings settings, DataPlaneClient client, Clock clock) {
         this.settings = settings;
@@ -38,13 +39,24 @@ public final class DataPlaneReports {
     public StoreReports of(String namespace, String store, Stream<Pod> pods) {
         Duration fresh = settings.statusInterval().dividedBy(2);
         Instant now = clock.instant();
-        // compute() holds the store's entry while its pods are asked: a second poller waits and reads the answers.
+        CompletableFuture<StoreReports> asked = new CompletableFuture<>();
+        // The map only records who asks; the pods are asked outside its lock, and a second poller of the same store
+        // waits for those answers instead of asking again.
         Fetched fetched = latest.compute(
                 namespace + "/" + store,
                 (key, previous) -> previous != null && previous.at().plus(fresh).isAfter(now)
                         ? previous
-                        : new Fetched(now, fetch(namespace, store, pods)));
-        return fetched.reports();
+                        : new Fetched(now, asked));
+        if (fetched.reports() == asked) {
+            try {
+                asked.complete(fetch(namespace, store, pods));
+            } catch (RuntimeException e) {
+                asked.completeExceptionally(e);
+                latest.remove(namespace + "/" + store, fetched);
+                throw e;
+            }
+        }
+        return fetched.reports().join();
     }
 
     private StoreReports fetch(String namespace, String store, Stream<Pod> pods) {

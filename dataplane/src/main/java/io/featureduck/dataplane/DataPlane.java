@@ -171,7 +171,13 @@ public final class DataPlane implements AutoCloseable {
             }
         });
         ServingConfig next = new ServingConfig(
-                written.file(), written.store(), definitions, written.root(), written.services(), refused);
+                written.file(),
+                written.store(),
+                definitions,
+                written.root(),
+                written.services(),
+                refused,
+                written.refusedServices());
         config.set(next);
         if (!Objects.equals(previous.dataPlane(), next.dataPlane())
                 || !Objects.equals(

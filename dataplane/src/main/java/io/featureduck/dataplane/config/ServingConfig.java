@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param services the store's feature services, resolved against its views
  * @param refused  the FeatureViews of the file that are not served, by name, each with why: a view whose definition
  *                 breaks a rule is left out alone, and the store's other views serve
+ * @param refusedServices the FeatureServices of the file that are not served, by name, each with why
  */
 public record ServingConfig(
         Path file,
@@ -25,11 +26,24 @@ public record ServingConfig(
         List<ViewDefinition> views,
         TableLocation root,
         List<FeatureServiceDefinition> services,
-        Map<String, String> refused) {
+        Map<String, String> refused,
+        Map<String, String> refusedServices) {
     public ServingConfig {
         views = List.copyOf(views);
         services = List.copyOf(services);
         refused = Collections.unmodifiableMap(new LinkedHashMap<>(refused));
+        refusedServices = Collections.unmodifiableMap(new LinkedHashMap<>(refusedServices));
+    }
+
+    /** A configuration whose every feature service is served. */
+    public ServingConfig(
+            Path file,
+            FeatureStore store,
+            List<ViewDefinition> views,
+            TableLocation root,
+            List<FeatureServiceDefinition> services,
+            Map<String, String> refused) {
+        this(file, store, views, root, services, refused, Map.of());
     }
 
     /** A configuration whose every view is served. */
@@ -64,6 +78,23 @@ public record ServingConfig(
 
     public Optional<FeatureServiceDefinition> service(String name) {
         return services.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Feature service {@code name} as a lookup asks for it: served, or not here at all (empty).
+     *
+     * @throws FeatureDuckException {@code FEATURE_SERVICE_REFUSED} naming why, when the file defines it but it was
+     *     refused (it names a feature no served view has)
+     */
+    public Optional<FeatureServiceDefinition> servedService(String name) {
+        Optional<FeatureServiceDefinition> served = service(name);
+        String refusal = refusedServices.get(name);
+        if (served.isEmpty() && refusal != null) {
+            throw new FeatureDuckException(
+                    ErrorCode.FEATURE_SERVICE_REFUSED,
+                    "feature service '" + name + "' is not served: its definition was refused: " + refusal);
+        }
+        return served;
     }
 
     public DataPlaneSpec dataPlane() {

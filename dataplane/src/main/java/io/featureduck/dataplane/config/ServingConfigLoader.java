@@ -73,7 +73,7 @@ public final class ServingConfigLoader {
         List<JsonNode> documents = readDocuments(absolute);
         List<String> problems = new ArrayList<>();
         Map<String, List<String>> refusals = new LinkedHashMap<>();
-        List<String> serviceRefusals = new ArrayList<>();
+        Map<String, List<String>> serviceRefusals = new LinkedHashMap<>();
         List<FeatureStore> stores = new ArrayList<>();
         List<FeatureView> views = new ArrayList<>();
         List<FeatureService> services = new ArrayList<>();
@@ -89,7 +89,9 @@ public final class ServingConfigLoader {
             // A view's or a service's own mistakes are its own, once it has a name to be reported under.
             List<String> found = FeatureView.KIND.equals(kind) && !name.isEmpty()
                     ? refusals.computeIfAbsent(name, n -> new ArrayList<>())
-                    : FeatureService.KIND.equals(kind) && !name.isEmpty() ? serviceRefusals : problems;
+                    : FeatureService.KIND.equals(kind) && !name.isEmpty()
+                            ? serviceRefusals.computeIfAbsent(name, n -> new ArrayList<>())
+                            : problems;
             String apiVersion = document.path("apiVersion").asText("");
             if (!ApiVersions.V1ALPHA1.equals(apiVersion)) {
                 found.add(where + ": apiVersion: '" + apiVersion + "' is not " + ApiVersions.V1ALPHA1);
@@ -138,11 +140,11 @@ public final class ServingConfigLoader {
                 .services()
                 .forEach((service, features) -> resolvedServices.add(new FeatureServiceDefinition(
                         service.name(), features.stream().map(FeatureRef::parse).toList())));
-        serviceRefusals.forEach(reason -> LOG.warn("{}: not served: {}", absolute.getFileName(), reason));
-        admission
-                .refusedServices()
-                .forEach((name, reason) ->
-                        LOG.warn("{}: FeatureService '{}' is not served: {}", absolute.getFileName(), name, reason));
+        Map<String, String> refusedServices = new LinkedHashMap<>();
+        serviceRefusals.forEach((name, reasons) -> refusedServices.put(name, String.join("; ", reasons)));
+        refusedServices.putAll(admission.refusedServices());
+        refusedServices.forEach((name, reason) ->
+                LOG.warn("{}: FeatureService '{}' is not served: {}", absolute.getFileName(), name, reason));
         Map<String, String> refused = new LinkedHashMap<>();
         refusals.forEach((name, reasons) -> {
             if (!reasons.isEmpty()) {
@@ -150,7 +152,13 @@ public final class ServingConfigLoader {
             }
         });
         return new ServingConfig(
-                absolute, store, definitions, TableLocation.of(admission.root()), resolvedServices, refused);
+                absolute,
+                store,
+                definitions,
+                TableLocation.of(admission.root()),
+                resolvedServices,
+                refused,
+                refusedServices);
     }
 
     /** Where following symbolic links leads the view's table, or one of its rewrite targets, out of the lakehouse. */

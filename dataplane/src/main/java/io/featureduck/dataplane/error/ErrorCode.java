@@ -44,6 +44,8 @@ public enum ErrorCode {
     VIEW_REFUSED(409, "FAILED_PRECONDITION", false),
     /** A feature service that this data plane does not serve. */
     UNKNOWN_FEATURE_SERVICE(404, "NOT_FOUND", false),
+    /** The feature service is in the configuration but refused: it names what no served view has. */
+    FEATURE_SERVICE_REFUSED(409, "FAILED_PRECONDITION", false),
     /** A feature the view does not define. */
     UNKNOWN_FEATURE(404, "NOT_FOUND", false),
     /** An online lookup of a view kept for historical retrieval only ({@code spec.online: false}). */

@@ -138,7 +138,7 @@ public final class DataPlaneServer {
                 .handler(viewsHandler::one);
         timed(router.get("/v1/feature-services"), "/v1/feature-services")
                 .handler(auth.require(AccessKind.DESCRIBE))
-                .handler(new FeatureServicesHandler(serving, mapper));
+                .handler(new FeatureServicesHandler(serving, mapper, redaction));
         errors.register(router);
         return router;
     }
@@ -235,7 +235,7 @@ public final class DataPlaneServer {
         ViewsHandler views = new ViewsHandler(registry, mapper, clock, redaction, pushes::state);
         OnlineLookup lookup = new OnlineLookup(
                 new OnlineViews(registry, options.maxBatchEntities(), options.maxResponseBytes(), clock, metrics),
-                name -> serving.get().service(name),
+                name -> serving.get().servedService(name),
                 options.onDemand());
         // HTTP/1.1 only on this port: an h2c upgrade offered by a client (the JDK's client offers one by default) is
         // declined. Mid-response upgrades of large answers were seen to corrupt the stream for such a client.

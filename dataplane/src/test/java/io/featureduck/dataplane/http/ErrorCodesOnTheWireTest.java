@@ -103,6 +103,13 @@ class ErrorCodesOnTheWireTest {
                   entities: [{name: driver_id, type: int64}]
                   features: [{name: score, type: float64}]
                   push: {enabled: true, sourceName: pushed_blocked}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureService
+                metadata: {name: of-the-outside}
+                spec:
+                  store: demo
+                  features: ["outside:conv_rate"]
                 """);
         // A Parquet directory where a file stands in the way of the partition directory a push must create.
         Path blocked = file.getParent().resolve("lakehouse/blocked");
@@ -326,6 +333,12 @@ class ErrorCodesOnTheWireTest {
                 ErrorCode.VIEW_NOT_ONLINE);
         // In the file, outside the lakehouse: refused, and every route says so.
         expect(online("{\"feature_view\": \"outside\", \"entities\": [{\"driver_id\": 1}]}"), ErrorCode.VIEW_REFUSED);
+        // A feature service naming the refused view's features is refused too, and says why.
+        expect(
+                feast("{\"feature_service\": \"of-the-outside\", \"entities\": {\"driver_id\": [1]}}"),
+                ErrorCode.FEATURE_SERVICE_REFUSED);
+        assertThat(http.get("/v1/feature-services").json().path("refused").findValuesAsText("name"))
+                .contains("of-the-outside");
     }
 
     @Test

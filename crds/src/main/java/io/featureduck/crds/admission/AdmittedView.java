@@ -21,6 +21,15 @@ public record AdmittedView(
         return view.name();
     }
 
+    /** The field that names the table's location: the path, or a Hadoop catalog's warehouse. */
+    public String locationField() {
+        return locationField(catalog);
+    }
+
+    static String locationField(CatalogSpec catalog) {
+        return catalog == null ? "spec.source.path" : "spec.source.catalog.warehouse";
+    }
+
     /**
      * The push source a view claims.
      *

@@ -180,7 +180,7 @@ public final class StoreAdmission {
         }
         boolean hadoop = catalog != null && catalog.type() == CatalogType.HADOOP;
         // With a Hadoop catalog the warehouse directory is the table's location; a REST catalog has none here.
-        String field = catalog == null ? "spec.source.path" : "spec.source.catalog.warehouse";
+        String field = AdmittedView.locationField(catalog);
         String location = null;
         try {
             location =

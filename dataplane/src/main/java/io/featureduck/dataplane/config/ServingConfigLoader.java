@@ -163,7 +163,7 @@ public final class ServingConfigLoader {
 
     /** Where following symbolic links leads the view's table, or one of its rewrite targets, out of the lakehouse. */
     private static Optional<String> linksOutside(AdmittedView view, LakehouseBoundary links) {
-        String field = view.catalog() == null ? "spec.source.path" : "spec.source.catalog.warehouse";
+        String field = view.locationField();
         Optional<String> table = view.catalog() != null && view.catalog().type() != CatalogType.HADOOP
                 ? Optional.empty()
                 : links.refusal(view.location());

@@ -2,6 +2,7 @@ package io.featureduck.dataplane.http;
 
 import com.dslplatform.json.JsonWriter;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
@@ -11,6 +12,7 @@ import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.lookup.OnlineRequest;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
+import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.values.FeatureValues;
 import io.featureduck.dataplane.values.JsonValues;
 import io.vertx.core.Handler;
@@ -53,12 +55,12 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
                     ErrorCode.MISSING_FIELD,
                     "name either 'feature_view' (with optional " + "'features') or 'feature_service'");
         }
+        Grant grant = Authentication.grant(ctx);
         // An unknown or unreadable view is named first, whatever else is wrong with the request.
-        view.ifPresent(name -> lookup.views().index(name, Authentication.grant(ctx)));
+        Optional<OnlineIndex> index = view.map(name -> lookup.views().index(name, grant));
         EntityRows entities = EntityRows.of(JsonRequests.requiredArray(body, "entities"), "entities");
-        List<FeatureRef> features = view.isPresent() ? features(body, view.get(), ctx) : noFeatures(body);
-        OnlineAnswer answer = lookup.answer(
-                new OnlineRequest(features, service, entities, entities, false), Authentication.grant(ctx));
+        List<FeatureRef> features = index.isPresent() ? features(body, index.get()) : noFeatures(body);
+        OnlineAnswer answer = lookup.answer(new OnlineRequest(features, service, entities, entities, false), grant);
         writers.send(render(view, service, entities, answer), ctx.response());
     }
 
@@ -86,15 +88,12 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
      * The features asked of {@code view}: those listed, or every stored feature (on-demand features need request data
      * and are answered when named).
      */
-    private List<FeatureRef> features(JsonNode body, String view, RoutingContext ctx) {
+    private static List<FeatureRef> features(JsonNode body, OnlineIndex index) {
         JsonNode requested = body.get("features");
+        String view = index.view().name();
         List<FeatureRef> refs = new ArrayList<>();
         if (requested == null || requested.isNull()) {
-            lookup.views()
-                    .index(view, Authentication.grant(ctx))
-                    .view()
-                    .featureNames()
-                    .forEach(name -> refs.add(new FeatureRef(view, name)));
+            index.view().featureNames().forEach(name -> refs.add(new FeatureRef(view, name)));
             return refs;
         }
         if (!requested.isArray()) {

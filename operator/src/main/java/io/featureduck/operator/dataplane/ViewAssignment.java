@@ -6,10 +6,12 @@ import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.admission.Admission;
 import io.featureduck.crds.admission.AdmittedView;
 import io.featureduck.crds.admission.StoreAdmission;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Which FeatureViews and FeatureServices a FeatureStore serves: those in its namespace that name it and pass
@@ -38,6 +40,14 @@ public final class ViewAssignment {
         return admit(store, views, List.of()).views().stream()
                 .map(AdmittedView::view)
                 .toList();
+    }
+
+    /** The store a view names, as the informers map a view to it: none while the view names none. */
+    public static Set<ResourceID> storeOf(FeatureView view) {
+        return view.getSpec() == null || view.getSpec().store() == null
+                ? Set.of()
+                : Set.of(new ResourceID(
+                        view.getSpec().store(), view.getMetadata().getNamespace()));
     }
 
     public static boolean names(FeatureView view, FeatureStore store) {

@@ -14,11 +14,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.featureduck.crds.AuthType;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStore;
-import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.LakehouseSpec;
 import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneNames;
-import io.featureduck.operator.dataplane.ViewAssignment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import java.security.MessageDigest;
@@ -55,8 +53,8 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
         return desired(
                 store,
                 store.getSpec().lakehouse().persistentVolumeClaim() != null
-                        && ViewAssignment.servedBy(store, context.getSecondaryResources(FeatureView.class)).stream()
-                                .anyMatch(view -> view.getSpec().takesPushes()));
+                        && CurrentAdmission.of(store, context).views().stream()
+                                .anyMatch(view -> view.view().getSpec().takesPushes()));
     }
 
     /**

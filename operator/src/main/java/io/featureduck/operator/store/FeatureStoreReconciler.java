@@ -102,12 +102,7 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         // Views point at their store by name; the framework indexes that mapping to find a store's views again.
         sources.add(new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(FeatureView.class, FeatureStore.class)
-                        .withSecondaryToPrimaryMapper((FeatureView view) ->
-                                view.getSpec() == null || view.getSpec().store() == null
-                                        ? Set.of()
-                                        : Set.of(new ResourceID(
-                                                view.getSpec().store(),
-                                                view.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper(ViewAssignment::storeOf)
                         .withNamespacesInheritedFromController()
                         .build(),
                 context));
@@ -157,10 +152,7 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
     public UpdateControl<FeatureStore> reconcile(FeatureStore store, Context<FeatureStore> context) {
         FeatureStoreStatus before = store.getStatus();
         List<Condition> previous = before == null ? List.of() : before.conditions();
-        Admission admission = ViewAssignment.admit(
-                store,
-                context.getSecondaryResources(FeatureView.class),
-                context.getSecondaryResources(FeatureService.class));
+        Admission admission = CurrentAdmission.compute(store, context);
         FeatureStoreStatus after;
         if (!admission.storeAccepted()) {
             // The API server's schema normally rejects most of these; nothing is deployed from a refused store, so no

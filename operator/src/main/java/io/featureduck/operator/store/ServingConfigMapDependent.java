@@ -2,14 +2,11 @@ package io.featureduck.operator.store;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureStore;
-import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.admission.Admission;
 import io.featureduck.crds.admission.AdmittedView;
 import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.dataplane.ServiceAssignment;
-import io.featureduck.operator.dataplane.ViewAssignment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import java.util.Map;
@@ -28,10 +25,7 @@ public final class ServingConfigMapDependent extends CRUDKubernetesDependentReso
     @Override
     protected ConfigMap desired(FeatureStore store, Context<FeatureStore> context) {
         // The data plane admits the file again, with the same admission: what is written here, it serves.
-        Admission admission = ViewAssignment.admit(
-                store,
-                context.getSecondaryResources(FeatureView.class),
-                context.getSecondaryResources(FeatureService.class));
+        Admission admission = CurrentAdmission.of(store, context);
         var views = admission.views().stream().map(AdmittedView::view).toList();
         var services = ServiceAssignment.servedBy(admission);
         return new ConfigMapBuilder()

@@ -38,7 +38,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -75,12 +74,7 @@ public final class FeatureViewReconciler implements Reconciler<FeatureView> {
                                 .list(view -> ViewAssignment.names(view, store))
                                 .map(ResourceID::fromResource)
                                 .collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((FeatureView view) ->
-                                view.getSpec() == null || view.getSpec().store() == null
-                                        ? Set.of()
-                                        : Set.of(new ResourceID(
-                                                view.getSpec().store(),
-                                                view.getMetadata().getNamespace())))
+                        .withPrimaryToSecondaryMapper(ViewAssignment::storeOf)
                         .withNamespacesInheritedFromController()
                         .build(),
                 context));

@@ -26,10 +26,14 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @ValidationRule(value = "has(self.name) || has(self.type)", message = "name a catalog of the store, or give its type")
-@ValidationRule(value = "!has(self.type) || self.type != 'rest' || has(self.uri)", message = CatalogSpec.REST_NEEDS_URI)
+@ValidationRule(
+        value = "!has(self.type) || self.type != 'rest' || has(self.uri)",
+        message = CatalogSpec.REST_NEEDS_URI,
+        fieldPath = ".uri")
 @ValidationRule(
         value = "!has(self.type) || self.type != 'hadoop' || has(self.warehouse)",
-        message = CatalogSpec.HADOOP_NEEDS_WAREHOUSE)
+        message = CatalogSpec.HADOOP_NEEDS_WAREHOUSE,
+        fieldPath = ".warehouse")
 public record CatalogSpec(
         @Pattern(SpecValidator.NAME_PATTERN)
         @Size(max = 63)

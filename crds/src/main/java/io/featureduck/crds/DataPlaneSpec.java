@@ -231,10 +231,12 @@ public record DataPlaneSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(
             value = "self.type != 'bearer' || has(self.tokenSecretName)",
-            message = AuthSpec.BEARER_NEEDS_SECRET)
+            message = AuthSpec.BEARER_NEEDS_SECRET,
+            fieldPath = ".tokenSecretName")
     @ValidationRule(
             value = "self.type != 'kubernetes' || has(self.serviceAccountName)",
-            message = AuthSpec.KUBERNETES_NEEDS_ACCOUNT)
+            message = AuthSpec.KUBERNETES_NEEDS_ACCOUNT,
+            fieldPath = ".serviceAccountName")
     public record AuthSpec(
             @Required @JsonPropertyDescription("bearer, kubernetes or none; there is no default")
             AuthType type,

@@ -19,7 +19,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "self.type in ['string', 'int32', 'int64', 'bool', 'date', 'timestamp', 'bytes']",
-        message = "a join key must be string, int32, int64, bool, date, timestamp or bytes")
+        message = "a join key must be string, int32, int64, bool, date, timestamp or bytes",
+        fieldPath = ".type")
 public record EntitySpec(
         @Required
         @Pattern(SpecValidator.IDENTIFIER_PATTERN)

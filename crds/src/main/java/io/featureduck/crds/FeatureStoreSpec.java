@@ -14,7 +14,10 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.dataPlane) && has(self.dataPlane.auth)", message = DataPlaneSpec.AuthSpec.REQUIRED)
+@ValidationRule(
+        value = "has(self.dataPlane) && has(self.dataPlane.auth)",
+        message = DataPlaneSpec.AuthSpec.REQUIRED,
+        fieldPath = ".dataPlane.auth")
 public record FeatureStoreSpec(
         @Required @JsonPropertyDescription("Where the tables are and their default format")
         LakehouseSpec lakehouse,

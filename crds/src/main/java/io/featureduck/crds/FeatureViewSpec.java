@@ -27,31 +27,39 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// fieldPath: the API server names that field in its refusal, so kubectl points at what to fix.
 @ValidationRule(
         value = "self.features.all(f, self.features.exists_one(g, g.name == f.name))",
-        message = "feature names must be unique within a view")
+        message = "feature names must be unique within a view",
+        fieldPath = ".features")
 @ValidationRule(
         value = "self.entities.all(e, self.entities.exists_one(g, g.name == e.name))",
-        message = "entity names must be unique within a view")
+        message = "entity names must be unique within a view",
+        fieldPath = ".entities")
 @ValidationRule(
         value = "self.features.all(f, !self.entities.exists(e, e.name == f.name))",
-        message = "a feature cannot have the name of a join key")
+        message = "a feature cannot have the name of a join key",
+        fieldPath = ".features")
 @ValidationRule(
         value = "!has(self.source.timestampColumn) || "
                 + "!self.entities.exists(e, e.name == self.source.timestampColumn)",
-        message = "the timestamp column cannot also be a join key")
+        message = "the timestamp column cannot also be a join key",
+        fieldPath = ".source.timestampColumn")
 @ValidationRule(
         value = "!has(self.onDemand) || self.onDemand.all(o, !self.features.exists(f, f.name == o.name) "
                 + "&& !self.entities.exists(e, e.name == o.name))",
-        message = "an on-demand feature cannot have the name of a feature or a join key")
+        message = "an on-demand feature cannot have the name of a feature or a join key",
+        fieldPath = ".onDemand")
 @ValidationRule(
         value = "!has(self.push) || !has(self.push.enabled) || !self.push.enabled "
                 + "|| (has(self.source.timestampColumn) && self.source.timestampColumn != '')",
-        message = "a view that takes pushes needs source.timestampColumn: every pushed row says when it happened")
+        message = "a view that takes pushes needs source.timestampColumn: every pushed row says when it happened",
+        fieldPath = ".push")
 @ValidationRule(
         value = "self.entities == oldSelf.entities",
         message =
-                "entities (join keys) cannot change: clients and trained models key on them; create a new FeatureView")
+                "entities (join keys) cannot change: clients and trained models key on them; create a new FeatureView",
+        fieldPath = ".entities")
 public record FeatureViewSpec(
         @Required
         @Pattern(SpecValidator.NAME_PATTERN)

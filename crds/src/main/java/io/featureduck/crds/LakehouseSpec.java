@@ -28,13 +28,16 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "!has(self.persistentVolumeClaim) || self.root.startsWith('/')",
-        message = "with a persistentVolumeClaim, root must be the absolute path where the claim is mounted")
+        message = "with a persistentVolumeClaim, root must be the absolute path where the claim is mounted",
+        fieldPath = ".root")
 @ValidationRule(
         value = "!self.root.contains('://') || self.root.matches('^(file|s3|s3a|gs|abfs|abfss|wasb|wasbs|az)://')",
-        message = "root must be a path or an s3://, gs://, abfss://, wasbs:// or az:// URI")
+        message = "root must be a path or an s3://, gs://, abfss://, wasbs:// or az:// URI",
+        fieldPath = ".root")
 @ValidationRule(
         value = "!has(self.catalogs) || self.catalogs.all(c, has(c.name) && has(c.type))",
-        message = "each catalog of a store needs a name and a type")
+        message = "each catalog of a store needs a name and a type",
+        fieldPath = ".catalogs")
 public record LakehouseSpec(
         @Required @JsonPropertyDescription("Default table format of the store's views")
         TableFormat format,

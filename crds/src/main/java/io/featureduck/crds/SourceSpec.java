@@ -28,21 +28,28 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.path) || has(self.catalog)", message = "name the table by path or by catalog")
-@ValidationRule(value = "!has(self.catalog) || has(self.table)", message = "with a catalog, table names the table")
+@ValidationRule(
+        value = "!has(self.catalog) || has(self.table)",
+        message = "with a catalog, table names the table",
+        fieldPath = ".table")
 @ValidationRule(
         value = "!has(self.catalog) || (!has(self.catalog.uri) && !has(self.catalog.properties))",
-        message = CatalogSpec.VIEW_ADDRESS_REFUSED)
+        message = CatalogSpec.VIEW_ADDRESS_REFUSED,
+        fieldPath = ".catalog")
 @ValidationRule(
         value = "!has(self.catalog) || has(self.catalog.name) || self.catalog.type == 'hadoop'",
-        message = "a view names a rest catalog of its store by name")
+        message = "a view names a rest catalog of its store by name",
+        fieldPath = ".catalog")
 @ValidationRule(
         value = "!has(self.createdTimestampColumn) || has(self.timestampColumn)",
-        message = "createdTimestampColumn only breaks ties between event timestamps, so it needs timestampColumn")
+        message = "createdTimestampColumn only breaks ties between event timestamps, so it needs timestampColumn",
+        fieldPath = ".createdTimestampColumn")
 @ValidationRule(
         value = "!has(self.createdTimestampColumn) || !has(self.timestampColumn) "
                 + "|| self.createdTimestampColumn != self.timestampColumn",
-        message = "createdTimestampColumn must differ from timestampColumn")
-@ValidationRule(value = "!has(self.version) || !has(self.asOf)", message = SourceSpec.ONE_PIN)
+        message = "createdTimestampColumn must differ from timestampColumn",
+        fieldPath = ".createdTimestampColumn")
+@ValidationRule(value = "!has(self.version) || !has(self.asOf)", message = SourceSpec.ONE_PIN, fieldPath = ".asOf")
 public record SourceSpec(
         @JsonPropertyDescription("Table format; the store's format when absent")
         TableFormat format,

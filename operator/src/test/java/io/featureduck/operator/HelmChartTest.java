@@ -75,10 +75,19 @@ class HelmChartTest {
         needs.add(new Need("", "events", "create"));
         needs.add(new Need("", "pods", "list"));
         needs.add(new Need("", "pods", "watch"));
-        for (String verb : List.of("get", "create", "update")) {
-            needs.add(new Need("coordination.k8s.io", "leases", verb));
-        }
         needs.add(new Need("authorization.k8s.io", "selfsubjectrulesreviews", "create"));
+        // The Lease is granted by a Role in the release's namespace only; the elector renews it with patch.
+        JsonNode leaseRole = manifests.stream()
+                .filter(m -> m.path("kind").asText().equals("Role")
+                        && m.at("/metadata/name").asText().equals("featureduck-operator-leader-election"))
+                .findFirst()
+                .orElseThrow();
+        for (String verb : List.of("get", "create", "update", "patch")) {
+            assertThat(leaseRole.at("/rules/0/resources").toString()).isEqualTo("[\"leases\"]");
+            assertThat(contains(leaseRole.at("/rules/0/verbs"), verb))
+                    .as("the leader-election Role grants %s on leases", verb)
+                    .isTrue();
+        }
         for (Need need : needs) {
             boolean granted = false;
             for (JsonNode rule : role.path("rules")) {

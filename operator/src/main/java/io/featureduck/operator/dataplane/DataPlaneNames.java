@@ -3,6 +3,7 @@ package io.featureduck.operator.dataplane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStore;
 import java.util.Map;
@@ -87,12 +88,24 @@ public final class DataPlaneNames {
                 store.getMetadata().getName());
     }
 
-    /** Metadata of an object the operator creates for {@code store}: its name, the store's namespace, our labels. */
+    /**
+     * Metadata of an object the operator creates for {@code store}: its name, the store's namespace, our labels, and
+     * the store as its controlling owner. The framework would add a plain owner reference; marking it the controller
+     * is what makes {@code kubectl describe} say "Controlled By" and keeps another controller from adopting the
+     * object. Deleting the store deletes the object through the garbage collector either way.
+     */
     public static ObjectMeta metadata(FeatureStore store, String name) {
         return new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(store.getMetadata().getNamespace())
                 .withLabels(labels(store))
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion(store.getApiVersion())
+                        .withKind(store.getKind())
+                        .withName(store.getMetadata().getName())
+                        .withUid(store.getMetadata().getUid())
+                        .withController(true)
+                        .build())
                 .build();
     }
 

@@ -2,6 +2,7 @@ package io.featureduck.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneClient;
 import io.featureduck.operator.dataplane.DataPlaneReports;
@@ -74,8 +75,11 @@ public final class FeatureDuckOperator {
                         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                        null,
-                        null,
+                        leaderIdentity(),
+                        new LeaderCallbacks(
+                                () -> LOG.info("This replica leads and reconciles"),
+                                () -> LOG.info("This replica stopped leading"),
+                                leader -> {}),
                         standalone));
             }
         });
@@ -86,6 +90,23 @@ public final class FeatureDuckOperator {
         operator.register(
                 new FeatureServiceReconciler(events, clock, settings.serverSideApply()), c -> namespaces(c, settings));
         return operator;
+    }
+
+    /**
+     * Who this replica is in the Lease: its pod name (HOSTNAME in a pod) with a random suffix. The suffix keeps two
+     * replicas on one host apart (outside a cluster they share a host name, and both would think they hold the Lease),
+     * and a restarted pod from taking its predecessor's Lease for its own before it has expired.
+     */
+    static String leaderIdentity() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "featureduck-operator";
+            }
+        }
+        return host + "_" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(

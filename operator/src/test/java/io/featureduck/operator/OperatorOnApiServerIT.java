@@ -1,0 +1,428 @@
+package io.featureduck.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.featureduck.crds.FeatureStore;
+import io.featureduck.crds.FeatureView;
+import io.featureduck.operator.apiserver.Chart;
+import io.featureduck.operator.apiserver.ControlPlane;
+import io.featureduck.operator.apiserver.Manifests;
+import io.featureduck.operator.apiserver.RealApiServer;
+import io.featureduck.operator.apiserver.StandInKubelet;
+import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.status.StatusConditions;
+import io.featureduck.operator.store.FeatureStoreReconciler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The operator on a real API server, with the chart's ServiceAccount and ClusterRole: it reconciles the examples'
+ * store, views and service with server-side apply, writes status through the status subresource, keeps ownership of
+ * the fields it manages, records Events, and deleting the store leaves no orphan (the controller manager's garbage
+ * collector removes what the store owned). The data-plane pods the controller manager creates are run by the test,
+ * standing in for the kubelet, so the view status and Argo CD health come from real serving pods.
+ */
+@ExtendWith(RealApiServer.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorOnApiServerIT {
+    static final String NAMESPACE = "drivers-on-apiserver";
+    static final String STORE = "drivers";
+    static final Duration PATIENCE = Duration.ofSeconds(120);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static ControlPlane plane;
+    static KubernetesClient admin;
+    static Path work;
+    static Process operator;
+    static StandInKubelet kubelet;
+    static String token;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start(ControlPlane controlPlane) throws Exception {
+        plane = controlPlane;
+        admin = plane.admin();
+        work = Path.of("target", "operator-on-apiserver").toAbsolutePath();
+        Files.createDirectories(work);
+        Chart.install(plane);
+        plane.namespace(NAMESPACE);
+
+        // The lakehouse the example's Job writes, written here by the same command into the directory standing for
+        // the claim.
+        Path jar = DataPlaneJar.path();
+        Process demo = new ProcessBuilder(
+                        java(),
+                        "-jar",
+                        jar.toString(),
+                        "demo",
+                        "--dir",
+                        work.resolve("demo").toString(),
+                        "--write-only")
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("demo.log").toFile())
+                .start();
+        assertThat(demo.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.exitValue()).as("the demo lakehouse was written").isZero();
+        Path lakehouse = work.resolve("demo/lakehouse");
+
+        token = UUID.randomUUID().toString();
+        admin.resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("drivers-tokens")
+                        .withNamespace(NAMESPACE)
+                        .endMetadata()
+                        .addToStringData("tokens", token + "\n")
+                        .build())
+                .create();
+
+        operator = Chart.startOperator(
+                plane,
+                work.resolve("operator.log"),
+                "featureduck-operator-0",
+                Map.of("FEATUREDUCK_STATUS_INTERVAL", "2s"));
+        kubelet = new StandInKubelet(
+                admin,
+                jar,
+                work.resolve("pods"),
+                Map.of("lakehouse", lakehouse),
+                NAMESPACE,
+                DataPlaneNames.MANAGED_SELECTOR);
+
+        // The examples' store, with its root where the stand-in claim is, and its views and service, applied as
+        // kubectl apply --server-side would.
+        ObjectNode store = example("examples/kubernetes/feature-store.yaml", STORE);
+        ((ObjectNode) store.at("/spec/lakehouse")).put("root", lakehouse.toString());
+        apply(store);
+        for (JsonNode document :
+                Manifests.documents(Manifests.ROOT.resolve("examples/kubernetes/feature-views.yaml"))) {
+            apply(document);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (kubelet != null) {
+            kubelet.close();
+        }
+        if (operator != null) {
+            operator.destroy();
+            operator.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theStoreIsReconciledIntoOwnedObjectsWithServerSideApply() {
+        Deployment deployment = await().atMost(PATIENCE).until(this::deployment, d -> d != null);
+        ConfigMap config = await().atMost(PATIENCE)
+                .until(
+                        () -> admin.configMaps()
+                                .inNamespace(NAMESPACE)
+                                .withName(STORE + "-serving-config")
+                                .get(),
+                        c -> c != null
+                                && c.getData().get(DataPlaneNames.CONFIG_FILE).contains("driver-ranking"));
+        var service = await().atMost(PATIENCE)
+                .until(
+                        () -> admin.services()
+                                .inNamespace(NAMESPACE)
+                                .withName(DataPlaneNames.dataPlane(STORE))
+                                .get(),
+                        s -> s != null);
+        var budget = await().atMost(PATIENCE)
+                .until(
+                        () -> admin.policy()
+                                .v1()
+                                .podDisruptionBudget()
+                                .inNamespace(NAMESPACE)
+                                .withName(DataPlaneNames.dataPlane(STORE))
+                                .get(),
+                        b -> b != null);
+        FeatureStore owner = store();
+        for (HasMetadata owned : List.of(deployment, config, service, budget)) {
+            assertThat(owned.getMetadata().getOwnerReferences())
+                    .as(
+                            "%s %s is owned by its store",
+                            owned.getKind(), owned.getMetadata().getName())
+                    .singleElement()
+                    .satisfies(o -> {
+                        assertThat(o.getUid()).isEqualTo(owner.getMetadata().getUid());
+                        assertThat(o.getController()).isTrue();
+                    });
+            // The framework writes ConfigMaps (and Secrets) with plain updates, which carry the client's name as
+            // their field manager; everything else with server-side apply, as the store's reconciler.
+            if (owned instanceof ConfigMap) {
+                assertThat(owned.getMetadata().getManagedFields())
+                        .anyMatch(m -> m.getOperation().equals("Update")
+                                && m.getFieldsV1().getAdditionalProperties().containsKey("f:data"));
+            } else {
+                assertThat(operatorApplies(owned))
+                        .as("%s is written by the operator's server-side apply", owned.getKind())
+                        .isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theControllerManagersPodsServeAndStatusComesFromThem() throws Exception {
+        // The controller manager turned the Deployment into a ReplicaSet and Pods; the stand-in kubelet runs them.
+        await().atMost(PATIENCE).until(() -> readyPods().size() == 2);
+        FeatureStore store = await().atMost(PATIENCE)
+                .until(
+                        OperatorOnApiServerIT::store,
+                        s -> ready(s.getStatus() == null ? null : s.getStatus().conditions()));
+        assertThat(store.getStatus().observedGeneration())
+                .isEqualTo(store.getMetadata().getGeneration());
+        for (String name : List.of("driver-stats", "driver-profile")) {
+            FeatureView view = await().atMost(PATIENCE)
+                    .until(
+                            () -> view(name),
+                            v -> v.getStatus() != null && ready(v.getStatus().conditions()));
+            assertThat(view.getStatus().observedGeneration())
+                    .isEqualTo(view.getMetadata().getGeneration());
+            assertThat(ArgoHealth.of(view).status()).as(name).isEqualTo("Healthy");
+            assertThat(statusWrites(view))
+                    .as("%s's status went through the status subresource", name)
+                    .isNotEmpty();
+        }
+        assertThat(ArgoHealth.of(store).status()).isEqualTo("Healthy");
+        assertThat(statusWrites(store)).isNotEmpty();
+
+        // Each pod answers on its own address and the Deployment's ports.
+        for (Pod pod : readyPods()) {
+            String address = pod.getStatus().getPodIP();
+            assertThat(address).startsWith("127.0.0.");
+            JsonNode answer = onlineFeatures(address, "\"driver-stats:conv_rate\", \"driver-profile:vehicle_type\"");
+            assertThat(answer.at("/results/1/statuses/0").asText()).isEqualTo("PRESENT");
+            assertThat(answer.at("/results/2/statuses/0").asText()).isEqualTo("PRESENT");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aChangedViewReachesStatusWithItsGenerationAndTheRunningPods() throws Exception {
+        long before = view("driver-stats").getMetadata().getGeneration();
+        ObjectNode changed = example("examples/kubernetes/feature-views.yaml", "driver-stats");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) changed.at("/spec/features"))
+                .addObject()
+                .put("name", "trips_per_week")
+                .put("type", "int64")
+                .put("expression", "avg_daily_trips * 7");
+        apply(changed);
+        FeatureView view = await().atMost(PATIENCE)
+                .until(
+                        () -> view("driver-stats"),
+                        v -> v.getMetadata().getGeneration() > before
+                                && v.getStatus() != null
+                                && v.getStatus().observedGeneration()
+                                        == v.getMetadata().getGeneration()
+                                && ready(v.getStatus().conditions()));
+        assertThat(view.getMetadata().getGeneration()).isEqualTo(before + 1);
+        String address = readyPods().get(0).getStatus().getPodIP();
+        await().atMost(PATIENCE)
+                .until(() -> onlineFeatures(address, "\"driver-stats:trips_per_week\"")
+                        .at("/results/1/statuses/0")
+                        .asText()
+                        .equals("PRESENT"));
+    }
+
+    @Test
+    @Order(4)
+    void theOperatorKeepsTheFieldsItManagesWhenAUserEditsThem() {
+        int replicas = deployment().getSpec().getReplicas();
+        // A user scales the Deployment by hand (an update, which takes the field's ownership) and labels it with
+        // their own server-side apply (a field the operator does not manage).
+        admin.apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName(DataPlaneNames.dataPlane(STORE))
+                .edit(d -> {
+                    d.getSpec().setReplicas(replicas + 3);
+                    return d;
+                });
+        Deployment labelled = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata()
+                .withName(DataPlaneNames.dataPlane(STORE))
+                .withNamespace(NAMESPACE)
+                .addToLabels("team", "ranking")
+                .endMetadata()
+                .build();
+        admin.resource(labelled).fieldManager("a-user").serverSideApply();
+
+        Deployment restored = await().atMost(PATIENCE)
+                .until(this::deployment, d -> d.getSpec().getReplicas() == replicas);
+        assertThat(operatorApplies(restored))
+                .as("the operator owns spec.replicas again")
+                .anyMatch(m ->
+                        m.getFieldsV1().getAdditionalProperties().toString().contains("f:replicas"));
+        assertThat(restored.getMetadata().getLabels()).containsEntry("team", "ranking");
+    }
+
+    @Test
+    @Order(5)
+    void theOperatorRecordsEvents() {
+        await().atMost(PATIENCE)
+                .until(() -> admin.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                        .anyMatch(e -> e.getInvolvedObject().getKind().equals("FeatureStore")
+                                || e.getInvolvedObject().getKind().equals("FeatureView")));
+    }
+
+    @Test
+    @Order(6)
+    void deletingTheStoreLeavesNoOrphan() {
+        admin.resources(FeatureStore.class)
+                .inNamespace(NAMESPACE)
+                .withName(STORE)
+                .delete();
+        await().atMost(PATIENCE)
+                .until(() -> admin.apps()
+                                .deployments()
+                                .inNamespace(NAMESPACE)
+                                .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
+                                .list()
+                                .getItems()
+                                .isEmpty()
+                        && admin.apps()
+                                .replicaSets()
+                                .inNamespace(NAMESPACE)
+                                .list()
+                                .getItems()
+                                .isEmpty()
+                        && admin.pods().inNamespace(NAMESPACE).list().getItems().isEmpty()
+                        && admin.configMaps()
+                                        .inNamespace(NAMESPACE)
+                                        .withName(STORE + "-serving-config")
+                                        .get()
+                                == null
+                        && admin.services()
+                                .inNamespace(NAMESPACE)
+                                .list()
+                                .getItems()
+                                .isEmpty()
+                        && admin.policy()
+                                .v1()
+                                .podDisruptionBudget()
+                                .inNamespace(NAMESPACE)
+                                .list()
+                                .getItems()
+                                .isEmpty());
+        await().atMost(PATIENCE).until(() -> kubelet.running() == 0);
+        assertThat(operator.isAlive()).isTrue();
+    }
+
+    private static List<ManagedFieldsEntry> operatorApplies(HasMetadata object) {
+        return object.getMetadata().getManagedFields().stream()
+                .filter(m -> m.getOperation().equals("Apply") && m.getManager().equals(FeatureStoreReconciler.NAME))
+                .toList();
+    }
+
+    private static List<ManagedFieldsEntry> statusWrites(HasMetadata object) {
+        return object.getMetadata().getManagedFields().stream()
+                .filter(m -> "status".equals(m.getSubresource()))
+                .toList();
+    }
+
+    private static boolean ready(List<io.fabric8.kubernetes.api.model.Condition> conditions) {
+        return conditions != null
+                && StatusConditions.find(conditions, "Ready")
+                        .map(c -> c.getStatus().equals("True"))
+                        .orElse(false);
+    }
+
+    private Deployment deployment() {
+        return admin.apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName(DataPlaneNames.dataPlane(STORE))
+                .get();
+    }
+
+    private static List<Pod> readyPods() {
+        return admin
+                .pods()
+                .inNamespace(NAMESPACE)
+                .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
+                .list()
+                .getItems()
+                .stream()
+                .filter(p -> p.getStatus() != null
+                        && p.getStatus().getConditions().stream()
+                                .anyMatch(c -> c.getType().equals("Ready")
+                                        && c.getStatus().equals("True")))
+                .toList();
+    }
+
+    private static FeatureStore store() {
+        return admin.resources(FeatureStore.class)
+                .inNamespace(NAMESPACE)
+                .withName(STORE)
+                .get();
+    }
+
+    private static FeatureView view(String name) {
+        return admin.resources(FeatureView.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .get();
+    }
+
+    private static JsonNode onlineFeatures(String address, String features) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://" + address + ":" + DataPlaneNames.HTTP_PORT + "/get-online-features"))
+                        .header("authorization", "Bearer " + token)
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"features\": [" + features + "], \"entities\": {\"driver_id\": [1010]}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createObjectNode();
+    }
+
+    private static void apply(JsonNode document) {
+        admin.resource(Manifests.resource(document))
+                .inNamespace(NAMESPACE)
+                .fieldManager(Manifests.TEST_MANAGER)
+                .forceConflicts()
+                .serverSideApply();
+    }
+
+    private static ObjectNode example(String file, String name) {
+        return (ObjectNode) Manifests.documents(Manifests.ROOT.resolve(file)).stream()
+                .filter(d -> d.at("/metadata/name").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}

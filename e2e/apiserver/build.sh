@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the test control plane's binaries from their Go modules, once per pinned version: etcd (go.etcd.io/etcd),
-# kube-apiserver and kube-controller-manager (k8s.io/kubernetes), and helm (helm.sh/helm/v4). The versions are the ones
-# the go.mod files beside this script require; the binaries are cached outside the checkout, in
-# ${FEATUREDUCK_CACHE:-~/.cache/featureduck}/<name>-<version>/, so only the first run pays for the build.
+# kube-apiserver and kube-controller-manager (k8s.io/kubernetes), and helm (helm.sh/helm/v4); and takes Argo CD's CRDs
+# from its module (github.com/argoproj/argo-cd/v3). The versions are the ones the go.mod files beside this script
+# require; the results are cached outside the checkout, in ${FEATUREDUCK_CACHE:-~/.cache/featureduck}/<name>-<version>/,
+# so only the first run pays for the build.
 #
-# Prints the directory of each binary as NAME_BIN=<path> lines on stdout (progress goes to stderr). Exit status 3
+# Prints each binary as NAME_BIN=<path> and the CRD directory as ARGOCD_CRDS=<path> on stdout (progress goes to
+# stderr). Exit status 3
 # means "Go is not installed" (the tests skip and say so); it is an error instead when FEATUREDUCK_REQUIRE_GO=1 or CI is
 # set, because a CI machine must run these tests.
 set -euo pipefail
@@ -57,3 +59,16 @@ dir=$(build "$here/kubernetes" k8s "$k8s" . k8s.io/kubernetes/cmd/kube-apiserver
 echo "KUBE_APISERVER_BIN=$dir/kube-apiserver"
 echo "KUBE_CONTROLLER_MANAGER_BIN=$dir/kube-controller-manager"
 echo "HELM_BIN=$(build "$e2e/helm" helm "$helm" helm helm.sh/helm/v4/cmd/helm)/helm"
+
+# Argo CD's CRDs, for the dry runs of examples/gitops/argocd/: the module's manifests, nothing built.
+argocd=$(required "$here/argocd" github.com/argoproj/argo-cd/v3)
+crds=$cache/argocd-crds-$argocd
+if [ ! -f "$crds/.complete" ]; then
+  echo "== fetching Argo CD $argocd's CRDs into $crds" >&2
+  module=$(cd "$here/argocd" && GOFLAGS=-mod=readonly go mod download -json github.com/argoproj/argo-cd/v3 |
+    awk -F'"' '$2 == "Dir" { print $4 }')
+  mkdir -p "$crds"
+  cp "$module/manifests/crds/application-crd.yaml" "$module/manifests/crds/appproject-crd.yaml" "$crds/"
+  touch "$crds/.complete"
+fi
+echo "ARGOCD_CRDS=$crds"

@@ -151,7 +151,9 @@ final class CrdSchema {
             try {
                 CelAbstractSyntaxTree ast = CEL.compile(expression).getAst();
                 if (!Boolean.TRUE.equals(RUNTIME.createProgram(ast).eval(variables))) {
-                    problems.add((path.isEmpty() ? "<root>" : path) + ": "
+                    // As the API server does: a rule with a fieldPath names that field.
+                    String field = path + rule.path("fieldPath").asText("");
+                    problems.add((field.isEmpty() ? "<root>" : field) + ": "
                             + rule.path("message").asText());
                 }
             } catch (CelEvaluationException | dev.cel.common.CelValidationException e) {

@@ -91,7 +91,7 @@ class ExampleManifestsTest {
         ObjectNode snapshot = pushing.deepCopy();
         ((ObjectNode) snapshot.at("/spec/source")).remove(List.of("timestampColumn", "createdTimestampColumn"));
         assertThat(crd.validate(snapshot, null))
-                .containsExactly(".spec: a view that takes pushes needs "
+                .containsExactly(".spec.push: a view that takes pushes needs "
                         + "source.timestampColumn: every pushed row says when it happened");
         ((ObjectNode) snapshot.at("/spec/push")).put("enabled", false);
         assertThat(crd.validate(snapshot, null))
@@ -118,23 +118,24 @@ class ExampleManifestsTest {
         ObjectNode duplicate = view.deepCopy();
         ((ArrayNode) duplicate.at("/spec/features"))
                 .add(view.at("/spec/features/0").deepCopy());
-        assertThat(crd.validate(duplicate, null)).containsExactly(".spec: feature names must be unique within a view");
+        assertThat(crd.validate(duplicate, null))
+                .containsExactly(".spec.features: feature names must be unique within a view");
 
         ObjectNode shadowing = view.deepCopy();
         ((ObjectNode) shadowing.at("/spec/features/0")).put("name", "driver_id");
         assertThat(crd.validate(shadowing, null))
-                .containsExactly(".spec: a feature cannot have the name of a join key");
+                .containsExactly(".spec.features: a feature cannot have the name of a join key");
 
         ObjectNode floatKey = view.deepCopy();
         ((ObjectNode) floatKey.at("/spec/entities/0")).put("type", "float64");
         assertThat(crd.validate(floatKey, null))
                 .containsExactly(
-                        ".spec.entities[0]: a join key must be string, int32, int64, bool, date, timestamp or bytes");
+                        ".spec.entities[0].type: a join key must be string, int32, int64, bool, date, timestamp or bytes");
 
         ObjectNode noEventTime = view.deepCopy();
         ((ObjectNode) noEventTime.at("/spec/source")).remove("timestampColumn");
         assertThat(crd.validate(noEventTime, null))
-                .containsExactly(".spec.source: createdTimestampColumn only breaks "
+                .containsExactly(".spec.source.createdTimestampColumn: createdTimestampColumn only breaks "
                         + "ties between event timestamps, so it needs timestampColumn");
 
         ObjectNode badName = view.deepCopy();
@@ -164,7 +165,8 @@ class ExampleManifestsTest {
                 .put("type", "float64")
                 .put("expression", "conv_rate * 2.0");
         assertThat(crd.validate(shadowingOnDemand, null))
-                .containsExactly(".spec: an on-demand feature cannot have the name of a feature or a join key");
+                .containsExactly(
+                        ".spec.onDemand: an on-demand feature cannot have the name of a feature or a join key");
 
         ObjectNode noStore = view.deepCopy();
         ((ObjectNode) noStore.at("/spec")).remove("store");
@@ -182,7 +184,7 @@ class ExampleManifestsTest {
         ((ObjectNode) rekeyed.at("/spec/entities/0")).put("type", "string");
         assertThat(crd.validate(rekeyed, null)).as("a new view may use any key").isEmpty();
         assertThat(crd.validate(rekeyed, view))
-                .containsExactly(".spec: entities (join keys) cannot change: clients "
+                .containsExactly(".spec.entities: entities (join keys) cannot change: clients "
                         + "and trained models key on them; create a new FeatureView");
 
         ObjectNode moreFeatures = view.deepCopy();
@@ -205,7 +207,7 @@ class ExampleManifestsTest {
         ObjectNode relativeRoot = store.deepCopy();
         ((ObjectNode) relativeRoot.at("/spec/lakehouse")).put("root", "lakehouse");
         assertThat(crd.validate(relativeRoot, null))
-                .containsExactly(".spec.lakehouse: with a persistentVolumeClaim, "
+                .containsExactly(".spec.lakehouse.root: with a persistentVolumeClaim, "
                         + "root must be the absolute path where the claim is mounted");
 
         ObjectNode bearerWithoutSecret = store.deepCopy();
@@ -213,7 +215,7 @@ class ExampleManifestsTest {
                 .putObject("auth")
                 .put("type", "bearer");
         assertThat(crd.validate(bearerWithoutSecret, null))
-                .containsExactly(".spec.dataPlane.auth: bearer "
+                .containsExactly(".spec.dataPlane.auth.tokenSecretName: bearer "
                         + "authentication needs tokenSecretName: the Secret holding the accepted tokens");
 
         ObjectNode kubernetesWithoutAccount = store.deepCopy();
@@ -228,7 +230,7 @@ class ExampleManifestsTest {
         ((ObjectNode) noAuth.at("/spec/dataPlane")).remove("auth");
         assertThat(crd.validate(noAuth, null))
                 .as("an open endpoint must be chosen explicitly")
-                .containsExactly(".spec: " + DataPlaneSpec.AuthSpec.REQUIRED);
+                .containsExactly(".spec.dataPlane.auth: " + DataPlaneSpec.AuthSpec.REQUIRED);
 
         ObjectNode bearer = store.deepCopy();
         ((ObjectNode) bearer.at("/spec/dataPlane"))

@@ -34,13 +34,15 @@ public final class ControlPlane implements AutoCloseable {
     private final Path state;
     private final String server;
     private final Path helm;
+    private final Path argoCdCrds;
     private final KubernetesClient admin;
 
-    private ControlPlane(Process process, Path state, String server, Path helm) {
+    private ControlPlane(Process process, Path state, String server, Path helm, Path argoCdCrds) {
         this.process = process;
         this.state = state;
         this.server = server;
         this.helm = helm;
+        this.argoCdCrds = argoCdCrds;
         this.admin = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(read(adminKubeconfig())))
                 .build();
@@ -83,10 +85,19 @@ public final class ControlPlane implements AutoCloseable {
             throw new IllegalStateException(
                     "the control plane did not start in " + START_TIMEOUT + ":\n" + tail(log), e);
         }
-        ControlPlane plane =
-                new ControlPlane(process, state, "https://127.0.0.1:" + api, Path.of(built.get("HELM_BIN")));
+        ControlPlane plane = new ControlPlane(
+                process,
+                state,
+                "https://127.0.0.1:" + api,
+                Path.of(built.get("HELM_BIN")),
+                Path.of(built.get("ARGOCD_CRDS")));
         plane.awaitDefaultServiceAccount();
         return plane;
+    }
+
+    /** Argo CD's CRDs (Application, AppProject), from the Argo CD module e2e/apiserver/argocd pins. */
+    public Path argoCdCrds() {
+        return argoCdCrds;
     }
 
     /** Runs build.sh, which prints NAME_BIN=path lines; null (and the reason) when it says Go is missing. */

@@ -25,8 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealApiServer.class)
 class CustomResourcesOnApiServerIT {
     static final String NAMESPACE = "crd-checks";
-    /** Examples of kinds whose CRDs ship with other products, so this server does not serve them. */
-    static final List<String> FOREIGN_KINDS = List.of("Application", "AppProject");
 
     static KubernetesClient admin;
     static Map<String, ObjectNode> bases;
@@ -34,7 +32,10 @@ class CustomResourcesOnApiServerIT {
     @BeforeAll
     static void installCrds(ControlPlane plane) {
         admin = plane.admin();
-        Manifests.installCrds(admin);
+        Manifests.installCrds(admin, Manifests.CRDS);
+        // The GitOps example's Application and AppProject are Argo CD's kinds, in Argo CD's namespace.
+        Manifests.installCrds(admin, plane.argoCdCrds());
+        plane.namespace("argocd");
         plane.namespace(NAMESPACE);
         bases = Map.of(
                 "FeatureStore", example("examples/kubernetes/feature-store.yaml", "drivers"),
@@ -65,9 +66,6 @@ class CustomResourcesOnApiServerIT {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path file : Manifests.yamlFiles(Manifests.ROOT.resolve("examples"))) {
             for (JsonNode document : Manifests.documents(file)) {
-                if (FOREIGN_KINDS.contains(document.path("kind").asText())) {
-                    continue;
-                }
                 String name = Manifests.ROOT.relativize(file) + " "
                         + document.path("kind").asText() + "/"
                         + document.at("/metadata/name").asText();

@@ -74,9 +74,9 @@ public final class Manifests {
         }
     }
 
-    /** Installs (server-side apply) the CRDs of {@code crds/generated/} and waits until each is Established. */
-    public static void installCrds(KubernetesClient admin) {
-        for (Path file : yamlFiles(CRDS)) {
+    /** Installs (server-side apply) the CRDs in {@code directory} and waits until each is Established. */
+    public static void installCrds(KubernetesClient admin, Path directory) {
+        for (Path file : yamlFiles(directory)) {
             CustomResourceDefinition crd =
                     admin.getKubernetesSerialization().unmarshal(read(file), CustomResourceDefinition.class);
             admin.resource(crd).fieldManager(TEST_MANAGER).forceConflicts().serverSideApply();

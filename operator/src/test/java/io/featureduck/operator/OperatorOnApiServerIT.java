@@ -117,7 +117,7 @@ class OperatorOnApiServerIT {
 
         // The examples' store, with its root where the stand-in claim is, and its views and service, applied as
         // kubectl apply --server-side would.
-        ObjectNode store = example("examples/kubernetes/feature-store.yaml", STORE);
+        ObjectNode store = Manifests.example("examples/kubernetes/feature-store.yaml", STORE);
         ((ObjectNode) store.at("/spec/lakehouse")).put("root", lakehouse.toString());
         apply(store);
         for (JsonNode document :
@@ -230,7 +230,7 @@ class OperatorOnApiServerIT {
     @Order(3)
     void aChangedViewReachesStatusWithItsGenerationAndTheRunningPods() throws Exception {
         long before = view("driver-stats").getMetadata().getGeneration();
-        ObjectNode changed = example("examples/kubernetes/feature-views.yaml", "driver-stats");
+        ObjectNode changed = Manifests.example("examples/kubernetes/feature-views.yaml", "driver-stats");
         ((com.fasterxml.jackson.databind.node.ArrayNode) changed.at("/spec/features"))
                 .addObject()
                 .put("name", "trips_per_week")
@@ -413,13 +413,6 @@ class OperatorOnApiServerIT {
                 .fieldManager(Manifests.TEST_MANAGER)
                 .forceConflicts()
                 .serverSideApply();
-    }
-
-    private static ObjectNode example(String file, String name) {
-        return (ObjectNode) Manifests.documents(Manifests.ROOT.resolve(file)).stream()
-                .filter(d -> d.at("/metadata/name").asText().equals(name))
-                .findFirst()
-                .orElseThrow();
     }
 
     private static String java() {

@@ -38,9 +38,9 @@ class CustomResourcesOnApiServerIT {
         plane.namespace("argocd");
         plane.namespace(NAMESPACE);
         bases = Map.of(
-                "FeatureStore", example("examples/kubernetes/feature-store.yaml", "drivers"),
-                "FeatureView", example("examples/kubernetes/feature-views.yaml", "driver-stats"),
-                "FeatureService", example("examples/kubernetes/feature-views.yaml", "driver-ranking"));
+                "FeatureStore", Manifests.example("examples/kubernetes/feature-store.yaml", "drivers"),
+                "FeatureView", Manifests.example("examples/kubernetes/feature-views.yaml", "driver-stats"),
+                "FeatureService", Manifests.example("examples/kubernetes/feature-views.yaml", "driver-ranking"));
     }
 
     @Test
@@ -164,12 +164,5 @@ class CustomResourcesOnApiServerIT {
             rules.addAll(SchemaRule.of(Manifests.documents(file).get(0)));
         }
         return rules;
-    }
-
-    private static ObjectNode example(String file, String name) {
-        return (ObjectNode) Manifests.documents(Manifests.ROOT.resolve(file)).stream()
-                .filter(d -> d.at("/metadata/name").asText().equals(name))
-                .findFirst()
-                .orElseThrow();
     }
 }

@@ -3,6 +3,7 @@ package io.featureduck.operator.apiserver;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -64,6 +65,14 @@ public final class Manifests {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The document named {@code name} in the YAML file {@code file} (relative to the project root). */
+    public static ObjectNode example(String file, String name) {
+        return (ObjectNode) documents(ROOT.resolve(file)).stream()
+                .filter(d -> d.at("/metadata/name").asText().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(file + " has no document named " + name));
     }
 
     public static GenericKubernetesResource resource(JsonNode document) {

@@ -374,6 +374,7 @@ class OperatorOnApiServerIT {
                 .getItems()
                 .stream()
                 .filter(p -> p.getStatus() != null
+                        && p.getStatus().getConditions() != null
                         && p.getStatus().getConditions().stream()
                                 .anyMatch(c -> c.getType().equals("Ready")
                                         && c.getStatus().equals("True")))

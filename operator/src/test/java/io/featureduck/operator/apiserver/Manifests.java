@@ -100,8 +100,10 @@ public final class Manifests {
     }
 
     static boolean established(CustomResourceDefinition crd) {
+        // A CRD just created may have a status without conditions yet.
         return crd != null
                 && crd.getStatus() != null
+                && crd.getStatus().getConditions() != null
                 && crd.getStatus().getConditions().stream()
                         .anyMatch(c -> c.getType().equals("Established")
                                 && c.getStatus().equals("True"));

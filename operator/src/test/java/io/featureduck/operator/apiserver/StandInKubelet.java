@@ -296,6 +296,7 @@ public final class StandInKubelet implements AutoCloseable {
 
     private static boolean sameReadiness(PodStatus current, PodStatus next) {
         return current != null
+                && current.getConditions() != null
                 && next.getPodIP().equals(current.getPodIP())
                 && next.getPhase().equals(current.getPhase())
                 && current.getConditions().stream()

@@ -41,6 +41,13 @@ class CustomResourcesOnApiServerIT {
                 "FeatureStore", Manifests.example("examples/kubernetes/feature-store.yaml", "drivers"),
                 "FeatureView", Manifests.example("examples/kubernetes/feature-views.yaml", "driver-stats"),
                 "FeatureService", Manifests.example("examples/kubernetes/feature-views.yaml", "driver-ranking"));
+        // An Established CRD's schema reaches server-side apply a moment later; until then an apply of its kind
+        // fails to build its typed patch. Every base object is accepted once it has.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> bases.values().stream()
+                        .allMatch(
+                                base -> Manifests.dryRun(admin, base, NAMESPACE).isEmpty()));
     }
 
     @Test

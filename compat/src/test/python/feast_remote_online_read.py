@@ -1,58 +1,71 @@
-"""Reads features from a FeatureDuck data plane exactly as Feast's `remote` online store reads them.
+"""Reads features from a FeatureDuck data plane through Feast's own Python SDK and its `remote` online store.
 
-Feast's RemoteOnlineStore.online_read posts one feature view's bare feature names, qualified `view:feature`, and one
-join key's values to `<path>/get-online-features` (a JSON string as the body, no content type), then walks
-`metadata.feature_names` for the requested bare names and decodes a value only when its status is PRESENT; the event
-time is the first entity's time of the first feature column. This script does the same with `requests` alone and
-prints, as JSON, what the store would hand back to Feast: per entity, the event time and each feature's value (null
-when not PRESENT).
+A Feast repository is made in a temporary directory: a `feature_store.yaml` whose online store is
+`type: remote` at the data plane's URL, authenticated as Feast's `kubernetes` auth does outside a pod (the bearer
+token from LOCAL_K8S_TOKEN), and the view's definition (entity `driver_id`, the named features with their types)
+applied to a local registry. Then `FeatureStore.get_online_features` is called, and what the SDK hands back is
+printed as JSON: per entity, each feature's value (null when Feast saw no PRESENT value).
 
-    python3 feast_remote_online_read.py <base url> <token> <view> <join key> <comma-separated features> <keys...>
+    python feast_remote_online_read.py <base url> <token> <view> <join key> <feature:type,...> <keys...>
+
+Types are Feast's (Float32, Float64, Int32, Int64, String, Bool).
 """
 import json
+import os
 import sys
-from datetime import datetime
+import tempfile
+from datetime import timedelta
+from pathlib import Path
 
-import requests
+from feast import Entity, FeatureStore, FeatureView, Field, FileSource, ValueType
+from feast import types as feast_types
 
 
-def online_read(base, token, view, join_key, features, keys):
-    body = json.dumps({
-        "features": [f"{view}:{feature}" for feature in features],
-        "entities": {join_key: keys},
-    })
-    session = requests.Session()
-    # Feast's authenticated clients add the bearer token in the same header.
-    response = session.post(f"{base}/get-online-features", data=body,
-                            headers={"Authorization": f"Bearer {token}"})
-    if response.status_code != 200:
-        raise RuntimeError(f"Unable to retrieve the online store data using feature server API. "
-                           f"Error_code={response.status_code}, error_message={response.text}")
-    answer = json.loads(response.text)
-    event_ts = ""
-    if len(answer["results"]) > 1:
-        event_ts = answer["results"][1]["event_timestamps"][0]
-    event_ts = datetime.fromisoformat(event_ts.replace("Z", "+00:00"))
-    rows = []
-    for entity in range(len(keys)):
-        values = {}
-        for index, name in enumerate(answer["metadata"]["feature_names"]):
-            if name in features:
-                if answer["results"][index]["statuses"][entity] == "PRESENT":
-                    values[name] = answer["results"][index]["values"][entity]
-                else:
-                    values[name] = None
-        rows.append({"event_ts": event_ts.isoformat(), "features": values})
-    return rows
+def repository(directory, base, view, join_key, features):
+    """A Feast repository whose online store is the data plane, and the view's definition applied to it."""
+    Path(directory, "feature_store.yaml").write_text(
+        "project: featureduck_compat\n"
+        f"registry: {directory}/registry.db\n"
+        "provider: local\n"
+        "online_store:\n"
+        "  type: remote\n"
+        f"  path: {base}\n"
+        "auth:\n"
+        "  type: kubernetes\n"
+        "entity_key_serialization_version: 3\n"
+    )
+    store = FeatureStore(repo_path=directory)
+    entity = Entity(name=join_key, join_keys=[join_key], value_type=ValueType.INT64)
+    # The source is never read: the remote online store asks the data plane, which reads the table itself.
+    source = FileSource(path=f"{directory}/unused.parquet", timestamp_field="event_timestamp")
+    feature_view = FeatureView(
+        name=view,
+        entities=[entity],
+        ttl=timedelta(hours=48),
+        schema=[Field(name=name, dtype=getattr(feast_types, dtype)) for name, dtype in features],
+        source=source,
+        online=True,
+    )
+    store.apply([entity, feature_view])
+    return store
 
 
 def main():
-    base, token, view, join_key, features = sys.argv[1:6]
+    base, token, view, join_key, typed = sys.argv[1:6]
     keys = [int(key) for key in sys.argv[6:]]
-    rows = online_read(base, token, view, join_key, features.split(","), keys)
-    missing = [name for name in features.split(",") if any(name not in row["features"] for row in rows)]
-    if missing:
-        raise RuntimeError(f"the answer lacks requested features {missing}")
+    features = [tuple(item.split(":")) for item in typed.split(",")]
+    # Feast's kubernetes auth reads the token here when it runs outside a pod.
+    os.environ["LOCAL_K8S_TOKEN"] = token
+    with tempfile.TemporaryDirectory() as directory:
+        store = repository(directory, base, view, join_key, features)
+        response = store.get_online_features(
+            features=[f"{view}:{name}" for name, _ in features],
+            entity_rows=[{join_key: key} for key in keys],
+        )
+        columns = response.to_dict()
+    # Feast 0.67 hands back no event times for a remote online store (its timestamp lists are empty), so only the
+    # values are printed.
+    rows = [{"features": {name: columns[name][index] for name, _ in features}} for index in range(len(keys))]
     print(json.dumps(rows))
 
 

@@ -284,6 +284,25 @@ class OperatorOnApiServerIT {
                 .anyMatch(m ->
                         m.getFieldsV1().getAdditionalProperties().toString().contains("f:replicas"));
         assertThat(restored.getMetadata().getLabels()).containsEntry("team", "ranking");
+
+        // The serving configuration, which the framework writes with plain updates, is restored too.
+        String served = servingConfig().getData().get(DataPlaneNames.CONFIG_FILE);
+        admin.configMaps()
+                .inNamespace(NAMESPACE)
+                .withName(STORE + "-serving-config")
+                .edit(c -> {
+                    c.getData().put(DataPlaneNames.CONFIG_FILE, "# edited by hand\n");
+                    return c;
+                });
+        await().atMost(PATIENCE)
+                .until(() -> served.equals(servingConfig().getData().get(DataPlaneNames.CONFIG_FILE)));
+    }
+
+    private static ConfigMap servingConfig() {
+        return admin.configMaps()
+                .inNamespace(NAMESPACE)
+                .withName(STORE + "-serving-config")
+                .get();
     }
 
     @Test

@@ -143,10 +143,7 @@ class OperatorOnApiServerIT {
         Deployment deployment = await().atMost(PATIENCE).until(this::deployment, d -> d != null);
         ConfigMap config = await().atMost(PATIENCE)
                 .until(
-                        () -> admin.configMaps()
-                                .inNamespace(NAMESPACE)
-                                .withName(STORE + "-serving-config")
-                                .get(),
+                        OperatorOnApiServerIT::servingConfig,
                         c -> c != null
                                 && c.getData().get(DataPlaneNames.CONFIG_FILE).contains("driver-ranking"));
         var service = await().atMost(PATIENCE)
@@ -287,22 +284,21 @@ class OperatorOnApiServerIT {
 
         // The serving configuration, which the framework writes with plain updates, is restored too.
         String served = servingConfig().getData().get(DataPlaneNames.CONFIG_FILE);
-        admin.configMaps()
-                .inNamespace(NAMESPACE)
-                .withName(STORE + "-serving-config")
-                .edit(c -> {
-                    c.getData().put(DataPlaneNames.CONFIG_FILE, "# edited by hand\n");
-                    return c;
-                });
+        servingConfigResource().edit(c -> {
+            c.getData().put(DataPlaneNames.CONFIG_FILE, "# edited by hand\n");
+            return c;
+        });
         await().atMost(PATIENCE)
                 .until(() -> served.equals(servingConfig().getData().get(DataPlaneNames.CONFIG_FILE)));
     }
 
     private static ConfigMap servingConfig() {
-        return admin.configMaps()
-                .inNamespace(NAMESPACE)
-                .withName(STORE + "-serving-config")
-                .get();
+        return servingConfigResource().get();
+    }
+
+    /** The store's serving ConfigMap, named as the operator names it. */
+    private static io.fabric8.kubernetes.client.dsl.Resource<ConfigMap> servingConfigResource() {
+        return admin.configMaps().inNamespace(NAMESPACE).withName(STORE + "-serving-config");
     }
 
     @Test
@@ -336,11 +332,7 @@ class OperatorOnApiServerIT {
                                 .getItems()
                                 .isEmpty()
                         && admin.pods().inNamespace(NAMESPACE).list().getItems().isEmpty()
-                        && admin.configMaps()
-                                        .inNamespace(NAMESPACE)
-                                        .withName(STORE + "-serving-config")
-                                        .get()
-                                == null
+                        && servingConfig() == null
                         && admin.services()
                                 .inNamespace(NAMESPACE)
                                 .list()

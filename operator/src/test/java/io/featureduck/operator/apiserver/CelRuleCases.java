@@ -56,36 +56,22 @@ record CelRuleCases(String kind, String path, String message, boolean update, Co
                     "FeatureStore",
                     "spec.lakehouse",
                     "each catalog of a store needs a name and a type",
-                    o -> at(o, "/spec/lakehouse")
-                            .putArray("catalogs")
-                            .addObject()
-                            .put("name", "warehouse")),
+                    o -> storeCatalog(o).put("name", "warehouse")),
             create(
                     "FeatureStore",
                     "spec.lakehouse.catalogs[0]",
                     "name a catalog of the store, or give its type",
-                    o -> at(o, "/spec/lakehouse")
-                            .putArray("catalogs")
-                            .addObject()
-                            .put("warehouse", "/w")),
+                    o -> storeCatalog(o).put("warehouse", "/w")),
             create(
                     "FeatureStore",
                     "spec.lakehouse.catalogs[0]",
                     "a rest catalog needs uri",
-                    o -> at(o, "/spec/lakehouse")
-                            .putArray("catalogs")
-                            .addObject()
-                            .put("name", "warehouse")
-                            .put("type", "rest")),
+                    o -> storeCatalog(o).put("name", "warehouse").put("type", "rest")),
             create(
                     "FeatureStore",
                     "spec.lakehouse.catalogs[0]",
                     "a hadoop catalog needs warehouse",
-                    o -> at(o, "/spec/lakehouse")
-                            .putArray("catalogs")
-                            .addObject()
-                            .put("name", "warehouse")
-                            .put("type", "hadoop")),
+                    o -> storeCatalog(o).put("name", "warehouse").put("type", "hadoop")),
             // FeatureView
             create("FeatureView", "", "the name must be a DNS label", o -> name(o, "driver.stats")),
             create("FeatureView", "", "the name must be at most 63", o -> name(o, "v".repeat(64))),
@@ -145,19 +131,16 @@ record CelRuleCases(String kind, String path, String message, boolean update, Co
                 at(o, "/spec/source").remove("path");
                 at(o, "/spec/source").putObject("catalog").put("name", "warehouse");
             }),
-            create("FeatureView", "spec.source", "a view cannot set a catalog's uri or properties", o -> {
-                at(o, "/spec/source").remove("path");
-                at(o, "/spec/source").put("table", "drivers.stats");
-                at(o, "/spec/source")
-                        .putObject("catalog")
-                        .put("name", "warehouse")
-                        .put("uri", "https://catalog.example.com");
-            }),
-            create("FeatureView", "spec.source", "a view names a rest catalog of its store by name", o -> {
-                at(o, "/spec/source").remove("path");
-                at(o, "/spec/source").put("table", "drivers.stats");
-                at(o, "/spec/source").putObject("catalog").put("type", "rest");
-            }),
+            create(
+                    "FeatureView",
+                    "spec.source",
+                    "a view cannot set a catalog's uri or properties",
+                    o -> catalogTable(o).put("name", "warehouse").put("uri", "https://catalog.example.com")),
+            create(
+                    "FeatureView",
+                    "spec.source",
+                    "a view names a rest catalog of its store by name",
+                    o -> catalogTable(o).put("type", "rest")),
             create(
                     "FeatureView",
                     "spec.source",
@@ -173,21 +156,21 @@ record CelRuleCases(String kind, String path, String message, boolean update, Co
                     "spec.source",
                     "pin the table by version or by asOf",
                     o -> at(o, "/spec/source").put("version", 3).put("asOf", "2024-01-01T00:00:00Z")),
-            create("FeatureView", "spec.source.catalog", "name a catalog of the store, or give its type", o -> {
-                at(o, "/spec/source").remove("path");
-                at(o, "/spec/source").put("table", "drivers.stats");
-                at(o, "/spec/source").putObject("catalog").put("warehouse", "/w");
-            }),
-            create("FeatureView", "spec.source.catalog", "a rest catalog needs uri", o -> {
-                at(o, "/spec/source").remove("path");
-                at(o, "/spec/source").put("table", "drivers.stats");
-                at(o, "/spec/source").putObject("catalog").put("type", "rest");
-            }),
-            create("FeatureView", "spec.source.catalog", "a hadoop catalog needs warehouse", o -> {
-                at(o, "/spec/source").remove("path");
-                at(o, "/spec/source").put("table", "drivers.stats");
-                at(o, "/spec/source").putObject("catalog").put("type", "hadoop");
-            }));
+            create(
+                    "FeatureView",
+                    "spec.source.catalog",
+                    "name a catalog of the store, or give its type",
+                    o -> catalogTable(o).put("warehouse", "/w")),
+            create(
+                    "FeatureView",
+                    "spec.source.catalog",
+                    "a rest catalog needs uri",
+                    o -> catalogTable(o).put("type", "rest")),
+            create(
+                    "FeatureView",
+                    "spec.source.catalog",
+                    "a hadoop catalog needs warehouse",
+                    o -> catalogTable(o).put("type", "hadoop")));
 
     private static CelRuleCases create(String kind, String path, String message, Consumer<ObjectNode> change) {
         return new CelRuleCases(kind, path, message, false, change);
@@ -209,6 +192,19 @@ record CelRuleCases(String kind, String path, String message, boolean update, Co
     @Override
     public String toString() {
         return kind + " " + (path.isEmpty() ? "<root>" : path) + ": " + message;
+    }
+
+    /** The view's source switched from a path to a table of a catalog; returns the (empty) catalog to fill in. */
+    private static ObjectNode catalogTable(ObjectNode view) {
+        ObjectNode source = at(view, "/spec/source");
+        source.remove("path");
+        source.put("table", "drivers.stats");
+        return source.putObject("catalog");
+    }
+
+    /** The store's one catalog, empty, to fill in. */
+    private static ObjectNode storeCatalog(ObjectNode store) {
+        return at(store, "/spec/lakehouse").putArray("catalogs").addObject();
     }
 
     private static ObjectNode at(ObjectNode root, String pointer) {

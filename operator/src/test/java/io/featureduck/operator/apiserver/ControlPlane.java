@@ -91,7 +91,8 @@ public final class ControlPlane implements AutoCloseable {
                 "https://127.0.0.1:" + api,
                 Path.of(built.get("HELM_BIN")),
                 Path.of(built.get("ARGOCD_CRDS")));
-        plane.awaitDefaultServiceAccount();
+        // Pods cannot be created in a namespace before its "default" ServiceAccount exists.
+        plane.namespace("default");
         return plane;
     }
 
@@ -140,17 +141,6 @@ public final class ControlPlane implements AutoCloseable {
             ready.completeExceptionally(e);
         }
         ready.complete(false);
-    }
-
-    /** The ServiceAccount controller creates "default" in each namespace; Pods cannot be created before it. */
-    private void awaitDefaultServiceAccount() {
-        org.awaitility.Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
-                .until(() -> admin.serviceAccounts()
-                                .inNamespace("default")
-                                .withName("default")
-                                .get()
-                        != null);
     }
 
     /** A client with full rights, for the test itself (never for the operator). */

@@ -147,15 +147,20 @@ public final class Manifests {
         return said;
     }
 
+    /** Whether a kind is namespaced, by apiVersion and kind, as discovery said once (kinds do not change scope). */
+    private static final java.util.Map<String, Boolean> NAMESPACED = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Whether the API server serves {@code resource}'s kind per namespace (discovery says; unknown kinds are). */
     private static boolean namespaced(KubernetesClient client, GenericKubernetesResource resource) {
-        var served = client.getApiResources(resource.getApiVersion());
-        return served == null
-                || served.getResources().stream()
-                        .filter(r -> r.getKind().equals(resource.getKind()))
-                        .findFirst()
-                        .map(r -> Boolean.TRUE.equals(r.getNamespaced()))
-                        .orElse(true);
+        return NAMESPACED.computeIfAbsent(resource.getApiVersion() + "/" + resource.getKind(), key -> {
+            var served = client.getApiResources(resource.getApiVersion());
+            return served == null
+                    || served.getResources().stream()
+                            .filter(r -> r.getKind().equals(resource.getKind()))
+                            .findFirst()
+                            .map(r -> Boolean.TRUE.equals(r.getNamespaced()))
+                            .orElse(true);
+        });
     }
 
     static String read(Path file) {

@@ -111,7 +111,7 @@ public final class StandInKubelet implements AutoCloseable {
                     pods.put(name, start(pod));
                 } else {
                     refreshVolumes(running);
-                    report(running);
+                    report(running, pod);
                 }
             }
             for (String name : List.copyOf(pods.keySet())) {
@@ -244,25 +244,31 @@ public final class StandInKubelet implements AutoCloseable {
         }
     }
 
-    /** Runs the container's readiness probe and writes what it found into the Pod's status, as the kubelet does. */
-    private void report(Running running) {
+    /**
+     * Runs the container's readiness probe and writes what it found into the Pod's status, as the kubelet does; {@code
+     * current} is the Pod as this round listed it, so an unchanged status costs no request.
+     */
+    private void report(Running running, Pod current) {
         Container container = running.pod().getSpec().getContainers().get(0);
         boolean alive = running.process().isAlive();
         boolean ready = alive && probe(running.address(), container);
-        String now = Instant.now().toString();
+        String phase = alive ? "Running" : "Failed";
         String readiness = ready ? "True" : "False";
-        List<PodCondition> conditions = List.of(
-                condition("PodScheduled", "True", now),
-                condition("Initialized", "True", now),
-                condition("ContainersReady", readiness, now),
-                condition("Ready", readiness, now));
-        PodStatus status = new PodStatusBuilder()
-                .withPhase(alive ? "Running" : "Failed")
+        if (reported(current.getStatus(), running.address(), phase, readiness)) {
+            return;
+        }
+        String now = Instant.now().toString();
+        current.setStatus(new PodStatusBuilder()
+                .withPhase(phase)
                 .withHostIP("127.0.0.1")
                 .withPodIP(running.address())
                 .withPodIPs(new PodIPBuilder().withIp(running.address()).build())
                 .withStartTime(running.started().toString())
-                .withConditions(conditions)
+                .withConditions(List.of(
+                        condition("PodScheduled", "True", now),
+                        condition("Initialized", "True", now),
+                        condition("ContainersReady", readiness, now),
+                        condition("Ready", readiness, now)))
                 .addNewContainerStatus()
                 .withName(container.getName())
                 .withImage(container.getImage())
@@ -276,15 +282,7 @@ public final class StandInKubelet implements AutoCloseable {
                 .endRunning()
                 .endState()
                 .endContainerStatus()
-                .build();
-        Pod current = admin.pods()
-                .inNamespace(namespace)
-                .withName(running.pod().getMetadata().getName())
-                .get();
-        if (current == null || sameReadiness(current.getStatus(), status)) {
-            return;
-        }
-        current.setStatus(status);
+                .build());
         try {
             admin.pods().inNamespace(namespace).resource(current).updateStatus();
         } catch (KubernetesClientException e) {
@@ -294,15 +292,15 @@ public final class StandInKubelet implements AutoCloseable {
         }
     }
 
-    private static boolean sameReadiness(PodStatus current, PodStatus next) {
-        return current != null
-                && current.getConditions() != null
-                && next.getPodIP().equals(current.getPodIP())
-                && next.getPhase().equals(current.getPhase())
-                && current.getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Ready")
-                                && c.getStatus()
-                                        .equals(next.getConditions().get(3).getStatus()));
+    /** Whether the Pod's status already says this address, phase and readiness. */
+    private static boolean reported(PodStatus status, String address, String phase, String readiness) {
+        return status != null
+                && address.equals(status.getPodIP())
+                && phase.equals(status.getPhase())
+                && status.getConditions() != null
+                && status.getConditions().stream()
+                        .anyMatch(c ->
+                                c.getType().equals("Ready") && c.getStatus().equals(readiness));
     }
 
     private static PodCondition condition(String type, String status, String now) {

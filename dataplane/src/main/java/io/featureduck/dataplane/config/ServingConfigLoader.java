@@ -141,7 +141,12 @@ public final class ServingConfigLoader {
                 .forEach((service, features) -> resolvedServices.add(new FeatureServiceDefinition(
                         service.name(), features.stream().map(FeatureRef::parse).toList())));
         Map<String, String> refusedServices = new LinkedHashMap<>();
-        serviceRefusals.forEach((name, reasons) -> refusedServices.put(name, String.join("; ", reasons)));
+        serviceRefusals.forEach((name, reasons) -> {
+            // Every service of the file has an entry; only one with a reason is refused.
+            if (!reasons.isEmpty()) {
+                refusedServices.put(name, String.join("; ", reasons));
+            }
+        });
         refusedServices.putAll(admission.refusedServices());
         refusedServices.forEach((name, reason) ->
                 LOG.warn("{}: FeatureService '{}' is not served: {}", absolute.getFileName(), name, reason));

@@ -123,6 +123,35 @@ public final class IcebergTableSource implements TableSource {
         });
     }
 
+    /**
+     * The versions of the snapshots current from {@code from} to {@code to}: an Iceberg table's versions are its
+     * snapshots' sequence numbers, which start at 1 and lose the numbers of expired snapshots, so they are listed, not
+     * counted.
+     */
+    @Override
+    public List<Long> versionsBetween(Instant from, Instant to) {
+        return read(() -> {
+            Table table = open();
+            List<Snapshot> snapshots = snapshotsInOrder(table);
+            int first = -1;
+            int last = -1;
+            for (int i = 0; i < snapshots.size(); i++) {
+                long committed = snapshots.get(i).timestampMillis();
+                if (committed <= from.toEpochMilli()) {
+                    first = i;
+                }
+                if (committed <= to.toEpochMilli()) {
+                    last = i;
+                }
+            }
+            List<Long> versions = new ArrayList<>();
+            for (int i = Math.max(first, 0); i <= last; i++) {
+                versions.add(version(table, snapshots.get(i)));
+            }
+            return versions;
+        });
+    }
+
     private <T> T read(java.util.function.Supplier<T> action) {
         try {
             return action.get();

@@ -87,6 +87,26 @@ class IcebergConformanceTest {
                 .containsExactlyInAnyOrder(1L, 4L, 5L);
     }
 
+    /**
+     * Point-in-time retrieval of a snapshot view reads every version current in the entity rows' time range; Iceberg
+     * numbers its versions from 1, so a range that starts before the table's first snapshot must not ask for a
+     * version 0 (it did: "has no version 0").
+     */
+    @Test
+    void theVersionsOfATimeRangeAreTheTablesSnapshots() {
+        IcebergTableSource source = new IcebergTableSource(
+                location("spark-v2-equality-deletes", "data/persistent/equality_deletes/warehouse/mydb/mytable/"),
+                HADOOP);
+        java.time.Instant future = java.time.Instant.parse("2100-01-01T00:00:00Z");
+        List<Long> all = source.versionsBetween(java.time.Instant.EPOCH, future);
+        assertThat(all).hasSize(6).doesNotContain(0L).isSorted();
+        // Only the current snapshot's manifests were copied into the shared tables, so only it can be read.
+        assertThat(all.get(all.size() - 1)).isEqualTo(source.latestSnapshot().version());
+        assertThat(source.versionsBetween(future, future)).containsExactly(all.get(all.size() - 1));
+        assertThat(source.versionsBetween(java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1)))
+                .isEmpty();
+    }
+
     @Test
     void identityPartitionValuesMissingFromTheFilesComeFromTheManifests() throws Exception {
         TableLocation location = location("v2-partition-spec-evolution", "data/persistent/hive_partitioned_table/");

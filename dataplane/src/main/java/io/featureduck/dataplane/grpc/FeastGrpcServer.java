@@ -12,10 +12,13 @@ import io.featureduck.dataplane.auth.BearerHeader;
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.error.ErrorAnswers;
 import io.featureduck.dataplane.error.ErrorCode;
+import io.featureduck.dataplane.error.FeastErrorDetail;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.error.Redaction;
 import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
+import io.featureduck.dataplane.registry.FeastRegistryService;
+import io.featureduck.dataplane.registry.RegistryObjectNotFound;
 import io.featureduck.dataplane.write.PushService;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -65,6 +68,8 @@ public final class FeastGrpcServer {
     static final ServiceName HEALTH = ServiceName.create("grpc.health.v1", "Health");
     /** Feast's Python feature server's gRPC service; its proto declares no package. */
     static final ServiceName FEATURE_SERVER = ServiceName.create("GrpcFeatureServer");
+
+    static final ServiceName REGISTRY = ServiceName.create(FeastRegistryService.SERVICE.getFullName());
 
     static final String ERROR_CODE_TRAILER = "featureduck-error-code";
     /**
@@ -129,7 +134,18 @@ public final class FeastGrpcServer {
     private final DataPlaneMetrics metrics;
     private final PushService pushes;
     private final WorkerExecutor pushWorkers;
+    private final FeastRegistryService registry;
     private HttpServer server;
+
+    /**
+     * How a call's errors are told: as FeatureDuck's (the status message as over HTTP) or, on Feast's registry
+     * protocol, as Feast's own servers tell them ({@link FeastErrorDetail}), which Feast's client turns into its
+     * exceptions.
+     */
+    private enum ErrorShape {
+        FEATUREDUCK,
+        FEAST
+    }
 
     /**
      * @param ready       whether the health service answers SERVING (loaded and not draining)
@@ -145,7 +161,9 @@ public final class FeastGrpcServer {
             Redaction redaction,
             DataPlaneMetrics metrics,
             PushService pushes,
-            WorkerExecutor pushWorkers) {
+            WorkerExecutor pushWorkers,
+            FeastRegistryService registry) {
+        this.registry = registry;
         this.pushes = pushes;
         this.pushWorkers = pushWorkers;
         this.vertx = vertx;
@@ -229,6 +247,21 @@ public final class FeastGrpcServer {
                                 () -> pushes.pushableView(FeastPushMessages.text(request, "feature_view_name")),
                                 FeastPushMessages.WRITE_RESPONSE)));
         grpc.callHandler(HEALTH_CHECK, this::health);
+        for (FeastRegistryService.Method method : registry.methods()) {
+            DynamicMessage prototype = DynamicMessage.getDefaultInstance(method.input());
+            ServiceMethod<DynamicMessage, Message> rpc = ServiceMethod.server(
+                    REGISTRY, method.name(), GrpcMessageEncoder.encoder(), GrpcMessageDecoder.decoder(prototype));
+            grpc.callHandler(
+                    rpc,
+                    call -> answer(
+                            call,
+                            "RegistryServer/" + method.name(),
+                            grant(call, AccessKind.DESCRIBE),
+                            prototype.getParserForType(),
+                            (request, grant) ->
+                                    Future.succeededFuture(method.answer().apply(request, grant)),
+                            ErrorShape.FEAST));
+        }
         HttpServerOptions http = new HttpServerOptions()
                 .setHost(settings.host())
                 .setPort(settings.port())
@@ -263,19 +296,25 @@ public final class FeastGrpcServer {
      * other call is: a message that is not a {@code HealthCheckRequest} is answered INVALID_ARGUMENT, not reset.
      */
     private void health(GrpcServerRequest<HealthCheckRequest, HealthCheckResponse> call) {
-        answer(call, "Health/Check", Future.succeededFuture(null), HealthCheckRequest.parser(), (request, none) -> {
-            String service = request.getService();
-            if (!service.isEmpty() && !service.equals(SERVING.fullyQualifiedName())) {
-                return Future.failedFuture(
-                        new FeatureDuckException(ErrorCode.NOT_FOUND, "unknown service '" + service + "'"));
-            }
-            return Future.succeededFuture(HealthCheckResponse.newBuilder()
-                    .setStatus(
-                            ready.getAsBoolean()
-                                    ? HealthCheckResponse.ServingStatus.SERVING
-                                    : HealthCheckResponse.ServingStatus.NOT_SERVING)
-                    .build());
-        });
+        answer(
+                call,
+                "Health/Check",
+                Future.succeededFuture(null),
+                HealthCheckRequest.parser(),
+                (request, none) -> {
+                    String service = request.getService();
+                    if (!service.isEmpty() && !service.equals(SERVING.fullyQualifiedName())) {
+                        return Future.failedFuture(
+                                new FeatureDuckException(ErrorCode.NOT_FOUND, "unknown service '" + service + "'"));
+                    }
+                    return Future.succeededFuture(HealthCheckResponse.newBuilder()
+                            .setStatus(
+                                    ready.getAsBoolean()
+                                            ? HealthCheckResponse.ServingStatus.SERVING
+                                            : HealthCheckResponse.ServingStatus.NOT_SERVING)
+                            .build());
+                },
+                ErrorShape.FEATUREDUCK);
     }
 
     /**
@@ -299,7 +338,7 @@ public final class FeastGrpcServer {
             AccessKind kind,
             Parser<Req> parser,
             BiFunction<Req, Grant, Future<Resp>> answer) {
-        answer(call, method, grant(call, kind), parser, answer);
+        answer(call, method, grant(call, kind), parser, answer, ErrorShape.FEATUREDUCK);
     }
 
     /** One request message in, one answer out, once {@code grant} is decided. */
@@ -308,7 +347,8 @@ public final class FeastGrpcServer {
             String method,
             Future<Grant> grant,
             Parser<Req> parser,
-            BiFunction<Req, Grant, Future<Resp>> answer) {
+            BiFunction<Req, Grant, Future<Resp>> answer,
+            ErrorShape shape) {
         long start = System.nanoTime();
         Promise<Req> message = Promise.promise();
         call.invalidMessageHandler(invalid -> message.tryFail(
@@ -357,7 +397,7 @@ public final class FeastGrpcServer {
                         call.response().end(done.result());
                         code = GrpcStatus.OK.name();
                     } else {
-                        code = fail(call, done.cause());
+                        code = fail(call, done.cause(), shape);
                     }
                     metrics.grpcTimer(method, code).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 });
@@ -433,7 +473,7 @@ public final class FeastGrpcServer {
     }
 
     /** Ends the call with the status of {@code failure}; returns the status name, for the metrics. */
-    private String fail(GrpcServerRequest<?, ?> call, Throwable failure) {
+    private String fail(GrpcServerRequest<?, ?> call, Throwable failure, ErrorShape shape) {
         ErrorCode code;
         String message;
         if (failure instanceof FeatureDuckException known) {
@@ -446,6 +486,11 @@ public final class FeastGrpcServer {
         }
         if (message.length() > MAX_STATUS_MESSAGE) {
             message = message.substring(0, MAX_STATUS_MESSAGE) + "...";
+        }
+        if (shape == ErrorShape.FEAST) {
+            message = failure instanceof RegistryObjectNotFound missing
+                    ? FeastErrorDetail.of(missing.feastClass(), message)
+                    : FeastErrorDetail.of(code, message);
         }
         try {
             call.response().trailers().set(ERROR_CODE_TRAILER, code.name());

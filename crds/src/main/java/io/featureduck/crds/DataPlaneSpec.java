@@ -33,6 +33,8 @@ import java.util.Optional;
  *                          (default 5s); in-flight requests then finish before the process exits
  * @param tls               HTTPS on the API port, from a {@code kubernetes.io/tls} Secret (default: plain HTTP)
  * @param grpcPort          port of Feast's gRPC ServingService (default {@value #DEFAULT_GRPC_PORT}, Feast's own)
+ * @param offlinePort       port of Feast's remote offline store protocol, Arrow Flight (default
+ *                          {@value #DEFAULT_OFFLINE_PORT}, Feast's own)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -85,7 +87,47 @@ public record DataPlaneSpec(
         TlsSpec tls,
 
         @Min(1) @Max(65535) @JsonPropertyDescription("Port of Feast's gRPC ServingService (default 6566, Feast's own)")
-        Integer grpcPort) {
+        Integer grpcPort,
+
+        @Min(1)
+        @Max(65535)
+        @JsonPropertyDescription(
+                "Port of Feast's remote offline store protocol, Arrow Flight (default 8815, Feast's own)")
+        Integer offlinePort) {
+    /** A spec without an offline port of its own (the default). */
+    public DataPlaneSpec(
+            Integer replicas,
+            String image,
+            ResourcesSpec resources,
+            Integer maxBatchEntities,
+            Long maxBodyBytes,
+            String duckdbMemoryLimit,
+            AuthSpec auth,
+            String fileCacheSize,
+            Long maxHistoricalBodyBytes,
+            Long maxResponseBytes,
+            Integer maxConcurrentHistorical,
+            String drainPeriod,
+            TlsSpec tls,
+            Integer grpcPort) {
+        this(
+                replicas,
+                image,
+                resources,
+                maxBatchEntities,
+                maxBodyBytes,
+                duckdbMemoryLimit,
+                auth,
+                fileCacheSize,
+                maxHistoricalBodyBytes,
+                maxResponseBytes,
+                maxConcurrentHistorical,
+                drainPeriod,
+                tls,
+                grpcPort,
+                null);
+    }
+
     /** DuckDB's memory-limit notation. */
     public static final String MEMORY_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$";
     /** A Kubernetes resource quantity, e.g. {@code 500m}, {@code 2}, {@code 4Gi}. */
@@ -107,6 +149,8 @@ public record DataPlaneSpec(
 
     public static final int DEFAULT_MAX_BATCH_ENTITIES = 1000;
     public static final int DEFAULT_GRPC_PORT = 6566;
+    /** Feast's own port for {@code feast serve_offline}, so a client's default configuration finds it. */
+    public static final int DEFAULT_OFFLINE_PORT = 8815;
     /** The data plane's HTTP API port, in a pod and for {@code featureduck serve}. */
     public static final int DEFAULT_HTTP_PORT = 8000;
     /** Probes, metrics and the view report the operator reads: no authentication, no feature values. */
@@ -164,6 +208,10 @@ public record DataPlaneSpec(
 
     public int effectiveGrpcPort() {
         return grpcPort == null ? DEFAULT_GRPC_PORT : grpcPort;
+    }
+
+    public int effectiveOfflinePort() {
+        return offlinePort == null ? DEFAULT_OFFLINE_PORT : offlinePort;
     }
 
     public int effectiveReplicas() {

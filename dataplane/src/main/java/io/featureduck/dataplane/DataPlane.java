@@ -225,6 +225,11 @@ public final class DataPlane implements AutoCloseable {
         return server.grpcPort();
     }
 
+    /** The port of Feast's offline store protocol (Arrow Flight). */
+    public int offlinePort() {
+        return server.offlinePort();
+    }
+
     /** The port of probes, metrics and the view report. */
     public int managementPort() {
         return server.managementPort();

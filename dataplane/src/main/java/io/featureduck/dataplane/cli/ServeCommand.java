@@ -43,9 +43,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--grpc-port",
-            description = "Port of Feast's gRPC ServingService and the gRPC health service (default: "
+            description = "Port of Feast's gRPC ServingService and registry, and the gRPC health service (default: "
                     + "spec.dataPlane.grpcPort, else 6566, Feast's own)")
     Integer grpcPort;
+
+    @Option(
+            names = "--offline-port",
+            description = "Port of Feast's remote offline store protocol, Arrow Flight (default: "
+                    + "spec.dataPlane.offlinePort, else 8815, Feast's own)")
+    Integer offlinePort;
 
     @Option(
             names = "--auth-token-file",
@@ -123,6 +129,9 @@ final class ServeCommand implements Callable<Integer> {
             if (grpcPort != null) {
                 builder.grpcPort(grpcPort);
             }
+            if (offlinePort != null) {
+                builder.offlinePort(offlinePort);
+            }
             settings = builder.configReloadInterval(interval)
                     .authTokenFile(authTokenFile)
                     .authWriteTokenFile(authWriteTokenFile)
@@ -139,7 +148,9 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("FeatureDuck serving " + config.views().size() + " feature views of store '"
                 + config.store().name() + "' on " + (settings.tls().isPresent() ? "https" : "http") + "://" + host + ":"
                 + dataPlane.port() + " (" + authDescription(settings)
-                + "); Feast gRPC on port " + dataPlane.grpcPort() + "; probes and metrics on port "
+                + "); Feast gRPC (serving and registry) on port " + dataPlane.grpcPort()
+                + ", Feast's offline store (Arrow Flight) on port " + dataPlane.offlinePort()
+                + "; probes and metrics on port "
                 + dataPlane.managementPort());
         awaitShutdown(dataPlane, new CountDownLatch(1));
         return 0;

@@ -17,7 +17,9 @@ import java.util.Optional;
  * @param port                   HTTP port of the API (0: any free port)
  * @param managementPort         HTTP port of probes, metrics and the operator's view report, without
  *                               authentication (0: any free port); never the API's port
- * @param grpcPort               port of Feast's gRPC ServingService and the gRPC health service (0: any free port)
+ * @param grpcPort               port of Feast's gRPC ServingService, its registry protocol and the gRPC health
+ *                               service (0: any free port)
+ * @param offlinePort            port of Feast's remote offline store protocol, Arrow Flight (0: any free port)
  * @param auth                   how API callers are authenticated
  * @param tls                    the PEM certificate chain and key of HTTPS on the API port, when it is HTTPS
  * @param maxBatchEntities       most entities one online request may ask for
@@ -52,6 +54,7 @@ public record DataPlaneConfig(
         int port,
         int managementPort,
         int grpcPort,
+        int offlinePort,
         AuthSettings auth,
         Optional<TlsFiles> tls,
         int maxBatchEntities,
@@ -109,6 +112,10 @@ public record DataPlaneConfig(
             throw new IllegalArgumentException(
                     "the gRPC port " + grpcPort + " must differ from the API and management " + "ports");
         }
+        if (offlinePort != 0 && (offlinePort == port || offlinePort == managementPort || offlinePort == grpcPort)) {
+            throw new IllegalArgumentException("the offline (Arrow Flight) port " + offlinePort
+                    + " must differ from the API, management and gRPC " + "ports");
+        }
     }
 
     /** The settings of a process serving {@code serving}: its store's limits, everything else at its default. */
@@ -128,6 +135,7 @@ public record DataPlaneConfig(
         private int port = DataPlaneSpec.DEFAULT_HTTP_PORT;
         private int managementPort = DataPlaneSpec.DEFAULT_MANAGEMENT_PORT;
         private int grpcPort;
+        private int offlinePort;
         private Path tokenFile;
         private Path writeTokenFile;
         private TlsFiles tls;
@@ -144,6 +152,7 @@ public record DataPlaneConfig(
         private Builder(DataPlaneSpec spec) {
             this.spec = spec;
             this.grpcPort = spec.effectiveGrpcPort();
+            this.offlinePort = spec.effectiveOfflinePort();
         }
 
         public Builder address(String bindHost, int bindPort) {
@@ -153,6 +162,7 @@ public record DataPlaneConfig(
                 // Any free port for the API (tests, tools): the other ports too, so two processes never clash.
                 this.managementPort = 0;
                 this.grpcPort = 0;
+                this.offlinePort = 0;
             }
             return this;
         }
@@ -166,6 +176,12 @@ public record DataPlaneConfig(
         /** {@code --grpc-port}: 0 for any free port */
         public Builder grpcPort(int bindPort) {
             this.grpcPort = bindPort;
+            return this;
+        }
+
+        /** {@code --offline-port}: 0 for any free port */
+        public Builder offlinePort(int bindPort) {
+            this.offlinePort = bindPort;
             return this;
         }
 
@@ -250,6 +266,7 @@ public record DataPlaneConfig(
                     port,
                     managementPort,
                     grpcPort,
+                    offlinePort,
                     auth,
                     Optional.ofNullable(tls),
                     spec.effectiveMaxBatchEntities(),

@@ -3,6 +3,7 @@ package io.featureduck.dataplane.historical;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.duckdb.ArrowRows;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.EntityRows;
@@ -33,6 +34,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,6 +119,16 @@ public final class HistoricalRetrieval {
                 fullNames,
                 List.of(out.toAbsolutePath().getParent()),
                 query -> query.export(format, out, running));
+    }
+
+    /**
+     * Entity rows that arrive as Arrow batches (Feast's offline store protocol), written to Parquet in
+     * {@code directory} as they are read, for {@link #retrieve} to read like any uploaded file.
+     */
+    public EntityRows entityRows(BufferAllocator allocator, ArrowReader rows, Path directory) {
+        try (DuckDbSession session = DuckDbSession.open(settings, List.of(directory))) {
+            return ArrowRows.toParquet(session, allocator, rows, directory.resolve("entities.parquet"));
+        }
     }
 
     private interface Execution {

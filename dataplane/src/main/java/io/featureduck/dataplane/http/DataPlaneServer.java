@@ -14,6 +14,8 @@ import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.lookup.OnlineViews;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
+import io.featureduck.dataplane.offline.FeastOfflineServer;
+import io.featureduck.dataplane.registry.FeastRegistryService;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.featureduck.dataplane.write.PushService;
 import io.vertx.core.Future;
@@ -63,6 +65,7 @@ public final class DataPlaneServer {
     private HttpServer management;
     private Vertx probes;
     private FeastGrpcServer grpc;
+    private FeastOfflineServer offline;
     private final Supplier<ServingConfig> serving;
     private volatile boolean draining;
 
@@ -274,7 +277,8 @@ public final class DataPlaneServer {
                 redaction,
                 metrics,
                 pushes,
-                pushWorkers);
+                pushWorkers,
+                new FeastRegistryService(serving, Clock.systemUTC()));
         return vertx.createHttpServer(apiOptions)
                 .requestHandler(apiRouter(mapper, errors, views, lookup))
                 .invalidRequestHandler(errors::invalidRequest)
@@ -289,6 +293,8 @@ public final class DataPlaneServer {
                     management = s;
                     return grpc.start();
                 })
+                .compose(started -> vertx.executeBlocking(
+                        () -> offline = new FeastOfflineServer(options, historical, access, redaction, metrics)))
                 .onSuccess(started -> {
                     if (!options.configReloadInterval().isZero()) {
                         // The Secrets mounted into the pod (tokens, certificate) are reread as the serving file is:
@@ -320,6 +326,11 @@ public final class DataPlaneServer {
         return management.actualPort();
     }
 
+    /** The port of Feast's offline store protocol (Arrow Flight). */
+    public int offlinePort() {
+        return offline.port();
+    }
+
     public int grpcPort() {
         return grpc.actualPort();
     }
@@ -337,7 +348,16 @@ public final class DataPlaneServer {
         Future<Void> closed =
                 api == null ? Future.succeededFuture() : api.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
         Future<Void> grpcClosed = grpc == null ? Future.succeededFuture() : grpc.stop(grace);
-        return Future.join(closed, grpcClosed)
+        Future<Void> offlineClosed = offline == null
+                ? Future.succeededFuture()
+                : vertx.executeBlocking(
+                        () -> {
+                            offline.stop(grace);
+                            offline.close();
+                            return null;
+                        },
+                        false);
+        return Future.join(closed, grpcClosed, offlineClosed)
                 .<Void>mapEmpty()
                 .eventually(() -> management == null ? Future.succeededFuture() : management.close())
                 .eventually(() -> probes == null ? Future.succeededFuture() : probes.close())

@@ -30,12 +30,12 @@ printf '# rotation: the previous and the next token are accepted too\n%s\n%s\n%s
 
 echo "== start both data planes"
 java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $OPEN_PORT --management-port $((OPEN_PORT + 1)) \
-  --grpc-port $((OPEN_PORT + 2)) \
+  --offline-port 0 --grpc-port $((OPEN_PORT + 2)) \
   --host 127.0.0.1 > "$RESULTS/auth-open.log" 2>&1 &
 PIDS+=($!)
 wait_ready "http://127.0.0.1:$((OPEN_PORT + 1))/ready"
 java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $BEARER_PORT --management-port $((BEARER_PORT + 1)) \
-  --grpc-port $((BEARER_PORT + 2)) \
+  --offline-port 0 --grpc-port $((BEARER_PORT + 2)) \
   --host 127.0.0.1 --auth-token-file "$RESULTS/auth-tokens" > "$RESULTS/auth-bearer.log" 2>&1 &
 PIDS+=($!)
 wait_ready "http://127.0.0.1:$((BEARER_PORT + 1))/ready"

@@ -26,7 +26,7 @@ ensure_lakehouse
 
 echo "== start the data plane"
 java -Xmx6g -jar $JAR serve -f "$DATA/bench.yaml" --port $PORT --management-port $((PORT + 1)) \
-  --grpc-port $GRPC_PORT --host 127.0.0.1 > "$RESULTS/grpc-serve.log" 2>&1 &
+  --offline-port 0 --grpc-port $GRPC_PORT --host 127.0.0.1 > "$RESULTS/grpc-serve.log" 2>&1 &
 PIDS+=($!)
 wait_ready "http://127.0.0.1:$((PORT + 1))/ready"
 

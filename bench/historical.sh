@@ -42,7 +42,7 @@ echo "== entity rows"
 java -cp "$CP" io.featureduck.bench.HistoricalBenchData "$RESULTS/rows.parquet" "$ROWS" "$ENTITIES"
 java -cp "$CP" io.featureduck.bench.HistoricalBenchData "$RESULTS/big.parquet" "$BIG_ROWS" "$ENTITIES"
 
-java -Xmx2g -jar $JAR serve -f "$CONFIG" --port $PORT --management-port $((PORT + 1)) --grpc-port $((PORT + 2)) \
+java -Xmx2g -jar $JAR serve -f "$CONFIG" --port $PORT --management-port $((PORT + 1)) --offline-port 0 --grpc-port $((PORT + 2)) \
   --host 127.0.0.1 \
   > "$RESULTS/serve.log" 2>&1 &
 SERVER=$!; PIDS+=($SERVER)

@@ -53,7 +53,7 @@ fi
 echo "== load $ENTITIES x $FEATURES $HOW"
 START=$(date +%s.%N)
 "${LAUNCH[@]}" java $JVM_OPTIONS -jar "$JAR" serve -f "$DATA/pod.yaml" --port $PORT --management-port $((PORT + 1)) \
-  --grpc-port $((PORT + 2)) --host 127.0.0.1 > "$RESULTS/load-serve.log" 2>&1 &
+  --offline-port 0 --grpc-port $((PORT + 2)) --host 127.0.0.1 > "$RESULTS/load-serve.log" 2>&1 &
 FD_PID=$!; PIDS+=($FD_PID)
 until curl -sf "http://127.0.0.1:$((PORT + 1))/ready" >/dev/null; do
   if ! kill -0 $FD_PID 2>/dev/null; then

@@ -39,7 +39,7 @@ java -cp "$CP" io.featureduck.bench.PushBench create "$WORK/tables/view_0" "$ENT
   printf '  push: {enabled: true, sourceName: view_0_push, flushInterval: %s}\n' "$FLUSH"
 } > "$WORK/push.yaml"
 for p in $PORT $SECOND; do
-  java -Xmx2g -jar $JAR serve -f "$WORK/push.yaml" --port $p --management-port $((p + 10)) --grpc-port $((p + 20)) \
+  java -Xmx2g -jar $JAR serve -f "$WORK/push.yaml" --port $p --management-port $((p + 10)) --offline-port 0 --grpc-port $((p + 20)) \
     --host 127.0.0.1 > "$RESULTS/serve-$p.log" 2>&1 &
   PIDS+=($!)
 done

@@ -38,7 +38,7 @@ for round in $(seq 1 "$ROUNDS"); do
     printf '  refreshInterval: %s\n  entities: [{name: entity_id, type: int64}]\n  features:\n' "$REFRESH"
     for f in 0 1 2 3 4 5 6 7 8 9; do printf '    - {name: f%s, type: float64}\n' $f; done
   } > "$WORK/refresh.yaml"
-  java -Xmx4g -jar $JAR serve -f "$WORK/refresh.yaml" --port $PORT --management-port $((PORT + 10)) --grpc-port $((PORT + 20)) \
+  java -Xmx4g -jar $JAR serve -f "$WORK/refresh.yaml" --port $PORT --management-port $((PORT + 10)) --offline-port 0 --grpc-port $((PORT + 20)) \
     --host 127.0.0.1 \
     > "$RESULTS/serve.log" 2>&1 &
   SERVER=$!; PIDS+=($SERVER)
@@ -51,7 +51,7 @@ for round in $(seq 1 "$ROUNDS"); do
 
   # The full reload of the same appended version, in a second data plane.
   java -Xmx4g -jar $JAR serve -f "$WORK/refresh.yaml" --port $FULL_PORT --management-port $((FULL_PORT + 10)) \
-    --grpc-port $((FULL_PORT + 20)) \
+    --offline-port 0 --grpc-port $((FULL_PORT + 20)) \
     --host 127.0.0.1 > "$RESULTS/full.log" 2>&1 &
   FULL=$!; PIDS+=($FULL)
   wait_ready "http://127.0.0.1:$((FULL_PORT + 10))/ready"

@@ -51,7 +51,7 @@ heap_used() { jcmd "$1" GC.run >/dev/null; sleep 1; jcmd "$1" GC.heap_info | sed
 
 echo "== idle data plane heap (no views)"
 printf 'apiVersion: featureduck.io/v1alpha1\nkind: FeatureStore\nmetadata: {name: bench}\nspec:\n  lakehouse: {format: delta, root: tables}\n  dataPlane: {auth: {type: none}}\n' > "$DATA/empty.yaml"
-java -Xmx6g -jar $JAR serve -f "$DATA/empty.yaml" --port $FD_PORT --management-port $MGMT_PORT --grpc-port $GRPC_PORT \
+java -Xmx6g -jar $JAR serve -f "$DATA/empty.yaml" --port $FD_PORT --management-port $MGMT_PORT --offline-port 0 --grpc-port $GRPC_PORT \
   --host 127.0.0.1 \
   > "$RESULTS/empty.log" 2>&1 &
 EMPTY_PID=$!
@@ -61,7 +61,7 @@ kill $EMPTY_PID; wait $EMPTY_PID 2>/dev/null || true
 
 echo "== start featureduck"
 START=$(date +%s.%N)
-java -Xmx6g $FD_JAVA_OPTS -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --management-port $MGMT_PORT --grpc-port $GRPC_PORT \
+java -Xmx6g $FD_JAVA_OPTS -jar $JAR serve -f "$DATA/bench.yaml" --port $FD_PORT --management-port $MGMT_PORT --offline-port 0 --grpc-port $GRPC_PORT \
   --host 127.0.0.1 \
   > "$RESULTS/featureduck.log" 2>&1 &
 FD_PID=$!; PIDS+=($FD_PID)
@@ -78,7 +78,7 @@ serve_shape() {
   local port=$((FD_PORT + $3)) mgmt=$((MGMT_PORT + $3)) grpc=$((GRPC_PORT + $3)) start views
   start=$(date +%s.%N)
   java -Xmx6g $FD_JAVA_OPTS -jar $JAR serve -f "$2/bench.yaml" --port $port --management-port $mgmt \
-    --grpc-port $grpc --host 127.0.0.1 > "$RESULTS/featureduck-$1.log" 2>&1 &
+    --offline-port 0 --grpc-port $grpc --host 127.0.0.1 > "$RESULTS/featureduck-$1.log" 2>&1 &
   local pid=$!; PIDS+=($pid); printf -v "${1}_PID" %s $pid
   wait_ready "http://127.0.0.1:$mgmt/ready"
   printf '%s_ready_seconds=%s\n' "$1" "$(echo "$(date +%s.%N) - $start" | bc)" >> "$RESULTS/shapes.properties"
@@ -120,7 +120,7 @@ if [ -n "$BASELINE_REF" ]; then
     (cd "$BEFORE_DIR" && mvn -B -q -Dstyle.color=never package -pl dataplane -am -DskipTests -Dimages.skip=true)
   fi
   java -Xmx6g $FD_JAVA_OPTS -jar "$BEFORE_DIR/dataplane/target/featureduck.jar" serve -f "$DATA/bench.yaml" \
-    --port $BEFORE_PORT --management-port $((MGMT_PORT + 300)) --grpc-port $((GRPC_PORT + 300)) --host 127.0.0.1 \
+    --port $BEFORE_PORT --management-port $((MGMT_PORT + 300)) --offline-port 0 --grpc-port $((GRPC_PORT + 300)) --host 127.0.0.1 \
     > "$RESULTS/featureduck-before.log" 2>&1 &
   BEFORE_PID=$!; PIDS+=($BEFORE_PID)
   wait_ready "http://127.0.0.1:$((MGMT_PORT + 300))/ready"

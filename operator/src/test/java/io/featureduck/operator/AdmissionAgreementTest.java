@@ -276,6 +276,8 @@ class AdmissionAgreementTest {
                     Integer.toString(port),
                     "--management-port",
                     Integer.toString(management),
+                    "--offline-port",
+                    "0",
                     "--grpc-port",
                     Integer.toString(freePort())));
             int process = processes.size() - 1;

@@ -191,6 +191,8 @@ class DataPlaneKubernetesAuthTest {
                         Integer.toString(port),
                         "--management-port",
                         Integer.toString(management),
+                        "--offline-port",
+                        "0",
                         "--grpc-port",
                         Integer.toString(freePort()),
                         "--auth-namespace",

@@ -80,6 +80,8 @@ class DataPlaneShutdownIT {
                         Integer.toString(port),
                         "--management-port",
                         Integer.toString(management),
+                        "--offline-port",
+                        "0",
                         "--grpc-port",
                         Integer.toString(freePort()))
                 .redirectErrorStream(true)

@@ -87,6 +87,8 @@ class FeatureStoreReconcilerTest {
                         "8081",
                         "--grpc-port",
                         "6566",
+                        "--offline-port",
+                        "8815",
                         "--file-cache-dir",
                         "/var/cache/featureduck",
                         "--file-cache-size",
@@ -144,6 +146,12 @@ class FeatureStoreReconcilerTest {
         assertThat(container.getPorts()).anySatisfy(port -> {
             assertThat(port.getName()).isEqualTo("grpc");
             assertThat(port.getContainerPort()).isEqualTo(6566);
+        });
+        // Feast's offline store protocol (Arrow Flight) on Feast's own port.
+        assertThat(service.getSpec().getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("flight");
+            assertThat(port.getPort()).isEqualTo(8815);
+            assertThat(port.getAppProtocol()).isEqualTo("kubernetes.io/h2c");
         });
         assertThat(client.policy()
                         .v1()

@@ -127,6 +127,8 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 Integer.toString(DataPlaneNames.MANAGEMENT_PORT),
                 "--grpc-port",
                 Integer.toString(dataPlane.effectiveGrpcPort()),
+                "--offline-port",
+                Integer.toString(dataPlane.effectiveOfflinePort()),
                 "--file-cache-dir",
                 DataPlaneNames.FILE_CACHE_MOUNT,
                 "--file-cache-size",
@@ -278,6 +280,11 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                         .addNewPort()
                         .withName("grpc")
                         .withContainerPort(dataPlane.effectiveGrpcPort())
+                        .withProtocol("TCP")
+                        .endPort()
+                        .addNewPort()
+                        .withName("flight")
+                        .withContainerPort(dataPlane.effectiveOfflinePort())
                         .withProtocol("TCP")
                         .endPort()
                         // Loading a large view takes a while: the startup probe gives it time before liveness counts.

@@ -31,13 +31,21 @@ public final class DataPlaneServiceDependent extends CRUDKubernetesDependentReso
                 .withAppProtocol(DataPlaneNames.scheme(store))
                 .withTargetPort(new IntOrString("http"))
                 .endPort()
-                // Feast's gRPC ServingService: HTTP/2 (cleartext, or TLS with the API port's certificate).
+                // Feast's gRPC ServingService and registry: HTTP/2 (cleartext, or TLS with the API port's certificate).
                 .addNewPort()
                 .withName("grpc")
                 .withProtocol("TCP")
                 .withPort(store.getSpec().effectiveDataPlane().effectiveGrpcPort())
                 .withAppProtocol(DataPlaneNames.grpcAppProtocol(store))
                 .withTargetPort(new IntOrString("grpc"))
+                .endPort()
+                // Feast's remote offline store protocol, Arrow Flight: gRPC too.
+                .addNewPort()
+                .withName("flight")
+                .withProtocol("TCP")
+                .withPort(store.getSpec().effectiveDataPlane().effectiveOfflinePort())
+                .withAppProtocol(DataPlaneNames.grpcAppProtocol(store))
+                .withTargetPort(new IntOrString("flight"))
                 .endPort()
                 // Prometheus scrapes /metrics here; the port carries no feature values and needs no token.
                 .addNewPort()

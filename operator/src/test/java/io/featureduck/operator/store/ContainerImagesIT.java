@@ -83,7 +83,7 @@ class ContainerImagesIT {
         assertThat(strings(dataPlane.config().at("/config/Cmd")))
                 .containsExactly("serve", "-f", "/etc/featureduck/feature-store.yaml");
         assertThat(fieldNames(dataPlane.config().at("/config/ExposedPorts")))
-                .containsExactlyInAnyOrder("8000/tcp", "6566/tcp", "8081/tcp");
+                .containsExactlyInAnyOrder("8000/tcp", "6566/tcp", "8815/tcp", "8081/tcp");
         assertThat(fieldNames(dataPlane.config().at("/config/Volumes"))).containsExactly("/tmp");
         assertThat(dataPlane.files())
                 .contains(

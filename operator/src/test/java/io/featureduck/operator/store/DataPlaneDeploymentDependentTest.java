@@ -181,10 +181,11 @@ class DataPlaneDeploymentDependentTest {
                 .isEqualTo("management");
         assertThat(container.getPorts())
                 .extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactly("http:8000", "management:8081", "grpc:6566");
+                .containsExactly("http:8000", "management:8081", "grpc:6566", "flight:8815");
         assertThat(String.join(" ", container.getArgs()))
                 .contains("--management-port 8081")
-                .contains("--grpc-port 6566");
+                .contains("--grpc-port 6566")
+                .contains("--offline-port 8815");
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(20 + DataPlaneSpec.SHUTDOWN_GRACE.toSeconds() + 5);
     }
 

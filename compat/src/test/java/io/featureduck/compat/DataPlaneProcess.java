@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -32,6 +33,12 @@ final class DataPlaneProcess implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Drivers of the quality table: a null score every third driver, a null tier every fourth. */
     static final int QUALITY_DRIVERS = 40;
+    /** The store's limit on a historical request's entity rows: small, so that a test can exceed it. */
+    static final long MAX_HISTORICAL_BYTES = 2L << 20;
+    /** When Spark committed the two versions of the shared Delta table (its commitInfo timestamps). */
+    static final List<Long> DELTA_COMMIT_MILLIS = List.of(1697587748016L, 1697587762295L);
+    /** The conformance tables beside the project root. */
+    static final Path SHARED = Path.of("..", "..", "shared", "testdata");
 
     final Path lakehouse;
     final String token = UUID.randomUUID().toString();
@@ -40,10 +47,19 @@ final class DataPlaneProcess implements AutoCloseable {
 
     final int port;
     final int grpcPort;
+    /** Feast's offline store protocol (Arrow Flight). */
+    final int offlinePort;
+
     private final Process process;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** A data plane that requires bearer tokens ({@link #token}, {@link #writeToken}). */
     DataPlaneProcess(Path work) throws Exception {
+        this(work, true);
+    }
+
+    /** @param authenticated whether callers need a token; without, the store's {@code auth: {type: none}} serves */
+    DataPlaneProcess(Path work, boolean authenticated) throws Exception {
         Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
         assertThat(jar)
                 .as("the data plane jar; build it first with mvn -pl dataplane -am package")
@@ -69,13 +85,29 @@ final class DataPlaneProcess implements AutoCloseable {
                 .isZero();
         lakehouse = demo.resolve("lakehouse");
         writeQualityTable(lakehouse.resolve("driver_quality"));
+        // Tables other engines wrote (../shared/testdata), copied under the lakehouse root, as views may read only
+        // there: a Delta table with an UPDATE, an Iceberg table with equality deletes, a Hudi table with an upsert.
+        copy(SHARED.resolve("delta/basic-with-inserts-updates"), lakehouse.resolve("shared_delta"));
+        // A Delta commit's time is its log file's modification time (the table has no in-commit timestamps): give
+        // the copies the times Spark committed them at, as its commitInfo records, so that time travel finds them.
+        Path log = lakehouse.resolve("shared_delta").resolve("_delta_log");
+        Files.setLastModifiedTime(
+                log.resolve("00000000000000000000.json"), FileTime.fromMillis(DELTA_COMMIT_MILLIS.get(0)));
+        Files.setLastModifiedTime(
+                log.resolve("00000000000000000001.json"), FileTime.fromMillis(DELTA_COMMIT_MILLIS.get(1)));
+        copy(SHARED.resolve("iceberg/spark-v2-equality-deletes"), lakehouse.resolve("shared_iceberg"));
+        copy(SHARED.resolve("hudi/cow/v6_nonpartitioned"), lakehouse.resolve("shared_hudi"));
 
         Path config = demo.resolve("feature-store.yaml");
         Files.writeString(
                 config,
                 Files.readString(config)
                                 .replaceFirst(
-                                        "auth: \\{type: none\\}.*", "auth: {type: bearer, tokenSecretName: tokens}")
+                                        "auth: \\{type: none\\}.*",
+                                        (authenticated
+                                                        ? "auth: {type: bearer, tokenSecretName: tokens}"
+                                                        : "auth: {type: none}")
+                                                + "\n    maxHistoricalBodyBytes: " + MAX_HISTORICAL_BYTES)
                         + """
                 ---
                 apiVersion: featureduck.io/v1alpha1
@@ -93,36 +125,98 @@ final class DataPlaneProcess implements AutoCloseable {
                     - {name: tags, type: list<string>}
                   ttl: 48h
                   push: {enabled: true, sourceName: driver_quality_push, flushInterval: 50ms}
-                """);
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: delta-updates}
+                spec:
+                  store: demo
+                  description: Spark's Delta table with an UPDATE, a snapshot view (no event time)
+                  source: {path: shared_delta, format: delta}
+                  entities: [{name: id, type: int32}]
+                  features: [{name: str, type: string}]
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: iceberg-deletes}
+                spec:
+                  store: demo
+                  source:
+                    path: shared_iceberg
+                    format: iceberg
+                    pathRewrite:
+                      - {from: data/persistent/equality_deletes/warehouse/mydb/mytable/, to: %s/}
+                  entities: [{name: id, type: int32}]
+                  features: [{name: name, type: string}, {name: bir, type: date}]
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureView
+                metadata: {name: hudi-people}
+                spec:
+                  store: demo
+                  source: {path: shared_hudi, format: hudi, timestampColumn: timestampField}
+                  entities: [{name: id, type: int32}]
+                  features:
+                    - {name: name, type: string}
+                    - {name: isActive, type: bool}
+                    - {name: doubleField, type: float64}
+                ---
+                apiVersion: featureduck.io/v1alpha1
+                kind: FeatureService
+                metadata: {name: lakehouse-formats}
+                spec:
+                  store: demo
+                  features: ['delta-updates:str', 'iceberg-deletes:name', 'hudi-people:isActive']
+                """.formatted(lakehouse.resolve("shared_iceberg").toAbsolutePath()));
         Path tokens = Files.writeString(work.resolve("tokens"), token + "\n");
         Path writeTokens = Files.writeString(work.resolve("write-tokens"), writeToken + "\n");
         port = freePort();
         int management = freePort();
         grpcPort = freePort();
-        process = new ProcessBuilder(
-                        java,
-                        "-Xmx1g",
-                        "-jar",
-                        jar.toString(),
-                        "serve",
-                        "-f",
-                        config.toString(),
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        Integer.toString(port),
-                        "--management-port",
-                        Integer.toString(management),
-                        "--grpc-port",
-                        Integer.toString(grpcPort),
-                        "--auth-token-file",
-                        tokens.toString(),
-                        "--auth-write-token-file",
-                        writeTokens.toString())
+        offlinePort = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx1g",
+                "-jar",
+                jar.toString(),
+                "serve",
+                "-f",
+                config.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--management-port",
+                Integer.toString(management),
+                "--grpc-port",
+                Integer.toString(grpcPort),
+                "--offline-port",
+                Integer.toString(offlinePort)));
+        if (authenticated) {
+            command.addAll(
+                    List.of("--auth-token-file", tokens.toString(), "--auth-write-token-file", writeTokens.toString()));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("serve.log").toFile())
                 .start();
         await().atMost(Duration.ofSeconds(90)).until(() -> status("http://127.0.0.1:" + management + "/ready") == 200);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        assertThat(from)
+                .as("the shared conformance tables, beside the project root")
+                .isDirectory();
+        try (var files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
     }
 
     private static void writeQualityTable(Path directory) throws IOException, SQLException {
@@ -164,8 +258,13 @@ final class DataPlaneProcess implements AutoCloseable {
     }
 
     JsonNode postFeast(String body) throws Exception {
+        return postJson("/get-online-features", body);
+    }
+
+    /** POSTs {@code body} to {@code path} of the API with the read token; the answer must be 200. */
+    JsonNode postJson(String path, String body) throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/get-online-features"))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .header("authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),

@@ -7,6 +7,7 @@ import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.demo.DemoLakehouse;
 import io.featureduck.dataplane.demo.DemoRequests;
+import io.featureduck.dataplane.demo.FeastRepository;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -84,13 +85,32 @@ final class DemoCommand implements Callable<Integer> {
                         + v.lastError().map(e -> ", error: " + e).orElse("")));
         String base = "http://127.0.0.1:" + dataPlane.port();
         System.out.println();
-        System.out.println("FeatureDuck is serving " + configFile + " on " + base + " and Feast's gRPC API on port "
-                + dataPlane.grpcPort() + ". Try:");
+        System.out.println(
+                "FeatureDuck is serving " + configFile + " on " + base + ", Feast's gRPC API and registry on "
+                        + "port " + dataPlane.grpcPort() + " and Feast's offline store (Arrow Flight) on port "
+                        + dataPlane.offlinePort() + ". Try:");
         for (DemoRequests.Example example : DemoRequests.examples()) {
             System.out.println();
             System.out.println("# " + example.title());
             System.out.println(example.curl(base));
         }
+        Path feast = FeastRepository.write(
+                directory.resolve("feast"),
+                config.store().name(),
+                "127.0.0.1",
+                dataPlane.port(),
+                dataPlane.grpcPort(),
+                dataPlane.offlinePort());
+        System.out.println();
+        System.out.println("# Feast's Python SDK, unchanged (pip install 'feast[grpcio]==0.67.0'): " + feast
+                + " names FeatureDuck as Feast's registry, online store and offline store (docs/FEAST.md)");
+        System.out.println("cd " + feast.getParent() + " && feast feature-views list && feast feature-services list");
+        System.out.println("python3 -c 'import pandas as pd; from feast import FeatureStore; s = FeatureStore(\".\"); "
+                + "print(s.get_online_features(features=s.get_feature_service(\"driver-activity\"), "
+                + "entity_rows=[{\"driver_id\": 1006}]).to_dict()); "
+                + "print(s.get_historical_features(entity_df=pd.DataFrame({\"driver_id\": [1006, 1007], "
+                + "\"event_timestamp\": [pd.Timestamp.now(tz=\"UTC\")] * 2}), "
+                + "features=[\"driver-stats:conv_rate\", \"driver-profile:vehicle_type\"]).to_df())'");
         System.out.println();
         System.out.println("Serve it again later with: featureduck serve -f " + configFile + "   (Ctrl-C stops)");
         if (exitWhenReady) {

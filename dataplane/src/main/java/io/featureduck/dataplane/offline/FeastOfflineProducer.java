@@ -250,17 +250,20 @@ final class FeastOfflineProducer extends NoOpFlightProducer {
     /** {@code failure} as Flight carries it to Feast's client: the status of its code, Feast's error detail. */
     private FlightRuntimeException flightError(FeatureDuckException failure) {
         String message = ErrorAnswers.shown(redaction, "flight", failure.code(), failure.getMessage());
-        CallStatus status = switch (failure.code().grpcStatus()) {
-            case "INVALID_ARGUMENT" -> CallStatus.INVALID_ARGUMENT;
-            case "NOT_FOUND" -> CallStatus.NOT_FOUND;
-            case "UNAUTHENTICATED" -> CallStatus.UNAUTHENTICATED;
-            case "PERMISSION_DENIED" -> CallStatus.UNAUTHORIZED;
-            case "UNAVAILABLE", "RESOURCE_EXHAUSTED" -> CallStatus.UNAVAILABLE;
-            case "DEADLINE_EXCEEDED" -> CallStatus.TIMED_OUT;
-            case "UNIMPLEMENTED" -> CallStatus.UNIMPLEMENTED;
-            case "FAILED_PRECONDITION" -> CallStatus.INVALID_ARGUMENT;
-            default -> CallStatus.INTERNAL;
-        };
+        // Feast's client retries UNAVAILABLE with backoff: only what may succeed later is sent so. Flight has no
+        // FAILED_PRECONDITION; its nearest is INVALID_ARGUMENT.
+        CallStatus status = failure.code().retryable()
+                ? CallStatus.UNAVAILABLE
+                : switch (failure.code().grpcStatus()) {
+                    case "INVALID_ARGUMENT", "FAILED_PRECONDITION" -> CallStatus.INVALID_ARGUMENT;
+                    case "NOT_FOUND" -> CallStatus.NOT_FOUND;
+                    case "UNAUTHENTICATED" -> CallStatus.UNAUTHENTICATED;
+                    case "PERMISSION_DENIED" -> CallStatus.UNAUTHORIZED;
+                    case "RESOURCE_EXHAUSTED" -> CallStatus.RESOURCE_EXHAUSTED;
+                    case "DEADLINE_EXCEEDED" -> CallStatus.TIMED_OUT;
+                    case "UNIMPLEMENTED" -> CallStatus.UNIMPLEMENTED;
+                    default -> CallStatus.INTERNAL;
+                };
         // Feast's client finds the detail after this prefix, which pyarrow's server puts before a FlightError's text.
         return status.withDescription("Flight error: " + FeastErrorDetail.of(failure.code(), message))
                 .toRuntimeException();

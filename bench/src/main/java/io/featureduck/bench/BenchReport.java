@@ -157,6 +157,25 @@ public final class BenchReport {
     }
 
     /**
+     * The wrk result lines of {@code results} (JSON, one per line) labelled {@code "<server> <scenario>"}, by scenario
+     * and then server, in the order they first appear.
+     */
+    static Map<String, Map<String, List<JsonNode>>> byScenario(Path results) throws IOException {
+        Map<String, Map<String, List<JsonNode>>> runs = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(results)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode run = JSON.readTree(line);
+            String[] label = run.get("label").asText().split(" ", 2);
+            runs.computeIfAbsent(label[1], s -> new LinkedHashMap<>())
+                    .computeIfAbsent(label[0], s -> new ArrayList<>())
+                    .add(run);
+        }
+        return runs;
+    }
+
+    /**
      * Each figure's median over the rounds of one scenario: {@code p50_us}, {@code p99_us}, {@code p999_us},
      * {@code requests} per second (over a {@code duration_us} of one second) and the {@code errors} of all rounds.
      */

@@ -1,12 +1,8 @@
 package io.featureduck.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,20 +15,9 @@ public final class PairReport {
     private PairReport() {}
 
     public static void main(String[] args) throws IOException {
-        ObjectMapper json = new ObjectMapper();
         String baseline = args[1];
         String candidate = args[2];
-        Map<String, Map<String, List<JsonNode>>> runs = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode run = json.readTree(line);
-            String[] label = run.get("label").asText().split(" ", 2);
-            runs.computeIfAbsent(label[1], s -> new LinkedHashMap<>())
-                    .computeIfAbsent(label[0], v -> new ArrayList<>())
-                    .add(run);
-        }
+        Map<String, Map<String, List<JsonNode>>> runs = BenchReport.byScenario(Path.of(args[0]));
         StringBuilder md = new StringBuilder("# " + candidate + " vs " + baseline + "\n\nMachine: " + args[3]
                 + ". Each " + "figure is the median of the interleaved rounds; ratios are " + candidate + " / "
                 + baseline + ".\n\n");

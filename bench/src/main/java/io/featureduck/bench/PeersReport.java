@@ -1,13 +1,10 @@
 package io.featureduck.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,18 +25,7 @@ public final class PeersReport {
     private PeersReport() {}
 
     public static void main(String[] args) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Map<String, Map<String, List<JsonNode>>> runs = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode run = json.readTree(line);
-            String[] label = run.get("label").asText().split(" ", 2);
-            runs.computeIfAbsent(label[1], s -> new LinkedHashMap<>())
-                    .computeIfAbsent(label[0], s -> new ArrayList<>())
-                    .add(run);
-        }
+        Map<String, Map<String, List<JsonNode>>> runs = BenchReport.byScenario(Path.of(args[0]));
         Properties facts = new Properties();
         try (Reader in = Files.newBufferedReader(Path.of(args[1]))) {
             facts.load(in);

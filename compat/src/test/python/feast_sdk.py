@@ -16,6 +16,7 @@ Commands (the argument is JSON; the answer is printed as the last JSON line: Arr
     apply                      try to register an entity (the registry is read-only)
     registry {kind, name}      get one object from the registry
     exchange {refs, rows|columns, command}   one raw offline-store call, as Feast's client makes it
+    pull {view, features, latest, start, end}  a materialization read (pull_latest/pull_all_from_table_or_query)
     repeat {rows}              a historical call with rows x 4 columns of int64 (an upload of rows * 32 bytes)
 Errors are printed as {"error": {"module", "class", "message"}}.
 """
@@ -101,7 +102,24 @@ def run(store, repo, command, argument):
         return {"found": getter(argument["name"], argument.get("project", "demo")).name}
     if command == "exchange":
         return exchange(store, argument)
+    if command == "pull":
+        return pull(store, argument)
     raise SystemExit(f"unknown command {command}")
+
+
+def pull(store, argument):
+    """Feast's materialization reads through the remote offline store: a view's rows, or each entity's latest."""
+    from datetime import datetime
+
+    from feast.infra.offline_stores.remote import RemoteOfflineStore
+    view = store.get_feature_view(argument["view"])
+    method = (RemoteOfflineStore.pull_latest_from_table_or_query if argument["latest"]
+              else RemoteOfflineStore.pull_all_from_table_or_query)
+    job = method(config=store.config, data_source=view.batch_source, join_key_columns=view.join_keys,
+                 feature_name_columns=argument["features"], timestamp_field=view.batch_source.timestamp_field,
+                 created_timestamp_column=view.batch_source.created_timestamp_column or None,
+                 start_date=datetime.fromisoformat(argument["start"]), end_date=datetime.fromisoformat(argument["end"]))
+    return records(job.to_df())
 
 
 def exchange(store, argument):

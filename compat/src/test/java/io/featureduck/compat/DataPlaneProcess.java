@@ -19,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -255,6 +256,18 @@ final class DataPlaneProcess implements AutoCloseable {
             }
         }
         return rows;
+    }
+
+    /** The rows of a table whose event time is in {@code [start, end]}, counted by DuckDB from its Parquet files. */
+    long count(String table, Instant start, Instant end) throws SQLException {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement sql = duck.createStatement()) {
+            var result = sql.executeQuery("SELECT count(*) FROM read_parquet('" + lakehouse.resolve(table)
+                    + "/**/*.parquet', hive_partitioning = false) WHERE event_timestamp BETWEEN '" + start + "' AND '"
+                    + end + "'");
+            result.next();
+            return result.getLong(1);
+        }
     }
 
     JsonNode postFeast(String body) throws Exception {

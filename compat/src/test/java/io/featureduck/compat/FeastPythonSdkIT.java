@@ -302,6 +302,73 @@ class FeastPythonSdkIT {
     }
 
     @Test
+    void materializationReadsAreTheTablesRowsInTheRange() throws Exception {
+        String end = Instant.now().toString();
+        JsonNode latest = answer(feast(
+                "pull",
+                Map.of(
+                        "view",
+                        "driver-stats",
+                        "features",
+                        List.of("conv_rate", "avg_daily_trips"),
+                        "latest",
+                        true,
+                        "start",
+                        "2000-01-01T00:00:00+00:00",
+                        "end",
+                        end)));
+        List<Long> drivers = new ArrayList<>();
+        for (JsonNode row : latest) {
+            drivers.add(row.path("driver_id").asLong());
+        }
+        assertThat(drivers).as("one row per driver").doesNotHaveDuplicates().hasSizeGreaterThan(100);
+        List<Long> sample = drivers.subList(0, 20);
+        List<Object[]> expected = dataPlane.latest("driver_hourly_stats", "conv_rate, avg_daily_trips", sample);
+        for (int d = 0; d < sample.size(); d++) {
+            JsonNode row = latest.get(d);
+            assertThat(row.path("conv_rate").floatValue()).isEqualTo(((Number) expected.get(d)[0]).floatValue());
+            assertThat(row.path("avg_daily_trips").asLong()).isEqualTo(((Number) expected.get(d)[1]).longValue());
+            assertThat(row.has("event_timestamp") && row.has("created")).isTrue();
+        }
+        String start = Instant.now().minusSeconds(6 * 3600).toString();
+        JsonNode all = answer(feast(
+                "pull",
+                Map.of(
+                        "view",
+                        "driver-stats",
+                        "features",
+                        List.of("conv_rate"),
+                        "latest",
+                        false,
+                        "start",
+                        start,
+                        "end",
+                        end)));
+        assertThat(all.size())
+                .isEqualTo(dataPlane.count("driver_hourly_stats", Instant.parse(start), Instant.parse(end)));
+        for (JsonNode row : all) {
+            assertThat(Instant.parse(row.path("event_timestamp").asText()))
+                    .isBetween(Instant.parse(start), Instant.parse(end));
+        }
+        assertFeastError(
+                feast(
+                        "pull",
+                        Map.of(
+                                "view",
+                                "driver-stats",
+                                "features",
+                                List.of("conv_rate_plus_val1"),
+                                "latest",
+                                true,
+                                "start",
+                                start,
+                                "end",
+                                end)),
+                "FeastError",
+                "not a stored feature");
+    }
+
+    @Test
     void writesAreRefusedNamingWhereDefinitionsChange() throws Exception {
         assertFeastError(feast("apply", Map.of()), "ReadOnlyRegistryException", "read-only", "FeatureView");
     }

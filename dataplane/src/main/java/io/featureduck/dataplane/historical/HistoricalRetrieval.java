@@ -9,6 +9,9 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.EntityRows;
 import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.duckdb.PointInTimeQuery;
+import io.featureduck.dataplane.duckdb.SnapshotRelation;
+import io.featureduck.dataplane.duckdb.TablePull;
+import io.featureduck.dataplane.duckdb.ViewProjection;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.ondemand.OnDemandLimits;
@@ -18,6 +21,7 @@ import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.storage.DataFileCache;
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -47,6 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HistoricalRetrieval {
     private static final Logger LOG = LoggerFactory.getLogger(HistoricalRetrieval.class);
+    private static final String PULL_SOURCE = "pulled";
 
     private final Supplier<ServingConfig> config;
     private final TableSourceFactory sources;
@@ -129,6 +134,45 @@ public final class HistoricalRetrieval {
         try (DuckDbSession session = DuckDbSession.open(settings, List.of(directory))) {
             return ArrowRows.toParquet(session, allocator, rows, directory.resolve("entities.parquet"));
         }
+    }
+
+    /**
+     * Runs {@code pull} over its view's latest table version and hands the open result to {@code consumer}.
+     *
+     * @param view the served view the pull reads, as its caller resolved it ({@link #servedView})
+     */
+    public void pull(TablePull pull, PointInTimeQuery.ResultConsumer consumer) {
+        ViewDefinition view = pull.view();
+        TableSnapshot latest = sources.forView(view).latestSnapshot();
+        List<Path> readable = new ArrayList<>(view.location().readableRoots());
+        readable.add(files.directory());
+        try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
+            PointInTimeQuery.Version version = local(session, latest);
+            new SnapshotRelation(version.local()).register(session, PULL_SOURCE);
+            ViewProjection projection = ViewProjection.check(view, latest, session, PULL_SOURCE);
+            try (Statement statement = session.connection().createStatement();
+                    ResultSet rows = statement.executeQuery(pull.sql(projection, PULL_SOURCE))) {
+                consumer.accept(rows);
+            }
+        } catch (FeatureDuckException e) {
+            throw FeatureDuckException.inView(view.name(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("pulling rows of view '" + view.name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The served view {@code name}.
+     *
+     * @throws FeatureDuckException {@code UNKNOWN_FEATURE_VIEW} or {@code VIEW_REFUSED}
+     */
+    public ViewDefinition servedView(String name) {
+        ServingConfig current = config.get();
+        return current.view(name)
+                .orElseThrow(() -> ServingConfig.notServed(
+                        name, Optional.ofNullable(current.refused().get(name))));
     }
 
     private interface Execution {

@@ -6,6 +6,13 @@ import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +27,9 @@ import java.util.Optional;
  * @param fullFeatureNames whether output columns are named {@code view__feature}
  * @param project          the Feast project (the store)
  * @param entitySql        an entity "DataFrame" given as SQL, which FeatureDuck does not run
- * @param hasDateRange     whether the call names {@code start_date} or {@code end_date}
+ * @param start            {@code start_date}, when given
+ * @param end              {@code end_date}, when given
+ * @param pull             what a pull names: data source, columns
  */
 record ExchangeCommand(
         Api api,
@@ -28,7 +37,19 @@ record ExchangeCommand(
         boolean fullFeatureNames,
         String project,
         Optional<String> entitySql,
-        boolean hasDateRange) {
+        Optional<Instant> start,
+        Optional<Instant> end,
+        Pull pull) {
+    /**
+     * The arguments of {@code pull_latest_from_table_or_query} and {@code pull_all_from_table_or_query}.
+     *
+     * @param dataSource      the data source's name: a view's, as the registry names them
+     * @param joinKeys        {@code join_key_columns}
+     * @param features        {@code feature_name_columns}
+     * @param timestampField  {@code timestamp_field}
+     */
+    record Pull(String dataSource, List<String> joinKeys, List<String> features, String timestampField) {}
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The offline store methods the protocol carries, by the name Feast's client sends. */
@@ -102,11 +123,45 @@ record ExchangeCommand(
                 Optional.ofNullable(json.get("entity_df_sql"))
                         .filter(JsonNode::isTextual)
                         .map(JsonNode::asText),
-                present(json, "start_date") || present(json, "end_date"));
+                time(json, "start_date"),
+                time(json, "end_date"),
+                new Pull(
+                        json.path("data_source_name").asText(""),
+                        texts(json, "join_key_columns"),
+                        texts(json, "feature_name_columns"),
+                        json.path("timestamp_field").asText("")));
     }
 
-    private static boolean present(JsonNode json, String field) {
+    /** The ISO time of {@code field} (Python's {@code isoformat()}; without an offset, UTC), when present. */
+    private static Optional<Instant> time(JsonNode json, String field) {
         JsonNode value = json.get(field);
-        return value != null && !value.isNull();
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        String text = value.asText();
+        try {
+            TemporalAccessor parsed =
+                    DateTimeFormatter.ISO_DATE_TIME.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
+            return Optional.of(
+                    parsed instanceof OffsetDateTime offset
+                            ? offset.toInstant()
+                            : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FIELD, field + " '" + text + "' is not an ISO date and time");
+        }
+    }
+
+    private static List<String> texts(JsonNode json, String field) {
+        JsonNode list = json.path(field);
+        if (list.isMissingNode() || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new FeatureDuckException(ErrorCode.INVALID_FIELD, field + " must be a list of column names");
+        }
+        List<String> names = new ArrayList<>();
+        list.forEach(name -> names.add(name.asText()));
+        return names;
     }
 }

@@ -7,6 +7,7 @@ import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.duckdb.ArrowRows;
 import io.featureduck.dataplane.duckdb.EntityRows;
+import io.featureduck.dataplane.duckdb.TablePull;
 import io.featureduck.dataplane.error.ErrorAnswers;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeastErrorDetail;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code get_historical_features} runs the same point-in-time retrieval as the HTTP route: the upload is written to
  * Parquet as it arrives (within {@code maxHistoricalBodyBytes}), DuckDB joins it, and the result leaves in batches of
- * {@link ArrowRows#BATCH_ROWS} as the client reads them, so neither side is held in memory. Writes ({@code DoPut}:
+ * {@link ArrowRows#BATCH_ROWS} as the client reads them, so neither side is held in memory.
+ * {@code pull_latest_from_table_or_query} and {@code pull_all_from_table_or_query} of a view's data source stream its
+ * table's rows in the range ({@link TablePull}). Writes ({@code DoPut}:
  * {@code offline_write_batch}, {@code write_logged_features}, {@code persist}) are refused: a view's table is the
  * lakehouse's, written by its own pipelines or by pushes. Every error travels as Feast's error detail
  * ({@link FeastErrorDetail}), which Feast's client raises as the matching {@code feast.errors} exception.
@@ -94,10 +98,14 @@ final class FeastOfflineProducer extends NoOpFlightProducer {
             Grant grant = grant(context);
             ExchangeCommand command =
                     ExchangeCommand.parse(reader.getDescriptor().getCommand());
-            if (command.api() != ExchangeCommand.Api.GET_HISTORICAL_FEATURES) {
-                throw unsupported(command.api());
+            switch (command.api()) {
+                case GET_HISTORICAL_FEATURES -> historicalFeatures(command, grant, upload, writer);
+                case PULL_LATEST_FROM_TABLE_OR_QUERY, PULL_ALL_FROM_TABLE_OR_QUERY -> {
+                    upload.drain();
+                    pull(command, grant, writer);
+                }
+                default -> throw unsupported(command.api());
             }
-            historicalFeatures(command, grant, upload, writer);
         } catch (FeatureDuckException e) {
             outcome = e.code().name();
             upload.drain();
@@ -128,9 +136,7 @@ final class FeastOfflineProducer extends NoOpFlightProducer {
         command.featureRefs().stream().map(FeatureRef::view).distinct().forEach(grant::require);
         if (running.incrementAndGet() > maxConcurrent) {
             running.decrementAndGet();
-            throw new FeatureDuckException(
-                    ErrorCode.TOO_MANY_QUERIES,
-                    "this data plane already runs " + maxConcurrent + " historical queries; retry later");
+            throw tooManyQueries();
         }
         Path work = null;
         try {
@@ -148,25 +154,12 @@ final class FeastOfflineProducer extends NoOpFlightProducer {
                 // Feast's client uploads a one-column table {key: "mock_key"} when it has no entity DataFrame.
                 throw new FeatureDuckException(
                         ErrorCode.INVALID_ENTITY_ROWS,
-                        command.hasDateRange()
+                        command.start().isPresent() || command.end().isPresent()
                                 ? "retrieval over a time range without an entity DataFrame is not served by this data "
                                         + "plane; pass an entity DataFrame with event_timestamp"
                                 : "an entity DataFrame with event_timestamp is required");
             }
-            BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
-            backpressure.register(writer);
-            retrieval.retrieve(rows, command.featureRefs(), command.fullFeatureNames(), result -> {
-                try (ArrowReader batches = ArrowRows.batches(result, allocator)) {
-                    VectorSchemaRoot root = batches.getVectorSchemaRoot();
-                    writer.start(root);
-                    while (!writer.isCancelled() && batches.loadNextBatch()) {
-                        writer.putNext();
-                        if (backpressure.waitForListener(CLIENT_WAIT_MILLIS) != BackpressureStrategy.WaitResult.READY) {
-                            break;
-                        }
-                    }
-                }
-            });
+            retrieval.retrieve(rows, command.featureRefs(), command.fullFeatureNames(), result -> send(result, writer));
             writer.completed();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -174,6 +167,55 @@ final class FeastOfflineProducer extends NoOpFlightProducer {
             running.decrementAndGet();
             deleteQuietly(work);
         }
+    }
+
+    /**
+     * {@code pull_latest_from_table_or_query} and {@code pull_all_from_table_or_query} where the data source is a
+     * served view's table: its rows in the date range, or each entity's latest among them.
+     */
+    private void pull(ExchangeCommand command, Grant grant, ServerStreamListener writer) {
+        ExchangeCommand.Pull asked = command.pull();
+        grant.require(asked.dataSource());
+        TablePull pull = new TablePull(
+                retrieval.servedView(asked.dataSource()),
+                asked.joinKeys(),
+                asked.features(),
+                command.api() == ExchangeCommand.Api.PULL_LATEST_FROM_TABLE_OR_QUERY,
+                command.start(),
+                command.end());
+        pull.check(asked.timestampField());
+        if (running.incrementAndGet() > maxConcurrent) {
+            running.decrementAndGet();
+            throw tooManyQueries();
+        }
+        try {
+            retrieval.pull(pull, result -> send(result, writer));
+            writer.completed();
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    /** Streams {@code result} to the client as Arrow batches, as fast as it reads them. */
+    private void send(ResultSet result, ServerStreamListener writer) throws Exception {
+        BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
+        backpressure.register(writer);
+        try (ArrowReader batches = ArrowRows.batches(result, allocator)) {
+            VectorSchemaRoot root = batches.getVectorSchemaRoot();
+            writer.start(root);
+            while (!writer.isCancelled() && batches.loadNextBatch()) {
+                writer.putNext();
+                if (backpressure.waitForListener(CLIENT_WAIT_MILLIS) != BackpressureStrategy.WaitResult.READY) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private FeatureDuckException tooManyQueries() {
+        return new FeatureDuckException(
+                ErrorCode.TOO_MANY_QUERIES,
+                "this data plane already runs " + maxConcurrent + " historical queries; retry later");
     }
 
     private static boolean isPlaceholder(UploadReader upload) {
@@ -227,11 +269,6 @@ final class FeastOfflineProducer extends NoOpFlightProducer {
                         ErrorCode.METHOD_NOT_ALLOWED,
                         api.wireName() + " is refused: the offline store is the views' lakehouse tables, written by "
                                 + "their own pipelines, or by pushes (Feast's push API) to views that take them");
-            case PULL_LATEST_FROM_TABLE_OR_QUERY, PULL_ALL_FROM_TABLE_OR_QUERY ->
-                new FeatureDuckException(
-                        ErrorCode.METHOD_NOT_ALLOWED,
-                        api.wireName() + " is not served: FeatureDuck serves online straight from the table, so there "
-                                + "is nothing to materialize; use get_historical_features for training data");
             default ->
                 new FeatureDuckException(
                         ErrorCode.METHOD_NOT_ALLOWED,

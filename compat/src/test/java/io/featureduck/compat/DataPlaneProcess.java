@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -54,13 +55,40 @@ final class DataPlaneProcess implements AutoCloseable {
     private final Process process;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /**
+     * How callers are authenticated: bearer tokens ({@link #token}, {@link #writeToken}), none, or Kubernetes (their
+     * ServiceAccount tokens reviewed and authorized by an API server).
+     */
+    enum Auth {
+        BEARER,
+        NONE,
+        KUBERNETES
+    }
+
     /** A data plane that requires bearer tokens ({@link #token}, {@link #writeToken}). */
     DataPlaneProcess(Path work) throws Exception {
-        this(work, true);
+        this(work, Auth.BEARER, Map.of(), List.of());
     }
 
     /** @param authenticated whether callers need a token; without, the store's {@code auth: {type: none}} serves */
     DataPlaneProcess(Path work, boolean authenticated) throws Exception {
+        this(work, authenticated ? Auth.BEARER : Auth.NONE, Map.of(), List.of());
+    }
+
+    /**
+     * A data plane whose callers are authenticated by the API server of {@code kubeconfig} (which also names the data
+     * plane's own identity there) and authorized by RBAC in {@code namespace}.
+     */
+    static DataPlaneProcess kubernetes(Path work, Path kubeconfig, String namespace) throws Exception {
+        return new DataPlaneProcess(
+                work,
+                Auth.KUBERNETES,
+                Map.of("KUBECONFIG", kubeconfig.toString()),
+                List.of("--auth-namespace", namespace));
+    }
+
+    private DataPlaneProcess(Path work, Auth auth, Map<String, String> environment, List<String> arguments)
+            throws Exception {
         Path jar = Path.of(System.getProperty("featureduck.dataplane.jar", "../dataplane/target/featureduck.jar"));
         assertThat(jar)
                 .as("the data plane jar; build it first with mvn -pl dataplane -am package")
@@ -105,9 +133,12 @@ final class DataPlaneProcess implements AutoCloseable {
                 Files.readString(config)
                                 .replaceFirst(
                                         "auth: \\{type: none\\}.*",
-                                        (authenticated
-                                                        ? "auth: {type: bearer, tokenSecretName: tokens}"
-                                                        : "auth: {type: none}")
+                                        switch (auth) {
+                                                    case BEARER -> "auth: {type: bearer, tokenSecretName: tokens}";
+                                                    case NONE -> "auth: {type: none}";
+                                                    case KUBERNETES ->
+                                                        "auth: {type: kubernetes, serviceAccountName: dataplane}";
+                                                }
                                                 + "\n    maxHistoricalBodyBytes: " + MAX_HISTORICAL_BYTES)
                         + """
                 ---
@@ -193,14 +224,16 @@ final class DataPlaneProcess implements AutoCloseable {
                 Integer.toString(grpcPort),
                 "--offline-port",
                 Integer.toString(offlinePort)));
-        if (authenticated) {
+        command.addAll(arguments);
+        if (auth == Auth.BEARER) {
             command.addAll(
                     List.of("--auth-token-file", tokens.toString(), "--auth-write-token-file", writeTokens.toString()));
         }
-        process = new ProcessBuilder(command)
+        ProcessBuilder serve = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(work.resolve("serve.log").toFile())
-                .start();
+                .redirectOutput(work.resolve("serve.log").toFile());
+        serve.environment().putAll(environment);
+        process = serve.start();
         await().atMost(Duration.ofSeconds(90)).until(() -> status("http://127.0.0.1:" + management + "/ready") == 200);
     }
 

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and Hudi.
  */
 class FeastPythonSdkIT {
-    private static final Path SCRIPT = Path.of("src", "test", "python", "feast_sdk.py");
     /** Between Spark's commit of version 0 of the shared Delta table and of its UPDATE (version 1). */
     private static final String BETWEEN_DELTA_VERSIONS = Instant.ofEpochMilli(
                     (DataPlaneProcess.DELTA_COMMIT_MILLIS.get(0) + DataPlaneProcess.DELTA_COMMIT_MILLIS.get(1)) / 2)
@@ -37,10 +34,12 @@ class FeastPythonSdkIT {
     static Path work;
 
     static DataPlaneProcess dataPlane;
+    static FeastSdk sdk;
 
     @BeforeAll
     static void start() throws Exception {
         dataPlane = new DataPlaneProcess(work);
+        sdk = new FeastSdk(dataPlane, work.resolve("feast-repo"));
     }
 
     @AfterAll
@@ -48,60 +47,20 @@ class FeastPythonSdkIT {
         dataPlane.close();
     }
 
-    /** The virtual environment the build made with Feast's SDK (compat/pom.xml, execution feast-python-install). */
-    static String python() {
-        Path python = Path.of("target", "feast-python", "bin", "python");
-        assertThat(python)
-                .as("the build installs Feast's Python SDK into target/feast-python; run mvn verify")
-                .isExecutable();
-        return python.toString();
-    }
-
-    /**
-     * Runs one command of the script with {@code token}; returns its answer, the last JSON line it printed (Arrow's C++
-     * library logs a failed stream's close after it).
-     */
     static JsonNode feast(String token, String command, String... arguments) throws Exception {
-        List<String> line = new ArrayList<>(List.of(
-                python(),
-                SCRIPT.toString(),
-                work.resolve("feast-repo").toString(),
-                "127.0.0.1",
-                Integer.toString(dataPlane.port),
-                Integer.toString(dataPlane.grpcPort),
-                Integer.toString(dataPlane.offlinePort),
-                token,
-                command));
-        line.addAll(List.of(arguments));
-        Process script = new ProcessBuilder(line).redirectErrorStream(true).start();
-        String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(script.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(script.exitValue()).as(out).isZero();
-        List<String> lines =
-                out.lines().filter(l -> l.startsWith("{") || l.startsWith("[")).toList();
-        assertThat(lines).as(out).isNotEmpty();
-        return DataPlaneProcess.JSON.readTree(lines.get(lines.size() - 1));
+        return sdk.run(token, command, arguments);
     }
 
     static JsonNode feast(String command, Object argument) throws Exception {
-        return feast(dataPlane.token, command, DataPlaneProcess.JSON.writeValueAsString(argument));
+        return sdk.call(dataPlane.token, command, argument);
     }
 
     private static JsonNode answer(JsonNode answer) {
-        assertThat(answer.has("error"))
-                .as("Feast raised %s", answer.path("error"))
-                .isFalse();
-        return answer;
+        return FeastSdk.answer(answer);
     }
 
     private static void assertFeastError(JsonNode answer, String feastClass, String... messageParts) {
-        assertThat(answer.path("error").path("module").asText())
-                .as(answer.toString())
-                .isEqualTo("feast.errors");
-        assertThat(answer.path("error").path("class").asText())
-                .as(answer.toString())
-                .isEqualTo(feastClass);
-        assertThat(answer.path("error").path("message").asText()).contains(messageParts);
+        FeastSdk.assertFeastError(answer, feastClass, messageParts);
     }
 
     @Test

@@ -52,20 +52,7 @@ class FeastWebUiIT {
                 .isNotNull();
         dataPlane = new DataPlaneProcess(work, false);
         Path repo = work.resolve("feast-repo");
-        List<String> yaml = new ArrayList<>(List.of(
-                FeastPythonSdkIT.python(),
-                Path.of("src", "test", "python", "feast_sdk.py").toString(),
-                repo.toString(),
-                "127.0.0.1",
-                Integer.toString(dataPlane.port),
-                Integer.toString(dataPlane.grpcPort),
-                Integer.toString(dataPlane.offlinePort),
-                "-",
-                "yaml"));
-        Process written = new ProcessBuilder(yaml).redirectErrorStream(true).start();
-        String out = new String(written.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(written.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(written.exitValue()).as(out).isZero();
+        new FeastSdk(dataPlane, repo).run("-", "yaml");
         try (ServerSocket socket = new ServerSocket(0)) {
             uiPort = socket.getLocalPort();
         }

@@ -184,17 +184,11 @@ public final class ControlPlane implements AutoCloseable {
      * (TokenRequest), as a pod of that ServiceAccount would: what it may do is exactly what RBAC grants it.
      */
     public Path serviceAccountKubeconfig(String namespace, String name) {
-        TokenRequest request = admin.serviceAccounts()
-                .inNamespace(namespace)
-                .withName(name)
-                .tokenRequest(new TokenRequestBuilder()
-                        .withNewSpec()
-                        .withExpirationSeconds(3600L)
-                        .endSpec()
-                        .build());
+        String token = serviceAccountToken(namespace, name);
         Path file =
                 state.resolve("sa-" + namespace + "-" + name + ".kubeconfig").toAbsolutePath();
-        String kubeconfig = """
+        String kubeconfig =
+                """
                 apiVersion: v1
                 kind: Config
                 clusters:
@@ -207,19 +201,26 @@ public final class ControlPlane implements AutoCloseable {
                   - name: test
                     context: {cluster: test, user: %s, namespace: %s}
                 current-context: test
-                """.formatted(
-                        server,
-                        state.resolve("pki/ca.crt").toAbsolutePath(),
-                        name,
-                        request.getStatus().getToken(),
-                        name,
-                        namespace);
+                """.formatted(server, state.resolve("pki/ca.crt").toAbsolutePath(), name, token, name, namespace);
         try {
             Files.writeString(file, kubeconfig);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** A token of ServiceAccount {@code namespace/name}, valid for an hour, issued by the API server (TokenRequest). */
+    public String serviceAccountToken(String namespace, String name) {
+        TokenRequest request = admin.serviceAccounts()
+                .inNamespace(namespace)
+                .withName(name)
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(3600L)
+                        .endSpec()
+                        .build());
+        return request.getStatus().getToken();
     }
 
     /** Runs helm against this control plane; fails with helm's output unless it succeeds. */

@@ -7,6 +7,10 @@
 #                compat/src/test/python/requirements.txt) over a Redis online store that `feast materialize` filled
 #                from the same file (Debian's redis-server)
 #   floor        a bare Vert.x route returning FeatureDuck's answer, pre-recorded (BaselineServer)
+# and over gRPC (grpc-java's load generator, OnlineLoad, GrpcFeatureServer/GetOnlineFeatures):
+#   featureduck-grpc  FeatureDuck's gRPC port
+#   feast-grpc        Feast's own Python gRPC feature server (`feast listen`, 8 threads; `feast serve -t grpc` answers
+#                     "Python server only supports 'http'") over the same Redis
 # Feast's Go feature server is tried too: it is built from Feast's Go module when the Go module proxy serves it.
 # Requests are Feast's POST /get-online-features for random entities (bench/wrk/feast.lua); scenarios: batch 1 at 1
 # connection (latency), batch 1 at 8 connections (throughput), batch 100 at 1 connection; ROUNDS rounds, the servers
@@ -26,6 +30,7 @@ DATA=bench/data/peers-e${ENTITIES}-f${FEATURES_PER_VIEW}
 RESULTS=bench/results
 FD_PORT=18480
 FEAST_PORT=18490
+FEAST_GRPC_PORT=18491
 FLOOR_PORT=18485
 CORE_PORT=18486
 REDIS_PORT=16389
@@ -68,6 +73,12 @@ echo "== start Feast's feature server ($FEAST_WORKERS workers)"
 PIDS+=($!)
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$FEAST_PORT/health" >/dev/null && break; sleep 0.2; done
 curl -sf "http://127.0.0.1:$FEAST_PORT/health" >/dev/null
+
+echo "== start Feast's gRPC feature server"
+(cd "$DATA/feast" && exec "$OLDPWD/$VENV/bin/feast" listen -a 127.0.0.1:$FEAST_GRPC_PORT -w 8 \
+  > "$OLDPWD/$RESULTS/peers-feast-grpc.log" 2>&1) &
+PIDS+=($!)
+for _ in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$FEAST_GRPC_PORT) 2>/dev/null && break; sleep 0.2; done
 
 echo "== start FeatureDuck on the same file"
 START=$(date +%s.%N)
@@ -133,6 +144,10 @@ run() { # run <label> <port> <path> <batch> <connections>
     wrk -t$threads -c$5 -d${DURATION}s --latency -s bench/wrk/feast.lua "http://127.0.0.1:$2" \
     | sed -n 's/^RESULT //p' | tee -a "$RESULTS/peers.jsonl"
 }
+grpc_run() { # grpc_run <label> <port> <batch> <connections>
+  java -Xmx1g -cp "$CP" io.featureduck.bench.OnlineLoad grpc-feature-server 127.0.0.1 "$2" "$FEATURES" "$ENTITIES" \
+    "$3" "$4" "$WARMUP" "$DURATION" "$1" | sed -n 's/^RESULT //p' | tee -a "$RESULTS/peers.jsonl"
+}
 for round in $(seq 1 "$ROUNDS"); do
   echo "== measure, round $round of $ROUNDS"
   for scenario in "1 1" "1 8" "100 1"; do
@@ -140,6 +155,8 @@ for round in $(seq 1 "$ROUNDS"); do
     run "featureduck b$1 c$2" $FD_PORT /get-online-features "$1" "$2"
     run "feast b$1 c$2" $FEAST_PORT /get-online-features "$1" "$2"
     run "floor b$1 c$2" $FLOOR_PORT "/floor/$1" "$1" "$2"
+    grpc_run "featureduck-grpc grpc-b$1-c$2" $((FD_PORT + 2)) "$1" "$2"
+    grpc_run "feast-grpc grpc-b$1-c$2" $FEAST_GRPC_PORT "$1" "$2"
   done
 done
 

@@ -30,17 +30,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code connections} threads has its own connection and sends its next request when the last answer arrived, for
  * random entities. Prints one result line in the format of {@code bench/wrk/feast.lua}, so both feed the same reports.
  *
- * <p>Usage: {@code OnlineLoad grpc|http <host> <port> <features,...> <entities> <batch> <connections> <warmup s>
+ * <p>{@code grpc-feature-server} sends the same request to {@code GrpcFeatureServer/GetOnlineFeatures}, the service of
+ * Feast's Python gRPC feature server, {@code feast listen} (which FeatureDuck's gRPC port answers too).
+ *
+ * <p>Usage: {@code OnlineLoad grpc|grpc-feature-server|http <host> <port> <features,...> <entities> <batch> <connections> <warmup s>
  * <seconds> <label> [token]}
  */
 public final class OnlineLoad {
     private static final MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> ONLINE =
-            MethodDescriptor.<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse>newBuilder()
-                    .setType(MethodDescriptor.MethodType.UNARY)
-                    .setFullMethodName("feast.serving.ServingService/GetOnlineFeatures")
-                    .setRequestMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesRequest.getDefaultInstance()))
-                    .setResponseMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesResponse.getDefaultInstance()))
-                    .build();
+            online("feast.serving.ServingService/GetOnlineFeatures");
+    /** The same call on Feast's Python gRPC feature server ({@code feast listen}), whose service has no package. */
+    private static final MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> FEATURE_SERVER =
+            online("GrpcFeatureServer/GetOnlineFeatures");
+
+    private static MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> online(String name) {
+        return MethodDescriptor.<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(name)
+                .setRequestMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesRequest.getDefaultInstance()))
+                .setResponseMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesResponse.getDefaultInstance()))
+                .build();
+    }
 
     private OnlineLoad() {}
 
@@ -79,9 +89,11 @@ public final class OnlineLoad {
                     () -> {
                         Random random = new Random(1000 + seed);
                         int count = 0;
-                        try (Caller caller = protocol.equals("grpc")
-                                ? grpc(host, port, features, token)
-                                : http(host, port, features, token)) {
+                        try (Caller caller = switch (protocol) {
+                            case "grpc" -> grpc(host, port, features, token, ONLINE);
+                            case "grpc-feature-server" -> grpc(host, port, features, token, FEATURE_SERVER);
+                            default -> http(host, port, features, token);
+                        }) {
                             long[] ids = new long[batch];
                             while (true) {
                                 long before = System.nanoTime();
@@ -144,7 +156,12 @@ public final class OnlineLoad {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
     }
 
-    private static Caller grpc(String host, int port, List<String> features, String token) {
+    private static Caller grpc(
+            String host,
+            int port,
+            List<String> features,
+            String token,
+            MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> method) {
         ManagedChannel channel =
                 ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
         Metadata headers = new Metadata();
@@ -163,7 +180,7 @@ public final class OnlineLoad {
                 }
                 GetOnlineFeaturesResponse response = ClientCalls.blockingUnaryCall(
                         intercepted,
-                        ONLINE,
+                        method,
                         CallOptions.DEFAULT,
                         GetOnlineFeaturesRequest.newBuilder()
                                 .setFeatures(list)

@@ -20,7 +20,8 @@ import java.util.Properties;
  * empty).
  */
 public final class PeersReport {
-    private static final List<String> SERVERS = List.of("featureduck", "feast", "floor");
+    private static final List<String> SERVERS =
+            List.of("featureduck", "feast", "floor", "featureduck-grpc", "feast-grpc");
 
     private PeersReport() {}
 
@@ -39,7 +40,10 @@ public final class PeersReport {
                         + "what `feast materialize` wrote to Redis (Debian's redis-server). The floor is a bare Vert.x "
                         + "route returning FeatureDuck's answer, pre-recorded. Each figure is the median of the "
                         + "interleaved rounds; requests are Feast's `POST /get-online-features` with "
-                        + "`full_feature_names`, random entities.%n%n",
+                        + "`full_feature_names`, random entities, measured with wrk; the `grpc-` scenarios send the "
+                        + "same request as `GrpcFeatureServer/GetOnlineFeatures` with grpc-java (OnlineLoad), to "
+                        + "FeatureDuck's gRPC port and to Feast's Python gRPC feature server (`feast listen`, 8 threads) "
+                        + "over the same Redis.%n%n",
                 facts.getProperty("features"), facts.getProperty("entities"), facts.getProperty("feast_workers")));
         md.append("| from the table to serving | seconds |\n|---|---|\n");
         md.append(String.format(
@@ -51,9 +55,11 @@ public final class PeersReport {
         md.append("\n| scenario (batch, connections) | server | p50 ms | p99 ms | req/s | errors "
                 + "| p99 vs Feast | req/s vs Feast |\n|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, List<JsonNode>>> scenario : runs.entrySet()) {
-            JsonNode feast = scenario.getValue().containsKey("feast")
-                    ? BenchReport.median(scenario.getValue().get("feast"))
-                    : null;
+            // Each scenario's Feast server of the same protocol is the reference of its ratios.
+            List<JsonNode> reference = scenario.getValue().containsKey("feast")
+                    ? scenario.getValue().get("feast")
+                    : scenario.getValue().get("feast-grpc");
+            JsonNode feast = reference == null ? null : BenchReport.median(reference);
             for (String server : SERVERS) {
                 List<JsonNode> measured = scenario.getValue().get(server);
                 if (measured == null) {

@@ -35,6 +35,10 @@ import java.util.Optional;
  * @param grpcPort          port of Feast's gRPC ServingService (default {@value #DEFAULT_GRPC_PORT}, Feast's own)
  * @param offlinePort       port of Feast's remote offline store protocol, Arrow Flight (default
  *                          {@value #DEFAULT_OFFLINE_PORT}, Feast's own)
+ * @param shards            shards the store's entities are split over by the hash of their keys (default 1); each
+ *                          shard is its own set of {@code replicas} pods, and any pod answers any request
+ * @param replicateBelowRows a view whose table has fewer rows is held whole by every shard (default
+ *                          {@value #DEFAULT_REPLICATE_BELOW_ROWS})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -93,8 +97,20 @@ public record DataPlaneSpec(
         @Max(65535)
         @JsonPropertyDescription(
                 "Port of Feast's remote offline store protocol, Arrow Flight (default 8815, Feast's own)")
-        Integer offlinePort) {
-    /** A spec without an offline port of its own (the default). */
+        Integer offlinePort,
+
+        @Min(1)
+        @Max(MAX_SHARDS)
+        @JsonPropertyDescription(
+                "Shards the store's entities are split over by key, each its own pods (default 1: every pod holds"
+                        + " every view); replicas counts the pods of each shard")
+        Integer shards,
+
+        @Min(0)
+        @JsonPropertyDescription("A view whose table has fewer rows than this is held whole by every shard instead of"
+                + " split (default 100000): one shard answers it without a second hop")
+        Long replicateBelowRows) {
+    /** A spec without an offline port or shards of its own (the defaults). */
     public DataPlaneSpec(
             Integer replicas,
             String image,
@@ -125,6 +141,45 @@ public record DataPlaneSpec(
                 drainPeriod,
                 tls,
                 grpcPort,
+                null,
+                null,
+                null);
+    }
+
+    /** A spec of one shard, with its own offline port. */
+    public DataPlaneSpec(
+            Integer replicas,
+            String image,
+            ResourcesSpec resources,
+            Integer maxBatchEntities,
+            Long maxBodyBytes,
+            String duckdbMemoryLimit,
+            AuthSpec auth,
+            String fileCacheSize,
+            Long maxHistoricalBodyBytes,
+            Long maxResponseBytes,
+            Integer maxConcurrentHistorical,
+            String drainPeriod,
+            TlsSpec tls,
+            Integer grpcPort,
+            Integer offlinePort) {
+        this(
+                replicas,
+                image,
+                resources,
+                maxBatchEntities,
+                maxBodyBytes,
+                duckdbMemoryLimit,
+                auth,
+                fileCacheSize,
+                maxHistoricalBodyBytes,
+                maxResponseBytes,
+                maxConcurrentHistorical,
+                drainPeriod,
+                tls,
+                grpcPort,
+                offlinePort,
+                null,
                 null);
     }
 
@@ -148,6 +203,10 @@ public record DataPlaneSpec(
     public static final int DUCKDB_PERCENT = 12;
 
     public static final int DEFAULT_MAX_BATCH_ENTITIES = 1000;
+    /** The most shards a store may have: each is a workload, a Service and a disruption budget of its own. */
+    public static final int MAX_SHARDS = 64;
+
+    public static final long DEFAULT_REPLICATE_BELOW_ROWS = 100_000;
     public static final int DEFAULT_GRPC_PORT = 6566;
     /** Feast's own port for {@code feast serve_offline}, so a client's default configuration finds it. */
     public static final int DEFAULT_OFFLINE_PORT = 8815;
@@ -212,6 +271,14 @@ public record DataPlaneSpec(
 
     public int effectiveOfflinePort() {
         return offlinePort == null ? DEFAULT_OFFLINE_PORT : offlinePort;
+    }
+
+    public int effectiveShards() {
+        return shards == null ? 1 : shards;
+    }
+
+    public long effectiveReplicateBelowRows() {
+        return replicateBelowRows == null ? DEFAULT_REPLICATE_BELOW_ROWS : replicateBelowRows;
     }
 
     public int effectiveReplicas() {

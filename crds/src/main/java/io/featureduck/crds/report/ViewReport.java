@@ -60,7 +60,8 @@ public record ViewReport(
         boolean reloading,
         @JsonProperty("data_files") Long dataFiles,
         @JsonProperty("small_files") Long smallFiles,
-        Push push) {
+        Push push,
+        Shard shard) {
     /** Below this size a data file counts as small: well under what compaction writes (128 MiB and more). */
     public static final long SMALL_FILE_BYTES = 8L << 20;
 
@@ -104,6 +105,24 @@ public record ViewReport(
             String suspended) {}
 
     /**
+     * What a shard of a sharded store holds of the view's table; absent when the pod holds every key (an unsharded
+     * store, or a table under the store's {@code replicateBelowRows}).
+     *
+     * @param of                which shard, {@code i/N}
+     * @param firstSlot         the first hash slot held
+     * @param endSlot           one past the last slot held
+     * @param rowsKept          rows of the table version in the slots held
+     * @param readAmplification rows read per row kept: the table is read whole and filtered by slot
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Shard(
+            String of,
+            @JsonProperty("first_slot") int firstSlot,
+            @JsonProperty("end_slot") int endSlot,
+            @JsonProperty("rows_kept") long rowsKept,
+            @JsonProperty("read_amplification") double readAmplification) {}
+
+    /**
      * A view the pod does not serve because its definition was refused: its name, {@link ViewState#FAILED}, and why
      * in {@code lastError}; nothing else is known of it.
      */
@@ -135,6 +154,7 @@ public record ViewReport(
                 List.of(),
                 null,
                 false,
+                null,
                 null,
                 null,
                 null);

@@ -90,7 +90,11 @@ public final class DataPlaneComponents implements AutoCloseable {
     }
 
     public OnlineIndexLoader loader() {
-        return new OnlineIndexLoader(DuckDbSettings.of(config), clock, storage.files());
+        return new OnlineIndexLoader(
+                DuckDbSettings.of(config),
+                clock,
+                storage.files(),
+                config.sharding().scope());
     }
 
     /** Historical retrieval over whatever configuration {@code serving} holds at each request. */

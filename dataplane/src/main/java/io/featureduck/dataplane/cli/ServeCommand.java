@@ -8,9 +8,13 @@ import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.DefinitionException;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
+import io.featureduck.dataplane.config.Sharding;
+import io.featureduck.dataplane.slots.ShardLayout;
 import io.featureduck.dataplane.storage.StorageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -100,6 +104,17 @@ final class ServeCommand implements Callable<Integer> {
     Path lakehouseRoot;
 
     @Option(
+            names = "--shard",
+            description = "This process's shard of a sharded store, i/N: it holds the keys of its slots and asks"
+                    + " the other shards (--peer) for the rest (default: unsharded)")
+    String shard;
+
+    @Option(
+            names = "--peer",
+            description = "Where shard j answers, j=host:grpcPort; once per other shard, repeated for replicas")
+    List<String> peers = new ArrayList<>();
+
+    @Option(
             names = "--file-cache-dir",
             description =
                     "Where data files fetched from object stores are kept (default: a private temporary directory)")
@@ -138,6 +153,7 @@ final class ServeCommand implements Callable<Integer> {
                     .authNamespace(authNamespace)
                     .tls(tlsCertificate, tlsKey)
                     .fileCache(fileCacheDirectory, StorageSettings.parseSize(fileCacheSize))
+                    .shard(shard == null ? ShardLayout.UNSHARDED : ShardLayout.parse(shard), Sharding.parsePeers(peers))
                     .build();
             dataPlane = DataPlane.start(config, settings);
         } catch (IllegalArgumentException e) {
@@ -150,6 +166,9 @@ final class ServeCommand implements Callable<Integer> {
                 + dataPlane.port() + " (" + authDescription(settings)
                 + "); Feast gRPC (serving and registry) on port " + dataPlane.grpcPort()
                 + ", Feast's offline store (Arrow Flight) on port " + dataPlane.offlinePort()
+                + (settings.sharding().layout().isSharded()
+                        ? "; shard " + settings.sharding().layout() + " of its keys"
+                        : "")
                 + "; probes and metrics on port "
                 + dataPlane.managementPort());
         awaitShutdown(dataPlane, new CountDownLatch(1));

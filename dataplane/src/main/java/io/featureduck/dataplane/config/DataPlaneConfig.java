@@ -3,8 +3,11 @@ package io.featureduck.dataplane.config;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.dataplane.ondemand.OnDemandLimits;
+import io.featureduck.dataplane.slots.ShardLayout;
+import io.featureduck.dataplane.slots.ShardScope;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,6 +51,7 @@ import java.util.Optional;
  * @param onDemand               how much evaluation on-demand features may take per request
  * @param environment            where object-store credentials are looked up (in a pod, filled from the store's
  *                               credentials Secret)
+ * @param sharding               which keys this process holds and where the store's other shards answer
  */
 public record DataPlaneConfig(
         String host,
@@ -77,7 +81,8 @@ public record DataPlaneConfig(
         int fetchParallelism,
         int historicalWorkers,
         OnDemandLimits onDemand,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        Sharding sharding) {
     /** Where {@code featureduck serve} listens: every interface, as a pod must. */
     public static final String SERVE_HOST = "0.0.0.0";
     /** Where tools, tests and the demo listen: this machine only. */
@@ -148,6 +153,8 @@ public record DataPlaneConfig(
         private long fileCacheBytes = DEFAULT_FILE_CACHE_BYTES;
         private Map<String, String> environment = System.getenv();
         private OnDemandLimits onDemand = OnDemandLimits.defaults();
+        private ShardLayout shard = ShardLayout.UNSHARDED;
+        private Map<Integer, List<Sharding.Peer>> peers = Map.of();
 
         private Builder(DataPlaneSpec spec) {
             this.spec = spec;
@@ -245,6 +252,13 @@ public record DataPlaneConfig(
             return this;
         }
 
+        /** {@code --shard} and {@code --peer}: this process's shard and the other shards' gRPC addresses. */
+        public Builder shard(ShardLayout layout, Map<Integer, List<Sharding.Peer>> others) {
+            this.shard = layout;
+            this.peers = others;
+            return this;
+        }
+
         public Builder environment(Map<String, String> variables) {
             this.environment = variables;
             return this;
@@ -289,7 +303,10 @@ public record DataPlaneConfig(
                     DEFAULT_FETCH_PARALLELISM,
                     Math.max(1, cores / 2),
                     onDemand,
-                    environment);
+                    environment,
+                    shard.isSharded()
+                            ? new Sharding(new ShardScope(shard, spec.effectiveReplicateBelowRows()), peers)
+                            : Sharding.NONE);
         }
     }
 }

@@ -1,12 +1,15 @@
 package io.featureduck.dataplane.duckdb;
 
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.slots.ShardLayout;
+import io.featureduck.dataplane.slots.ShardScope;
 import io.featureduck.dataplane.source.TableSnapshot;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -25,14 +28,19 @@ public final class LatestRows {
 
     private static final String SOURCE = "source";
     private static final String LATEST = "latest";
+    private static final String OWNED = "owned";
 
     private final DuckDbSession session;
     private final long sourceRows;
+    private final long keptRows;
+    private final Optional<ShardLayout> held;
     private final int rows;
 
-    private LatestRows(DuckDbSession session, long sourceRows, int rows) {
+    private LatestRows(DuckDbSession session, long sourceRows, long keptRows, Optional<ShardLayout> held, int rows) {
         this.session = session;
         this.sourceRows = sourceRows;
+        this.keptRows = keptRows;
+        this.held = held;
         this.rows = rows;
     }
 
@@ -43,21 +51,43 @@ public final class LatestRows {
 
     /**
      * Registers {@code local} (the version with local file paths) in {@code session}, checks {@code view} against it
-     * and computes the latest rows; {@code version} is the same version as the table names it, for messages.
+     * and computes the latest rows of every key; {@code version} is the same version as the table names it, for
+     * messages.
      */
     public static LatestRows compute(
             DuckDbSession session, ViewDefinition view, TableSnapshot local, TableSnapshot version)
+            throws SQLException {
+        return compute(session, view, local, version, ShardScope.WHOLE);
+    }
+
+    /**
+     * As {@link #compute(DuckDbSession, ViewDefinition, TableSnapshot, TableSnapshot)}, keeping only the keys of the
+     * slots {@code scope} keeps of a table this size: those rows are chosen before the latest row per key is, so the
+     * rest of the table costs one read and a hash per row.
+     */
+    public static LatestRows compute(
+            DuckDbSession session, ViewDefinition view, TableSnapshot local, TableSnapshot version, ShardScope scope)
             throws SQLException {
         new SnapshotRelation(local).register(session, SOURCE);
         ViewProjection projection = ViewProjection.check(view, version, session, SOURCE);
         if (view.isSnapshot()) {
             projection.requireUniqueKeys(session, SOURCE, version);
         }
-        session.execute("CREATE TEMP TABLE " + LATEST + " AS " + sql(projection, version));
-        return new LatestRows(session, count(session, SOURCE), Math.toIntExact(count(session, LATEST)));
+        long sourceRows = count(session, SOURCE);
+        Optional<ShardLayout> held = scope.keep(sourceRows);
+        String relation = SOURCE;
+        long keptRows = sourceRows;
+        if (held.isPresent()) {
+            session.execute("CREATE TEMP TABLE " + OWNED + " AS SELECT * FROM " + SOURCE + " WHERE "
+                    + SlotFilter.predicate(session, view, held.get()));
+            relation = OWNED;
+            keptRows = count(session, OWNED);
+        }
+        session.execute("CREATE TEMP TABLE " + LATEST + " AS " + sql(projection, version, relation));
+        return new LatestRows(session, sourceRows, keptRows, held, Math.toIntExact(count(session, LATEST)));
     }
 
-    private static String sql(ViewProjection projection, TableSnapshot version) {
+    private static String sql(ViewProjection projection, TableSnapshot version, String relation) {
         ViewDefinition view = projection.view();
         List<String> select = new ArrayList<>(projection.keyProjections());
         String notNull =
@@ -65,7 +95,7 @@ public final class LatestRows {
         if (view.isSnapshot()) {
             select.add("epoch_us(" + Sql.literal(version.commitTime(), "TIMESTAMPTZ") + ") AS event_us");
             select.addAll(projection.featureProjections());
-            return "SELECT " + String.join(", ", select) + " FROM " + SOURCE + " WHERE " + notNull;
+            return "SELECT " + String.join(", ", select) + " FROM " + relation + " WHERE " + notNull;
         }
         select.add("epoch_us(" + projection.eventTime() + ") AS event_us");
         projection.createdTime().ifPresent(c -> select.add("epoch_us(" + c + ") AS created_us"));
@@ -75,7 +105,7 @@ public final class LatestRows {
                         .createdTime()
                         .map(c -> ", " + c + " DESC NULLS LAST")
                         .orElse("");
-        return "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM " + SOURCE + " WHERE " + notNull
+        return "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM " + relation + " WHERE " + notNull
                 + " AND " + projection.eventTime() + " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY "
                 + String.join(", ", projection.keyColumns()) + " ORDER BY " + order + ") = 1)";
     }
@@ -91,6 +121,16 @@ public final class LatestRows {
     /** Rows in the table version read. */
     public long sourceRows() {
         return sourceRows;
+    }
+
+    /** Rows of the version in the slots kept: {@link #sourceRows()} when the whole table is kept. */
+    public long keptRows() {
+        return keptRows;
+    }
+
+    /** The shard whose slots were kept; empty when every row was. */
+    public Optional<ShardLayout> held() {
+        return held;
     }
 
     /** Latest rows: one per entity. */

@@ -15,11 +15,15 @@ import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeastErrorDetail;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.error.Redaction;
-import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.registry.FeastRegistryService;
 import io.featureduck.dataplane.registry.RegistryObjectNotFound;
+import io.featureduck.dataplane.shard.ShardProtocol;
+import io.featureduck.dataplane.shard.ShardRouter;
+import io.featureduck.dataplane.shard.ShardService;
 import io.featureduck.dataplane.write.PushService;
+import io.featureduck.shard.v1.RefreshRequest;
+import io.featureduck.shard.v1.RowsRequest;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.vertx.core.Future;
@@ -135,6 +139,8 @@ public final class FeastGrpcServer {
     private final PushService pushes;
     private final WorkerExecutor pushWorkers;
     private final FeastRegistryService registry;
+    private final ShardRouter router;
+    private final ShardService shards;
     private HttpServer server;
 
     /**
@@ -154,7 +160,8 @@ public final class FeastGrpcServer {
     public FeastGrpcServer(
             Vertx vertx,
             Settings settings,
-            OnlineLookup lookup,
+            ShardRouter router,
+            ShardService shards,
             AccessControl access,
             WorkerExecutor authWorkers,
             BooleanSupplier ready,
@@ -168,7 +175,9 @@ public final class FeastGrpcServer {
         this.pushWorkers = pushWorkers;
         this.vertx = vertx;
         this.settings = settings;
-        this.serving = new FeastServingService(lookup);
+        this.serving = new FeastServingService(router);
+        this.router = router;
+        this.shards = shards;
         this.access = access;
         this.authWorkers = authWorkers;
         this.ready = ready;
@@ -194,32 +203,32 @@ public final class FeastGrpcServer {
                         (request, grant) -> serving.info()));
         grpc.callHandler(
                 ONLINE_FEATURES,
-                call -> unary(
+                call -> unaryLater(
                         call,
                         "ServingService/GetOnlineFeatures",
                         AccessKind.ONLINE,
                         GetOnlineFeaturesRequest.parser(),
-                        (request, grant) -> {
-                            FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
-                            call.response()
-                                    .headers()
-                                    .set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
-                            return Buffer.buffer(answer.response());
-                        }));
+                        (request, grant) -> serving.onlineFeatures(request, grant, credentials(call))
+                                .map(answer -> {
+                                    call.response()
+                                            .headers()
+                                            .set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
+                                    return Buffer.buffer(answer.response());
+                                })));
         grpc.callHandler(
                 SERVER_ONLINE_FEATURES,
-                call -> unary(
+                call -> unaryLater(
                         call,
                         "GrpcFeatureServer/GetOnlineFeatures",
                         AccessKind.ONLINE,
                         GetOnlineFeaturesRequest.parser(),
-                        (request, grant) -> {
-                            FeastServingService.Answer answer = serving.onlineFeatures(request, grant);
-                            call.response()
-                                    .headers()
-                                    .set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
-                            return Buffer.buffer(answer.response());
-                        }));
+                        (request, grant) -> serving.onlineFeatures(request, grant, credentials(call))
+                                .map(answer -> {
+                                    call.response()
+                                            .headers()
+                                            .set(FeastServingService.TABLE_VERSIONS_HEADER, answer.tableVersions());
+                                    return Buffer.buffer(answer.response());
+                                })));
         grpc.callHandler(
                 PUSH,
                 call -> unaryLater(
@@ -229,6 +238,7 @@ public final class FeastGrpcServer {
                         DynamicMessage.getDefaultInstance(FeastPushMessages.PUSH_REQUEST)
                                 .getParserForType(),
                         (request, grant) -> push(
+                                call,
                                 request,
                                 grant,
                                 () -> pushes.viewOfPushSource(FeastPushMessages.text(request, "stream_feature_view")),
@@ -242,11 +252,23 @@ public final class FeastGrpcServer {
                         DynamicMessage.getDefaultInstance(FeastPushMessages.WRITE_REQUEST)
                                 .getParserForType(),
                         (request, grant) -> push(
+                                call,
                                 request,
                                 grant,
                                 () -> pushes.pushableView(FeastPushMessages.text(request, "feature_view_name")),
                                 FeastPushMessages.WRITE_RESPONSE)));
         grpc.callHandler(HEALTH_CHECK, this::health);
+        grpc.callHandler(
+                ShardProtocol.ROWS_SERVER,
+                call -> unary(call, "ShardService/Rows", AccessKind.ONLINE, RowsRequest.parser(), shards::rows));
+        grpc.callHandler(
+                ShardProtocol.REFRESH_SERVER,
+                call -> unaryLater(
+                        call,
+                        "ShardService/Refresh",
+                        AccessKind.WRITE,
+                        RefreshRequest.parser(),
+                        (request, grant) -> pushWorkers.executeBlocking(() -> shards.refresh(request, grant), false)));
         for (FeastRegistryService.Method method : registry.methods()) {
             DynamicMessage prototype = DynamicMessage.getDefaultInstance(method.input());
             ServiceMethod<DynamicMessage, Message> rpc = ServiceMethod.server(
@@ -407,7 +429,13 @@ public final class FeastGrpcServer {
      * A one-row push, checked and committed on a push worker; answered {@code status: true} once the row is committed
      * and served here, as the HTTP route is.
      */
+    /** The caller's {@code authorization} metadata as sent, for calls made on its behalf (to other shards). */
+    private static Optional<String> credentials(GrpcServerRequest<?, ?> call) {
+        return Optional.ofNullable(call.headers().get("authorization"));
+    }
+
     private Future<DynamicMessage> push(
+            GrpcServerRequest<?, ?> call,
             DynamicMessage request,
             Grant grant,
             java.util.function.Supplier<io.featureduck.dataplane.serving.ServedView> view,
@@ -418,7 +446,8 @@ public final class FeastGrpcServer {
         return pushWorkers
                 .executeBlocking(() -> pushes.pushRow(view.get(), FeastPushMessages.features(request), grant), false)
                 .compose(committing -> Future.fromCompletionStage(committing, vertx.getOrCreateContext()))
-                .map(pushed -> FeastPushMessages.ok(response));
+                .compose(pushed -> router.afterPush(pushed.view(), pushed.version(), credentials(call)))
+                .map(served -> FeastPushMessages.ok(response));
     }
 
     private static FeatureDuckException malformed(GrpcServerRequest<?, ?> call) {

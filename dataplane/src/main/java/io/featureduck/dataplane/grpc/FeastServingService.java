@@ -5,11 +5,11 @@ import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesRequest;
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.Version;
 import io.featureduck.dataplane.lookup.FeatureList;
-import io.featureduck.dataplane.lookup.OnlineAnswer;
-import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.lookup.OnlineRequest;
 import io.featureduck.dataplane.lookup.RequestColumns;
 import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.shard.ShardRouter;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -26,10 +26,10 @@ final class FeastServingService {
             .setVersion("featureduck-" + Version.CURRENT)
             .build();
 
-    private final OnlineLookup lookup;
+    private final ShardRouter router;
 
-    FeastServingService(OnlineLookup lookup) {
-        this.lookup = lookup;
+    FeastServingService(ShardRouter router) {
+        this.router = router;
     }
 
     GetFeastServingInfoResponse info() {
@@ -39,25 +39,25 @@ final class FeastServingService {
     /** The serialized {@code GetOnlineFeaturesResponse} and the value of the {@value #TABLE_VERSIONS_HEADER} header. */
     record Answer(byte[] response, String tableVersions) {}
 
-    Answer onlineFeatures(GetOnlineFeaturesRequest request, Grant grant) {
+    Future<Answer> onlineFeatures(GetOnlineFeaturesRequest request, Grant grant, Optional<String> authorization) {
         ProtoColumns entities = new ProtoColumns(request.getEntitiesMap());
         ProtoColumns context = new ProtoColumns(request.getRequestContextMap());
         // Feast's Java client sends request data as extra entity columns, its Go server in request_context.
         RequestColumns requestData = RequestColumns.union(context, entities);
-        OnlineAnswer answer = lookup.answer(
-                new OnlineRequest(
-                        features(request),
-                        featureService(request),
-                        entities,
-                        requestData,
-                        request.getFullFeatureNames()),
-                grant);
-        byte[] response = ProtoAnswerWriter.write(entities, answer, lookup.views()::checkResponseSize);
-        StringJoiner versions = new StringJoiner(",");
-        for (OnlineIndex index : answer.indexes()) {
-            versions.add(index.view().name() + "=" + index.tableVersion());
-        }
-        return new Answer(response, versions.toString());
+        OnlineRequest online = new OnlineRequest(
+                features(request), featureService(request), entities, requestData, request.getFullFeatureNames());
+        return router.answer(online, grant, authorization).map(answer -> {
+            byte[] response =
+                    ProtoAnswerWriter.write(entities, answer, router.lookup().views()::checkResponseSize);
+            StringJoiner versions = new StringJoiner(",");
+            for (OnlineIndex index : answer.indexes()) {
+                // Shards that served different versions for one answer: each, joined by '|'.
+                StringJoiner served = new StringJoiner("|");
+                index.holding().versions().forEach(version -> served.add(Long.toString(version)));
+                versions.add(index.view().name() + "=" + served);
+            }
+            return new Answer(response, versions.toString());
+        });
     }
 
     private static FeatureList features(GetOnlineFeaturesRequest request) {

@@ -63,7 +63,7 @@ final class ProtoAnswerWriter {
     static {
         for (LookupStatus status : LookupStatus.values()) {
             STATUS_NUMBERS[status.ordinal()] =
-                    (byte) FieldStatus.valueOf(status.name()).getNumber();
+                    (byte) FieldStatus.valueOf(status.feastName()).getNumber();
         }
     }
 

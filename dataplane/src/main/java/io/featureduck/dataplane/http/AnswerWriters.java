@@ -3,11 +3,17 @@ package io.featureduck.dataplane.http;
 import com.dslplatform.json.DslJson;
 import com.dslplatform.json.JsonWriter;
 import io.featureduck.dataplane.lookup.OnlineViews;
+import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.values.JsonValues;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The JSON writers online answers are written with: one per event-loop thread, reused request after request, so an
@@ -58,5 +64,43 @@ final class AnswerWriters {
         response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .end(BufferInternal.buffer(pooled))
                 .onComplete(done -> pooled.release());
+    }
+
+    /**
+     * The table version a view answered from; in a sharded store whose shards served different versions for one
+     * answer, every version, ascending, as an array: an answer never mixes versions without saying so.
+     */
+    static void writeTableVersion(OnlineIndex index, JsonWriter out) {
+        List<Long> versions = index.holding().versions();
+        if (versions.size() == 1) {
+            JsonValues.writeLong(versions.get(0), out);
+            return;
+        }
+        out.writeByte(JsonWriter.ARRAY_START);
+        for (int i = 0; i < versions.size(); i++) {
+            if (i > 0) {
+                out.writeByte(JsonWriter.COMMA);
+            }
+            JsonValues.writeLong(versions.get(i), out);
+        }
+        out.writeByte(JsonWriter.ARRAY_END);
+    }
+
+    /**
+     * Writes an answer that may arrive later (a sharded store asking its other shards): {@code write} runs once it is
+     * there, and a failure of either becomes the route's error answer.
+     */
+    static <T> void reply(RoutingContext ctx, Future<T> answer, Consumer<T> write) {
+        answer.onComplete(done -> {
+            if (done.failed()) {
+                ctx.fail(done.cause());
+                return;
+            }
+            try {
+                write.accept(done.result());
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        });
     }
 }

@@ -6,6 +6,7 @@ import io.featureduck.dataplane.auth.BearerHeader;
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.Optional;
@@ -72,5 +73,10 @@ final class Authentication {
                     "route without authentication: " + ctx.request().path());
         }
         return grant;
+    }
+
+    /** The caller's {@code Authorization} header as sent, for calls made on its behalf (to other shards). */
+    static Optional<String> credentials(RoutingContext ctx) {
+        return Optional.ofNullable(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
     }
 }

@@ -17,6 +17,9 @@ import io.featureduck.dataplane.metrics.DataPlaneMetrics;
 import io.featureduck.dataplane.offline.FeastOfflineServer;
 import io.featureduck.dataplane.registry.FeastRegistryService;
 import io.featureduck.dataplane.serving.ViewRegistry;
+import io.featureduck.dataplane.shard.ShardClient;
+import io.featureduck.dataplane.shard.ShardRouter;
+import io.featureduck.dataplane.shard.ShardService;
 import io.featureduck.dataplane.write.PushService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -66,6 +69,7 @@ public final class DataPlaneServer {
     private Vertx probes;
     private FeastGrpcServer grpc;
     private FeastOfflineServer offline;
+    private ShardClient shardClient;
     private final Supplier<ServingConfig> serving;
     private volatile boolean draining;
 
@@ -93,7 +97,8 @@ public final class DataPlaneServer {
     }
 
     private Router apiRouter(
-            ObjectMapper mapper, ErrorResponses errors, ViewsHandler viewsHandler, OnlineLookup lookup) {
+            ObjectMapper mapper, ErrorResponses errors, ViewsHandler viewsHandler, ShardRouter shards) {
+        OnlineLookup lookup = shards.lookup();
         JsonFactory json = mapper.getFactory();
         JsonRequests requests = new JsonRequests(mapper);
         OnlineViews views = lookup.views();
@@ -110,11 +115,11 @@ public final class DataPlaneServer {
         timed(router.post("/v1/features/online").handler(timeout), "/v1/features/online")
                 .handler(auth.require(AccessKind.ONLINE))
                 .handler(body)
-                .handler(new OnlineFeaturesHandler(requests, lookup));
+                .handler(new OnlineFeaturesHandler(requests, shards));
         timed(router.post("/get-online-features").handler(timeout), "/get-online-features")
                 .handler(auth.require(AccessKind.ONLINE))
                 .handler(body)
-                .handler(new FeastOnlineFeaturesHandler(mapper, lookup));
+                .handler(new FeastOnlineFeaturesHandler(mapper, shards));
         timed(router.post("/v1/features/historical"), "/v1/features/historical")
                 .handler(auth.require(AccessKind.HISTORICAL))
                 .handler(new HistoricalFeaturesHandler(
@@ -124,7 +129,7 @@ public final class DataPlaneServer {
                         mapper,
                         options.maxHistoricalBodyBytes(),
                         options.maxConcurrentHistorical()));
-        PushHandler push = new PushHandler(pushes, requests.exactNumbers(), mapper, pushWorkers);
+        PushHandler push = new PushHandler(pushes, requests.exactNumbers(), mapper, pushWorkers, shards);
         timed(router.post("/push").handler(timeout), "/push")
                 .handler(auth.require(AccessKind.WRITE))
                 .handler(body)
@@ -240,6 +245,8 @@ public final class DataPlaneServer {
                 new OnlineViews(registry, options.maxBatchEntities(), options.maxResponseBytes(), clock, metrics),
                 name -> serving.get().servedService(name),
                 options.onDemand());
+        shardClient = new ShardClient(vertx, options);
+        ShardRouter router = new ShardRouter(lookup, options.sharding(), shardClient, metrics);
         // HTTP/1.1 only on this port: an h2c upgrade offered by a client (the JDK's client offers one by default) is
         // declined. Mid-response upgrades of large answers were seen to corrupt the stream for such a client.
         HttpServerOptions apiOptions = new HttpServerOptions()
@@ -270,7 +277,8 @@ public final class DataPlaneServer {
                         options.maxBodyBytes(),
                         options.idleTimeout(),
                         Optional.ofNullable(certificate).map(ServerCertificate::initial)),
-                lookup,
+                router,
+                new ShardService(lookup.views(), registry),
                 access,
                 authWorkers,
                 this::serving,
@@ -280,7 +288,7 @@ public final class DataPlaneServer {
                 pushWorkers,
                 new FeastRegistryService(serving, Clock.systemUTC()));
         return vertx.createHttpServer(apiOptions)
-                .requestHandler(apiRouter(mapper, errors, views, lookup))
+                .requestHandler(apiRouter(mapper, errors, views, router))
                 .invalidRequestHandler(errors::invalidRequest)
                 .listen()
                 .compose(s -> {
@@ -363,6 +371,12 @@ public final class DataPlaneServer {
                 .eventually(() -> probes == null ? Future.succeededFuture() : probes.close())
                 .eventually(() -> historicalWorkers == null ? Future.succeededFuture() : historicalWorkers.close())
                 .eventually(() -> authWorkers == null ? Future.succeededFuture() : authWorkers.close())
-                .eventually(() -> pushWorkers == null ? Future.succeededFuture() : pushWorkers.close());
+                .eventually(() -> pushWorkers == null ? Future.succeededFuture() : pushWorkers.close())
+                .eventually(() -> {
+                    if (shardClient != null) {
+                        shardClient.close();
+                    }
+                    return Future.succeededFuture();
+                });
     }
 }

@@ -8,11 +8,11 @@ import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.lookup.AnswerFeature;
 import io.featureduck.dataplane.lookup.FeaturePlan;
 import io.featureduck.dataplane.lookup.OnlineAnswer;
-import io.featureduck.dataplane.lookup.OnlineLookup;
 import io.featureduck.dataplane.lookup.OnlineRequest;
 import io.featureduck.dataplane.lookup.RequestColumns;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
+import io.featureduck.dataplane.shard.ShardRouter;
 import io.featureduck.dataplane.values.FeatureValues;
 import io.featureduck.dataplane.values.JsonValues;
 import io.vertx.core.Handler;
@@ -55,15 +55,15 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
     private record Encoded(byte[] featureNames, byte[][] viewKeys, byte[][] viewMetadata) {}
 
     private final ObjectMapper mapper;
-    private final OnlineLookup lookup;
+    private final ShardRouter router;
     private final AnswerWriters writers;
     /** Keeps the prefetched values alive (see {@link OnlineAnswer#prefetch}); never read. */
     private long prefetched;
 
-    FeastOnlineFeaturesHandler(ObjectMapper mapper, OnlineLookup lookup) {
+    FeastOnlineFeaturesHandler(ObjectMapper mapper, ShardRouter router) {
         this.mapper = mapper;
-        this.lookup = lookup;
-        this.writers = new AnswerWriters(lookup.views().maxResponseBytes());
+        this.router = router;
+        this.writers = new AnswerWriters(router.lookup().views().maxResponseBytes());
     }
 
     @Override
@@ -73,17 +73,14 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         FeastRequest request = FeastRequest.read(body.array(), body.offset(), body.length(), mapper);
         // Feast's Python server takes request data as extra entity columns, its Go server in request_context.
         RequestColumns requestData = RequestColumns.union(request.requestContext(), request.entities());
-        OnlineAnswer answer = lookup.answer(
-                new OnlineRequest(
-                        request.features(),
-                        request.featureService(),
-                        request.entities(),
-                        requestData,
-                        request.fullNames()),
-                Authentication.grant(ctx));
-        JsonWriter out = writers.start();
-        write(out, request.entities(), answer, withStatus, request.viewVersions());
-        writers.send(out, ctx.response());
+        OnlineRequest online = new OnlineRequest(
+                request.features(), request.featureService(), request.entities(), requestData, request.fullNames());
+        AnswerWriters.reply(
+                ctx, router.answer(online, Authentication.grant(ctx), Authentication.credentials(ctx)), answer -> {
+                    JsonWriter out = writers.start();
+                    write(out, request.entities(), answer, withStatus, request.viewVersions());
+                    writers.send(out, ctx.response());
+                });
     }
 
     /** The Go server's {@code ?status=}: statuses and timestamps are written unless it is false. */
@@ -114,7 +111,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             out.writeAscii(VIEW_METADATA);
             for (int slot = 0; slot < answer.viewCount(); slot++) {
                 item(out, slot, encoded.viewMetadata()[slot]);
-                JsonValues.writeLong(answer.index(slot).tableVersion(), out);
+                AnswerWriters.writeTableVersion(answer.index(slot), out);
                 out.writeByte(JsonWriter.OBJECT_END);
             }
             out.writeByte(JsonWriter.ARRAY_END);
@@ -122,7 +119,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         out.writeAscii(TABLE_VERSIONS);
         for (int slot = 0; slot < answer.viewCount(); slot++) {
             item(out, slot, encoded.viewKeys()[slot]);
-            JsonValues.writeLong(answer.index(slot).tableVersion(), out);
+            AnswerWriters.writeTableVersion(answer.index(slot), out);
         }
         // How old each view's data is: seconds since its served table version was committed.
         out.writeAscii(DATA_AGE);
@@ -208,7 +205,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
         }
         out.writeAscii(STATUSES);
         for (int e = 0; e < count; e++) {
-            item(out, e, statuses[e].quotedJson());
+            item(out, e, statuses[e].feastQuotedJson());
         }
         out.writeAscii(EVENT_TIMESTAMPS);
         int base = column.viewSlot() * count;

@@ -13,6 +13,7 @@ import io.featureduck.dataplane.lookup.OnlineRequest;
 import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
+import io.featureduck.dataplane.shard.ShardRouter;
 import io.featureduck.dataplane.values.FeatureValues;
 import io.featureduck.dataplane.values.JsonValues;
 import io.vertx.core.Handler;
@@ -36,10 +37,13 @@ import java.util.Set;
  */
 final class OnlineFeaturesHandler implements Handler<RoutingContext> {
     private final JsonRequests requests;
+    private final ShardRouter router;
     private final OnlineLookup lookup;
     private final AnswerWriters writers;
 
-    OnlineFeaturesHandler(JsonRequests requests, OnlineLookup lookup) {
+    OnlineFeaturesHandler(JsonRequests requests, ShardRouter router) {
+        this.router = router;
+        OnlineLookup lookup = router.lookup();
         this.requests = requests;
         this.lookup = lookup;
         this.writers = new AnswerWriters(lookup.views().maxResponseBytes());
@@ -60,8 +64,13 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         Optional<OnlineIndex> index = view.map(name -> lookup.views().index(name, grant));
         EntityRows entities = EntityRows.of(JsonRequests.requiredArray(body, "entities"), "entities");
         List<FeatureRef> features = index.isPresent() ? features(body, index.get()) : noFeatures(body);
-        OnlineAnswer answer = lookup.answer(new OnlineRequest(features, service, entities, entities, false), grant);
-        writers.send(render(view, service, entities, answer), ctx.response());
+        AnswerWriters.reply(
+                ctx,
+                router.answer(
+                        new OnlineRequest(features, service, entities, entities, false),
+                        grant,
+                        Authentication.credentials(ctx)),
+                answer -> writers.send(render(view, service, entities, answer), ctx.response()));
     }
 
     private static Optional<String> text(JsonNode body, String field) {
@@ -124,7 +133,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
             out.writeAscii("{\"feature_view\":");
             out.writeString(view.get());
             out.writeAscii(",\"table_version\":");
-            JsonValues.writeLong(answer.index(0).tableVersion(), out);
+            AnswerWriters.writeTableVersion(answer.index(0), out);
             out.writeAscii(",\"data_age_seconds\":");
             JsonValues.writeLong(answer.index(0).dataAgeSeconds(nowMillis), out);
         } else {
@@ -138,7 +147,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
             }
             out.writeString(answer.index(slot).view().name());
             out.writeByte(JsonWriter.SEMI);
-            JsonValues.writeLong(answer.index(slot).tableVersion(), out);
+            AnswerWriters.writeTableVersion(answer.index(slot), out);
         }
         List<AnswerFeature> features = answer.features();
         out.writeAscii("},\"features\":[");

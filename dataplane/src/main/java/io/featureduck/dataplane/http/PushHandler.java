@@ -7,6 +7,7 @@ import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.serving.ServedView;
+import io.featureduck.dataplane.shard.ShardRouter;
 import io.featureduck.dataplane.write.PushService;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -28,8 +29,15 @@ final class PushHandler {
     private final JsonRequests requests;
     private final ObjectMapper mapper;
     private final WorkerExecutor workers;
+    private final ShardRouter shards;
 
-    PushHandler(PushService pushes, JsonRequests requests, ObjectMapper mapper, WorkerExecutor workers) {
+    PushHandler(
+            PushService pushes,
+            JsonRequests requests,
+            ObjectMapper mapper,
+            WorkerExecutor workers,
+            ShardRouter shards) {
+        this.shards = shards;
         this.pushes = pushes;
         this.requests = requests;
         this.mapper = mapper;
@@ -76,6 +84,8 @@ final class PushHandler {
         workers.executeBlocking(() -> pushes.push(lookup.find(), df, grant), false)
                 .compose(committing ->
                         Future.fromCompletionStage(committing, ctx.vertx().getOrCreateContext()))
+                .compose(pushed -> shards.afterPush(pushed.view(), pushed.version(), Authentication.credentials(ctx))
+                        .map(served -> pushed))
                 .onFailure(ctx::fail)
                 .onSuccess(pushed -> answer(ctx, pushed, to));
     }

@@ -171,6 +171,18 @@ final class ViewsHandler {
                                     state.lastErrorAt().map(Instant::toString).orElse(null),
                                     state.suspended().map(redaction::apply).orElse(null));
                         })
-                        .orElse(null));
+                        .orElse(null),
+                index.flatMap(ViewsHandler::shard).orElse(null));
+    }
+
+    private static Optional<ViewReport.Shard> shard(OnlineIndex index) {
+        OnlineIndex.Holding holding = index.holding();
+        return holding.held()
+                .map(layout -> new ViewReport.Shard(
+                        layout.toString(),
+                        layout.firstSlot(),
+                        layout.endSlot(),
+                        holding.keptRows(),
+                        index.sourceRows() / (double) Math.max(1, holding.keptRows())));
     }
 }

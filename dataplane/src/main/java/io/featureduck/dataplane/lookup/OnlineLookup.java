@@ -5,6 +5,7 @@ import io.featureduck.crds.RequestFieldSpec;
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.config.FeatureServiceDefinition;
+import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.ondemand.EvaluationBudget;
@@ -47,16 +48,24 @@ public final class OnlineLookup {
     }
 
     public OnlineAnswer answer(OnlineRequest request, Grant grant) {
+        return answer(request, grant, Map.of());
+    }
+
+    /**
+     * The answer from {@code assembled} for the views it names (indexes holding the request's keys from several
+     * shards, {@code online/AssembledIndex}) and from the served indexes for the others.
+     */
+    public OnlineAnswer answer(OnlineRequest request, Grant grant, Map<String, OnlineIndex> assembled) {
         // The features first: an unknown view or feature is named whatever else is wrong with the request.
         FeaturePlan plan = plan(request, grant);
         int entities = entityCount(request.entities());
         views.checkBatch(entities);
-        OnlineIndex[] indexes = bind(plan, grant);
+        OnlineIndex[] indexes = bind(plan, grant, assembled);
         if (indexes == null) {
             // A view was redefined since the list was planned (a configuration reload): plan it again.
             plan = resolve(refs(request), request.fullNames(), grant);
             remember(request, plan);
-            indexes = bind(plan, grant);
+            indexes = bind(plan, grant, assembled);
             if (indexes == null) {
                 throw new FeatureDuckException(
                         ErrorCode.VIEW_NOT_READY, "the served views changed while answering; " + "retry");
@@ -120,8 +129,11 @@ public final class OnlineLookup {
         return size;
     }
 
-    /** The plan of the request's features: cached by the list as sent (or by the feature service). */
-    private FeaturePlan plan(OnlineRequest request, Grant grant) {
+    /**
+     * The plan of the request's features: cached by the list as sent (or by the feature service). Checks that the
+     * caller may read every view it names.
+     */
+    public FeaturePlan plan(OnlineRequest request, Grant grant) {
         FeaturePlan plan;
         if (request.featureService().isEmpty() || !request.features().isEmpty()) {
             plan = request.featureService().isEmpty() ? plans.get(request.features(), request.fullNames()) : null;
@@ -149,10 +161,12 @@ public final class OnlineLookup {
      * The indexes the plan reads, for a caller {@code grant} allows to read them; null when a view's definition is
      * no longer the one planned against.
      */
-    private OnlineIndex[] bind(FeaturePlan plan, Grant grant) {
+    private OnlineIndex[] bind(FeaturePlan plan, Grant grant, Map<String, OnlineIndex> assembled) {
         OnlineIndex[] indexes = new OnlineIndex[plan.views().size()];
         for (int slot = 0; slot < indexes.length; slot++) {
-            indexes[slot] = views.index(plan.views().get(slot), grant);
+            String name = plan.views().get(slot);
+            OnlineIndex served = views.index(name, grant);
+            indexes[slot] = assembled.getOrDefault(name, served);
             if (indexes[slot].view() != plan.definitions().get(slot)) {
                 return null;
             }
@@ -271,15 +285,7 @@ public final class OnlineLookup {
     }
 
     private static int[] rows(OnlineIndex index, RequestColumns entities, int count) {
-        List<EntitySpec> keys = index.view().entities();
-        for (EntitySpec key : keys) {
-            if (!entities.has(key.name())) {
-                throw new FeatureDuckException(
-                        ErrorCode.MISSING_JOIN_KEY,
-                        "feature view '" + index.view().name() + "' is keyed by "
-                                + index.view().entityNames() + " but 'entities' has no '" + key.name() + "'");
-            }
-        }
+        List<EntitySpec> keys = requireKeys(index.view(), entities);
         int[] rows = new int[count];
         try {
             if (keys.size() == 1 && EntityKeys.isLong(keys.get(0).type())) {
@@ -287,24 +293,63 @@ public final class OnlineLookup {
                 for (int e = 0; e < count; e++) {
                     rows[e] = index.rowOf(entities.longKey(key.name(), e, key));
                 }
-            } else if (keys.size() == 1) {
-                EntitySpec key = keys.get(0);
-                for (int e = 0; e < count; e++) {
-                    rows[e] = index.rowOf(entities.key(key.name(), e, key));
-                }
             } else {
                 for (int e = 0; e < count; e++) {
-                    List<Object> parts = new ArrayList<>(keys.size());
-                    for (EntitySpec key : keys) {
-                        parts.add(entities.key(key.name(), e, key));
-                    }
-                    rows[e] = index.rowOf(List.copyOf(parts));
+                    rows[e] = index.rowOf(key(keys, entities, e));
                 }
             }
         } catch (IllegalArgumentException e) {
             throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, e.getMessage());
         }
         return rows;
+    }
+
+    /**
+     * The request's keys for {@code view} in canonical form ({@code online/EntityKeys}), one per entity: a
+     * {@code Long} or {@code String} for a key of one column, a list for a composite key.
+     *
+     * @throws FeatureDuckException a join key is missing or of the wrong type
+     */
+    public static Object[] keys(ViewDefinition view, RequestColumns entities, int count) {
+        List<EntitySpec> keys = requireKeys(view, entities);
+        Object[] canonical = new Object[count];
+        try {
+            for (int e = 0; e < count; e++) {
+                canonical[e] = key(keys, entities, e);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, e.getMessage());
+        }
+        return canonical;
+    }
+
+    /** How many entities a request names; every entity column must name as many. */
+    public static int entities(RequestColumns entities) {
+        return entityCount(entities);
+    }
+
+    private static List<EntitySpec> requireKeys(ViewDefinition view, RequestColumns entities) {
+        List<EntitySpec> keys = view.entities();
+        for (EntitySpec key : keys) {
+            if (!entities.has(key.name())) {
+                throw new FeatureDuckException(
+                        ErrorCode.MISSING_JOIN_KEY,
+                        "feature view '" + view.name() + "' is keyed by " + view.entityNames()
+                                + " but 'entities' has no '" + key.name() + "'");
+            }
+        }
+        return keys;
+    }
+
+    private static Object key(List<EntitySpec> keys, RequestColumns entities, int e) {
+        if (keys.size() == 1) {
+            return entities.key(keys.get(0).name(), e, keys.get(0));
+        }
+        List<Object> parts = new ArrayList<>(keys.size());
+        for (EntitySpec key : keys) {
+            parts.add(entities.key(key.name(), e, key));
+        }
+        return List.copyOf(parts);
     }
 
     private static Object[] compute(

@@ -207,6 +207,26 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushSe
                 .register(registry);
     }
 
+    /**
+     * A call to another shard of a sharded store failed (no replica answered): its keys were answered
+     * {@code UNAVAILABLE}.
+     */
+    public void recordShardFailure(int shard) {
+        Counter.builder("featureduck_shard_failures")
+                .description("Calls to another shard that no replica answered; their keys were answered UNAVAILABLE")
+                .tag("shard", Integer.toString(shard))
+                .register(registry)
+                .increment();
+    }
+
+    /** A call answered with rows of other shards: how many shards were asked. */
+    public void recordFanOut(int shards) {
+        Counter.builder("featureduck_shard_fan_out")
+                .description("Calls to other shards made while answering online requests")
+                .register(registry)
+                .increment(shards);
+    }
+
     public void record(String view, LookupStatus status) {
         Counter[] counters = lookupCounters.get(view);
         if (counters == null) {

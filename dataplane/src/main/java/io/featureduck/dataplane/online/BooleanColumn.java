@@ -20,6 +20,11 @@ final class BooleanColumn extends PrimitiveColumn {
     }
 
     @Override
+    void storeBits(int row, long bits) {
+        values[row] = bits != 0;
+    }
+
+    @Override
     public long bits(int row) {
         return values[row] ? 1 : 0;
     }

@@ -204,6 +204,38 @@ abstract class ByteArrayColumn implements FeatureColumn {
     }
 
     @Override
+    public final void copyRow(FeatureColumn source, int from, int to) {
+        ByteArrayColumn column = (ByteArrayColumn) source;
+        int ref = column.refs[from];
+        if (ref == NULL) {
+            putNull(to);
+        } else {
+            int length = column.length(ref);
+            store(to, column.page(ref), offset(ref, length), length);
+        }
+    }
+
+    @Override
+    public final void putBytes(int row, byte[] value) {
+        store(row, value, 0, value.length);
+    }
+
+    private void store(int row, byte[] value, int offset, int length) {
+        if (refs[row] != NULL) {
+            valueBytes -= length(refs[row]);
+        }
+        refs[row] = append(value, offset, length);
+    }
+
+    @Override
+    public final void putNull(int row) {
+        if (refs[row] != NULL) {
+            valueBytes -= length(refs[row]);
+        }
+        refs[row] = NULL;
+    }
+
+    @Override
     public final long valueBytes() {
         return valueBytes;
     }

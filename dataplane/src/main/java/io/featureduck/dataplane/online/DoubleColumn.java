@@ -20,6 +20,11 @@ final class DoubleColumn extends PrimitiveColumn {
     }
 
     @Override
+    void storeBits(int row, long bits) {
+        values[row] = Double.longBitsToDouble(bits);
+    }
+
+    @Override
     public long bits(int row) {
         return Double.doubleToRawLongBits(values[row]);
     }

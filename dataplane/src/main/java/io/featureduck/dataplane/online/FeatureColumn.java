@@ -28,6 +28,27 @@ public interface FeatureColumn {
      */
     void copyFrom(FeatureColumn source, int rows);
 
+    /** Copies row {@code from} of {@code source}, a column of the same type, into row {@code to}; while building. */
+    void copyRow(FeatureColumn source, int from, int to);
+
+    /** Makes row {@code row} null; while building. */
+    void putNull(int row);
+
+    /** Stores a value given as its {@link #bits}; only for the fixed-width types, while building. */
+    default void putBits(int row, long bits) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no fixed-width values");
+    }
+
+    /** Stores a value given as the bytes {@link #bytes} hands out; only for the variable-length types. */
+    default void putBytes(int row, byte[] value) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no variable-length values");
+    }
+
+    /** Whether values travel as {@link #bits} (else as {@link #bytes}). */
+    default boolean isFixedWidth() {
+        return false;
+    }
+
     /** Called once the column is filled, before its index is published: frees what building needed. */
     default void seal() {}
 

@@ -20,6 +20,11 @@ final class FloatColumn extends PrimitiveColumn {
     }
 
     @Override
+    void storeBits(int row, long bits) {
+        values[row] = Float.intBitsToFloat((int) bits);
+    }
+
+    @Override
     public long bits(int row) {
         return Float.floatToRawIntBits(values[row]);
     }

@@ -20,6 +20,11 @@ final class IntColumn extends PrimitiveColumn {
     }
 
     @Override
+    void storeBits(int row, long bits) {
+        values[row] = (int) bits;
+    }
+
+    @Override
     public long bits(int row) {
         return values[row];
     }

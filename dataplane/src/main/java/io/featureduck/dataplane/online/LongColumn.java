@@ -20,6 +20,11 @@ final class LongColumn extends PrimitiveColumn {
     }
 
     @Override
+    void storeBits(int row, long bits) {
+        values[row] = bits;
+    }
+
+    @Override
     public long bits(int row) {
         return values[row];
     }

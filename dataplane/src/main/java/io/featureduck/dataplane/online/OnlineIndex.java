@@ -2,12 +2,15 @@ package io.featureduck.dataplane.online;
 
 import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.slots.ShardLayout;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.values.FeatureValues;
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The latest value of every feature for every entity of one view, as of one table version, held in memory for point
@@ -27,6 +30,23 @@ public final class OnlineIndex {
     private final long ttlMicros;
     private final long sourceRows;
     private final TableSnapshot snapshot;
+    private final Holding holding;
+    /** Rows whose shard could not be asked (request-scoped indexes only); null when none. */
+    private final BitSet unavailable;
+
+    /**
+     * What an index holds of its table: every key, or those of one shard's slots; and, for an index assembled for
+     * one request from several shards' rows, each version they came from.
+     *
+     * @param held     the shard whose slots are held; empty when every key is
+     * @param keptRows rows of the table version in the slots held
+     * @param versions the table versions the rows come from, ascending; one unless shards served different ones
+     */
+    public record Holding(Optional<ShardLayout> held, long keptRows, List<Long> versions) {
+        public Holding {
+            versions = List.copyOf(versions);
+        }
+    }
 
     OnlineIndex(
             ViewDefinition view,
@@ -37,6 +57,32 @@ public final class OnlineIndex {
             long[] createdMicros,
             FeatureColumn[] columns,
             long sourceRows) {
+        this(
+                view,
+                snapshot,
+                loadedAt,
+                keys,
+                eventMicros,
+                createdMicros,
+                columns,
+                sourceRows,
+                new Holding(Optional.empty(), sourceRows, List.of(snapshot.version())),
+                null);
+    }
+
+    OnlineIndex(
+            ViewDefinition view,
+            TableSnapshot snapshot,
+            Instant loadedAt,
+            EntityKeyIndex keys,
+            long[] eventMicros,
+            long[] createdMicros,
+            FeatureColumn[] columns,
+            long sourceRows,
+            Holding holding,
+            BitSet unavailable) {
+        this.holding = holding;
+        this.unavailable = unavailable;
         this.view = view;
         this.snapshot = snapshot;
         this.loadedAt = loadedAt;
@@ -57,6 +103,16 @@ public final class OnlineIndex {
 
     public ViewDefinition view() {
         return view;
+    }
+
+    /** What of the table this index holds: every key or one shard's, and from which versions. */
+    public Holding holding() {
+        return holding;
+    }
+
+    /** Whether every key of the table is here, so that no other shard need be asked. */
+    public boolean holdsEveryKey() {
+        return holding.held().isEmpty();
     }
 
     public long tableVersion() {
@@ -148,6 +204,9 @@ public final class OnlineIndex {
      * TTL is {@link LookupStatus#OUTSIDE_MAX_AGE}, as in Feast.
      */
     public LookupStatus freshness(int row, long nowMicros) {
+        if (unavailable != null && unavailable.get(row)) {
+            return LookupStatus.UNAVAILABLE;
+        }
         if (ttlMicros != Long.MAX_VALUE && eventMicros[row] < nowMicros - ttlMicros) {
             return LookupStatus.OUTSIDE_MAX_AGE;
         }

@@ -7,6 +7,7 @@ import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.LatestRows;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
+import io.featureduck.dataplane.slots.ShardScope;
 import io.featureduck.dataplane.source.DataFile;
 import io.featureduck.dataplane.source.LocalSnapshot;
 import io.featureduck.dataplane.source.TableSnapshot;
@@ -28,17 +29,27 @@ public final class OnlineIndexLoader {
     private final DuckDbSettings settings;
     private final Clock clock;
     private final DataFileCache files;
+    private final ShardScope scope;
 
     /** A loader for tables on local disk. */
     public OnlineIndexLoader(DuckDbSettings settings, Clock clock) {
-        this(settings, clock, DataFileCache.localOnly());
+        this(settings, clock, DataFileCache.localOnly(), ShardScope.WHOLE);
     }
 
     /** A loader that reads object-store files through local copies in {@code files}. */
     public OnlineIndexLoader(DuckDbSettings settings, Clock clock, DataFileCache files) {
+        this(settings, clock, files, ShardScope.WHOLE);
+    }
+
+    /**
+     * A loader that reads object-store files through local copies in {@code files} and keeps the keys of
+     * {@code scope}'s shard.
+     */
+    public OnlineIndexLoader(DuckDbSettings settings, Clock clock, DataFileCache files, ShardScope scope) {
         this.settings = settings;
         this.clock = clock;
         this.files = files;
+        this.scope = scope;
     }
 
     private List<Path> readable(ViewDefinition view) {
@@ -65,7 +76,7 @@ public final class OnlineIndexLoader {
     public OnlineIndex load(ViewDefinition view, TableSnapshot snapshot) {
         try (LocalSnapshot local = LocalSnapshot.of(snapshot, files);
                 DuckDbSession session = DuckDbSession.open(settings, readable(view))) {
-            return read(LatestRows.compute(session, view, local.snapshot(), snapshot), view, snapshot);
+            return read(LatestRows.compute(session, view, local.snapshot(), snapshot, scope), view, snapshot);
         } catch (SQLException e) {
             throw FeatureDuckException.inView(
                     view.name(),
@@ -100,7 +111,16 @@ public final class OnlineIndexLoader {
                 },
                 false);
         return new OnlineIndex(
-                view, snapshot, clock.instant(), keys, eventMicros, createdMicros, columns, latest.sourceRows());
+                view,
+                snapshot,
+                clock.instant(),
+                keys,
+                eventMicros,
+                createdMicros,
+                columns,
+                latest.sourceRows(),
+                new OnlineIndex.Holding(latest.held(), latest.keptRows(), List.of(snapshot.version())),
+                null);
     }
 
     /**
@@ -119,7 +139,8 @@ public final class OnlineIndexLoader {
         TableSnapshot appended = latest.withDataFiles(added);
         try (LocalSnapshot local = LocalSnapshot.of(appended, files);
                 DuckDbSession session = DuckDbSession.open(settings, readable(view))) {
-            return merge(LatestRows.compute(session, view, local.snapshot(), appended), previous, latest);
+            ShardScope held = ShardScope.holding(previous.holding().held());
+            return merge(LatestRows.compute(session, view, local.snapshot(), appended, held), previous, latest);
         } catch (SQLException e) {
             throw FeatureDuckException.inView(
                     view.name(),
@@ -192,7 +213,12 @@ public final class OnlineIndexLoader {
                 eventMicros,
                 createdMicros,
                 columns,
-                previous.sourceRows() + appended.sourceRows());
+                previous.sourceRows() + appended.sourceRows(),
+                new OnlineIndex.Holding(
+                        previous.holding().held(),
+                        previous.holding().keptRows() + appended.keptRows(),
+                        List.of(latest.version())),
+                null);
     }
 
     /** Reads event time, created time (when kept) and features of the current result-set row into {@code row}. */

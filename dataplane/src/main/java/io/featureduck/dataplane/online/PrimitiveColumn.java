@@ -19,6 +19,9 @@ abstract class PrimitiveColumn implements FeatureColumn {
 
     abstract Object boxed(int row);
 
+    /** Stores a value given as its {@link #bits}. */
+    abstract void storeBits(int row, long bits);
+
     @Override
     public abstract long bits(int row);
 
@@ -63,6 +66,32 @@ abstract class PrimitiveColumn implements FeatureColumn {
         PrimitiveColumn from = (PrimitiveColumn) source;
         System.arraycopy(from.array(), 0, array(), 0, rows);
         nulls.or(from.nulls.get(0, rows));
+    }
+
+    @Override
+    public final void copyRow(FeatureColumn source, int from, int to) {
+        PrimitiveColumn column = (PrimitiveColumn) source;
+        if (column.isNull(from)) {
+            putNull(to);
+        } else {
+            putBits(to, column.bits(from));
+        }
+    }
+
+    @Override
+    public final void putBits(int row, long bits) {
+        storeBits(row, bits);
+        nulls.clear(row);
+    }
+
+    @Override
+    public final boolean isFixedWidth() {
+        return true;
+    }
+
+    @Override
+    public final void putNull(int row) {
+        nulls.set(row);
     }
 
     @Override

@@ -19,6 +19,11 @@ final class TimestampColumn extends PrimitiveColumn {
     }
 
     @Override
+    void storeBits(int row, long bits) {
+        values[row] = bits;
+    }
+
+    @Override
     public long bits(int row) {
         return values[row];
     }

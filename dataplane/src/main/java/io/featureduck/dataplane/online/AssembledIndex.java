@@ -1,0 +1,106 @@
+package io.featureduck.dataplane.online;
+
+import io.featureduck.crds.EntitySpec;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * An index of just the rows one request needs, assembled from this shard's index and the rows other shards sent:
+ * a sharded store answers a request through the same lookup as an unsharded one, from an index that holds every
+ * key the request names. Rows whose shard could not be asked are held as {@link LookupStatus#UNAVAILABLE}. Built
+ * and used on one thread, for one request.
+ */
+public final class AssembledIndex {
+    private final OnlineIndex local;
+    private final EntityKeyIndex keys;
+    private final long[] eventMicros;
+    private final FeatureColumn[] columns;
+    private final BitSet unavailable = new BitSet();
+    private final TreeSet<Long> versions = new TreeSet<>();
+    private int rows;
+
+    /** @param capacity the most keys the request names */
+    public AssembledIndex(OnlineIndex local, int capacity) {
+        this.local = local;
+        List<EntitySpec> entities = local.view().entities();
+        this.keys = EntityKeyIndex.create(
+                entities.size() == 1 && EntityKeys.isLong(entities.get(0).type()), Math.max(1, capacity));
+        this.eventMicros = new long[capacity];
+        this.columns = new FeatureColumn[local.view().features().size()];
+        for (int f = 0; f < columns.length; f++) {
+            columns[f] = FeatureColumn.create(local.view().features().get(f).type(), capacity);
+        }
+    }
+
+    /** Copies this shard's row of {@code key}, if it has one, with the features {@code needed} marks. */
+    public void copyLocal(Object key, boolean[] needed) {
+        versions.add(local.tableVersion());
+        int from = local.rowOf(key);
+        if (from == EntityKeyIndex.ABSENT || keys.rowOf(key) != EntityKeyIndex.ABSENT) {
+            return;
+        }
+        int row = newRow(key);
+        eventMicros[row] = local.eventMicros(from);
+        for (int f = 0; f < columns.length; f++) {
+            if (needed[f]) {
+                columns[f].copyRow(local.column(f), from, row);
+            }
+        }
+    }
+
+    /**
+     * A row another shard sent: returns its row, whose values the caller then stores through {@link #column}; -1 when
+     * the key is held already (a key the request names twice).
+     */
+    public int add(Object key, long eventTime) {
+        if (keys.rowOf(key) != EntityKeyIndex.ABSENT) {
+            return -1;
+        }
+        int row = newRow(key);
+        eventMicros[row] = eventTime;
+        return row;
+    }
+
+    /** The column of feature position {@code feature}, to store another shard's values in. */
+    public FeatureColumn column(int feature) {
+        return columns[feature];
+    }
+
+    /** A key whose shard could not be asked. */
+    public void unavailable(Object key) {
+        if (keys.rowOf(key) == EntityKeyIndex.ABSENT) {
+            unavailable.set(newRow(key));
+        }
+    }
+
+    /** A table version another shard answered from. */
+    public void version(long version) {
+        versions.add(version);
+    }
+
+    private int newRow(Object key) {
+        int row = rows++;
+        keys.put(key, row);
+        for (FeatureColumn column : columns) {
+            column.putNull(row);
+        }
+        return row;
+    }
+
+    public OnlineIndex build() {
+        versions.add(local.tableVersion());
+        return new OnlineIndex(
+                local.view(),
+                local.snapshot(),
+                local.loadedAt(),
+                keys,
+                eventMicros,
+                null,
+                columns,
+                local.sourceRows(),
+                new OnlineIndex.Holding(Optional.empty(), local.holding().keptRows(), List.copyOf(versions)),
+                unavailable.isEmpty() ? null : unavailable);
+    }
+}

@@ -25,6 +25,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.INTEGER,
         getDescription = "data-plane pods ready")
 @AdditionalPrinterColumn(name = "Views", jsonPath = ".status.viewCount", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Shards",
+        jsonPath = ".status.activeShards",
+        type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(
         name = "Age",

@@ -17,6 +17,11 @@ import java.util.List;
  * @param views              names of the FeatureViews assigned, sorted
  * @param endpoint           base URL of the data plane inside the cluster
  * @param refusedViews       FeatureViews naming the store that admission refused, each with why; they are not served
+ * @param activeShards       the shard count clients are routed to; differs from {@code spec.dataPlane.shards} while
+ *                           a new layout is brought up beside it
+ * @param shards             the shard map: each shard of the active layout (and of the one coming up), its workload and
+ *                           slots
+ * @param memory             the largest index a pod holds against its heap, and the shard count that would fit
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,12 +48,66 @@ public record FeatureStoreStatus(
 
         @JsonInclude(JsonInclude.Include.NON_EMPTY)
         @JsonPropertyDescription("FeatureViews naming this store that are not served, each with why")
-        List<RefusedView> refusedViews) {
+        List<RefusedView> refusedViews,
+
+        @JsonPropertyDescription("The shard count clients are routed to; while spec.dataPlane.shards differs, the new"
+                + " layout is coming up beside this one")
+        Integer activeShards,
+
+        @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        @JsonPropertyDescription("The shard map: every shard of the active layout and of one coming up")
+        List<ShardStatus> shards,
+
+        @JsonPropertyDescription("The largest online index a data-plane pod holds against its heap")
+        MemoryStatus memory) {
     public FeatureStoreStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
         views = views == null ? List.of() : List.copyOf(views);
         refusedViews = refusedViews == null ? List.of() : List.copyOf(refusedViews);
+        shards = shards == null ? List.of() : List.copyOf(shards);
     }
+
+    /** One shard of a sharded store. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ShardStatus(
+            @JsonPropertyDescription("The shard, i/N") String shard,
+
+            @JsonPropertyDescription("Its Deployment (and headless Service, of the same name)")
+            String workload,
+
+            @JsonPropertyDescription("The hash slots it holds, first-last")
+            String slots,
+
+            @JsonPropertyDescription("Whether clients are routed to its layout")
+            boolean active,
+
+            @JsonPropertyDescription("Pods wanted") Integer replicas,
+            @JsonPropertyDescription("Pods ready") Integer readyReplicas) {}
+
+    /**
+     * How much of a pod's heap its online indexes take, from the pods' own reports.
+     *
+     * @param largestIndexBytes the most index value bytes one pod holds
+     * @param heapBytes         the heap a pod gets ({@code HEAP_PERCENT} of its memory limit); null without a limit
+     * @param fits              whether the largest index leaves the heap's headroom free
+     * @param shardsToFit       the shard count that would leave it free
+     * @param message           the same in words
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MemoryStatus(
+            @JsonPropertyDescription("The most online-index value bytes one pod holds")
+            Long largestIndexBytes,
+
+            @JsonPropertyDescription("The heap of one pod, from its memory limit")
+            Long heapBytes,
+
+            @JsonPropertyDescription("Whether the largest index leaves the heap's headroom free")
+            Boolean fits,
+
+            @JsonPropertyDescription("The shard count that would leave it free")
+            Integer shardsToFit,
+
+            @JsonPropertyDescription("The same in words") String message) {}
 
     /** A FeatureView the store does not serve, and why (its own status says the same). */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -69,6 +128,9 @@ public record FeatureStoreStatus(
         private List<String> views;
         private String endpoint;
         private List<RefusedView> refusedViews;
+        private Integer activeShards;
+        private List<ShardStatus> shards;
+        private MemoryStatus memory;
 
         private Builder(Long observedGeneration, List<Condition> conditions) {
             this.observedGeneration = observedGeneration;
@@ -97,6 +159,18 @@ public record FeatureStoreStatus(
             return this;
         }
 
+        /** The shard count clients are routed to and the shard map. */
+        public Builder shards(Integer active, List<ShardStatus> map) {
+            this.activeShards = active;
+            this.shards = map;
+            return this;
+        }
+
+        public Builder memory(MemoryStatus fit) {
+            this.memory = fit;
+            return this;
+        }
+
         public FeatureStoreStatus build() {
             return new FeatureStoreStatus(
                     observedGeneration,
@@ -106,7 +180,10 @@ public record FeatureStoreStatus(
                     views == null ? null : views.size(),
                     views,
                     endpoint,
-                    refusedViews);
+                    refusedViews,
+                    activeShards,
+                    shards,
+                    memory);
         }
     }
 }

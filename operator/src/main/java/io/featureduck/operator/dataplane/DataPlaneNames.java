@@ -122,4 +122,70 @@ public final class DataPlaneNames {
                 "app.kubernetes.io/managed-by",
                 MANAGED_BY);
     }
+
+    /** The shard count of the layout a shard's objects belong to. */
+    public static final String SHARDS_LABEL = "featureduck.io/shards";
+
+    /** The shard, of its layout, a shard's objects belong to. */
+    public static final String SHARD_LABEL = "featureduck.io/shard";
+
+    /** The name label of shard pods: unlike an unsharded store's pods, so no selector of one matches the other. */
+    static final String SHARD_POD_NAME = "featureduck-dataplane-shard";
+
+    /** The Deployment, headless Service and disruption budget of shard {@code index} of a layout of {@code count}. */
+    public static String shard(FeatureStore store, int index, int count) {
+        return dataPlane(store) + "-" + index + "-of-" + count;
+    }
+
+    /** Labels that select the pods of one shard; stable for the life of its Deployment. */
+    public static Map<String, String> shardSelector(FeatureStore store, int index, int count) {
+        return Map.of(
+                "app.kubernetes.io/name",
+                SHARD_POD_NAME,
+                STORE_LABEL,
+                store.getMetadata().getName(),
+                SHARDS_LABEL,
+                Integer.toString(count),
+                SHARD_LABEL,
+                Integer.toString(index));
+    }
+
+    /** Labels that select every pod of a layout of {@code count} shards: what the store's Service routes to. */
+    public static Map<String, String> layoutSelector(FeatureStore store, int count) {
+        return count == 1
+                ? selector(store)
+                : Map.of(
+                        "app.kubernetes.io/name",
+                        SHARD_POD_NAME,
+                        STORE_LABEL,
+                        store.getMetadata().getName(),
+                        SHARDS_LABEL,
+                        Integer.toString(count));
+    }
+
+    /** The labels of a shard's objects and pods. */
+    public static Map<String, String> shardLabels(FeatureStore store, int index, int count) {
+        Map<String, String> labels = new java.util.HashMap<>(labels(store));
+        labels.putAll(shardSelector(store, index, count));
+        return Map.copyOf(labels);
+    }
+
+    /** Metadata of one shard's object: as {@link #metadata}, with the shard's labels. */
+    public static ObjectMeta shardMetadata(FeatureStore store, int index, int count) {
+        ObjectMeta metadata = metadata(store, shard(store, index, count));
+        metadata.setLabels(shardLabels(store, index, count));
+        return metadata;
+    }
+
+    /** The shard count of the layout an object belongs to: 1 for an unsharded store's objects. */
+    public static int shardsOf(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        String value = labels == null ? null : labels.get(SHARDS_LABEL);
+        return value == null ? 1 : Integer.parseInt(value);
+    }
+
+    /** Selects the operator's objects of unsharded layouts only, or of shards only. */
+    public static final String UNSHARDED_SELECTOR = MANAGED_SELECTOR + ",!" + SHARD_LABEL;
+
+    public static final String SHARDED_SELECTOR = MANAGED_SELECTOR + "," + SHARD_LABEL;
 }

@@ -60,18 +60,20 @@ public final class DataPlaneReports {
     }
 
     private StoreReports fetch(String namespace, String store, Stream<Pod> pods) {
-        List<String> urls;
-        if (settings.addressesPods()) {
-            urls = pods.filter(pod -> isReady(pod)
-                            && DataPlaneNames.storeOf(pod).filter(store::equals).isPresent())
-                    .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.MANAGEMENT_PORT))
-                    .sorted()
-                    .toList();
-        } else {
-            urls = List.of(
-                    settings.dataPlaneUrl(DataPlaneNames.dataPlane(store), namespace, DataPlaneNames.MANAGEMENT_PORT));
+        if (!settings.addressesPods()) {
+            return new StoreReports(List.of(client.views(settings.dataPlaneUrl(
+                    DataPlaneNames.dataPlane(store), namespace, DataPlaneNames.MANAGEMENT_PORT))));
         }
-        return new StoreReports(urls.stream().map(client::views).toList());
+        List<Pod> ready = pods.filter(pod -> isReady(pod)
+                        && DataPlaneNames.storeOf(pod).filter(store::equals).isPresent())
+                .sorted(java.util.Comparator.comparing(pod -> pod.getStatus().getPodIP()))
+                .toList();
+        return new StoreReports(
+                ready.stream()
+                        .map(pod -> client.views(
+                                settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.MANAGEMENT_PORT)))
+                        .toList(),
+                ready.stream().map(DataPlaneNames::shardsOf).toList());
     }
 
     private static boolean isReady(Pod pod) {

@@ -50,11 +50,7 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
 
     @Override
     protected Deployment desired(FeatureStore store, Context<FeatureStore> context) {
-        return desired(
-                store,
-                store.getSpec().lakehouse().persistentVolumeClaim() != null
-                        && CurrentAdmission.of(store, context).views().stream()
-                                .anyMatch(view -> view.view().getSpec().takesPushes()));
+        return desired(store, lakehouseWritable(store, context));
     }
 
     /**
@@ -331,6 +327,62 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
                 .build();
     }
 
+    /**
+     * The Deployment of shard {@code index} of a layout of {@code count}: the store's pod, told its shard and where every
+     * shard of its layout answers (its own headless Service too, so a push reaches its sibling replicas), its pods kept
+     * on different nodes so that one node lost never takes a whole shard.
+     */
+    Deployment shardDesired(FeatureStore store, boolean lakehouseWritable, int index, int count) {
+        Deployment deployment = desired(store, lakehouseWritable);
+        int grpcPort = store.getSpec().effectiveDataPlane().effectiveGrpcPort();
+        List<String> args = new ArrayList<>(deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getArgs());
+        args.addAll(List.of("--shard", index + "/" + count));
+        for (int peer = 0; peer < count; peer++) {
+            args.addAll(List.of("--peer", peer + "=" + DataPlaneNames.shard(store, peer, count) + ":" + grpcPort));
+        }
+        return new DeploymentBuilder(deployment)
+                .withMetadata(DataPlaneNames.shardMetadata(store, index, count))
+                .editSpec()
+                .withNewSelector()
+                .withMatchLabels(DataPlaneNames.shardSelector(store, index, count))
+                .endSelector()
+                .editTemplate()
+                .editMetadata()
+                .withLabels(DataPlaneNames.shardLabels(store, index, count))
+                .endMetadata()
+                .editSpec()
+                .withNewAffinity()
+                .withNewPodAntiAffinity()
+                .addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withNewLabelSelector()
+                .withMatchLabels(DataPlaneNames.shardSelector(store, index, count))
+                .endLabelSelector()
+                .withTopologyKey("kubernetes.io/hostname")
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity()
+                .endAffinity()
+                .editFirstContainer()
+                .withArgs(args)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** Whether a view of the store takes pushes to a table on the lakehouse volume, which must then be writable. */
+    static boolean lakehouseWritable(FeatureStore store, Context<FeatureStore> context) {
+        return store.getSpec().lakehouse().persistentVolumeClaim() != null
+                && CurrentAdmission.of(store, context).views().stream()
+                        .anyMatch(view -> view.view().getSpec().takesPushes());
+    }
+
     private static io.fabric8.kubernetes.api.model.ResourceRequirements resources(DataPlaneSpec.ResourcesSpec spec) {
         ResourceRequirementsBuilder builder = new ResourceRequirementsBuilder();
         if (spec == null) {
@@ -351,10 +403,19 @@ public final class DataPlaneDeploymentDependent extends CRUDKubernetesDependentR
         return builder.build();
     }
 
-    /** A digest of the store's own spec: it changes, and the pods roll, only when the pods must restart. */
+    /**
+     * A digest of the store's own spec but its shard count: it changes, and the pods roll, only when the pods must
+     * restart.
+     */
     static String settingsHash(FeatureStore store) {
         try {
-            byte[] spec = JSON.writeValueAsBytes(store.getSpec());
+            com.fasterxml.jackson.databind.node.ObjectNode tree = JSON.valueToTree(store.getSpec());
+            // The shard count is not a pod's setting: a layout's pods carry theirs in their arguments, and a reshard
+            // must leave the serving layout's pods running while the new one comes up.
+            if (tree.get("dataPlane") instanceof com.fasterxml.jackson.databind.node.ObjectNode dataPlane) {
+                dataPlane.remove("shards");
+            }
+            byte[] spec = JSON.writeValueAsBytes(tree);
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(spec))
                     .substring(0, 16);

@@ -33,14 +33,15 @@ public final class DataPlaneDisruptionBudgetDependent
                 .build();
     }
 
-    /** The budget exists only while the store asks for more than one replica. */
+    /** The budget exists only while the store asks for more than one replica of its unsharded layout. */
     public static final class MultipleReplicas implements Condition<PodDisruptionBudget, FeatureStore> {
         @Override
         public boolean isMet(
                 DependentResource<PodDisruptionBudget, FeatureStore> dependent,
                 FeatureStore store,
                 Context<FeatureStore> context) {
-            return store.getSpec().effectiveDataPlane().effectiveReplicas() > 1;
+            return store.getSpec().effectiveDataPlane().effectiveReplicas() > 1
+                    && ShardLayouts.of(store).wants(1);
         }
     }
 }

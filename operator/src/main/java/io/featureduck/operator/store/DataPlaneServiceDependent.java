@@ -10,7 +10,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 
 /**
  * The ClusterIP Service in front of a store's data-plane pods: the HTTP and gRPC API ports clients use, and the
- * management port for metrics.
+ * management port for metrics. In a sharded store it selects every pod of the active layout: any pod answers any
+ * request.
  */
 public final class DataPlaneServiceDependent extends CRUDKubernetesDependentResource<Service, FeatureStore> {
     public DataPlaneServiceDependent() {
@@ -23,7 +24,9 @@ public final class DataPlaneServiceDependent extends CRUDKubernetesDependentReso
                 .withMetadata(DataPlaneNames.metadata(store, DataPlaneNames.dataPlane(store)))
                 .withNewSpec()
                 .withType("ClusterIP")
-                .withSelector(DataPlaneNames.selector(store))
+                // The pods of the layout clients are routed to: during a reshard, the old one until the switch.
+                .withSelector(DataPlaneNames.layoutSelector(
+                        store, ShardLayouts.of(store).active()))
                 .addNewPort()
                 .withName("http")
                 .withProtocol("TCP")

@@ -70,14 +70,31 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         this.reports = reports;
         this.events = events;
         this.clock = clock;
-        ServingConfigMapDependent configMap = onlyOwnObjects(new ServingConfigMapDependent());
-        DataPlaneDeploymentDependent deployment = onlyOwnObjects(new DataPlaneDeploymentDependent(settings));
-        DataPlaneServiceDependent service = onlyOwnObjects(new DataPlaneServiceDependent());
-        DataPlaneDisruptionBudgetDependent disruptionBudget = onlyOwnObjects(new DataPlaneDisruptionBudgetDependent());
+        ServingConfigMapDependent configMap =
+                onlyOwnObjects(new ServingConfigMapDependent(), DataPlaneNames.MANAGED_SELECTOR);
+        // The unsharded layout's objects and the shards' are watched apart, by the shard label, so that each
+        // dependent sees only its own.
+        DataPlaneDeploymentDependent deployment =
+                onlyOwnObjects(new DataPlaneDeploymentDependent(settings), DataPlaneNames.UNSHARDED_SELECTOR);
+        DataPlaneServiceDependent service =
+                onlyOwnObjects(new DataPlaneServiceDependent(), DataPlaneNames.UNSHARDED_SELECTOR);
+        DataPlaneDisruptionBudgetDependent disruptionBudget =
+                onlyOwnObjects(new DataPlaneDisruptionBudgetDependent(), DataPlaneNames.UNSHARDED_SELECTOR);
+        ShardDeploymentsDependent shardDeployments =
+                onlyOwnObjects(new ShardDeploymentsDependent(settings), DataPlaneNames.SHARDED_SELECTOR);
+        ShardServicesDependent shardServices =
+                onlyOwnObjects(new ShardServicesDependent(), DataPlaneNames.SHARDED_SELECTOR);
+        ShardDisruptionBudgetsDependent shardBudgets =
+                onlyOwnObjects(new ShardDisruptionBudgetsDependent(), DataPlaneNames.SHARDED_SELECTOR);
         WorkflowBuilder<FeatureStore> builder = new WorkflowBuilder<>();
         builder.addDependentResource(configMap);
         // The pods mount the ConfigMap: it must exist before they start.
-        builder.addDependentResourceAndConfigure(deployment).dependsOn(Set.of(configMap));
+        builder.addDependentResourceAndConfigure(deployment)
+                .dependsOn(Set.of(configMap))
+                .withReconcilePrecondition(new ShardLayouts.UnshardedWanted<>());
+        builder.addDependentResourceAndConfigure(shardDeployments).dependsOn(Set.of(configMap));
+        builder.addDependentResource(shardServices);
+        builder.addDependentResource(shardBudgets);
         builder.addDependentResource(service);
         builder.addDependentResourceAndConfigure(disruptionBudget)
                 .withReconcilePrecondition(new DataPlaneDisruptionBudgetDependent.MultipleReplicas());
@@ -86,10 +103,10 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
 
     /** Watches only the objects this operator labels as its own, not every ConfigMap or Deployment. */
     private static <R extends HasMetadata, D extends KubernetesDependentResource<R, FeatureStore>> D onlyOwnObjects(
-            D dependent) {
+            D dependent, String selector) {
         dependent.configureWith(new KubernetesDependentResourceConfigBuilder<R>()
                 .withKubernetesDependentInformerConfig(InformerConfiguration.builder(dependent.resourceType())
-                        .withLabelSelector(DataPlaneNames.MANAGED_SELECTOR)
+                        .withLabelSelector(selector)
                         .build())
                 .build());
         return dependent;
@@ -159,16 +176,24 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
             // pod is ever started on a configuration it would refuse.
             after = StoreConditions.refused(store, admission, previous, clock);
         } else {
+            StoreReports reports =
+                    context.getSecondaryResource(StoreReports.class).orElseGet(StoreReports::noReadyPods);
+            Set<Deployment> deployments = context.getSecondaryResources(Deployment.class);
+            ShardLayouts layouts = ShardLayouts.of(store);
+            if (ShardMap.mayActivateTarget(store, layouts, deployments, reports)) {
+                // The new layout serves what the old one does: route clients to it. The status written below makes it
+                // active; the next reconcile moves the Service and removes the old layout's objects.
+                layouts = new ShardLayouts(layouts.target(), layouts.target());
+                events.record(
+                        store,
+                        KubernetesEvents.NORMAL,
+                        "Resharded",
+                        "clients now reach " + layouts.target() + " shards; the previous layout is removed");
+            }
             workflow.reconcile(store, context);
             after = StoreConditions.derive(
                     new StoreConditions.Observed(
-                            store,
-                            admission,
-                            context.getSecondaryResource(Deployment.class),
-                            context.getSecondaryResources(Pod.class),
-                            context.getSecondaryResource(StoreReports.class)
-                                    .map(StoreReports::configurationErrors)
-                                    .orElse(List.of())),
+                            store, admission, layouts, deployments, context.getSecondaryResources(Pod.class), reports),
                     previous,
                     clock);
         }

@@ -9,13 +9,12 @@ import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreStatus;
 import io.featureduck.crds.admission.Admission;
 import io.featureduck.crds.admission.AdmittedView;
 import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.dataplane.StoreReports;
 import io.featureduck.operator.status.Reason;
 import io.featureduck.operator.status.StatusConditions;
 import java.time.Clock;
@@ -52,9 +51,10 @@ final class StoreConditions {
     record Observed(
             FeatureStore store,
             Admission admission,
-            Optional<Deployment> deployment,
+            ShardLayouts layouts,
+            Collection<Deployment> deployments,
             Collection<Pod> pods,
-            List<String> configurationErrors) {}
+            StoreReports reports) {}
 
     /** The status of a store whose definition admission refused: nothing is deployed from it. */
     static FeatureStoreStatus refused(FeatureStore store, Admission admission, List<Condition> previous, Clock clock) {
@@ -72,31 +72,20 @@ final class StoreConditions {
 
     static FeatureStoreStatus derive(Observed observed, List<Condition> previous, Clock clock) {
         FeatureStore store = observed.store();
-        int wanted = store.getSpec().effectiveDataPlane().effectiveReplicas();
+        ShardLayouts layouts = observed.layouts();
         List<String> views =
                 observed.admission().views().stream().map(AdmittedView::name).toList();
         List<FeatureStoreStatus.RefusedView> refused = observed.admission().refusedViews().entrySet().stream()
                 .map(e -> new FeatureStoreStatus.RefusedView(e.getKey(), e.getValue()))
                 .sorted(java.util.Comparator.comparing(FeatureStoreStatus.RefusedView::name))
                 .toList();
-        DeploymentStatus rollout =
-                observed.deployment().map(Deployment::getStatus).orElse(null);
-        int ready = rollout == null || rollout.getReadyReplicas() == null ? 0 : rollout.getReadyReplicas();
-        int updated = rollout == null || rollout.getUpdatedReplicas() == null ? 0 : rollout.getUpdatedReplicas();
-        boolean current = observed.deployment().isPresent()
-                && rollout != null
-                && rollout.getObservedGeneration() != null
-                && rollout.getObservedGeneration()
-                        >= observed.deployment().get().getMetadata().getGeneration();
-        Optional<DeploymentCondition> stuck = rollout == null || rollout.getConditions() == null
-                ? Optional.empty()
-                : rollout.getConditions().stream()
-                        .filter(c ->
-                                ("Progressing".equals(c.getType()) && "ProgressDeadlineExceeded".equals(c.getReason()))
-                                        || ("ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus())))
-                        .findFirst();
-        boolean rolledOut = current && updated >= wanted && ready >= wanted;
-        String serving = ready + " of " + wanted + " data-plane pods ready, serving " + views.size()
+        // Clients are served by the active layout: its rollout is the store's.
+        LayoutRollout rollout = LayoutRollout.of(store, layouts.active(), observed.deployments());
+        int wanted = rollout.wanted();
+        int ready = rollout.ready();
+        boolean rolledOut = rollout.rolledOut();
+        String serving = ready + " of " + wanted + " data-plane pods ready"
+                + (layouts.active() > 1 ? " across " + layouts.active() + " shards" : "") + ", serving " + views.size()
                 + (views.size() == 1 ? " view" : " views")
                 + (refused.isEmpty() ? "" : "; " + refused.size() + " refused (status.refusedViews)");
 
@@ -112,29 +101,44 @@ final class StoreConditions {
         } else {
             conditions.set(READY, false, Reason.PODS_NOT_READY, serving);
         }
-        conditions.set(
-                PROGRESSING,
-                !rolledOut && wanted > 0,
-                rolledOut ? Reason.ROLLOUT_COMPLETE : Reason.ROLLING_OUT,
-                rolledOut ? "the data plane runs the current configuration" : serving);
+        if (layouts.resharding()) {
+            LayoutRollout target = LayoutRollout.of(store, layouts.target(), observed.deployments());
+            conditions.set(
+                    PROGRESSING,
+                    true,
+                    Reason.RESHARDING,
+                    "bringing up " + layouts.target() + " shards beside the " + layouts.active() + " serving: "
+                            + target.ready() + " of " + target.wanted() + " pods ready; clients switch once every"
+                            + " new shard serves the table versions the old ones serve");
+        } else {
+            conditions.set(
+                    PROGRESSING,
+                    !rolledOut && wanted > 0,
+                    rolledOut ? Reason.ROLLOUT_COMPLETE : Reason.ROLLING_OUT,
+                    rolledOut ? "the data plane runs the current configuration" : serving);
+        }
+        List<String> configurationErrors = observed.reports().configurationErrors();
+        Optional<FeatureStoreStatus.MemoryStatus> memory = ShardMap.memory(store, layouts.active(), observed.reports());
         Optional<PodFailure> podFailure = rolledOut || wanted == 0 ? Optional.empty() : podFailure(observed.pods());
         if (podFailure.isPresent()) {
             conditions.setObserved(
                     DEGRADED, true, podFailure.get().reason(), podFailure.get().message());
-        } else if (stuck.isPresent()) {
+        } else if (rollout.stuck().isPresent()) {
             conditions.setObserved(
                     DEGRADED,
                     true,
-                    stuck.get().getReason(),
-                    "data-plane Deployment " + DataPlaneNames.dataPlane(store) + ": "
-                            + stuck.get().getMessage());
-        } else if (!observed.configurationErrors().isEmpty()) {
+                    rollout.stuck().get().condition().getReason(),
+                    "data-plane Deployment " + rollout.stuck().get().deployment() + ": "
+                            + rollout.stuck().get().condition().getMessage());
+        } else if (!configurationErrors.isEmpty()) {
             conditions.set(
                     DEGRADED,
                     true,
                     Reason.CONFIGURATION_ERROR,
-                    "a data-plane pod keeps serving its previous " + "configuration: "
-                            + observed.configurationErrors().get(0));
+                    "a data-plane pod keeps serving its previous " + "configuration: " + configurationErrors.get(0));
+        } else if (memory.isPresent() && Boolean.FALSE.equals(memory.get().fits())) {
+            conditions.set(
+                    DEGRADED, true, Reason.INSUFFICIENT_MEMORY, memory.get().message());
         } else {
             conditions.set(DEGRADED, false, Reason.AS_EXPECTED, "no failures reported by the data plane");
         }
@@ -143,6 +147,8 @@ final class StoreConditions {
                 .views(views)
                 .refusedViews(refused)
                 .endpoint(DataPlaneNames.serviceUrl(store))
+                .shards(layouts.active(), ShardMap.of(store, layouts, observed.deployments()))
+                .memory(memory.orElse(null))
                 .build();
     }
 

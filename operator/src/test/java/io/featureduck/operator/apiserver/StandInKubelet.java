@@ -43,6 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * arguments run as a data-plane process with the mount paths replaced by those directories, bound to a loopback
  * address of its own (127.0.0.x) so it keeps the container's real ports, and the container's readiness probe decides
  * when the Pod's status says Ready with that address. A deleted Pod's process is stopped.
+ *
+ * <p>It also stands in for cluster DNS where the data plane needs it: every headless Service of the namespace resolves
+ * to the addresses of its ready pods, through a hosts file the pods' JVMs read on each lookup
+ * ({@code jdk.net.hosts.file}), so the shards of a sharded store find each other by their Services' names.
  */
 public final class StandInKubelet implements AutoCloseable {
     private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(10);
@@ -119,8 +123,55 @@ public final class StandInKubelet implements AutoCloseable {
                     stop(name);
                 }
             }
+            writeHosts(current);
         } catch (RuntimeException e) {
             System.err.println("[stand-in kubelet] " + e);
+        }
+    }
+
+    /** The hosts file standing for cluster DNS: each headless Service's name, once per ready pod it selects. */
+    private Path hosts() {
+        return work.resolve("hosts");
+    }
+
+    private void writeHosts(List<Pod> current) {
+        StringBuilder lines = new StringBuilder();
+        for (var service : admin.services().inNamespace(namespace).list().getItems()) {
+            if (!"None".equals(service.getSpec().getClusterIP())
+                    || service.getSpec().getSelector() == null) {
+                continue;
+            }
+            for (Pod pod : current) {
+                Running running = pods.get(pod.getMetadata().getName());
+                Map<String, String> labels = pod.getMetadata().getLabels();
+                boolean ready = pod.getStatus() != null
+                        && pod.getStatus().getConditions() != null
+                        && pod.getStatus().getConditions().stream()
+                                .anyMatch(c -> c.getType().equals("Ready")
+                                        && c.getStatus().equals("True"));
+                if (running != null
+                        && ready
+                        && labels != null
+                        && labels.entrySet()
+                                .containsAll(service.getSpec().getSelector().entrySet())) {
+                    lines.append(running.address())
+                            .append(' ')
+                            .append(service.getMetadata().getName())
+                            .append('\n');
+                }
+            }
+        }
+        try {
+            Files.createDirectories(work);
+            Path next = work.resolve("hosts.next");
+            Files.writeString(next, lines.toString());
+            Files.move(
+                    next,
+                    hosts(),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -137,7 +188,14 @@ public final class StandInKubelet implements AutoCloseable {
                     .orElseThrow();
             mounts.put(mount.getMountPath(), materialize(volume, root.resolve(mount.getName())));
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                java(),
+                // Cluster DNS, stood in for by a hosts file read on every lookup (nothing cached).
+                "-Djdk.net.hosts.file=" + hosts(),
+                "-Dsun.net.inetaddr.ttl=0",
+                "-Dsun.net.inetaddr.negative.ttl=0",
+                "-jar",
+                jar.toString()));
         for (String arg : container.getArgs()) {
             command.add(local(arg, mounts));
         }

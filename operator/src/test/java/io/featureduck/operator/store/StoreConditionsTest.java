@@ -9,13 +9,15 @@ import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreStatus;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.SourceSpec;
+import io.featureduck.crds.report.ViewsReport;
+import io.featureduck.operator.dataplane.DataPlaneClient;
+import io.featureduck.operator.dataplane.StoreReports;
 import io.featureduck.operator.dataplane.ViewAssignment;
 import io.featureduck.operator.status.StatusConditions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The store's status as a pure function of what the operator observed. */
@@ -25,6 +27,7 @@ class StoreConditionsTest {
     private static Deployment rolledOut(int replicas) {
         return new DeploymentBuilder()
                 .withNewMetadata()
+                .withName("drivers-dataplane")
                 .withGeneration(1L)
                 .endMetadata()
                 .withNewStatus()
@@ -57,7 +60,13 @@ class StoreConditionsTest {
         int replicas = store.getSpec().effectiveDataPlane().effectiveReplicas();
 
         FeatureStoreStatus serving = StoreConditions.derive(
-                new StoreConditions.Observed(store, admission, Optional.of(rolledOut(replicas)), List.of(), List.of()),
+                new StoreConditions.Observed(
+                        store,
+                        admission,
+                        ShardLayouts.of(store),
+                        List.of(rolledOut(replicas)),
+                        List.of(),
+                        StoreReports.noReadyPods()),
                 List.of(),
                 clock);
         assertThat(serving.views()).containsExactly("good");
@@ -74,9 +83,11 @@ class StoreConditionsTest {
                 new StoreConditions.Observed(
                         store,
                         admission,
-                        Optional.of(rolledOut(replicas)),
+                        ShardLayouts.of(store),
+                        List.of(rolledOut(replicas)),
                         List.of(),
-                        List.of("FeatureView 'x': spec.ttl: bad")),
+                        new StoreReports(List.of(new DataPlaneClient.Reports(
+                                new ViewsReport("FeatureView 'x': spec.ttl: bad", List.of()))))),
                 List.of(),
                 clock);
         assertThat(condition(stuck, StatusConditions.DEGRADED).getStatus()).isEqualTo("True");

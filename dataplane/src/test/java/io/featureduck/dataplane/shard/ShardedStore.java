@@ -36,6 +36,7 @@ final class ShardedStore implements AutoCloseable {
     final DataPlane single;
     final DataPlane[] shards;
     private final int[] grpcPorts;
+    private final List<DataPlane> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ShardedStore(Path directory, int count) {
         this.file = write(directory);
@@ -53,17 +54,50 @@ final class ShardedStore implements AutoCloseable {
 
     /** Starts shard {@code i} (again, after {@link #stopShard}), on its own gRPC port. */
     DataPlane startShard(int i) {
-        Map<Integer, List<Sharding.Peer>> peers = new TreeMap<>();
-        for (int j = 0; j < grpcPorts.length; j++) {
-            if (j != i) {
-                peers.put(j, List.of(new Sharding.Peer("127.0.0.1", grpcPorts[j])));
-            }
-        }
         shards[i] = start(DataPlaneConfig.of(config)
                 .address("127.0.0.1", 0)
                 .grpcPort(grpcPorts[i])
-                .shard(new ShardLayout(i, grpcPorts.length), peers));
+                .shard(new ShardLayout(i, grpcPorts.length), peers(grpcPorts, i)));
         return shards[i];
+    }
+
+    /** The gRPC port of shard {@code i}. */
+    int grpcPort(int i) {
+        return grpcPorts[i];
+    }
+
+    /** The other shards' addresses, for shard {@code i} of a layout whose shards listen on {@code ports}. */
+    static Map<Integer, List<Sharding.Peer>> peers(int[] ports, int i) {
+        Map<Integer, List<Sharding.Peer>> peers = new TreeMap<>();
+        for (int j = 0; j < ports.length; j++) {
+            if (j != i) {
+                peers.put(j, List.of(new Sharding.Peer("127.0.0.1", ports[j])));
+            }
+        }
+        return peers;
+    }
+
+    /** One more process: shard {@code i} of {@code count}, on {@code grpcPort}, asking {@code peers}. */
+    DataPlane startProcess(int i, int count, int grpcPort, Map<Integer, List<Sharding.Peer>> peers) {
+        DataPlane dataPlane = start(DataPlaneConfig.of(config)
+                .address("127.0.0.1", 0)
+                .grpcPort(grpcPort)
+                .shard(new ShardLayout(i, count), peers));
+        extra.add(dataPlane);
+        return dataPlane;
+    }
+
+    /** A whole layout of {@code count} shards beside the others, on ports of its own. */
+    DataPlane[] startLayout(int count) {
+        int[] ports = new int[count];
+        for (int i = 0; i < count; i++) {
+            ports[i] = freePort();
+        }
+        DataPlane[] layout = new DataPlane[count];
+        for (int i = 0; i < count; i++) {
+            layout[i] = startProcess(i, count, ports[i], peers(ports, i));
+        }
+        return layout;
     }
 
     void stopShard(int i) {
@@ -122,7 +156,7 @@ final class ShardedStore implements AutoCloseable {
                     metadata: {name: lake}
                     spec:
                       lakehouse: {format: parquet, root: lakehouse}
-                      dataPlane: {auth: {type: none}, replicateBelowRows: 1000}
+                      dataPlane: {auth: {type: none}, replicateBelowRows: 1000, drainPeriod: 1s}
                     ---
                     apiVersion: featureduck.io/v1alpha1
                     kind: FeatureView
@@ -188,7 +222,7 @@ final class ShardedStore implements AutoCloseable {
         return yaml;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -208,5 +242,6 @@ final class ShardedStore implements AutoCloseable {
         for (DataPlane dataPlane : all()) {
             dataPlane.close();
         }
+        extra.forEach(DataPlane::close);
     }
 }

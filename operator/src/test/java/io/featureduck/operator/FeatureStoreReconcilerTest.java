@@ -561,6 +561,11 @@ class FeatureStoreReconcilerTest {
     }
 
     static FeatureStoreSpec withReplicas(FeatureStoreSpec spec, int replicas) {
+        return withDataPlane(spec, replicas, spec.effectiveDataPlane().shards());
+    }
+
+    /** {@code spec} with its data plane's replicas and shards replaced. */
+    static FeatureStoreSpec withDataPlane(FeatureStoreSpec spec, int replicas, Integer shards) {
         DataPlaneSpec d = spec.effectiveDataPlane();
         return new FeatureStoreSpec(
                 spec.lakehouse(),
@@ -578,7 +583,10 @@ class FeatureStoreReconcilerTest {
                         d.maxConcurrentHistorical(),
                         d.drainPeriod(),
                         d.tls(),
-                        d.grpcPort()));
+                        d.grpcPort(),
+                        d.offlinePort(),
+                        shards,
+                        d.replicateBelowRows()));
     }
 
     private FeatureStore stored(String name) {

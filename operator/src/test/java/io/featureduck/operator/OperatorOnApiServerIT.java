@@ -10,12 +10,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
-import io.featureduck.operator.apiserver.Chart;
 import io.featureduck.operator.apiserver.ControlPlane;
 import io.featureduck.operator.apiserver.Manifests;
 import io.featureduck.operator.apiserver.RealApiServer;
@@ -27,13 +25,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,6 +52,7 @@ class OperatorOnApiServerIT {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static ControlPlane plane;
+    static ExampleStoreOnApiServer example;
     static KubernetesClient admin;
     static Path work;
     static Process operator;
@@ -69,51 +64,12 @@ class OperatorOnApiServerIT {
     static void start(ControlPlane controlPlane) throws Exception {
         plane = controlPlane;
         admin = plane.admin();
-        work = Path.of("target", "operator-on-apiserver").toAbsolutePath();
-        Files.createDirectories(work);
-        Chart.install(plane);
-        plane.namespace(NAMESPACE);
-
-        // The lakehouse the example's Job writes, written here by the same command into the directory standing for
-        // the claim.
-        Path jar = DataPlaneJar.path();
-        Process demo = new ProcessBuilder(
-                        java(),
-                        "-jar",
-                        jar.toString(),
-                        "demo",
-                        "--dir",
-                        work.resolve("demo").toString(),
-                        "--write-only")
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("demo.log").toFile())
-                .start();
-        assertThat(demo.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(demo.exitValue()).as("the demo lakehouse was written").isZero();
-        Path lakehouse = work.resolve("demo/lakehouse");
-
-        token = UUID.randomUUID().toString();
-        admin.resource(new SecretBuilder()
-                        .withNewMetadata()
-                        .withName("drivers-tokens")
-                        .withNamespace(NAMESPACE)
-                        .endMetadata()
-                        .addToStringData("tokens", token + "\n")
-                        .build())
-                .create();
-
-        operator = Chart.startOperator(
-                plane,
-                work.resolve("operator.log"),
-                "featureduck-operator-0",
-                Map.of("FEATUREDUCK_STATUS_INTERVAL", "2s"));
-        kubelet = new StandInKubelet(
-                admin,
-                jar,
-                work.resolve("pods"),
-                Map.of("lakehouse", lakehouse),
-                NAMESPACE,
-                DataPlaneNames.MANAGED_SELECTOR);
+        example = ExampleStoreOnApiServer.start(plane, NAMESPACE, "operator-on-apiserver", "featureduck-operator-0");
+        work = example.work();
+        operator = example.operator();
+        kubelet = example.kubelet();
+        token = example.token();
+        Path lakehouse = example.lakehouse();
 
         // The examples' store, with its root where the stand-in claim is, and its views and service, applied as
         // kubectl apply --server-side would.
@@ -128,12 +84,8 @@ class OperatorOnApiServerIT {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (kubelet != null) {
-            kubelet.close();
-        }
-        if (operator != null) {
-            operator.destroy();
-            operator.waitFor(30, TimeUnit.SECONDS);
+        if (example != null) {
+            example.close();
         }
     }
 
@@ -425,9 +377,5 @@ class OperatorOnApiServerIT {
                 .fieldManager(Manifests.TEST_MANAGER)
                 .forceConflicts()
                 .serverSideApply();
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
     }
 }

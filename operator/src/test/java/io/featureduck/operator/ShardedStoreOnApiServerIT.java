@@ -7,28 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreStatus;
-import io.featureduck.operator.apiserver.Chart;
 import io.featureduck.operator.apiserver.ControlPlane;
 import io.featureduck.operator.apiserver.Manifests;
 import io.featureduck.operator.apiserver.RealApiServer;
-import io.featureduck.operator.apiserver.StandInKubelet;
 import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.featureduck.operator.status.StatusConditions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,9 +47,7 @@ class ShardedStoreOnApiServerIT {
     static final String DRIVERS = "1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012";
 
     static KubernetesClient admin;
-    static Path work;
-    static Process operator;
-    static StandInKubelet kubelet;
+    static ExampleStoreOnApiServer example;
     static String token;
     static String unshardedAnswer;
     /** The pods of the two shards before the reshard: they must serve on, unrestarted, until the switch. */
@@ -65,46 +56,10 @@ class ShardedStoreOnApiServerIT {
     @BeforeAll
     static void start(ControlPlane plane) throws Exception {
         admin = plane.admin();
-        work = Path.of("target", "sharded-on-apiserver").toAbsolutePath();
-        Files.createDirectories(work);
-        Chart.install(plane);
-        plane.namespace(NAMESPACE);
-        Path jar = DataPlaneJar.path();
-        Process demo = new ProcessBuilder(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "-jar",
-                        jar.toString(),
-                        "demo",
-                        "--dir",
-                        work.resolve("demo").toString(),
-                        "--write-only")
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("demo.log").toFile())
-                .start();
-        assertThat(demo.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(demo.exitValue()).as("the demo lakehouse was written").isZero();
-        Path lakehouse = work.resolve("demo/lakehouse");
-        token = UUID.randomUUID().toString();
-        admin.resource(new SecretBuilder()
-                        .withNewMetadata()
-                        .withName("drivers-tokens")
-                        .withNamespace(NAMESPACE)
-                        .endMetadata()
-                        .addToStringData("tokens", token + "\n")
-                        .build())
-                .create();
-        operator = Chart.startOperator(
-                plane,
-                work.resolve("operator.log"),
-                "featureduck-operator-sharded",
-                Map.of("FEATUREDUCK_STATUS_INTERVAL", "2s"));
-        kubelet = new StandInKubelet(
-                admin,
-                jar,
-                work.resolve("pods"),
-                Map.of("lakehouse", lakehouse),
-                NAMESPACE,
-                DataPlaneNames.MANAGED_SELECTOR);
+        example =
+                ExampleStoreOnApiServer.start(plane, NAMESPACE, "sharded-on-apiserver", "featureduck-operator-sharded");
+        token = example.token();
+        Path lakehouse = example.lakehouse();
         ObjectNode store = Manifests.example("examples/kubernetes/feature-store.yaml", STORE);
         ((ObjectNode) store.at("/spec/lakehouse")).put("root", lakehouse.toString());
         ObjectNode dataPlane = (ObjectNode) store.at("/spec/dataPlane");
@@ -119,12 +74,8 @@ class ShardedStoreOnApiServerIT {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (kubelet != null) {
-            kubelet.close();
-        }
-        if (operator != null) {
-            operator.destroy();
-            operator.waitFor(30, TimeUnit.SECONDS);
+        if (example != null) {
+            example.close();
         }
     }
 

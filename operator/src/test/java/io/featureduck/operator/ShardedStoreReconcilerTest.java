@@ -9,9 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStore;
-import io.featureduck.crds.FeatureStoreSpec;
 import io.featureduck.crds.FeatureStoreStatus;
 import io.featureduck.operator.status.StatusConditions;
 import java.util.List;
@@ -41,27 +39,8 @@ class ShardedStoreReconcilerTest {
 
     static FeatureStore sharded(String name, int shards) {
         FeatureStore store = OperatorHarness.store(name, 2);
-        DataPlaneSpec d = store.getSpec().dataPlane();
-        DataPlaneSpec withShards = new DataPlaneSpec(
-                d.replicas(),
-                d.image(),
-                d.resources(),
-                d.maxBatchEntities(),
-                d.maxBodyBytes(),
-                d.duckdbMemoryLimit(),
-                d.auth(),
-                d.fileCacheSize(),
-                d.maxHistoricalBodyBytes(),
-                d.maxResponseBytes(),
-                d.maxConcurrentHistorical(),
-                d.drainPeriod(),
-                d.tls(),
-                d.grpcPort(),
-                d.offlinePort(),
-                shards,
-                d.replicateBelowRows());
         FeatureStore result =
-                FeatureStore.of(name, new FeatureStoreSpec(store.getSpec().lakehouse(), withShards));
+                FeatureStore.of(name, FeatureStoreReconcilerTest.withDataPlane(store.getSpec(), 2, shards));
         result.getMetadata().setNamespace(NAMESPACE);
         return result;
     }

@@ -105,9 +105,9 @@ class ReshardUnderLoadTest {
 
         DataPlane[] three = store.startLayout(3);
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> versions(three[0]).equals(versions(store.shards[0]))
-                        && versions(three[1]).equals(versions(store.shards[0]))
-                        && versions(three[2]).equals(versions(store.shards[0])));
+                .until(() -> ShardedStore.versions(three[0]).equals(ShardedStore.versions(store.shards[0]))
+                        && ShardedStore.versions(three[1]).equals(ShardedStore.versions(store.shards[0]))
+                        && ShardedStore.versions(three[2]).equals(ShardedStore.versions(store.shards[0])));
         int beforeSwitch = sent.get();
         front.set(three);
         // The old layout's pods get SIGTERM once their Deployments are removed: each drains, then stops.
@@ -184,20 +184,5 @@ class ReshardUnderLoadTest {
             });
         }
         return json.toString();
-    }
-
-    private static String versions(DataPlane dataPlane) throws Exception {
-        JsonNode views = JSON.readTree(HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dataPlane.port() + "/v1/views"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body());
-        StringBuilder versions = new StringBuilder();
-        for (JsonNode view : views.path("views")) {
-            versions.append(view.path("name").asText())
-                    .append('=')
-                    .append(view.path("table_version").asText());
-        }
-        return versions.toString();
     }
 }

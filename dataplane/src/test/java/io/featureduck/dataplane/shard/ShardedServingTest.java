@@ -408,25 +408,10 @@ class ShardedServingTest {
     /** Waits until every process serves the same table version of every view (a push reaches the unsharded one late). */
     private static void awaitSameVersions() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            String expected = versions(store.single);
+            String expected = ShardedStore.versions(store.single);
             for (DataPlane shard : store.shards) {
-                assertThat(versions(shard)).isEqualTo(expected);
+                assertThat(ShardedStore.versions(shard)).isEqualTo(expected);
             }
         });
-    }
-
-    private static String versions(DataPlane dataPlane) throws IOException, InterruptedException {
-        JsonNode views = JSON.readTree(HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dataPlane.port() + "/v1/views"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body());
-        StringBuilder versions = new StringBuilder();
-        for (JsonNode view : views.path("views")) {
-            versions.append(view.path("name").asText())
-                    .append('=')
-                    .append(view.path("table_version").asText());
-        }
-        return versions.toString();
     }
 }

@@ -1,5 +1,7 @@
 package io.featureduck.dataplane.shard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.DataPlane;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
@@ -9,6 +11,10 @@ import io.featureduck.dataplane.slots.ShardLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,6 +36,9 @@ final class ShardedStore implements AutoCloseable {
     static final int DRIVERS = 3000;
 
     static final int CUSTOMERS = 2000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final Path file;
     final ServingConfig config;
@@ -243,5 +252,21 @@ final class ShardedStore implements AutoCloseable {
             dataPlane.close();
         }
         extra.forEach(DataPlane::close);
+    }
+
+    /** Each view's served table version, as {@code view=version} pairs: equal when two processes serve the same. */
+    static String versions(DataPlane dataPlane) throws IOException, InterruptedException {
+        JsonNode views = JSON.readTree(HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dataPlane.port() + "/v1/views"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
+        StringBuilder versions = new StringBuilder();
+        for (JsonNode view : views.path("views")) {
+            versions.append(view.path("name").asText())
+                    .append('=')
+                    .append(view.path("table_version").asText());
+        }
+        return versions.toString();
     }
 }

@@ -67,6 +67,22 @@ public record FeatureStoreStatus(
         shards = shards == null ? List.of() : List.copyOf(shards);
     }
 
+    /** This status with clients routed to a layout of {@code shards}: what a reshard's switch writes. */
+    public FeatureStoreStatus withActiveShards(int shards) {
+        return new FeatureStoreStatus(
+                observedGeneration,
+                conditions,
+                replicas,
+                readyReplicas,
+                viewCount,
+                views,
+                endpoint,
+                refusedViews,
+                shards,
+                this.shards,
+                memory);
+    }
+
     /** One shard of a sharded store. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ShardStatus(

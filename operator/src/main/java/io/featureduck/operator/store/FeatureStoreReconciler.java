@@ -181,9 +181,11 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
             Set<Deployment> deployments = context.getSecondaryResources(Deployment.class);
             ShardLayouts layouts = ShardLayouts.of(store);
             if (ShardMap.mayActivateTarget(store, layouts, deployments, reports)) {
-                // The new layout serves what the old one does: route clients to it. The status written below makes it
-                // active; the next reconcile moves the Service and removes the old layout's objects.
+                // The new layout serves what the old one does: route clients to it. The dependents read the active
+                // layout from the status, so this reconcile already moves the Service and removes the old layout's
+                // objects; the status written below records it (the resource here is the framework's copy).
                 layouts = new ShardLayouts(layouts.target(), layouts.target());
+                store.setStatus(store.getStatus().withActiveShards(layouts.active()));
                 events.record(
                         store,
                         KubernetesEvents.NORMAL,

@@ -141,12 +141,10 @@ public record DataPlaneSpec(
                 drainPeriod,
                 tls,
                 grpcPort,
-                null,
-                null,
-                null);
+                (Integer) null);
     }
 
-    /** A spec of one shard, with its own offline port. */
+    /** An unsharded spec (the default), with its own offline port. */
     public DataPlaneSpec(
             Integer replicas,
             String image,

@@ -63,7 +63,8 @@ public final class LatestRows {
     /**
      * As {@link #compute(DuckDbSession, ViewDefinition, TableSnapshot, TableSnapshot)}, keeping only the keys of the
      * slots {@code scope} keeps of a table this size: those rows are chosen before the latest row per key is, so the
-     * rest of the table costs one read and a hash per row.
+     * rest of the table costs a read and a hash per row. The chosen rows are a view, not a copy: counting them reads
+     * only the key columns, and no shard ever holds another shard's rows in DuckDB's memory.
      */
     public static LatestRows compute(
             DuckDbSession session, ViewDefinition view, TableSnapshot local, TableSnapshot version, ShardScope scope)
@@ -78,7 +79,7 @@ public final class LatestRows {
         String relation = SOURCE;
         long keptRows = sourceRows;
         if (held.isPresent()) {
-            session.execute("CREATE TEMP TABLE " + OWNED + " AS SELECT * FROM " + SOURCE + " WHERE "
+            session.execute("CREATE TEMP VIEW " + OWNED + " AS SELECT * FROM " + SOURCE + " WHERE "
                     + SlotFilter.predicate(session, view, held.get()));
             relation = OWNED;
             keptRows = count(session, OWNED);

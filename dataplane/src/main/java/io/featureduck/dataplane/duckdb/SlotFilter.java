@@ -32,6 +32,8 @@ final class SlotFilter {
     static String predicate(DuckDbSession session, ViewDefinition view, ShardLayout shard) throws SQLException {
         List<EntitySpec> keys = view.entities();
         List<String> arguments = new ArrayList<>();
+        boolean singleInteger =
+                keys.size() == 1 && isInteger(keys.get(0).type()) && keys.get(0).type() != ValueType.BOOL;
         try (DuckDBScalarFunctionBuilder function = DuckDBFunctions.scalarFunction()) {
             function.withName(FUNCTION);
             for (EntitySpec key : keys) {
@@ -56,6 +58,11 @@ final class SlotFilter {
                             if (anyNull(vectors, row)) {
                                 // A row without a key is never served; LatestRows drops it either way.
                                 out.setNull(row);
+                                continue;
+                            }
+                            if (singleInteger) {
+                                // The common key, hashed without boxing: this runs once per row of the table.
+                                out.setInt(row, KeySlots.slot(vectors[0].getLong(row)));
                                 continue;
                             }
                             if (keys.size() == 1) {

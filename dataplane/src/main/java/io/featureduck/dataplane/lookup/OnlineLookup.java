@@ -106,7 +106,8 @@ public final class OnlineLookup {
         return new OnlineAnswer(plan, indexes, rows, statuses, computed, entities, now);
     }
 
-    private static int entityCount(RequestColumns entities) {
+    /** How many entities a request names; every entity column must name as many. */
+    public static int entityCount(RequestColumns entities) {
         if (entities.names().isEmpty()) {
             throw new FeatureDuckException(
                     ErrorCode.MISSING_FIELD,
@@ -321,11 +322,6 @@ public final class OnlineLookup {
             throw new FeatureDuckException(ErrorCode.WRONG_KEY_TYPE, e.getMessage());
         }
         return canonical;
-    }
-
-    /** How many entities a request names; every entity column must name as many. */
-    public static int entities(RequestColumns entities) {
-        return entityCount(entities);
     }
 
     private static List<EntitySpec> requireKeys(ViewDefinition view, RequestColumns entities) {

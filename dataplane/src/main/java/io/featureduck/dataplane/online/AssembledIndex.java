@@ -36,7 +36,6 @@ public final class AssembledIndex {
 
     /** Copies this shard's row of {@code key}, if it has one, with the features {@code needed} marks. */
     public void copyLocal(Object key, boolean[] needed) {
-        versions.add(local.tableVersion());
         int from = local.rowOf(key);
         if (from == EntityKeyIndex.ABSENT || keys.rowOf(key) != EntityKeyIndex.ABSENT) {
             return;

@@ -101,7 +101,7 @@ public final class ShardRouter {
         int count;
         try {
             plan = lookup.plan(request, grant);
-            count = OnlineLookup.entities(request.entities());
+            count = OnlineLookup.entityCount(request.entities());
             lookup.views().checkBatch(count);
         } catch (FeatureDuckException invalid) {
             // The lookup names what is wrong with the request, as in an unsharded process.
@@ -121,15 +121,16 @@ public final class ShardRouter {
             if (index.holdsEveryKey()) {
                 continue;
             }
+            int[] owners = new int[keys.length];
             Map<Integer, List<Object>> remote = new TreeMap<>();
-            for (Object key : keys) {
-                int owner = layout.owner(slotOf(key));
-                if (owner != layout.index()) {
-                    remote.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
+            for (int e = 0; e < keys.length; e++) {
+                owners[e] = layout.owner(slotOf(keys[e]));
+                if (owners[e] != layout.index()) {
+                    remote.computeIfAbsent(owners[e], o -> new ArrayList<>()).add(keys[e]);
                 }
             }
             if (!remote.isEmpty()) {
-                pending.put(name, assemble(index, keys, remote, needed(plan, slot, index), authorization));
+                pending.put(name, assemble(index, keys, owners, remote, needed(plan, slot, index), authorization));
             }
         }
         if (pending.isEmpty()) {
@@ -173,13 +174,14 @@ public final class ShardRouter {
     private Future<OnlineIndex> assemble(
             OnlineIndex index,
             Object[] keys,
+            int[] owners,
             Map<Integer, List<Object>> remote,
             boolean[] needed,
             Optional<String> authorization) {
         AssembledIndex assembled = new AssembledIndex(index, keys.length);
-        for (Object key : keys) {
-            if (layout.owner(slotOf(key)) == layout.index()) {
-                assembled.copyLocal(key, needed);
+        for (int e = 0; e < keys.length; e++) {
+            if (owners[e] == layout.index()) {
+                assembled.copyLocal(keys[e], needed);
             }
         }
         List<String> features = new ArrayList<>();

@@ -6,7 +6,6 @@ import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.lookup.OnlineViews;
-import io.featureduck.dataplane.online.ByteSink;
 import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.FeatureColumn;
 import io.featureduck.dataplane.online.OnlineIndex;
@@ -16,7 +15,7 @@ import io.featureduck.shard.v1.RefreshRequest;
 import io.featureduck.shard.v1.RefreshResponse;
 import io.featureduck.shard.v1.RowsRequest;
 import io.featureduck.shard.v1.RowsResponse;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -71,7 +70,6 @@ public final class ShardService {
             boolean found = rows[e] != EntityKeyIndex.ABSENT;
             response.addFound(found).addEventMicros(found ? index.eventMicros(rows[e]) : 0);
         }
-        Bytes bytes = new Bytes();
         for (int position : positions) {
             FeatureColumn column = index.column(position);
             ColumnValues.Builder values = ColumnValues.newBuilder();
@@ -81,7 +79,7 @@ public final class ShardService {
                 if (column.isFixedWidth()) {
                     values.addBits(absent ? 0 : column.bits(row));
                 } else {
-                    values.addBytes(absent ? ByteString.EMPTY : bytes.of(column, row));
+                    values.addBytes(absent ? ByteString.EMPTY : bytes(column, row));
                 }
             }
             response.addFeatures(values);
@@ -89,23 +87,14 @@ public final class ShardService {
         return response.build();
     }
 
-    /** Copies a variable-length value out of its column. */
-    private static final class Bytes implements ByteSink {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-
-        ByteString of(FeatureColumn column, int row) {
-            buffer.reset();
-            try {
-                column.bytes(row, this);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("copying a value in memory failed", e);
-            }
-            return ByteString.copyFrom(buffer.toByteArray());
+    /** A variable-length value, copied once out of its column's page. */
+    private static ByteString bytes(FeatureColumn column, int row) {
+        ByteString[] value = {ByteString.EMPTY};
+        try {
+            column.bytes(row, (page, offset, length) -> value[0] = ByteString.copyFrom(page, offset, length));
+        } catch (IOException e) {
+            throw new IllegalStateException("copying a value in memory failed", e);
         }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            buffer.write(bytes, offset, length);
-        }
+        return value[0];
     }
 }

@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.slots;
 
+import io.featureduck.crds.ShardSlots;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -18,8 +19,8 @@ import org.apache.iceberg.util.BucketUtil;
  * every entity of every sharded store.
  */
 public final class KeySlots {
-    /** Slots of every store: fixed, so that a shard's slots are a range whatever the shard count. */
-    public static final int SLOTS = 4096;
+    /** Slots of every store ({@link ShardSlots}, shared with the operator's shard map). */
+    public static final int SLOTS = ShardSlots.SLOTS;
 
     private KeySlots() {}
 

@@ -1,8 +1,10 @@
 package io.featureduck.dataplane.slots;
 
+import io.featureduck.crds.ShardSlots;
+
 /**
- * Which slots each of a store's shards owns: shard {@code i} of {@code count} owns the contiguous range
- * {@code [i * SLOTS / count, (i + 1) * SLOTS / count)}, so resharding moves ranges, never scatters them.
+ * This process's shard of a store and the slots each shard owns ({@link ShardSlots}, the one definition of the
+ * ranges, shared with the operator).
  *
  * @param index this process's shard, from 0
  * @param count shards of the store; 1 when the store is not sharded
@@ -40,21 +42,17 @@ public record ShardLayout(int index, int count) {
 
     /** The first slot this shard owns. */
     public int firstSlot() {
-        return start(index);
+        return ShardSlots.first(index, count);
     }
 
     /** One past the last slot this shard owns. */
     public int endSlot() {
-        return start(index + 1);
+        return ShardSlots.end(index, count);
     }
 
-    private int start(int shard) {
-        return (int) ((long) shard * KeySlots.SLOTS / count);
-    }
-
-    /** The shard owning {@code slot}: the greatest shard whose range starts at or before it. */
+    /** The shard owning {@code slot}. */
     public int owner(int slot) {
-        return (int) (((long) (slot + 1) * count - 1) / KeySlots.SLOTS);
+        return ShardSlots.owner(slot, count);
     }
 
     public boolean owns(int slot) {

@@ -1,7 +1,13 @@
 package io.featureduck.operator.dataplane;
 
+import io.featureduck.crds.report.ViewReport;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What every ready data-plane pod of one store (or the one configured address) last said of everything it serves.
@@ -31,7 +37,7 @@ public record StoreReports(List<DataPlaneClient.PodAnswer> pods, List<Integer> l
         if (layouts.isEmpty()) {
             return shards == active ? pods : List.of();
         }
-        List<DataPlaneClient.PodAnswer> answers = new java.util.ArrayList<>();
+        List<DataPlaneClient.PodAnswer> answers = new ArrayList<>();
         for (int i = 0; i < pods.size(); i++) {
             if (layouts.get(i) == shards) {
                 answers.add(pods.get(i));
@@ -44,19 +50,18 @@ public record StoreReports(List<DataPlaneClient.PodAnswer> pods, List<Integer> l
      * The table versions the pods of a layout serve, by view; null when a pod of it could not be asked or serves no
      * index of some view yet.
      */
-    public java.util.Map<String, java.util.Set<Long>> versions(int shards, int active) {
-        java.util.Map<String, java.util.Set<Long>> versions = new java.util.TreeMap<>();
+    public Map<String, Set<Long>> versions(int shards, int active) {
+        Map<String, Set<Long>> versions = new TreeMap<>();
         for (DataPlaneClient.PodAnswer pod : of(shards, active)) {
             if (!(pod instanceof DataPlaneClient.Reports reports)) {
                 return null;
             }
-            for (io.featureduck.crds.report.ViewReport view : reports.report().views()) {
+            for (ViewReport view : reports.report().views()) {
                 if (view.online() && view.tableVersion() == null) {
                     return null;
                 }
                 if (view.tableVersion() != null) {
-                    versions.computeIfAbsent(view.name(), v -> new java.util.TreeSet<>())
-                            .add(view.tableVersion());
+                    versions.computeIfAbsent(view.name(), v -> new TreeSet<>()).add(view.tableVersion());
                 }
             }
         }

@@ -3,6 +3,8 @@ package io.featureduck.operator.store;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -16,6 +18,20 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 public final class DataPlaneServiceDependent extends CRUDKubernetesDependentResource<Service, FeatureStore> {
     public DataPlaneServiceDependent() {
         super(Service.class);
+    }
+
+    /**
+     * Feast's gRPC ServingService and registry, and the shards' protocol: HTTP/2 (cleartext, or TLS with the API
+     * port's certificate). The store's Service and each shard's headless Service expose it alike.
+     */
+    static ServicePort grpcPort(FeatureStore store) {
+        return new ServicePortBuilder()
+                .withName("grpc")
+                .withProtocol("TCP")
+                .withPort(store.getSpec().effectiveDataPlane().effectiveGrpcPort())
+                .withAppProtocol(DataPlaneNames.grpcAppProtocol(store))
+                .withTargetPort(new IntOrString("grpc"))
+                .build();
     }
 
     @Override
@@ -34,14 +50,7 @@ public final class DataPlaneServiceDependent extends CRUDKubernetesDependentReso
                 .withAppProtocol(DataPlaneNames.scheme(store))
                 .withTargetPort(new IntOrString("http"))
                 .endPort()
-                // Feast's gRPC ServingService and registry: HTTP/2 (cleartext, or TLS with the API port's certificate).
-                .addNewPort()
-                .withName("grpc")
-                .withProtocol("TCP")
-                .withPort(store.getSpec().effectiveDataPlane().effectiveGrpcPort())
-                .withAppProtocol(DataPlaneNames.grpcAppProtocol(store))
-                .withTargetPort(new IntOrString("grpc"))
-                .endPort()
+                .addToPorts(grpcPort(store))
                 // Feast's remote offline store protocol, Arrow Flight: gRPC too.
                 .addNewPort()
                 .withName("flight")

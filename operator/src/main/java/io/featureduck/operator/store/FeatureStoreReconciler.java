@@ -81,7 +81,7 @@ public final class FeatureStoreReconciler implements Reconciler<FeatureStore> {
         DataPlaneDisruptionBudgetDependent disruptionBudget =
                 onlyOwnObjects(new DataPlaneDisruptionBudgetDependent(), DataPlaneNames.UNSHARDED_SELECTOR);
         ShardDeploymentsDependent shardDeployments =
-                onlyOwnObjects(new ShardDeploymentsDependent(settings), DataPlaneNames.SHARDED_SELECTOR);
+                onlyOwnObjects(new ShardDeploymentsDependent(deployment), DataPlaneNames.SHARDED_SELECTOR);
         ShardServicesDependent shardServices =
                 onlyOwnObjects(new ShardServicesDependent(), DataPlaneNames.SHARDED_SELECTOR);
         ShardDisruptionBudgetsDependent shardBudgets =

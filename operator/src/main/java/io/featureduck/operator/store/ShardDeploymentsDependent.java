@@ -2,7 +2,6 @@ package io.featureduck.operator.store;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.featureduck.crds.FeatureStore;
-import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneNames;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
@@ -23,9 +22,10 @@ public final class ShardDeploymentsDependent extends CRUDKubernetesDependentReso
                 KubernetesBulkDependentResource<Deployment, FeatureStore> {
     private final DataPlaneDeploymentDependent pods;
 
-    public ShardDeploymentsDependent(OperatorSettings settings) {
+    /** @param pods the unsharded layout's Deployment dependent, whose pod each shard's Deployment runs */
+    public ShardDeploymentsDependent(DataPlaneDeploymentDependent pods) {
         super(Deployment.class);
-        this.pods = new DataPlaneDeploymentDependent(settings);
+        this.pods = pods;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The shard layouts a store wants: the one its Service routes clients to ({@code status.activeShards}), and the one
  * {@code spec.dataPlane.shards} asks for. They differ while a reshard brings the new layout up beside the old; the
- * switch ({@link ReshardSwitch}) makes the new one active, and the old one's objects are then removed.
+ * switch ({@link ShardMap#mayActivateTarget}) makes the new one active, and the old one's objects are then removed.
  *
  * @param active the shard count clients are routed to
  * @param target the shard count the spec asks for

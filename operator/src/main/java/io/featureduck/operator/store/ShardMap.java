@@ -6,6 +6,7 @@ import io.featureduck.crds.DataPlaneSpec;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureStoreStatus.MemoryStatus;
 import io.featureduck.crds.FeatureStoreStatus.ShardStatus;
+import io.featureduck.crds.ShardSlots;
 import io.featureduck.crds.report.ViewReport;
 import io.featureduck.operator.dataplane.DataPlaneClient;
 import io.featureduck.operator.dataplane.DataPlaneNames;
@@ -25,8 +26,6 @@ final class ShardMap {
     /** Of a pod's heap, what its indexes may take: a refresh holds a view's old and new index at once. */
     static final double HEAP_SHARE_FOR_INDEXES = 0.6;
 
-    private static final int SLOTS = 4096;
-
     private ShardMap() {}
 
     /** Every shard of the layouts the store wants, the active layout's first. */
@@ -45,9 +44,8 @@ final class ShardMap {
                 Optional<Deployment> deployment = deployments.stream()
                         .filter(d -> name.equals(d.getMetadata().getName()))
                         .findFirst();
-                // The slots of KeySlots and ShardLayout in the data plane: contiguous ranges of 4096.
-                long first = (long) index * SLOTS / count;
-                long end = (long) (index + 1) * SLOTS / count;
+                int first = ShardSlots.first(index, count);
+                int end = ShardSlots.end(index, count);
                 map.add(new ShardStatus(
                         index + "/" + count,
                         name,

@@ -1,6 +1,5 @@
 package io.featureduck.operator.store;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.featureduck.crds.FeatureStore;
@@ -36,13 +35,7 @@ public final class ShardServicesDependent extends CRUDKubernetesDependentResourc
                         .withNewSpec()
                         .withClusterIP("None")
                         .withSelector(DataPlaneNames.shardSelector(store, index, count))
-                        .addNewPort()
-                        .withName("grpc")
-                        .withProtocol("TCP")
-                        .withPort(store.getSpec().effectiveDataPlane().effectiveGrpcPort())
-                        .withAppProtocol(DataPlaneNames.grpcAppProtocol(store))
-                        .withTargetPort(new IntOrString("grpc"))
-                        .endPort()
+                        .addToPorts(DataPlaneServiceDependent.grpcPort(store))
                         .endSpec()
                         .build();
                 desired.put(ResourceID.fromResource(service), service);

@@ -13,11 +13,12 @@ import java.util.Set;
 public final class FeatureServiceResolution {
     private FeatureServiceResolution() {}
 
-    /** The features a view serves under their names: the stored ones, then the on-demand ones. */
+    /** The features a view serves under their names: the stored ones, the on-demand ones, then the aggregated ones. */
     public static List<String> servedFeatures(FeatureViewSpec view) {
         List<String> names = new ArrayList<>();
         view.features().forEach(feature -> names.add(feature.name()));
         view.onDemand().forEach(feature -> names.add(feature.name()));
+        view.aggregatedFeatures().forEach(feature -> names.add(feature.name()));
         return names;
     }
 

@@ -24,12 +24,18 @@ import java.util.List;
  * @param onDemand        request-time features computed by CEL after the lookup
  * @param requestData     values requests send for the on-demand features ({@code request.<name>})
  * @param push            whether and how Feast pushes write the view's table
+ * @param aggregations    time-window aggregations of the view's events, computed at request time
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // fieldPath: the API server names that field in its refusal, so kubectl points at what to fix.
 @ValidationRule(
-        value = "self.features.all(f, self.features.exists_one(g, g.name == f.name))",
+        value =
+                "(has(self.features) && size(self.features) > 0) || (has(self.aggregations) && size(self.aggregations) > 0)",
+        message = "a view serves at least one feature or aggregation",
+        fieldPath = ".features")
+@ValidationRule(
+        value = "!has(self.features) || self.features.all(f, self.features.exists_one(g, g.name == f.name))",
         message = "feature names must be unique within a view",
         fieldPath = ".features")
 @ValidationRule(
@@ -37,7 +43,7 @@ import java.util.List;
         message = "entity names must be unique within a view",
         fieldPath = ".entities")
 @ValidationRule(
-        value = "self.features.all(f, !self.entities.exists(e, e.name == f.name))",
+        value = "!has(self.features) || self.features.all(f, !self.entities.exists(e, e.name == f.name))",
         message = "a feature cannot have the name of a join key",
         fieldPath = ".features")
 @ValidationRule(
@@ -46,8 +52,9 @@ import java.util.List;
         message = "the timestamp column cannot also be a join key",
         fieldPath = ".source.timestampColumn")
 @ValidationRule(
-        value = "!has(self.onDemand) || self.onDemand.all(o, !self.features.exists(f, f.name == o.name) "
-                + "&& !self.entities.exists(e, e.name == o.name))",
+        value =
+                "!has(self.onDemand) || self.onDemand.all(o, !(has(self.features) && self.features.exists(f, f.name == o.name)) "
+                        + "&& !self.entities.exists(e, e.name == o.name))",
         message = "an on-demand feature cannot have the name of a feature or a join key",
         fieldPath = ".onDemand")
 @ValidationRule(
@@ -75,7 +82,9 @@ public record FeatureViewSpec(
         @JsonPropertyDescription("Join keys, in the order clients name them; immutable")
         List<EntitySpec> entities,
 
-        @Required @Size(min = 1, max = SpecValidator.MAX_FEATURES) @JsonPropertyDescription("Served features")
+        @Size(max = SpecValidator.MAX_FEATURES)
+        @JsonPropertyDescription(
+                "Served features: each the latest value of its entity; a view with aggregations may " + "have none")
         List<FeatureSpec> features,
 
         @Pattern(KubeDuration.PATTERN)
@@ -105,10 +114,18 @@ public record FeatureViewSpec(
 
         @JsonPropertyDescription("Whether Feast pushes (POST /push, /write-to-online-store) commit rows to the view's "
                 + "table, and how they are batched")
-        PushSpec push) {
+        PushSpec push,
+
+        @Size(max = SpecValidator.MAX_AGGREGATIONS)
+        @JsonPropertyDescription("Time-window aggregations of the view's events (count, sum, avg, min, max, last, "
+                + "last_n, count_distinct, stddev over windows from 1s to 366d or lifetime), served online as of the "
+                + "request time and historically as of each entity row's time by one rule; needs "
+                + "source.timestampColumn")
+        List<AggregationSpec> aggregations) {
     public FeatureViewSpec {
         entities = entities == null ? List.of() : List.copyOf(entities);
         features = features == null ? List.of() : List.copyOf(features);
+        aggregations = aggregations == null ? List.of() : List.copyOf(aggregations);
         onDemand = onDemand == null ? List.of() : List.copyOf(onDemand);
         requestData = requestData == null ? List.of() : List.copyOf(requestData);
     }
@@ -139,6 +156,40 @@ public record FeatureViewSpec(
             List<OnDemandFeatureSpec> onDemand,
             List<RequestFieldSpec> requestData) {
         this(store, source, entities, features, ttl, online, refreshInterval, description, onDemand, requestData, null);
+    }
+
+    /** A view without aggregations. */
+    public FeatureViewSpec(
+            String store,
+            SourceSpec source,
+            List<EntitySpec> entities,
+            List<FeatureSpec> features,
+            String ttl,
+            Boolean online,
+            String refreshInterval,
+            String description,
+            List<OnDemandFeatureSpec> onDemand,
+            List<RequestFieldSpec> requestData,
+            PushSpec push) {
+        this(
+                store,
+                source,
+                entities,
+                features,
+                ttl,
+                online,
+                refreshInterval,
+                description,
+                onDemand,
+                requestData,
+                push,
+                null);
+    }
+
+    /** The features of {@link #aggregations}, one per aggregation and window. */
+    @JsonIgnore
+    public List<AggregatedFeature> aggregatedFeatures() {
+        return AggregatedFeature.of(aggregations);
     }
 
     /** Whether the view takes pushes. */

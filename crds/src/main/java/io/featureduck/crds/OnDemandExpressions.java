@@ -90,6 +90,12 @@ public final class OnDemandExpressions {
                 });
             }
         }
+        for (AggregatedFeature aggregated : aggregatedInputs(spec)) {
+            celType(aggregated.type()).ifPresent(type -> {
+                environment.addVar(aggregated.name(), type);
+                features.add(aggregated.name());
+            });
+        }
         for (RequestFieldSpec field : spec.requestData()) {
             if (field != null && field.name() != null && field.type() != null) {
                 celType(field.type()).ifPresent(type -> environment.addVar(REQUEST + field.name(), type));
@@ -136,6 +142,15 @@ public final class OnDemandExpressions {
                         field + ".expression",
                         "does not compile as CEL producing " + feature.type().wireName() + ": " + e.getMessage()));
             }
+        }
+    }
+
+    /** The aggregated features on-demand features may read; none while the aggregations are not valid yet. */
+    private static List<AggregatedFeature> aggregatedInputs(FeatureViewSpec spec) {
+        try {
+            return spec.aggregatedFeatures();
+        } catch (RuntimeException invalid) {
+            return List.of(); // SpecValidator names what is wrong with them
         }
     }
 }

@@ -23,6 +23,10 @@ public final class SpecValidator {
     public static final int MAX_FEATURES = 500;
     public static final int MAX_ON_DEMAND = 100;
     public static final int MAX_REQUEST_FIELDS = 64;
+    /** Aggregations one view may define, and windows one aggregation may have. */
+    public static final int MAX_AGGREGATIONS = 100;
+
+    public static final int MAX_WINDOWS = 16;
     /** Features one FeatureService may name. */
     public static final int MAX_SERVICE_FEATURES = 500;
     /** How often a view may poll its table at most. */
@@ -127,6 +131,7 @@ public final class SpecValidator {
         checkEntities(spec, violations);
         checkFeatures(spec, violations);
         checkOnDemand(spec, violations);
+        checkAggregations(spec, violations);
         checkPush(spec, violations);
         checkDuration("spec.ttl", spec.ttl(), violations);
         checkDuration("spec.refreshInterval", spec.refreshInterval(), violations);
@@ -232,8 +237,8 @@ public final class SpecValidator {
     }
 
     private static void checkFeatures(FeatureViewSpec spec, List<Violation> violations) {
-        if (spec.features().isEmpty()) {
-            violations.add(new Violation("spec.features", "needs at least one feature"));
+        if (spec.features().isEmpty() && spec.aggregations().isEmpty()) {
+            violations.add(new Violation("spec.features", "needs at least one feature, or spec.aggregations one"));
         }
         Set<String> entityNames = new HashSet<>();
         spec.entities().stream().filter(e -> e != null && e.name() != null).forEach(e -> entityNames.add(e.name()));
@@ -313,6 +318,117 @@ public final class SpecValidator {
                     "spec.requestData", "is read only by on-demand features; declare " + "spec.onDemand or remove it"));
         }
         OnDemandExpressions.check(spec, violations);
+    }
+
+    private static void checkAggregations(FeatureViewSpec spec, List<Violation> violations) {
+        if (spec.aggregations().isEmpty()) {
+            return;
+        }
+        if (spec.source() != null && spec.source().isSnapshot()) {
+            violations.add(new Violation(
+                    "spec.aggregations",
+                    "aggregate events, so they need spec.source.timestampColumn: a snapshot "
+                            + "view's table holds one row per key, not its history"));
+        }
+        Set<String> taken = new HashSet<>();
+        spec.entities().stream().filter(e -> e != null && e.name() != null).forEach(e -> taken.add(e.name()));
+        spec.features().stream().filter(f -> f != null && f.name() != null).forEach(f -> taken.add(f.name()));
+        spec.onDemand().stream().filter(f -> f != null && f.name() != null).forEach(f -> taken.add(f.name()));
+        int served = 0;
+        for (int i = 0; i < spec.aggregations().size(); i++) {
+            AggregationSpec aggregation = spec.aggregations().get(i);
+            String field = "spec.aggregations[" + i + "]";
+            if (aggregation == null) {
+                violations.add(new Violation(field, "must not be empty"));
+                continue;
+            }
+            checkIdentifier(field + ".name", aggregation.name(), violations);
+            AggregationFunction function = aggregation.function();
+            if (function == null) {
+                violations.add(new Violation(field + ".function", "is required"));
+            }
+            checkAggregationSource(aggregation, field, violations);
+            if (function == AggregationFunction.LAST_N) {
+                if (aggregation.n() == null || aggregation.n() < 1 || aggregation.n() > AggregationFunction.MAX_N) {
+                    violations.add(new Violation(
+                            field + ".n",
+                            "is required for last_n: how many values to serve, from 1 to "
+                                    + AggregationFunction.MAX_N));
+                }
+            } else if (aggregation.n() != null) {
+                violations.add(new Violation(field + ".n", "is read only by last_n"));
+            }
+            if ((aggregation.window() == null) == (aggregation.windows() == null)
+                    || (aggregation.windows() != null && aggregation.windows().isEmpty())) {
+                violations.add(new Violation(
+                        field + ".window",
+                        "give either window (the feature is named like the "
+                                + "aggregation) or windows (one feature per window, named <name>_<window>)"));
+                continue;
+            }
+            if (aggregation.windows() != null && aggregation.windows().size() > MAX_WINDOWS) {
+                violations.add(new Violation(field + ".windows", "may list at most " + MAX_WINDOWS + " windows"));
+                continue;
+            }
+            boolean several = aggregation.window() == null;
+            List<String> texts = aggregation.windowTexts();
+            for (int w = 0; w < texts.size(); w++) {
+                String at = several ? field + ".windows[" + w + "]" : field + ".window";
+                try {
+                    AggregationWindow.parse(texts.get(w));
+                } catch (IllegalArgumentException e) {
+                    violations.add(new Violation(at, e.getMessage()));
+                    continue;
+                }
+                served++;
+                String name = several ? aggregation.name() + "_" + texts.get(w) : aggregation.name();
+                if (aggregation.name() != null && !taken.add(name)) {
+                    violations.add(new Violation(
+                            at,
+                            "serves '" + name + "', already the name of a feature, join key or aggregation of this "
+                                    + "view"));
+                }
+            }
+        }
+        if (served > MAX_FEATURES) {
+            violations.add(new Violation(
+                    "spec.aggregations", "serve " + served + " features; a view serves at most " + MAX_FEATURES));
+        }
+    }
+
+    private static void checkAggregationSource(AggregationSpec aggregation, String field, List<Violation> violations) {
+        AggregationFunction function = aggregation.function();
+        if (aggregation.column() != null && aggregation.expression() != null) {
+            violations.add(new Violation(field + ".expression", "give either column or expression, not both"));
+            return;
+        }
+        if (aggregation.expression() != null && aggregation.expression().isBlank()) {
+            violations.add(new Violation(field + ".expression", "must not be empty"));
+            return;
+        }
+        if (!aggregation.hasSource()) {
+            if (function != null && function.needsInput()) {
+                violations.add(new Violation(
+                        field + ".column",
+                        "is required: " + function.wireName() + " aggregates a column's or an expression's values"));
+            }
+            if (aggregation.type() != null) {
+                violations.add(
+                        new Violation(field + ".type", "types a column or expression; count of events has none"));
+            }
+            return;
+        }
+        if (aggregation.column() != null) {
+            checkIdentifier(field + ".column", aggregation.column(), violations);
+        }
+        if (aggregation.type() == null) {
+            violations.add(new Violation(field + ".type", "is required: the value type of the column or expression"));
+        } else if (function != null && !function.accepts(aggregation.type())) {
+            violations.add(new Violation(
+                    field + ".type",
+                    function.wireName() + " cannot aggregate "
+                            + aggregation.type().wireName() + " values; it takes " + function.acceptedTypes()));
+        }
     }
 
     public static List<Violation> validate(FeatureService service) {

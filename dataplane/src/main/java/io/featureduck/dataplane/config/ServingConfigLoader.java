@@ -212,7 +212,8 @@ public final class ServingConfigLoader {
                         .map(claim -> new ViewDefinition.PushSettings(
                                 claim.sourceName(),
                                 spec.push().flushEvery(),
-                                spec.push().batchRows())));
+                                spec.push().batchRows())),
+                ViewAggregations.of(spec.aggregations()));
         return admitted.push()
                 .flatMap(AdmittedView.PushClaim::refusal)
                 .map(definition::withPushRefused)

@@ -16,6 +16,7 @@ import java.util.Optional;
  *
  * @param pin  the one table version served instead of the latest ({@code spec.source.version} or {@code asOf})
  * @param push how pushes write the view's table; empty when the view takes none
+ * @param aggregations the view's time-window aggregations
  */
 public record ViewDefinition(
         String name,
@@ -31,13 +32,49 @@ public record ViewDefinition(
         List<OnDemandFeature> onDemand,
         List<RequestFieldSpec> requestData,
         Optional<TablePin> pin,
-        Optional<PushSettings> push) {
+        Optional<PushSettings> push,
+        ViewAggregations aggregations) {
 
     public ViewDefinition {
         entities = List.copyOf(entities);
+        aggregations = aggregations == null ? ViewAggregations.none() : aggregations;
         features = List.copyOf(features);
         onDemand = List.copyOf(onDemand);
         requestData = List.copyOf(requestData);
+    }
+
+    /** A view without aggregations. */
+    public ViewDefinition(
+            String name,
+            TableFormat format,
+            TableLocation location,
+            String timestampColumn,
+            String createdTimestampColumn,
+            List<EntitySpec> entities,
+            List<FeatureSpec> features,
+            Optional<Duration> ttl,
+            boolean online,
+            Optional<Duration> refreshInterval,
+            List<OnDemandFeature> onDemand,
+            List<RequestFieldSpec> requestData,
+            Optional<TablePin> pin,
+            Optional<PushSettings> push) {
+        this(
+                name,
+                format,
+                location,
+                timestampColumn,
+                createdTimestampColumn,
+                entities,
+                features,
+                ttl,
+                online,
+                refreshInterval,
+                onDemand,
+                requestData,
+                pin,
+                push,
+                ViewAggregations.none());
     }
 
     /** A view without request-time features. */
@@ -66,7 +103,8 @@ public record ViewDefinition(
                 List.of(),
                 List.of(),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                ViewAggregations.none());
     }
 
     /**
@@ -99,7 +137,8 @@ public record ViewDefinition(
                 onDemand,
                 requestData,
                 newPin,
-                push);
+                push,
+                aggregations);
     }
 
     /** The same view taking pushes as {@code settings} say. */
@@ -118,7 +157,8 @@ public record ViewDefinition(
                 onDemand,
                 requestData,
                 pin,
-                settings);
+                settings,
+                aggregations);
     }
 
     /** The same view, its pushes refused for {@code reason} (it keeps its settings, so it can say so). */
@@ -127,11 +167,32 @@ public record ViewDefinition(
                 p -> new PushSettings(p.sourceName(), p.flushInterval(), p.maxBatchRows(), Optional.of(reason))));
     }
 
-    /** Every feature clients may ask for: the stored ones, then the on-demand ones, in definition order. */
+    /** Every feature clients may ask for: the stored ones, the on-demand ones, then the aggregated ones. */
     public List<String> servedFeatureNames() {
         List<String> names = new java.util.ArrayList<>(featureNames());
         onDemand.forEach(feature -> names.add(feature.name()));
+        aggregations.features().forEach(feature -> names.add(feature.name()));
         return names;
+    }
+
+    /** The same view with {@code newAggregations}. */
+    public ViewDefinition withAggregations(ViewAggregations newAggregations) {
+        return new ViewDefinition(
+                name,
+                format,
+                location,
+                timestampColumn,
+                createdTimestampColumn,
+                entities,
+                features,
+                ttl,
+                online,
+                refreshInterval,
+                onDemand,
+                requestData,
+                pin,
+                push,
+                newAggregations);
     }
 
     public Optional<OnDemandFeature> onDemandFeature(String featureName) {

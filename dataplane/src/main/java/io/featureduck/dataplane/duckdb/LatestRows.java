@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *
  * <p>Each row read back holds, in this order: the keys ({@link #KEYS_START}, one column per entity, canonical form),
  * the event time in epoch microseconds, the created time in epoch microseconds when the view has one (null when the
- * row has none), then one column per feature in definition order.
+ * row has none), one column per feature in definition order, and for a view with aggregations the time of the key's
+ * first event in epoch microseconds.
  */
 public final class LatestRows {
     /** The result-set column of the first key. */
@@ -29,15 +30,27 @@ public final class LatestRows {
     private static final String SOURCE = "source";
     private static final String LATEST = "latest";
     private static final String OWNED = "owned";
+    private static final String FIRST = "__fd_first";
 
     private final DuckDbSession session;
     private final long sourceRows;
     private final long keptRows;
     private final Optional<ShardLayout> held;
     private final int rows;
+    private final ViewProjection projection;
+    private final String relation;
 
-    private LatestRows(DuckDbSession session, long sourceRows, long keptRows, Optional<ShardLayout> held, int rows) {
+    private LatestRows(
+            DuckDbSession session,
+            ViewProjection projection,
+            String relation,
+            long sourceRows,
+            long keptRows,
+            Optional<ShardLayout> held,
+            int rows) {
         this.session = session;
+        this.projection = projection;
+        this.relation = relation;
         this.sourceRows = sourceRows;
         this.keptRows = keptRows;
         this.held = held;
@@ -85,7 +98,8 @@ public final class LatestRows {
             keptRows = count(session, OWNED);
         }
         session.execute("CREATE TEMP TABLE " + LATEST + " AS " + sql(projection, version, relation));
-        return new LatestRows(session, sourceRows, keptRows, held, Math.toIntExact(count(session, LATEST)));
+        return new LatestRows(
+                session, projection, relation, sourceRows, keptRows, held, Math.toIntExact(count(session, LATEST)));
     }
 
     private static String sql(ViewProjection projection, TableSnapshot version, String relation) {
@@ -101,14 +115,21 @@ public final class LatestRows {
         select.add("epoch_us(" + projection.eventTime() + ") AS event_us");
         projection.createdTime().ifPresent(c -> select.add("epoch_us(" + c + ") AS created_us"));
         select.addAll(projection.featureProjections());
+        String partition = "PARTITION BY " + String.join(", ", projection.keyColumns());
+        // Aggregations need each entity's first event: before it, the entity has no window at all.
+        boolean first = !view.aggregations().isEmpty();
+        if (first) {
+            select.add("epoch_us(" + FIRST + ") AS first_us");
+        }
         String order = projection.eventTime() + " DESC"
                 + projection
                         .createdTime()
                         .map(c -> ", " + c + " DESC NULLS LAST")
                         .orElse("");
-        return "SELECT " + String.join(", ", select) + " FROM (SELECT * FROM " + relation + " WHERE " + notNull
-                + " AND " + projection.eventTime() + " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY "
-                + String.join(", ", projection.keyColumns()) + " ORDER BY " + order + ") = 1)";
+        return "SELECT " + String.join(", ", select) + " FROM (SELECT *"
+                + (first ? ", min(" + projection.eventTime() + ") OVER (" + partition + ") AS " + FIRST : "")
+                + " FROM " + relation + " WHERE " + notNull + " AND " + projection.eventTime()
+                + " IS NOT NULL QUALIFY row_number() OVER (" + partition + " ORDER BY " + order + ") = 1)";
     }
 
     private static long count(DuckDbSession session, String relation) throws SQLException {
@@ -147,6 +168,62 @@ public final class LatestRows {
         try (Statement statement = session.connection().createStatement();
                 ResultSet rs =
                         statement.executeQuery("SELECT * FROM " + LATEST + (stableOrder ? " ORDER BY rowid" : ""))) {
+            while (rs.next()) {
+                reader.row(rs);
+            }
+        }
+    }
+
+    /** The result-set column of a key's first event time, for a view with aggregations. */
+    public int firstEventColumn() {
+        ViewDefinition view = projection.view();
+        return KEYS_START
+                + view.entities().size()
+                + 1
+                + (projection.createdTime().isPresent() ? 1 : 0)
+                + view.features().size();
+    }
+
+    /** How many events {@link #readEvents} hands over. */
+    public long countEvents(long afterMicros) throws SQLException {
+        try (Statement statement = session.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + relation + " WHERE "
+                        + projection.keyColumns().stream()
+                                .map(k -> k + " IS NOT NULL")
+                                .collect(Collectors.joining(" AND "))
+                        + " AND epoch_us(" + projection.eventTime() + ") > " + afterMicros)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Hands every event the view's aggregations count to {@code reader}: each row of the kept table with a key and an
+     * event time after {@code afterMicros}, grouped by key and in event-time order within a key. Each row holds the
+     * keys ({@link #KEYS_START}, canonical form), the event time in epoch microseconds, then one column per
+     * {@code ViewAggregations#inputs()} in the form the online index stores.
+     */
+    public void readEvents(long afterMicros, RowReader reader) throws SQLException {
+        ViewDefinition view = projection.view();
+        List<String> select = new ArrayList<>(projection.keyProjections());
+        select.add("epoch_us(" + projection.eventTime() + ") AS event_us");
+        List<io.featureduck.dataplane.config.ViewAggregations.Input> inputs =
+                view.aggregations().inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            select.add(projection.aggregationInput(inputs.get(i)) + " AS a" + i);
+        }
+        String notNull =
+                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
+        List<String> order = new ArrayList<>();
+        for (int k = 0; k < view.entities().size(); k++) {
+            order.add("k" + k);
+        }
+        order.add("event_us");
+        String sql = "SELECT * FROM (SELECT " + String.join(", ", select) + " FROM " + relation + " WHERE " + notNull
+                + " AND " + projection.eventTime() + " IS NOT NULL) WHERE event_us > " + afterMicros + " ORDER BY "
+                + String.join(", ", order);
+        try (Statement statement = session.connection().createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             while (rs.next()) {
                 reader.row(rs);
             }

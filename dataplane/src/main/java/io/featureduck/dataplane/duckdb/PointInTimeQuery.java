@@ -2,10 +2,12 @@ package io.featureduck.dataplane.duckdb;
 
 import static io.featureduck.dataplane.duckdb.Sql.quote;
 
+import io.featureduck.crds.AggregatedFeature;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.FeatureRef;
+import io.featureduck.dataplane.config.ViewAggregations;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
@@ -260,7 +262,8 @@ public final class PointInTimeQuery {
     public void addEventView(ViewDefinition view, List<String> requested, Version latest) throws SQLException {
         String alias = "h" + views++;
         List<FeatureSpec> features = storedInputs(view, requested);
-        selectFeatures(view, requested, features, alias, alias + ".__ts", alias + ".__ts IS NOT NULL");
+        List<AggregatedFeature> aggregated = aggregatedInputs(view, requested);
+        selectFeatures(view, requested, features, aggregated, alias, alias + ".__ts", alias + ".__ts IS NOT NULL");
         String relation = "source_" + alias;
         ViewProjection projection = register(view, latest, relation);
         List<String> columns = new ArrayList<>(projection.keyProjections());
@@ -293,6 +296,115 @@ public final class PointInTimeQuery {
                 .append(alias)
                 .append(".__ts");
         joinKeys(view, alias);
+        if (!aggregated.isEmpty()) {
+            joinAggregations(view, projection, relation, alias, aggregated);
+        }
+    }
+
+    /**
+     * Joins the aggregated features a view's part of the answer reads, each over the events of its window ending at
+     * the entity row's time: {@code (time - window, time]}, the rule the online index applies at the request time
+     * ({@code online/WindowAggregator}). One pass over the events joined to each entity row by key and time, every
+     * window a FILTER of it.
+     */
+    private void joinAggregations(
+            ViewDefinition view,
+            ViewProjection projection,
+            String relation,
+            String alias,
+            List<AggregatedFeature> aggregated)
+            throws SQLException {
+        List<ViewAggregations.Input> inputs = view.aggregations().inputs();
+        List<String> columns = new ArrayList<>(projection.keyProjections());
+        columns.add("epoch_us(" + projection.eventTime() + ") AS __us");
+        for (int i = 0; i < inputs.size(); i++) {
+            columns.add(projection.typedAggregationInput(inputs.get(i)) + " AS a" + i);
+        }
+        String notNull = String.join(
+                " AND ",
+                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
+        String events = "events_" + alias;
+        session.execute("CREATE TEMP VIEW " + events + " AS SELECT " + String.join(", ", columns) + " FROM " + relation
+                + " WHERE " + notNull + " AND " + projection.eventTime() + " IS NOT NULL");
+        String end = "epoch_us(r." + TIME + ")";
+        boolean lifetime = aggregated.stream().anyMatch(f -> f.window().isLifetime());
+        long longest =
+                aggregated.stream().mapToLong(f -> f.window().micros()).max().orElseThrow();
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < aggregated.size(); i++) {
+            values.add(aggregate(view, aggregated.get(i), end) + " AS g" + i);
+        }
+        StringBuilder on = new StringBuilder("v.__us <= " + end);
+        if (!lifetime) {
+            on.append(" AND v.__us > ").append(end).append(" - ").append(longest);
+        }
+        for (int k = 0; k < view.entities().size(); k++) {
+            EntitySpec entity = view.entities().get(k);
+            on.append(" AND ")
+                    .append(StoredForm.key("r." + quote(entity.name()), entity.type()))
+                    .append(" = v.k")
+                    .append(k);
+        }
+        joins.append(" LEFT JOIN (SELECT r.")
+                .append(ROW)
+                .append(" AS __row, ")
+                .append(String.join(", ", values))
+                .append(" FROM ")
+                .append(ENTITY_ROWS)
+                .append(" AS r JOIN ")
+                .append(events)
+                .append(" AS v ON ")
+                .append(on)
+                .append(" GROUP BY r.")
+                .append(ROW)
+                .append(") AS ")
+                .append(alias)
+                .append("a ON ")
+                .append(alias)
+                .append("a.__row = e.")
+                .append(ROW);
+    }
+
+    /** One aggregated feature as SQL over the joined events {@code v}, its window ending at {@code end}. */
+    private static String aggregate(ViewDefinition view, AggregatedFeature feature, String end) {
+        int input = view.aggregations().inputOf(feature.aggregation());
+        String value = input < 0 ? null : "v.a" + input;
+        String window = feature.window().isLifetime()
+                ? "true"
+                : "v.__us > " + end + " - " + feature.window().micros();
+        String withValue = value == null ? window : window + " AND " + value + " IS NOT NULL";
+        String ordered =
+                "list(" + value + " ORDER BY v.__us DESC, " + value + " DESC) FILTER (WHERE " + withValue + ")";
+        String sql = switch (feature.function()) {
+            case COUNT -> value == null ? "count(*)" : "count(" + value + ")";
+            case SUM -> "sum(" + value + ")";
+            case AVG -> "avg(" + value + ")";
+            case MIN -> "min(" + value + ")";
+            case MAX -> "max(" + value + ")";
+            case COUNT_DISTINCT -> "count(DISTINCT " + value + ")";
+            case STDDEV -> "stddev_samp(" + value + ")";
+            case LAST -> null;
+            case LAST_N -> null;
+        };
+        String typed = DuckDbTypes.of(feature.type());
+        return switch (feature.function()) {
+            case LAST -> "CAST((" + ordered + ")[1] AS " + typed + ")";
+            case LAST_N -> "CAST((" + ordered + ")[1:" + feature.n() + "] AS " + typed + ")";
+            default -> "CAST(" + sql + " FILTER (WHERE " + window + ") AS " + typed + ")";
+        };
+    }
+
+    /** The aggregated features a view's part of the answer reads: requested, or read by requested on-demand ones. */
+    private static List<AggregatedFeature> aggregatedInputs(ViewDefinition view, List<String> requested) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : requested) {
+            view.onDemandFeature(name)
+                    .ifPresentOrElse(feature -> names.addAll(feature.features()), () -> names.add(name));
+        }
+        return names.stream()
+                .map(name -> view.aggregations().feature(name))
+                .flatMap(Optional::stream)
+                .toList();
     }
 
     /**
@@ -304,7 +416,8 @@ public final class PointInTimeQuery {
             throws SQLException {
         String alias = "h" + views++;
         List<FeatureSpec> features = storedInputs(view, requested);
-        selectFeatures(view, requested, features, alias, alias + "v.commit_ts", alias + ".__version IS NOT NULL");
+        selectFeatures(
+                view, requested, features, List.of(), alias, alias + "v.commit_ts", alias + ".__version IS NOT NULL");
         session.execute("CREATE TEMP TABLE versions_" + alias + " (version BIGINT, commit_ts TIMESTAMPTZ)");
         String history = "history_" + alias;
         if (versions.isEmpty()) {
@@ -362,7 +475,7 @@ public final class PointInTimeQuery {
             view.onDemandFeature(name)
                     .ifPresentOrElse(feature -> names.addAll(feature.features()), () -> names.add(name));
         }
-        return names.stream().map(name -> view.feature(name).orElseThrow()).toList();
+        return names.stream().map(view::feature).flatMap(Optional::stream).toList();
     }
 
     /**
@@ -374,6 +487,7 @@ public final class PointInTimeQuery {
             ViewDefinition view,
             List<String> requested,
             List<FeatureSpec> features,
+            List<AggregatedFeature> aggregated,
             String alias,
             String eventTime,
             String found)
@@ -395,14 +509,19 @@ public final class PointInTimeQuery {
             Optional<OnDemandFeature> computed = view.onDemandFeature(name);
             String value;
             if (computed.isEmpty()) {
-                value = served(alias, features, name, fresh);
+                value = served(view, alias, features, aggregated, name, fresh, found);
             } else {
                 List<OnDemandColumns.Input> stored = new ArrayList<>();
                 for (String input : computed.get().features()) {
                     stored.add(new OnDemandColumns.Input(
                             input,
-                            served(alias, features, input, fresh),
-                            view.feature(input).orElseThrow().type(),
+                            served(view, alias, features, aggregated, input, fresh, found),
+                            view.feature(input)
+                                    .map(FeatureSpec::type)
+                                    .orElseGet(() -> view.aggregations()
+                                            .feature(input)
+                                            .orElseThrow()
+                                            .type()),
                             null));
                 }
                 List<OnDemandColumns.Input> request = new ArrayList<>();
@@ -429,8 +548,34 @@ public final class PointInTimeQuery {
         }
     }
 
-    /** A stored feature's value as answered: the joined value, dropped when older than the TTL. */
-    private static String served(String alias, List<FeatureSpec> features, String name, String fresh) {
+    /**
+     * A stored feature's value as answered: the joined value, dropped when older than the TTL. An aggregated feature's
+     * value is its window's, whatever the TTL, and none before the entity's first event (as online).
+     */
+    private static String served(
+            ViewDefinition view,
+            String alias,
+            List<FeatureSpec> features,
+            List<AggregatedFeature> aggregated,
+            String name,
+            String fresh,
+            String found) {
+        Optional<AggregatedFeature> windowed = view.aggregations().feature(name);
+        if (windowed.isPresent()) {
+            AggregatedFeature feature = windowed.get();
+            String value = alias + "a.g" + aggregated.indexOf(feature);
+            // No event in the window joins no row: counts are then 0 and last_n an empty list, as online.
+            String empty = switch (feature.function()) {
+                case COUNT, COUNT_DISTINCT -> "0";
+                case LAST_N -> "[]";
+                default -> null;
+            };
+            return "CASE WHEN " + found + " THEN "
+                    + (empty == null
+                            ? value
+                            : "COALESCE(" + value + ", CAST(" + empty + " AS " + DuckDbTypes.of(feature.type()) + "))")
+                    + " END";
+        }
         int position = features.indexOf(
                 features.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow());
         String value = alias + ".f" + position;

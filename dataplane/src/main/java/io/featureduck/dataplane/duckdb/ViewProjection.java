@@ -4,6 +4,7 @@ import static io.featureduck.dataplane.duckdb.Sql.quote;
 
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
+import io.featureduck.dataplane.config.ViewAggregations;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
@@ -76,6 +77,10 @@ public final class ViewProjection {
                         + feature.type().wireName() + " from the table: " + DuckDbSession.firstLine(e.getMessage()));
             }
         }
+        List<ViewAggregations.Input> inputs = view.aggregations().inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            checkInput(inputs.get(i), snapshot, session, relation, projection, problems);
+        }
         if (!problems.isEmpty()) {
             throw FeatureDuckException.ofView(
                     ErrorCode.VIEW_DEFINITION_MISMATCH,
@@ -87,6 +92,60 @@ public final class ViewProjection {
 
     public ViewDefinition view() {
         return view;
+    }
+
+    /** Checks what aggregations read, as a feature's column or expression is checked; names the first aggregation. */
+    private static void checkInput(
+            ViewAggregations.Input input,
+            TableSnapshot snapshot,
+            DuckDbSession session,
+            String relation,
+            ViewProjection projection,
+            List<String> problems) {
+        List<io.featureduck.crds.AggregationSpec> specs =
+                projection.view.aggregations().specs();
+        int first = 0;
+        while (!specs.get(first).hasSource()
+                || !new ViewAggregations.Input(
+                                specs.get(first).column(),
+                                specs.get(first).expression(),
+                                specs.get(first).type())
+                        .equals(input)) {
+            first++;
+        }
+        String field = "spec.aggregations[" + first + "]";
+        if (input.expression() != null) {
+            Optional<String> problem = ExpressionValidator.problem(
+                    session,
+                    input.expression(),
+                    snapshot.columns().stream().map(SourceColumn::name).collect(java.util.stream.Collectors.toSet()));
+            if (problem.isPresent()) {
+                problems.add(field + ".expression: '" + input.expression() + "' " + problem.get());
+                return;
+            }
+        } else if (!requireColumn(snapshot, input.column(), field + ".column", problems)) {
+            return;
+        }
+        try {
+            session.execute("SELECT " + projection.aggregationInput(input) + " FROM " + quote(relation) + " LIMIT 0");
+        } catch (SQLException e) {
+            problems.add(field + (input.expression() != null ? ".expression" : ".type") + ": cannot produce a "
+                    + input.type().wireName() + " from the table: " + DuckDbSession.firstLine(e.getMessage()));
+        }
+    }
+
+    /** What an aggregation reads of each event, in the form the online index stores. */
+    public String aggregationInput(ViewAggregations.Input input) {
+        return StoredForm.feature(inputExpression(input), input.type());
+    }
+
+    /** What an aggregation reads of each event, with its declared type, as historical retrieval aggregates it. */
+    public String typedAggregationInput(ViewAggregations.Input input) {
+        return "CAST((" + inputExpression(input) + ") AS " + DuckDbTypes.of(input.type()) + ")";
+    }
+
+    private static String inputExpression(ViewAggregations.Input input) {
+        return input.expression() != null ? input.expression() : quote(input.column());
     }
 
     /**

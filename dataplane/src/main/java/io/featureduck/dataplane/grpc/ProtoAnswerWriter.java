@@ -153,7 +153,7 @@ final class ProtoAnswerWriter {
     }
 
     private static Kind kind(AnswerFeature feature) {
-        if (feature.isOnDemand()) {
+        if (feature.isComputed()) {
             return Kind.MESSAGE;
         }
         return switch (feature.type()) {
@@ -272,9 +272,9 @@ final class ProtoAnswerWriter {
         }
     }
 
-    /** The stored column feature {@code f} reads; null for an on-demand feature. */
+    /** The stored column feature {@code f} reads; null for a computed (on-demand or aggregated) feature. */
     private FeatureColumn storedColumn(int f) {
-        return answer.features().get(f).isOnDemand() ? null : answer.column(f);
+        return answer.features().get(f).isComputed() ? null : answer.column(f);
     }
 
     /** The size of the Value of a PRESENT feature value, read from {@code column} unless it is a MESSAGE. */

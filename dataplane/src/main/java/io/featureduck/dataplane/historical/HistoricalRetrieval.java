@@ -277,8 +277,7 @@ public final class HistoricalRetrieval {
             ViewDefinition view = current.view(ref.view())
                     .orElseThrow(() -> ServingConfig.notServed(
                             ref.view(), Optional.ofNullable(current.refused().get(ref.view()))));
-            if (view.feature(ref.feature()).isEmpty()
-                    && view.onDemandFeature(ref.feature()).isEmpty()) {
+            if (!view.servedFeatureNames().contains(ref.feature())) {
                 throw new FeatureDuckException(
                         ErrorCode.UNKNOWN_FEATURE,
                         "feature view '" + view.name() + "' has no feature '" + ref.feature() + "'; it has "

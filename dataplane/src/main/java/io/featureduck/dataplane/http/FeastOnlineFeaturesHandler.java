@@ -192,7 +192,7 @@ final class FeastOnlineFeaturesHandler implements Handler<RoutingContext> {
             statuses[e] = answer.status(feature, e);
             if (statuses[e] != LookupStatus.PRESENT) {
                 out.writeNull();
-            } else if (column.isOnDemand()) {
+            } else if (column.isComputed()) {
                 FeatureValues.writeJson(answer.computed(feature, e), out);
             } else {
                 answer.column(feature).writeJson(answer.row(feature, e), out);

@@ -94,8 +94,8 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
     }
 
     /**
-     * The features asked of {@code view}: those listed, or every stored feature (on-demand features need request data
-     * and are answered when named).
+     * The features asked of {@code view}: those listed, or every stored and aggregated feature (on-demand features need
+     * request data and are answered when named).
      */
     private static List<FeatureRef> features(JsonNode body, OnlineIndex index) {
         JsonNode requested = body.get("features");
@@ -103,6 +103,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
         List<FeatureRef> refs = new ArrayList<>();
         if (requested == null || requested.isNull()) {
             index.view().featureNames().forEach(name -> refs.add(new FeatureRef(view, name)));
+            index.view().aggregations().features().forEach(f -> refs.add(new FeatureRef(view, f.name())));
             return refs;
         }
         if (!requested.isArray()) {
@@ -188,7 +189,7 @@ final class OnlineFeaturesHandler implements Handler<RoutingContext> {
                 LookupStatus status = answer.status(f, e);
                 if (status != LookupStatus.PRESENT) {
                     out.writeNull();
-                } else if (features.get(f).isOnDemand()) {
+                } else if (features.get(f).isComputed()) {
                     FeatureValues.writeJson(answer.computed(f, e), out);
                 } else {
                     answer.column(f).writeJson(answer.row(f, e), out);

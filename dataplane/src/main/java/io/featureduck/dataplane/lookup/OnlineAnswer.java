@@ -83,10 +83,12 @@ public final class OnlineAnswer {
         AnswerFeature column = plan.features().get(feature);
         int slot = column.viewSlot();
         LookupStatus status = rowStatuses[slot][entity];
-        if (status != LookupStatus.PRESENT) {
+        // A window's value does not age: the view's TTL is for its latest-row features, an aggregate is as of now.
+        boolean aggregate = column.isAggregate() && status == LookupStatus.OUTSIDE_MAX_AGE;
+        if (status != LookupStatus.PRESENT && !aggregate) {
             return status;
         }
-        boolean absent = column.isOnDemand()
+        boolean absent = column.isComputed()
                 ? computed[feature][entity] == null
                 : indexes[slot].column(column.position()).isNull(rows[slot][entity]);
         return absent ? LookupStatus.NULL_VALUE : LookupStatus.PRESENT;
@@ -120,14 +122,14 @@ public final class OnlineAnswer {
     /** The value in the forms of {@code values/FeatureValues}; only when {@link #status} is PRESENT. */
     public Object value(int feature, int entity) {
         AnswerFeature column = plan.features().get(feature);
-        if (column.isOnDemand()) {
+        if (column.isComputed()) {
             return computed[feature][entity];
         }
         int slot = column.viewSlot();
         return indexes[slot].value(column.position(), rows[slot][entity]);
     }
 
-    /** An on-demand feature's value; only when {@link #status} is PRESENT. */
+    /** An on-demand or aggregated feature's value; only when {@link #status} is PRESENT. */
     public Object computed(int feature, int entity) {
         return computed[feature][entity];
     }
@@ -154,7 +156,7 @@ public final class OnlineAnswer {
         for (int f = 0; f < features.size(); f++) {
             AnswerFeature feature = features.get(f);
             int row = rows[feature.viewSlot()][entity];
-            if (row != EntityKeyIndex.ABSENT && !feature.isOnDemand()) {
+            if (row != EntityKeyIndex.ABSENT && !feature.isComputed()) {
                 touched +=
                         indexes[feature.viewSlot()].column(feature.position()).touch(row);
             }

@@ -11,6 +11,7 @@ import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.ondemand.EvaluationBudget;
 import io.featureduck.dataplane.ondemand.OnDemandFeature;
 import io.featureduck.dataplane.ondemand.OnDemandLimits;
+import io.featureduck.dataplane.online.EntityKeyIndex;
 import io.featureduck.dataplane.online.EntityKeys;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
@@ -90,7 +91,10 @@ public final class OnlineLookup {
         EvaluationBudget budget = null;
         for (int f = 0; f < features.size(); f++) {
             AnswerFeature feature = features.get(f);
-            if (feature.isOnDemand()) {
+            if (feature.isAggregate()) {
+                computed = computed == null ? new Object[features.size()][] : computed;
+                computed[f] = aggregate(feature, indexes[feature.viewSlot()], rows[feature.viewSlot()], now);
+            } else if (feature.isOnDemand()) {
                 computed = computed == null ? new Object[features.size()][] : computed;
                 budget = budget == null ? limits.budget() : budget;
                 computed[f] = compute(
@@ -100,7 +104,8 @@ public final class OnlineLookup {
                         entities,
                         rows[feature.viewSlot()],
                         statuses[feature.viewSlot()],
-                        budget);
+                        budget,
+                        now);
             }
         }
         return new OnlineAnswer(plan, indexes, rows, statuses, computed, entities, now);
@@ -202,6 +207,7 @@ public final class OnlineLookup {
                                 + "'; ask with full_feature_names to name them view__feature");
             }
             int position = index.featurePosition(ref.feature());
+            int aggregate = index.view().aggregations().position(ref.feature());
             if (position >= 0) {
                 features.add(new AnswerFeature(
                         slot,
@@ -210,13 +216,24 @@ public final class OnlineLookup {
                         output,
                         index.view().features().get(position).type(),
                         position,
-                        Optional.empty()));
+                        Optional.empty(),
+                        -1));
+            } else if (aggregate >= 0) {
+                features.add(new AnswerFeature(
+                        slot,
+                        ref.view(),
+                        ref.feature(),
+                        output,
+                        index.view().aggregations().features().get(aggregate).type(),
+                        -1,
+                        Optional.empty(),
+                        aggregate));
             } else {
                 OnDemandFeature onDemand = index.view()
                         .onDemandFeature(ref.feature())
                         .orElseThrow(() -> OnlineViews.unknownFeature(index, ref.feature()));
                 features.add(new AnswerFeature(
-                        slot, ref.view(), ref.feature(), output, onDemand.type(), -1, Optional.of(onDemand)));
+                        slot, ref.view(), ref.feature(), output, onDemand.type(), -1, Optional.of(onDemand), -1));
             }
         }
         return new FeaturePlan(
@@ -348,6 +365,17 @@ public final class OnlineLookup {
         return List.copyOf(parts);
     }
 
+    /** An aggregated feature's value for every entity found, as of {@code nowMicros}. */
+    private static Object[] aggregate(AnswerFeature feature, OnlineIndex index, int[] rows, long nowMicros) {
+        Object[] values = new Object[rows.length];
+        for (int e = 0; e < rows.length; e++) {
+            if (rows[e] != EntityKeyIndex.ABSENT && !index.unavailable(rows[e])) {
+                values[e] = index.aggregate(feature.aggregate(), rows[e], nowMicros);
+            }
+        }
+        return values;
+    }
+
     private static Object[] compute(
             AnswerFeature feature,
             OnlineIndex index,
@@ -355,7 +383,8 @@ public final class OnlineLookup {
             int entities,
             int[] rows,
             LookupStatus[] statuses,
-            EvaluationBudget budget) {
+            EvaluationBudget budget,
+            long nowMicros) {
         OnDemandFeature onDemand = feature.onDemand().orElseThrow();
         Map<String, RequestFieldSpec> fields = new LinkedHashMap<>();
         for (String field : onDemand.requestFields()) {
@@ -387,7 +416,7 @@ public final class OnlineLookup {
                 continue;
             }
             int row = rows[e];
-            values[e] = onDemand.evaluate(name -> index.value(index.featurePosition(name), row), request::get, budget);
+            values[e] = onDemand.evaluate(name -> index.input(name, row, nowMicros), request::get, budget);
         }
         return values;
     }

@@ -100,6 +100,7 @@ public final class AssembledIndex {
                 columns,
                 local.sourceRows(),
                 new OnlineIndex.Holding(Optional.empty(), local.holding().keptRows(), List.copyOf(versions)),
-                unavailable.isEmpty() ? null : unavailable);
+                unavailable.isEmpty() ? null : unavailable,
+                null);
     }
 }

@@ -26,6 +26,9 @@ public final class OnlineIndex {
     private final long[] createdMicros;
 
     private final FeatureColumn[] columns;
+    /** The event-log input each aggregated feature reads, by its position; -1 for count of events. */
+    private final int[] aggregationInputs;
+
     private final Map<String, Integer> featurePositions;
     private final long ttlMicros;
     private final long sourceRows;
@@ -33,6 +36,8 @@ public final class OnlineIndex {
     private final Holding holding;
     /** Rows whose shard could not be asked (request-scoped indexes only); null when none. */
     private final BitSet unavailable;
+    /** The events the view's aggregations count; null when it has none. */
+    private final EventLog events;
 
     /**
      * What an index holds of its table: every key, or those of one shard's slots; and, for an index assembled for
@@ -67,6 +72,7 @@ public final class OnlineIndex {
                 columns,
                 sourceRows,
                 new Holding(Optional.empty(), sourceRows, List.of(snapshot.version())),
+                null,
                 null);
     }
 
@@ -80,7 +86,12 @@ public final class OnlineIndex {
             FeatureColumn[] columns,
             long sourceRows,
             Holding holding,
-            BitSet unavailable) {
+            BitSet unavailable,
+            EventLog events) {
+        if (events == null && !view.aggregations().isEmpty()) {
+            throw new IllegalArgumentException("view '" + view.name() + "' aggregates events: an index needs them");
+        }
+        this.events = events;
         this.holding = holding;
         this.unavailable = unavailable;
         this.view = view;
@@ -99,6 +110,9 @@ public final class OnlineIndex {
             featurePositions.put(view.features().get(i).name(), i);
         }
         this.ttlMicros = view.ttl().map(ttl -> ttl.toNanos() / 1000).orElse(Long.MAX_VALUE);
+        this.aggregationInputs = view.aggregations().features().stream()
+                .mapToInt(f -> view.aggregations().inputOf(f.aggregation()))
+                .toArray();
     }
 
     public ViewDefinition view() {
@@ -182,6 +196,31 @@ public final class OnlineIndex {
         return eventMicros[row];
     }
 
+    /**
+     * A stored feature's value, or an aggregated one's as of {@code endMicros}, by name: what an on-demand feature
+     * reads.
+     */
+    public Object input(String name, int row, long endMicros) {
+        int position = featurePosition(name);
+        return position >= 0
+                ? value(position, row)
+                : aggregate(view.aggregations().position(name), row, endMicros);
+    }
+
+    /** The events the view's aggregations count; empty when it has none. */
+    public Optional<EventLog> events() {
+        return Optional.ofNullable(events);
+    }
+
+    /**
+     * Aggregated feature {@code position} (in {@code ViewAggregations#features()}) for {@code row} at
+     * {@code endMicros}; see {@link WindowAggregator}.
+     */
+    public Object aggregate(int position, int row, long endMicros) {
+        return WindowAggregator.value(
+                view.aggregations().features().get(position), aggregationInputs[position], events, row, endMicros);
+    }
+
     /** The table version the index was built from, with its files: what a refresh compares the table against. */
     public TableSnapshot snapshot() {
         return snapshot;
@@ -199,10 +238,19 @@ public final class OnlineIndex {
         return keys;
     }
 
+    FeatureColumn[] columns() {
+        return columns;
+    }
+
     /**
      * Whether a found row may be served at {@code nowMicros}: a value whose event time is older than now minus the
      * TTL is {@link LookupStatus#OUTSIDE_MAX_AGE}, as in Feast.
      */
+    /** Whether {@code row}'s shard could not be asked, so that it has no values (request-scoped indexes only). */
+    public boolean unavailable(int row) {
+        return unavailable != null && unavailable.get(row);
+    }
+
     public LookupStatus freshness(int row, long nowMicros) {
         if (unavailable != null && unavailable.get(row)) {
             return LookupStatus.UNAVAILABLE;

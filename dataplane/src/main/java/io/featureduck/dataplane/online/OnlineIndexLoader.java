@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -103,24 +104,79 @@ public final class OnlineIndexLoader {
             columns[i] = FeatureColumn.create(view.features().get(i).type(), rows);
         }
         int[] row = {0};
+        long[] firstMicros = new long[view.aggregations().isEmpty() ? 0 : rows];
+        int firstColumn = firstMicros.length == 0 ? 0 : latest.firstEventColumn();
         latest.read(
                 rs -> {
                     keys.put(readKey(rs, entities), row[0]);
                     readRow(rs, view, row[0], eventMicros, createdMicros, columns);
+                    if (firstColumn > 0) {
+                        firstMicros[row[0]] = rs.getLong(firstColumn);
+                    }
                     row[0]++;
                 },
                 false);
+        Instant now = clock.instant();
         return new OnlineIndex(
                 view,
                 snapshot,
-                clock.instant(),
+                now,
                 keys,
                 eventMicros,
                 createdMicros,
                 columns,
                 latest.sourceRows(),
                 new OnlineIndex.Holding(latest.held(), latest.keptRows(), List.of(snapshot.version())),
-                null);
+                null,
+                events(latest, view, keys::rowOf, rows, heldAfter(view, now), firstMicros));
+    }
+
+    /**
+     * The events no window reaches from {@code now} on: at or before {@code now} minus the longest window; none when a
+     * window is lifetime.
+     */
+    private static long heldAfter(ViewDefinition view, Instant now) {
+        if (view.aggregations().hasLifetime()) {
+            return Long.MIN_VALUE;
+        }
+        return view.aggregations()
+                .longestWindow()
+                .map(window -> EventTime.toMicros(now) - window.toNanos() / 1000)
+                .orElse(Long.MIN_VALUE);
+    }
+
+    /** The event log of {@code latest}'s events for an index of {@code rows} rows; null without aggregations. */
+    private static EventLog events(
+            LatestRows latest,
+            ViewDefinition view,
+            java.util.function.ToIntFunction<Object> rowOf,
+            int rows,
+            long after,
+            long[] firstMicros)
+            throws SQLException {
+        if (view.aggregations().isEmpty()) {
+            return null;
+        }
+        List<EntitySpec> entities = view.entities();
+        EventLog.Builder log = new EventLog.Builder(
+                rows,
+                Math.toIntExact(latest.countEvents(after)),
+                view.aggregations().inputs(),
+                after,
+                firstMicros);
+        int timeColumn = LatestRows.KEYS_START + entities.size();
+        Object[] key = {null};
+        int[] row = {EntityKeyIndex.ABSENT};
+        latest.readEvents(after, rs -> {
+            Object next = readKey(rs, entities);
+            // Events come grouped by key: one lookup per entity, not per event.
+            if (!next.equals(key[0])) {
+                key[0] = next;
+                row[0] = rowOf.applyAsInt(next);
+            }
+            log.add(row[0], rs, timeColumn);
+        });
+        return log.build();
     }
 
     /**
@@ -135,6 +191,22 @@ public final class OnlineIndexLoader {
         ViewDefinition view = previous.view();
         if (view.isSnapshot()) {
             throw new IllegalArgumentException("snapshot views take every row's time from the version: rebuild them");
+        }
+        if (added.isEmpty()) {
+            // A version that changed no data (table properties, say): the same rows, served as the new version.
+            return new OnlineIndex(
+                    view,
+                    latest,
+                    clock.instant(),
+                    previous.keyIndex(),
+                    previous.eventMicros(),
+                    previous.createdMicros(),
+                    previous.columns(),
+                    previous.sourceRows(),
+                    new OnlineIndex.Holding(
+                            previous.holding().held(), previous.holding().keptRows(), List.of(latest.version())),
+                    null,
+                    previous.events().orElse(null));
         }
         TableSnapshot appended = latest.withDataFiles(added);
         try (LocalSnapshot local = LocalSnapshot.of(appended, files);
@@ -162,11 +234,17 @@ public final class OnlineIndexLoader {
         // First pass: where each appended row goes (its key's row, a new row, or nowhere when the old row is later).
         List<Integer> targets = new ArrayList<>();
         List<Object> newKeys = new ArrayList<>();
+        List<long[]> firsts = new ArrayList<>();
+        boolean aggregated = !view.aggregations().isEmpty();
+        int firstColumn = aggregated ? appended.firstEventColumn() : 0;
         int[] next = {previous.size()};
         appended.read(
                 rs -> {
                     Object key = readKey(rs, entities);
                     int row = previous.rowOf(key);
+                    if (aggregated) {
+                        firsts.add(new long[] {row == EntityKeyIndex.ABSENT ? next[0] : row, rs.getLong(firstColumn)});
+                    }
                     if (row == EntityKeyIndex.ABSENT) {
                         newKeys.add(key);
                         targets.add(next[0]++);
@@ -205,10 +283,22 @@ public final class OnlineIndexLoader {
                     }
                 },
                 true);
+        Instant now = clock.instant();
+        EventLog events = null;
+        if (previous.events().isPresent()) {
+            EventLog log = previous.events().get();
+            // Late events no window of a request after the previous build reaches are dropped on the way in.
+            long[] addedFirst = new long[rows];
+            java.util.Arrays.fill(addedFirst, Long.MAX_VALUE);
+            firsts.forEach(f -> addedFirst[(int) f[0]] = f[1]);
+            EventLog added = events(appended, view, keys::rowOf, rows, log.afterMicros(), addedFirst);
+            events = log.merge(
+                    added, rows, heldAfter(view, now), view.aggregations().inputs());
+        }
         return new OnlineIndex(
                 view,
                 latest,
-                clock.instant(),
+                now,
                 keys,
                 eventMicros,
                 createdMicros,
@@ -218,7 +308,8 @@ public final class OnlineIndexLoader {
                         previous.holding().held(),
                         previous.holding().keptRows() + appended.keptRows(),
                         List.of(latest.version())),
-                null);
+                null,
+                events);
     }
 
     /** Reads event time, created time (when kept) and features of the current result-set row into {@code row}. */

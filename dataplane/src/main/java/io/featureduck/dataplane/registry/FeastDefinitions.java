@@ -21,6 +21,7 @@ import feast.proto.core.ProjectProto.ProjectMeta;
 import feast.proto.core.ProjectProto.ProjectSpec;
 import feast.proto.core.RegistryProto.Registry;
 import feast.proto.types.ValueProto;
+import io.featureduck.crds.AggregatedFeature;
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.ValueType;
@@ -52,6 +53,8 @@ import java.util.Optional;
 public final class FeastDefinitions {
     /** Tag on an on-demand feature: its expression. */
     static final String ON_DEMAND_TAG = "featureduck.io/on-demand";
+    /** Tags an aggregated feature with its function and window, e.g. {@code sum over 7d}. */
+    static final String AGGREGATION_TAG = "featureduck.io/aggregation";
     /** Tag on a view's data source: its table format. */
     static final String FORMAT_TAG = "featureduck.io/format";
     /** Tag on a view: {@code true} when it has no event time (a snapshot of the table's latest rows). */
@@ -120,6 +123,9 @@ public final class FeastDefinitions {
         for (OnDemandFeature feature : view.onDemand()) {
             spec.addFeatures(field(feature.name(), feature.type(), null).toBuilder()
                     .putTags(ON_DEMAND_TAG, feature.expression()));
+        }
+        for (AggregatedFeature feature : view.aggregations().features()) {
+            spec.addFeatures(aggregatedField(feature));
         }
         // Feast reads a zero ttl as "no limit", which is what a view without one means here too.
         view.ttl()
@@ -260,11 +266,24 @@ public final class FeastDefinitions {
         if (stored.isPresent()) {
             return field(name, stored.get().type(), stored.get().description());
         }
+        Optional<AggregatedFeature> aggregated = view.aggregations().feature(name);
+        if (aggregated.isPresent()) {
+            return aggregatedField(aggregated.get());
+        }
         OnDemandFeature onDemand = view.onDemandFeature(name)
                 .orElseThrow(() -> new IllegalStateException("feature service names " + view.name() + ":" + name
                         + ", which the view does not serve; admission resolves services against their views"));
         return field(name, onDemand.type(), null).toBuilder()
                 .putTags(ON_DEMAND_TAG, onDemand.expression())
+                .build();
+    }
+
+    private static FeatureSpecV2 aggregatedField(AggregatedFeature feature) {
+        return field(feature.name(), feature.type(), null).toBuilder()
+                .putTags(
+                        AGGREGATION_TAG,
+                        feature.function().wireName() + " over "
+                                + feature.window().text())
                 .build();
     }
 

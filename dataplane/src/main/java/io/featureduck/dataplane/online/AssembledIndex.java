@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.online;
 
 import io.featureduck.crds.EntitySpec;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,13 @@ public final class AssembledIndex {
     private final FeatureColumn[] columns;
     private final BitSet unavailable = new BitSet();
     private final TreeSet<Long> versions = new TreeSet<>();
+    /** Events of the rows held, for a view with aggregations, in the order they were added. */
+    private final List<Events> events = new ArrayList<>();
+
     private int rows;
+
+    /** Events {@code from..from+count-1} of {@code times} and {@code inputs}, which are row {@code row}'s. */
+    private record Events(int row, long first, long[] times, FeatureColumn[] inputs, int from, int count) {}
 
     /** @param capacity the most keys the request names */
     public AssembledIndex(OnlineIndex local, int capacity) {
@@ -47,6 +54,17 @@ public final class AssembledIndex {
                 columns[f].copyRow(local.column(f), from, row);
             }
         }
+        local.events()
+                .ifPresent(log -> events.add(new Events(
+                        row, log.firstMicros(from), log.times(), log.inputs(), log.start(from), log.count(from))));
+    }
+
+    /**
+     * Another shard's events of row {@code row} (as {@link #add} returned it): {@code count} events from
+     * {@code from} of {@code times} and {@code inputs}, in time order, and the time of the entity's first event.
+     */
+    public void addEvents(int row, long firstMicros, long[] times, FeatureColumn[] inputs, int from, int count) {
+        events.add(new Events(row, firstMicros, times, inputs, from, count));
     }
 
     /**
@@ -90,6 +108,7 @@ public final class AssembledIndex {
 
     public OnlineIndex build() {
         versions.add(local.tableVersion());
+        EventLog log = local.events().map(this::buildEvents).orElse(null);
         return new OnlineIndex(
                 local.view(),
                 local.snapshot(),
@@ -101,6 +120,36 @@ public final class AssembledIndex {
                 local.sourceRows(),
                 new OnlineIndex.Holding(Optional.empty(), local.holding().keptRows(), List.copyOf(versions)),
                 unavailable.isEmpty() ? null : unavailable,
-                null);
+                log);
+    }
+
+    /** The events gathered, one entity after another; an entity without any has no window. */
+    private EventLog buildEvents(EventLog localLog) {
+        int total = events.stream().mapToInt(Events::count).sum();
+        int[] start = new int[rows];
+        int[] count = new int[rows];
+        long[] first = new long[rows];
+        java.util.Arrays.fill(first, Long.MAX_VALUE);
+        long[] times = new long[total];
+        List<io.featureduck.dataplane.config.ViewAggregations.Input> types =
+                local.view().aggregations().inputs();
+        FeatureColumn[] inputs = new FeatureColumn[types.size()];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = FeatureColumn.create(types.get(i).type(), total);
+        }
+        int at = 0;
+        for (Events piece : events) {
+            start[piece.row()] = at;
+            count[piece.row()] = piece.count();
+            first[piece.row()] = piece.first();
+            for (int e = piece.from(); e < piece.from() + piece.count(); e++) {
+                times[at] = piece.times()[e];
+                for (int i = 0; i < inputs.length; i++) {
+                    inputs[i].copyRow(piece.inputs()[i], e, at);
+                }
+                at++;
+            }
+        }
+        return new EventLog(start, count, times, inputs, localLog.afterMicros(), first);
     }
 }

@@ -34,8 +34,13 @@ public final class EventLog {
     }
 
     /** The time of {@code row}'s first event in the table, whether or not the log still holds it. */
-    long firstMicros(int row) {
+    public long firstMicros(int row) {
         return firstMicros[row];
+    }
+
+    /** How many inputs each event has. */
+    public int inputCount() {
+        return inputs.length;
     }
 
     /** Events in all. */
@@ -49,21 +54,30 @@ public final class EventLog {
     }
 
     /** The first event of {@code row}. */
-    int start(int row) {
+    public int start(int row) {
         return start[row];
     }
 
     /** How many events {@code row} has. */
-    int count(int row) {
+    public int count(int row) {
         return count[row];
     }
 
-    long time(int event) {
+    public long time(int event) {
         return times[event];
     }
 
-    FeatureColumn input(int input) {
+    /** The values of input {@code input} ({@code ViewAggregations#inputs()}), one per event. */
+    public FeatureColumn input(int input) {
         return inputs[input];
+    }
+
+    long[] times() {
+        return times;
+    }
+
+    FeatureColumn[] inputs() {
+        return inputs;
     }
 
     /** Events after this time are held; a log holding every event says {@link Long#MIN_VALUE}. */

@@ -2,6 +2,8 @@ package io.featureduck.dataplane.shard;
 
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.Sharding;
+import io.featureduck.dataplane.config.ViewAggregations;
+import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.lookup.AnswerFeature;
 import io.featureduck.dataplane.lookup.FeaturePlan;
@@ -15,6 +17,7 @@ import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.slots.KeySlots;
 import io.featureduck.dataplane.slots.ShardLayout;
 import io.featureduck.shard.v1.ColumnValues;
+import io.featureduck.shard.v1.Events;
 import io.featureduck.shard.v1.RefreshRequest;
 import io.featureduck.shard.v1.RowsRequest;
 import io.featureduck.shard.v1.RowsResponse;
@@ -130,7 +133,16 @@ public final class ShardRouter {
                 }
             }
             if (!remote.isEmpty()) {
-                pending.put(name, assemble(index, keys, owners, remote, needed(plan, slot, index), authorization));
+                pending.put(
+                        name,
+                        assemble(
+                                index,
+                                keys,
+                                owners,
+                                remote,
+                                needed(plan, slot, index),
+                                needsEvents(plan, slot, index),
+                                authorization));
             }
         }
         if (pending.isEmpty()) {
@@ -150,6 +162,21 @@ public final class ShardRouter {
         return key instanceof List<?> parts ? KeySlots.slot(parts) : KeySlots.slot(key);
     }
 
+    /** Whether the plan reads view slot {@code slot}'s events: an aggregated feature, or an on-demand one's input. */
+    private static boolean needsEvents(FeaturePlan plan, int slot, OnlineIndex index) {
+        for (AnswerFeature feature : plan.features()) {
+            if (feature.viewSlot() == slot
+                    && (feature.isAggregate()
+                            || feature.isOnDemand()
+                                    && feature.onDemand().get().features().stream()
+                                            .anyMatch(input ->
+                                                    index.view().aggregations().position(input) >= 0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The stored features of view slot {@code slot} the plan reads: its own and its on-demand features' inputs. */
     private static boolean[] needed(FeaturePlan plan, int slot, OnlineIndex index) {
         boolean[] needed = new boolean[index.view().features().size()];
@@ -164,7 +191,7 @@ public final class ShardRouter {
                         needed[position] = true;
                     }
                 }
-            } else {
+            } else if (!feature.isAggregate()) {
                 needed[feature.position()] = true;
             }
         }
@@ -177,6 +204,7 @@ public final class ShardRouter {
             int[] owners,
             Map<Integer, List<Object>> remote,
             boolean[] needed,
+            boolean events,
             Optional<String> authorization) {
         AssembledIndex assembled = new AssembledIndex(index, keys.length);
         for (int e = 0; e < keys.length; e++) {
@@ -201,10 +229,11 @@ public final class ShardRouter {
                     .setView(index.view().name())
                     .addAllFeatures(features)
                     .addAllKeys(WireKeys.encode(shardKeys, index.view().entities()))
+                    .setEvents(events)
                     .build();
             calls.add(client.rows(shard, request, authorization)
                     .<Void>map(response -> {
-                        store(assembled, shardKeys, positions, response);
+                        store(assembled, shardKeys, positions, response, events ? index.view() : null);
                         return null;
                     })
                     .recover(failure -> {
@@ -218,7 +247,11 @@ public final class ShardRouter {
 
     /** Stores a shard's rows; a malformed answer is a failure of that shard. */
     private static void store(
-            AssembledIndex assembled, List<Object> keys, List<Integer> positions, RowsResponse response) {
+            AssembledIndex assembled,
+            List<Object> keys,
+            List<Integer> positions,
+            RowsResponse response,
+            ViewDefinition withEvents) {
         if (response.getFoundCount() != keys.size()
                 || response.getEventMicrosCount() != keys.size()
                 || response.getFeaturesCount() != positions.size()) {
@@ -226,6 +259,8 @@ public final class ShardRouter {
                     "a shard answered " + response.getFoundCount() + " rows for " + keys.size() + " keys");
         }
         assembled.version(response.getTableVersion());
+        int[] rows = new int[keys.size()];
+        java.util.Arrays.fill(rows, -1);
         for (int e = 0; e < keys.size(); e++) {
             if (!response.getFound(e)) {
                 continue;
@@ -235,17 +270,54 @@ public final class ShardRouter {
                 continue;
             }
             for (int f = 0; f < positions.size(); f++) {
-                ColumnValues values = response.getFeatures(f);
-                if (values.getNullsCount() <= e || values.getNulls(e)) {
-                    continue;
-                }
-                FeatureColumn column = assembled.column(positions.get(f));
-                if (column.isFixedWidth()) {
-                    column.putBits(row, values.getBits(e));
-                } else {
-                    column.putBytes(row, values.getBytes(e).toByteArray());
-                }
+                put(assembled.column(positions.get(f)), row, response.getFeatures(f), e);
             }
+            rows[e] = row;
+        }
+        if (withEvents != null) {
+            storeEvents(assembled, rows, response.getEvents(), withEvents);
+        }
+    }
+
+    /** Stores value {@code at} of {@code values} as row {@code row} of {@code column}. */
+    private static void put(FeatureColumn column, int row, ColumnValues values, int at) {
+        if (values.getNullsCount() <= at || values.getNulls(at)) {
+            column.putNull(row);
+        } else if (column.isFixedWidth()) {
+            column.putBits(row, values.getBits(at));
+        } else {
+            column.putBytes(row, values.getBytes(at).toByteArray());
+        }
+    }
+
+    /** Stores a shard's events of the rows it found ({@code rows}, -1 for the others); malformed ones are a failure. */
+    private static void storeEvents(AssembledIndex assembled, int[] rows, Events events, ViewDefinition view) {
+        List<ViewAggregations.Input> types = view.aggregations().inputs();
+        int total = events.getTimesCount();
+        if (events.getCountsCount() != rows.length
+                || events.getFirstMicrosCount() != rows.length
+                || events.getInputsCount() != types.size()
+                || events.getCountsList().stream().mapToLong(c -> c).sum() != total) {
+            throw new IllegalStateException("a shard answered malformed events");
+        }
+        long[] times = new long[total];
+        FeatureColumn[] inputs = new FeatureColumn[types.size()];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = FeatureColumn.create(types.get(i).type(), total);
+        }
+        for (int event = 0; event < total; event++) {
+            times[event] = events.getTimes(event);
+            for (int i = 0; i < inputs.length; i++) {
+                put(inputs[i], event, events.getInputs(i), event);
+            }
+        }
+        int from = 0;
+        for (int e = 0; e < rows.length; e++) {
+            int count = events.getCounts(e);
+            if (rows[e] >= 0) {
+                assembled.addEvents(rows[e], events.getFirstMicros(e), times, inputs, from, count);
+            }
+            from += count;
         }
     }
 }

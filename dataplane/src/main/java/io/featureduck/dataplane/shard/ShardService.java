@@ -7,10 +7,12 @@ import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.lookup.OnlineViews;
 import io.featureduck.dataplane.online.EntityKeyIndex;
+import io.featureduck.dataplane.online.EventLog;
 import io.featureduck.dataplane.online.FeatureColumn;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ViewRegistry;
 import io.featureduck.shard.v1.ColumnValues;
+import io.featureduck.shard.v1.Events;
 import io.featureduck.shard.v1.RefreshRequest;
 import io.featureduck.shard.v1.RefreshResponse;
 import io.featureduck.shard.v1.RowsRequest;
@@ -84,7 +86,44 @@ public final class ShardService {
             }
             response.addFeatures(values);
         }
+        if (request.getEvents()) {
+            index.events().ifPresent(log -> response.setEvents(events(log, rows)));
+        }
         return response.build();
+    }
+
+    /** The events of {@code rows} (absent ones have none), as the log holds them. */
+    private static Events events(EventLog log, int[] rows) {
+        Events.Builder events = Events.newBuilder();
+        ColumnValues.Builder[] inputs = new ColumnValues.Builder[log.inputCount()];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = ColumnValues.newBuilder();
+        }
+        for (int row : rows) {
+            boolean found = row != EntityKeyIndex.ABSENT;
+            int count = found ? log.count(row) : 0;
+            events.addCounts(count).addFirstMicros(found ? log.firstMicros(row) : Long.MAX_VALUE);
+            for (int e = found ? log.start(row) : 0; e < (found ? log.start(row) + count : 0); e++) {
+                events.addTimes(log.time(e));
+                for (int i = 0; i < inputs.length; i++) {
+                    add(inputs[i], log.input(i), e);
+                }
+            }
+        }
+        for (ColumnValues.Builder input : inputs) {
+            events.addInputs(input);
+        }
+        return events.build();
+    }
+
+    private static void add(ColumnValues.Builder values, FeatureColumn column, int row) {
+        boolean absent = column.isNull(row);
+        values.addNulls(absent);
+        if (column.isFixedWidth()) {
+            values.addBits(absent ? 0 : column.bits(row));
+        } else {
+            values.addBytes(absent ? ByteString.EMPTY : bytes(column, row));
+        }
     }
 
     /** A variable-length value, copied once out of its column's page. */

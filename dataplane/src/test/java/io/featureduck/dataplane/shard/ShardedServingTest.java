@@ -66,6 +66,11 @@ class ShardedServingTest {
             "drivers:scores",
             "drivers:active",
             "drivers:rate_plus",
+            "drivers:trips_sum_1d",
+            "drivers:trips_sum_lifetime",
+            "drivers:seen_1d",
+            "drivers:names",
+            "drivers:busy",
             "customers:spend",
             "customers:tier",
             "customers:joined",
@@ -128,6 +133,29 @@ class ShardedServingTest {
                         .as("/v1 trial %d", trial)
                         .isEqualTo(v1Expected);
             }
+        }
+    }
+
+    @Test
+    void aggregationsAreComputedFromTheOwningShardsEvents() throws Exception {
+        awaitSameVersions();
+        ObjectNode request = JSON.createObjectNode();
+        request.putArray("features")
+                .add("drivers:trips_sum_lifetime")
+                .add("drivers:seen_lifetime")
+                .add("drivers:names")
+                .add("drivers:busy");
+        ArrayNode ids = request.putObject("entities").putArray("driver_id");
+        for (int id = 1; id <= 400; id++) {
+            ids.add(id);
+        }
+        String expected = comparable(post(store.single, "/get-online-features", request));
+        JsonNode counts = JSON.readTree(expected).get("results").get(2).get("values");
+        assertThat(counts).as("every driver has events").allMatch(count -> count.asLong() >= 1);
+        for (DataPlane shard : store.shards) {
+            assertThat(comparable(post(shard, "/get-online-features", request)))
+                    .as("shard on port %d", shard.port())
+                    .isEqualTo(expected);
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.TreeMap;
 
 /**
  * A store of several views over Parquet tables written with pseudo-random values (two entity types, a composite key,
- * nulls, lists, TTL, on-demand features, pushes), served by one unsharded process and by {@code count} shard
+ * nulls, lists, TTL, on-demand features, aggregations, pushes), served by one unsharded process and by {@code count} shard
  * processes that know each other: the same definitions, two layouts.
  */
 final class ShardedStore implements AutoCloseable {
@@ -181,7 +181,13 @@ final class ShardedStore implements AutoCloseable {
                         - {name: scores, type: list<float64>}
                         - {name: active, type: bool}
                       requestData: [{name: bonus, type: float64}]
-                      onDemand: [{name: rate_plus, type: float64, expression: 'rate + request.bonus'}]
+                      onDemand:
+                        - {name: rate_plus, type: float64, expression: 'rate + request.bonus'}
+                        - {name: busy, type: bool, expression: 'seen_lifetime > 2'}
+                      aggregations:
+                        - {name: trips_sum, column: trips, type: int32, function: sum, windows: [1h, 1d, lifetime]}
+                        - {name: seen, function: count, windows: [1d, lifetime]}
+                        - {name: names, column: name, type: string, function: last_n, n: 2, window: lifetime}
                       ttl: 24h
                       refreshInterval: 1s
                       push: {enabled: true, sourceName: drivers_push, flushInterval: 10ms}

@@ -28,6 +28,8 @@ import java.util.List;
  * @param smallFiles       those of them smaller than {@value #SMALL_FILE_BYTES} bytes: many small files (pushes
  *                         add one per commit) slow every reader down, and call for the table's own compaction
  * @param push             how the view takes pushes; null when it takes none
+ * @param shard            what of the table this pod's shard holds; null when it holds every key
+ * @param aggregations     the view's time-window aggregations and the memory their events take; null when it has none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -61,7 +63,8 @@ public record ViewReport(
         @JsonProperty("data_files") Long dataFiles,
         @JsonProperty("small_files") Long smallFiles,
         Push push,
-        Shard shard) {
+        Shard shard,
+        Aggregations aggregations) {
     /** Below this size a data file counts as small: well under what compaction writes (128 MiB and more). */
     public static final long SMALL_FILE_BYTES = 8L << 20;
 
@@ -71,6 +74,43 @@ public record ViewReport(
         onDemand = onDemand == null ? List.of() : List.copyOf(onDemand);
         requestData = requestData == null ? List.of() : List.copyOf(requestData);
     }
+
+    /**
+     * A view's aggregations as served: each feature, and the events held to compute them (every aggregation counts
+     * toward {@code index_value_bytes}, which the operator sizes pods by).
+     *
+     * @param features       one per aggregation and window
+     * @param eventsHeld     events the index holds
+     * @param heldAfter      events at or before this time are not held (no window reaches them); null when every
+     *                       event is (a lifetime window)
+     * @param stateBytes     bytes of the events held: times, per-entity offsets and input values
+     * @param bytesPerEntity {@code stateBytes} per entity held
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Aggregations(
+            List<Aggregated> features,
+            @JsonProperty("events_held") long eventsHeld,
+            @JsonProperty("held_after") String heldAfter,
+            @JsonProperty("state_bytes") long stateBytes,
+            @JsonProperty("bytes_per_entity") double bytesPerEntity) {
+        public Aggregations {
+            features = features == null ? List.of() : List.copyOf(features);
+        }
+    }
+
+    /**
+     * One aggregated feature.
+     *
+     * @param inputBytes bytes of the values it reads, shared with the other features that read them (0 for count of
+     *                   events, which reads only the times)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Aggregated(
+            String name,
+            String type,
+            String function,
+            String window,
+            @JsonProperty("input_bytes") long inputBytes) {}
 
     /** The table a view reads. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -154,6 +194,7 @@ public record ViewReport(
                 List.of(),
                 null,
                 false,
+                null,
                 null,
                 null,
                 null,

@@ -6,8 +6,10 @@ import io.featureduck.crds.report.ViewReport;
 import io.featureduck.crds.report.ViewsReport;
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.ServingConfig;
+import io.featureduck.dataplane.config.ViewAggregations;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.Redaction;
+import io.featureduck.dataplane.online.EventTime;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
 import io.featureduck.dataplane.serving.ViewRefresher;
@@ -105,6 +107,28 @@ final class ViewsHandler {
         }
     }
 
+    private static Optional<ViewReport.Aggregations> aggregations(OnlineIndex index) {
+        return index.events().map(log -> {
+            ViewAggregations aggregations = index.view().aggregations();
+            return new ViewReport.Aggregations(
+                    aggregations.features().stream()
+                            .map(f -> {
+                                int input = aggregations.inputOf(f.aggregation());
+                                return new ViewReport.Aggregated(
+                                        f.name(),
+                                        f.type().wireName(),
+                                        f.function().wireName(),
+                                        f.window().text(),
+                                        input < 0 ? 0 : log.inputBytes(input));
+                            })
+                            .toList(),
+                    log.size(),
+                    log.afterMicros() == Long.MIN_VALUE ? null : EventTime.format(log.afterMicros()),
+                    log.bytes(),
+                    index.size() == 0 ? 0 : (double) log.bytes() / index.size());
+        });
+    }
+
     /** What this pod serves of {@code served} at {@code nowMillis}, local paths shown as {@code redaction} says. */
     static ViewReport report(
             ServedView served, long nowMillis, Redaction redaction, Function<String, PushService.PushState> pushes) {
@@ -172,7 +196,8 @@ final class ViewsHandler {
                                     state.suspended().map(redaction::apply).orElse(null));
                         })
                         .orElse(null),
-                index.flatMap(ViewsHandler::shard).orElse(null));
+                index.flatMap(ViewsHandler::shard).orElse(null),
+                index.flatMap(ViewsHandler::aggregations).orElse(null));
     }
 
     private static Optional<ViewReport.Shard> shard(OnlineIndex index) {

@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.metrics;
 
 import io.featureduck.dataplane.config.ViewDefinition;
+import io.featureduck.dataplane.online.EventLog;
 import io.featureduck.dataplane.online.LookupStatus;
 import io.featureduck.dataplane.online.OnlineIndex;
 import io.featureduck.dataplane.serving.ServedView;
@@ -76,6 +77,18 @@ public final class DataPlaneMetrics implements ViewRegistry.LoadListener, PushSe
                     "featureduck_view_index_value_bytes",
                     "Raw bytes of the values held in the online index",
                     OnlineIndex::rawValueBytes);
+            gauge(
+                    views,
+                    name,
+                    "featureduck_view_aggregation_events",
+                    "Events held for the view's time-window aggregations",
+                    index -> index.events().map(EventLog::size).orElse(0));
+            gauge(
+                    views,
+                    name,
+                    "featureduck_view_aggregation_bytes",
+                    "Bytes of the events held for the view's time-window aggregations",
+                    index -> index.events().map(EventLog::bytes).orElse(0L));
             gauge(
                     views,
                     name,

@@ -261,12 +261,15 @@ public final class OnlineIndex {
         return LookupStatus.PRESENT;
     }
 
-    /** Bytes of the raw values (features, event times and keys as 8-byte values), the baseline for memory use. */
+    /**
+     * Bytes of the raw values (features, event times and keys as 8-byte values) and of the aggregations' events, the
+     * baseline for memory use.
+     */
     public long rawValueBytes() {
         long total = 8L * eventMicros.length * (1 + view.entities().size());
         for (FeatureColumn column : columns) {
             total += column.valueBytes();
         }
-        return total;
+        return total + (events == null ? 0 : events.bytes());
     }
 }

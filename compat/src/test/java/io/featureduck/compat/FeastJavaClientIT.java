@@ -214,6 +214,58 @@ class FeastJavaClientIT {
         }
     }
 
+    /**
+     * The demo's time-window aggregations (driver-trips), read by Feast's client over gRPC as any feature: every
+     * value and status equal the HTTP route's. A window moves with the clock, so the two are asked again should an
+     * hour boundary pass between them.
+     */
+    @SuppressWarnings("try")
+    @Test
+    void aggregationsReachFeastsClientAsTheHttpRouteAnswersThem() throws Exception {
+        List<String> refs = List.of(
+                "driver-trips:trips_1h",
+                "driver-trips:trips_1d",
+                "driver-trips:trips_7d",
+                "driver-trips:conv_rate_7d",
+                "driver-trips:hours_reported");
+        List<Long> drivers = List.of(1001L, 1010L, 1011L, 99999L);
+        List<Row> rows = new ArrayList<>();
+        drivers.forEach(driver -> rows.add(Row.create().set("driver_id", driver)));
+        for (int attempt = 0; ; attempt++) {
+            List<Row> answer;
+            try (FeastClient feast = client()) {
+                answer = feast.getOnlineFeatures(refs, rows);
+            }
+            JsonNode http = dataPlane.postFeast("{\"features\": " + DataPlaneProcess.JSON.writeValueAsString(refs)
+                    + ", \"entities\": " + entities(drivers) + "}");
+            List<String> differences = new ArrayList<>();
+            for (int e = 0; e < drivers.size(); e++) {
+                for (String ref : refs) {
+                    String name = ref.substring(ref.indexOf(':') + 1);
+                    JsonNode expected = column(http, name);
+                    Row row = answer.get(e);
+                    if (!row.getStatus(name)
+                                    .name()
+                                    .equals(expected.at("/statuses/" + e).asText())
+                            || !java.util.Objects.equals(
+                                    plain(row.getFields().get(name)), plain(expected.at("/values/" + e)))) {
+                        differences.add(name + " of driver " + drivers.get(e) + ": "
+                                + row.getFields().get(name) + " vs " + expected.at("/values/" + e));
+                    }
+                }
+            }
+            if (differences.isEmpty() || attempt == 2) {
+                assertThat(differences).isEmpty();
+                assertThat(answer.get(1).getLong("trips_7d"))
+                        .as("a reporting driver's week")
+                        .isPositive();
+                assertThat(answer.get(1).getLong("hours_reported")).isPositive();
+                assertThat(answer.get(3).getStatus("trips_7d")).isEqualTo(FieldStatus.NOT_FOUND);
+                return;
+            }
+        }
+    }
+
     @Test
     void aFeatureServiceAnswersAsItsFeaturesThroughFeastsPublishedStub() throws Exception {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", dataPlane.grpcPort)

@@ -40,6 +40,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -228,6 +229,36 @@ class ExamplesEndToEndTest {
                     .isEqualTo(latest(claim, driver, "avg_daily_trips").longValue());
             assertThat(answer.at("/results/3/values/" + i).asText()).isEqualTo(profile(claim, driver));
         }
+
+        // The example's aggregations: each window as of the request, equal to the same window over the table's rows
+        // (read straight from its files) as of just before or just after it.
+        Instant asked = Instant.now();
+        JsonNode windows = post(
+                base + "/get-online-features",
+                "{\"features\": [\"driver-trips:trips_1d\", \"driver-trips:trips_7d\", "
+                        + "\"driver-trips:hours_reported\", \"driver-trips:conv_rate_7d\"], \"entities\": "
+                        + "{\"driver_id\": [1010, 1011, 999999]}}");
+        Instant answered = Instant.now();
+        for (int i = 0; i < 2; i++) {
+            long driver = 1010 + i;
+            for (String[] feature : List.of(
+                    new String[] {"1", "sum(avg_daily_trips)", "1 DAY"},
+                    new String[] {"2", "sum(avg_daily_trips)", "7 DAY"},
+                    new String[] {"3", "count(*)", "1 DAY"},
+                    new String[] {"4", "avg(conv_rate)", "7 DAY"})) {
+                double served =
+                        windows.at("/results/" + feature[0] + "/values/" + i).asDouble();
+                double before = window(claim, driver, feature[1], feature[2], asked);
+                double after = window(claim, driver, feature[1], feature[2], answered);
+                // Averages of floats agree to rounding: the same numbers, added in another order.
+                assertThat(Math.min(Math.abs(served - before), Math.abs(served - after)))
+                        .as(
+                                "driver %d, %s over %s: %s, table %s..%s",
+                                driver, feature[1], feature[2], served, before, after)
+                        .isLessThanOrEqualTo(1e-9 * Math.max(1, Math.abs(before)));
+            }
+        }
+        assertThat(windows.at("/results/1/statuses/2").asText()).isEqualTo("NOT_FOUND");
 
         // The example's feature service resolves, is written into the serving configuration and answers by name.
         FeatureService ranking = await().atMost(PATIENCE)
@@ -493,6 +524,20 @@ class ExamplesEndToEndTest {
                         + " ORDER BY event_timestamp DESC, created DESC LIMIT 1")) {
             assertThat(rs.next()).isTrue();
             return (Number) rs.getObject(1);
+        }
+    }
+
+    /** {@code aggregate} of a driver's rows with event time in (end - interval, end], read from the table's files. */
+    private static double window(Path lakehouse, long driver, String aggregate, String interval, Instant end)
+            throws Exception {
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT " + aggregate + " FROM read_parquet('"
+                        + lakehouse.resolve("driver_hourly_stats") + "/*.parquet') WHERE driver_id = " + driver
+                        + " AND event_timestamp <= TIMESTAMPTZ '" + end + "' AND event_timestamp > TIMESTAMPTZ '"
+                        + end + "' - INTERVAL " + interval)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getDouble(1);
         }
     }
 

@@ -85,6 +85,7 @@ public record ViewReport(
      *                       event is (a lifetime window)
      * @param stateBytes     bytes of the events held: times, per-entity offsets and input values
      * @param bytesPerEntity {@code stateBytes} per entity held
+     * @param historySince   the table's earliest event: a window reaching before it covers less than it says
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Aggregations(
@@ -92,7 +93,8 @@ public record ViewReport(
             @JsonProperty("events_held") long eventsHeld,
             @JsonProperty("held_after") String heldAfter,
             @JsonProperty("state_bytes") long stateBytes,
-            @JsonProperty("bytes_per_entity") double bytesPerEntity) {
+            @JsonProperty("bytes_per_entity") double bytesPerEntity,
+            @JsonProperty("history_since") String historySince) {
         public Aggregations {
             features = features == null ? List.of() : List.copyOf(features);
         }
@@ -101,8 +103,10 @@ public record ViewReport(
     /**
      * One aggregated feature.
      *
-     * @param inputBytes bytes of the values it reads, shared with the other features that read them (0 for count of
-     *                   events, which reads only the times)
+     * @param inputBytes  bytes of the values it reads, shared with the other features that read them (0 for count of
+     *                    events, which reads only the times)
+     * @param shortOfData why the window, ending now, covers less than it says (it reaches before the table's
+     *                    earliest event); null when it does not
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Aggregated(
@@ -110,7 +114,8 @@ public record ViewReport(
             String type,
             String function,
             String window,
-            @JsonProperty("input_bytes") long inputBytes) {}
+            @JsonProperty("input_bytes") long inputBytes,
+            @JsonProperty("short_of_data") String shortOfData) {}
 
     /** The table a view reads. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -107,25 +107,36 @@ final class ViewsHandler {
         }
     }
 
-    private static Optional<ViewReport.Aggregations> aggregations(OnlineIndex index) {
+    private static Optional<ViewReport.Aggregations> aggregations(OnlineIndex index, long nowMillis) {
         return index.events().map(log -> {
             ViewAggregations aggregations = index.view().aggregations();
+            long history = log.earliestMicros();
+            long nowMicros = nowMillis * 1000;
             return new ViewReport.Aggregations(
                     aggregations.features().stream()
                             .map(f -> {
                                 int input = aggregations.inputOf(f.aggregation());
+                                boolean short_ = history != Long.MAX_VALUE
+                                        && !f.window().isLifetime()
+                                        && nowMicros - f.window().micros() < history;
                                 return new ViewReport.Aggregated(
                                         f.name(),
                                         f.type().wireName(),
                                         f.function().wireName(),
                                         f.window().text(),
-                                        input < 0 ? 0 : log.inputBytes(input));
+                                        input < 0 ? 0 : log.inputBytes(input),
+                                        short_
+                                                ? "the table's events start at " + EventTime.format(history)
+                                                        + ": this " + f.window().text()
+                                                        + " window covers only what the table holds"
+                                                : null);
                             })
                             .toList(),
                     log.size(),
                     log.afterMicros() == Long.MIN_VALUE ? null : EventTime.format(log.afterMicros()),
                     log.bytes(),
-                    index.size() == 0 ? 0 : (double) log.bytes() / index.size());
+                    index.size() == 0 ? 0 : (double) log.bytes() / index.size(),
+                    history == Long.MAX_VALUE ? null : EventTime.format(history));
         });
     }
 
@@ -197,7 +208,7 @@ final class ViewsHandler {
                         })
                         .orElse(null),
                 index.flatMap(ViewsHandler::shard).orElse(null),
-                index.flatMap(ViewsHandler::aggregations).orElse(null));
+                index.flatMap(i -> aggregations(i, nowMillis)).orElse(null));
     }
 
     private static Optional<ViewReport.Shard> shard(OnlineIndex index) {

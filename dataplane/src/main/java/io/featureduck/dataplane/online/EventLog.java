@@ -20,9 +20,16 @@ public final class EventLog {
     private final long afterMicros;
     /** Each entity's first event time, held or not: before it the entity has no window at all. */
     private final long[] firstMicros;
+    /** The earliest of them: how far back the table's history goes. */
+    private final long earliestMicros;
 
     EventLog(int[] start, int[] count, long[] times, FeatureColumn[] inputs, long afterMicros, long[] firstMicros) {
         this.firstMicros = firstMicros;
+        long earliest = Long.MAX_VALUE;
+        for (long first : firstMicros) {
+            earliest = Math.min(earliest, first);
+        }
+        this.earliestMicros = earliest;
         this.start = start;
         this.count = count;
         this.times = times;
@@ -36,6 +43,14 @@ public final class EventLog {
     /** The time of {@code row}'s first event in the table, whether or not the log still holds it. */
     public long firstMicros(int row) {
         return firstMicros[row];
+    }
+
+    /**
+     * The time of the table's earliest event, held or not; {@link Long#MAX_VALUE} for an empty table. A window
+     * reaching before it covers less history than it says.
+     */
+    public long earliestMicros() {
+        return earliestMicros;
     }
 
     /** How many inputs each event has. */

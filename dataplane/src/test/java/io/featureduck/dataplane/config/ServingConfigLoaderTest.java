@@ -44,7 +44,9 @@ class ServingConfigLoaderTest {
         ServingConfig config = new ServingConfigLoader()
                 .load(SharedTestData.projectRoot().resolve("examples/local/feature-store.yaml"));
         assertThat(config.store().name()).isEqualTo("demo");
-        assertThat(config.views()).extracting(ViewDefinition::name).containsExactly("driver-stats", "driver-profile");
+        assertThat(config.views())
+                .extracting(ViewDefinition::name)
+                .containsExactly("driver-stats", "driver-profile", "driver-trips");
         ViewDefinition stats = config.view("driver-stats").orElseThrow();
         assertThat(stats.format()).isEqualTo(TableFormat.DELTA);
         assertThat(stats.location().path())

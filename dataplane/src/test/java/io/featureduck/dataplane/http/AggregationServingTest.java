@@ -163,6 +163,14 @@ class AggregationServingTest {
             assertThat(report.path("bytes_per_entity").asDouble()).isPositive();
             assertThat(report.path("features").findValuesAsText("name"))
                     .containsExactly("trips_1h", "trips_1d", "trips_lifetime", "events_1h", "cities");
+            assertThat(report.path("history_since").asText())
+                    .isEqualTo(now.minus(Duration.ofDays(3)).toString());
+            assertThat(report.at("/features/0/short_of_data").isNull())
+                    .as("1h of 3 days")
+                    .isTrue();
+            assertThat(report.at("/features/2/short_of_data").isNull())
+                    .as("lifetime")
+                    .isTrue();
             assertThat(new HttpProbe(dataPlane.managementPort()).get("/metrics").text())
                     .contains("featureduck_view_aggregation_events{view=\"scores\"} 7.0")
                     .contains("featureduck_view_aggregation_bytes{view=\"scores\"}");

@@ -19,7 +19,9 @@ class ViewReportContractTest {
         try (DemoServer server = new DemoServer(directory, 20)) {
             ViewsReport all = DemoServer.JSON.readValue(server.get("/v1/views").text(), ViewsReport.class);
             assertThat(all.configurationError()).isNull();
-            assertThat(all.views()).extracting(ViewReport::name).containsExactly("driver-stats", "driver-profile");
+            assertThat(all.views())
+                    .extracting(ViewReport::name)
+                    .containsExactly("driver-stats", "driver-profile", "driver-trips");
 
             ViewReport stats = DemoServer.JSON.readValue(
                     server.get("/v1/views/driver-stats").text(), ViewReport.class);
@@ -32,6 +34,17 @@ class ViewReportContractTest {
             assertThat(stats.lastError()).isNull();
             assertThat(stats.degraded()).isFalse();
             assertThat(stats.consecutiveFailures()).isZero();
+            assertThat(stats.aggregations()).isNull();
+
+            ViewReport.Aggregations trips = DemoServer.JSON
+                    .readValue(server.get("/v1/views/driver-trips").text(), ViewReport.class)
+                    .aggregations();
+            assertThat(trips.features())
+                    .extracting(ViewReport.Aggregated::name)
+                    .containsExactly(
+                            "trips_1h", "trips_1d", "trips_7d", "conv_rate_1d", "conv_rate_7d", "hours_reported");
+            assertThat(trips.eventsHeld()).isPositive();
+            assertThat(trips.stateBytes()).isPositive();
         }
     }
 }

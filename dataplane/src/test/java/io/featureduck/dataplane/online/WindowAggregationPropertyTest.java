@@ -65,7 +65,7 @@ class WindowAggregationPropertyTest {
     private static final List<String> MERCHANTS = List.of("acme", "bolt", "café", "zed", "Ångström", "b");
 
     private static final List<AggregationSpec> EVERY_FUNCTION = List.of(
-            many("events", null, null, null, AggregationFunction.COUNT, "10m", "1h", "1d", "lifetime"),
+            many("events", null, null, null, AggregationFunction.COUNT, "10m", "1h", "1d", "365d", "lifetime"),
             many("trips", "trips", null, ValueType.INT32, AggregationFunction.SUM, "10m", "1h", "1d", "lifetime"),
             many("trip_events", "trips", null, ValueType.INT32, AggregationFunction.COUNT, "1h", "lifetime"),
             many("amount", "amount", null, ValueType.FLOAT64, AggregationFunction.SUM, "1h", "1d"),

@@ -263,9 +263,19 @@ public final class PointInTimeQuery {
         String alias = "h" + views++;
         List<FeatureSpec> features = storedInputs(view, requested);
         List<AggregatedFeature> aggregated = aggregatedInputs(view, requested);
-        selectFeatures(view, requested, features, aggregated, alias, alias + ".__ts", alias + ".__ts IS NOT NULL");
+        // Windows alone need no latest row, only whether the entity had an event by the row's time: its first event
+        // per key is a hash aggregate, where the history of latest rows is a sort of every row.
+        boolean windowsOnly = requested.stream()
+                .allMatch(name -> view.aggregations().feature(name).isPresent());
+        String found = windowsOnly ? alias + ".__first <= epoch_us(e." + TIME + ")" : alias + ".__ts IS NOT NULL";
+        selectFeatures(view, requested, features, aggregated, alias, alias + ".__ts", found);
         String relation = "source_" + alias;
         ViewProjection projection = register(view, latest, relation);
+        if (windowsOnly) {
+            joinFirstEvents(view, projection, relation, alias);
+            joinAggregations(view, projection, relation, alias, aggregated);
+            return;
+        }
         List<String> columns = new ArrayList<>(projection.keyProjections());
         columns.add(projection.eventTime() + " AS __ts");
         for (int f = 0; f < features.size(); f++) {
@@ -299,6 +309,27 @@ public final class PointInTimeQuery {
         if (!aggregated.isEmpty()) {
             joinAggregations(view, projection, relation, alias, aggregated);
         }
+    }
+
+    /** Joins each key's first event time ({@code __first}, in microseconds): before it, the entity has no window. */
+    private void joinFirstEvents(ViewDefinition view, ViewProjection projection, String relation, String alias) {
+        String notNull = String.join(
+                " AND ",
+                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
+        joins.append(" LEFT JOIN (SELECT ")
+                .append(String.join(", ", projection.keyProjections()))
+                .append(", min(epoch_us(")
+                .append(projection.eventTime())
+                .append(")) AS __first FROM ")
+                .append(relation)
+                .append(" WHERE ")
+                .append(notNull)
+                .append(" AND ")
+                .append(projection.eventTime())
+                .append(" IS NOT NULL GROUP BY ALL) AS ")
+                .append(alias)
+                .append(" ON true");
+        joinKeys(view, alias);
     }
 
     /**
@@ -373,8 +404,9 @@ public final class PointInTimeQuery {
                 ? "true"
                 : "v.__us > " + end + " - " + feature.window().micros();
         String withValue = value == null ? window : window + " AND " + value + " IS NOT NULL";
-        String ordered =
-                "list(" + value + " ORDER BY v.__us DESC, " + value + " DESC) FILTER (WHERE " + withValue + ")";
+        // Latest first, and of one time the greatest value first: the order online/WindowAggregator gives a tie.
+        String latest = "arg_max(" + value + ", struct_pack(t := v.__us, v := " + value + ")";
+        String filter = ") FILTER (WHERE " + withValue + ")";
         String sql = switch (feature.function()) {
             case COUNT -> value == null ? "count(*)" : "count(" + value + ")";
             case SUM -> "sum(" + value + ")";
@@ -388,8 +420,8 @@ public final class PointInTimeQuery {
         };
         String typed = DuckDbTypes.of(feature.type());
         return switch (feature.function()) {
-            case LAST -> "CAST((" + ordered + ")[1] AS " + typed + ")";
-            case LAST_N -> "CAST((" + ordered + ")[1:" + feature.n() + "] AS " + typed + ")";
+            case LAST -> "CAST(" + latest + filter + " AS " + typed + ")";
+            case LAST_N -> "CAST(" + latest + ", " + feature.n() + filter + " AS " + typed + ")";
             default -> "CAST(" + sql + " FILTER (WHERE " + window + ") AS " + typed + ")";
         };
     }

@@ -151,6 +151,15 @@ public final class EventLog {
             int oldEnd = old + kept[row];
             int added = appended.start[row];
             int addedEnd = added + appended.count[row];
+            if (added == addedEnd) {
+                // Most entities got nothing in an append: their events move as one block.
+                System.arraycopy(times, old, newTimes, at, kept[row]);
+                for (int i = 0; i < inputs.length; i++) {
+                    newInputs[i].copyRows(inputs[i], old, at, kept[row]);
+                }
+                at += kept[row];
+                continue;
+            }
             while (old < oldEnd || added < addedEnd) {
                 boolean takeOld = added == addedEnd || (old < oldEnd && times[old] <= appended.times[added]);
                 EventLog from = takeOld ? this : appended;

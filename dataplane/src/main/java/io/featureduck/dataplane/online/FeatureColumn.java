@@ -31,6 +31,16 @@ public interface FeatureColumn {
     /** Copies row {@code from} of {@code source}, a column of the same type, into row {@code to}; while building. */
     void copyRow(FeatureColumn source, int from, int to);
 
+    /**
+     * Copies rows {@code from..from+count-1} of {@code source}, a column of the same type, into rows from {@code to};
+     * while building.
+     */
+    default void copyRows(FeatureColumn source, int from, int to, int count) {
+        for (int i = 0; i < count; i++) {
+            copyRow(source, from + i, to + i);
+        }
+    }
+
     /** Makes row {@code row} null; while building. */
     void putNull(int row);
 

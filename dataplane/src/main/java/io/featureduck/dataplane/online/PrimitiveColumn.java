@@ -79,6 +79,18 @@ abstract class PrimitiveColumn implements FeatureColumn {
     }
 
     @Override
+    public final void copyRows(FeatureColumn source, int from, int to, int count) {
+        PrimitiveColumn column = (PrimitiveColumn) source;
+        System.arraycopy(column.array(), from, array(), to, count);
+        nulls.clear(to, to + count);
+        for (int row = column.nulls.nextSetBit(from);
+                row >= 0 && row < from + count;
+                row = column.nulls.nextSetBit(row + 1)) {
+            nulls.set(to + row - from);
+        }
+    }
+
+    @Override
     public final void putBits(int row, long bits) {
         storeBits(row, bits);
         nulls.clear(row);

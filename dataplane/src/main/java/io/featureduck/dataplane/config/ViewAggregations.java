@@ -55,7 +55,8 @@ public record ViewAggregations(List<AggregationSpec> specs, List<AggregatedFeatu
         return input(specs.get(aggregation)).map(inputs()::indexOf).orElse(-1);
     }
 
-    private static Optional<Input> input(AggregationSpec spec) {
+    /** What {@code spec} reads of each event; empty for count of events. */
+    public static Optional<Input> input(AggregationSpec spec) {
         return spec.hasSource()
                 ? Optional.of(new Input(spec.column(), spec.expression(), spec.type()))
                 : Optional.empty();

@@ -4,6 +4,7 @@ import static io.featureduck.dataplane.duckdb.Sql.quote;
 
 import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.FeatureSpec;
+import io.featureduck.crds.ValueType;
 import io.featureduck.dataplane.config.ViewAggregations;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.error.ErrorCode;
@@ -55,31 +56,40 @@ public final class ViewProjection {
         for (int i = 0; i < view.features().size(); i++) {
             FeatureSpec feature = view.features().get(i);
             String field = "spec.features[" + i + "]";
-            if (feature.hasExpression()) {
-                Optional<String> problem = ExpressionValidator.problem(
-                        session,
-                        feature.expression(),
-                        snapshot.columns().stream()
-                                .map(SourceColumn::name)
-                                .collect(java.util.stream.Collectors.toSet()));
-                if (problem.isPresent()) {
-                    problems.add(field + ".expression: '" + feature.expression() + "' " + problem.get());
-                    continue;
-                }
-            } else if (!requireColumn(snapshot, feature.name(), field + ".name", problems)) {
-                continue;
-            }
-            try {
-                session.execute(
-                        "SELECT " + projection.servedFeature(feature) + " FROM " + quote(relation) + " LIMIT 0");
-            } catch (SQLException e) {
-                problems.add(field + (feature.hasExpression() ? ".expression" : ".type") + ": cannot produce a "
-                        + feature.type().wireName() + " from the table: " + DuckDbSession.firstLine(e.getMessage()));
-            }
+            checkSource(
+                    new Source(
+                            field,
+                            field + ".name",
+                            feature.hasExpression() ? feature.expression() : null,
+                            feature.name(),
+                            feature.type(),
+                            projection.servedFeature(feature)),
+                    snapshot,
+                    session,
+                    relation,
+                    problems);
         }
-        List<ViewAggregations.Input> inputs = view.aggregations().inputs();
-        for (int i = 0; i < inputs.size(); i++) {
-            checkInput(inputs.get(i), snapshot, session, relation, projection, problems);
+        // Each column or expression aggregations read is checked once, named by the first aggregation reading it.
+        java.util.Set<ViewAggregations.Input> checked = new java.util.HashSet<>();
+        List<io.featureduck.crds.AggregationSpec> aggregations =
+                view.aggregations().specs();
+        for (int i = 0; i < aggregations.size(); i++) {
+            Optional<ViewAggregations.Input> input = ViewAggregations.input(aggregations.get(i));
+            if (input.isPresent() && checked.add(input.get())) {
+                String field = "spec.aggregations[" + i + "]";
+                checkSource(
+                        new Source(
+                                field,
+                                field + ".column",
+                                input.get().expression(),
+                                input.get().column(),
+                                input.get().type(),
+                                projection.aggregationInput(input.get())),
+                        snapshot,
+                        session,
+                        relation,
+                        problems);
+            }
         }
         if (!problems.isEmpty()) {
             throw FeatureDuckException.ofView(
@@ -94,43 +104,39 @@ public final class ViewProjection {
         return view;
     }
 
-    /** Checks what aggregations read, as a feature's column or expression is checked; names the first aggregation. */
-    private static void checkInput(
-            ViewAggregations.Input input,
-            TableSnapshot snapshot,
-            DuckDbSession session,
-            String relation,
-            ViewProjection projection,
-            List<String> problems) {
-        List<io.featureduck.crds.AggregationSpec> specs =
-                projection.view.aggregations().specs();
-        int first = 0;
-        while (!specs.get(first).hasSource()
-                || !new ViewAggregations.Input(
-                                specs.get(first).column(),
-                                specs.get(first).expression(),
-                                specs.get(first).type())
-                        .equals(input)) {
-            first++;
-        }
-        String field = "spec.aggregations[" + first + "]";
-        if (input.expression() != null) {
+    /**
+     * A column or an expression a definition reads, and what DuckDB must produce from it.
+     *
+     * @param field       the definition's field, e.g. {@code spec.features[2]}
+     * @param columnField the field that names the column when there is no expression
+     * @param expression  the DuckDB expression, or null to read {@code column}
+     * @param type        the type the definition declares
+     * @param projected   the SQL that produces it
+     */
+    private record Source(
+            String field, String columnField, String expression, String column, ValueType type, String projected) {}
+
+    /** Adds what is wrong with {@code source} against the table registered as {@code relation} to {@code problems}. */
+    private static void checkSource(
+            Source source, TableSnapshot snapshot, DuckDbSession session, String relation, List<String> problems) {
+        if (source.expression() != null) {
             Optional<String> problem = ExpressionValidator.problem(
                     session,
-                    input.expression(),
+                    source.expression(),
                     snapshot.columns().stream().map(SourceColumn::name).collect(java.util.stream.Collectors.toSet()));
             if (problem.isPresent()) {
-                problems.add(field + ".expression: '" + input.expression() + "' " + problem.get());
+                problems.add(source.field() + ".expression: '" + source.expression() + "' " + problem.get());
                 return;
             }
-        } else if (!requireColumn(snapshot, input.column(), field + ".column", problems)) {
+        } else if (!requireColumn(snapshot, source.column(), source.columnField(), problems)) {
             return;
         }
         try {
-            session.execute("SELECT " + projection.aggregationInput(input) + " FROM " + quote(relation) + " LIMIT 0");
+            session.execute("SELECT " + source.projected() + " FROM " + quote(relation) + " LIMIT 0");
         } catch (SQLException e) {
-            problems.add(field + (input.expression() != null ? ".expression" : ".type") + ": cannot produce a "
-                    + input.type().wireName() + " from the table: " + DuckDbSession.firstLine(e.getMessage()));
+            problems.add(source.field() + (source.expression() != null ? ".expression" : ".type")
+                    + ": cannot produce a " + source.type().wireName() + " from the table: "
+                    + DuckDbSession.firstLine(e.getMessage()));
         }
     }
 

@@ -89,39 +89,39 @@ public final class WindowAggregator {
         };
     }
 
-    private static Object sum(FeatureColumn values, ValueType type, int low, int high) {
-        boolean any = false;
-        long whole = 0;
-        double real = 0;
-        for (int e = low; e < high; e++) {
-            if (!values.isNull(e)) {
-                any = true;
-                if (integral(type)) {
-                    whole = Math.addExact(whole, values.bits(e));
-                } else {
-                    real += number(values, type, e);
+    /**
+     * The values of events {@code low..high-1} that are not null, added up: integers exactly (an int64 overflow fails,
+     * as SQL's does), floats as doubles.
+     */
+    private record Total(long count, long whole, double real) {
+        static Total of(FeatureColumn values, ValueType type, int low, int high) {
+            long count = 0;
+            long whole = 0;
+            double real = 0;
+            boolean integers = integral(type);
+            for (int e = low; e < high; e++) {
+                if (!values.isNull(e)) {
+                    count++;
+                    if (integers) {
+                        whole = Math.addExact(whole, values.bits(e));
+                    } else {
+                        real += number(values, type, e);
+                    }
                 }
             }
+            return new Total(count, whole, real);
         }
-        return !any ? null : integral(type) ? (Object) whole : (Object) real;
+    }
+
+    private static Object sum(FeatureColumn values, ValueType type, int low, int high) {
+        Total total = Total.of(values, type, low, high);
+        return total.count() == 0 ? null : integral(type) ? (Object) total.whole() : (Object) total.real();
     }
 
     private static Object average(FeatureColumn values, ValueType type, int low, int high) {
-        long n = 0;
-        long whole = 0;
-        double real = 0;
-        for (int e = low; e < high; e++) {
-            if (!values.isNull(e)) {
-                n++;
-                if (integral(type)) {
-                    whole = Math.addExact(whole, values.bits(e));
-                } else {
-                    real += number(values, type, e);
-                }
-            }
-        }
+        Total total = Total.of(values, type, low, high);
         // Integers are summed exactly before the one division, as SQL's avg does.
-        return n == 0 ? null : (integral(type) ? (double) whole : real) / n;
+        return total.count() == 0 ? null : (integral(type) ? (double) total.whole() : total.real()) / total.count();
     }
 
     private static Object deviation(FeatureColumn values, ValueType type, int low, int high) {

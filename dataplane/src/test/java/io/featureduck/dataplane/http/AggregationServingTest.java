@@ -9,23 +9,17 @@ import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse;
 import feast.proto.types.ValueProto.RepeatedValue;
 import feast.proto.types.ValueProto.Value;
 import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.FeastOnlineCall;
 import io.featureduck.dataplane.ServingYaml;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
-import io.grpc.CallOptions;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.MethodDescriptor;
-import io.grpc.protobuf.ProtoUtils;
-import io.grpc.stub.ClientCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,13 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * counts in the windows before it is answered; {@code /v1/views} and the metrics report the events' memory.
  */
 class AggregationServingTest {
-    private static final MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> ONLINE =
-            MethodDescriptor.<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse>newBuilder()
-                    .setType(MethodDescriptor.MethodType.UNARY)
-                    .setFullMethodName("feast.serving.ServingService/GetOnlineFeatures")
-                    .setRequestMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesRequest.getDefaultInstance()))
-                    .setResponseMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesResponse.getDefaultInstance()))
-                    .build();
     private static final String VIEW = """
             source: {path: drivers, timestampColumn: event_timestamp, createdTimestampColumn: created}
             entities: [{name: driver_id, type: int64}]
@@ -177,6 +164,30 @@ class AggregationServingTest {
         }
     }
 
+    @Test
+    void anAggregationTheTableCannotFeedFailsItsViewNamingTheField() throws Exception {
+        Path table = directory.resolve("lakehouse/drivers");
+        Files.createDirectories(table.getParent());
+        PushTables.DELTA.appendExternally(table, List.of(1L), Instant.now().minus(Duration.ofMinutes(5)));
+        ServingConfig config = new ServingConfigLoader().load(ServingYaml.write(directory, "delta", """
+                        source: {path: drivers, timestampColumn: event_timestamp}
+                        entities: [{name: driver_id, type: int64}]
+                        aggregations:
+                          - {name: fares, column: fare, type: float64, function: sum, window: 1h}
+                          - {name: odd, expression: 'city + 1', type: int64, function: max, window: 1h}
+                        """));
+        try (DataPlane dataPlane = DataPlane.start(
+                config, DataPlaneConfig.of(config).address("127.0.0.1", 0).build())) {
+            dataPlane.initialLoad().join();
+            JsonNode view =
+                    new HttpProbe(dataPlane.port()).get("/v1/views/scores").json();
+            assertThat(view.path("state").asText()).isEqualTo("FAILED");
+            assertThat(view.path("last_error").asText())
+                    .contains("spec.aggregations[0].column: column 'fare' is not in the table")
+                    .contains("spec.aggregations[1].expression");
+        }
+    }
+
     private static String values(JsonNode feast, int column) {
         return feast.at("/results/" + column + "/values").toString();
     }
@@ -196,13 +207,6 @@ class AggregationServingTest {
                                 .addVal(Value.newBuilder().setInt64Val(2))
                                 .build())
                 .build();
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", dataPlane.grpcPort())
-                .usePlaintext()
-                .build();
-        try {
-            return ClientCalls.blockingUnaryCall(channel, ONLINE, CallOptions.DEFAULT, request);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        return FeastOnlineCall.call(dataPlane.grpcPort(), request);
     }
 }

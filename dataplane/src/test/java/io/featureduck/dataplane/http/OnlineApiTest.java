@@ -196,7 +196,7 @@ class OnlineApiTest {
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.json().get("views"))
                 .extracting(v -> v.get("name").asText())
-                .containsExactly("driver-stats", "driver-profile");
+                .containsExactly("driver-stats", "driver-profile", "driver-trips");
 
         JsonNode stats = server.get("/v1/views/driver-stats").json();
         assertThat(stats.get("state").asText()).isEqualTo("READY");

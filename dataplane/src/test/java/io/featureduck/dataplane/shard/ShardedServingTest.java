@@ -13,14 +13,9 @@ import feast.proto.serving.ServingAPIProto.GetOnlineFeaturesResponse;
 import feast.proto.types.ValueProto.RepeatedValue;
 import feast.proto.types.ValueProto.Value;
 import io.featureduck.dataplane.DataPlane;
+import io.featureduck.dataplane.FeastOnlineCall;
 import io.featureduck.dataplane.slots.KeySlots;
 import io.featureduck.dataplane.slots.ShardLayout;
-import io.grpc.CallOptions;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.MethodDescriptor;
-import io.grpc.protobuf.ProtoUtils;
-import io.grpc.stub.ClientCalls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,13 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ShardedServingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final MethodDescriptor<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse> ONLINE =
-            MethodDescriptor.<GetOnlineFeaturesRequest, GetOnlineFeaturesResponse>newBuilder()
-                    .setType(MethodDescriptor.MethodType.UNARY)
-                    .setFullMethodName("feast.serving.ServingService/GetOnlineFeatures")
-                    .setRequestMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesRequest.getDefaultInstance()))
-                    .setResponseMarshaller(ProtoUtils.marshaller(GetOnlineFeaturesResponse.getDefaultInstance()))
-                    .build();
     private static final List<String> FEATURES = List.of(
             "drivers:rate",
             "drivers:trips",
@@ -390,14 +377,7 @@ class ShardedServingTest {
 
     private static GetOnlineFeaturesResponse grpc(DataPlane dataPlane, GetOnlineFeaturesRequest request)
             throws InterruptedException {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", dataPlane.grpcPort())
-                .usePlaintext()
-                .build();
-        try {
-            return ClientCalls.blockingUnaryCall(channel, ONLINE, CallOptions.DEFAULT, request);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        return FeastOnlineCall.call(dataPlane.grpcPort(), request);
     }
 
     private static String post(DataPlane dataPlane, String path, JsonNode body)

@@ -78,6 +78,11 @@ record CelRuleCases(String kind, String path, String message, boolean update, Co
             create(
                     "FeatureView",
                     "spec",
+                    "a view serves at least one feature or aggregation",
+                    o -> at(o, "/spec").putArray("features")),
+            create(
+                    "FeatureView",
+                    "spec",
                     "feature names must be unique",
                     o -> ((ArrayNode) o.at("/spec/features"))
                             .add(o.at("/spec/features/0").deepCopy())),

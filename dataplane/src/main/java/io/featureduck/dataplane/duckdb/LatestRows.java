@@ -1,5 +1,6 @@
 package io.featureduck.dataplane.duckdb;
 
+import io.featureduck.dataplane.config.ViewAggregations;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.slots.ShardLayout;
 import io.featureduck.dataplane.slots.ShardScope;
@@ -10,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The latest row per entity of a view over one table version, computed by DuckDB in the form the online index stores:
@@ -105,12 +105,10 @@ public final class LatestRows {
     private static String sql(ViewProjection projection, TableSnapshot version, String relation) {
         ViewDefinition view = projection.view();
         List<String> select = new ArrayList<>(projection.keyProjections());
-        String notNull =
-                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
         if (view.isSnapshot()) {
             select.add("epoch_us(" + Sql.literal(version.commitTime(), "TIMESTAMPTZ") + ") AS event_us");
             select.addAll(projection.featureProjections());
-            return "SELECT " + String.join(", ", select) + " FROM " + relation + " WHERE " + notNull;
+            return "SELECT " + String.join(", ", select) + " FROM " + relation + " WHERE " + projection.keysPresent();
         }
         select.add("epoch_us(" + projection.eventTime() + ") AS event_us");
         projection.createdTime().ifPresent(c -> select.add("epoch_us(" + c + ") AS created_us"));
@@ -128,8 +126,8 @@ public final class LatestRows {
                         .orElse("");
         return "SELECT " + String.join(", ", select) + " FROM (SELECT *"
                 + (first ? ", min(" + projection.eventTime() + ") OVER (" + partition + ") AS " + FIRST : "")
-                + " FROM " + relation + " WHERE " + notNull + " AND " + projection.eventTime()
-                + " IS NOT NULL QUALIFY row_number() OVER (" + partition + " ORDER BY " + order + ") = 1)";
+                + " FROM " + relation + " WHERE " + projection.isEvent() + " QUALIFY row_number() OVER ("
+                + partition + " ORDER BY " + order + ") = 1)";
     }
 
     private static long count(DuckDbSession session, String relation) throws SQLException {
@@ -186,15 +184,12 @@ public final class LatestRows {
 
     /** How many events {@link #readEvents} hands over. */
     public long countEvents(long afterMicros) throws SQLException {
-        try (Statement statement = session.connection().createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + relation + " WHERE "
-                        + projection.keyColumns().stream()
-                                .map(k -> k + " IS NOT NULL")
-                                .collect(Collectors.joining(" AND "))
-                        + " AND epoch_us(" + projection.eventTime() + ") > " + afterMicros)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return count(session, relation + " WHERE " + events(afterMicros));
+    }
+
+    /** The rows {@link #readEvents} and {@link #countEvents} read: events after {@code afterMicros}. */
+    private String events(long afterMicros) {
+        return projection.isEvent() + " AND epoch_us(" + projection.eventTime() + ") > " + afterMicros;
     }
 
     /**
@@ -207,21 +202,17 @@ public final class LatestRows {
         ViewDefinition view = projection.view();
         List<String> select = new ArrayList<>(projection.keyProjections());
         select.add("epoch_us(" + projection.eventTime() + ") AS event_us");
-        List<io.featureduck.dataplane.config.ViewAggregations.Input> inputs =
-                view.aggregations().inputs();
+        List<ViewAggregations.Input> inputs = view.aggregations().inputs();
         for (int i = 0; i < inputs.size(); i++) {
             select.add(projection.aggregationInput(inputs.get(i)) + " AS a" + i);
         }
-        String notNull =
-                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").collect(Collectors.joining(" AND "));
         List<String> order = new ArrayList<>();
         for (int k = 0; k < view.entities().size(); k++) {
             order.add("k" + k);
         }
         order.add("event_us");
-        String sql = "SELECT * FROM (SELECT " + String.join(", ", select) + " FROM " + relation + " WHERE " + notNull
-                + " AND " + projection.eventTime() + " IS NOT NULL) WHERE event_us > " + afterMicros + " ORDER BY "
-                + String.join(", ", order);
+        String sql = "SELECT " + String.join(", ", select) + " FROM " + relation + " WHERE " + events(afterMicros)
+                + " ORDER BY " + String.join(", ", order);
         try (Statement statement = session.connection().createStatement();
                 ResultSet rs = statement.executeQuery(sql)) {
             while (rs.next()) {

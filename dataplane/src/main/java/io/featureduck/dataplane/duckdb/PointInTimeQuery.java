@@ -271,9 +271,10 @@ public final class PointInTimeQuery {
         selectFeatures(view, requested, features, aggregated, alias, alias + ".__ts", found);
         String relation = "source_" + alias;
         ViewProjection projection = register(view, latest, relation);
+        String events = aggregated.isEmpty() ? null : registerEvents(view, projection, relation, alias);
         if (windowsOnly) {
-            joinFirstEvents(view, projection, relation, alias);
-            joinAggregations(view, projection, relation, alias, aggregated);
+            joinFirstEvents(view, events, alias);
+            joinAggregations(view, events, alias, aggregated);
             return;
         }
         List<String> columns = new ArrayList<>(projection.keyProjections());
@@ -281,9 +282,6 @@ public final class PointInTimeQuery {
         for (int f = 0; f < features.size(); f++) {
             columns.add(projection.typedFeature(features.get(f)) + " AS f" + f);
         }
-        String notNull = String.join(
-                " AND ",
-                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
         List<String> partition = new ArrayList<>(projection.keyColumns());
         partition.add(projection.eventTime());
         String order = projection
@@ -293,9 +291,9 @@ public final class PointInTimeQuery {
         // A view, not a table: DuckDB plans the dedup and the ASOF join as one pipeline instead of materialising
         // the whole history first.
         String history = "history_" + alias;
-        session.execute("CREATE TEMP VIEW " + history + " AS SELECT " + String.join(", ", columns) + " FROM "
-                + relation + " WHERE " + notNull + " AND " + projection.eventTime() + " IS NOT NULL"
-                + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", partition) + order + ") = 1");
+        session.execute("CREATE TEMP VIEW " + history + " AS SELECT " + String.join(", ", columns) + " FROM " + relation
+                + " WHERE " + projection.isEvent() + " QUALIFY row_number() OVER (PARTITION BY "
+                + String.join(", ", partition) + order + ") = 1");
         joins.append(" ASOF LEFT JOIN ")
                 .append(history)
                 .append(" AS ")
@@ -307,26 +305,39 @@ public final class PointInTimeQuery {
                 .append(".__ts");
         joinKeys(view, alias);
         if (!aggregated.isEmpty()) {
-            joinAggregations(view, projection, relation, alias, aggregated);
+            joinAggregations(view, events, alias, aggregated);
         }
     }
 
+    /**
+     * Registers the view's events as {@code events_<alias>}: keys ({@code k0...}), event time in microseconds
+     * ({@code __us}) and the aggregations' inputs ({@code a0...}) with their declared types; returns its name.
+     */
+    private String registerEvents(ViewDefinition view, ViewProjection projection, String relation, String alias)
+            throws SQLException {
+        List<ViewAggregations.Input> inputs = view.aggregations().inputs();
+        List<String> columns = new ArrayList<>(projection.keyProjections());
+        columns.add("epoch_us(" + projection.eventTime() + ") AS __us");
+        for (int i = 0; i < inputs.size(); i++) {
+            columns.add(projection.typedAggregationInput(inputs.get(i)) + " AS a" + i);
+        }
+        String events = "events_" + alias;
+        session.execute("CREATE TEMP VIEW " + events + " AS SELECT " + String.join(", ", columns) + " FROM " + relation
+                + " WHERE " + projection.isEvent());
+        return events;
+    }
+
     /** Joins each key's first event time ({@code __first}, in microseconds): before it, the entity has no window. */
-    private void joinFirstEvents(ViewDefinition view, ViewProjection projection, String relation, String alias) {
-        String notNull = String.join(
-                " AND ",
-                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
+    private void joinFirstEvents(ViewDefinition view, String events, String alias) {
+        List<String> keys = new ArrayList<>();
+        for (int k = 0; k < view.entities().size(); k++) {
+            keys.add("k" + k);
+        }
         joins.append(" LEFT JOIN (SELECT ")
-                .append(String.join(", ", projection.keyProjections()))
-                .append(", min(epoch_us(")
-                .append(projection.eventTime())
-                .append(")) AS __first FROM ")
-                .append(relation)
-                .append(" WHERE ")
-                .append(notNull)
-                .append(" AND ")
-                .append(projection.eventTime())
-                .append(" IS NOT NULL GROUP BY ALL) AS ")
+                .append(String.join(", ", keys))
+                .append(", min(__us) AS __first FROM ")
+                .append(events)
+                .append(" GROUP BY ALL) AS ")
                 .append(alias)
                 .append(" ON true");
         joinKeys(view, alias);
@@ -339,24 +350,7 @@ public final class PointInTimeQuery {
      * window a FILTER of it.
      */
     private void joinAggregations(
-            ViewDefinition view,
-            ViewProjection projection,
-            String relation,
-            String alias,
-            List<AggregatedFeature> aggregated)
-            throws SQLException {
-        List<ViewAggregations.Input> inputs = view.aggregations().inputs();
-        List<String> columns = new ArrayList<>(projection.keyProjections());
-        columns.add("epoch_us(" + projection.eventTime() + ") AS __us");
-        for (int i = 0; i < inputs.size(); i++) {
-            columns.add(projection.typedAggregationInput(inputs.get(i)) + " AS a" + i);
-        }
-        String notNull = String.join(
-                " AND ",
-                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
-        String events = "events_" + alias;
-        session.execute("CREATE TEMP VIEW " + events + " AS SELECT " + String.join(", ", columns) + " FROM " + relation
-                + " WHERE " + notNull + " AND " + projection.eventTime() + " IS NOT NULL");
+            ViewDefinition view, String events, String alias, List<AggregatedFeature> aggregated) {
         String end = "epoch_us(r." + TIME + ")";
         boolean lifetime = aggregated.stream().anyMatch(f -> f.window().isLifetime());
         long longest =
@@ -369,13 +363,7 @@ public final class PointInTimeQuery {
         if (!lifetime) {
             on.append(" AND v.__us > ").append(end).append(" - ").append(longest);
         }
-        for (int k = 0; k < view.entities().size(); k++) {
-            EntitySpec entity = view.entities().get(k);
-            on.append(" AND ")
-                    .append(StoredForm.key("r." + quote(entity.name()), entity.type()))
-                    .append(" = v.k")
-                    .append(k);
-        }
+        on.append(keysEqual(view, "r", "v"));
         joins.append(" LEFT JOIN (SELECT r.")
                 .append(ROW)
                 .append(" AS __row, ")
@@ -398,42 +386,32 @@ public final class PointInTimeQuery {
 
     /** One aggregated feature as SQL over the joined events {@code v}, its window ending at {@code end}. */
     private static String aggregate(ViewDefinition view, AggregatedFeature feature, String end) {
-        int input = view.aggregations().inputOf(feature.aggregation());
+        int input = view.aggregations().inputOf(feature);
         String value = input < 0 ? null : "v.a" + input;
         String window = feature.window().isLifetime()
                 ? "true"
                 : "v.__us > " + end + " - " + feature.window().micros();
-        String withValue = value == null ? window : window + " AND " + value + " IS NOT NULL";
+        String inWindow = " FILTER (WHERE " + window + ")";
         // Latest first, and of one time the greatest value first: the order online/WindowAggregator gives a tie.
         String latest = "arg_max(" + value + ", struct_pack(t := v.__us, v := " + value + ")";
-        String filter = ") FILTER (WHERE " + withValue + ")";
+        String withValue = " FILTER (WHERE " + window + " AND " + value + " IS NOT NULL)";
         String sql = switch (feature.function()) {
-            case COUNT -> value == null ? "count(*)" : "count(" + value + ")";
-            case SUM -> "sum(" + value + ")";
-            case AVG -> "avg(" + value + ")";
-            case MIN -> "min(" + value + ")";
-            case MAX -> "max(" + value + ")";
-            case COUNT_DISTINCT -> "count(DISTINCT " + value + ")";
-            case STDDEV -> "stddev_samp(" + value + ")";
-            case LAST -> null;
-            case LAST_N -> null;
+            case COUNT -> (value == null ? "count(*)" : "count(" + value + ")") + inWindow;
+            case SUM -> "sum(" + value + ")" + inWindow;
+            case AVG -> "avg(" + value + ")" + inWindow;
+            case MIN -> "min(" + value + ")" + inWindow;
+            case MAX -> "max(" + value + ")" + inWindow;
+            case COUNT_DISTINCT -> "count(DISTINCT " + value + ")" + inWindow;
+            case STDDEV -> "stddev_samp(" + value + ")" + inWindow;
+            case LAST -> latest + ")" + withValue;
+            case LAST_N -> latest + ", " + feature.n() + ")" + withValue;
         };
-        String typed = DuckDbTypes.of(feature.type());
-        return switch (feature.function()) {
-            case LAST -> "CAST(" + latest + filter + " AS " + typed + ")";
-            case LAST_N -> "CAST(" + latest + ", " + feature.n() + filter + " AS " + typed + ")";
-            default -> "CAST(" + sql + " FILTER (WHERE " + window + ") AS " + typed + ")";
-        };
+        return "CAST(" + sql + " AS " + DuckDbTypes.of(feature.type()) + ")";
     }
 
     /** The aggregated features a view's part of the answer reads: requested, or read by requested on-demand ones. */
     private static List<AggregatedFeature> aggregatedInputs(ViewDefinition view, List<String> requested) {
-        Set<String> names = new LinkedHashSet<>();
-        for (String name : requested) {
-            view.onDemandFeature(name)
-                    .ifPresentOrElse(feature -> names.addAll(feature.features()), () -> names.add(name));
-        }
-        return names.stream()
+        return read(view, requested).stream()
                 .map(name -> view.aggregations().feature(name))
                 .flatMap(Optional::stream)
                 .toList();
@@ -502,12 +480,20 @@ public final class PointInTimeQuery {
      * requested on-demand features, which are joined but not answered.
      */
     private static List<FeatureSpec> storedInputs(ViewDefinition view, List<String> requested) {
+        return read(view, requested).stream()
+                .map(view::feature)
+                .flatMap(Optional::stream)
+                .toList();
+    }
+
+    /** The features requested, with each on-demand one replaced by the features it reads; each once, in order. */
+    private static Set<String> read(ViewDefinition view, List<String> requested) {
         Set<String> names = new LinkedHashSet<>();
         for (String name : requested) {
             view.onDemandFeature(name)
                     .ifPresentOrElse(feature -> names.addAll(feature.features()), () -> names.add(name));
         }
-        return names.stream().map(view::feature).flatMap(Optional::stream).toList();
+        return names;
     }
 
     /**
@@ -615,15 +601,22 @@ public final class PointInTimeQuery {
     }
 
     private void joinKeys(ViewDefinition view, String alias) {
+        joins.append(keysEqual(view, "e", alias));
+    }
+
+    /** {@code AND} each join key of entity rows {@code rows} equals its canonical form {@code k<i>} in {@code alias}. */
+    private static String keysEqual(ViewDefinition view, String rows, String alias) {
+        StringBuilder equal = new StringBuilder();
         for (int k = 0; k < view.entities().size(); k++) {
             EntitySpec entity = view.entities().get(k);
-            joins.append(" AND ")
-                    .append(StoredForm.key("e." + quote(entity.name()), entity.type()))
+            equal.append(" AND ")
+                    .append(StoredForm.key(rows + "." + quote(entity.name()), entity.type()))
                     .append(" = ")
                     .append(alias)
                     .append(".k")
                     .append(k);
         }
+        return equal.toString();
     }
 
     private static List<String> nullColumns(ViewDefinition view, List<FeatureSpec> features) {

@@ -93,9 +93,7 @@ public record TablePull(
         projection
                 .createdTime()
                 .ifPresent(created -> select.add(created + " AS " + quote(view.createdTimestampColumn())));
-        List<String> where = new ArrayList<>(
-                projection.keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
-        where.add(projection.eventTime() + " IS NOT NULL");
+        List<String> where = new ArrayList<>(List.of(projection.isEvent()));
         start.ifPresent(s -> where.add(projection.eventTime() + " >= " + Sql.literal(s, "TIMESTAMPTZ")));
         end.ifPresent(e -> where.add(projection.eventTime() + " <= " + Sql.literal(e, "TIMESTAMPTZ")));
         String sql =

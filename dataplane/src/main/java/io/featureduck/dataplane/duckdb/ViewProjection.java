@@ -197,6 +197,20 @@ public final class ViewProjection {
         return view.entities().stream().map(e -> quote(e.name())).toList();
     }
 
+    /** Rows with every key: the only ones a lookup or a join can find. */
+    public String keysPresent() {
+        return String.join(
+                " AND ", keyColumns().stream().map(k -> k + " IS NOT NULL").toList());
+    }
+
+    /**
+     * The rows that are events: with every key and an event time. Latest rows, histories, pulls and aggregations are
+     * all built from these.
+     */
+    public String isEvent() {
+        return keysPresent() + " AND " + eventTime() + " IS NOT NULL";
+    }
+
     /** Event time as a TIMESTAMPTZ expression; timestamps without zone are taken as UTC. */
     public String eventTime() {
         return "CAST(" + quote(view.timestampColumn()) + " AS TIMESTAMPTZ)";

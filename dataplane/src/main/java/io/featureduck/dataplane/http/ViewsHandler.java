@@ -115,7 +115,7 @@ final class ViewsHandler {
             return new ViewReport.Aggregations(
                     aggregations.features().stream()
                             .map(f -> {
-                                int input = aggregations.inputOf(f.aggregation());
+                                int input = aggregations.inputOf(f);
                                 boolean short_ = history != Long.MAX_VALUE
                                         && !f.window().isLifetime()
                                         && nowMicros - f.window().micros() < history;

@@ -41,8 +41,11 @@ public final class AssembledIndex {
         }
     }
 
-    /** Copies this shard's row of {@code key}, if it has one, with the features {@code needed} marks. */
-    public void copyLocal(Object key, boolean[] needed) {
+    /**
+     * Copies this shard's row of {@code key}, if it has one, with the features {@code needed} marks and, when
+     * {@code events}, its events.
+     */
+    public void copyLocal(Object key, boolean[] needed, boolean events) {
         int from = local.rowOf(key);
         if (from == EntityKeyIndex.ABSENT || keys.rowOf(key) != EntityKeyIndex.ABSENT) {
             return;
@@ -54,9 +57,11 @@ public final class AssembledIndex {
                 columns[f].copyRow(local.column(f), from, row);
             }
         }
-        local.events()
-                .ifPresent(log -> events.add(new Events(
-                        row, log.firstMicros(from), log.times(), log.inputs(), log.start(from), log.count(from))));
+        if (events) {
+            local.events()
+                    .ifPresent(log -> this.events.add(new Events(
+                            row, log.firstMicros(from), log.times(), log.inputs(), log.start(from), log.count(from))));
+        }
     }
 
     /**
@@ -142,13 +147,11 @@ public final class AssembledIndex {
             start[piece.row()] = at;
             count[piece.row()] = piece.count();
             first[piece.row()] = piece.first();
-            for (int e = piece.from(); e < piece.from() + piece.count(); e++) {
-                times[at] = piece.times()[e];
-                for (int i = 0; i < inputs.length; i++) {
-                    inputs[i].copyRow(piece.inputs()[i], e, at);
-                }
-                at++;
+            System.arraycopy(piece.times(), piece.from(), times, at, piece.count());
+            for (int i = 0; i < inputs.length; i++) {
+                inputs[i].copyRows(piece.inputs()[i], piece.from(), at, piece.count());
             }
+            at += piece.count();
         }
         return new EventLog(start, count, times, inputs, localLog.afterMicros(), first);
     }

@@ -1,6 +1,7 @@
 package io.featureduck.dataplane.online;
 
 import io.featureduck.crds.ValueType;
+import io.featureduck.dataplane.config.ViewAggregations;
 import io.featureduck.dataplane.config.ViewDefinition;
 import io.featureduck.dataplane.slots.ShardLayout;
 import io.featureduck.dataplane.source.TableSnapshot;
@@ -26,9 +27,6 @@ public final class OnlineIndex {
     private final long[] createdMicros;
 
     private final FeatureColumn[] columns;
-    /** The event-log input each aggregated feature reads, by its position; -1 for count of events. */
-    private final int[] aggregationInputs;
-
     private final Map<String, Integer> featurePositions;
     private final long ttlMicros;
     private final long sourceRows;
@@ -110,9 +108,6 @@ public final class OnlineIndex {
             featurePositions.put(view.features().get(i).name(), i);
         }
         this.ttlMicros = view.ttl().map(ttl -> ttl.toNanos() / 1000).orElse(Long.MAX_VALUE);
-        this.aggregationInputs = view.aggregations().features().stream()
-                .mapToInt(f -> view.aggregations().inputOf(f.aggregation()))
-                .toArray();
     }
 
     public ViewDefinition view() {
@@ -217,8 +212,9 @@ public final class OnlineIndex {
      * {@code endMicros}; see {@link WindowAggregator}.
      */
     public Object aggregate(int position, int row, long endMicros) {
+        ViewAggregations aggregations = view.aggregations();
         return WindowAggregator.value(
-                view.aggregations().features().get(position), aggregationInputs[position], events, row, endMicros);
+                aggregations.features().get(position), aggregations.inputOf(position), events, row, endMicros);
     }
 
     /** The table version the index was built from, with its files: what a refresh compares the table against. */
@@ -238,21 +234,36 @@ public final class OnlineIndex {
         return keys;
     }
 
-    FeatureColumn[] columns() {
-        return columns;
+    /**
+     * The same rows served as table version {@code version}, loaded at {@code loadedAt}: for a version that changed no
+     * data file (table properties, say).
+     */
+    OnlineIndex atVersion(TableSnapshot version, Instant loadedAt) {
+        return new OnlineIndex(
+                view,
+                version,
+                loadedAt,
+                keys,
+                eventMicros,
+                createdMicros,
+                columns,
+                sourceRows,
+                new Holding(holding.held(), holding.keptRows(), List.of(version.version())),
+                unavailable,
+                events);
+    }
+
+    /** Whether {@code row}'s shard could not be asked, so that it has no values (request-scoped indexes only). */
+    public boolean unavailable(int row) {
+        return unavailable != null && unavailable.get(row);
     }
 
     /**
      * Whether a found row may be served at {@code nowMicros}: a value whose event time is older than now minus the
      * TTL is {@link LookupStatus#OUTSIDE_MAX_AGE}, as in Feast.
      */
-    /** Whether {@code row}'s shard could not be asked, so that it has no values (request-scoped indexes only). */
-    public boolean unavailable(int row) {
-        return unavailable != null && unavailable.get(row);
-    }
-
     public LookupStatus freshness(int row, long nowMicros) {
-        if (unavailable != null && unavailable.get(row)) {
+        if (unavailable(row)) {
             return LookupStatus.UNAVAILABLE;
         }
         if (ttlMicros != Long.MAX_VALUE && eventMicros[row] < nowMicros - ttlMicros) {

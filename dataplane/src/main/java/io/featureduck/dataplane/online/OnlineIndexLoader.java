@@ -194,19 +194,7 @@ public final class OnlineIndexLoader {
         }
         if (added.isEmpty()) {
             // A version that changed no data (table properties, say): the same rows, served as the new version.
-            return new OnlineIndex(
-                    view,
-                    latest,
-                    clock.instant(),
-                    previous.keyIndex(),
-                    previous.eventMicros(),
-                    previous.createdMicros(),
-                    previous.columns(),
-                    previous.sourceRows(),
-                    new OnlineIndex.Holding(
-                            previous.holding().held(), previous.holding().keptRows(), List.of(latest.version())),
-                    null,
-                    previous.events().orElse(null));
+            return previous.atVersion(latest, clock.instant());
         }
         TableSnapshot appended = latest.withDataFiles(added);
         try (LocalSnapshot local = LocalSnapshot.of(appended, files);

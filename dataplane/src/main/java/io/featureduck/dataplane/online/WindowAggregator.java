@@ -45,8 +45,10 @@ public final class WindowAggregator {
             case AVG -> average(values, type, low, high);
             case MIN -> extreme(values, type, low, high, -1);
             case MAX -> extreme(values, type, low, high, 1);
-            case LAST ->
-                latest(log, values, type, low, high, 1).stream().findFirst().orElse(null);
+            case LAST -> {
+                List<Object> last = latest(log, values, type, low, high, 1);
+                yield last.isEmpty() ? null : last.get(0);
+            }
             case LAST_N -> latest(log, values, type, low, high, feature.n());
             case COUNT_DISTINCT -> distinct(values, type, low, high);
             case STDDEV -> deviation(values, type, low, high);
@@ -164,6 +166,14 @@ public final class WindowAggregator {
             int tieStart = e;
             while (tieStart > low && log.time(tieStart - 1) == time) {
                 tieStart--;
+            }
+            if (tieStart == e) {
+                // The usual case: one event at that time, nothing to order.
+                if (!values.isNull(e)) {
+                    found.add(values.value(e));
+                }
+                e--;
+                continue;
             }
             List<Integer> tie = new ArrayList<>(e - tieStart + 1);
             for (int t = tieStart; t <= e; t++) {

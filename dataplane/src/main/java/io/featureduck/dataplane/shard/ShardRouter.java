@@ -209,7 +209,7 @@ public final class ShardRouter {
         AssembledIndex assembled = new AssembledIndex(index, keys.length);
         for (int e = 0; e < keys.length; e++) {
             if (owners[e] == layout.index()) {
-                assembled.copyLocal(keys[e], needed);
+                assembled.copyLocal(keys[e], needed, events);
             }
         }
         List<String> features = new ArrayList<>();

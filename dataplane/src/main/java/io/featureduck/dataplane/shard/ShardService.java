@@ -76,13 +76,7 @@ public final class ShardService {
             FeatureColumn column = index.column(position);
             ColumnValues.Builder values = ColumnValues.newBuilder();
             for (int row : rows) {
-                boolean absent = row == EntityKeyIndex.ABSENT || column.isNull(row);
-                values.addNulls(absent);
-                if (column.isFixedWidth()) {
-                    values.addBits(absent ? 0 : column.bits(row));
-                } else {
-                    values.addBytes(absent ? ByteString.EMPTY : bytes(column, row));
-                }
+                add(values, column, row);
             }
             response.addFeatures(values);
         }
@@ -103,7 +97,8 @@ public final class ShardService {
             boolean found = row != EntityKeyIndex.ABSENT;
             int count = found ? log.count(row) : 0;
             events.addCounts(count).addFirstMicros(found ? log.firstMicros(row) : Long.MAX_VALUE);
-            for (int e = found ? log.start(row) : 0; e < (found ? log.start(row) + count : 0); e++) {
+            int from = found ? log.start(row) : 0;
+            for (int e = from; e < from + count; e++) {
                 events.addTimes(log.time(e));
                 for (int i = 0; i < inputs.length; i++) {
                     add(inputs[i], log.input(i), e);
@@ -116,8 +111,9 @@ public final class ShardService {
         return events.build();
     }
 
+    /** Adds row {@code row} of {@code column} as the index stores it; a row not found ({@code ABSENT}) as null. */
     private static void add(ColumnValues.Builder values, FeatureColumn column, int row) {
-        boolean absent = column.isNull(row);
+        boolean absent = row == EntityKeyIndex.ABSENT || column.isNull(row);
         values.addNulls(absent);
         if (column.isFixedWidth()) {
             values.addBits(absent ? 0 : column.bits(row));

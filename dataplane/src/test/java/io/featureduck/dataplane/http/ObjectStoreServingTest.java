@@ -232,7 +232,10 @@ class ObjectStoreServingTest {
                 HttpProbe http = new HttpProbe(dataPlane.port());
                 HttpProbe httpManagement = new HttpProbe(dataPlane.managementPort());
                 assertThat(httpManagement.get("/ready").status()).isEqualTo(503);
-                JsonNode view = view(http);
+                // Between its retries the view is FAILED; during one (the first comes a second later, possibly
+                // before the other views' first loads have failed) it is LOADING again.
+                JsonNode view = await().atMost(Duration.ofSeconds(30))
+                        .until(() -> view(http), v -> v.get("state").asText().equals("FAILED"));
                 assertThat(view.get("state").asText()).isEqualTo("FAILED");
                 assertThat(view.get("last_error").asText())
                         .contains("object store unreachable")

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             DemoCommand.class,
             HistoricalCommand.class,
+            SparkPlanCommand.class,
             ParityCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -7,6 +7,7 @@ import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.config.ServingConfigLoader;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.EntityRows;
+import io.featureduck.dataplane.duckdb.EventRange;
 import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.historical.HistoricalRetrieval;
 import io.featureduck.dataplane.source.TableSourceFactory;
@@ -14,10 +15,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.duckdb.DuckDBPreparedStatement;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,11 +36,35 @@ final class HistoricalCommand implements Callable<Integer> {
             description = "YAML file with one FeatureStore and its FeatureViews")
     Path file;
 
-    @Option(
-            names = "--entities",
-            required = true,
-            description = "Entity rows: join keys and event_timestamp (.parquet, .csv, or newline-delimited JSON)")
-    Path entities;
+    /** Entity rows from a file, or every entity and event time of the views in a time range. */
+    static final class Entities {
+        @Option(
+                names = "--entities",
+                description = "Entity rows: join keys and event_timestamp (.parquet, .csv, or newline-delimited JSON)")
+        Path file;
+
+        @ArgGroup(exclusive = false)
+        Range range;
+    }
+
+    /** Feast's start_date and end_date: the views' events in [start, end) are the entity rows. */
+    static final class Range {
+        @Option(
+                names = "--start",
+                required = true,
+                description = "Instead of --entities: every key and event time of the views from this time (ISO-8601)")
+        Instant start;
+
+        @Option(names = "--end", description = "The end of the time range, exclusive (default: now)")
+        Instant end;
+
+        EventRange toRange() {
+            return new EventRange(start, end == null ? Instant.now() : end);
+        }
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Entities entities;
 
     @Option(
             names = "--features",
@@ -74,7 +101,7 @@ final class HistoricalCommand implements Callable<Integer> {
         long start = System.nanoTime();
         progress.start();
         retrieval.export(
-                EntityRows.of(entities),
+                entities.file != null ? EntityRows.of(entities.file) : entities.range.toRange(),
                 refs,
                 fullFeatureNames,
                 OutputFormat.forFile(out.toString()),

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * The entity rows of a historical request (join keys, {@code event_timestamp}, any other columns), as a file DuckDB
  * reads directly: newline-delimited JSON from the HTTP API, or a user's CSV or Parquet file.
  */
-public record EntityRows(Path file, Format format) {
+public record EntityRows(Path file, Format format) implements EntitySelection {
     /** The time column of entity rows, named as in Feast's entity dataframe. */
     public static final String TIMESTAMP_COLUMN = "event_timestamp";
 

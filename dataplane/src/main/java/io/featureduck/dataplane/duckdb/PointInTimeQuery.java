@@ -25,7 +25,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,15 +91,60 @@ public final class PointInTimeQuery {
      */
     public void loadEntityRows(EntityRows rows, Collection<ViewDefinition> views) throws SQLException {
         try {
-            session.execute("CREATE TEMP VIEW " + ENTITY_ROWS + " AS SELECT row_number() OVER () AS " + ROW
-                    + ", *, CAST(" + quote(EntityRows.TIMESTAMP_COLUMN) + " AS TIMESTAMPTZ) AS " + TIME + " FROM "
-                    + readSql(rows));
+            createEntityRows("", readSql(rows));
         } catch (SQLException e) {
             throw new FeatureDuckException(
                     ErrorCode.INVALID_ENTITY_ROWS,
                     "entity rows cannot be read (they need " + "join keys and an '" + EntityRows.TIMESTAMP_COLUMN
                             + "' column): " + DuckDbSession.firstLine(e.getMessage()));
         }
+        Map<String, String> columns = describeEntityRows();
+        List<ViewDefinition> keyed = List.copyOf(views);
+        for (ViewDefinition view : keyed) {
+            for (EntitySpec entity : view.entities()) {
+                if (!columns.containsKey(entity.name())) {
+                    throw new FeatureDuckException(
+                            ErrorCode.MISSING_JOIN_KEY,
+                            "entity rows lack join key '" + entity.name() + "' of feature view '" + view.name() + "'");
+                }
+            }
+        }
+        checkKeyValues(keyed, columns);
+    }
+
+    /**
+     * Makes the entity rows those of {@code range} ({@link EventRange}): every key and event time of the event-time
+     * views' latest versions {@code latest} in the range, numbered in time order.
+     *
+     * @throws FeatureDuckException {@link ErrorCode#INVALID_FIELD} when the views do not share their join keys
+     */
+    public void loadEventRows(EventRange range, List<ViewDefinition> views, Map<ViewDefinition, Version> latest)
+            throws SQLException {
+        List<EntitySpec> keys = EventRange.sharedKeys(views);
+        Map<ViewProjection, String> relations = new LinkedHashMap<>();
+        for (Map.Entry<ViewDefinition, Version> entry : latest.entrySet()) {
+            String relation = "range_" + relations.size();
+            try {
+                relations.put(register(entry.getKey(), entry.getValue(), relation), relation);
+            } catch (FeatureDuckException e) {
+                throw FeatureDuckException.inView(entry.getKey().name(), e);
+            }
+        }
+        createEntityRows(
+                EventRange.order(SqlDialect.DUCKDB, keys), "(" + range.rowsSql(SqlDialect.DUCKDB, relations) + ")");
+        describeEntityRows();
+    }
+
+    /** The entity rows as {@code rows}, numbered in {@code order} (the rows' own order when empty). */
+    private void createEntityRows(String order, String rows) throws SQLException {
+        session.execute("CREATE TEMP VIEW " + ENTITY_ROWS + " AS SELECT row_number() OVER ("
+                + (order.isEmpty() ? "" : "ORDER BY " + order) + ") AS " + ROW
+                + ", *, CAST(" + quote(EntityRows.TIMESTAMP_COLUMN) + " AS TIMESTAMPTZ) AS " + TIME + " FROM "
+                + rows);
+    }
+
+    /** The entity rows' columns and their types, by name; remembers them for the names and request data checks. */
+    private Map<String, String> describeEntityRows() throws SQLException {
         Map<String, String> columns = new HashMap<>();
         try (Statement statement = session.connection().createStatement();
                 ResultSet rs = statement.executeQuery("DESCRIBE " + ENTITY_ROWS)) {
@@ -114,17 +158,7 @@ public final class PointInTimeQuery {
                 }
             }
         }
-        List<ViewDefinition> keyed = List.copyOf(views);
-        for (ViewDefinition view : keyed) {
-            for (EntitySpec entity : view.entities()) {
-                if (!columns.containsKey(entity.name())) {
-                    throw new FeatureDuckException(
-                            ErrorCode.MISSING_JOIN_KEY,
-                            "entity rows lack join key '" + entity.name() + "' of feature view '" + view.name() + "'");
-                }
-            }
-        }
-        checkKeyValues(keyed, columns);
+        return columns;
     }
 
     /**
@@ -261,12 +295,10 @@ public final class PointInTimeQuery {
      */
     public void addEventView(ViewDefinition view, List<String> requested, Version latest) throws SQLException {
         String alias = "h" + views++;
-        List<FeatureSpec> features = storedInputs(view, requested);
-        List<AggregatedFeature> aggregated = aggregatedInputs(view, requested);
-        // Windows alone need no latest row, only whether the entity had an event by the row's time: its first event
-        // per key is a hash aggregate, where the history of latest rows is a sort of every row.
-        boolean windowsOnly = requested.stream()
-                .allMatch(name -> view.aggregations().feature(name).isPresent());
+        ViewRequest request = new ViewRequest(view, requested);
+        List<FeatureSpec> features = request.storedInputs();
+        List<AggregatedFeature> aggregated = request.aggregatedInputs();
+        boolean windowsOnly = request.windowsOnly();
         String found = windowsOnly ? alias + ".__first <= epoch_us(e." + TIME + ")" : alias + ".__ts IS NOT NULL";
         selectFeatures(view, requested, features, aggregated, alias, alias + ".__ts", found);
         String relation = "source_" + alias;
@@ -409,14 +441,6 @@ public final class PointInTimeQuery {
         return "CAST(" + sql + " AS " + DuckDbTypes.of(feature.type()) + ")";
     }
 
-    /** The aggregated features a view's part of the answer reads: requested, or read by requested on-demand ones. */
-    private static List<AggregatedFeature> aggregatedInputs(ViewDefinition view, List<String> requested) {
-        return read(view, requested).stream()
-                .map(name -> view.aggregations().feature(name))
-                .flatMap(Optional::stream)
-                .toList();
-    }
-
     /**
      * Joins a snapshot view: first the table version current at each entity row's time, then the key within that
      * version. {@code versions} are every version current at some entity row's time, oldest first; empty when the
@@ -425,7 +449,7 @@ public final class PointInTimeQuery {
     public void addSnapshotView(ViewDefinition view, List<String> requested, List<Version> versions)
             throws SQLException {
         String alias = "h" + views++;
-        List<FeatureSpec> features = storedInputs(view, requested);
+        List<FeatureSpec> features = new ViewRequest(view, requested).storedInputs();
         selectFeatures(
                 view, requested, features, List.of(), alias, alias + "v.commit_ts", alias + ".__version IS NOT NULL");
         session.execute("CREATE TEMP TABLE versions_" + alias + " (version BIGINT, commit_ts TIMESTAMPTZ)");
@@ -473,27 +497,6 @@ public final class PointInTimeQuery {
                 .append(alias)
                 .append("v.version");
         joinKeys(view, alias);
-    }
-
-    /**
-     * The stored features a view's part of the answer reads, each once: the requested ones and the inputs of the
-     * requested on-demand features, which are joined but not answered.
-     */
-    private static List<FeatureSpec> storedInputs(ViewDefinition view, List<String> requested) {
-        return read(view, requested).stream()
-                .map(view::feature)
-                .flatMap(Optional::stream)
-                .toList();
-    }
-
-    /** The features requested, with each on-demand one replaced by the features it reads; each once, in order. */
-    private static Set<String> read(ViewDefinition view, List<String> requested) {
-        Set<String> names = new LinkedHashSet<>();
-        for (String name : requested) {
-            view.onDemandFeature(name)
-                    .ifPresentOrElse(feature -> names.addAll(feature.features()), () -> names.add(name));
-        }
-        return names;
     }
 
     /**

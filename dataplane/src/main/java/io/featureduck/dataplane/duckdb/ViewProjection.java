@@ -26,9 +26,11 @@ import java.util.Optional;
  */
 public final class ViewProjection {
     private final ViewDefinition view;
+    private final SqlDialect dialect;
 
-    private ViewProjection(ViewDefinition view) {
+    private ViewProjection(ViewDefinition view, SqlDialect dialect) {
         this.view = view;
+        this.dialect = dialect;
     }
 
     /**
@@ -40,19 +42,8 @@ public final class ViewProjection {
      */
     public static ViewProjection check(
             ViewDefinition view, TableSnapshot snapshot, DuckDbSession session, String relation) {
-        String table = snapshot.location() + " (version " + snapshot.version() + ")";
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < view.entities().size(); i++) {
-            EntitySpec entity = view.entities().get(i);
-            requireColumn(snapshot, entity.name(), "spec.entities[" + i + "].name", problems);
-        }
-        if (!view.isSnapshot()) {
-            requireTimeColumn(snapshot, view.timestampColumn(), "spec.source.timestampColumn", problems);
-        }
-        if (view.createdTimestampColumn() != null) {
-            requireTimeColumn(snapshot, view.createdTimestampColumn(), "spec.source.createdTimestampColumn", problems);
-        }
-        ViewProjection projection = new ViewProjection(view);
+        List<String> problems = keyAndTimeProblems(view, snapshot);
+        ViewProjection projection = new ViewProjection(view, SqlDialect.DUCKDB);
         for (int i = 0; i < view.features().size(); i++) {
             FeatureSpec feature = view.features().get(i);
             String field = "spec.features[" + i + "]";
@@ -91,13 +82,79 @@ public final class ViewProjection {
                         problems);
             }
         }
+        refuse(view, snapshot, problems);
+        return projection;
+    }
+
+    /**
+     * The view's projection in Spark SQL, for the Spark retrieval job, checked against the version's schema for what
+     * {@code request} reads: the columns it names exist with usable types. Feature expressions are DuckDB SQL, which
+     * Spark does not run, so a request reading one is refused here rather than failing (or computing differently) in
+     * the job.
+     *
+     * @throws FeatureDuckException ({@link ErrorCode#VIEW_DEFINITION_MISMATCH}) naming the view, the field and the
+     *                              table, or ({@link ErrorCode#NOT_ON_SPARK}) the expression
+     */
+    static ViewProjection forSpark(ViewRequest request, TableSnapshot snapshot) {
+        ViewDefinition view = request.view();
+        List<String> problems = keyAndTimeProblems(view, snapshot);
+        for (FeatureSpec feature : request.storedInputs()) {
+            if (feature.hasExpression()) {
+                throw FeatureDuckException.ofView(
+                        ErrorCode.NOT_ON_SPARK,
+                        view.name(),
+                        "computes feature '" + feature.name() + "' with a DuckDB expression, which the Spark job "
+                                + "does not run; retrieve it on the data plane, or compute the column in the table");
+            }
+            requireColumn(
+                    snapshot, feature.name(), "spec.features[" + view.features().indexOf(feature) + "].name", problems);
+        }
+        for (io.featureduck.crds.AggregatedFeature feature : request.aggregatedInputs()) {
+            int input = view.aggregations().inputOf(feature);
+            if (input < 0) {
+                continue;
+            }
+            ViewAggregations.Input read = view.aggregations().inputs().get(input);
+            if (read.expression() != null) {
+                throw FeatureDuckException.ofView(
+                        ErrorCode.NOT_ON_SPARK,
+                        view.name(),
+                        "aggregates a DuckDB expression for '" + feature.name() + "', which the Spark job does not "
+                                + "run; retrieve it on the data plane, or compute the column in the table");
+            }
+            requireColumn(snapshot, read.column(), "spec.aggregations (" + feature.name() + ").column", problems);
+        }
+        refuse(view, snapshot, problems);
+        return new ViewProjection(view, SqlDialect.SPARK);
+    }
+
+    private static List<String> keyAndTimeProblems(ViewDefinition view, TableSnapshot snapshot) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < view.entities().size(); i++) {
+            EntitySpec entity = view.entities().get(i);
+            requireColumn(snapshot, entity.name(), "spec.entities[" + i + "].name", problems);
+        }
+        if (!view.isSnapshot()) {
+            requireTimeColumn(snapshot, view.timestampColumn(), "spec.source.timestampColumn", problems);
+        }
+        if (view.createdTimestampColumn() != null) {
+            requireTimeColumn(snapshot, view.createdTimestampColumn(), "spec.source.createdTimestampColumn", problems);
+        }
+        return problems;
+    }
+
+    private static void refuse(ViewDefinition view, TableSnapshot snapshot, List<String> problems) {
         if (!problems.isEmpty()) {
             throw FeatureDuckException.ofView(
                     ErrorCode.VIEW_DEFINITION_MISMATCH,
                     view.name(),
-                    "does not match table " + table + ":\n  - " + String.join("\n  - ", problems));
+                    "does not match table " + snapshot.location() + " (version " + snapshot.version() + "):\n  - "
+                            + String.join("\n  - ", problems));
         }
-        return projection;
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
     }
 
     public ViewDefinition view() {
@@ -147,11 +204,11 @@ public final class ViewProjection {
 
     /** What an aggregation reads of each event, with its declared type, as historical retrieval aggregates it. */
     public String typedAggregationInput(ViewAggregations.Input input) {
-        return "CAST((" + inputExpression(input) + ") AS " + DuckDbTypes.of(input.type()) + ")";
+        return dialect.cast(inputExpression(input), input.type());
     }
 
-    private static String inputExpression(ViewAggregations.Input input) {
-        return input.expression() != null ? input.expression() : quote(input.column());
+    private String inputExpression(ViewAggregations.Input input) {
+        return input.expression() != null ? input.expression() : dialect.quote(input.column());
     }
 
     /**
@@ -188,13 +245,13 @@ public final class ViewProjection {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < view.entities().size(); i++) {
             EntitySpec entity = view.entities().get(i);
-            keys.add(StoredForm.key(quote(entity.name()), entity.type()) + " AS k" + i);
+            keys.add(dialect.key(dialect.quote(entity.name()), entity.type()) + " AS k" + i);
         }
         return keys;
     }
 
     public List<String> keyColumns() {
-        return view.entities().stream().map(e -> quote(e.name())).toList();
+        return view.entities().stream().map(e -> dialect.quote(e.name())).toList();
     }
 
     /** Rows with every key: the only ones a lookup or a join can find. */
@@ -211,13 +268,13 @@ public final class ViewProjection {
         return keysPresent() + " AND " + eventTime() + " IS NOT NULL";
     }
 
-    /** Event time as a TIMESTAMPTZ expression; timestamps without zone are taken as UTC. */
+    /** Event time as an instant; timestamps without zone are taken as UTC. */
     public String eventTime() {
-        return "CAST(" + quote(view.timestampColumn()) + " AS TIMESTAMPTZ)";
+        return dialect.instant(dialect.quote(view.timestampColumn()));
     }
 
     public Optional<String> createdTime() {
-        return Optional.ofNullable(view.createdTimestampColumn()).map(c -> "CAST(" + quote(c) + " AS TIMESTAMPTZ)");
+        return Optional.ofNullable(view.createdTimestampColumn()).map(c -> dialect.instant(dialect.quote(c)));
     }
 
     /** Feature values in the form the online index stores, aliased {@code f0, f1, ...}. */
@@ -234,15 +291,15 @@ public final class ViewProjection {
      * expression, transformed only into a cheaper storage form.
      */
     public String typedFeature(FeatureSpec feature) {
-        return "CAST((" + sourceExpression(feature) + ") AS " + DuckDbTypes.of(feature.type()) + ")";
+        return dialect.cast(sourceExpression(feature), feature.type());
     }
 
     private String servedFeature(FeatureSpec feature) {
         return StoredForm.feature(sourceExpression(feature), feature.type());
     }
 
-    private static String sourceExpression(FeatureSpec feature) {
-        return feature.hasExpression() ? feature.expression() : quote(feature.name());
+    private String sourceExpression(FeatureSpec feature) {
+        return feature.hasExpression() ? feature.expression() : dialect.quote(feature.name());
     }
 
     private static boolean requireColumn(TableSnapshot snapshot, String column, String field, List<String> problems) {

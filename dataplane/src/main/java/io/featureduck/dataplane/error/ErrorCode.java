@@ -77,6 +77,8 @@ public enum ErrorCode {
     PUSHES_SUSPENDED(503, "UNAVAILABLE", true),
     /** On-demand features that would take more evaluation than one request may use: a cheaper expression or less data. */
     ON_DEMAND_BUDGET_EXCEEDED(422, "RESOURCE_EXHAUSTED", false),
+    /** A Spark retrieval plan asked for what the Spark job does not compute: DuckDB expressions, on-demand features. */
+    NOT_ON_SPARK(422, "UNIMPLEMENTED", false),
     /** A request-data value for on-demand features larger than the data plane takes. */
     REQUEST_DATA_TOO_LARGE(413, "RESOURCE_EXHAUSTED", false),
     /** A request body or message in a compression the data plane does not take. */

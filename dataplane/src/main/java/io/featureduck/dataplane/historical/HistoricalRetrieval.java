@@ -7,9 +7,12 @@ import io.featureduck.dataplane.duckdb.ArrowRows;
 import io.featureduck.dataplane.duckdb.DuckDbSession;
 import io.featureduck.dataplane.duckdb.DuckDbSettings;
 import io.featureduck.dataplane.duckdb.EntityRows;
+import io.featureduck.dataplane.duckdb.EntitySelection;
+import io.featureduck.dataplane.duckdb.EventRange;
 import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.duckdb.PointInTimeQuery;
 import io.featureduck.dataplane.duckdb.SnapshotRelation;
+import io.featureduck.dataplane.duckdb.SparkPointInTimeQuery;
 import io.featureduck.dataplane.duckdb.TablePull;
 import io.featureduck.dataplane.duckdb.ViewProjection;
 import io.featureduck.dataplane.error.ErrorCode;
@@ -20,10 +23,12 @@ import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.dataplane.source.TableSource;
 import io.featureduck.dataplane.source.TableSourceFactory;
 import io.featureduck.dataplane.storage.DataFileCache;
+import io.featureduck.spark.RetrievalPlan;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -103,7 +108,10 @@ public final class HistoricalRetrieval {
      *                              tables that cannot be read or do not match their views
      */
     public void retrieve(
-            EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, PointInTimeQuery.ResultConsumer consumer) {
+            EntitySelection entityRows,
+            List<FeatureRef> refs,
+            boolean fullNames,
+            PointInTimeQuery.ResultConsumer consumer) {
         run(entityRows, refs, fullNames, List.of(), query -> query.stream(consumer));
     }
 
@@ -112,7 +120,7 @@ public final class HistoricalRetrieval {
      * {@code running} receives the statement so that a caller can cancel it, as when an HTTP client goes away.
      */
     public void export(
-            EntityRows entityRows,
+            EntitySelection entityRows,
             List<FeatureRef> refs,
             boolean fullNames,
             OutputFormat format,
@@ -180,7 +188,11 @@ public final class HistoricalRetrieval {
     }
 
     private void run(
-            EntityRows entityRows, List<FeatureRef> refs, boolean fullNames, List<Path> writable, Execution execution) {
+            EntitySelection entityRows,
+            List<FeatureRef> refs,
+            boolean fullNames,
+            List<Path> writable,
+            Execution execution) {
         Map<ViewDefinition, List<String>> features = resolve(refs, fullNames);
         // Table metadata is read while DuckDB starts and reads the entity rows: both take about a second when cold.
         Map<ViewDefinition, CompletableFuture<TableSnapshot>> latest = new HashMap<>();
@@ -193,14 +205,24 @@ public final class HistoricalRetrieval {
             }
         }
         List<Path> readable = new ArrayList<>();
-        readable.add(entityRows.file().getParent());
+        if (entityRows instanceof EntityRows file) {
+            readable.add(file.file().getParent());
+        }
         readable.addAll(writable);
         features.keySet().forEach(v -> readable.addAll(v.location().readableRoots()));
         readable.add(files.directory());
         long start = System.nanoTime();
         try (DuckDbSession session = DuckDbSession.open(settings, readable)) {
             PointInTimeQuery query = new PointInTimeQuery(session, fullNames, onDemand);
-            query.loadEntityRows(entityRows, features.keySet());
+            Map<ViewDefinition, PointInTimeQuery.Version> versions = new LinkedHashMap<>();
+            if (entityRows instanceof EntityRows file) {
+                query.loadEntityRows(file, features.keySet());
+            } else {
+                for (ViewDefinition view : latest.keySet()) {
+                    versions.put(view, local(session, join(latest.get(view))));
+                }
+                query.loadEventRows((EventRange) entityRows, List.copyOf(features.keySet()), versions);
+            }
             long planned = System.nanoTime();
             for (Map.Entry<ViewDefinition, List<String>> entry : features.entrySet()) {
                 ViewDefinition view = entry.getKey();
@@ -208,7 +230,11 @@ public final class HistoricalRetrieval {
                     if (view.isSnapshot()) {
                         query.addSnapshotView(view, entry.getValue(), versions(session, query, view));
                     } else {
-                        query.addEventView(view, entry.getValue(), local(session, join(latest.get(view))));
+                        PointInTimeQuery.Version version = versions.get(view);
+                        query.addEventView(
+                                view,
+                                entry.getValue(),
+                                version != null ? version : local(session, join(latest.get(view))));
                     }
                 } catch (FeatureDuckException e) {
                     throw FeatureDuckException.inView(view.name(), e);
@@ -263,6 +289,88 @@ public final class HistoricalRetrieval {
             versions.add(local(session, source.snapshotAt(version)));
         }
         return versions;
+    }
+
+    /**
+     * The Spark job's plan for the same retrieval ({@code docs/SPARK.md}): every table version pinned as read now, the
+     * entity rows read by the job from {@code rows}. A snapshot view's versions are all those the table keeps, as the
+     * data plane does not read the rows' times.
+     *
+     * @throws FeatureDuckException as {@link #retrieve}, and {@link ErrorCode#NOT_ON_SPARK} for what the job does not
+     *                              compute
+     */
+    public RetrievalPlan sparkPlan(
+            RetrievalPlan.Entities rows, List<FeatureRef> refs, boolean fullNames, RetrievalPlan.Output output) {
+        return spark(refs, fullNames, Instant.EPOCH, Instant.now()).plan(rows, output);
+    }
+
+    /** The Spark job's plan for a retrieval over the events in {@code range}. */
+    public RetrievalPlan sparkPlan(
+            EventRange range, List<FeatureRef> refs, boolean fullNames, RetrievalPlan.Output output) {
+        return spark(refs, fullNames, range.start(), range.end()).plan(range, output);
+    }
+
+    private SparkPointInTimeQuery spark(List<FeatureRef> refs, boolean fullNames, Instant from, Instant to) {
+        SparkPointInTimeQuery query = new SparkPointInTimeQuery(fullNames);
+        for (Map.Entry<ViewDefinition, List<String>> entry :
+                resolve(refs, fullNames).entrySet()) {
+            ViewDefinition view = entry.getKey();
+            try {
+                TableSource source = sources.forView(view);
+                if (view.isSnapshot()) {
+                    List<SparkPointInTimeQuery.PinnedVersion> versions = new ArrayList<>();
+                    for (long version : source.versionsBetween(from, to)) {
+                        TableSnapshot snapshot = source.snapshotAt(version);
+                        versions.add(new SparkPointInTimeQuery.PinnedVersion(snapshot, pin(view, source, snapshot)));
+                    }
+                    query.addSnapshotView(view, entry.getValue(), versions);
+                } else {
+                    TableSnapshot latest = source.latestSnapshot();
+                    query.addEventView(view, entry.getValue(), latest, pin(view, source, latest));
+                }
+            } catch (FeatureDuckException e) {
+                throw FeatureDuckException.inView(view.name(), e);
+            }
+        }
+        return query;
+    }
+
+    /**
+     * How Spark reads {@code snapshot} of {@code view}'s table: its format's reader at the format's own name for the
+     * version. Only what Spark can find by the location alone: no DuckDB files, catalogs or rewritten paths.
+     */
+    private static SparkPointInTimeQuery.Pin pin(ViewDefinition view, TableSource source, TableSnapshot snapshot) {
+        RetrievalPlan.TableFormat format = switch (view.format()) {
+            case DELTA -> RetrievalPlan.TableFormat.DELTA;
+            case ICEBERG -> RetrievalPlan.TableFormat.ICEBERG;
+            case HUDI -> RetrievalPlan.TableFormat.HUDI;
+            case PARQUET -> RetrievalPlan.TableFormat.PARQUET;
+            case DUCKDB ->
+                throw new FeatureDuckException(
+                        ErrorCode.NOT_ON_SPARK, "its table is in a DuckDB file, which only the data plane reads");
+        };
+        if (view.location().catalog() != null || !view.location().rewrites().isEmpty()) {
+            throw new FeatureDuckException(
+                    ErrorCode.NOT_ON_SPARK,
+                    "its table is named through " + (view.location().catalog() != null ? "a catalog" : "path rewrites")
+                            + ", which the Spark job does not resolve; it reads tables by location");
+        }
+        String version = format == RetrievalPlan.TableFormat.PARQUET ? null : source.formatVersion(snapshot);
+        return new SparkPointInTimeQuery.Pin(format, view.location().uri(), version);
+    }
+
+    /**
+     * The features of feature service {@code name}.
+     *
+     * @throws FeatureDuckException {@code UNKNOWN_FEATURE_SERVICE} or {@code FEATURE_SERVICE_REFUSED}
+     */
+    public List<FeatureRef> featureService(String name) {
+        return config.get()
+                .servedService(name)
+                .orElseThrow(() -> new FeatureDuckException(
+                        ErrorCode.UNKNOWN_FEATURE_SERVICE,
+                        "feature service '" + name + "' is not served here; GET /v1/feature-services lists them"))
+                .features();
     }
 
     /** The features asked of each view, by name (stored and on-demand), in request order. */

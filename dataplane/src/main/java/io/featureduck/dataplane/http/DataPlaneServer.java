@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.auth.AccessControl;
 import io.featureduck.dataplane.auth.AccessKind;
+import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.DataPlaneConfig;
 import io.featureduck.dataplane.config.ServingConfig;
 import io.featureduck.dataplane.error.ErrorCode;
@@ -129,6 +130,10 @@ public final class DataPlaneServer {
                         mapper,
                         options.maxHistoricalBodyBytes(),
                         options.maxConcurrentHistorical()));
+        timed(router.post("/v1/features/historical/spark-plan").handler(timeout), "/v1/features/historical/spark-plan")
+                .handler(auth.require(AccessKind.HISTORICAL))
+                .handler(body)
+                .handler(new SparkPlanHandler(historical, requests, mapper, historicalWorkers, Authentication::grant));
         PushHandler push = new PushHandler(pushes, requests.exactNumbers(), mapper, pushWorkers, shards);
         timed(router.post("/push").handler(timeout), "/push")
                 .handler(auth.require(AccessKind.WRITE))
@@ -151,7 +156,7 @@ public final class DataPlaneServer {
         return router;
     }
 
-    private Router managementRouter(Vertx loop, ErrorResponses errors, ViewsHandler viewsHandler) {
+    private Router managementRouter(Vertx loop, ObjectMapper mapper, ErrorResponses errors, ViewsHandler viewsHandler) {
         Router router = Router.router(loop);
         router.get("/health")
                 .handler(ctx -> ctx.response()
@@ -165,6 +170,18 @@ public final class DataPlaneServer {
         // The operator's status source: every view, as the management port is reachable only inside the cluster.
         router.get("/views").handler(viewsHandler::report);
         router.get("/views/:name").handler(viewsHandler::reportOne);
+        // The operator's source of Spark plans for HistoricalRetrievals: table locations and SQL, no feature values,
+        // so, like the view reports, without data-plane credentials.
+        router.post("/spark-plan")
+                .handler(jsonBody(BodyHandler.create(false)
+                        .setBodyLimit(options.maxBodyBytes())
+                        .setHandleFileUploads(false)))
+                .handler(new SparkPlanHandler(
+                        historical,
+                        new JsonRequests(mapper),
+                        mapper,
+                        historicalWorkers,
+                        ctx -> Grant.everything("featureduck-operator", AccessKind.HISTORICAL)));
         errors.register(router);
         return router;
     }
@@ -294,7 +311,7 @@ public final class DataPlaneServer {
                 .compose(s -> {
                     api = s;
                     return probes.createHttpServer(managementOptions)
-                            .requestHandler(managementRouter(probes, errors, views))
+                            .requestHandler(managementRouter(probes, mapper, errors, views))
                             .listen();
                 })
                 .compose(s -> {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.featureduck.dataplane.auth.Grant;
 import io.featureduck.dataplane.config.FeatureRef;
 import io.featureduck.dataplane.duckdb.EntityRows;
+import io.featureduck.dataplane.duckdb.EntitySelection;
+import io.featureduck.dataplane.duckdb.EventRange;
 import io.featureduck.dataplane.duckdb.OutputFormat;
 import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
@@ -43,7 +45,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>JSON in: {@code {"features": ["view:feature"], "entity_rows": [{...,"event_timestamp": ...}],
  * "full_feature_names": false}}; or the entity rows as a CSV ({@code text/csv}) or Parquet
- * ({@code application/vnd.apache.parquet}) body with {@code ?features=a:x,b:y}. Out, by {@code Accept}:
+ * ({@code application/vnd.apache.parquet}) body with {@code ?features=a:x,b:y}. Instead of entity rows, a JSON
+ * request may name a time range, {@code "start_date"} and {@code "end_date"} as Feast's SDK does ({@link EventRange}).
+ * Out, by {@code Accept}:
  * {@code {"rows": [...]}} (default), NDJSON, CSV or Parquet.
  *
  * <p>Memory stays bounded whatever the size: the request body streams to a file, DuckDB reads it from there and
@@ -74,7 +78,7 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
     }
 
     /** What a request asks for, once its body is on disk. */
-    private record Request(EntityRows rows, List<FeatureRef> features, boolean fullNames) {}
+    private record Request(EntitySelection rows, List<FeatureRef> features, boolean fullNames) {}
 
     @Override
     public void handle(RoutingContext ctx) {
@@ -228,6 +232,8 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
         List<FeatureRef> refs = new ArrayList<>();
         boolean fullNames = false;
         boolean sawRows = false;
+        String start = null;
+        String end = null;
         JsonFactory factory = mapper.getFactory();
         try (InputStream in = Files.newInputStream(body);
                 JsonParser parser = factory.createParser(in);
@@ -272,6 +278,8 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
                         }
                     }
                     case "full_feature_names" -> fullNames = parser.getValueAsBoolean();
+                    case "start_date" -> start = parser.getValueAsString();
+                    case "end_date" -> end = parser.getValueAsString();
                     default -> parser.skipChildren();
                 }
             }
@@ -287,8 +295,18 @@ final class HistoricalFeaturesHandler implements Handler<RoutingContext> {
             throw new FeatureDuckException(
                     ErrorCode.MISSING_FIELD, "field 'features' is required: a list of view:feature");
         }
+        if (sawRows && (start != null || end != null)) {
+            throw new FeatureDuckException(
+                    ErrorCode.INVALID_FIELD, "send either 'entity_rows' or 'start_date' and 'end_date', not both");
+        }
         if (!sawRows) {
-            throw new FeatureDuckException(ErrorCode.MISSING_FIELD, "field 'entity_rows' is required");
+            if (start == null) {
+                throw new FeatureDuckException(
+                        ErrorCode.MISSING_FIELD,
+                        "field 'entity_rows' is required, or a time range: 'start_date' (and 'end_date', by default "
+                                + "now) for every entity and event time of the views in [start_date, end_date)");
+            }
+            return new Request(TimeRanges.of(start, end), refs, fullNames);
         }
         return new Request(EntityRows.of(rows), refs, fullNames);
     }

@@ -109,6 +109,18 @@ public final class IcebergTableSource implements TableSource {
         });
     }
 
+    /** Spark's Iceberg reader travels by snapshot id ({@code snapshot-id}); the table's empty first state has none. */
+    @Override
+    public String formatVersion(TableSnapshot snapshot) {
+        if (snapshot.version() == 0) {
+            return null;
+        }
+        return read(() -> {
+            Table table = open();
+            return Long.toString(snapshotOfVersion(table, snapshot.version()).snapshotId());
+        });
+    }
+
     @Override
     public OptionalLong versionAsOf(Instant time) {
         return read(() -> {

@@ -72,6 +72,11 @@ final class PinnedTableSource implements TableSource {
     }
 
     @Override
+    public String formatVersion(TableSnapshot snapshot) {
+        return table.formatVersion(snapshot);
+    }
+
+    @Override
     public OptionalLong versionAsOf(Instant time) {
         OptionalLong current = table.versionAsOf(time);
         if (current.isEmpty()) {

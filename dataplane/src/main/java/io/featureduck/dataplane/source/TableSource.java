@@ -20,6 +20,14 @@ public interface TableSource {
         return snapshotAt(version);
     }
 
+    /**
+     * {@code snapshot}'s version as the format's other readers name it, for Spark's time travel: by default its
+     * number (Delta's version, Hudi's instant time); Iceberg names snapshots by id.
+     */
+    default String formatVersion(TableSnapshot snapshot) {
+        return Long.toString(snapshot.version());
+    }
+
     /** The version that was current at {@code time}; empty when the table did not exist yet. */
     java.util.OptionalLong versionAsOf(java.time.Instant time);
 

@@ -401,6 +401,12 @@ class ErrorCodesOnTheWireTest {
                         + "], \"note\": [" + notes + "]}}"),
                 ErrorCode.ON_DEMAND_BUDGET_EXCEEDED);
         expect(
+                http.post(
+                        "/v1/features/historical/spark-plan",
+                        "{\"features\": [\"pushed-labels:noted\"], \"start_date\": \"2026-01-01T00:00:00Z\", "
+                                + "\"output\": {\"uri\": \"s3://training/out\"}}"),
+                ErrorCode.NOT_ON_SPARK);
+        expect(
                 http.send(http.request("/get-online-features")
                         .header("content-type", "application/json")
                         .header("content-encoding", "gzip")

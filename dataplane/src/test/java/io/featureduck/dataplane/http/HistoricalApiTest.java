@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -229,5 +230,125 @@ class HistoricalApiTest {
                 "{\"features\": [\"driver-stats:conv_rate\"], " + "\"entity_rows\": [{\"driver_id\": 1}]}");
         assertThat(noTime.status()).isEqualTo(400);
         assertThat(noTime.json().get("error").get("message").asText()).contains("event_timestamp");
+    }
+
+    /**
+     * Without entity rows, a time range: every driver and event time of driver_hourly_stats in [start, end), in time
+     * then key order, each answered as of its own time (so with its own row's values), read from the table directly.
+     */
+    @Test
+    void aTimeRangeAnswersEveryEventOfTheViewsInIt() throws Exception {
+        Instant start = lastHour.minus(Duration.ofHours(3));
+        Instant end = lastHour.minus(Duration.ofHours(1));
+        DemoServer.Reply reply = server.post(
+                "/v1/features/historical",
+                "{\"features\": [\"driver-stats:conv_rate\", \"driver-profile:vehicle_type\"], \"start_date\": \""
+                        + start + "\", \"end_date\": \"" + end + "\"}");
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        JsonNode rows = reply.json().get("rows");
+        Path table = directory.resolve("lakehouse/driver_hourly_stats");
+        List<String> expected = new ArrayList<>();
+        try (DuckDbSession session = DuckDbSession.open(DuckDbSettings.defaults(), List.of(table));
+                Statement statement = session.connection().createStatement();
+                ResultSet rs = statement.executeQuery("SELECT DISTINCT driver_id, event_timestamp FROM read_parquet('"
+                        + table + "/*.parquet') WHERE event_timestamp >= '" + start + "'::TIMESTAMPTZ AND "
+                        + "event_timestamp < '" + end + "'::TIMESTAMPTZ ORDER BY event_timestamp, driver_id")) {
+            while (rs.next()) {
+                expected.add(rs.getLong(1) + "@"
+                        + rs.getObject(2, java.time.OffsetDateTime.class).toInstant());
+            }
+        }
+        assertThat(expected).hasSizeGreaterThan(100);
+        List<String> actual = new ArrayList<>();
+        rows.forEach(r -> actual.add(r.get("driver_id").asLong() + "@"
+                + Instant.parse(r.get("event_timestamp").asText())));
+        assertThat(actual).isEqualTo(expected);
+        for (int i = 0; i < rows.size(); i += 37) {
+            JsonNode row = rows.get(i);
+            Double conv = expectedConvRate(
+                    row.get("driver_id").asLong(),
+                    Instant.parse(row.get("event_timestamp").asText()));
+            assertThat((float) row.get("conv_rate").asDouble()).as("row %d", i).isEqualTo(conv.floatValue());
+        }
+    }
+
+    @Test
+    void refusesTimeRangesItCannotAnswer() {
+        String both = "{\"features\": [\"driver-stats:conv_rate\"], \"start_date\": \"" + lastHour + "\", "
+                + "\"entity_rows\": [" + row(ACTIVE, lastHour, "a") + "]}";
+        assertThat(server.post("/v1/features/historical", both)
+                        .json()
+                        .at("/error/message")
+                        .asText())
+                .contains("either 'entity_rows' or 'start_date'");
+        DemoServer.Reply notATime = server.post(
+                "/v1/features/historical",
+                "{\"features\": [\"driver-stats:conv_rate\"], \"start_date\": \"yesterday\"}");
+        assertThat(notATime.status()).isEqualTo(400);
+        assertThat(notATime.json().at("/error/code").asText()).isEqualTo("INVALID_FIELD");
+        DemoServer.Reply empty = server.post(
+                "/v1/features/historical",
+                "{\"features\": [\"driver-stats:conv_rate\"], \"start_date\": \"" + lastHour + "\", \"end_date\": \""
+                        + lastHour + "\"}");
+        assertThat(empty.json().at("/error/message").asText()).contains("the time range is empty");
+        DemoServer.Reply snapshotsOnly = server.post(
+                "/v1/features/historical",
+                "{\"features\": [\"driver-profile:vehicle_type\"], \"start_date\": \"" + lastHour + "\"}");
+        assertThat(snapshotsOnly.status()).isEqualTo(400);
+        assertThat(snapshotsOnly.json().at("/error/message").asText()).contains("snapshot views");
+        DemoServer.Reply none = server.post("/v1/features/historical", "{\"features\": [\"driver-stats:conv_rate\"]}");
+        assertThat(none.json().at("/error/message").asText()).contains("'start_date'");
+    }
+
+    /** The Spark job's plan for a request: pinned versions, the SQL, and what the job cannot compute refused. */
+    @Test
+    void plansTheSparkJob() throws Exception {
+        String output = ", \"output\": {\"uri\": \"s3://training/run-1\"}";
+        DemoServer.Reply plan = server.post(
+                "/v1/features/historical/spark-plan",
+                "{\"features\": [\"driver-stats:conv_rate\", \"driver-trips:trips_7d\", \"driver-profile:rating\"], "
+                        + "\"entity_rows\": {\"uri\": \"s3://training/entities.parquet\"}" + output + "}");
+        assertThat(plan.status()).as(plan.text()).isEqualTo(200);
+        JsonNode json = plan.json();
+        assertThat(json.get("format").asText()).isEqualTo("featureduck.io/retrieval-plan/v1");
+        assertThat(json.at("/entities/uri").asText()).isEqualTo("s3://training/entities.parquet");
+        assertThat(json.at("/entities/format").asText()).isEqualTo("parquet");
+        assertThat(json.at("/output/format").asText()).isEqualTo("parquet");
+        assertThat(json.get("features")).hasSize(3);
+        assertThat(json.get("join_keys").get(0).asText()).isEqualTo("driver_id");
+        JsonNode stats = json.get("tables").get(0);
+        assertThat(stats.get("view").asText()).isEqualTo("driver-stats");
+        assertThat(stats.get("format").asText()).isEqualTo("delta");
+        assertThat(stats.get("version").asText())
+                .isEqualTo(Long.toString(server.get("/v1/views/driver-stats")
+                        .json()
+                        .get("table_version")
+                        .asLong()));
+        // driver-stats has a TTL (the bounded join), driver-trips windows, driver-profile is a snapshot view.
+        assertThat(json.get("sql").asText()).contains("row_number()", "FILTER (WHERE", "max_by(v.version");
+
+        DemoServer.Reply expression = server.post(
+                "/v1/features/historical/spark-plan",
+                "{\"features\": [\"driver-stats:trips_per_hour\"], \"start_date\": \"" + lastHour + "\"" + output
+                        + "}");
+        assertThat(expression.status()).isEqualTo(422);
+        assertThat(expression.json().at("/error/code").asText()).isEqualTo("NOT_ON_SPARK");
+        assertThat(expression.json().at("/error/message").asText()).contains("'trips_per_hour'", "DuckDB expression");
+        DemoServer.Reply onDemand = server.post(
+                "/v1/features/historical/spark-plan",
+                "{\"features\": [\"driver-stats:conv_rate_plus_val1\"], \"start_date\": \"" + lastHour + "\"" + output
+                        + "}");
+        assertThat(onDemand.json().at("/error/code").asText()).isEqualTo("NOT_ON_SPARK");
+        DemoServer.Reply outside = server.post(
+                "/v1/features/historical/spark-plan",
+                "{\"features\": [\"driver-stats:conv_rate\"], \"start_date\": \"" + lastHour + "\", "
+                        + "\"output\": {\"uri\": \"/training/../etc\"}}");
+        assertThat(outside.status()).isEqualTo(400);
+        assertThat(outside.json().at("/error/message").asText()).contains("'output.uri'", "without '..'");
+        DemoServer.Reply ftp = server.post(
+                "/v1/features/historical/spark-plan",
+                "{\"features\": [\"driver-stats:conv_rate\"], \"entity_rows\": {\"uri\": \"ftp://host/e\"}" + output
+                        + "}");
+        assertThat(ftp.json().at("/error/message").asText()).contains("'entity_rows.uri'");
     }
 }

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the test control plane's binaries from their Go modules, once per pinned version: etcd (go.etcd.io/etcd),
 # kube-apiserver and kube-controller-manager (k8s.io/kubernetes), and helm (helm.sh/helm/v4); and takes Argo CD's CRDs
-# from its module (github.com/argoproj/argo-cd/v3). The versions are the ones the go.mod files beside this script
+# from its module (github.com/argoproj/argo-cd/v3) and the Spark operator's SparkApplication CRD from its
+# (github.com/kubeflow/spark-operator/v2). The versions are the ones the go.mod files beside this script
 # require; the results are cached outside the checkout, in ${FEATUREDUCK_CACHE:-~/.cache/featureduck}/<name>-<version>/,
 # so only the first run pays for the build.
 #
-# Prints each binary as NAME_BIN=<path> and the CRD directory as ARGOCD_CRDS=<path> on stdout (progress goes to
-# stderr). Exit status 3
-# means "Go is not installed" (the tests skip and say so); it is an error instead when FEATUREDUCK_REQUIRE_GO=1 or CI is
+# Prints each binary as NAME_BIN=<path> and the CRD directories as ARGOCD_CRDS=<path> and
+# SPARK_OPERATOR_CRDS=<path> on stdout (progress goes to stderr). Exit status 3 means "Go is not installed" (the tests skip and say so); it is an error instead when FEATUREDUCK_REQUIRE_GO=1 or CI is
 # set, because a CI machine must run these tests.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,3 +72,16 @@ if [ ! -f "$crds/.complete" ]; then
   touch "$crds/.complete"
 fi
 echo "ARGOCD_CRDS=$crds"
+
+# The Kubeflow Spark operator's SparkApplication CRD, for HistoricalRetrievals: the module's CRD, nothing built.
+spark=$(required "$here/spark-operator" github.com/kubeflow/spark-operator/v2)
+spark_crds=$cache/spark-operator-crds-$spark
+if [ ! -f "$spark_crds/.complete" ]; then
+  echo "== fetching the Spark operator $spark's SparkApplication CRD into $spark_crds" >&2
+  module=$(cd "$here/spark-operator" && GOFLAGS=-mod=readonly go mod download -json github.com/kubeflow/spark-operator/v2 |
+    awk -F'"' '$2 == "Dir" { print $4 }')
+  mkdir -p "$spark_crds"
+  cp "$module/config/crd/bases/sparkoperator.k8s.io_sparkapplications.yaml" "$spark_crds/"
+  touch "$spark_crds/.complete"
+fi
+echo "SPARK_OPERATOR_CRDS=$spark_crds"

@@ -34,7 +34,8 @@ class CustomResourceDefinitionsTest {
                 .containsExactly(
                         "featureservices.featureduck.io-v1.yml",
                         "featurestores.featureduck.io-v1.yml",
-                        "featureviews.featureduck.io-v1.yml");
+                        "featureviews.featureduck.io-v1.yml",
+                        "historicalretrievals.featureduck.io-v1.yml");
         for (Path file : generated) {
             Path checkedIn = CHECKED_IN.resolve(file.getFileName());
             if (Boolean.getBoolean("crds.update")) {

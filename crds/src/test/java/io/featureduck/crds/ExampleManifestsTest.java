@@ -34,7 +34,10 @@ class ExampleManifestsTest {
                                 CustomResourceDefinitionsTest.GENERATED.resolve("featureviews.featureduck.io-v1.yml")),
                 "FeatureService",
                         CrdSchema.load(CustomResourceDefinitionsTest.GENERATED.resolve(
-                                "featureservices.featureduck.io-v1.yml")));
+                                "featureservices.featureduck.io-v1.yml")),
+                "HistoricalRetrieval",
+                        CrdSchema.load(CustomResourceDefinitionsTest.GENERATED.resolve(
+                                "historicalretrievals.featureduck.io-v1.yml")));
     }
 
     static List<JsonNode> exampleResources() throws IOException {
@@ -61,7 +64,7 @@ class ExampleManifestsTest {
         List<JsonNode> resources = exampleResources();
         assertThat(resources)
                 .extracting(r -> r.path("kind").asText())
-                .contains("FeatureStore", "FeatureView", "FeatureService");
+                .contains("FeatureStore", "FeatureView", "FeatureService", "HistoricalRetrieval");
         assertThat(resources.size()).isGreaterThanOrEqualTo(6);
         for (JsonNode resource : resources) {
             assertThat(schemas.get(resource.path("kind").asText()).validate(resource, null))
@@ -69,6 +72,36 @@ class ExampleManifestsTest {
                             + resource.at("/metadata/name").asText())
                     .isEmpty();
         }
+    }
+
+    @Test
+    void aRetrievalNamesOneSourceOfRowsAndOfFeaturesAndNeverChanges() throws IOException {
+        JsonNode retrieval = exampleResources().stream()
+                .filter(r -> r.path("kind").asText().equals("HistoricalRetrieval"))
+                .findFirst()
+                .orElseThrow();
+        CrdSchema crd = schemas.get("HistoricalRetrieval");
+        assertThat(crd.validate(retrieval, null)).isEmpty();
+        assertThat(crd.validate(retrieval, retrieval)).as("unchanged").isEmpty();
+
+        ObjectNode both = retrieval.deepCopy();
+        ((ObjectNode) both.at("/spec")).putObject("entityRows").put("uri", "s3://training/entities.parquet");
+        assertThat(crd.validate(both, null)).singleElement().asString().contains("give entityRows or a timeRange");
+        ObjectNode neither = retrieval.deepCopy();
+        ((ObjectNode) neither.at("/spec")).remove("features");
+        assertThat(crd.validate(neither, null)).singleElement().asString().contains("name the features");
+        ObjectNode backwards = retrieval.deepCopy();
+        ((ObjectNode) backwards.at("/spec/timeRange")).put("end", "2025-12-31T00:00:00Z");
+        assertThat(crd.validate(backwards, null)).singleElement().asString().contains("the time range is empty");
+        ObjectNode notATime = retrieval.deepCopy();
+        ((ObjectNode) notATime.at("/spec/timeRange")).put("start", "yesterday");
+        assertThat(crd.validate(notATime, null)).isNotEmpty();
+        ObjectNode changed = retrieval.deepCopy();
+        ((ObjectNode) changed.at("/spec")).put("fullFeatureNames", true);
+        assertThat(crd.validate(changed, retrieval)).singleElement().asString().contains("a retrieval runs once");
+        ObjectNode unknownFormat = retrieval.deepCopy();
+        ((ObjectNode) unknownFormat.at("/spec/output")).put("format", "orc");
+        assertThat(crd.validate(unknownFormat, null)).isNotEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneClient;
 import io.featureduck.operator.dataplane.DataPlaneReports;
+import io.featureduck.operator.retrieval.HistoricalRetrievalReconciler;
 import io.featureduck.operator.service.FeatureServiceReconciler;
 import io.featureduck.operator.status.KubernetesEvents;
 import io.featureduck.operator.store.FeatureStoreReconciler;
@@ -57,7 +58,7 @@ public final class FeatureDuckOperator {
     }
 
     /**
-     * An operator with its three reconcilers registered, not yet started. A {@code standalone} operator owns its process:
+     * An operator with its four reconcilers registered, not yet started. A {@code standalone} operator owns its process:
      * it closes the client when it stops and exits when it loses leadership, so that a replica that may have missed
      * events never reconciles again; an embedded one (tests) only stops.
      */
@@ -89,6 +90,9 @@ public final class FeatureDuckOperator {
         operator.register(new FeatureViewReconciler(settings, reports, events, clock), c -> namespaces(c, settings));
         operator.register(
                 new FeatureServiceReconciler(events, clock, settings.serverSideApply()), c -> namespaces(c, settings));
+        operator.register(
+                new HistoricalRetrievalReconciler(settings, new DataPlaneClient(), events, clock),
+                c -> namespaces(c, settings));
         return operator;
     }
 

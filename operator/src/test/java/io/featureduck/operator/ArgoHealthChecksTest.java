@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class ArgoHealthChecksTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final List<String> KINDS = List.of("FeatureStore", "FeatureView", "FeatureService");
+    private static final List<String> KINDS =
+            List.of("FeatureStore", "FeatureView", "FeatureService", "HistoricalRetrieval");
 
     @Test
     void everyCaseOfEveryKindsHealthTestHolds() throws Exception {

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -21,10 +23,16 @@ import io.featureduck.crds.FeatureService;
 import io.featureduck.crds.FeatureSpec;
 import io.featureduck.crds.FeatureView;
 import io.featureduck.crds.FeatureViewSpec;
+import io.featureduck.crds.HistoricalRetrieval;
+import io.featureduck.crds.HistoricalRetrievalSpec;
+import io.featureduck.crds.HistoricalRetrievalStatus;
 import io.featureduck.crds.TablePin;
 import io.featureduck.crds.ValueType;
+import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.retrieval.SparkApplications;
 import io.featureduck.operator.status.StatusConditions;
+import io.featureduck.spark.LocalSpark;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -43,6 +51,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -292,6 +301,8 @@ class ExamplesEndToEndTest {
                         "signup_date",
                         "languages");
 
+        retrievalsRunOnSpark(base);
+
         // The operator reads the serving state back into the FeatureView's status.
         FeatureView served = await().atMost(PATIENCE)
                 .until(
@@ -458,11 +469,250 @@ class ExamplesEndToEndTest {
         client.resource(pod).updateStatus();
     }
 
+    /**
+     * HistoricalRetrievals: the operator plans each on the running data plane and creates its SparkApplication; this
+     * test stands in for the Spark operator, running the application's own arguments on a local Spark and reporting
+     * what a driver pod would. The example's application fails; a retrieval of the last two hours succeeds with the
+     * rows the data plane's own retrieval of that range gives; one naming an unknown feature is refused.
+     */
+    @SuppressWarnings("unchecked")
+    private void retrievalsRunOnSpark(String base) throws Exception {
+        client.getKubernetesSerialization().registerKubernetesResource(HistoricalRetrieval.class);
+        GenericKubernetesResource example = application("driver-training");
+        Map<String, Object> spec =
+                (Map<String, Object>) example.getAdditionalProperties().get("spec");
+        assertThat(spec)
+                .containsEntry("mainClass", "io.featureduck.spark.RetrievalJob")
+                .containsEntry("image", OperatorSettings.DEFAULT_SPARK_IMAGE)
+                .containsEntry("restartPolicy", Map.of("type", "Never"));
+        assertThat((Map<String, Object>) spec.get("sparkConf"))
+                .containsEntry(
+                        "spark.kubernetes.executor.volumes.persistentVolumeClaim.lakehouse.options.claimName",
+                        "lakehouse")
+                .containsEntry(
+                        "spark.kubernetes.driver.volumes.persistentVolumeClaim.lakehouse.mount.path",
+                        "/var/lib/featureduck/lakehouse")
+                .containsEntry(
+                        "spark.kubernetes.driver.volumes.persistentVolumeClaim.lakehouse.mount.readOnly", "false");
+        assertThat(example.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("HistoricalRetrieval"));
+        JsonNode plan = plan(example);
+        // The time range's entity rows are the events of the two event-time views, both over driver_hourly_stats.
+        assertThat(plan.at("/entities/sql").asText()).contains("UNION");
+        assertThat(plan.at("/tables").findValuesAsText("uri"))
+                .anyMatch(uri -> uri.endsWith("driver_hourly_stats"))
+                .anyMatch(uri -> uri.endsWith("driver_profile"));
+        assertThat(plan.at("/output/uri").asText())
+                .isEqualTo("/var/lib/featureduck/lakehouse/training/driver-training");
+        HistoricalRetrieval running = retrieval(
+                "driver-training",
+                r -> r.getStatus() != null
+                        && r.getStatus().phase() == HistoricalRetrievalStatus.RetrievalPhase.Running);
+        assertThat(running.getStatus().tableVersions())
+                .contains(new HistoricalRetrievalStatus.TableVersion("driver-stats", "delta", "3"));
+        assertThat(ArgoHealth.of(running).status()).isEqualTo("Progressing");
+        setState(example, "FAILED", "driver container OOMKilled", null);
+        HistoricalRetrieval failed = retrieval(
+                "driver-training",
+                r -> r.getStatus() != null && r.getStatus().phase() == HistoricalRetrievalStatus.RetrievalPhase.Failed);
+        assertThat(ArgoHealth.of(failed))
+                .isEqualTo(new ArgoHealth.Health(
+                        "Degraded", "SparkApplication 'driver-training' failed: driver container OOMKilled"));
+
+        // The last two hours, run on a local Spark from the application's own arguments.
+        Instant start =
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(2));
+        Path output = work.resolve("recent-hours");
+        client.resource(HistoricalRetrieval.of(
+                        "recent-hours",
+                        new HistoricalRetrievalSpec(
+                                "drivers",
+                                List.of(
+                                        "driver-stats:conv_rate",
+                                        "driver-trips:trips_1d",
+                                        "driver-profile:vehicle_type"),
+                                null,
+                                null,
+                                new HistoricalRetrievalSpec.TimeRange(start.toString(), null),
+                                new HistoricalRetrievalSpec.Output(output.toString(), null),
+                                null,
+                                null)))
+                .inNamespace(NAMESPACE)
+                .create();
+        GenericKubernetesResource recent = application("recent-hours");
+        Process spark = new ProcessBuilder(LocalSpark.command(
+                        Path.of(System.getProperty("featureduck.spark.classpath")), 2, "1g", (List<String>)
+                                spec(recent).get("arguments")))
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("spark.log").toFile())
+                .start();
+        assertThat(spark.waitFor(5, TimeUnit.MINUTES) && spark.exitValue() == 0)
+                .as("the Spark job ran: %s", Files.readString(work.resolve("spark.log")))
+                .isTrue();
+        List<String> reports = LocalSpark.reports(Files.readString(work.resolve("spark.log")));
+        assertThat(reports).hasSize(1);
+        client.pods()
+                .inNamespace(NAMESPACE)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("recent-hours-driver")
+                        .endMetadata()
+                        .withNewStatus()
+                        .addNewContainerStatus()
+                        .withName("spark-kubernetes-driver")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(0)
+                        .withMessage(reports.get(0))
+                        .endTerminated()
+                        .endState()
+                        .endContainerStatus()
+                        .endStatus()
+                        .build())
+                .create();
+        setState(recent, "COMPLETED", null, "recent-hours-driver");
+        HistoricalRetrieval succeeded = retrieval(
+                "recent-hours",
+                r -> r.getStatus() != null
+                        && r.getStatus().phase() == HistoricalRetrievalStatus.RetrievalPhase.Succeeded);
+        // The data plane's own retrieval of the same range: the same rows.
+        HttpResponse<String> local = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/features/historical"))
+                        .header("authorization", "Bearer " + token)
+                        .header("content-type", "application/json")
+                        .header("accept", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [\"driver-stats:conv_rate\", "
+                                + "\"driver-trips:trips_1d\", \"driver-profile:vehicle_type\"], \"start_date\": \""
+                                + start + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(local.statusCode()).as(local.body()).isEqualTo(200);
+        long rows = local.body().lines().filter(l -> !l.isBlank()).count();
+        assertThat(rows).isGreaterThan(4000);
+        assertThat(succeeded.getStatus().rows()).isEqualTo(rows);
+        assertThat(ArgoHealth.of(succeeded))
+                .isEqualTo(new ArgoHealth.Health("Healthy", rows + " rows written to " + output));
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = duck.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*), count(conv_rate), count(vehicle_type) FROM "
+                        + "read_parquet('" + output + "/*.parquet')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(rows);
+            // Values where the data plane has them: the profile table was written after these hours, so none.
+            assertThat(rs.getLong(2)).isPositive().isEqualTo(present(local.body(), "conv_rate"));
+            assertThat(rs.getLong(3)).isEqualTo(present(local.body(), "vehicle_type"));
+        }
+
+        // A feature the store does not serve: the data plane refuses the plan, and nothing is submitted.
+        client.resource(HistoricalRetrieval.of(
+                        "unknown-feature",
+                        new HistoricalRetrievalSpec(
+                                "drivers",
+                                List.of("driver-stats:no_such_feature"),
+                                null,
+                                null,
+                                new HistoricalRetrievalSpec.TimeRange(start.toString(), null),
+                                new HistoricalRetrievalSpec.Output(
+                                        work.resolve("never").toString(), null),
+                                null,
+                                null)))
+                .inNamespace(NAMESPACE)
+                .create();
+        HistoricalRetrieval refused = retrieval(
+                "unknown-feature",
+                r -> r.getStatus() != null && r.getStatus().phase() == HistoricalRetrievalStatus.RetrievalPhase.Failed);
+        assertThat(StatusConditions.find(refused.getStatus().conditions(), "Complete")
+                        .orElseThrow()
+                        .getReason())
+                .isEqualTo("PlanRefused");
+        assertThat(ArgoHealth.of(refused).message()).contains("no feature 'no_such_feature'");
+        assertThat(client.genericKubernetesResources(SparkApplications.CONTEXT)
+                        .inNamespace(NAMESPACE)
+                        .withName("unknown-feature")
+                        .get())
+                .isNull();
+    }
+
+    /** How many rows of an NDJSON answer hold a value for {@code column}. */
+    private static long present(String ndjson, String column) throws IOException {
+        long present = 0;
+        for (String line : ndjson.lines().filter(l -> !l.isBlank()).toList()) {
+            if (!JSON.readTree(line).path(column).isNull()) {
+                present++;
+            }
+        }
+        return present;
+    }
+
+    private GenericKubernetesResource application(String name) {
+        try {
+            return await().atMost(PATIENCE)
+                    .until(
+                            () -> client.genericKubernetesResources(SparkApplications.CONTEXT)
+                                    .inNamespace(NAMESPACE)
+                                    .withName(name)
+                                    .get(),
+                            a -> a != null);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            HistoricalRetrieval retrieval = client.resources(HistoricalRetrieval.class)
+                    .inNamespace(NAMESPACE)
+                    .withName(name)
+                    .get();
+            throw new AssertionError(
+                    "no SparkApplication for " + name + "; its status: "
+                            + (retrieval == null ? "(no retrieval)" : retrieval.getStatus()),
+                    e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource application) {
+        return (Map<String, Object>) application.getAdditionalProperties().get("spec");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static JsonNode plan(GenericKubernetesResource application) throws IOException {
+        List<String> arguments = (List<String>) spec(application).get("arguments");
+        assertThat(arguments).hasSize(2).first().isEqualTo("--plan-base64");
+        return JSON.readTree(java.util.Base64.getDecoder().decode(arguments.get(1)));
+    }
+
+    private HistoricalRetrieval retrieval(String name, java.util.function.Predicate<HistoricalRetrieval> done) {
+        return await().atMost(PATIENCE)
+                .until(
+                        () -> client.resources(HistoricalRetrieval.class)
+                                .inNamespace(NAMESPACE)
+                                .withName(name)
+                                .get(),
+                        r -> r != null && done.test(r));
+    }
+
+    /** What the Spark operator writes into an application's status. */
+    private void setState(GenericKubernetesResource application, String state, String error, String driverPod) {
+        Map<String, Object> applicationState = new java.util.HashMap<>(Map.of("state", state));
+        if (error != null) {
+            applicationState.put("errorMessage", error);
+        }
+        Map<String, Object> status = new java.util.HashMap<>(Map.of("applicationState", applicationState));
+        if (driverPod != null) {
+            status.put("driverInfo", Map.of("podName", driverPod));
+        }
+        client.genericKubernetesResources(SparkApplications.CONTEXT)
+                .inNamespace(NAMESPACE)
+                .withName(application.getMetadata().getName())
+                .edit(current -> {
+                    current.setAdditionalProperty("status", status);
+                    return current;
+                });
+    }
+
     private List<Path> applyExamples() throws IOException {
         // Read FeatureStores, FeatureViews and FeatureServices as their Java model, as the operator sees them.
         client.getKubernetesSerialization().registerKubernetesResource(io.featureduck.crds.FeatureStore.class);
         client.getKubernetesSerialization().registerKubernetesResource(FeatureView.class);
         client.getKubernetesSerialization().registerKubernetesResource(FeatureService.class);
+        client.getKubernetesSerialization().registerKubernetesResource(HistoricalRetrieval.class);
         List<Path> manifests;
         try (Stream<Path> files = Files.walk(EXAMPLES)) {
             // The GitOps example is applied by Argo CD, not by a user: its resources are checked against the CRDs

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -14,13 +15,18 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.featureduck.crds.FeatureStore;
 import io.featureduck.crds.FeatureView;
+import io.featureduck.crds.HistoricalRetrieval;
+import io.featureduck.crds.HistoricalRetrievalSpec;
+import io.featureduck.crds.HistoricalRetrievalStatus;
 import io.featureduck.operator.apiserver.ControlPlane;
 import io.featureduck.operator.apiserver.Manifests;
 import io.featureduck.operator.apiserver.RealApiServer;
 import io.featureduck.operator.apiserver.StandInKubelet;
 import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.retrieval.SparkApplications;
 import io.featureduck.operator.status.StatusConditions;
 import io.featureduck.operator.store.FeatureStoreReconciler;
+import io.featureduck.spark.LocalSpark;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +34,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -262,8 +269,172 @@ class OperatorOnApiServerIT {
                                 || e.getInvolvedObject().getKind().equals("FeatureView")));
     }
 
+    /**
+     * With the Spark operator's own CRD installed, a HistoricalRetrieval becomes a SparkApplication the real API
+     * server accepts against that schema; this test stands in for the Spark operator (running the application's
+     * arguments on a local Spark, writing what it and the driver's kubelet would write through the status
+     * subresources). A succeeded and a failed application reach the retrieval's status, and deleting a retrieval
+     * deletes its application through the garbage collector.
+     */
     @Test
     @Order(6)
+    @SuppressWarnings("unchecked")
+    void historicalRetrievalsRunAsSparkApplications() throws Exception {
+        Manifests.installCrds(admin, plane.sparkOperatorCrds());
+        admin.getKubernetesSerialization().registerKubernetesResource(HistoricalRetrieval.class);
+        java.time.Instant start = java.time.Instant.now()
+                .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                .minus(Duration.ofHours(2));
+        // The job refuses to write over an earlier run's output: each run of this test writes its own.
+        Path output = work.resolve("recent-hours-" + System.currentTimeMillis());
+        // The CRD just installed may take a moment to serve: the operator retries until it can create the application.
+        admin.resource(retrieval("recent-hours", start, output))
+                .inNamespace(NAMESPACE)
+                .create();
+        GenericKubernetesResource application = application("recent-hours");
+        Map<String, Object> spec =
+                (Map<String, Object>) application.getAdditionalProperties().get("spec");
+        assertThat(spec).containsEntry("type", "Java").containsEntry("mode", "cluster");
+        assertThat(application.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o -> assertThat(o.getController()).isTrue());
+        Path log = work.resolve("spark.log");
+        Process spark = new ProcessBuilder(LocalSpark.command(
+                        Path.of(System.getProperty("featureduck.spark.classpath")), 2, "1g", (List<String>)
+                                spec.get("arguments")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertThat(spark.waitFor(5, java.util.concurrent.TimeUnit.MINUTES) && spark.exitValue() == 0)
+                .as("the Spark job ran: %s", java.nio.file.Files.readString(log))
+                .isTrue();
+        String report = LocalSpark.reports(java.nio.file.Files.readString(log)).get(0);
+        long rows = JSON.readTree(report).path("rows").asLong();
+        assertThat(rows).isGreaterThan(4000);
+        // The driver pod as its kubelet reports it: terminated, the job's report as its termination message.
+        Pod driver = admin.pods()
+                .inNamespace(NAMESPACE)
+                .resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                        .withNewMetadata()
+                        .withName("recent-hours-driver")
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("spark-kubernetes-driver")
+                        .withImage("ghcr.io/featureduck/featureduck-spark:0.1.0")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        driver.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                .withPhase("Succeeded")
+                .addNewContainerStatus()
+                .withName("spark-kubernetes-driver")
+                .withImage("ghcr.io/featureduck/featureduck-spark:0.1.0")
+                .withImageID("")
+                .withReady(false)
+                .withRestartCount(0)
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(0)
+                .withReason("Completed")
+                .withMessage(report)
+                .endTerminated()
+                .endState()
+                .endContainerStatus()
+                .build());
+        admin.pods().inNamespace(NAMESPACE).resource(driver).updateStatus();
+        setState(application("recent-hours"), "COMPLETED", null, "recent-hours-driver");
+        HistoricalRetrieval succeeded = await().atMost(PATIENCE)
+                .until(
+                        () -> retrieval("recent-hours"),
+                        r -> r.getStatus() != null
+                                && r.getStatus().phase() == HistoricalRetrievalStatus.RetrievalPhase.Succeeded);
+        assertThat(succeeded.getStatus().rows()).isEqualTo(rows);
+        assertThat(succeeded.getStatus().tableVersions())
+                .extracting(HistoricalRetrievalStatus.TableVersion::view)
+                .contains("driver-stats");
+        assertThat(ArgoHealth.of(succeeded).status()).isEqualTo("Healthy");
+        // Gone before the store's deletion is checked for orphans; the retrieval keeps what it reported.
+        admin.pods().inNamespace(NAMESPACE).withName("recent-hours-driver").delete();
+
+        admin.resource(retrieval("failing", start, work.resolve("failing-" + System.currentTimeMillis())))
+                .inNamespace(NAMESPACE)
+                .create();
+        setState(application("failing"), "FAILED", "executor lost: the node was drained", null);
+        HistoricalRetrieval failed = await().atMost(PATIENCE)
+                .until(
+                        () -> retrieval("failing"),
+                        r -> r.getStatus() != null
+                                && r.getStatus().phase() == HistoricalRetrievalStatus.RetrievalPhase.Failed);
+        assertThat(ArgoHealth.of(failed))
+                .isEqualTo(new ArgoHealth.Health(
+                        "Degraded", "SparkApplication 'failing' failed: executor lost: the node was drained"));
+
+        admin.resources(HistoricalRetrieval.class)
+                .inNamespace(NAMESPACE)
+                .withName("failing")
+                .delete();
+        await().atMost(PATIENCE)
+                .until(() -> admin.genericKubernetesResources(SparkApplications.CONTEXT)
+                                .inNamespace(NAMESPACE)
+                                .withName("failing")
+                                .get()
+                        == null);
+    }
+
+    private static HistoricalRetrieval retrieval(String name, java.time.Instant start, Path output) {
+        return HistoricalRetrieval.of(
+                name,
+                new HistoricalRetrievalSpec(
+                        STORE,
+                        List.of("driver-stats:conv_rate", "driver-trips:trips_1d"),
+                        null,
+                        null,
+                        new HistoricalRetrievalSpec.TimeRange(start.toString(), null),
+                        new HistoricalRetrievalSpec.Output(output.toString(), null),
+                        null,
+                        null));
+    }
+
+    private static HistoricalRetrieval retrieval(String name) {
+        return admin.resources(HistoricalRetrieval.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .get();
+    }
+
+    private static GenericKubernetesResource application(String name) {
+        return await().atMost(PATIENCE)
+                .until(
+                        () -> admin.genericKubernetesResources(SparkApplications.CONTEXT)
+                                .inNamespace(NAMESPACE)
+                                .withName(name)
+                                .get(),
+                        a -> a != null);
+    }
+
+    /** What the Spark operator writes into an application's status subresource. */
+    private static void setState(GenericKubernetesResource application, String state, String error, String driverPod) {
+        Map<String, Object> applicationState = new java.util.HashMap<>(Map.of("state", state));
+        if (error != null) {
+            applicationState.put("errorMessage", error);
+        }
+        // The CRD requires driverInfo, empty until the driver pod exists.
+        Map<String, Object> status = Map.of(
+                "applicationState",
+                applicationState,
+                "driverInfo",
+                driverPod == null ? Map.of() : Map.of("podName", driverPod));
+        application.setAdditionalProperty("status", status);
+        admin.genericKubernetesResources(SparkApplications.CONTEXT)
+                .inNamespace(NAMESPACE)
+                .resource(application)
+                .updateStatus();
+    }
+
+    @Test
+    @Order(7)
     void deletingTheStoreLeavesNoOrphan() {
         admin.resources(FeatureStore.class)
                 .inNamespace(NAMESPACE)

@@ -19,9 +19,11 @@ import java.util.stream.Collectors;
  *                          ready pod is asked; otherwise the one URL ({@code {service}}, {@code {namespace}} and
  *                          {@code {port}} are filled in), e.g. a port-forward when the operator runs outside the
  *                          cluster
- * @param statusInterval    how often FeatureView status is refreshed from the data plane
+ * @param statusInterval    how often FeatureView status is refreshed from the data plane, and a running
+ *                          HistoricalRetrieval's from its SparkApplication
  * @param leaderElection    whether replicas elect a leader (run two for availability)
  * @param leaseNamespace    namespace of the leader-election Lease; empty means the operator's own
+ * @param sparkImage        image of HistoricalRetrievals' Spark applications when a retrieval names none
  */
 public record OperatorSettings(
         boolean serverSideApply,
@@ -30,8 +32,10 @@ public record OperatorSettings(
         String dataPlaneUrl,
         Duration statusInterval,
         boolean leaderElection,
-        String leaseNamespace) {
+        String leaseNamespace,
+        String sparkImage) {
     public static final String DEFAULT_IMAGE = "ghcr.io/featureduck/featureduck:0.1.0";
+    public static final String DEFAULT_SPARK_IMAGE = "ghcr.io/featureduck/featureduck-spark:0.1.0";
     public static final String DEFAULT_DATA_PLANE_URL = "http://{podIP}:{port}";
     public static final String LEASE_NAME = "featureduck-operator";
     /** How often the data planes are asked what they serve, unless FEATUREDUCK_STATUS_INTERVAL says otherwise. */
@@ -45,11 +49,14 @@ public record OperatorSettings(
             FEATUREDUCK_DATAPLANE_IMAGE     data-plane image when a FeatureStore names none (default %s)
             FEATUREDUCK_DATAPLANE_URL       how to reach a store's data plane for view status (default %s: every
                                             ready pod; without {podIP}, one URL, e.g. http://localhost:8000)
-            FEATUREDUCK_STATUS_INTERVAL     how often FeatureView status is read from the data plane (default %s)
+            FEATUREDUCK_STATUS_INTERVAL     how often FeatureView status is read from the data plane, and a running
+                                            HistoricalRetrieval's from its SparkApplication (default %s)
             FEATUREDUCK_LEADER_ELECTION     true | false (default false): elect a leader among operator replicas
             FEATUREDUCK_LEASE_NAMESPACE     namespace of the leader-election Lease (default: the operator's own)
+            FEATUREDUCK_SPARK_IMAGE         image of HistoricalRetrievals' Spark applications when one names none
+                                            (default %s)
             KUBECONFIG                      kubeconfig outside a cluster (default ~/.kube/config)
-            """.formatted(DEFAULT_IMAGE, DEFAULT_DATA_PLANE_URL, DEFAULT_STATUS_INTERVAL);
+            """.formatted(DEFAULT_IMAGE, DEFAULT_DATA_PLANE_URL, DEFAULT_STATUS_INTERVAL, DEFAULT_SPARK_IMAGE);
 
     public OperatorSettings {
         namespaces = Set.copyOf(namespaces);
@@ -77,7 +84,8 @@ public record OperatorSettings(
                         "FEATUREDUCK_STATUS_INTERVAL",
                         orDefault(get.apply("FEATUREDUCK_STATUS_INTERVAL"), DEFAULT_STATUS_INTERVAL)),
                 bool("FEATUREDUCK_LEADER_ELECTION", get.apply("FEATUREDUCK_LEADER_ELECTION"), false),
-                get.apply("FEATUREDUCK_LEASE_NAMESPACE"));
+                get.apply("FEATUREDUCK_LEASE_NAMESPACE"),
+                orDefault(get.apply("FEATUREDUCK_SPARK_IMAGE"), DEFAULT_SPARK_IMAGE));
     }
 
     /** Whether view status is read from every ready data-plane pod rather than from one URL. */

@@ -22,6 +22,8 @@ public final class StatusConditions {
     public static final String DEGRADED = "Degraded";
     public static final String PROGRESSING = "Progressing";
     public static final String ACCEPTED = "Accepted";
+    /** A HistoricalRetrieval's outcome: True once written, False while it cannot start or after it failed. */
+    public static final String COMPLETE = "Complete";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * For every CEL rule of the CRDs, a change to the kind's base object (the examples' drivers store, driver-stats view
- * and driver-ranking service) that breaks it. A CEL expression cannot be inverted mechanically, so the cases are
+ * For every CEL rule of the CRDs, a change to the kind's base object (the examples' drivers store, driver-stats view,
+ * driver-ranking service and driver-training retrieval) that breaks it. A CEL expression cannot be inverted mechanically, so the cases are
  * written here; {@code CustomResourcesOnApiServerIT} checks that the CRDs' rules and these cases match one to one, so a
  * new rule without a case (or a case whose rule is gone) fails the build.
  *
@@ -19,6 +19,27 @@ import java.util.function.Consumer;
  */
 record CelRuleCases(String kind, String path, String message, boolean update, Consumer<ObjectNode> change) {
     static final List<CelRuleCases> ALL = List.of(
+            // HistoricalRetrieval
+            create(
+                    "HistoricalRetrieval",
+                    "spec",
+                    "name the features or a featureService",
+                    o -> at(o, "/spec").put("featureService", "driver-ranking")),
+            create(
+                    "HistoricalRetrieval",
+                    "spec",
+                    "give entityRows or a timeRange",
+                    o -> at(o, "/spec").putObject("entityRows").put("uri", "/var/lib/featureduck/entities.parquet")),
+            update(
+                    "HistoricalRetrieval",
+                    "spec",
+                    "a retrieval runs once",
+                    o -> at(o, "/spec").put("fullFeatureNames", true)),
+            create(
+                    "HistoricalRetrieval",
+                    "spec.timeRange",
+                    "the time range is empty",
+                    o -> at(o, "/spec/timeRange").put("end", "2025-01-01T00:00:00Z")),
             // FeatureService
             create("FeatureService", "", "the name must be a DNS label", o -> name(o, "driver.ranking")),
             create("FeatureService", "", "the name must be at most 63", o -> name(o, "s".repeat(64))),
@@ -179,6 +200,11 @@ record CelRuleCases(String kind, String path, String message, boolean update, Co
 
     private static CelRuleCases create(String kind, String path, String message, Consumer<ObjectNode> change) {
         return new CelRuleCases(kind, path, message, false, change);
+    }
+
+    /** A transition rule's case: the change is made to an object the API server already stores. */
+    private static CelRuleCases update(String kind, String path, String message, Consumer<ObjectNode> change) {
+        return new CelRuleCases(kind, path, message, true, change);
     }
 
     boolean covers(SchemaRule rule) {

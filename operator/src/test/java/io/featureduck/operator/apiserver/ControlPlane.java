@@ -35,14 +35,17 @@ public final class ControlPlane implements AutoCloseable {
     private final String server;
     private final Path helm;
     private final Path argoCdCrds;
+    private final Path sparkOperatorCrds;
     private final KubernetesClient admin;
 
-    private ControlPlane(Process process, Path state, String server, Path helm, Path argoCdCrds) {
+    private ControlPlane(
+            Process process, Path state, String server, Path helm, Path argoCdCrds, Path sparkOperatorCrds) {
         this.process = process;
         this.state = state;
         this.server = server;
         this.helm = helm;
         this.argoCdCrds = argoCdCrds;
+        this.sparkOperatorCrds = sparkOperatorCrds;
         this.admin = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(read(adminKubeconfig())))
                 .build();
@@ -90,7 +93,8 @@ public final class ControlPlane implements AutoCloseable {
                 state,
                 "https://127.0.0.1:" + api,
                 Path.of(built.get("HELM_BIN")),
-                Path.of(built.get("ARGOCD_CRDS")));
+                Path.of(built.get("ARGOCD_CRDS")),
+                Path.of(built.get("SPARK_OPERATOR_CRDS")));
         // Pods cannot be created in a namespace before its "default" ServiceAccount exists.
         plane.namespace("default");
         return plane;
@@ -99,6 +103,11 @@ public final class ControlPlane implements AutoCloseable {
     /** Argo CD's CRDs (Application, AppProject), from the Argo CD module e2e/apiserver/argocd pins. */
     public Path argoCdCrds() {
         return argoCdCrds;
+    }
+
+    /** The Kubeflow Spark operator's SparkApplication CRD, from the module e2e/apiserver/spark-operator pins. */
+    public Path sparkOperatorCrds() {
+        return sparkOperatorCrds;
     }
 
     /** Runs build.sh, which prints NAME_BIN=path lines; null (and the reason) when it says Go is missing. */

@@ -40,7 +40,9 @@ class CustomResourcesOnApiServerIT {
         bases = Map.of(
                 "FeatureStore", Manifests.example("examples/kubernetes/feature-store.yaml", "drivers"),
                 "FeatureView", Manifests.example("examples/kubernetes/feature-views.yaml", "driver-stats"),
-                "FeatureService", Manifests.example("examples/kubernetes/feature-views.yaml", "driver-ranking"));
+                "FeatureService", Manifests.example("examples/kubernetes/feature-views.yaml", "driver-ranking"),
+                "HistoricalRetrieval",
+                        Manifests.example("examples/kubernetes/historical-retrieval.yaml", "driver-training"));
         // An Established CRD's schema reaches server-side apply a moment later; until then an apply of its kind
         // fails to build its typed patch. Every base object is accepted once it has.
         org.awaitility.Awaitility.await()

@@ -73,8 +73,9 @@ public record EventRange(Instant start, Instant end) implements EntitySelection 
             columns.add(projection.eventTime() + " AS " + dialect.quote(EntityRows.TIMESTAMP_COLUMN));
             String micros = dialect.epochMicros(projection.eventTime());
             parts.add("SELECT " + String.join(", ", columns) + " FROM " + entry.getValue() + " WHERE "
-                    + projection.isEvent() + " AND " + micros + " >= " + micros(start) + " AND " + micros + " < "
-                    + micros(end));
+                    + projection.isEvent() + " AND " + micros + " >= " + SqlDialect.micros(start) + " AND " + micros
+                    + " < "
+                    + SqlDialect.micros(end));
         }
         return "SELECT * FROM (" + String.join(" UNION ", parts) + ") ORDER BY " + order(dialect, keys);
     }
@@ -85,9 +86,5 @@ public record EventRange(Instant start, Instant end) implements EntitySelection 
         order.add(dialect.quote(EntityRows.TIMESTAMP_COLUMN));
         keys.forEach(key -> order.add(dialect.quote(key.name())));
         return String.join(", ", order);
-    }
-
-    private static long micros(Instant time) {
-        return Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
     }
 }

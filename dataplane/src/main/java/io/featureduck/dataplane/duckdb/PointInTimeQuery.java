@@ -389,7 +389,7 @@ public final class PointInTimeQuery {
                 aggregated.stream().mapToLong(f -> f.window().micros()).max().orElseThrow();
         List<String> values = new ArrayList<>();
         for (int i = 0; i < aggregated.size(); i++) {
-            values.add(aggregate(view, aggregated.get(i), end) + " AS g" + i);
+            values.add(WindowSql.aggregate(SqlDialect.DUCKDB, view, aggregated.get(i), end) + " AS g" + i);
         }
         StringBuilder on = new StringBuilder("v.__us <= " + end);
         if (!lifetime) {
@@ -414,31 +414,6 @@ public final class PointInTimeQuery {
                 .append(alias)
                 .append("a.__row = e.")
                 .append(ROW);
-    }
-
-    /** One aggregated feature as SQL over the joined events {@code v}, its window ending at {@code end}. */
-    private static String aggregate(ViewDefinition view, AggregatedFeature feature, String end) {
-        int input = view.aggregations().inputOf(feature);
-        String value = input < 0 ? null : "v.a" + input;
-        String window = feature.window().isLifetime()
-                ? "true"
-                : "v.__us > " + end + " - " + feature.window().micros();
-        String inWindow = " FILTER (WHERE " + window + ")";
-        // Latest first, and of one time the greatest value first: the order online/WindowAggregator gives a tie.
-        String latest = "arg_max(" + value + ", struct_pack(t := v.__us, v := " + value + ")";
-        String withValue = " FILTER (WHERE " + window + " AND " + value + " IS NOT NULL)";
-        String sql = switch (feature.function()) {
-            case COUNT -> (value == null ? "count(*)" : "count(" + value + ")") + inWindow;
-            case SUM -> "sum(" + value + ")" + inWindow;
-            case AVG -> "avg(" + value + ")" + inWindow;
-            case MIN -> "min(" + value + ")" + inWindow;
-            case MAX -> "max(" + value + ")" + inWindow;
-            case COUNT_DISTINCT -> "count(DISTINCT " + value + ")" + inWindow;
-            case STDDEV -> "stddev_samp(" + value + ")" + inWindow;
-            case LAST -> latest + ")" + withValue;
-            case LAST_N -> latest + ", " + feature.n() + ")" + withValue;
-        };
-        return "CAST(" + sql + " AS " + DuckDbTypes.of(feature.type()) + ")";
     }
 
     /**
@@ -584,18 +559,7 @@ public final class PointInTimeQuery {
         Optional<AggregatedFeature> windowed = view.aggregations().feature(name);
         if (windowed.isPresent()) {
             AggregatedFeature feature = windowed.get();
-            String value = alias + "a.g" + aggregated.indexOf(feature);
-            // No event in the window joins no row: counts are then 0 and last_n an empty list, as online.
-            String empty = switch (feature.function()) {
-                case COUNT, COUNT_DISTINCT -> "0";
-                case LAST_N -> "[]";
-                default -> null;
-            };
-            return "CASE WHEN " + found + " THEN "
-                    + (empty == null
-                            ? value
-                            : "COALESCE(" + value + ", CAST(" + empty + " AS " + DuckDbTypes.of(feature.type()) + "))")
-                    + " END";
+            return WindowSql.answer(SqlDialect.DUCKDB, feature, alias + "a.g" + aggregated.indexOf(feature), found);
         }
         int position = features.indexOf(
                 features.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow());
@@ -607,19 +571,8 @@ public final class PointInTimeQuery {
         joins.append(keysEqual(view, "e", alias));
     }
 
-    /** {@code AND} each join key of entity rows {@code rows} equals its canonical form {@code k<i>} in {@code alias}. */
     private static String keysEqual(ViewDefinition view, String rows, String alias) {
-        StringBuilder equal = new StringBuilder();
-        for (int k = 0; k < view.entities().size(); k++) {
-            EntitySpec entity = view.entities().get(k);
-            equal.append(" AND ")
-                    .append(StoredForm.key(rows + "." + quote(entity.name()), entity.type()))
-                    .append(" = ")
-                    .append(alias)
-                    .append(".k")
-                    .append(k);
-        }
-        return equal.toString();
+        return SqlDialect.DUCKDB.keysEqual(view.entities(), rows, alias);
     }
 
     private static List<String> nullColumns(ViewDefinition view, List<FeatureSpec> features) {

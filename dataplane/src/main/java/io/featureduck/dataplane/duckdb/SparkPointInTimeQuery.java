@@ -10,7 +10,6 @@ import io.featureduck.dataplane.error.ErrorCode;
 import io.featureduck.dataplane.error.FeatureDuckException;
 import io.featureduck.dataplane.source.TableSnapshot;
 import io.featureduck.spark.RetrievalPlan;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -82,7 +81,7 @@ public final class SparkPointInTimeQuery {
         for (String name : requested) {
             Optional<AggregatedFeature> windowed = view.aggregations().feature(name);
             String value = windowed.isPresent()
-                    ? aggregatedValue(windowed.get(), alias + "a.g" + aggregated.indexOf(windowed.get()), found)
+                    ? WindowSql.answer(SPARK, windowed.get(), alias + "a.g" + aggregated.indexOf(windowed.get()), found)
                     : alias + ".f" + indexOf(features, name);
             answer(view, name, value);
         }
@@ -127,7 +126,8 @@ public final class SparkPointInTimeQuery {
                 columns.add(projection.typedFeature(features.get(f)) + " AS f" + f);
             }
             histories.add("SELECT " + String.join(", ", columns) + " FROM " + source);
-            commits.add("(" + number + "L, " + micros(version.snapshot().commitTime()) + "L)");
+            commits.add(
+                    "(" + number + "L, " + SqlDialect.micros(version.snapshot().commitTime()) + "L)");
         }
         keysOf(view);
         joins.append(" LEFT JOIN (SELECT r.")
@@ -332,7 +332,7 @@ public final class SparkPointInTimeQuery {
                 aggregated.stream().mapToLong(f -> f.window().micros()).max().orElseThrow();
         List<String> values = new ArrayList<>();
         for (int i = 0; i < aggregated.size(); i++) {
-            values.add(aggregate(view, aggregated.get(i), end) + " AS g" + i);
+            values.add(WindowSql.aggregate(SPARK, view, aggregated.get(i), end) + " AS g" + i);
         }
         String on = "v.__us <= " + end + (lifetime ? "" : " AND v.__us > " + end + " - " + longest)
                 + keysEqual(view, "r", "v");
@@ -356,62 +356,12 @@ public final class SparkPointInTimeQuery {
                 .append(ROW);
     }
 
-    /** One aggregated feature over the joined events {@code v}, as {@code PointInTimeQuery.aggregate} has it. */
-    private static String aggregate(ViewDefinition view, AggregatedFeature feature, String end) {
-        int input = view.aggregations().inputOf(feature);
-        String value = input < 0 ? null : "v.a" + input;
-        String window = feature.window().isLifetime()
-                ? "true"
-                : "v.__us > " + end + " - " + feature.window().micros();
-        String inWindow = " FILTER (WHERE " + window + ")";
-        String withValue = " FILTER (WHERE " + window + " AND " + value + " IS NOT NULL)";
-        // Latest first, and of one time the greatest value first: the order online/WindowAggregator gives a tie.
-        String byTime = "named_struct('t', v.__us, 'v', " + value + ")";
-        String sql = switch (feature.function()) {
-            case COUNT -> (value == null ? "count(*)" : "count(" + value + ")") + inWindow;
-            case SUM -> "sum(" + value + ")" + inWindow;
-            case AVG -> "avg(" + value + ")" + inWindow;
-            case MIN -> "min(" + value + ")" + inWindow;
-            case MAX -> "max(" + value + ")" + inWindow;
-            case COUNT_DISTINCT -> "count(DISTINCT " + value + ")" + inWindow;
-            case STDDEV -> "stddev_samp(" + value + ")" + inWindow;
-            case LAST -> "max_by(" + value + ", " + byTime + ")" + withValue;
-            case LAST_N ->
-                "slice(transform(sort_array(collect_list(" + byTime + ")" + withValue + ", false), x -> x.v), 1, "
-                        + feature.n() + ")";
-        };
-        return SPARK.cast(sql, feature.type());
-    }
-
-    /** An aggregated feature's answer: none before the entity's first event; counts 0 and lists empty after it. */
-    private static String aggregatedValue(AggregatedFeature feature, String value, String found) {
-        String empty = switch (feature.function()) {
-            case COUNT, COUNT_DISTINCT -> "0";
-            case LAST_N -> "array()";
-            default -> null;
-        };
-        return "CASE WHEN " + found + " THEN "
-                + (empty == null ? value : "COALESCE(" + value + ", " + SPARK.cast(empty, feature.type()) + ")")
-                + " END";
-    }
-
     private void keysOf(ViewDefinition view) {
         view.entities().forEach(entity -> joinKeys.add(entity.name()));
     }
 
-    /** {@code AND} each join key of entity rows {@code rows} equals its canonical form {@code k<i>} in {@code alias}. */
     private static String keysEqual(ViewDefinition view, String rows, String alias) {
-        StringBuilder equal = new StringBuilder();
-        for (int k = 0; k < view.entities().size(); k++) {
-            EntitySpec entity = view.entities().get(k);
-            equal.append(" AND ")
-                    .append(SPARK.key(rows + "." + SPARK.quote(entity.name()), entity.type()))
-                    .append(" = ")
-                    .append(alias)
-                    .append(".k")
-                    .append(k);
-        }
-        return equal.toString();
+        return SPARK.keysEqual(view.entities(), rows, alias);
     }
 
     private static int indexOf(List<FeatureSpec> features, String name) {
@@ -421,9 +371,5 @@ public final class SparkPointInTimeQuery {
             }
         }
         throw new IllegalArgumentException("feature '" + name + "' is not joined");
-    }
-
-    private static long micros(Instant time) {
-        return Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
     }
 }

@@ -1,6 +1,9 @@
 package io.featureduck.dataplane.duckdb;
 
+import io.featureduck.crds.EntitySpec;
 import io.featureduck.crds.ValueType;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * The SQL dialects a view's projection is written in: DuckDB's, which the data plane runs, and Spark's, which the
@@ -65,5 +68,52 @@ public enum SqlDialect {
             case STRING, BOOL, BYTES -> "CAST(" + column + " AS " + type(type) + ")";
             default -> throw new IllegalArgumentException(type.wireName() + " cannot be a join key");
         };
+    }
+
+    /**
+     * {@code AND} each join key of the rows {@code rows} (by the key's name) equals its canonical form {@code k<i>} in
+     * {@code alias}.
+     */
+    public String keysEqual(List<EntitySpec> keys, String rows, String alias) {
+        StringBuilder equal = new StringBuilder();
+        for (int k = 0; k < keys.size(); k++) {
+            EntitySpec entity = keys.get(k);
+            equal.append(" AND ")
+                    .append(key(rows + "." + quote(entity.name()), entity.type()))
+                    .append(" = ")
+                    .append(alias)
+                    .append(".k")
+                    .append(k);
+        }
+        return equal.toString();
+    }
+
+    /**
+     * The latest non-null {@code value} by {@code time} among the rows {@code filter} keeps; of one time, the greatest
+     * value: the order {@code online/WindowAggregator} gives a tie.
+     */
+    String latest(String value, String time, String filter) {
+        return this == DUCKDB
+                ? "arg_max(" + value + ", struct_pack(t := " + time + ", v := " + value + ")) " + filter
+                : "max_by(" + value + ", named_struct('t', " + time + ", 'v', " + value + ")) " + filter;
+    }
+
+    /** The {@code n} latest non-null values, latest first, in the same order. */
+    String latest(String value, String time, int n, String filter) {
+        if (this == DUCKDB) {
+            return "arg_max(" + value + ", struct_pack(t := " + time + ", v := " + value + "), " + n + ") " + filter;
+        }
+        // Spark 3.5 has no max_by with a count: the pairs, sorted descending, their values, the first n.
+        return "slice(transform(sort_array(collect_list(named_struct('t', " + time + ", 'v', " + value + ")) " + filter
+                + ", false), x -> x.v), 1, " + n + ")";
+    }
+
+    String emptyList() {
+        return this == DUCKDB ? "[]" : "array()";
+    }
+
+    /** An instant as microseconds since the epoch, as {@link #epochMicros} gives it in SQL. */
+    static long micros(Instant time) {
+        return Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
     }
 }

@@ -76,7 +76,8 @@ public final class DataPlaneReports {
                 ready.stream().map(DataPlaneNames::shardsOf).toList());
     }
 
-    private static boolean isReady(Pod pod) {
+    /** Whether {@code pod} is a ready, running data-plane pod with an address: one that can be asked. */
+    public static boolean isReady(Pod pod) {
         return pod.getStatus() != null
                 && pod.getStatus().getPodIP() != null
                 && pod.getStatus().getConditions() != null

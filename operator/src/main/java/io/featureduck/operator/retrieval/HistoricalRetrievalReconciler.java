@@ -20,6 +20,7 @@ import io.featureduck.crds.HistoricalRetrievalStatus.TableVersion;
 import io.featureduck.operator.config.OperatorSettings;
 import io.featureduck.operator.dataplane.DataPlaneClient;
 import io.featureduck.operator.dataplane.DataPlaneNames;
+import io.featureduck.operator.dataplane.DataPlaneReports;
 import io.featureduck.operator.status.KubernetesEvents;
 import io.featureduck.operator.status.Reason;
 import io.featureduck.operator.status.StatusConditions;
@@ -296,18 +297,9 @@ public final class HistoricalRetrievalReconciler implements Reconciler<Historica
                 .list()
                 .getItems()
                 .stream()
-                .filter(HistoricalRetrievalReconciler::isReady)
+                .filter(DataPlaneReports::isReady)
                 .min(Comparator.comparing(pod -> pod.getStatus().getPodIP()))
                 .map(pod -> settings.podUrl(pod.getStatus().getPodIP(), DataPlaneNames.MANAGEMENT_PORT));
-    }
-
-    private static boolean isReady(Pod pod) {
-        return pod.getStatus() != null
-                && pod.getStatus().getPodIP() != null
-                && pod.getStatus().getConditions() != null
-                && pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
-                && pod.getMetadata().getDeletionTimestamp() == null;
     }
 
     private Outcome pending(HistoricalRetrieval retrieval, Reason reason, String message) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -111,6 +110,6 @@ public final class RetrievalJob {
     }
 
     private static String usage() {
-        return "RetrievalJob (--plan <file> | --plan-base64 <plan>)...".toLowerCase(Locale.ROOT);
+        return "RetrievalJob (--plan <file> | --plan-base64 <plan>)...";
     }
 }

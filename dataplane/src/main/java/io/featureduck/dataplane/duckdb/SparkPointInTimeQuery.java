@@ -60,6 +60,7 @@ public final class SparkPointInTimeQuery {
     /** Joins an event-time view by event time, from its latest version {@code latest}. */
     public void addEventView(ViewDefinition view, List<String> requested, TableSnapshot latest, Pin pin) {
         refuseOnDemand(view, requested);
+        views.add(view);
         String alias = "h" + aliases++;
         ViewRequest request = new ViewRequest(view, requested);
         ViewProjection projection = ViewProjection.forSpark(request, latest);
@@ -93,6 +94,7 @@ public final class SparkPointInTimeQuery {
      */
     public void addSnapshotView(ViewDefinition view, List<String> requested, List<PinnedVersion> versions) {
         refuseOnDemand(view, requested);
+        views.add(view);
         if (versions.size() > MAX_SNAPSHOT_VERSIONS) {
             throw FeatureDuckException.ofView(
                     ErrorCode.INVALID_FIELD,
@@ -191,8 +193,7 @@ public final class SparkPointInTimeQuery {
                 + " FROM " + ROWS + " e" + joins + " ORDER BY e." + ROW;
     }
 
-    private void refuseOnDemand(ViewDefinition view, List<String> requested) {
-        views.add(view);
+    private static void refuseOnDemand(ViewDefinition view, List<String> requested) {
         for (String name : requested) {
             if (view.onDemandFeature(name).isPresent()) {
                 throw FeatureDuckException.ofView(

@@ -147,24 +147,31 @@ public final class HistoricalRetrievalReconciler implements Reconciler<Historica
             }
             throw e;
         }
-        HistoricalRetrievalStatus status = new HistoricalRetrievalStatus(
-                retrieval.getMetadata().getGeneration(),
-                RetrievalPhase.Running,
-                conditions(retrieval)
-                        .set(
-                                COMPLETE,
-                                false,
-                                Reason.SPARK_RUNNING,
-                                "submitted as SparkApplication '" + SparkApplications.name(retrieval) + "', reading "
-                                        + plan.tables().size() + " table versions")
-                        .build(),
-                SparkApplications.name(retrieval),
+        return running(
+                retrieval,
+                "submitted as SparkApplication '" + SparkApplications.name(retrieval) + "', reading "
+                        + plan.tables().size() + " table versions",
                 versions(plan.tables()),
-                null,
-                spec.output().uri(),
-                clock.instant().toString(),
-                null);
-        return new Outcome(status, Optional.of(settings.statusInterval()));
+                clock.instant().toString());
+    }
+
+    /** A submitted retrieval's status: its application runs, or waits to; looked at again at the status interval. */
+    private Outcome running(
+            HistoricalRetrieval retrieval, String message, List<TableVersion> versions, String startTime) {
+        return new Outcome(
+                new HistoricalRetrievalStatus(
+                        retrieval.getMetadata().getGeneration(),
+                        RetrievalPhase.Running,
+                        conditions(retrieval)
+                                .set(COMPLETE, false, Reason.SPARK_RUNNING, message)
+                                .build(),
+                        SparkApplications.name(retrieval),
+                        versions,
+                        null,
+                        retrieval.getSpec().output().uri(),
+                        startTime,
+                        null),
+                Optional.of(settings.statusInterval()));
     }
 
     /** The data plane's request body for this retrieval's plan. */
@@ -236,25 +243,11 @@ public final class HistoricalRetrievalReconciler implements Reconciler<Historica
                                         .replace('_', ' ')
                                 + (observed.errorMessage() == null ? "" : ": " + observed.errorMessage()));
             default ->
-                new Outcome(
-                        new HistoricalRetrievalStatus(
-                                retrieval.getMetadata().getGeneration(),
-                                RetrievalPhase.Running,
-                                conditions(retrieval)
-                                        .set(
-                                                COMPLETE,
-                                                false,
-                                                Reason.SPARK_RUNNING,
-                                                "SparkApplication '" + name + "' is "
-                                                        + observed.state().name())
-                                        .build(),
-                                name,
-                                before.tableVersions(),
-                                null,
-                                retrieval.getSpec().output().uri(),
-                                before.startTime(),
-                                null),
-                        Optional.of(settings.statusInterval()));
+                running(
+                        retrieval,
+                        "SparkApplication '" + name + "' is " + observed.state().name(),
+                        before.tableVersions(),
+                        before.startTime());
         };
     }
 
